@@ -1,0 +1,102 @@
+#include "host/analysis/TransportEstimates.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include "host/analysis/BlockStatistics.hpp"
+#include "kernels/HopEnergy.hpp"
+
+namespace coatkmc {
+
+namespace {
+constexpr double kA2ToCm2 = 1e-16;
+constexpr double kAToCm = 1e-8;
+constexpr double kA3ToCm3 = 1e-24;
+
+Estimate ratio(const Estimate& a, const Estimate& b) {
+  Estimate r;
+  r.value = a.value / b.value;
+  r.error = std::fabs(r.value) * std::sqrt(std::pow(a.error / a.value, 2) + std::pow(b.error / b.value, 2));
+  return r;
+}
+}  // namespace
+
+TransportEstimates estimate_transport(const SimulationOutcome& o, double temperature, Vec3 field) {
+  TransportEstimates e;
+  const double n = static_cast<double>(o.particles);
+  const double d = o.dimension;
+  const double R = static_cast<double>(o.replicas.size());
+
+  // Whole-window estimates per replica (tracer, correlation factor), averaged over replicas.
+  double tracer_sum = 0, r2_total = 0, l2_total = 0, time_sum = 0;
+  for (const ReplicaOutcome& r : o.replicas) {
+    tracer_sum += r.whole.sum_r2 / (2 * d * n * r.whole.duration);
+    r2_total += r.whole.sum_r2;
+    l2_total += r.whole.sum_hop_l2;
+    time_sum += r.whole.duration;
+  }
+
+  // Block estimates from every replica; pooled sums for the collective quantities.
+  std::vector<double> tracer_b, jump_b, f_b;
+  std::array<std::vector<double>, 3> drift_b;
+  double com_total = 0, block_time = 0;
+  Vec3 sum_r_total;
+  for (const ReplicaOutcome& r : o.replicas)
+    for (const TransportSample& b : r.blocks) {
+      if (!(b.duration > 0)) continue;
+      tracer_b.push_back(b.sum_r2 / (2 * d * n * b.duration) * kA2ToCm2);
+      jump_b.push_back(b.com_r2 / (2 * d * n * b.duration) * kA2ToCm2);
+      f_b.push_back(b.sum_hop_l2 > 0 ? b.sum_r2 / b.sum_hop_l2 : 0.0);
+      drift_b[0].push_back(b.sum_r.x / (n * b.duration) * kAToCm);
+      drift_b[1].push_back(b.sum_r.y / (n * b.duration) * kAToCm);
+      drift_b[2].push_back(b.sum_r.z / (n * b.duration) * kAToCm);
+      com_total += b.com_r2;
+      sum_r_total += b.sum_r;
+      block_time += b.duration;
+    }
+  const double nb = static_cast<double>(tracer_b.size());
+  e.independent_blocks = static_cast<int>(nb);
+
+  // Tracer and correlation factor: the whole window (SPEC's definitions). Each
+  // block estimate has about the spread of a whole-window one, so the error of
+  // their replica average is the block spread over sqrt(replicas).
+  e.D_tracer.value = tracer_sum / R * kA2ToCm2;
+  e.D_tracer.error = sample_stats(tracer_b).stddev / std::sqrt(R);
+  e.correlation_factor.value = l2_total > 0 ? r2_total / l2_total : 0.0;
+  e.correlation_factor.error = sample_stats(f_b).stddev / std::sqrt(R);
+
+  // Collective quantities: the centre of mass is a single walker per replica,
+  // so they pool every block (ratio of sums) and the error is the standard
+  // error of the block mean.
+  e.D_jump.value = com_total / (2 * d * n * block_time) * kA2ToCm2;
+  e.D_jump.error = sample_stats(jump_b).stddev / std::sqrt(nb);
+  const double v[3] = {sum_r_total.x, sum_r_total.y, sum_r_total.z};
+  for (int i = 0; i < 3; ++i) {
+    e.drift_velocity[i].value = v[i] / (n * block_time) * kAToCm;
+    e.drift_velocity[i].error = sample_stats(drift_b[i]).stddev / std::sqrt(nb);
+  }
+
+  e.haven_ratio = ratio(e.D_tracer, e.D_jump);
+  // Nernst-Einstein: sigma = n q^2 D_jump / (kB T), with n in cm^-3.
+  e.carrier_density = n / (o.volume * kA3ToCm3);
+  const double ne = e.carrier_density * kElementaryCharge * kElementaryCharge / (kBoltzmannJ * temperature);
+  e.conductivity = {ne * e.D_jump.value, ne * e.D_jump.error};
+
+  const double fmag = std::sqrt(norm2(field));
+  if (fmag > 0) {
+    // sigma_field = n q (v . F_hat) / |F|
+    const Vec3 u = (1.0 / fmag) * field;
+    double vpar = 0, var = 0;
+    const double uc[3] = {u.x, u.y, u.z};
+    for (int i = 0; i < 3; ++i) {
+      vpar += e.drift_velocity[i].value * uc[i];
+      var += std::pow(e.drift_velocity[i].error * uc[i], 2);
+    }
+    const double q_n = e.carrier_density * kElementaryCharge / fmag;
+    e.conductivity_field = Estimate{q_n * vpar, q_n * std::sqrt(var)};
+  }
+  e.simulated_time = time_sum / R;
+  return e;
+}
+
+}  // namespace coatkmc

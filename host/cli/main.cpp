@@ -1,0 +1,72 @@
+// coatkmc command line: dispatches to a command and maps failures to the exit
+// statuses of SPEC (2 bad input, 3 cannot proceed).
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "host/cli/Commands.hpp"
+#include "host/io/BuildInfo.hpp"
+#include "kmc/backend/Backend.hpp"
+#include "kmc/core/Error.hpp"
+
+namespace {
+
+const char* kUsage =
+    "usage: coatkmc COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  run CONFIG.toml [--out DIR] [--set KEY=VALUE]... [--backend auto|cpu|cuda]\n"
+    "                  [--threads N] [--seed N] [--print-config]\n"
+    "  bench [--backend auto|cpu|cuda] [--out DIR] [--quick]\n"
+    "  --version | --help | COMMAND --help\n"
+    "\n"
+    "exit status: 0 done, 2 bad input, 3 the run cannot proceed on this machine\n";
+
+void print_version() {
+  const coatkmc::BuildInfo& b = coatkmc::build_info();
+  const coatkmc::BackendInfo& be = coatkmc::backend_info();
+  std::cout << "coatkmc " << b.version << " (git " << b.git_sha << ", " << b.compiler << ", "
+            << b.build_type << ", CUDA " << (b.cuda ? "on " + b.cuda_version : std::string("off"))
+            << ")\n";
+  if (b.cuda)
+    std::cout << "CUDA devices: " << be.cuda_devices
+              << (be.cuda_devices ? " (" + be.cuda_device_name + ")" : std::string()) << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    if (args.empty()) {
+      std::cerr << kUsage;
+      return 2;
+    }
+    const std::string cmd = args[0];
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (cmd == "--version" || cmd == "version") {
+      print_version();
+      return 0;
+    }
+    if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (cmd == "run") return coatkmc::run_command(rest);
+    if (cmd == "bench") return coatkmc::bench_command(rest);
+    if (cmd == "sweep" || cmd == "collect" || cmd == "macro")
+      throw coatkmc::InputError(cmd, "this command is not part of this version yet");
+    throw coatkmc::InputError(cmd, "unknown command (see coatkmc --help)");
+  } catch (const coatkmc::InputError& e) {
+    std::fprintf(stderr, "coatkmc: error: %s: %s\n", e.where().c_str(), e.what());
+    return 2;
+  } catch (const coatkmc::CannotProceed& e) {
+    std::fprintf(stderr, "coatkmc: error: %s\n", e.what());
+    return 3;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "coatkmc: error: %s\n", e.what());
+    return 1;
+  }
+}

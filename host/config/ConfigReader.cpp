@@ -1,0 +1,304 @@
+#include "host/config/ConfigReader.hpp"
+
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "kmc/core/Error.hpp"
+#include "kmc/lattice/TextbookLattices.hpp"
+#include "kmc/solvers/SolverFactory.hpp"
+
+namespace coatkmc {
+
+namespace {
+
+constexpr std::size_t kMaxConfigBytes = 4 << 20;
+
+// The keys a configuration may hold; anything else is an error.
+const std::set<std::string>& known_keys() {
+  static const std::set<std::string> keys = {
+      "lattice.type", "lattice.cells", "lattice.a", "lattice.cutoff",
+      "occupancy.fraction", "occupancy.vacancies",
+      "hop.barrier", "hop.attempt_frequency", "hop.interaction",
+      "run.temperature", "run.hops_per_particle", "run.time", "run.solver", "run.backend",
+      "run.seed", "run.field", "run.blocks", "run.msd_samples", "run.replicas",
+      "run.equilibration_hops_per_particle"};
+  return keys;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+  return s;
+}
+
+class Validator {
+ public:
+  Validator(toml::table& root, LoadedConfig& cfg) : root_(root), cfg_(cfg) {}
+
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+    throw InputError(cfg_.where(key), key + ": " + what);
+  }
+
+  toml::node* find(const std::string& key) const { return root_.at_path(key).node(); }
+  bool has(const std::string& key) const { return find(key) != nullptr; }
+
+  double number(const std::string& key, double fallback, double lo, double hi, bool lo_open = false) {
+    toml::node* n = find(key);
+    if (!n) {
+      set(key, fallback);
+      return fallback;
+    }
+    double v;
+    if (auto i = n->as_integer()) v = static_cast<double>(i->get());
+    else if (auto f = n->as_floating_point()) v = f->get();
+    else fail(key, "expected a number");
+    if (!std::isfinite(v)) fail(key, "must be finite");
+    if (v < lo || (lo_open && v == lo) || v > hi) {
+      std::ostringstream os;
+      os << "value " << v << " out of range (must be " << (lo_open ? "> " : ">= ") << lo;
+      if (std::isfinite(hi)) os << " and <= " << hi;
+      os << ")";
+      fail(key, os.str());
+    }
+    return v;
+  }
+
+  int64_t integer(const std::string& key, int64_t fallback, int64_t lo, int64_t hi) {
+    toml::node* n = find(key);
+    if (!n) {
+      set(key, fallback);
+      return fallback;
+    }
+    auto i = n->as_integer();
+    if (!i) fail(key, "expected an integer");
+    const int64_t v = i->get();
+    if (v < lo || v > hi)
+      fail(key, "value " + std::to_string(v) + " out of range [" + std::to_string(lo) + ", " +
+                    std::to_string(hi) + "]");
+    return v;
+  }
+
+  std::string choice(const std::string& key, const std::string& fallback,
+                     const std::vector<std::string>& allowed) {
+    toml::node* n = find(key);
+    if (!n) {
+      set(key, fallback);
+      return fallback;
+    }
+    auto s = n->as_string();
+    if (!s) fail(key, "expected a string, one of: " + join(allowed));
+    for (const auto& a : allowed)
+      if (s->get() == a) return a;
+    fail(key, "'" + s->get() + "' is not one of: " + join(allowed));
+  }
+
+  std::vector<double> number_array(const std::string& key, std::vector<double> fallback,
+                                   size_t min_len, size_t max_len) {
+    toml::node* n = find(key);
+    if (!n) {
+      toml::array a;
+      for (double x : fallback) a.push_back(x);
+      set(key, std::move(a));
+      return fallback;
+    }
+    auto a = n->as_array();
+    if (!a) fail(key, "expected an array of numbers");
+    if (a->size() < min_len || a->size() > max_len)
+      fail(key, "expected " + std::to_string(min_len) +
+                    (min_len == max_len ? "" : " to " + std::to_string(max_len)) + " numbers, got " +
+                    std::to_string(a->size()));
+    std::vector<double> out;
+    for (auto& e : *a) {
+      double v;
+      if (auto i = e.as_integer()) v = static_cast<double>(i->get());
+      else if (auto f = e.as_floating_point()) v = f->get();
+      else fail(key, "expected an array of numbers");
+      if (!std::isfinite(v)) fail(key, "must be finite");
+      out.push_back(v);
+    }
+    return out;
+  }
+
+  template <class T>
+  void set(const std::string& key, T&& value) {
+    const auto dot = key.find('.');
+    const std::string table = key.substr(0, dot), leaf = key.substr(dot + 1);
+    if (!root_.contains(table)) root_.insert(table, toml::table{});
+    root_[table].as_table()->insert_or_assign(leaf, std::forward<T>(value));
+  }
+
+ private:
+  toml::table& root_;
+  LoadedConfig& cfg_;
+};
+
+std::string line_of(const std::string& file, const toml::node& n) {
+  const auto& src = n.source();
+  if (src.begin.line == 0) return file;
+  return file + ":" + std::to_string(src.begin.line);
+}
+
+// Records where every leaf key came from and rejects keys the schema lacks.
+void check_keys(const toml::table& root, LoadedConfig& cfg) {
+  for (auto&& [tkey, tnode] : root) {
+    const std::string table(tkey.str());
+    if (!cfg.origin.count(table)) cfg.origin[table] = line_of(cfg.path, tnode);
+    auto t = tnode.as_table();
+    if (!t) throw InputError(cfg.where(table), table + ": unknown key (expected a table such as [lattice], [occupancy], [hop] or [run])");
+    for (auto&& [k, n] : *t) {
+      const std::string key = table + "." + std::string(k.str());
+      if (!cfg.origin.count(key)) cfg.origin[key] = line_of(cfg.path, n);
+      if (!known_keys().count(key)) throw InputError(cfg.where(key), key + ": unknown key");
+    }
+  }
+}
+
+void apply_override(toml::table& root, const std::string& assignment, LoadedConfig& cfg) {
+  const std::string where = "--set " + assignment;
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) throw InputError(where, "expected KEY=VALUE");
+  const std::string key = assignment.substr(0, eq);
+  const auto dot = key.find('.');
+  if (dot == std::string::npos || key.find('.', dot + 1) != std::string::npos)
+    throw InputError(where, key + ": expected a key of the form table.key");
+  toml::table parsed;
+  try {
+    parsed = toml::parse("value = " + assignment.substr(eq + 1));
+  } catch (const toml::parse_error& e) {
+    throw InputError(where, key + ": value is not valid TOML (" + std::string(e.description()) + ")");
+  }
+  const std::string table = key.substr(0, dot), leaf = key.substr(dot + 1);
+  if (!known_keys().count(key)) throw InputError(where, key + ": unknown key");
+  if (!root.contains(table)) root.insert(table, toml::table{});
+  auto t = root[table].as_table();
+  if (!t) throw InputError(where, table + ": is not a table");
+  t->insert_or_assign(leaf, std::move(*parsed.get("value")));
+  cfg.origin[key] = where;
+}
+
+}  // namespace
+
+std::string LoadedConfig::where(const std::string& key) const {
+  auto it = origin.find(key);
+  if (it != origin.end()) return it->second;
+  const auto dot = key.find('.');
+  if (dot != std::string::npos) {
+    it = origin.find(key.substr(0, dot));
+    if (it != origin.end()) return it->second;
+  }
+  return path;
+}
+
+LoadedConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  LoadedConfig cfg;
+  cfg.path = path;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, "cannot open the configuration file");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.size() > kMaxConfigBytes) throw InputError(path, "configuration file larger than 4 MiB");
+  if (text.find('\0') != std::string::npos) throw InputError(path, "configuration file is binary");
+
+  toml::table root;
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    const std::string where =
+        e.source().begin.line ? path + ":" + std::to_string(e.source().begin.line) : path;
+    throw InputError(where, "TOML syntax: " + std::string(e.description()));
+  }
+  for (const std::string& o : overrides) apply_override(root, o, cfg);
+  check_keys(root, cfg);
+
+  Validator v(root, cfg);
+  SimulationSettings& s = cfg.settings;
+
+  // [lattice]
+  cfg.lattice_type = v.choice("lattice.type", "sc", textbook_lattice_names());
+  const double a = v.number("lattice.a", 3.9, 0, 1e3, true);
+  s.lattice = make_textbook_lattice(cfg.lattice_type, a);
+  s.lattice.hop_cutoff = v.number("lattice.cutoff", 0.0, 0, 1e3);
+  const int dim = s.lattice.dimension;
+  {
+    const std::vector<double> fallback = dim == 3 ? std::vector<double>{16, 16, 16}
+                                                  : std::vector<double>{64, 64};
+    toml::node* n = v.find("lattice.cells");
+    if (n) {
+      auto arr = n->as_array();
+      if (!arr || !arr->is_homogeneous(toml::node_type::integer))
+        v.fail("lattice.cells", "expected an array of integers");
+    }
+    const auto cells = v.number_array("lattice.cells", fallback, dim, dim);
+    for (int i = 0; i < dim; ++i) {
+      if (cells[i] < 1 || cells[i] > 1 << 20)
+        v.fail("lattice.cells", "cell counts must lie in [1, 1048576]");
+      s.cells[i] = static_cast<int>(cells[i]);
+    }
+    if (dim == 2) s.cells[2] = 1;
+    const double sites = double(s.cells[0]) * s.cells[1] * s.cells[2] * s.lattice.basis.size();
+    if (sites > 2147483647.0) v.fail("lattice.cells", "more than 2^31 sites");
+  }
+
+  // [occupancy]
+  if (v.has("occupancy.fraction") && v.has("occupancy.vacancies"))
+    v.fail("occupancy.vacancies", "give occupancy.fraction or occupancy.vacancies, not both");
+  if (v.has("occupancy.vacancies")) {
+    s.occupancy.by_vacancies = true;
+    s.occupancy.vacancies = v.integer("occupancy.vacancies", 0, 0, INT64_MAX);
+  } else {
+    s.occupancy.fraction = v.number("occupancy.fraction", 0.5, 0, 1);
+  }
+
+  // [hop]
+  s.hop.barrier = v.number("hop.barrier", 0.30, 0, 100);
+  s.hop.attempt_frequency = v.number("hop.attempt_frequency", 1e13, 0, 1e20, true);
+  s.hop.interaction = v.number("hop.interaction", 0.0, -100, 100);
+
+  // [run]
+  s.hop.temperature = v.number("run.temperature", 300, 0, 1e5, true);
+  if (v.has("run.hops_per_particle") && v.has("run.time"))
+    v.fail("run.time", "give run.hops_per_particle or run.time, not both");
+  if (v.has("run.time")) {
+    s.time = v.number("run.time", 0, 0, 1e12, true);
+  } else {
+    s.hops_per_particle = v.number("run.hops_per_particle", 100, 0, 1e12, true);
+  }
+  std::vector<std::string> solvers = {"auto"};
+  for (const auto& n : solver_names()) solvers.push_back(n);
+  s.solver = v.choice("run.solver", "auto", solvers);
+  s.backend = v.choice("run.backend", "auto", {"auto", "cpu", "cuda"});
+  s.seed = static_cast<uint64_t>(v.integer("run.seed", 1, 0, INT64_MAX));
+  const auto field = v.number_array("run.field", {0.0, 0.0, 0.0}, 3, 3);
+  s.hop.field = {field[0], field[1], field[2]};
+  if (dim == 2 && field[2] != 0) v.fail("run.field", "a 2D lattice takes no field along z");
+  s.blocks = static_cast<int>(v.integer("run.blocks", 10, 2, 100000));
+  s.msd_samples = static_cast<int>(v.integer("run.msd_samples", 100, 1, 100000));
+  s.replicas = static_cast<int>(v.integer("run.replicas", 1, 1, 1 << 20));
+  s.equilibration_hops_per_particle = v.number("run.equilibration_hops_per_particle", 0, 0, 1e12);
+
+  // Contradictions between keys.
+  const int64_t mobile = static_cast<int64_t>(
+      double(s.cells[0]) * s.cells[1] * s.cells[2] * s.lattice.basis.size());
+  int64_t ions = 0;
+  try {
+    ions = s.occupancy.ion_count(mobile);
+  } catch (const std::invalid_argument& e) {
+    v.fail(s.occupancy.by_vacancies ? "occupancy.vacancies" : "occupancy.fraction", e.what());
+  }
+  const std::string occ_key = s.occupancy.by_vacancies ? "occupancy.vacancies" : "occupancy.fraction";
+  if (ions == 0) v.fail(occ_key, "places no ion on " + std::to_string(mobile) + " sites");
+  if (ions == mobile && s.time <= 0)
+    v.fail(occ_key, "leaves no vacancy, so no ion can hop (run.hops_per_particle cannot be reached)");
+
+  std::ostringstream toml_text, json_text;
+  toml_text << root;
+  json_text << toml::json_formatter{root};
+  cfg.resolved_toml = toml_text.str();
+  cfg.resolved_json = json_text.str();
+  return cfg;
+}
+
+}  // namespace coatkmc

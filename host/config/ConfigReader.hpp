@@ -1,0 +1,27 @@
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kmc/simulation/SimulationSettings.hpp"
+
+namespace coatkmc {
+
+// A configuration after parsing, --set overrides, validation and defaults.
+struct LoadedConfig {
+  std::string path;                   // the file as named on the command line
+  SimulationSettings settings;        // what the engine runs
+  std::string resolved_toml;          // every key, defaults filled in
+  std::string resolved_json;          // the same as JSON, for result.json
+  std::string lattice_type;
+  std::map<std::string, std::string> origin;  // key -> "FILE:LINE" or "--set KEY=VALUE"
+
+  // Where a key came from, for error messages about it.
+  std::string where(const std::string& key) const;
+};
+
+// Reads, overrides (each "KEY=VALUE", the value in TOML) and validates a
+// configuration. Every problem throws InputError naming file, line and key.
+LoadedConfig load_config(const std::string& path, const std::vector<std::string>& overrides);
+
+}  // namespace coatkmc

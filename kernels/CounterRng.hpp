@@ -1,0 +1,51 @@
+#pragma once
+// Counter-based random numbers (Random123 Philox4x32-10). A draw is a pure
+// function of (seed, stream, step, index, draw), so any backend and any thread
+// count reproduce the same numbers: no generator state is carried or shared.
+#include <Random123/philox.h>
+
+#include <cstdint>
+
+#include "kernels/HostDevice.hpp"
+
+namespace coatkmc {
+
+// Streams separate independent uses of one seed.
+enum RngStream : uint32_t {
+  kStreamPlacement = 1,  // initial positions of the ions
+  kStreamDynamics = 2,   // hop selection and waiting times
+  kStreamLandscape = 3,  // disorder of site energies and barriers
+};
+
+struct CounterRng {
+  using Philox = r123::Philox4x32;
+
+  // Four independent 32-bit words. `replica` and `stream` go into the key
+  // side of the counter, so replicas never share a number.
+  KMC_HD static Philox::ctr_type words(uint64_t seed, uint32_t stream, uint32_t replica,
+                                       uint64_t step, uint32_t index) {
+    Philox::key_type key = {{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32)}};
+    Philox::ctr_type ctr = {{static_cast<uint32_t>(step), static_cast<uint32_t>(step >> 32),
+                             index, (replica << 8) ^ stream}};
+    Philox philox;
+    return philox(ctr, key);
+  }
+
+  // Uniform in [0, 1) with 53 random bits from two words.
+  KMC_HD static double uniform(uint32_t hi, uint32_t lo) {
+    const uint64_t bits = ((static_cast<uint64_t>(hi) << 32) | lo) >> 11;
+    return static_cast<double>(bits) * 0x1.0p-53;
+  }
+  // Uniform in (0, 1]: safe under a logarithm.
+  KMC_HD static double uniform_open_zero(uint32_t hi, uint32_t lo) {
+    const uint64_t bits = ((static_cast<uint64_t>(hi) << 32) | lo) >> 11;
+    return static_cast<double>(bits + 1) * 0x1.0p-53;
+  }
+  // Integer in [0, n) by 64x64 multiply-high; bias below n / 2^64.
+  static uint64_t below(uint32_t hi, uint32_t lo, uint64_t n) {
+    const uint64_t bits = (static_cast<uint64_t>(hi) << 32) | lo;
+    return static_cast<uint64_t>((static_cast<unsigned __int128>(bits) * n) >> 64);
+  }
+};
+
+}  // namespace coatkmc

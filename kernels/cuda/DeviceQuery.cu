@@ -1,0 +1,25 @@
+#include <cuda_runtime.h>
+
+#include <cstring>
+
+#include "kernels/cuda/DeviceQuery.cuh"
+
+namespace coatkmc::cuda {
+
+int device_count(char* name, int capacity) {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess) {
+    cudaGetLastError();  // clear the sticky "no driver" error
+    return 0;
+  }
+  if (count > 0 && name && capacity > 0) {
+    cudaDeviceProp prop;
+    if (cudaGetDeviceProperties(&prop, 0) == cudaSuccess) {
+      std::strncpy(name, prop.name, capacity - 1);
+      name[capacity - 1] = '\0';
+    }
+  }
+  return count;
+}
+
+}  // namespace coatkmc::cuda

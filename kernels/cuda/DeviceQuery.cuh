@@ -1,0 +1,10 @@
+#pragma once
+// Plain driver functions around the CUDA runtime; host code includes this
+// header without nvcc. Defined in DeviceQuery.cu, built only with CUDA.
+namespace coatkmc::cuda {
+
+// Number of usable CUDA devices (0 when the driver or a device is missing).
+// Writes the first device's name into `name` (at most `capacity` bytes).
+int device_count(char* name, int capacity);
+
+}  // namespace coatkmc::cuda

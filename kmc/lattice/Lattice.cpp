@@ -1,0 +1,147 @@
+#include "kmc/lattice/Lattice.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+
+namespace coatkmc {
+
+namespace {
+
+Vec3 cartesian(const LatticeDescription& d, Vec3 f) {
+  return f.x * d.vectors[0] + f.y * d.vectors[1] + f.z * d.vectors[2];
+}
+
+// Number of cells to search along each vector so that every pair within
+// `cutoff` is found: the cutoff over the spacing of the lattice planes.
+std::array<int, 3> search_range(const LatticeDescription& d, double cutoff) {
+  const Vec3* a = d.vectors;
+  const double volume = std::fabs(dot(a[0], cross(a[1], a[2])));
+  std::array<int, 3> range{0, 0, 0};
+  for (int i = 0; i < d.dimension; ++i) {
+    const double spacing = volume / norm(cross(a[(i + 1) % 3], a[(i + 2) % 3]));
+    range[i] = static_cast<int>(std::ceil(cutoff / spacing)) + 1;
+  }
+  return range;
+}
+
+std::vector<HopTemplate> hops_within(const LatticeDescription& d, int from, double cutoff) {
+  std::vector<HopTemplate> out;
+  const auto range = search_range(d, cutoff);
+  const int nb = static_cast<int>(d.basis.size());
+  for (int to = 0; to < nb; ++to) {
+    if (!d.basis[to].mobile) continue;
+    for (int i = -range[0]; i <= range[0]; ++i)
+      for (int j = -range[1]; j <= range[1]; ++j)
+        for (int k = -range[2]; k <= range[2]; ++k) {
+          const Vec3 df = {d.basis[to].fractional.x - d.basis[from].fractional.x + i,
+                           d.basis[to].fractional.y - d.basis[from].fractional.y + j,
+                           d.basis[to].fractional.z - d.basis[from].fractional.z + k};
+          const Vec3 dr = cartesian(d, df);
+          const double len = norm(dr);
+          if (len < 1e-9 || len > cutoff) continue;
+          out.push_back({to, {i, j, k}, dr, len});
+        }
+  }
+  // A fixed order makes direction indices (and so trajectories) independent of search order.
+  std::sort(out.begin(), out.end(), [](const HopTemplate& p, const HopTemplate& q) {
+    return std::make_tuple(p.length, p.to_basis, p.cell_offset) <
+           std::make_tuple(q.length, q.to_basis, q.cell_offset);
+  });
+  return out;
+}
+
+double nearest_mobile_distance(const LatticeDescription& d) {
+  // Search a generous cutoff (the longest cell vector) and keep the shortest hop.
+  double longest = 0;
+  for (int i = 0; i < d.dimension; ++i) longest = std::max(longest, norm(d.vectors[i]));
+  double best = std::numeric_limits<double>::infinity();
+  for (int b = 0; b < static_cast<int>(d.basis.size()); ++b) {
+    if (!d.basis[b].mobile) continue;
+    for (const HopTemplate& h : hops_within(d, b, longest * 1.0001)) best = std::min(best, h.length);
+  }
+  return best;
+}
+
+}  // namespace
+
+Lattice::Lattice(LatticeDescription description, std::array<int, 3> cells)
+    : desc_(std::move(description)), cells_(cells) {
+  if (desc_.dimension == 2) cells_[2] = 1;
+  for (int i = 0; i < 3; ++i)
+    if (cells_[i] < 1) throw std::invalid_argument("cell counts must be positive");
+  if (desc_.basis.empty()) throw std::invalid_argument("lattice has no basis sites");
+  const int nb = basis_size();
+  num_sites_ = int64_t(cells_[0]) * cells_[1] * cells_[2] * nb;
+  if (num_sites_ > std::numeric_limits<int32_t>::max())
+    throw std::invalid_argument("lattice has more than 2^31 sites");
+  for (int b = 0; b < nb; ++b)
+    if (desc_.basis[b].mobile) num_mobile_ += num_sites_ / nb;
+  if (num_mobile_ == 0) throw std::invalid_argument("lattice has no mobile-ion sites");
+
+  cutoff_ = desc_.hop_cutoff > 0 ? desc_.hop_cutoff : nearest_mobile_distance(desc_) * (1 + 1e-6);
+  hops_.assign(nb, {});
+  for (int b = 0; b < nb; ++b) {
+    if (desc_.basis[b].mobile) hops_[b] = hops_within(desc_, b, cutoff_);
+    zmax_ = std::max(zmax_, static_cast<int>(hops_[b].size()));
+  }
+  if (zmax_ == 0) throw std::invalid_argument("no hop neighbours within the cutoff");
+
+  // The reverse of hop (b -> b', offset o) is the hop of b' with (b, -o).
+  reverse_.assign(nb, {});
+  for (int b = 0; b < nb; ++b)
+    for (const HopTemplate& h : hops_[b]) {
+      const auto& back = hops_[h.to_basis];
+      int found = -1;
+      for (int k = 0; k < static_cast<int>(back.size()); ++k)
+        if (back[k].to_basis == b && back[k].cell_offset[0] == -h.cell_offset[0] &&
+            back[k].cell_offset[1] == -h.cell_offset[1] &&
+            back[k].cell_offset[2] == -h.cell_offset[2])
+          found = k;
+      reverse_[b].push_back(found);
+    }
+
+  neighbors_.assign(num_sites_ * zmax_, -1);
+  const int n1 = cells_[0], n2 = cells_[1], n3 = cells_[2];
+  auto wrap = [](int x, int n) { return ((x % n) + n) % n; };
+  for (int64_t s = 0; s < num_sites_; ++s) {
+    const int b = static_cast<int>(s % nb);
+    const int64_t c = s / nb;
+    const int i = static_cast<int>(c % n1), j = static_cast<int>((c / n1) % n2),
+              k = static_cast<int>(c / (int64_t(n1) * n2));
+    const auto& hb = hops_[b];
+    for (int q = 0; q < static_cast<int>(hb.size()); ++q) {
+      const auto& o = hb[q].cell_offset;
+      const int64_t cell = (int64_t(wrap(k + o[2], n3)) * n2 + wrap(j + o[1], n2)) * n1 +
+                           wrap(i + o[0], n1);
+      const int64_t t = cell * nb + hb[q].to_basis;
+      // Periodic images must stay distinct, or a hop would reach itself or count twice.
+      if (t == s) throw std::invalid_argument("cells too few for the hop cutoff (a hop reaches its own image)");
+      for (int p = 0; p < q; ++p)
+        if (neighbors_[s * zmax_ + p] == t)
+          throw std::invalid_argument("cells too few for the hop cutoff (two hops reach one site)");
+      neighbors_[s * zmax_ + q] = static_cast<int32_t>(t);
+    }
+  }
+}
+
+Vec3 Lattice::position(int64_t site) const {
+  const int nb = basis_size();
+  const int b = static_cast<int>(site % nb);
+  const int64_t c = site / nb;
+  const Vec3 f = desc_.basis[b].fractional;
+  const double i = static_cast<double>(c % cells_[0]);
+  const double j = static_cast<double>((c / cells_[0]) % cells_[1]);
+  const double k = static_cast<double>(c / (int64_t(cells_[0]) * cells_[1]));
+  return cartesian(desc_, {i + f.x, j + f.y, k + f.z});
+}
+
+double Lattice::volume() const {
+  const Vec3* a = desc_.vectors;
+  return std::fabs(dot(a[0], cross(a[1], a[2]))) * cells_[0] * cells_[1] * cells_[2];
+}
+
+}  // namespace coatkmc

@@ -1,0 +1,62 @@
+#pragma once
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "kmc/lattice/LatticeDescription.hpp"
+
+namespace coatkmc {
+
+// A hop from a basis site to a neighbouring basis site, `cell_offset` cells away.
+struct HopTemplate {
+  int to_basis = 0;
+  std::array<int, 3> cell_offset{0, 0, 0};
+  Vec3 displacement;  // Å
+  double length = 0;  // Å
+};
+
+// A periodic supercell built from a LatticeDescription. Sites are numbered
+// site = ((k * n1 * n2) + j * n1 + i) * nbasis + b, so neighbour positions can
+// also be recomputed from the Bravais index (the GPU path does this); the CPU
+// keeps a dense neighbour table for speed.
+class Lattice {
+ public:
+  Lattice(LatticeDescription description, std::array<int, 3> cells);
+
+  const LatticeDescription& description() const { return desc_; }
+  int dimension() const { return desc_.dimension; }
+  const std::array<int, 3>& cells() const { return cells_; }
+  int basis_size() const { return static_cast<int>(desc_.basis.size()); }
+  int64_t num_sites() const { return num_sites_; }
+  int64_t num_mobile_sites() const { return num_mobile_; }
+  int basis_of(int64_t site) const { return static_cast<int>(site % basis_size()); }
+  bool is_mobile(int64_t site) const { return desc_.basis[basis_of(site)].mobile; }
+
+  // Largest number of hop neighbours of any site; rows of the neighbour table are this wide.
+  int max_coordination() const { return zmax_; }
+  int coordination(int basis) const { return static_cast<int>(hops_[basis].size()); }
+  const std::vector<HopTemplate>& hops(int basis) const { return hops_[basis]; }
+  const HopTemplate& hop(int64_t site, int k) const { return hops_[basis_of(site)][k]; }
+  // Target of the k-th hop of `site`, or -1 where the site has fewer than zmax hops.
+  int32_t neighbor(int64_t site, int k) const { return neighbors_[site * zmax_ + k]; }
+  const int32_t* neighbor_row(int64_t site) const { return &neighbors_[site * zmax_]; }
+  // Index k' of the hop at neighbor(site,k) that leads back to `site`.
+  int reverse_direction(int basis, int k) const { return reverse_[basis][k]; }
+
+  Vec3 position(int64_t site) const;
+  // Volume in Å^3 (2D: area times the layer thickness, the length of the third vector).
+  double volume() const;
+  double hop_cutoff() const { return cutoff_; }
+
+ private:
+  LatticeDescription desc_;
+  std::array<int, 3> cells_;
+  int64_t num_sites_ = 0, num_mobile_ = 0;
+  int zmax_ = 0;
+  double cutoff_ = 0;
+  std::vector<std::vector<HopTemplate>> hops_;
+  std::vector<std::vector<int>> reverse_;
+  std::vector<int32_t> neighbors_;
+};
+
+}  // namespace coatkmc

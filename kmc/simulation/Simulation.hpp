@@ -1,0 +1,42 @@
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "kmc/observables/TransportSample.hpp"
+#include "kmc/simulation/SimulationSettings.hpp"
+
+namespace coatkmc {
+
+struct ReplicaOutcome {
+  TransportSample whole;                // the full observed window
+  std::vector<TransportSample> blocks;  // consecutive blocks of it
+  std::vector<MsdPoint> msd;
+  uint64_t total_hops = 0, total_attempts = 0;  // including equilibration
+  double total_time = 0;
+};
+
+struct SimulationOutcome {
+  std::vector<ReplicaOutcome> replicas;
+  int dimension = 3;
+  int64_t sites = 0;      // mobile-ion sites per replica
+  int64_t particles = 0;  // ions per replica
+  double volume = 0;      // Å^3 per replica
+  double wall_time = 0;   // s
+  std::string solver, backend, device;
+};
+
+struct ProgressInfo {
+  double fraction = 0;  // of the whole run, all replicas
+  uint64_t hops = 0;    // accepted so far, all replicas
+  double wall = 0;      // s since start
+};
+using ProgressCallback = std::function<void(const ProgressInfo&)>;
+
+// Builds lattice, model, ions and solver for each replica, runs them (side by
+// side on settings.threads threads) and records transport samples. Replica r
+// uses random stream r, so the outcome does not depend on the thread count.
+SimulationOutcome run_simulation(const SimulationSettings& settings,
+                                 const ProgressCallback& progress = {});
+
+}  // namespace coatkmc

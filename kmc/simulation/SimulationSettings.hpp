@@ -1,0 +1,36 @@
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kmc/lattice/LatticeDescription.hpp"
+#include "kmc/model/HopModel.hpp"
+#include "kmc/state/SystemState.hpp"
+
+namespace coatkmc {
+
+// Everything the engine needs for one run, already validated. host/config
+// builds it from TOML; tests and benchmarks build it directly.
+struct SimulationSettings {
+  LatticeDescription lattice;
+  std::array<int, 3> cells{8, 8, 8};
+  Occupancy occupancy;
+  HopParameters hop;
+  std::vector<double> site_energy;  // empty, or one value (eV) per site
+
+  // Stop after this many accepted hops per ion on average, or at `time` (s) when > 0.
+  double hops_per_particle = 100;
+  double time = 0;
+  double equilibration_hops_per_particle = 0;
+
+  int blocks = 10;        // independent blocks per replica for standard errors
+  int msd_samples = 100;  // rows of msd.csv per replica
+  int replicas = 1;       // independent systems (own placement and random stream)
+  int threads = 1;        // replicas run side by side on this many threads
+  uint64_t seed = 1;
+  std::string solver = "bkl";
+  std::string backend = "cpu";
+};
+
+}  // namespace coatkmc

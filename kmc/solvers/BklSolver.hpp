@@ -1,0 +1,46 @@
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "kmc/model/HopModel.hpp"
+#include "kmc/solvers/BlockSumTree.hpp"
+#include "kmc/solvers/Solver.hpp"
+
+namespace coatkmc {
+
+// Exact rejection-free kinetic Monte Carlo (the n-fold way of Bortz, Kalos and
+// Lebowitz). One leaf per site holds the total rate of the ion on it; a hop is
+// chosen by descending the sum tree, its direction by the site's own rates,
+// and the clock advances by -ln(u)/R. After a hop only the sites whose rates
+// can have changed are recomputed: origin, target and their neighbours, and
+// with an ion-ion interaction also the neighbours' neighbours.
+//
+// Random numbers: step n of replica r uses Philox words (seed, dynamics, r, n):
+// two for the event, two for the waiting time.
+//
+// This is the reference every faster solver is tested against.
+class BklSolver : public Solver {
+ public:
+  BklSolver(const Lattice& lattice, const HopModel& model, uint64_t seed);
+  std::string name() const override { return "bkl"; }
+  void advance(SystemState& state, const AdvanceTarget& target) override;
+
+  // Total rate of the ion on `site` (0 for an empty site); exposed for tests.
+  double site_rate(const SystemState& state, int64_t site) const;
+  double total_rate() const { return tree_.total(); }
+
+ private:
+  void rebuild(const SystemState& state);
+  double hop_rate(const SystemState& state, int64_t site, int k, int32_t target) const;
+  void update_around(const SystemState& state, int32_t site);
+
+  const Lattice& lattice_;
+  const HopModel& model_;
+  uint64_t seed_;
+  int zmax_;
+  BlockSumTree tree_;
+  const SystemState* bound_ = nullptr;  // state the tree was built for
+  uint64_t bound_hops_ = 0;
+};
+
+}  // namespace coatkmc

@@ -1,0 +1,71 @@
+#include "kmc/state/SystemState.hpp"
+
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "kernels/CounterRng.hpp"
+
+namespace coatkmc {
+
+int64_t Occupancy::ion_count(int64_t mobile_sites) const {
+  if (by_vacancies) {
+    if (vacancies < 0 || vacancies > mobile_sites)
+      throw std::invalid_argument("vacancies must lie between 0 and the number of mobile sites");
+    return mobile_sites - vacancies;
+  }
+  if (!(fraction >= 0 && fraction <= 1)) throw std::invalid_argument("fraction must lie in [0, 1]");
+  return std::llround(fraction * static_cast<double>(mobile_sites));
+}
+
+void SystemState::move_ion(const Lattice& lattice, int32_t from, int32_t to, Vec3 dr,
+                           double length_sq) {
+  const int32_t ion = site_ion[from];
+  site_ion[to] = ion;
+  site_ion[from] = -1;
+  ion_site[ion] = to;
+  displacement[ion] += dr;
+  const int z = lattice.max_coordination();
+  const int32_t* nf = lattice.neighbor_row(from);
+  const int32_t* nt = lattice.neighbor_row(to);
+  for (int k = 0; k < z; ++k) {
+    if (nf[k] >= 0) --occupied_neighbors[nf[k]];
+    if (nt[k] >= 0) ++occupied_neighbors[nt[k]];
+  }
+  ++hops;
+  sum_hop_length_sq += length_sq;
+}
+
+SystemState place_ions(const Lattice& lattice, const Occupancy& occupancy, uint64_t seed,
+                       uint32_t replica) {
+  std::vector<int32_t> mobile;
+  mobile.reserve(lattice.num_mobile_sites());
+  for (int64_t s = 0; s < lattice.num_sites(); ++s)
+    if (lattice.is_mobile(s)) mobile.push_back(static_cast<int32_t>(s));
+  const int64_t n = occupancy.ion_count(static_cast<int64_t>(mobile.size()));
+
+  // Partial Fisher-Yates: draw i picks the i-th ion's site among the remaining ones.
+  for (int64_t i = 0; i < n; ++i) {
+    const auto w = CounterRng::words(seed, kStreamPlacement, replica, 0, static_cast<uint32_t>(i));
+    const uint64_t j = i + CounterRng::below(w[0], w[1], mobile.size() - i);
+    std::swap(mobile[i], mobile[j]);
+  }
+
+  SystemState st;
+  st.replica = replica;
+  st.site_ion.assign(lattice.num_sites(), -1);
+  st.ion_site.assign(mobile.begin(), mobile.begin() + n);
+  st.displacement.assign(n, Vec3{});
+  for (int64_t i = 0; i < n; ++i) st.site_ion[st.ion_site[i]] = static_cast<int32_t>(i);
+  st.occupied_neighbors.assign(lattice.num_sites(), 0);
+  const int z = lattice.max_coordination();
+  for (int64_t s = 0; s < lattice.num_sites(); ++s) {
+    const int32_t* row = lattice.neighbor_row(s);
+    int count = 0;
+    for (int k = 0; k < z; ++k) count += (row[k] >= 0 && st.site_ion[row[k]] >= 0);
+    st.occupied_neighbors[s] = static_cast<uint8_t>(count);
+  }
+  return st;
+}
+
+}  // namespace coatkmc

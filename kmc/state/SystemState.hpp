@@ -1,0 +1,43 @@
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "kmc/core/Vec3.hpp"
+#include "kmc/lattice/Lattice.hpp"
+
+namespace coatkmc {
+
+// Everything that evolves during a run of one replica. Solvers mutate it;
+// observables only read it.
+struct SystemState {
+  std::vector<int32_t> site_ion;    // ion index at each site, -1 when empty
+  std::vector<int32_t> ion_site;    // site of each ion
+  std::vector<Vec3> displacement;   // unwrapped displacement of each ion since the start, Å
+  std::vector<uint8_t> occupied_neighbors;  // occupied hop neighbours of each site
+  double time = 0;                  // simulated time, s
+  uint64_t hops = 0;                // accepted hops
+  uint64_t attempts = 0;            // attempts including rejected and null ones
+  double sum_hop_length_sq = 0;     // sum over accepted hops of l^2, Å^2
+  uint64_t rng_step = 0;            // next counter value of the dynamics stream
+  uint32_t replica = 0;
+
+  int64_t num_ions() const { return static_cast<int64_t>(ion_site.size()); }
+
+  // Moves ion at `from` to the empty `to` along `dr`, keeping every array consistent.
+  void move_ion(const Lattice& lattice, int32_t from, int32_t to, Vec3 dr, double length_sq);
+};
+
+// How many ions to place: a fraction of the mobile sites, or all but `vacancies`.
+struct Occupancy {
+  bool by_vacancies = false;
+  double fraction = 0.5;
+  int64_t vacancies = 0;
+  int64_t ion_count(int64_t mobile_sites) const;
+};
+
+// Places ions on mobile sites uniformly at random; a pure function of
+// (seed, replica), so every backend starts from the same configuration.
+SystemState place_ions(const Lattice& lattice, const Occupancy& occupancy, uint64_t seed,
+                       uint32_t replica);
+
+}  // namespace coatkmc
