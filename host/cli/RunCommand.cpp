@@ -1,3 +1,9 @@
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <cxxopts.hpp>
 #include <iostream>
 #include <stdexcept>
@@ -6,6 +12,7 @@
 #include "host/cli/Commands.hpp"
 #include "host/cli/ProgressLine.hpp"
 #include "host/config/ConfigReader.hpp"
+#include "host/io/AtomicFile.hpp"
 #include "host/io/ResultWriter.hpp"
 #include "kmc/core/Error.hpp"
 #include "kmc/simulation/Simulation.hpp"
@@ -18,10 +25,35 @@ std::vector<char*> argv_of(const std::string& name, std::vector<std::string>& ar
   for (auto& a : args) v.push_back(a.data());
   return v;
 }
+
+// A whole decimal number in [lo, hi] given to `option`; anything else is bad input.
+int64_t parse_integer(const std::string& option, const std::string& text, int64_t lo, int64_t hi) {
+  int64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end)
+    throw InputError(option, "'" + text + "' is not a whole number");
+  if (value < lo || value > hi)
+    throw InputError(
+        option, text + " out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return value;
+}
 }  // namespace
 
 int run_command(const std::vector<std::string>& in) {
-  std::vector<std::string> args = in;
+  // --set values are TOML and may hold commas ("lattice.cells=[8,8,8]"), which
+  // cxxopts would split as a list: take them out before it parses the rest.
+  std::vector<std::string> args, overrides;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == "--set") {
+      if (i + 1 == in.size()) throw InputError("--set", "expected KEY=VALUE after --set");
+      overrides.push_back(in[++i]);
+    } else if (in[i].rfind("--set=", 0) == 0) {
+      overrides.push_back(in[i].substr(6));
+    } else {
+      args.push_back(in[i]);
+    }
+  }
   cxxopts::Options opts("coatkmc run", "Run one kinetic Monte Carlo simulation from a TOML configuration.");
   opts.custom_help("CONFIG.toml [options]");
   opts.positional_help("");
@@ -30,8 +62,8 @@ int run_command(const std::vector<std::string>& in) {
       ("out", "output folder for result.json and msd.csv", cxxopts::value<std::string>()->default_value("."))
       ("set", "override a key: KEY=VALUE, the value in TOML (repeatable)", cxxopts::value<std::vector<std::string>>())
       ("backend", "auto | cpu | cuda", cxxopts::value<std::string>())
-      ("threads", "threads (replicas run side by side)", cxxopts::value<int>()->default_value("1"))
-      ("seed", "random seed (overrides run.seed)", cxxopts::value<int64_t>())
+      ("threads", "threads (replicas run side by side)", cxxopts::value<std::string>()->default_value("1"))
+      ("seed", "random seed (overrides run.seed)", cxxopts::value<std::string>())
       ("print-config", "print the resolved configuration and exit")
       ("h,help", "show this help");
   opts.parse_positional({"config"});
@@ -47,9 +79,10 @@ int run_command(const std::vector<std::string>& in) {
     return 0;
   }
   if (!res.count("config")) throw InputError("command line", "run needs a CONFIG.toml");
+  if (!res.unmatched().empty())
+    throw InputError("command line", "unexpected argument '" + res.unmatched().front() +
+                                         "' (run takes one CONFIG.toml)");
 
-  std::vector<std::string> overrides;
-  if (res.count("set")) overrides = res["set"].as<std::vector<std::string>>();
   if (res.count("backend")) {
     const std::string b = res["backend"].as<std::string>();
     if (b != "auto" && b != "cpu" && b != "cuda")
@@ -57,12 +90,11 @@ int run_command(const std::vector<std::string>& in) {
     overrides.push_back("run.backend=\"" + b + "\"");
   }
   if (res.count("seed")) {
-    const int64_t seed = res["seed"].as<int64_t>();
-    if (seed < 0) throw InputError("--seed", "the seed must be >= 0");
+    const int64_t seed = parse_integer("--seed", res["seed"].as<std::string>(), 0, INT64_MAX);
     overrides.push_back("run.seed=" + std::to_string(seed));
   }
-  const int threads = res["threads"].as<int>();
-  if (threads < 1 || threads > 4096) throw InputError("--threads", "must lie in [1, 4096]");
+  const int threads =
+      static_cast<int>(parse_integer("--threads", res["threads"].as<std::string>(), 1, 4096));
 
   LoadedConfig cfg = load_config(res["config"].as<std::string>(), overrides);
   if (res.count("print-config")) {
@@ -70,6 +102,16 @@ int run_command(const std::vector<std::string>& in) {
     return 0;
   }
   cfg.settings.threads = threads;
+
+  // A folder that cannot take the results is bad input; find out before the run, not after it.
+  const std::string out = res["out"].as<std::string>();
+  try {
+    make_directories(out);
+  } catch (const std::runtime_error& e) {
+    throw InputError("--out", e.what());
+  }
+  if (::access(out.c_str(), W_OK | X_OK) != 0)
+    throw InputError("--out", "cannot write into " + out + ": " + std::strerror(errno));
 
   SimulationOutcome outcome;
   ProgressLine progress;
@@ -82,8 +124,12 @@ int run_command(const std::vector<std::string>& in) {
   const TransportEstimates est =
       estimate_transport(outcome, cfg.settings.hop.temperature, cfg.settings.hop.field);
   const nlohmann::json result = make_result_json(cfg, outcome, est);
-  const std::string out = res["out"].as<std::string>();
-  write_run_outputs(out, result, make_msd_csv(outcome));
+  try {
+    write_run_outputs(out, result, make_msd_csv(outcome));
+  } catch (const std::runtime_error& e) {
+    throw CannotProceed(std::string("the run finished but its results could not be saved: ") +
+                        e.what());
+  }
   std::cout << format_summary(result) << "  results in " << out << "/result.json, "
             << out << "/msd.csv\n";
   return 0;

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,13 @@ void print_version() {
               << (be.cuda_devices ? " (" + be.cuda_device_name + ")" : std::string()) << "\n";
 }
 
+// Error messages are one line: a newline inside a value or a library message must not split it.
+std::string one_line(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  return s;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -60,13 +68,17 @@ int main(int argc, char** argv) {
       throw coatkmc::InputError(cmd, "this command is not part of this version yet");
     throw coatkmc::InputError(cmd, "unknown command (see coatkmc --help)");
   } catch (const coatkmc::InputError& e) {
-    std::fprintf(stderr, "coatkmc: error: %s: %s\n", e.where().c_str(), e.what());
+    std::fprintf(stderr, "coatkmc: error: %s: %s\n", one_line(e.where()).c_str(),
+                 one_line(e.what()).c_str());
     return 2;
   } catch (const coatkmc::CannotProceed& e) {
-    std::fprintf(stderr, "coatkmc: error: %s\n", e.what());
+    std::fprintf(stderr, "coatkmc: error: %s\n", one_line(e.what()).c_str());
+    return 3;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "coatkmc: error: out of memory (try fewer cells, replicas or threads)\n");
     return 3;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "coatkmc: error: %s\n", e.what());
+    std::fprintf(stderr, "coatkmc: error: %s\n", one_line(e.what()).c_str());
     return 1;
   }
 }

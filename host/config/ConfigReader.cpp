@@ -2,11 +2,16 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
+#include "host/config/GeometryCheck.hpp"
 #include "kmc/core/Error.hpp"
 #include "kmc/lattice/TextbookLattices.hpp"
 #include "kmc/solvers/SolverFactory.hpp"
@@ -27,6 +32,18 @@ const std::set<std::string>& known_keys() {
       "run.seed", "run.field", "run.blocks", "run.msd_samples", "run.replicas",
       "run.equilibration_hops_per_particle"};
   return keys;
+}
+
+// The tables of known_keys(), in documentation order.
+const std::vector<std::string>& known_tables() {
+  static const std::vector<std::string> tables = {"lattice", "occupancy", "hop", "run"};
+  return tables;
+}
+
+bool is_known_table(const std::string& name) {
+  for (const auto& t : known_tables())
+    if (t == name) return true;
+  return false;
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -143,18 +160,40 @@ std::string line_of(const std::string& file, const toml::node& n) {
 }
 
 // Records where every leaf key came from and rejects keys the schema lacks.
+// Of several unknown keys the first in the file is reported (the table is
+// ordered by name, not by line); one given with --set comes before all of them.
 void check_keys(const toml::table& root, LoadedConfig& cfg) {
+  struct Problem {
+    uint32_t line;
+    std::string where, what;
+  };
+  std::optional<Problem> first;
+  auto report = [&](const toml::node& n, const std::string& key, const std::string& what) {
+    const bool from_set = cfg.where(key).rfind("--set ", 0) == 0;
+    const uint32_t line = from_set ? 0 : n.source().begin.line;
+    if (!first || line < first->line) first = Problem{line, cfg.where(key), key + ": " + what};
+  };
   for (auto&& [tkey, tnode] : root) {
     const std::string table(tkey.str());
     if (!cfg.origin.count(table)) cfg.origin[table] = line_of(cfg.path, tnode);
+    if (!is_known_table(table)) {
+      report(tnode, table,
+             std::string("unknown ") + (tnode.is_table() ? "table" : "key") +
+                 " (the tables are [lattice], [occupancy], [hop] and [run])");
+      continue;
+    }
     auto t = tnode.as_table();
-    if (!t) throw InputError(cfg.where(table), table + ": unknown key (expected a table such as [lattice], [occupancy], [hop] or [run])");
+    if (!t) {
+      report(tnode, table, "expected a table [" + table + "]");
+      continue;
+    }
     for (auto&& [k, n] : *t) {
       const std::string key = table + "." + std::string(k.str());
       if (!cfg.origin.count(key)) cfg.origin[key] = line_of(cfg.path, n);
-      if (!known_keys().count(key)) throw InputError(cfg.where(key), key + ": unknown key");
+      if (!known_keys().count(key)) report(n, key, "unknown key");
     }
   }
+  if (first) throw InputError(first->where, first->what);
 }
 
 void apply_override(toml::table& root, const std::string& assignment, LoadedConfig& cfg) {
@@ -165,19 +204,77 @@ void apply_override(toml::table& root, const std::string& assignment, LoadedConf
   const auto dot = key.find('.');
   if (dot == std::string::npos || key.find('.', dot + 1) != std::string::npos)
     throw InputError(where, key + ": expected a key of the form table.key");
+  if (!known_keys().count(key)) throw InputError(where, key + ": unknown key");
+  const std::string value = assignment.substr(eq + 1);
+  if (value.find_first_of("\n\r") != std::string::npos)
+    throw InputError(where, key + ": the value must be on one line");
   toml::table parsed;
   try {
-    parsed = toml::parse("value = " + assignment.substr(eq + 1));
+    parsed = toml::parse("value = " + value);
   } catch (const toml::parse_error& e) {
     throw InputError(where, key + ": value is not valid TOML (" + std::string(e.description()) + ")");
   }
+  // "1 # x" is fine; "1\n[run]..." cannot reach here, but keep the check cheap and total.
+  if (parsed.size() != 1 || !parsed.get("value"))
+    throw InputError(where, key + ": expected a single TOML value");
   const std::string table = key.substr(0, dot), leaf = key.substr(dot + 1);
-  if (!known_keys().count(key)) throw InputError(where, key + ": unknown key");
   if (!root.contains(table)) root.insert(table, toml::table{});
   auto t = root[table].as_table();
-  if (!t) throw InputError(where, table + ": is not a table");
+  if (!t) throw InputError(where, table + ": expected a table [" + table + "]");
   t->insert_or_assign(leaf, std::move(*parsed.get("value")));
   cfg.origin[key] = where;
+}
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+}
+
+// A dotted bare key ("a", "a.b", spaces around dots allowed) with the spaces removed, or "".
+std::string bare_key(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')
+      out += c;
+    else if (c != ' ' && c != '\t')
+      return "";
+  }
+  return out;
+}
+
+// The key that line `line` (1-based) of a TOML text assigns, prefixed by the
+// table opened above it: names the key of a syntax error. "" when the line
+// assigns no bare key (a table header, a continuation line, a quoted key).
+std::string key_on_line(const std::string& text, int line) {
+  std::istringstream in(text);
+  std::string l, table;
+  for (int n = 1; std::getline(in, l); ++n) {
+    const std::string t = trim(l);
+    if (n == line) {
+      if (t.empty() || t[0] == '[') return "";
+      const auto eq = t.find('=');
+      if (eq == std::string::npos) return "";
+      const std::string key = bare_key(t.substr(0, eq));
+      if (key.empty()) return "";
+      return table.empty() ? key : table + "." + key;
+    }
+    if (t.size() > 2 && t[0] == '[' && t[1] != '[') {
+      const auto close = t.find(']');
+      table = close == std::string::npos ? "" : bare_key(t.substr(1, close - 1));
+    }
+  }
+  return "";
+}
+
+// Which key a geometry problem belongs to: the cells when they are given, else
+// the cutoff when it is given; a cutoff problem to the cutoff, else the type.
+std::string geometry_key(const GeometryProblem& p, const Validator& v) {
+  if (p.cause == GeometryProblem::Cause::Cells) {
+    if (!v.has("lattice.cells") && v.has("lattice.cutoff")) return "lattice.cutoff";
+    return "lattice.cells";
+  }
+  return v.has("lattice.cutoff") ? "lattice.cutoff" : "lattice.type";
 }
 
 }  // namespace
@@ -196,19 +293,35 @@ std::string LoadedConfig::where(const std::string& key) const {
 LoadedConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
   LoadedConfig cfg;
   cfg.path = path;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(path, "is a directory, not a configuration file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "cannot open the configuration file");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text;
+  {
+    // Read at most one byte past the limit, so a huge file is never loaded whole.
+    std::vector<char> buf(kMaxConfigBytes + 1);
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    if (in.bad()) throw InputError(path, "cannot read the configuration file");
+    text.assign(buf.data(), static_cast<size_t>(in.gcount()));
+  }
   if (text.size() > kMaxConfigBytes) throw InputError(path, "configuration file larger than 4 MiB");
-  if (text.find('\0') != std::string::npos) throw InputError(path, "configuration file is binary");
+  if (const auto nul = text.find('\0'); nul != std::string::npos) {
+    const auto line = 1 + std::count(text.begin(), text.begin() + nul, '\n');
+    throw InputError(path + ":" + std::to_string(line),
+                     "not a text file (NUL byte): is this really a TOML configuration?");
+  }
 
   toml::table root;
   try {
     root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
-    const std::string where =
-        e.source().begin.line ? path + ":" + std::to_string(e.source().begin.line) : path;
-    throw InputError(where, "TOML syntax: " + std::string(e.description()));
+    const int line = static_cast<int>(e.source().begin.line);
+    const std::string where = line ? path + ":" + std::to_string(line) : path;
+    const std::string key = line ? key_on_line(text, line) : "";
+    throw InputError(where, (key.empty() ? "" : key + ": ") + "TOML syntax: " +
+                                std::string(e.description()));
   }
   for (const std::string& o : overrides) apply_override(root, o, cfg);
   check_keys(root, cfg);
@@ -241,6 +354,10 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
     const double sites = double(s.cells[0]) * s.cells[1] * s.cells[2] * s.lattice.basis.size();
     if (sites > 2147483647.0) v.fail("lattice.cells", "more than 2^31 sites");
   }
+  // Geometry problems are input errors too: report them now, with the key that
+  // fixes them, rather than when the run builds its lattice.
+  if (const auto problem = check_lattice_geometry(s.lattice, s.cells))
+    v.fail(geometry_key(*problem, v), problem->what);
 
   // [occupancy]
   if (v.has("occupancy.fraction") && v.has("occupancy.vacancies"))

@@ -1,0 +1,192 @@
+#include "host/config/GeometryCheck.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+
+#include "kmc/lattice/Lattice.hpp"
+#include "kmc/state/SystemState.hpp"
+
+namespace coatkmc {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+// Building the full supercell as a last check is worth it up to about this
+// many neighbour-pair comparisons (Lattice compares the hops of a site pairwise).
+constexpr double kFullBuildWork = 5e7;
+
+double cell_volume(const LatticeDescription& d) {
+  return std::fabs(dot(d.vectors[0], cross(d.vectors[1], d.vectors[2])));
+}
+
+// Cells to search along each vector so that every pair within `cutoff` is
+// found; the same bound Lattice uses, so hop offsets never exceed it.
+std::array<int, 3> search_range(const LatticeDescription& d, double cutoff) {
+  const double volume = cell_volume(d);
+  std::array<int, 3> range{0, 0, 0};
+  for (int i = 0; i < d.dimension; ++i) {
+    const double spacing = volume / norm(cross(d.vectors[(i + 1) % 3], d.vectors[(i + 2) % 3]));
+    range[i] = static_cast<int>(std::ceil(cutoff / spacing)) + 1;
+  }
+  return range;
+}
+
+int mobile_basis_count(const LatticeDescription& d) {
+  return static_cast<int>(
+      std::count_if(d.basis.begin(), d.basis.end(), [](const BasisSite& b) { return b.mobile; }));
+}
+
+// Mobile sites within `cutoff` of a mobile site, expected from the density
+// alone: exact for long cutoffs, an underestimate for the first shells.
+double neighbors_by_density(const LatticeDescription& d, double cutoff) {
+  const double n = mobile_basis_count(d);
+  if (d.dimension == 2) {
+    const double area = norm(cross(d.vectors[0], d.vectors[1]));
+    return n / area * kPi * cutoff * cutoff;
+  }
+  return n / cell_volume(d) * 4.0 / 3.0 * kPi * cutoff * cutoff * cutoff;
+}
+
+// Largest number of mobile sites within `cutoff` of a mobile site, counted
+// pair by pair in the arithmetic Lattice uses.
+int most_neighbors_within(const LatticeDescription& d, double cutoff) {
+  const auto range = search_range(d, cutoff);
+  const int nb = static_cast<int>(d.basis.size());
+  int most = 0;
+  for (int from = 0; from < nb; ++from) {
+    if (!d.basis[from].mobile) continue;
+    int count = 0;
+    for (int to = 0; to < nb; ++to) {
+      if (!d.basis[to].mobile) continue;
+      for (int i = -range[0]; i <= range[0]; ++i)
+        for (int j = -range[1]; j <= range[1]; ++j)
+          for (int k = -range[2]; k <= range[2]; ++k) {
+            const Vec3 f = {d.basis[to].fractional.x - d.basis[from].fractional.x + i,
+                            d.basis[to].fractional.y - d.basis[from].fractional.y + j,
+                            d.basis[to].fractional.z - d.basis[from].fractional.z + k};
+            const Vec3 dr = f.x * d.vectors[0] + f.y * d.vectors[1] + f.z * d.vectors[2];
+            const double len = norm(dr);
+            if (len >= 1e-9 && len <= cutoff) ++count;
+          }
+    }
+    most = std::max(most, count);
+  }
+  return most;
+}
+
+std::string cells_text(const std::array<int, 3>& c, int dimension) {
+  std::ostringstream os;
+  os << '[' << c[0] << ", " << c[1];
+  if (dimension == 3) os << ", " << c[2];
+  os << ']';
+  return os.str();
+}
+
+std::string too_many(double cutoff, double count, bool estimated) {
+  std::ostringstream os;
+  os << "the hop cutoff " << cutoff << " A reaches " << (estimated ? "about " : "")
+     << std::llround(count) << " neighbours of a site; at most " << max_hop_neighbors()
+     << " are supported";
+  return os.str();
+}
+
+}  // namespace
+
+int max_hop_neighbors() {
+  using Count = decltype(std::declval<SystemState>().occupied_neighbors)::value_type;
+  return std::numeric_limits<Count>::max();
+}
+
+std::optional<GeometryProblem> check_lattice_geometry(const LatticeDescription& desc,
+                                                      const std::array<int, 3>& cells_in) {
+  using Cause = GeometryProblem::Cause;
+  std::array<int, 3> cells = cells_in;
+  if (desc.dimension == 2) cells[2] = 1;
+
+  // A long explicit cutoff: reject it from the density before counting pairs,
+  // which would take long. Beyond four times the limit the count is surely above it.
+  if (desc.hop_cutoff > 0) {
+    const double estimate = neighbors_by_density(desc, desc.hop_cutoff);
+    if (estimate > 4.0 * max_hop_neighbors())
+      return GeometryProblem{Cause::Cutoff, too_many(desc.hop_cutoff, estimate, true)};
+    const int count = most_neighbors_within(desc, desc.hop_cutoff);
+    if (count == 0) {
+      std::ostringstream os;
+      os << "the hop cutoff " << desc.hop_cutoff << " A reaches no other mobile site";
+      return GeometryProblem{Cause::Cutoff, os.str()};
+    }
+    if (count > max_hop_neighbors())
+      return GeometryProblem{Cause::Cutoff, too_many(desc.hop_cutoff, count, false)};
+  }
+
+  // A probe lattice with 2R+1 cells along each vector, R the search range,
+  // keeps every periodic image distinct; its hop templates are Lattice's own.
+  double longest = 0;
+  for (int i = 0; i < desc.dimension; ++i) longest = std::max(longest, norm(desc.vectors[i]));
+  // The nearest-neighbour cutoff is at most the longest cell vector (times 1 + 1e-4 + 1e-6).
+  const double bound = desc.hop_cutoff > 0 ? desc.hop_cutoff : longest * 1.001;
+  const auto range = search_range(desc, bound);
+  std::array<int, 3> probe_cells{1, 1, 1};
+  for (int i = 0; i < desc.dimension; ++i) probe_cells[i] = 2 * range[i] + 1;
+  std::optional<Lattice> probe;
+  try {
+    probe.emplace(desc, probe_cells);
+  } catch (const std::invalid_argument& e) {
+    return GeometryProblem{Cause::Cutoff, e.what()};
+  }
+  if (probe->max_coordination() > max_hop_neighbors())
+    return GeometryProblem{Cause::Cutoff,
+                           too_many(probe->hop_cutoff(), probe->max_coordination(), false)};
+
+  // Two hops of a site reach one site exactly when they lead to the same basis
+  // site with cell offsets equal modulo the cell counts; a hop reaches the site
+  // itself when it leads back to its own basis site with an offset of whole supercells.
+  auto wrap = [&](const std::array<int, 3>& o, int d) {
+    return ((o[d] % cells[d]) + cells[d]) % cells[d];
+  };
+  std::array<int, 3> needed{1, 1, 1};
+  for (int b = 0; b < probe->basis_size(); ++b)
+    for (const HopTemplate& h : probe->hops(b))
+      for (int d = 0; d < 3; ++d)
+        needed[d] = std::max(needed[d], 2 * std::abs(h.cell_offset[d]) + 1);
+  const std::string advice = "; " + cells_text(needed, desc.dimension) + " cells always suffice";
+  for (int b = 0; b < probe->basis_size(); ++b) {
+    const auto& hops = probe->hops(b);
+    for (size_t q = 0; q < hops.size(); ++q) {
+      const auto& o = hops[q].cell_offset;
+      if (hops[q].to_basis == b && wrap(o, 0) == 0 && wrap(o, 1) == 0 && wrap(o, 2) == 0)
+        return GeometryProblem{Cause::Cells, cells_text(cells, desc.dimension) +
+                                                 " cells are too few for the hop cutoff: a hop "
+                                                 "reaches its own periodic image" +
+                                                 advice};
+      for (size_t p = 0; p < q; ++p) {
+        const auto& o2 = hops[p].cell_offset;
+        if (hops[p].to_basis == hops[q].to_basis && wrap(o, 0) == wrap(o2, 0) &&
+            wrap(o, 1) == wrap(o2, 1) && wrap(o, 2) == wrap(o2, 2))
+          return GeometryProblem{Cause::Cells, cells_text(cells, desc.dimension) +
+                                                   " cells are too few for the hop cutoff: two "
+                                                   "hops of a site reach the same site" +
+                                                   advice};
+      }
+    }
+  }
+
+  // Whatever else Lattice checks, it checks here too when that is cheap.
+  const double sites = double(cells[0]) * cells[1] * cells[2] * desc.basis.size();
+  const double z = probe->max_coordination();
+  if (sites * z * z <= kFullBuildWork) {
+    try {
+      Lattice full(desc, cells);
+    } catch (const std::invalid_argument& e) {
+      return GeometryProblem{Cause::Cells, e.what()};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace coatkmc

@@ -1,0 +1,32 @@
+#pragma once
+#include <array>
+#include <optional>
+#include <string>
+
+#include "kmc/lattice/LatticeDescription.hpp"
+
+namespace coatkmc {
+
+// What makes a lattice geometry unusable, found before a run starts.
+struct GeometryProblem {
+  enum class Cause {
+    Cutoff,  // the hop cutoff reaches no neighbour, or more than the engine supports
+    Cells,   // too few cells: periodic images of a hop coincide
+  };
+  Cause cause;
+  std::string what;
+};
+
+// Checks that `cells` copies of `description` make a lattice the engine can
+// run, with the rules of kmc/lattice/Lattice: at least one and at most
+// max_hop_neighbors() hop neighbours per site, and periodic images of the hops
+// of a site that never coincide. The hop templates come from a small probe
+// lattice, so the check costs little for any cell counts; supercells of
+// modest size are also built outright, so nothing Lattice rejects gets past.
+std::optional<GeometryProblem> check_lattice_geometry(const LatticeDescription& description,
+                                                      const std::array<int, 3>& cells);
+
+// Occupied-neighbour counts are bytes (SystemState), so a site may have at most this many hops.
+int max_hop_neighbors();
+
+}  // namespace coatkmc
