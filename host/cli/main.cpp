@@ -48,10 +48,8 @@ std::string one_line(std::string s) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
-    if (args.empty()) {
-      std::cerr << kUsage;
-      return 2;
-    }
+    if (args.empty())
+      throw coatkmc::InputError("command line", "no command given (see coatkmc --help)");
     const std::string cmd = args[0];
     std::vector<std::string> rest(args.begin() + 1, args.end());
     if (cmd == "--version" || cmd == "version") {
