@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstdint>
 #include <cstring>
 #include <cxxopts.hpp>
@@ -11,6 +12,7 @@
 #include "host/analysis/TransportEstimates.hpp"
 #include "host/cli/Commands.hpp"
 #include "host/cli/ProgressLine.hpp"
+#include "host/cli/RunMemory.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/io/AtomicFile.hpp"
 #include "host/io/ResultWriter.hpp"
@@ -102,6 +104,17 @@ int run_command(const std::vector<std::string>& in) {
     return 0;
   }
   cfg.settings.threads = threads;
+
+  // A run far too big for this machine would be killed part way: refuse it now.
+  const double needed = minimum_run_bytes(cfg.settings), usable = usable_memory_bytes();
+  if (usable > 0 && needed > usable) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  "this run needs at least %.1f GiB of memory and this machine has %.1f GiB "
+                  "(use fewer cells, or fewer threads when replicas run side by side)",
+                  needed / (1 << 30), usable / (1 << 30));
+    throw CannotProceed(buf);
+  }
 
   // A folder that cannot take the results is bad input; find out before the run, not after it.
   const std::string out = res["out"].as<std::string>();

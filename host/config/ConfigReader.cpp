@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -223,6 +224,19 @@ void apply_override(toml::table& root, const std::string& assignment, LoadedConf
   if (!t) throw InputError(where, table + ": expected a table [" + table + "]");
   t->insert_or_assign(leaf, std::move(*parsed.get("value")));
   cfg.origin[key] = where;
+  // --set overrides the file, also where the file gives the other of two keys
+  // that exclude each other: --set run.time=1e-9 turns a run by hops into one
+  // by time. Both given with --set remain a contradiction.
+  static const std::map<std::string, std::string> exclusive = {
+      {"run.time", "run.hops_per_particle"},
+      {"run.hops_per_particle", "run.time"},
+      {"occupancy.fraction", "occupancy.vacancies"},
+      {"occupancy.vacancies", "occupancy.fraction"}};
+  if (const auto other = exclusive.find(key); other != exclusive.end()) {
+    const auto it = cfg.origin.find(other->second);
+    const bool other_from_set = it != cfg.origin.end() && it->second.rfind("--set ", 0) == 0;
+    if (!other_from_set) t->erase(other->second.substr(other->second.find('.') + 1));
+  }
 }
 
 std::string trim(const std::string& s) {
@@ -397,8 +411,9 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
   s.equilibration_hops_per_particle = v.number("run.equilibration_hops_per_particle", 0, 0, 1e12);
 
   // Contradictions between keys.
-  const int64_t mobile = static_cast<int64_t>(
-      double(s.cells[0]) * s.cells[1] * s.cells[2] * s.lattice.basis.size());
+  const int64_t mobile_basis = std::count_if(s.lattice.basis.begin(), s.lattice.basis.end(),
+                                             [](const BasisSite& b) { return b.mobile; });
+  const int64_t mobile = int64_t(s.cells[0]) * s.cells[1] * s.cells[2] * mobile_basis;
   int64_t ions = 0;
   try {
     ions = s.occupancy.ion_count(mobile);
@@ -409,6 +424,13 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
   if (ions == 0) v.fail(occ_key, "places no ion on " + std::to_string(mobile) + " sites");
   if (ions == mobile && s.time <= 0)
     v.fail(occ_key, "leaves no vacancy, so no ion can hop (run.hops_per_particle cannot be reached)");
+
+  // Hop counts are 64-bit: a run must be able to count its hops (and end).
+  constexpr double kMaxHops = 1e18;
+  if (s.time <= 0 && s.hops_per_particle * double(ions) > kMaxHops)
+    v.fail("run.hops_per_particle", "asks for more than 1e18 hops per replica");
+  if (s.equilibration_hops_per_particle * double(ions) > kMaxHops)
+    v.fail("run.equilibration_hops_per_particle", "asks for more than 1e18 hops per replica");
 
   std::ostringstream toml_text, json_text;
   toml_text << root;

@@ -95,7 +95,24 @@ std::string too_many(double cutoff, double count, bool estimated) {
   return os.str();
 }
 
+// A probe lattice with 2R+1 cells along each vector, R the search range,
+// keeps every periodic image distinct; its hop templates are Lattice's own.
+std::array<int, 3> probe_cells(const LatticeDescription& desc) {
+  double longest = 0;
+  for (int i = 0; i < desc.dimension; ++i) longest = std::max(longest, norm(desc.vectors[i]));
+  // The nearest-neighbour cutoff is at most the longest cell vector (times 1 + 1e-4 + 1e-6).
+  const double bound = desc.hop_cutoff > 0 ? desc.hop_cutoff : longest * 1.001;
+  const auto range = search_range(desc, bound);
+  std::array<int, 3> cells{1, 1, 1};
+  for (int i = 0; i < desc.dimension; ++i) cells[i] = 2 * range[i] + 1;
+  return cells;
+}
+
 }  // namespace
+
+int hop_coordination(const LatticeDescription& description) {
+  return Lattice(description, probe_cells(description)).max_coordination();
+}
 
 int max_hop_neighbors() {
   using Count = decltype(std::declval<SystemState>().occupied_neighbors)::value_type;
@@ -124,18 +141,9 @@ std::optional<GeometryProblem> check_lattice_geometry(const LatticeDescription& 
       return GeometryProblem{Cause::Cutoff, too_many(desc.hop_cutoff, count, false)};
   }
 
-  // A probe lattice with 2R+1 cells along each vector, R the search range,
-  // keeps every periodic image distinct; its hop templates are Lattice's own.
-  double longest = 0;
-  for (int i = 0; i < desc.dimension; ++i) longest = std::max(longest, norm(desc.vectors[i]));
-  // The nearest-neighbour cutoff is at most the longest cell vector (times 1 + 1e-4 + 1e-6).
-  const double bound = desc.hop_cutoff > 0 ? desc.hop_cutoff : longest * 1.001;
-  const auto range = search_range(desc, bound);
-  std::array<int, 3> probe_cells{1, 1, 1};
-  for (int i = 0; i < desc.dimension; ++i) probe_cells[i] = 2 * range[i] + 1;
   std::optional<Lattice> probe;
   try {
-    probe.emplace(desc, probe_cells);
+    probe.emplace(desc, probe_cells(desc));
   } catch (const std::invalid_argument& e) {
     return GeometryProblem{Cause::Cutoff, e.what()};
   }

@@ -26,6 +26,10 @@ struct GeometryProblem {
 std::optional<GeometryProblem> check_lattice_geometry(const LatticeDescription& description,
                                                       const std::array<int, 3>& cells);
 
+// Largest number of hop neighbours of a site, from a small probe lattice. For a
+// description check_lattice_geometry() accepts; throws std::invalid_argument otherwise.
+int hop_coordination(const LatticeDescription& description);
+
 // Occupied-neighbour counts are bytes (SystemState), so a site may have at most this many hops.
 int max_hop_neighbors();
 

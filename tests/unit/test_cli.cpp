@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "CommandRunner.hpp"
+#include "host/cli/RunMemory.hpp"
 #include "host/io/BuildInfo.hpp"
 #include "kmc/backend/Backend.hpp"
 
@@ -202,6 +203,19 @@ TEST(Cli, SetTemperatureChangesTheResult) {
   EXPECT_GT(b["D_tracer"].get<double>(), 30 * a["D_tracer"].get<double>());
 }
 
+TEST(Cli, SetReplacesTheKeyItExcludes) {
+  // The file stops by hops per particle; --set run.time makes it a run by time.
+  ScratchDir dir;
+  const std::string cfg = write_config(dir);
+  const CommandResult r =
+      run_coatkmc({"run", cfg, "--out", "out", "--set", "run.time=2e-10"}, dir.path());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const nlohmann::json j = read_json(dir / "out/result.json");
+  EXPECT_FALSE(j["config"]["run"].contains("hops_per_particle"));
+  EXPECT_EQ(j["config"]["run"]["time"], 2e-10);
+  EXPECT_NEAR(j["simulated_time"].get<double>(), 2e-10, 1e-22);
+}
+
 TEST(Cli, SeedChangesTheTrajectoryAndTheSameSeedRepeatsIt) {
   ScratchDir dir;
   const std::string cfg = write_config(dir);
@@ -245,6 +259,22 @@ TEST(Cli, BackendCudaWithoutAGpuExitsThree) {
   EXPECT_EQ(lines_of(r.err), 1) << r.err;
   EXPECT_EQ(r.err.rfind("coatkmc: error: ", 0), 0u) << r.err;
   EXPECT_NE(r.err.find("cuda"), std::string::npos) << r.err;
+  EXPECT_FALSE(file_exists(dir / "out/result.json"));
+}
+
+TEST(Cli, RunTooBigForTheMachineExitsThreeBeforeAllocating) {
+  // 1290^3 simple-cubic sites (just under 2^31) in 4 replicas side by side need
+  // at least ~500 GB: refused at once with exit status 3, not killed part way.
+  if (coatkmc::usable_memory_bytes() > 1e12) GTEST_SKIP() << "this machine has over 1 TB of memory";
+  ScratchDir dir;
+  const std::string cfg = write_config(dir);
+  const CommandResult r =
+      run_coatkmc({"run", cfg, "--out", "out", "--set", "lattice.cells=[1290,1290,1290]", "--set",
+                   "run.replicas=4", "--threads", "4"},
+                  dir.path());
+  EXPECT_EQ(r.status, 3);
+  EXPECT_EQ(lines_of(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("memory"), std::string::npos) << r.err;
   EXPECT_FALSE(file_exists(dir / "out/result.json"));
 }
 
