@@ -47,6 +47,42 @@ bool is_known_table(const std::string& name) {
   return false;
 }
 
+// "[lattice], [occupancy], ... and [run]".
+std::string table_list() {
+  const auto& t = known_tables();
+  std::string s;
+  for (size_t i = 0; i < t.size(); ++i)
+    s += (i == 0 ? "" : i + 1 == t.size() ? " and " : ", ") + ("[" + t[i] + "]");
+  return s;
+}
+
+// Edit distance (insertions, deletions, substitutions) between two keys.
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// "unknown key", with the closest known key when it is only a typo away.
+std::string unknown_key(const std::string& key) {
+  std::string best;
+  size_t best_distance = 3;  // suggest at most two edits away
+  for (const auto& k : known_keys()) {
+    const size_t d = edit_distance(key, k);
+    if (d < best_distance) best_distance = d, best = k;
+  }
+  return best.empty() ? "unknown key" : "unknown key (did you mean " + best + "?)";
+}
+
 std::string join(const std::vector<std::string>& v) {
   std::string s;
   for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
@@ -180,7 +216,7 @@ void check_keys(const toml::table& root, LoadedConfig& cfg) {
     if (!is_known_table(table)) {
       report(tnode, table,
              std::string("unknown ") + (tnode.is_table() ? "table" : "key") +
-                 " (the tables are [lattice], [occupancy], [hop] and [run])");
+                 " (the tables are " + table_list() + ")");
       continue;
     }
     auto t = tnode.as_table();
@@ -191,7 +227,7 @@ void check_keys(const toml::table& root, LoadedConfig& cfg) {
     for (auto&& [k, n] : *t) {
       const std::string key = table + "." + std::string(k.str());
       if (!cfg.origin.count(key)) cfg.origin[key] = line_of(cfg.path, n);
-      if (!known_keys().count(key)) report(n, key, "unknown key");
+      if (!known_keys().count(key)) report(n, key, unknown_key(key));
     }
   }
   if (first) throw InputError(first->where, first->what);
@@ -205,7 +241,7 @@ void apply_override(toml::table& root, const std::string& assignment, LoadedConf
   const auto dot = key.find('.');
   if (dot == std::string::npos || key.find('.', dot + 1) != std::string::npos)
     throw InputError(where, key + ": expected a key of the form table.key");
-  if (!known_keys().count(key)) throw InputError(where, key + ": unknown key");
+  if (!known_keys().count(key)) throw InputError(where, key + ": " + unknown_key(key));
   const std::string value = assignment.substr(eq + 1);
   if (value.find_first_of("\n\r") != std::string::npos)
     throw InputError(where, key + ": the value must be on one line");
