@@ -33,13 +33,14 @@ int64_t parse_integer(const std::string& option, const std::string& text, int64_
   int64_t value = 0;
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end)
+  if (text.empty() || ptr != end || (ec != std::errc() && ec != std::errc::result_out_of_range))
     throw InputError(option, "'" + text + "' is not a whole number");
-  if (value < lo || value > hi)
+  if (ec == std::errc::result_out_of_range || value < lo || value > hi)
     throw InputError(
         option, text + " out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
   return value;
 }
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& in) {
@@ -118,6 +119,7 @@ int run_command(const std::vector<std::string>& in) {
 
   // A folder that cannot take the results is bad input; find out before the run, not after it.
   const std::string out = res["out"].as<std::string>();
+  if (out.empty()) throw InputError("--out", "the output folder name is empty");
   try {
     make_directories(out);
   } catch (const std::runtime_error& e) {
