@@ -27,32 +27,55 @@ TransportEstimates estimate_transport(const SimulationOutcome& o, double tempera
   const double d = o.dimension;
   const double R = static_cast<double>(o.replicas.size());
 
+  const bool driven = norm2(field) > 0;
+
+  // Pooled drift: every block of every replica, ratio of sums.
+  Vec3 sum_r_total;
+  double block_time = 0;
+  int64_t blocks_total = 0;
+  for (const ReplicaOutcome& r : o.replicas)
+    for (const TransportSample& b : r.blocks) {
+      if (!(b.duration > 0)) continue;
+      sum_r_total += b.sum_r;
+      block_time += b.duration;
+      ++blocks_total;
+    }
+  // Mean velocity of one ion, Å/s. Under a field the diffusivities measure
+  // fluctuations about this drift, so its square is taken out of every MSD
+  // (without a field the drift vanishes by symmetry and nothing is subtracted).
+  const Vec3 v_ion = (1.0 / (n * block_time)) * sum_r_total;
+
   // Whole-window estimates per replica (tracer, correlation factor), averaged over replicas.
   double tracer_sum = 0, r2_total = 0, l2_total = 0, time_sum = 0;
   for (const ReplicaOutcome& r : o.replicas) {
-    tracer_sum += r.whole.sum_r2 / (2 * d * n * r.whole.duration);
+    double r2 = r.whole.sum_r2;
+    if (driven) r2 -= n * norm2(r.whole.duration * v_ion);
+    tracer_sum += r2 / (2 * d * n * r.whole.duration);
     r2_total += r.whole.sum_r2;
     l2_total += r.whole.sum_hop_l2;
     time_sum += r.whole.duration;
   }
 
-  // Block estimates from every replica; pooled sums for the collective quantities.
+  // Block estimates from every replica.
   std::vector<double> tracer_b, jump_b, f_b;
   std::array<std::vector<double>, 3> drift_b;
-  double com_total = 0, block_time = 0;
-  Vec3 sum_r_total;
+  double com_total = 0;
   for (const ReplicaOutcome& r : o.replicas)
     for (const TransportSample& b : r.blocks) {
       if (!(b.duration > 0)) continue;
-      tracer_b.push_back(b.sum_r2 / (2 * d * n * b.duration) * kA2ToCm2);
-      jump_b.push_back(b.com_r2 / (2 * d * n * b.duration) * kA2ToCm2);
+      double r2 = b.sum_r2, com2 = b.com_r2;
+      if (driven) {
+        const Vec3 expected = (n * b.duration) * v_ion;
+        r2 -= n * norm2(b.duration * v_ion);
+        com2 = norm2(b.sum_r - expected);
+      }
+      tracer_b.push_back(r2 / (2 * d * n * b.duration) * kA2ToCm2);
+      jump_b.push_back(com2 / (2 * d * n * b.duration) * kA2ToCm2);
       f_b.push_back(b.sum_hop_l2 > 0 ? b.sum_r2 / b.sum_hop_l2 : 0.0);
       drift_b[0].push_back(b.sum_r.x / (n * b.duration) * kAToCm);
       drift_b[1].push_back(b.sum_r.y / (n * b.duration) * kAToCm);
       drift_b[2].push_back(b.sum_r.z / (n * b.duration) * kAToCm);
-      com_total += b.com_r2;
-      sum_r_total += b.sum_r;
-      block_time += b.duration;
+      com_total += com2;
     }
   const double nb = static_cast<double>(tracer_b.size());
   e.independent_blocks = static_cast<int>(nb);
@@ -67,9 +90,11 @@ TransportEstimates estimate_transport(const SimulationOutcome& o, double tempera
 
   // Collective quantities: the centre of mass is a single walker per replica,
   // so they pool every block (ratio of sums) and the error is the standard
-  // error of the block mean.
-  e.D_jump.value = com_total / (2 * d * n * block_time) * kA2ToCm2;
-  e.D_jump.error = sample_stats(jump_b).stddev / std::sqrt(nb);
+  // error of the block mean. Subtracting the drift estimated from the same
+  // blocks removes one degree of freedom: the B/(B-1) factor undoes that bias.
+  const double dof = driven && blocks_total > 1 ? blocks_total / (blocks_total - 1.0) : 1.0;
+  e.D_jump.value = dof * com_total / (2 * d * n * block_time) * kA2ToCm2;
+  e.D_jump.error = dof * sample_stats(jump_b).stddev / std::sqrt(nb);
   const double v[3] = {sum_r_total.x, sum_r_total.y, sum_r_total.z};
   for (int i = 0; i < 3; ++i) {
     e.drift_velocity[i].value = v[i] / (n * block_time) * kAToCm;

@@ -126,6 +126,64 @@ Lattice::Lattice(LatticeDescription description, std::array<int, 3> cells)
       neighbors_[s * zmax_ + q] = static_cast<int32_t>(t);
     }
   }
+  build_stencil();
+}
+
+void Lattice::build_stencil() {
+  // Reach of the hops in cells along each vector.
+  std::array<int, 3> reach{0, 0, 0};
+  for (const auto& hb : hops_)
+    for (const HopTemplate& h : hb)
+      for (int d = 0; d < 3; ++d) reach[d] = std::max(reach[d], std::abs(h.cell_offset[d]));
+  // Per dimension: R classes near the low face, one interior class, R near the high face.
+  std::array<int, 3> classes{};
+  int64_t total = basis_size();
+  for (int d = 0; d < 3; ++d) {
+    if (cells_[d] <= 2 * reach[d]) return;  // too small for an interior: keep the dense table
+    classes[d] = 2 * reach[d] + 1;
+    total *= classes[d];
+  }
+  if (total > 255) return;
+  auto class_of = [&](int x, int d) {
+    const int r = reach[d], n = cells_[d];
+    if (x < r) return x;
+    if (x >= n - r) return 2 * r - (n - 1 - x);
+    return r;
+  };
+  auto representative = [&](int c, int d) {
+    const int r = reach[d], n = cells_[d];
+    if (c < r) return c;
+    if (c > r) return n - 1 - (2 * r - c);
+    return r;
+  };
+  const int nb = basis_size();
+  class_offsets_.assign(total * zmax_, 0);
+  class_count_.assign(total, 0);
+  for (int64_t c = 0; c < total; ++c) {
+    const int b = static_cast<int>(c % nb);
+    const int64_t spatial = c / nb;
+    const int ci = static_cast<int>(spatial % classes[0]);
+    const int cj = static_cast<int>((spatial / classes[0]) % classes[1]);
+    const int ck = static_cast<int>(spatial / (int64_t(classes[0]) * classes[1]));
+    const int64_t cell = (int64_t(representative(ck, 2)) * cells_[1] + representative(cj, 1)) *
+                             cells_[0] + representative(ci, 0);
+    const int64_t site = cell * nb + b;
+    class_count_[c] = coordination(b);
+    for (int k = 0; k < class_count_[c]; ++k)
+      class_offsets_[c * zmax_ + k] = static_cast<int32_t>(neighbor(site, k) - site);
+  }
+  site_class_.assign(num_sites_, 0);
+  for (int64_t s = 0; s < num_sites_; ++s) {
+    const int b = static_cast<int>(s % nb);
+    const int64_t cell = s / nb;
+    const int i = static_cast<int>(cell % cells_[0]);
+    const int j = static_cast<int>((cell / cells_[0]) % cells_[1]);
+    const int k = static_cast<int>(cell / (int64_t(cells_[0]) * cells_[1]));
+    const int64_t c =
+        ((int64_t(class_of(k, 2)) * classes[1] + class_of(j, 1)) * classes[0] + class_of(i, 0)) *
+            nb + b;
+    site_class_[s] = static_cast<uint8_t>(c);
+  }
 }
 
 Vec3 Lattice::position(int64_t site) const {

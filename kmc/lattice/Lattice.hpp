@@ -7,6 +7,15 @@
 
 namespace coatkmc {
 
+// The hop targets of one site: target k = base + offsets[k], k < count.
+// Either a row of the dense table (base 0) or a shared stencil row (base = site).
+struct NeighborRow {
+  int64_t base;
+  int count;
+  const int32_t* offsets;
+  int32_t operator[](int k) const { return static_cast<int32_t>(base + offsets[k]); }
+};
+
 // A hop from a basis site to a neighbouring basis site, `cell_offset` cells away.
 struct HopTemplate {
   int to_basis = 0;
@@ -40,6 +49,17 @@ class Lattice {
   // Target of the k-th hop of `site`, or -1 where the site has fewer than zmax hops.
   int32_t neighbor(int64_t site, int k) const { return neighbors_[site * zmax_ + k]; }
   const int32_t* neighbor_row(int64_t site) const { return &neighbors_[site * zmax_]; }
+  // Hop targets of `site` for hot loops. Sites whose wrapped neighbourhood looks
+  // alike (interior, or touching the same supercell faces) share one stencil row of
+  // offsets, so a loop touches a byte per site instead of a dense row of
+  // max_coordination ints: the working set of big lattices then stays in cache.
+  NeighborRow neighbors_of(int64_t site) const {
+    if (!site_class_.empty()) {
+      const int c = site_class_[site];
+      return {site, class_count_[c], &class_offsets_[c * zmax_]};
+    }
+    return {0, coordination(basis_of(site)), &neighbors_[site * zmax_]};
+  }
   // Index k' of the hop at neighbor(site,k) that leads back to `site`.
   int reverse_direction(int basis, int k) const { return reverse_[basis][k]; }
 
@@ -57,6 +77,10 @@ class Lattice {
   std::vector<std::vector<HopTemplate>> hops_;
   std::vector<std::vector<int>> reverse_;
   std::vector<int32_t> neighbors_;
+  std::vector<uint8_t> site_class_;     // empty when the stencil does not apply
+  std::vector<int32_t> class_offsets_;  // per class, zmax offsets
+  std::vector<int> class_count_;
+  void build_stencil();
 };
 
 }  // namespace coatkmc

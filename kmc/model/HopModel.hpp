@@ -25,17 +25,23 @@ struct HopParameters {
 // static rates depend only on (basis site, direction), so the table stays tiny.
 class HopModel {
  public:
-  // `site_energy` is empty (all zero) or has one entry (eV) per lattice site.
-  HopModel(const Lattice& lattice, HopParameters params, std::vector<double> site_energy = {});
+  // `site_energy` is empty (all zero) or has one entry (eV) per lattice site;
+  // `bond_barrier` is empty or adds a barrier (eV) to each hop slot
+  // [site * max_coordination + k], equal for a hop and its reverse.
+  HopModel(const Lattice& lattice, HopParameters params, std::vector<double> site_energy = {},
+           std::vector<double> bond_barrier = {});
 
   const HopParameters& parameters() const { return params_; }
   double kT() const { return kT_; }
   bool has_interaction() const { return params_.interaction != 0.0; }
-  bool uniform_landscape() const { return site_energy_.empty(); }
+  bool uniform_landscape() const { return site_energy_.empty() && bond_barrier_.empty(); }
   double site_energy(int64_t site) const { return site_energy_.empty() ? 0.0 : site_energy_[site]; }
 
-  double static_rate(int64_t site, int k) const {
-    return uniform_landscape() ? static_[basis_of_(site) * zmax_ + k] : static_[site * zmax_ + k];
+  double static_rate(int64_t site, int k) const { return static_rate_row(site)[k]; }
+  // The static rates of every direction of `site` (max_coordination entries).
+  const double* static_rate_row(int64_t site) const {
+    if (!uniform_landscape()) return &static_[site * zmax_];
+    return nbasis_ == 1 ? static_.data() : &static_[basis_of_(site) * zmax_];
   }
   // exp(-J (n_target - n_origin) / 2kT) for dn = n_target - n_origin in [-zmax, zmax].
   double interaction_factor(int dn) const { return interaction_[dn + zmax_]; }
@@ -53,6 +59,7 @@ class HopModel {
   double kT_;
   int zmax_, nbasis_;
   std::vector<double> site_energy_;
+  std::vector<double> bond_barrier_;
   std::vector<double> static_;
   std::vector<double> interaction_;
   double max_rate_ = 0;

@@ -17,18 +17,28 @@ double BklSolver::hop_rate(const SystemState& state, int64_t site, int k, int32_
                      state.occupied_neighbors[target] - 1);
 }
 
+// Sums in direction order k = 0, 1, ...: advance() scans the same order, so the
+// remainder left by the tree always falls inside this site's cumulative rates.
 double BklSolver::site_rate(const SystemState& state, int64_t site) const {
-  if (state.site_ion[site] < 0) return 0.0;
-  const int32_t* row = lattice_.neighbor_row(site);
+  if (!state.occupied[site]) return 0.0;
+  const NeighborRow row = lattice_.neighbors_of(site);
+  const uint8_t* occ = state.occupied.data();
   double sum = 0.0;
-  for (int k = 0; k < zmax_; ++k) {
+  if (!model_.has_interaction()) {
+    const double* rates = model_.static_rate_row(site);
+    for (int k = 0; k < row.count; ++k)
+      if (!occ[row[k]]) sum += rates[k];
+    return sum;
+  }
+  for (int k = 0; k < row.count; ++k) {
     const int32_t t = row[k];
-    if (t >= 0 && state.site_ion[t] < 0) sum += hop_rate(state, site, k, t);
+    if (!occ[t]) sum += hop_rate(state, site, k, t);
   }
   return sum;
 }
 
-void BklSolver::rebuild(const SystemState& state) {
+void BklSolver::rebuild(SystemState& state) {
+  if (model_.has_interaction() && !state.neighbor_counts_valid) state.recount_neighbors(lattice_);
   tree_.resize(lattice_.num_sites());
   for (int64_t s = 0; s < lattice_.num_sites(); ++s) tree_.set(s, site_rate(state, s));
   tree_.refresh();
@@ -36,25 +46,32 @@ void BklSolver::rebuild(const SystemState& state) {
   bound_hops_ = state.hops;
 }
 
-void BklSolver::update_around(const SystemState& state, int32_t site) {
-  tree_.set(site, site_rate(state, site));
-  const int32_t* row = lattice_.neighbor_row(site);
-  for (int k = 0; k < zmax_; ++k) {
-    const int32_t n = row[k];
-    if (n < 0) continue;
-    tree_.set(n, site_rate(state, n));
-    if (model_.has_interaction()) {
-      // Occupancy around n changed, so every ion next to n sees a new target energy.
-      const int32_t* row2 = lattice_.neighbor_row(n);
-      for (int q = 0; q < zmax_; ++q)
-        if (row2[q] >= 0) tree_.set(row2[q], site_rate(state, row2[q]));
+void BklSolver::update_after_hop(const SystemState& state, int32_t origin, int32_t dest) {
+  // Without interactions a rate depends on the target's occupancy only: the
+  // origin (now empty), the destination and their neighbours change.
+  tree_.set(origin, 0.0);
+  tree_.set(dest, site_rate(state, dest));
+  const NeighborRow ro = lattice_.neighbors_of(origin);
+  const NeighborRow rd = lattice_.neighbors_of(dest);
+  for (int k = 0; k < ro.count; ++k)
+    if (ro[k] != dest) tree_.set(ro[k], site_rate(state, ro[k]));
+  for (int k = 0; k < rd.count; ++k)
+    if (rd[k] != origin) tree_.set(rd[k], site_rate(state, rd[k]));
+  if (!model_.has_interaction()) return;
+  // With an ion-ion interaction the neighbour counts around origin and
+  // destination changed too, so every ion next to one of their neighbours
+  // sees new target energies.
+  for (const NeighborRow& row : {ro, rd})
+    for (int k = 0; k < row.count; ++k) {
+      const NeighborRow row2 = lattice_.neighbors_of(row[k]);
+      for (int q = 0; q < row2.count; ++q) tree_.set(row2[q], site_rate(state, row2[q]));
     }
-  }
 }
 
 void BklSolver::advance(SystemState& state, const AdvanceTarget& target) {
   // The tree caches rates of one state; rebuild if handed another or a changed one.
   if (bound_ != &state || bound_hops_ != state.hops) rebuild(state);
+  const bool count_neighbors = model_.has_interaction();
 
   while (state.hops < target.hops) {
     const double total = tree_.total();
@@ -76,11 +93,11 @@ void BklSolver::advance(SystemState& state, const AdvanceTarget& target) {
     double r = 0.0;
     const int32_t origin =
         static_cast<int32_t>(tree_.select(CounterRng::uniform(w[0], w[1]) * total, r));
-    const int32_t* row = lattice_.neighbor_row(origin);
+    const NeighborRow row = lattice_.neighbors_of(origin);
     int chosen = -1;
-    for (int k = 0; k < zmax_; ++k) {
+    for (int k = 0; k < row.count; ++k) {
       const int32_t t = row[k];
-      if (t < 0 || state.site_ion[t] >= 0) continue;
+      if (state.occupied[t]) continue;
       chosen = k;
       const double rk = hop_rate(state, origin, k, t);
       if (r < rk) break;
@@ -89,10 +106,9 @@ void BklSolver::advance(SystemState& state, const AdvanceTarget& target) {
     const int32_t dest = row[chosen];
     const HopTemplate& h = lattice_.hop(origin, chosen);
     state.time += dt;
-    state.move_ion(lattice_, origin, dest, h.displacement, h.length * h.length);
+    state.move_ion(lattice_, origin, dest, h.displacement, h.length * h.length, count_neighbors);
     ++state.attempts;
-    update_around(state, origin);
-    update_around(state, dest);
+    update_after_hop(state, origin, dest);
     tree_.refresh();
   }
   bound_hops_ = state.hops;

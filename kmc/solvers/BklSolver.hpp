@@ -30,9 +30,9 @@ class BklSolver : public Solver {
   double total_rate() const { return tree_.total(); }
 
  private:
-  void rebuild(const SystemState& state);
+  void rebuild(SystemState& state);
   double hop_rate(const SystemState& state, int64_t site, int k, int32_t target) const;
-  void update_around(const SystemState& state, int32_t site);
+  void update_after_hop(const SystemState& state, int32_t origin, int32_t dest);
 
   const Lattice& lattice_;
   const HopModel& model_;

@@ -1,5 +1,7 @@
 #include "kmc/solvers/BlockSumTree.hpp"
 
+#include <algorithm>
+
 namespace coatkmc {
 
 void BlockSumTree::resize(int64_t leaves) {
@@ -27,11 +29,31 @@ double BlockSumTree::block_sum(int64_t b) const {
 }
 
 void BlockSumTree::refresh() {
+  if (dirty_.empty()) return;
   for (int64_t b : dirty_) {
     dirty_flag_[b] = 0;
-    int64_t node = width_ + b;
-    node_[node] = block_sum(b);
-    for (node >>= 1; node >= 1; node >>= 1) node_[node] = node_[2 * node] + node_[2 * node + 1];
+    node_[width_ + b] = block_sum(b);
+  }
+  if (dirty_.size() * 8 > static_cast<size_t>(blocks_)) {
+    // Many changes (a rebuild): recompute every inner node bottom-up.
+    for (int64_t node = width_ - 1; node >= 1; --node)
+      node_[node] = node_[2 * node] + node_[2 * node + 1];
+    dirty_.clear();
+    return;
+  }
+  // Level by level: the few dirty nodes of one level are independent of each
+  // other (so their sums pipeline), and shared ancestors are summed once.
+  std::vector<int64_t>& level = dirty_;
+  for (int64_t& b : level) b += width_;
+  std::sort(level.begin(), level.end());
+  while (level.front() > 1) {
+    size_t m = 0;
+    for (size_t i = 0; i < level.size(); ++i) {
+      const int64_t parent = level[i] >> 1;
+      if (m == 0 || level[m - 1] != parent) level[m++] = parent;
+    }
+    level.resize(m);
+    for (int64_t node : level) node_[node] = node_[2 * node] + node_[2 * node + 1];
   }
   dirty_.clear();
 }

@@ -19,21 +19,39 @@ int64_t Occupancy::ion_count(int64_t mobile_sites) const {
 }
 
 void SystemState::move_ion(const Lattice& lattice, int32_t from, int32_t to, Vec3 dr,
-                           double length_sq) {
+                           double length_sq, bool count_neighbors) {
   const int32_t ion = site_ion[from];
   site_ion[to] = ion;
   site_ion[from] = -1;
+  occupied[to] = 1;
+  occupied[from] = 0;
   ion_site[ion] = to;
   displacement[ion] += dr;
-  const int z = lattice.max_coordination();
-  const int32_t* nf = lattice.neighbor_row(from);
-  const int32_t* nt = lattice.neighbor_row(to);
-  for (int k = 0; k < z; ++k) {
-    if (nf[k] >= 0) --occupied_neighbors[nf[k]];
-    if (nt[k] >= 0) ++occupied_neighbors[nt[k]];
+  if (count_neighbors && neighbor_counts_valid) {
+    const int z = lattice.max_coordination();
+    const int32_t* nf = lattice.neighbor_row(from);
+    const int32_t* nt = lattice.neighbor_row(to);
+    for (int k = 0; k < z; ++k) {
+      if (nf[k] >= 0) --occupied_neighbors[nf[k]];
+      if (nt[k] >= 0) ++occupied_neighbors[nt[k]];
+    }
+  } else {
+    neighbor_counts_valid = false;
   }
   ++hops;
   sum_hop_length_sq += length_sq;
+}
+
+void SystemState::recount_neighbors(const Lattice& lattice) {
+  occupied_neighbors.assign(lattice.num_sites(), 0);
+  const int z = lattice.max_coordination();
+  for (int64_t s = 0; s < lattice.num_sites(); ++s) {
+    const int32_t* row = lattice.neighbor_row(s);
+    int count = 0;
+    for (int k = 0; k < z; ++k) count += (row[k] >= 0 && occupied[row[k]]);
+    occupied_neighbors[s] = static_cast<uint8_t>(count);
+  }
+  neighbor_counts_valid = true;
 }
 
 SystemState place_ions(const Lattice& lattice, const Occupancy& occupancy, uint64_t seed,
@@ -56,15 +74,12 @@ SystemState place_ions(const Lattice& lattice, const Occupancy& occupancy, uint6
   st.site_ion.assign(lattice.num_sites(), -1);
   st.ion_site.assign(mobile.begin(), mobile.begin() + n);
   st.displacement.assign(n, Vec3{});
-  for (int64_t i = 0; i < n; ++i) st.site_ion[st.ion_site[i]] = static_cast<int32_t>(i);
-  st.occupied_neighbors.assign(lattice.num_sites(), 0);
-  const int z = lattice.max_coordination();
-  for (int64_t s = 0; s < lattice.num_sites(); ++s) {
-    const int32_t* row = lattice.neighbor_row(s);
-    int count = 0;
-    for (int k = 0; k < z; ++k) count += (row[k] >= 0 && st.site_ion[row[k]] >= 0);
-    st.occupied_neighbors[s] = static_cast<uint8_t>(count);
+  st.occupied.assign(lattice.num_sites(), 0);
+  for (int64_t i = 0; i < n; ++i) {
+    st.site_ion[st.ion_site[i]] = static_cast<int32_t>(i);
+    st.occupied[st.ion_site[i]] = 1;
   }
+  st.recount_neighbors(lattice);
   return st;
 }
 

@@ -11,9 +11,13 @@ namespace coatkmc {
 // observables only read it.
 struct SystemState {
   std::vector<int32_t> site_ion;    // ion index at each site, -1 when empty
+  std::vector<uint8_t> occupied;    // 1 where an ion sits: a byte per site keeps hot loops in cache
   std::vector<int32_t> ion_site;    // site of each ion
   std::vector<Vec3> displacement;   // unwrapped displacement of each ion since the start, Å
   std::vector<uint8_t> occupied_neighbors;  // occupied hop neighbours of each site
+  // Solvers without an ion-ion interaction skip maintaining occupied_neighbors;
+  // then this is false and a solver that needs the counts calls recount_neighbors().
+  bool neighbor_counts_valid = true;
   double time = 0;                  // simulated time, s
   uint64_t hops = 0;                // accepted hops
   uint64_t attempts = 0;            // attempts including rejected and null ones
@@ -23,8 +27,12 @@ struct SystemState {
 
   int64_t num_ions() const { return static_cast<int64_t>(ion_site.size()); }
 
-  // Moves ion at `from` to the empty `to` along `dr`, keeping every array consistent.
-  void move_ion(const Lattice& lattice, int32_t from, int32_t to, Vec3 dr, double length_sq);
+  // Moves ion at `from` to the empty `to` along `dr`, keeping every array consistent
+  // (occupied_neighbors only when `count_neighbors`; otherwise they are marked stale).
+  void move_ion(const Lattice& lattice, int32_t from, int32_t to, Vec3 dr, double length_sq,
+                bool count_neighbors = true);
+  // Recomputes occupied_neighbors from the occupancy.
+  void recount_neighbors(const Lattice& lattice);
 };
 
 // How many ions to place: a fraction of the mobile sites, or all but `vacancies`.
