@@ -7,23 +7,30 @@
 
 namespace coatkmc {
 
-HopModel::HopModel(const Lattice& lattice, HopParameters params, std::vector<double> site_energy)
+HopModel::HopModel(const Lattice& lattice, HopParameters params, std::vector<double> site_energy,
+                   std::vector<double> bond_barrier)
     : params_(params),
       kT_(kBoltzmannEv * params.temperature),
       zmax_(lattice.max_coordination()),
       nbasis_(lattice.basis_size()),
-      site_energy_(std::move(site_energy)) {
+      site_energy_(std::move(site_energy)),
+      bond_barrier_(std::move(bond_barrier)) {
   if (!(params_.temperature > 0)) throw std::invalid_argument("temperature must be positive");
   if (!site_energy_.empty() && static_cast<int64_t>(site_energy_.size()) != lattice.num_sites())
     throw std::invalid_argument("site energies must have one entry per site");
+  if (!bond_barrier_.empty() &&
+      static_cast<int64_t>(bond_barrier_.size()) != lattice.num_sites() * zmax_)
+    throw std::invalid_argument("bond barriers must have one entry per site and hop slot");
 
   const Vec3 f = params_.field;
   auto static_rate_of = [&](int64_t s, int k) {
     const HopTemplate& h = lattice.hop(s, k);
     const int64_t t = lattice.neighbor(s, k);
     const Vec3 d = h.displacement;
+    const double barrier =
+        params_.barrier + (bond_barrier_.empty() ? 0.0 : bond_barrier_[s * zmax_ + k]);
     const double e = HopEnergyEvaluator::activation(
-        params_.barrier, this->site_energy(s), this->site_energy(t), 0.0, 0, 0,
+        barrier, this->site_energy(s), this->site_energy(t), 0.0, 0, 0,
         HopEnergyEvaluator::field_work(f.x, f.y, f.z, d.x, d.y, d.z));
     return params_.attempt_frequency * std::exp(-e / kT_);
   };
