@@ -15,6 +15,9 @@ enum RngStream : uint32_t {
   kStreamPlacement = 1,  // initial positions of the ions
   kStreamDynamics = 2,   // hop selection and waiting times
   kStreamLandscape = 3,  // disorder of site energies and barriers
+  kStreamWalkers = 4,     // walkers: hop choice and waiting time of each walker
+  kStreamSublattice = 5,  // sublattice: direction and acceptance of each site attempt
+  kStreamClassOrder = 6,  // sublattice: order of the site classes in each sweep
 };
 
 struct CounterRng {
@@ -40,6 +43,10 @@ struct CounterRng {
   KMC_HD static double uniform_open_zero(uint32_t hi, uint32_t lo) {
     const uint64_t bits = ((static_cast<uint64_t>(hi) << 32) | lo) >> 11;
     return static_cast<double>(bits + 1) * 0x1.0p-53;
+  }
+  // Integer in [0, n) from one word by 32x32 multiply-high; bias below n / 2^32.
+  KMC_HD static uint32_t below32(uint32_t word, uint32_t n) {
+    return static_cast<uint32_t>((static_cast<uint64_t>(word) * n) >> 32);
   }
   // Integer in [0, n) by 64x64 multiply-high; bias below n / 2^64.
   static uint64_t below(uint32_t hi, uint32_t lo, uint64_t n) {

@@ -4,8 +4,10 @@
 #include <cstdio>
 #include <ctime>
 #include <cxxopts.hpp>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "host/cli/Commands.hpp"
 #include "host/io/AtomicFile.hpp"
@@ -19,13 +21,54 @@ namespace coatkmc {
 
 namespace {
 
+double thread_cpu_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
 struct BenchCase {
   std::string solver, lattice;
   int n;
   double fraction;
+  int threads;
 };
 
-// Times one solver on an equal-rate lattice gas: warm-up, then a timed stretch of hops.
+// Bytes a site visit or hop must move to or from memory when the lattice does
+// not fit in cache (neighbours of a visited site are assumed cached), the
+// basis of the roofline columns.
+//  bkl: occupancy of origin, target and their neighbourhoods (4 B each), leaf
+//       rates (8 B) of 2 + 2z sites, and a tree path.
+//  sublattice: the site byte read and written; per accepted hop the ion index
+//       of two sites (8 B) and the ion's travelled cells read and written (24 B).
+//  walkers: per round each walker's site and cells read and written (32 B),
+//       spread over the hops of the round (rounds counted as advance calls, a
+//       lower bound); the rate table is cached (uniform landscape).
+double bytes_per_attempt(const BenchCase& c, int z, double hops, double attempts, double ions,
+                         double rounds) {
+  if (c.solver == "bkl") return 4.0 * (2 + 2 * z) * (z + 1) + 8.0 * (2 + 2 * z) * 2;
+  if (c.solver == "sublattice") return attempts > 0 ? 2.0 + 32.0 * hops / attempts : 0.0;
+  return attempts > 0 ? 32.0 * ions * rounds / attempts : 0.0;
+}
+
+// Rough resident bytes of a case on the host: neighbour table, state and solver arrays.
+double host_bytes(const BenchCase& c, int64_t sites, int z) {
+  const double ions = c.fraction * sites;
+  return sites * (4.0 * z + 16.0) + ions * 72.0 + (c.solver == "bkl" ? 24.0 * sites : 0.0);
+}
+
+double available_host_bytes() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  double kb;
+  std::string unit;
+  while (in >> key >> kb >> unit)
+    if (key == "MemAvailable:") return kb * 1024.0;
+  return 1e18;
+}
+
+// Times one solver on an equal-rate lattice gas: warm-up, then a timed stretch
+// of chunks of accepted hops.
 nlohmann::json time_case(const BenchCase& c, BackendKind backend, double seconds) {
   const Lattice lattice(make_textbook_lattice(c.lattice, 3.9), {c.n, c.n, c.n});
   HopParameters hp;
@@ -33,40 +76,52 @@ nlohmann::json time_case(const BenchCase& c, BackendKind backend, double seconds
   Occupancy occ;
   occ.fraction = c.fraction;
   SystemState state = place_ions(lattice, occ, 1, 0);
-  auto solver = make_solver(c.solver, backend, lattice, model, 1);
+  SolverOptions options;
+  options.threads = c.threads;
+  auto solver = make_solver(c.solver, backend, lattice, model, 1, options);
+  const uint64_t ions = static_cast<uint64_t>(state.num_ions());
+  // Parallel solvers: a few hops per ion per call, as between a run's milestones.
+  const uint64_t chunk = c.solver == "bkl" ? 100000 : std::max<uint64_t>(100000, 4 * ions);
   AdvanceTarget warm;
-  warm.hops = state.hops + 200000;
+  warm.hops = state.hops + chunk;
   solver->advance(state, warm);
 
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
-  uint64_t h0 = state.hops, a0 = state.attempts, chunk = 100000;
-  double elapsed = 0;
+  const double cpu0 = thread_cpu_seconds();
+  uint64_t h0 = state.hops, a0 = state.attempts;
+  double elapsed = 0, calls = 0;
   while (elapsed < seconds) {
+    ++calls;
     AdvanceTarget t;
     t.hops = state.hops + chunk;
     solver->advance(state, t);
     elapsed = std::chrono::duration<double>(clock::now() - t0).count();
   }
+  const double cpu = thread_cpu_seconds() - cpu0;
   const double hops = static_cast<double>(state.hops - h0);
   const double attempts = static_cast<double>(state.attempts - a0);
-  // Bytes an ideal bkl hop touches: occupancy of origin, target and their
-  // neighbourhoods (4 B each), leaf rates (8 B) of 2 + 2z sites, and a tree path.
   const int z = lattice.max_coordination();
-  const double bytes_per_attempt = 4.0 * (2 + 2 * z) * (z + 1) + 8.0 * (2 + 2 * z) * 2;
-  return {{"solver", c.solver},
-          {"backend", backend_name(backend)},
-          {"device", device_name(backend)},
-          {"lattice", c.lattice},
-          {"cells", c.n},
-          {"sites", lattice.num_sites()},
-          {"fraction", c.fraction},
-          {"hops", hops},
-          {"seconds", elapsed},
-          {"hops_per_second", hops / elapsed},
-          {"attempts_per_second", attempts / elapsed},
-          {"bytes_per_attempt_estimate", bytes_per_attempt},
-          {"threads", 1}};
+  const double bytes = bytes_per_attempt(c, z, hops, attempts, static_cast<double>(ions), calls);
+  nlohmann::json row = {{"solver", c.solver},
+                        {"backend", backend_name(backend)},
+                        {"device", device_name(backend)},
+                        {"lattice", c.lattice},
+                        {"cells", c.n},
+                        {"sites", lattice.num_sites()},
+                        {"fraction", c.fraction},
+                        {"threads", backend == BackendKind::Cuda ? 0 : c.threads},
+                        {"hops", hops},
+                        {"attempts", attempts},
+                        {"seconds", elapsed},
+          {"cpu_seconds", cpu},  // this thread's CPU time: exposes time lost to other load
+          {"hops_per_cpu_second", hops / cpu},
+                        {"hops_per_second", hops / elapsed},
+                        {"attempts_per_second", attempts / elapsed},
+                        {"bytes_per_attempt_estimate", bytes},
+                        {"bandwidth_estimate_GBps", bytes * attempts / elapsed * 1e-9}};
+  if (c.solver == "sublattice") row["acceptance_ceiling"] = kDefaultAcceptanceCeiling;
+  return row;
 }
 
 std::string today() {
@@ -74,6 +129,21 @@ std::string today() {
   char buf[16];
   std::strftime(buf, sizeof buf, "%Y-%m-%d", std::gmtime(&t));
   return buf;
+}
+
+template <class T>
+std::vector<T> parse_list(const std::string& option, const std::string& text) {
+  std::vector<T> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    std::stringstream one(item);
+    T v;
+    if (!(one >> v) || !one.eof()) throw InputError("--" + option, "'" + item + "' is not valid");
+    out.push_back(v);
+  }
+  if (out.empty()) throw InputError("--" + option, "expected a comma-separated list");
+  return out;
 }
 
 }  // namespace
@@ -85,6 +155,9 @@ int bench_command(const std::vector<std::string>& in) {
       ("backend", "auto | cpu | cuda", cxxopts::value<std::string>()->default_value("cpu"))
       ("out", "folder for the JSON record", cxxopts::value<std::string>()->default_value("benchmarks/results"))
       ("seconds", "timed seconds per case", cxxopts::value<double>()->default_value("3"))
+      ("solvers", "comma-separated solvers", cxxopts::value<std::string>()->default_value("bkl,walkers,sublattice"))
+      ("sizes", "comma-separated cells per axis (sc lattice)", cxxopts::value<std::string>()->default_value("32,64,128,256,512"))
+      ("threads", "comma-separated CPU thread counts", cxxopts::value<std::string>()->default_value("1"))
       ("quick", "small sizes and short timings (smoke test)")
       ("h,help", "show this help");
   std::vector<char*> argv{const_cast<char*>("coatkmc bench")};
@@ -105,36 +178,77 @@ int bench_command(const std::vector<std::string>& in) {
   const bool quick = res.count("quick") > 0;
   const double seconds = quick ? 0.2 : res["seconds"].as<double>();
   if (!(seconds > 0 && seconds < 3600)) throw InputError("--seconds", "must lie in (0, 3600)");
+  const auto solvers = parse_list<std::string>("solvers", res["solvers"].as<std::string>());
+  for (const auto& s : solvers)
+    if (std::find(solver_names().begin(), solver_names().end(), s) == solver_names().end())
+      throw InputError("--solvers", "'" + s + "' is not a solver");
+  std::vector<int> sizes = quick ? std::vector<int>{16} : parse_list<int>("sizes", res["sizes"].as<std::string>());
+  for (int n : sizes)
+    if (n < 4 || n > 1290) throw InputError("--sizes", "cells per axis must lie in [4, 1290]");
+  const auto threads = parse_list<int>("threads", res["threads"].as<std::string>());
+  for (int t : threads)
+    if (t < 1 || t > 4096) throw InputError("--threads", "must lie in [1, 4096]");
 
   std::vector<BenchCase> cases;
-  for (int n : quick ? std::vector<int>{16} : std::vector<int>{32, 64, 128})
-    cases.push_back({"bkl", "sc", n, 0.5});
+  for (const std::string& s : solvers)
+    for (int n : sizes) {
+      const bool cuda = resolve_backend(req, solver_has_cuda(s)) == BackendKind::Cuda;
+      if (s == "bkl" && n > 128) continue;  // serial: the large sizes say nothing new
+      for (int t : threads) {
+        cases.push_back({s, "sc", n, 0.5, t});
+        if (cuda) break;  // thread count is a CPU setting
+      }
+    }
 
   nlohmann::json rows = nlohmann::json::array();
-  std::printf("%-10s %-7s %-5s %6s %12s %14s %14s\n", "solver", "backend", "lat", "cells", "sites",
-              "hops/s", "attempts/s");
+  std::printf("%-10s %-7s %-5s %6s %12s %7s %12s %12s %9s %9s\n", "solver", "backend", "lat", "cells",
+              "sites", "threads", "hops/s", "attempts/s", "B/attempt", "GB/s");
+  const double available = available_host_bytes();
   for (const BenchCase& c : cases) {
     const BackendKind backend = resolve_backend(req, solver_has_cuda(c.solver));
-    nlohmann::json row = time_case(c, backend, seconds);
+    const int64_t sites = int64_t(c.n) * c.n * c.n;
+    if (host_bytes(c, sites, 6) > 0.8 * available) {
+      std::printf("%-10s %-7s %-5s %6d %12lld  skipped: needs about %.1f GB of host memory, %.1f GB available\n",
+                  c.solver.c_str(), backend_name(backend).c_str(), c.lattice.c_str(), c.n,
+                  static_cast<long long>(sites), host_bytes(c, sites, 6) * 1e-9, available * 1e-9);
+      continue;
+    }
+    nlohmann::json row;
+    try {
+      row = time_case(c, backend, seconds);
+    } catch (const CannotProceed& e) {
+      std::printf("%-10s %-7s %-5s %6d  skipped: %s\n", c.solver.c_str(),
+                  backend_name(backend).c_str(), c.lattice.c_str(), c.n, e.what());
+      continue;
+    }
     row["commit"] = build_info().git_sha;
-    std::printf("%-10s %-7s %-5s %6d %12lld %14.4g %14.4g\n", c.solver.c_str(),
+    std::printf("%-10s %-7s %-5s %6d %12lld %7d %12.4g %12.4g %9.3g %9.3g\n", c.solver.c_str(),
                 row["backend"].get<std::string>().c_str(), c.lattice.c_str(), c.n,
-                static_cast<long long>(row["sites"].get<int64_t>()),
-                row["hops_per_second"].get<double>(), row["attempts_per_second"].get<double>());
+                static_cast<long long>(row["sites"].get<int64_t>()), row["threads"].get<int>(),
+                row["hops_per_second"].get<double>(), row["attempts_per_second"].get<double>(),
+                row["bytes_per_attempt_estimate"].get<double>(),
+                row["bandwidth_estimate_GBps"].get<double>());
     std::fflush(stdout);
     rows.push_back(row);
   }
   char host[256] = {0};
   ::gethostname(host, sizeof host - 1);
+  const BackendInfo& info = backend_info();
   nlohmann::json doc = {{"date", today()},
                         {"host", host},
-                        {"cpu", backend_info().cpu_name},
+                        {"cpu", info.cpu_name},
+                        {"cuda_device", info.cuda_devices > 0 ? info.cuda_device_name : std::string()},
                         {"commit", build_info().git_sha},
                         {"version", build_info().version},
+                        {"roofline_note",
+                         "bytes_per_attempt_estimate: compulsory memory traffic per attempt "
+                         "(walkers: per hop) when the lattice exceeds the caches; "
+                         "bandwidth_estimate_GBps = that times attempts/s (see docs/parallel-solvers.md)"},
                         {"rows", rows}};
   const std::string dir = res["out"].as<std::string>();
   make_directories(dir);
-  const std::string path = dir + "/bench-" + (quick ? std::string("quick-") : std::string()) + today() + ".json";
+  const std::string path = dir + "/bench-" + (quick ? std::string("quick-") : std::string()) +
+                           backend_name(resolve_backend(req, true)) + "-" + today() + ".json";
   write_file_atomically(path, doc.dump(2) + "\n");
   std::printf("wrote %s\n", path.c_str());
   return 0;

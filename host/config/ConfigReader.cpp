@@ -31,13 +31,16 @@ const std::set<std::string>& known_keys() {
       "hop.barrier", "hop.attempt_frequency", "hop.interaction",
       "run.temperature", "run.hops_per_particle", "run.time", "run.solver", "run.backend",
       "run.seed", "run.field", "run.blocks", "run.msd_samples", "run.replicas",
-      "run.equilibration_hops_per_particle"};
+      "run.equilibration_hops_per_particle",
+      "landscape.site_energy_sigma", "landscape.barrier_sigma", "landscape.seed",
+      "sublattice.acceptance_ceiling", "sublattice.one_attempt_per_ion"};
   return keys;
 }
 
 // The tables of known_keys(), in documentation order.
 const std::vector<std::string>& known_tables() {
-  static const std::vector<std::string> tables = {"lattice", "occupancy", "hop", "run"};
+  static const std::vector<std::string> tables = {"lattice",   "occupancy", "hop",
+                                                   "run",       "landscape", "sublattice"};
   return tables;
 }
 
@@ -446,6 +449,24 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
   s.replicas = static_cast<int>(v.integer("run.replicas", 1, 1, 1 << 20));
   s.equilibration_hops_per_particle = v.number("run.equilibration_hops_per_particle", 0, 0, 1e12);
 
+  // [landscape] and [sublattice] (docs/parallel-solvers.md).
+  s.landscape.site_energy_sigma = v.number("landscape.site_energy_sigma", 0, 0, 10);
+  s.landscape.barrier_sigma = v.number("landscape.barrier_sigma", 0, 0, 10);
+  s.landscape.seed = static_cast<uint64_t>(
+      v.integer("landscape.seed", static_cast<int64_t>(s.seed), 0, INT64_MAX));
+  s.acceptance_ceiling =
+      v.number("sublattice.acceptance_ceiling", kDefaultAcceptanceCeiling, 0, 1, true);
+  if (toml::node* n = v.find("sublattice.one_attempt_per_ion")) {
+    auto b = n->as_boolean();
+    if (!b) v.fail("sublattice.one_attempt_per_ion", "expected true or false");
+    s.one_attempt_per_ion = b->get();
+  } else {
+    v.set("sublattice.one_attempt_per_ion", true);
+  }
+  if (s.solver == "walkers" && s.hop.interaction != 0)
+    v.fail("hop.interaction", "walkers do not see each other, so they take no interaction "
+                              "(use run.solver = \"bkl\" or \"sublattice\")");
+
   // Contradictions between keys.
   const int64_t mobile_basis = std::count_if(s.lattice.basis.begin(), s.lattice.basis.end(),
                                              [](const BasisSite& b) { return b.mobile; });
@@ -458,7 +479,7 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
   }
   const std::string occ_key = s.occupancy.by_vacancies ? "occupancy.vacancies" : "occupancy.fraction";
   if (ions == 0) v.fail(occ_key, "places no ion on " + std::to_string(mobile) + " sites");
-  if (ions == mobile && s.time <= 0)
+  if (ions == mobile && s.time <= 0 && s.solver != "walkers")
     v.fail(occ_key, "leaves no vacancy, so no ion can hop (run.hops_per_particle cannot be reached)");
 
   // Hop counts are 64-bit: a run must be able to count its hops (and end).

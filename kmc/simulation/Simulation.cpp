@@ -61,8 +61,14 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, const ProgressCa
   };
 
   const Lattice lattice(cfg.lattice, cfg.cells);
-  const HopModel model(lattice, cfg.hop, cfg.site_energy);
-  const std::string solver_name = cfg.solver == "auto" ? auto_solver(cfg.hop) : cfg.solver;
+  Landscape landscape;
+  if (!cfg.site_energy.empty()) landscape.site_energy = cfg.site_energy;
+  else if (cfg.landscape.disordered()) landscape = draw_landscape(lattice, cfg.landscape);
+  const HopModel model(lattice, cfg.hop, std::move(landscape.site_energy),
+                       std::move(landscape.bond_barrier));
+  const std::string solver_name =
+      cfg.solver == "auto" ? auto_solver(cfg.hop, cfg.occupancy.ion_count(lattice.num_mobile_sites()))
+                           : cfg.solver;
   const BackendKind backend = resolve_backend(cfg.backend, solver_has_cuda(solver_name));
 
   SimulationOutcome out;
@@ -87,11 +93,18 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, const ProgressCa
   std::exception_ptr failure;
 
   const int threads = std::max(1, std::min(cfg.threads, cfg.replicas));
+  // Parallel solvers get the threads the replicas leave over.
+  SolverOptions solver_options;
+  solver_options.threads = solver_is_parallel(solver_name) ? std::max(1, cfg.threads / threads) : 1;
+  solver_options.acceptance_ceiling = cfg.acceptance_ceiling;
+  solver_options.one_attempt_per_ion = cfg.one_attempt_per_ion;
+  if (threads > 1 && solver_options.threads > 1) omp_set_max_active_levels(2);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
   for (int r = 0; r < cfg.replicas; ++r) {
     try {
       SystemState state = place_ions(lattice, cfg.occupancy, cfg.seed, static_cast<uint32_t>(r));
-      std::unique_ptr<Solver> solver = make_solver(solver_name, backend, lattice, model, cfg.seed);
+      std::unique_ptr<Solver> solver = make_solver(solver_name, backend, lattice, model, cfg.seed,
+                                                     solver_options);
       if (eq_hops > 0) {
         AdvanceTarget eq;
         eq.hops = eq_hops;

@@ -6,6 +6,8 @@
 
 #include "kmc/lattice/LatticeDescription.hpp"
 #include "kmc/model/HopModel.hpp"
+#include "kmc/model/Landscape.hpp"
+#include "kmc/solvers/SublatticeDefaults.hpp"
 #include "kmc/state/SystemState.hpp"
 
 namespace coatkmc {
@@ -18,6 +20,7 @@ struct SimulationSettings {
   Occupancy occupancy;
   HopParameters hop;
   std::vector<double> site_energy;  // empty, or one value (eV) per site
+  LandscapeSettings landscape;      // drawn when disordered and site_energy is empty
 
   // Stop after this many accepted hops per ion on average, or at `time` (s) when > 0.
   double hops_per_particle = 100;
@@ -31,6 +34,10 @@ struct SimulationSettings {
   uint64_t seed = 1;
   std::string solver = "bkl";
   std::string backend = "cpu";
+  // Sublattice solver: largest acceptance probability (max rate / gamma), and
+  // whether an ion attempts once per sweep; see docs/parallel-solvers.md.
+  double acceptance_ceiling = kDefaultAcceptanceCeiling;
+  bool one_attempt_per_ion = true;
 };
 
 }  // namespace coatkmc

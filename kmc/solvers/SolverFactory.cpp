@@ -2,22 +2,46 @@
 
 #include "kmc/core/Error.hpp"
 #include "kmc/solvers/BklSolver.hpp"
+#include "kmc/solvers/SublatticeSolver.hpp"
+#include "kmc/solvers/WalkersSolver.hpp"
 
 namespace coatkmc {
 
 const std::vector<std::string>& solver_names() {
-  static const std::vector<std::string> names = {"bkl"};
+  static const std::vector<std::string> names = {"bkl", "walkers", "sublattice"};
   return names;
 }
 
-std::string auto_solver(const HopParameters&) { return "bkl"; }
+std::string auto_solver(const HopParameters&, int64_t ions) {
+  return ions == 1 ? "walkers" : "bkl";
+}
 
-bool solver_has_cuda(const std::string&) { return false; }
+bool solver_has_cuda(const std::string& name) {
+#if COATKMC_HAVE_CUDA
+  return name == "walkers" || name == "sublattice";
+#else
+  (void)name;
+  return false;
+#endif
+}
+
+bool solver_is_parallel(const std::string& name) { return name == "walkers" || name == "sublattice"; }
 
 std::unique_ptr<Solver> make_solver(const std::string& name, BackendKind backend,
-                                    const Lattice& lattice, const HopModel& model, uint64_t seed) {
-  if (backend == BackendKind::Cuda) throw CannotProceed("solver '" + name + "' has no CUDA path");
+                                    const Lattice& lattice, const HopModel& model, uint64_t seed,
+                                    const SolverOptions& options) {
+  if (backend == BackendKind::Cuda && !solver_has_cuda(name))
+    throw CannotProceed("solver '" + name + "' has no CUDA path");
   if (name == "bkl") return std::make_unique<BklSolver>(lattice, model, seed);
+  if (name == "walkers")
+    return std::make_unique<WalkersSolver>(lattice, model, seed, backend, options.threads);
+  if (name == "sublattice") {
+    SublatticeOptions o;
+    o.acceptance_ceiling = options.acceptance_ceiling;
+    o.one_attempt_per_ion = options.one_attempt_per_ion;
+    o.threads = options.threads;
+    return std::make_unique<SublatticeSolver>(lattice, model, seed, backend, o);
+  }
   throw CannotProceed("solver '" + name + "' is not available in this build");
 }
 

@@ -6,16 +6,29 @@
 #include "kmc/backend/Backend.hpp"
 #include "kmc/model/HopModel.hpp"
 #include "kmc/solvers/Solver.hpp"
+#include "kmc/solvers/SublatticeDefaults.hpp"
 
 namespace coatkmc {
 
+// What a solver may take besides lattice, model and seed.
+struct SolverOptions {
+  int threads = 1;                   // OpenMP threads inside one solver (parallel solvers)
+  double acceptance_ceiling = kDefaultAcceptanceCeiling;  // sublattice: max rate / gamma
+  bool one_attempt_per_ion = true;   // sublattice
+};
+
 // Names accepted by run.solver (besides "auto").
 const std::vector<std::string>& solver_names();
-// The solver `auto` picks for a model.
-std::string auto_solver(const HopParameters& params);
+// The solver `auto` picks: walkers for a single ion (both exact, walkers
+// parallel and GPU-capable), bkl otherwise. sublattice is never picked
+// automatically: it is approximate.
+std::string auto_solver(const HopParameters& params, int64_t ions = 0);
 bool solver_has_cuda(const std::string& name);
+// Solvers that parallelize inside one replica (and want SolverOptions::threads).
+bool solver_is_parallel(const std::string& name);
 // Where a new solver is registered.
 std::unique_ptr<Solver> make_solver(const std::string& name, BackendKind backend,
-                                    const Lattice& lattice, const HopModel& model, uint64_t seed);
+                                    const Lattice& lattice, const HopModel& model, uint64_t seed,
+                                    const SolverOptions& options = {});
 
 }  // namespace coatkmc

@@ -1,0 +1,26 @@
+#pragma once
+#include <array>
+#include <cstdint>
+
+#include "kernels/SublatticeTiling.hpp"
+#include "kmc/lattice/Lattice.hpp"
+
+namespace coatkmc {
+
+// Target tile width in cells: a 16^3 tile of bytes plus its halo stays in L1 on
+// the CPU and keeps a CUDA block's site classes a few hundred threads wide.
+constexpr int kSublatticeTileCells = 16;
+
+// The classes of kernels/SublatticeTiling.hpp for `lattice`, hops reaching
+// `reach` cells along each axis; an interaction doubles the read radius.
+SublatticeTiling make_sublattice_tiling(const Lattice& lattice, const std::array<int, 3>& reach,
+                                        bool interaction);
+
+// The class orders of sweep `sweep`: parity_order gets a permutation of the
+// parity classes, site_order (parity_classes rows of site_classes) one
+// permutation of the site classes per parity class. A pure function of
+// (seed, replica, sweep): Fisher-Yates on Philox words of the class-order stream.
+void draw_class_orders(const SublatticeTiling& tiling, uint64_t seed, uint32_t replica,
+                       uint64_t sweep, uint8_t* parity_order, uint16_t* site_order);
+
+}  // namespace coatkmc

@@ -1,0 +1,268 @@
+#include "kmc/solvers/SublatticeSolver.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/cpu/SublatticeSweeps.hpp"
+#include "kmc/core/Error.hpp"
+#include "kmc/solvers/SublatticeClasses.hpp"
+#if COATKMC_HAVE_CUDA
+#include "kernels/cuda/SublatticeDevice.cuh"
+#endif
+
+namespace coatkmc {
+
+namespace {
+// Sweeps queued at once: enough to keep a GPU busy between host round trips.
+constexpr int kMaxBatchSweeps = 256;
+constexpr double kTwo32 = 4294967296.0;
+}  // namespace
+
+struct SublatticeSolver::Engine {
+#if COATKMC_HAVE_CUDA
+  cuda::SublatticeDevice* device = nullptr;
+  uint32_t replica = 0;  // what the device was made for
+  void release() {
+    cuda::sublattice_destroy(device);
+    device = nullptr;
+  }
+  ~Engine() { release(); }
+#endif
+};
+
+SublatticeSolver::SublatticeSolver(const Lattice& lattice, const HopModel& model, uint64_t seed,
+                                   BackendKind backend, SublatticeOptions options)
+    : lattice_(lattice),
+      model_(model),
+      seed_(seed),
+      backend_(backend),
+      options_(options),
+      hops_(make_hop_steps(lattice)),
+      tiling_(make_sublattice_tiling(lattice, hops_.reach, model.has_interaction())),
+      zmax_(lattice.max_coordination()),
+      engine_(std::make_unique<Engine>()) {
+  if (!(options_.acceptance_ceiling > 0 && options_.acceptance_ceiling <= 1))
+    throw CannotProceed("sublattice acceptance ceiling must lie in (0, 1]");
+  if (!(model.max_rate() > 0)) throw CannotProceed("sublattice: every hop rate is zero");
+  gamma_ = model.max_rate() / options_.acceptance_ceiling;
+  sweep_time_ = 1.0 / (zmax_ * gamma_);
+  uniform_ = model.uniform_landscape();
+  build_tables(1.0, threshold_full_, factor_full_);
+  if (!uniform_) {
+    // Static rate times 2^32 / gamma per (site, slot); the factor table carries
+    // the interaction and the sweep fraction.
+    site_rate_.assign(lattice.num_sites() * zmax_, 0.0);
+    for (int64_t s = 0; s < lattice.num_sites(); ++s)
+      for (int k = 0; k < lattice.coordination(lattice.basis_of(s)); ++k)
+        site_rate_[s * zmax_ + k] = model.static_rate(s, k) * (kTwo32 / gamma_);
+  }
+  hops_by_slot_.assign(hops_.steps.size(), 0);
+  if (backend_ == BackendKind::Cuda) {
+#if COATKMC_HAVE_CUDA
+    // The device is created when a state is bound (it needs the ion count).
+#else
+    throw CannotProceed("sublattice: this build has no CUDA support");
+#endif
+  }
+}
+
+SublatticeSolver::~SublatticeSolver() = default;
+
+void SublatticeSolver::build_tables(double fraction, std::vector<uint32_t>& threshold,
+                                    std::vector<double>& factor) const {
+  const int width = 2 * zmax_ + 1;
+  const bool interaction = model_.has_interaction();
+  factor.assign(width, 0.0);
+  for (int dn = -zmax_; dn <= zmax_; ++dn)
+    factor[dn + zmax_] = (interaction ? model_.interaction_factor(dn) : 1.0) * fraction;
+  if (!uniform_) {
+    threshold.clear();
+    return;
+  }
+  // floor(p 2^32) with p = rate / gamma (times the sweep fraction), at most
+  // 2^32 - 1: an attempt accepts when its word is below the threshold.
+  const int nb = lattice_.basis_size();
+  threshold.assign(static_cast<size_t>(nb) * zmax_ * width, 0u);
+  for (int b = 0; b < nb; ++b)
+    for (int k = 0; k < lattice_.coordination(b); ++k)
+      for (int dn = -zmax_; dn <= zmax_; ++dn) {
+        const double p = model_.static_rate(b, k) * factor[dn + zmax_] / gamma_;
+        const double scaled = std::floor(std::min(p, 1.0) * kTwo32);
+        threshold[(b * zmax_ + k) * width + dn + zmax_] =
+            static_cast<uint32_t>(std::min(scaled, kTwo32 - 1));
+      }
+}
+
+void SublatticeSolver::set_partial_tables(double fraction) {
+  if (fraction == partial_fraction_) return;
+  partial_fraction_ = fraction;
+  build_tables(fraction, threshold_partial_, factor_partial_);
+#if COATKMC_HAVE_CUDA
+  if (engine_->device)
+    cuda::sublattice_set_tables(engine_->device, true, threshold_partial_.data(),
+                                factor_partial_.data());
+#endif
+}
+
+void SublatticeSolver::load(const SystemState& state) {
+  const int64_t n = lattice_.num_sites();
+  // Ions look as if they attempted in the previous sweep.
+  const uint8_t stamp = ((state.rng_step - 1) & 1) ? kSiteStamp : 0;
+  site_.assign(n, 0);
+  record_.assign(n, IonRecord{-1, {0, 0, 0}});
+  for (int64_t s = 0; s < n; ++s) {
+    const int32_t ion = state.site_ion[s];
+    if (ion < 0) continue;
+    site_[s] = kSiteOccupied | stamp;
+    record_[s].ion = ion;
+  }
+  load_site_ = state.ion_site;
+  load_displacement_ = state.displacement;
+  if (backend_ == BackendKind::Cuda) {
+#if COATKMC_HAVE_CUDA
+    if (engine_->device && engine_->replica != state.replica)
+      engine_->release();
+    if (!engine_->device) {
+      cuda::SublatticeSetup setup;
+      setup.lattice = hops_.view(lattice_);
+      setup.tiling = tiling_;
+      setup.sites = n;
+      setup.key = {seed_, state.replica};
+      setup.interaction = model_.has_interaction();
+      setup.one_attempt_per_ion = options_.one_attempt_per_ion;
+      setup.threshold_count = uniform_ ? static_cast<int64_t>(threshold_full_.size()) : 0;
+      setup.site_rate = site_rate_.data();
+      engine_->device = cuda::sublattice_create(setup);
+      engine_->replica = state.replica;
+      cuda::sublattice_set_tables(engine_->device, false, threshold_full_.data(),
+                                  factor_full_.data());
+      partial_fraction_ = -1;
+    }
+    cuda::sublattice_upload(engine_->device, site_.data(), record_.data());
+#endif
+  }
+  bound_ = &state;
+}
+
+void SublatticeSolver::store(SystemState& state) {
+#if COATKMC_HAVE_CUDA
+  if (engine_->device)
+    cuda::sublattice_download(engine_->device, site_.data(), record_.data());
+#endif
+  const int64_t n = lattice_.num_sites();
+  std::fill(state.site_ion.begin(), state.site_ion.end(), -1);
+  for (int64_t s = 0; s < n; ++s) {
+    state.occupied[s] = site_[s] & kSiteOccupied;
+    if (!(site_[s] & kSiteOccupied)) continue;
+    const IonRecord& r = record_[s];
+    state.site_ion[s] = r.ion;
+    state.ion_site[r.ion] = static_cast<int32_t>(s);
+    state.displacement[r.ion] =
+        load_displacement_[r.ion] + hops_.displacement(r.cells, lattice_.basis_of(load_site_[r.ion]),
+                                                       lattice_.basis_of(s));
+  }
+  // Only an interaction makes anyone read the neighbour counts (bkl recounts stale ones).
+  if (model_.has_interaction())
+    state.recount_neighbors(lattice_);
+  else
+    state.neighbor_counts_valid = false;
+  bound_hops_ = state.hops;
+  bound_step_ = state.rng_step;
+  bound_time_ = state.time;
+}
+
+void SublatticeSolver::advance(SystemState& state, const AdvanceTarget& target) {
+  if (state.hops >= target.hops || state.time >= target.time) return;
+  if (bound_ != &state || bound_hops_ != state.hops || bound_step_ != state.rng_step ||
+      bound_time_ != state.time)
+    load(state);
+  const int64_t ions = state.num_ions();
+  const bool can_hop = ions > 0 && ions < lattice_.num_mobile_sites();
+  if (!can_hop && !std::isfinite(target.time))
+    throw CannotProceed("no hop is possible (every ion is blocked); set run.time instead");
+  if (state.rng_step + kMaxBatchSweeps >= (uint64_t(1) << 62))
+    throw CannotProceed("sublattice: sweep counter exhausted");
+
+  if (!(hops_per_sweep_ > 0)) {
+    // Expected hops of the first sweep of an ideal lattice gas; refined from
+    // measurement after every batch.
+    const double vacant = 1.0 - double(ions) / double(lattice_.num_mobile_sites());
+    hops_per_sweep_ = std::max(1.0, ions * vacant * options_.acceptance_ceiling * 0.5);
+  }
+
+  const SublatticeRngKey key{seed_, state.replica};
+  const int32_t P = tiling_.parity_classes, S = tiling_.site_classes;
+  std::vector<uint8_t> parity_order;
+  std::vector<uint16_t> site_order;
+  const LatticeView view = hops_.view(lattice_);
+  SublatticeTables full{uniform_ ? threshold_full_.data() : nullptr,
+                        uniform_ ? nullptr : site_rate_.data(), factor_full_.data(),
+                        model_.has_interaction(), options_.one_attempt_per_ion};
+
+  while (state.hops < target.hops && state.time < target.time) {
+    // Plan: full sweeps that end by the target time, then possibly a partial one.
+    int full_sweeps = 0;
+    double t = state.time;
+    const uint64_t remaining = target.hops - state.hops;
+    int wanted = kMaxBatchSweeps;
+    if (target.hops != UINT64_MAX) {
+      const double need = std::ceil(1.1 * double(remaining) / hops_per_sweep_) + 1;
+      wanted = static_cast<int>(std::min<double>(kMaxBatchSweeps, need));
+    }
+    while (full_sweeps < wanted && t + sweep_time_ <= target.time) {
+      t += sweep_time_;
+      ++full_sweeps;
+    }
+    double fraction = 0;
+    if (full_sweeps < wanted && t < target.time) fraction = (target.time - t) / sweep_time_;
+    const bool partial = fraction > 0;
+    const int sweeps = full_sweeps + (partial ? 1 : 0);
+    if (sweeps == 0) break;  // target time reached within rounding
+
+    parity_order.resize(static_cast<size_t>(sweeps) * P);
+    site_order.resize(static_cast<size_t>(sweeps) * P * S);
+    for (int n = 0; n < sweeps; ++n)
+      draw_class_orders(tiling_, seed_, state.replica, state.rng_step + n,
+                        &parity_order[static_cast<size_t>(n) * P],
+                        &site_order[static_cast<size_t>(n) * P * S]);
+    if (partial) set_partial_tables(fraction);
+
+    SublatticeBatch batch;
+    batch.first_sweep = state.rng_step;
+    batch.sweeps = sweeps;
+    batch.parity_order = parity_order.data();
+    batch.site_order = site_order.data();
+    batch.last_partial = partial;
+    batch.hop_budget = remaining;
+
+    SublatticeBatchResult result;
+    if (backend_ == BackendKind::Cuda) {
+#if COATKMC_HAVE_CUDA
+      result = cuda::sublattice_run(engine_->device, batch, hops_by_slot_.data());
+#endif
+    } else {
+      SublatticeTables part = full;
+      part.threshold = uniform_ ? threshold_partial_.data() : nullptr;
+      part.factor = factor_partial_.data();
+      const SublatticeArrays arr{site_.data(), record_.data()};
+      result = cpu::run_sublattice_batch(view, tiling_, full, part, arr, key, batch,
+                                         std::max(1, options_.threads), hops_by_slot_.data());
+    }
+
+    for (int n = 0; n < result.sweeps_done; ++n)
+      state.time = (partial && n == sweeps - 1) ? target.time : state.time + sweep_time_;
+    state.rng_step += result.sweeps_done;
+    state.hops += result.hops;
+    state.attempts += static_cast<uint64_t>(result.sweeps_done) * lattice_.num_mobile_sites();
+    for (size_t s = 0; s < hops_by_slot_.size(); ++s) {
+      state.sum_hop_length_sq += static_cast<double>(hops_by_slot_[s]) * hops_.slot_length_sq[s];
+      hops_by_slot_[s] = 0;
+    }
+    if (result.sweeps_done > 0 && result.hops > 0)
+      hops_per_sweep_ = double(result.hops) / result.sweeps_done;
+    if (result.sweeps_done < sweeps) break;  // stopped by the hop budget
+  }
+  store(state);
+}
+
+}  // namespace coatkmc

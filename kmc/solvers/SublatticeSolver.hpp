@@ -1,0 +1,90 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "kernels/SublatticeAttempt.hpp"
+#include "kernels/SublatticeTiling.hpp"
+#include "kmc/backend/Backend.hpp"
+#include "kmc/model/HopModel.hpp"
+#include "kmc/solvers/HopSteps.hpp"
+#include "kmc/solvers/Solver.hpp"
+#include "kmc/solvers/SublatticeDefaults.hpp"
+
+namespace coatkmc {
+
+
+struct SublatticeOptions {
+  double acceptance_ceiling = kDefaultAcceptanceCeiling;  // in (0, 1]
+  bool one_attempt_per_ion = true;
+  int threads = 1;  // OpenMP threads of the CPU backend
+};
+
+// Interacting ions on the whole lattice by parallel rejection kinetic Monte
+// Carlo (uniformization). Every sweep visits each mobile site once, the site
+// classes of kernels/SublatticeTiling.hpp in a fresh random order; an ion picks
+// a hop slot uniformly and hops with probability rate / gamma,
+// gamma = max_rate / acceptance_ceiling, and a sweep advances the clock by
+// 1 / (zmax gamma). The same sweeps run on the CPU (OpenMP) and the GPU (CUDA)
+// and give the same trajectory bit for bit.
+//
+// Not exact: the fixed sweep structure biases correlated motion by an amount
+// that shrinks with the ceiling; docs/parallel-solvers.md measures it against bkl.
+//
+// Targets: a time target is met exactly (the last sweep is a partial sweep
+// whose acceptance probabilities are scaled by the fraction of a sweep left);
+// a hop target is met at the end of the first sweep that reaches it, so it may
+// be passed by the hops of that sweep. `attempts` counts site visits (empty
+// sites and ions that already tried this sweep are null attempts).
+// Random numbers: site s in sweep n uses Philox (seed, sublattice stream,
+// replica, n, s); class orders use the class-order stream; state.rng_step
+// counts sweeps.
+class SublatticeSolver : public Solver {
+ public:
+  SublatticeSolver(const Lattice& lattice, const HopModel& model, uint64_t seed,
+                   BackendKind backend, SublatticeOptions options = {});
+  ~SublatticeSolver() override;
+  std::string name() const override { return "sublattice"; }
+  void advance(SystemState& state, const AdvanceTarget& target) override;
+
+  // Duration of one full sweep, s.
+  double sweep_time() const { return sweep_time_; }
+  const SublatticeTiling& tiling() const { return tiling_; }
+
+ private:
+  struct Engine;  // the arrays of one backend
+  void load(const SystemState& state);
+  void store(SystemState& state);
+  void build_tables(double fraction, std::vector<uint32_t>& threshold,
+                    std::vector<double>& factor) const;
+  void set_partial_tables(double fraction);
+
+  const Lattice& lattice_;
+  const HopModel& model_;
+  uint64_t seed_;
+  BackendKind backend_;
+  SublatticeOptions options_;
+  HopSteps hops_;
+  SublatticeTiling tiling_;
+  int zmax_;
+  double gamma_;       // per-slot uniformization rate, 1/s
+  double sweep_time_;  // s
+  bool uniform_;       // thresholds per (basis, slot) rather than per site
+  std::vector<uint32_t> threshold_full_, threshold_partial_;
+  std::vector<double> site_rate_, factor_full_, factor_partial_;
+  double partial_fraction_ = -1;
+  std::unique_ptr<Engine> engine_;
+
+  // Host mirror and bookkeeping of the bound state.
+  const SystemState* bound_ = nullptr;
+  uint64_t bound_hops_ = 0, bound_step_ = 0;
+  double bound_time_ = 0;
+  std::vector<uint8_t> site_;
+  std::vector<IonRecord> record_;
+  std::vector<int32_t> load_site_;
+  std::vector<Vec3> load_displacement_;
+  std::vector<uint64_t> hops_by_slot_;
+  double hops_per_sweep_ = 0;  // running estimate for sizing batches
+};
+
+}  // namespace coatkmc

@@ -1,0 +1,158 @@
+#include "kmc/solvers/WalkerBatch.hpp"
+
+#include <algorithm>
+
+#include "kernels/WalkerStep.hpp"
+#include "kernels/cpu/WalkerRounds.hpp"
+#include "kmc/core/Error.hpp"
+#if COATKMC_HAVE_CUDA
+#include "kernels/cuda/WalkerDevice.cuh"
+#endif
+
+namespace coatkmc {
+
+struct WalkerBatch::Device {
+#if COATKMC_HAVE_CUDA
+  cuda::WalkerDevice* handle = nullptr;
+  ~Device() { cuda::walkers_destroy(handle); }
+#endif
+};
+
+WalkerBatch::WalkerBatch(const Lattice& lattice, BackendKind backend, int threads)
+    : lattice_(lattice),
+      backend_(backend),
+      threads_(std::max(1, threads)),
+      hops_(make_hop_steps(lattice)),
+      device_(std::make_unique<Device>()) {
+#if !COATKMC_HAVE_CUDA
+  if (backend_ == BackendKind::Cuda) throw CannotProceed("walkers: this build has no CUDA support");
+#endif
+}
+
+WalkerBatch::~WalkerBatch() = default;
+
+int WalkerBatch::add_group(const HopModel& model, uint64_t seed, SystemState& state) {
+  if (started_) throw std::logic_error("WalkerBatch: groups are added before the first round");
+  if (model.has_interaction())
+    throw CannotProceed("walkers do not see each other, so they take no hop.interaction");
+  Group g;
+  g.model = &model;
+  g.state = &state;
+  g.seed = seed;
+  g.first = walkers_;
+  g.count = state.num_ions();
+  g.per_site = !model.uniform_landscape();
+  const int z = lattice_.max_coordination();
+  const int64_t rows = g.per_site ? lattice_.num_sites() : lattice_.basis_size();
+  g.cumulative.assign(rows * z, 0.0);
+  for (int64_t r = 0; r < rows; ++r) {
+    // Site r stands for its basis site when the landscape is uniform (site b of cell 0).
+    const int coordination = lattice_.coordination(lattice_.basis_of(r));
+    double sum = 0.0;
+    for (int k = 0; k < z; ++k) {
+      if (k < coordination) sum += model.static_rate(r, k);
+      g.cumulative[r * z + k] = sum;
+    }
+  }
+  g.load_site = state.ion_site;
+  g.load_displacement = state.displacement;
+  walkers_ += g.count;
+  if (walkers_ > INT32_MAX) throw CannotProceed("walkers: more than 2^31 walkers in one batch");
+  groups_.push_back(std::move(g));
+  return static_cast<int>(groups_.size()) - 1;
+}
+
+void WalkerBatch::start() {
+  started_ = true;
+  site_.assign(walkers_, 0);
+  cells_.assign(3 * walkers_, 0);
+  for (const Group& g : groups_)
+    std::copy(g.load_site.begin(), g.load_site.end(), site_.begin() + g.first);
+  if (hops_.length_sq.size() * groups_.size() > 8192)
+    throw CannotProceed("walkers: too many groups times hop lengths in one batch");
+#if COATKMC_HAVE_CUDA
+  if (backend_ == BackendKind::Cuda) {
+    std::vector<cuda::WalkerTable> tables;
+    for (const Group& g : groups_)
+      tables.push_back({g.cumulative.data(), static_cast<int64_t>(g.cumulative.size())});
+    device_->handle = cuda::walkers_create(hops_.view(lattice_), walkers_, tables,
+                                           hops_.length_class,
+                                           static_cast<int32_t>(hops_.length_sq.size()));
+    cuda::walkers_upload(device_->handle, site_.data(), cells_.data());
+  }
+#endif
+}
+
+double WalkerBatch::total_rate(int group) const {
+  const Group& g = groups_.at(group);
+  const int z = lattice_.max_coordination();
+  double sum = 0.0;
+  for (int32_t site : g.state->ion_site) {
+    const int64_t row = g.per_site ? site : lattice_.basis_of(site);
+    sum += g.cumulative[row * z + z - 1];
+  }
+  return sum;
+}
+
+void WalkerBatch::sync(Group& g) {
+  SystemState& st = *g.state;
+  for (int64_t w = 0; w < g.count; ++w) {
+    const int64_t i = g.first + w;
+    const int32_t cells[3] = {cells_[i], cells_[walkers_ + i], cells_[2 * walkers_ + i]};
+    st.ion_site[w] = site_[i];
+    st.displacement[w] = g.load_displacement[w] + hops_.displacement(cells,
+                                                                     lattice_.basis_of(g.load_site[w]),
+                                                                     lattice_.basis_of(site_[i]));
+  }
+}
+
+void WalkerBatch::advance_to(const std::vector<double>& times) {
+  if (times.size() != groups_.size()) throw std::logic_error("WalkerBatch: one time per group");
+  if (!started_) start();
+  const int lengths = static_cast<int>(hops_.length_sq.size());
+  std::vector<WalkerGroup> launch(groups_.size());
+  for (size_t gi = 0; gi < groups_.size(); ++gi) {
+    const Group& g = groups_[gi];
+    if (g.state->rng_step >= (uint64_t(1) << (64 - WalkerStep::kDrawBits)))
+      throw CannotProceed("walkers: round counter exhausted");
+    WalkerGroup& w = launch[gi];
+    w.cumulative = g.cumulative.data();
+    w.per_site = g.per_site;
+    w.replica = g.state->replica;
+    w.seed = g.seed;
+    w.round = g.state->rng_step;
+    w.t_begin = g.state->time;
+    w.t_end = std::max(times[gi], g.state->time);
+    w.first_walker = static_cast<int32_t>(g.first);
+    w.walkers = static_cast<int32_t>(g.count);
+  }
+  std::vector<uint64_t> counts(groups_.size() * lengths, 0);
+  if (backend_ == BackendKind::Cuda) {
+#if COATKMC_HAVE_CUDA
+    cuda::walkers_run(device_->handle, launch.data(), static_cast<int32_t>(launch.size()),
+                      counts.data());
+    cuda::walkers_download(device_->handle, site_.data(), cells_.data());
+#endif
+  } else {
+    const WalkerArrays arr{site_.data(), cells_.data(), walkers_};
+    cpu::run_walker_round(hops_.view(lattice_), launch.data(), static_cast<int32_t>(launch.size()),
+                          arr, hops_.length_class.data(), lengths, threads_, counts.data());
+  }
+  for (size_t gi = 0; gi < groups_.size(); ++gi) {
+    Group& g = groups_[gi];
+    SystemState& st = *g.state;
+    uint64_t hops = 0;
+    for (int l = 0; l < lengths; ++l) {
+      const uint64_t c = counts[gi * lengths + l];
+      hops += c;
+      st.sum_hop_length_sq += static_cast<double>(c) * hops_.length_sq[l];
+    }
+    st.hops += hops;
+    st.attempts += hops;  // rejection-free: every step is a hop
+    st.time = launch[gi].t_end;
+    ++st.rng_step;
+    sync(g);
+  }
+}
+
+}  // namespace coatkmc

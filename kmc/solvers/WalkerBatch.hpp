@@ -1,0 +1,67 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "kmc/backend/Backend.hpp"
+#include "kmc/model/HopModel.hpp"
+#include "kmc/solvers/HopSteps.hpp"
+#include "kmc/state/SystemState.hpp"
+
+namespace coatkmc {
+
+// Independent walkers (no exclusion, no interaction) on one lattice, in
+// groups: each group has its own hop model (temperature, field, landscape
+// realization), seed and state, and one launch advances every group to its
+// own target time (kernels/WalkerStep.hpp). An Arrhenius sweep or a disorder
+// average is then one batch instead of many small runs.
+//
+// A group's state keeps ion_site, displacement and the counters up to date
+// after every round; site_ion, occupied and occupied_neighbors keep the
+// initial placement (several walkers may share a site, which they cannot
+// express). Each round advances state.rng_step by one: it keys the random
+// numbers of the round, so the same calls give the same trajectories on any
+// backend and thread count.
+class WalkerBatch {
+ public:
+  WalkerBatch(const Lattice& lattice, BackendKind backend, int threads = 1);
+  ~WalkerBatch();
+  WalkerBatch(const WalkerBatch&) = delete;
+  WalkerBatch& operator=(const WalkerBatch&) = delete;
+
+  // Adds a group before the first round; `model` and `state` must outlive the
+  // batch. Returns the group's index.
+  int add_group(const HopModel& model, uint64_t seed, SystemState& state);
+  int groups() const { return static_cast<int>(groups_.size()); }
+  // One round: group g goes from its state's time to times[g] (>= it).
+  void advance_to(const std::vector<double>& times);
+  // Sum of the escape rates of group g's walkers at their present sites, 1/s.
+  double total_rate(int group) const;
+
+ private:
+  struct Group {
+    const HopModel* model;
+    SystemState* state;
+    uint64_t seed;
+    int64_t first, count;
+    bool per_site;
+    std::vector<double> cumulative;
+    std::vector<int32_t> load_site;
+    std::vector<Vec3> load_displacement;
+  };
+  struct Device;
+  void start();
+  void sync(Group& g);
+
+  const Lattice& lattice_;
+  BackendKind backend_;
+  int threads_;
+  HopSteps hops_;
+  std::vector<Group> groups_;
+  std::vector<int32_t> site_, cells_;  // host arrays (the CPU backend works on them)
+  int64_t walkers_ = 0;
+  bool started_ = false;
+  std::unique_ptr<Device> device_;
+};
+
+}  // namespace coatkmc
