@@ -6,84 +6,72 @@ namespace coatkmc {
 
 void BlockSumTree::resize(int64_t leaves) {
   n_ = leaves;
-  blocks_ = (leaves + kBlock - 1) / kBlock;
-  width_ = 1;
-  while (width_ < blocks_) width_ *= 2;
-  leaf_.assign(blocks_ * kBlock, 0.0);
-  node_.assign(2 * width_, 0.0);
-  dirty_flag_.assign(blocks_, 0);
-  dirty_.clear();
-}
-
-double BlockSumTree::block_sum(int64_t b) const {
-  // Four interleaved partial sums: a fixed order that still pipelines.
-  const double* p = &leaf_[b * kBlock];
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  for (int i = 0; i < kBlock; i += 4) {
-    s0 += p[i];
-    s1 += p[i + 1];
-    s2 += p[i + 2];
-    s3 += p[i + 3];
+  level_.clear();
+  int64_t width = std::max<int64_t>(leaves, 1);
+  // Pad every level to a whole number of groups; stop at a single total.
+  while (true) {
+    const int64_t padded = (width + kFanout - 1) / kFanout * kFanout;
+    level_.emplace_back(padded, 0.0);
+    width = padded / kFanout;
+    if (padded == kFanout) break;
   }
-  return (s0 + s1) + (s2 + s3);
+  level_.emplace_back(1, 0.0);
+  dirty_flag_.assign(level_[1].size(), 0);
+  dirty_.clear();
 }
 
 void BlockSumTree::refresh() {
   if (dirty_.empty()) return;
-  for (int64_t b : dirty_) {
-    dirty_flag_[b] = 0;
-    node_[width_ + b] = block_sum(b);
-  }
-  if (dirty_.size() * 8 > static_cast<size_t>(blocks_)) {
-    // Many changes (a rebuild): recompute every inner node bottom-up.
-    for (int64_t node = width_ - 1; node >= 1; --node)
-      node_[node] = node_[2 * node] + node_[2 * node + 1];
+  for (int64_t g : dirty_) dirty_flag_[g] = 0;
+  const size_t levels = level_.size();
+  if (dirty_.size() * 8 > level_[1].size()) {
+    // Many changes (a rebuild): recompute every sum bottom-up.
+    for (size_t l = 0; l + 1 < levels; ++l)
+      for (size_t j = 0; j < level_[l + 1].size(); ++j)
+        level_[l + 1][j] = group_sum(&level_[l][j * kFanout]);
     dirty_.clear();
     return;
   }
-  // Level by level: the few dirty nodes of one level are independent of each
+  // Level by level: the few dirty groups of one level are independent of each
   // other (so their sums pipeline), and shared ancestors are summed once.
-  std::vector<int64_t>& level = dirty_;
-  for (int64_t& b : level) b += width_;
-  std::sort(level.begin(), level.end());
-  while (level.front() > 1) {
+  std::vector<int64_t>& groups = dirty_;
+  std::sort(groups.begin(), groups.end());
+  for (size_t l = 0; l + 1 < levels; ++l) {
+    for (int64_t g : groups) level_[l + 1][g] = group_sum(&level_[l][g * kFanout]);
+    if (l + 2 == levels) break;
     size_t m = 0;
-    for (size_t i = 0; i < level.size(); ++i) {
-      const int64_t parent = level[i] >> 1;
-      if (m == 0 || level[m - 1] != parent) level[m++] = parent;
+    for (size_t i = 0; i < groups.size(); ++i) {
+      const int64_t parent = groups[i] / kFanout;
+      if (m == 0 || groups[m - 1] != parent) groups[m++] = parent;
     }
-    level.resize(m);
-    for (int64_t node : level) node_[node] = node_[2 * node] + node_[2 * node + 1];
+    groups.resize(m);
   }
   dirty_.clear();
 }
 
 int64_t BlockSumTree::select(double x, double& remainder) const {
-  int64_t node = 1;
-  while (node < width_) {
-    const int64_t left = 2 * node;
-    // Round-off can leave x at or past a subtree's sum; never descend into an empty side.
-    if ((x < node_[left] && node_[left] > 0) || node_[left + 1] <= 0) {
-      node = left;
-    } else {
-      x -= node_[left];
-      node = left + 1;
+  int64_t node = 0;
+  for (size_t l = level_.size() - 1; l-- > 0;) {
+    const double* c = &level_[l][node * kFanout];
+    int last = -1, pick = -1;
+    for (int i = 0; i < kFanout; ++i) {
+      if (c[i] <= 0) continue;
+      last = i;
+      if (x < c[i]) {
+        pick = i;
+        break;
+      }
+      x -= c[i];
     }
-  }
-  const int64_t b = node - width_;
-  const double* p = &leaf_[b * kBlock];
-  int64_t last = -1;
-  for (int i = 0; i < kBlock; ++i) {
-    if (p[i] <= 0) continue;
-    last = i;
-    if (x < p[i]) {
-      remainder = x;
-      return b * kBlock + i;
+    if (pick < 0) {
+      // Round-off carried x past the last non-empty child: take that child's end.
+      pick = last;
+      x = c[last] * 0.5;
     }
-    x -= p[i];
+    node = node * kFanout + pick;
   }
-  remainder = last >= 0 ? p[last] * 0.5 : 0.0;  // x fell off the end by round-off
-  return b * kBlock + last;
+  remainder = x;
+  return node;
 }
 
 }  // namespace coatkmc

@@ -20,13 +20,17 @@ int64_t Occupancy::ion_count(int64_t mobile_sites) const {
 
 void SystemState::move_ion(const Lattice& lattice, int32_t from, int32_t to, Vec3 dr,
                            double length_sq, bool count_neighbors) {
+  record_hop(relocate_ion(lattice, from, to, count_neighbors), dr, length_sq);
+}
+
+int32_t SystemState::relocate_ion(const Lattice& lattice, int32_t from, int32_t to,
+                                  bool count_neighbors) {
   const int32_t ion = site_ion[from];
   site_ion[to] = ion;
   site_ion[from] = -1;
   occupied[to] = 1;
   occupied[from] = 0;
   ion_site[ion] = to;
-  displacement[ion] += dr;
   if (count_neighbors && neighbor_counts_valid) {
     const int z = lattice.max_coordination();
     const int32_t* nf = lattice.neighbor_row(from);
@@ -38,8 +42,7 @@ void SystemState::move_ion(const Lattice& lattice, int32_t from, int32_t to, Vec
   } else {
     neighbor_counts_valid = false;
   }
-  ++hops;
-  sum_hop_length_sq += length_sq;
+  return ion;
 }
 
 void SystemState::recount_neighbors(const Lattice& lattice) {

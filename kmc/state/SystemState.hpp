@@ -31,6 +31,15 @@ struct SystemState {
   // (occupied_neighbors only when `count_neighbors`; otherwise they are marked stale).
   void move_ion(const Lattice& lattice, int32_t from, int32_t to, Vec3 dr, double length_sq,
                 bool count_neighbors = true);
+  // The two halves of move_ion, for solvers that want the displacement update
+  // (a cache miss on big systems) issued late: relocate_ion updates occupancy
+  // and returns the ion; record_hop adds the hop to its displacement and counters.
+  int32_t relocate_ion(const Lattice& lattice, int32_t from, int32_t to, bool count_neighbors);
+  void record_hop(int32_t ion, Vec3 dr, double length_sq) {
+    displacement[ion] += dr;
+    ++hops;
+    sum_hop_length_sq += length_sq;
+  }
   // Recomputes occupied_neighbors from the occupancy.
   void recount_neighbors(const Lattice& lattice);
 };
