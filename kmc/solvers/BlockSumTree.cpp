@@ -17,6 +17,8 @@ void BlockSumTree::resize(int64_t leaves) {
   }
   level_.emplace_back(1, 0.0);
   dirty_flag_.assign(level_[1].size(), 0);
+  parent_flag_.clear();
+  for (size_t l = 2; l < level_.size(); ++l) parent_flag_.emplace_back(level_[l].size(), 0);
   dirty_.clear();
 }
 
@@ -33,18 +35,23 @@ void BlockSumTree::refresh() {
     return;
   }
   // Level by level: the few dirty groups of one level are independent of each
-  // other (so their sums pipeline), and shared ancestors are summed once.
+  // other (so their sums pipeline), and shared ancestors are summed once. The
+  // order within a level does not matter: each sum reads only finished children.
   std::vector<int64_t>& groups = dirty_;
-  std::sort(groups.begin(), groups.end());
   for (size_t l = 0; l + 1 < levels; ++l) {
     for (int64_t g : groups) level_[l + 1][g] = group_sum(&level_[l][g * kFanout]);
     if (l + 2 == levels) break;
+    std::vector<uint8_t>& seen = parent_flag_[l];
     size_t m = 0;
     for (size_t i = 0; i < groups.size(); ++i) {
       const int64_t parent = groups[i] / kFanout;
-      if (m == 0 || groups[m - 1] != parent) groups[m++] = parent;
+      if (!seen[parent]) {
+        seen[parent] = 1;
+        groups[m++] = parent;
+      }
     }
     groups.resize(m);
+    for (int64_t p : groups) seen[p] = 0;
   }
   dirty_.clear();
 }

@@ -43,6 +43,7 @@ class BlockSumTree {
   int64_t n_ = 0;
   std::vector<uint8_t> dirty_flag_;  // per group of leaves (entry of level 1)
   std::vector<int64_t> dirty_;
+  std::vector<std::vector<uint8_t>> parent_flag_;  // per level >= 2, for de-duplication
   static double group_sum(const double* c) {
     return ((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]));
   }
