@@ -29,7 +29,7 @@ void BlockSumTree::refresh() {
   if (dirty_.size() * 8 > level_[1].size()) {
     // Many changes (a rebuild): recompute every sum bottom-up.
     for (size_t l = 0; l + 1 < levels; ++l)
-      for (size_t j = 0; j < level_[l + 1].size(); ++j)
+      for (size_t j = 0; j < level_[l].size() / kFanout; ++j)
         level_[l + 1][j] = group_sum(&level_[l][j * kFanout]);
     dirty_.clear();
     return;
