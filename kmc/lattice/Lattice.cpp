@@ -28,7 +28,8 @@ std::array<int, 3> search_range(const LatticeDescription& d, double cutoff) {
   return range;
 }
 
-std::vector<HopTemplate> hops_within(const LatticeDescription& d, int from, double cutoff) {
+// Every pair (from -> mobile site) within `cutoff`, unsorted.
+std::vector<HopTemplate> pairs_within(const LatticeDescription& d, int from, double cutoff) {
   std::vector<HopTemplate> out;
   const auto range = search_range(d, cutoff);
   const int nb = static_cast<int>(d.basis.size());
@@ -43,8 +44,68 @@ std::vector<HopTemplate> hops_within(const LatticeDescription& d, int from, doub
           const Vec3 dr = cartesian(d, df);
           const double len = norm(dr);
           if (len < 1e-9 || len > cutoff) continue;
-          out.push_back({to, {i, j, k}, dr, len});
+          out.push_back({to, {i, j, k}, dr, len, 0.0});
         }
+  }
+  return out;
+}
+
+double longest_vector(const LatticeDescription& d) {
+  double longest = 0;
+  for (int i = 0; i < d.dimension; ++i) longest = std::max(longest, norm(d.vectors[i]));
+  return longest;
+}
+
+bool rule_joins(const HopRule& r, const std::string& a, const std::string& b) {
+  return (r.from == a && r.to == b) || (r.from == b && r.to == a);
+}
+
+// Shortest distance between a site of sublattice `a` and one of `b`
+// (searched within the longest cell vector; infinity when there is none).
+double shortest_between(const LatticeDescription& d, const std::string& a, const std::string& b) {
+  double best = std::numeric_limits<double>::infinity();
+  const double reach = longest_vector(d) * 1.0001;
+  for (int from = 0; from < static_cast<int>(d.basis.size()); ++from) {
+    if (d.basis[from].sublattice != a || !d.basis[from].mobile) continue;
+    for (const HopTemplate& h : pairs_within(d, from, reach))
+      if (d.basis[h.to_basis].sublattice == b) best = std::min(best, h.length);
+  }
+  return best;
+}
+
+// The cutoff of each rule (Å), defaults resolved.
+std::vector<double> rule_cutoffs(const LatticeDescription& d) {
+  std::vector<double> out;
+  for (const HopRule& r : d.hop_rules) {
+    if (r.cutoff > 0) out.push_back(r.cutoff);
+    else if (d.hop_cutoff > 0) out.push_back(d.hop_cutoff);
+    else out.push_back(shortest_between(d, r.from, r.to) * (1 + 1e-6));
+  }
+  return out;
+}
+
+// The hops of basis site `from`: every mobile site within `cutoff`, or with
+// hop rules, the pairs a rule admits, each with that rule's barrier.
+std::vector<HopTemplate> hops_within(const LatticeDescription& d, int from, double cutoff,
+                                     const std::vector<double>& rule_cutoff = {}) {
+  std::vector<HopTemplate> out;
+  if (d.hop_rules.empty()) {
+    out = pairs_within(d, from, cutoff);
+  } else {
+    double reach = 0;
+    for (double c : rule_cutoff) reach = std::isfinite(c) ? std::max(reach, c) : reach;
+    const std::string& a = d.basis[from].sublattice;
+    for (HopTemplate h : pairs_within(d, from, reach)) {
+      const std::string& b = d.basis[h.to_basis].sublattice;
+      int best = -1;
+      for (int r = 0; r < static_cast<int>(d.hop_rules.size()); ++r)
+        if (rule_joins(d.hop_rules[r], a, b) && h.length <= rule_cutoff[r] &&
+            (best < 0 || rule_cutoff[r] < rule_cutoff[best]))
+          best = r;
+      if (best < 0) continue;
+      h.barrier = d.hop_rules[best].barrier;
+      out.push_back(h);
+    }
   }
   // A fixed order makes direction indices (and so trajectories) independent of search order.
   std::sort(out.begin(), out.end(), [](const HopTemplate& p, const HopTemplate& q) {
@@ -56,12 +117,11 @@ std::vector<HopTemplate> hops_within(const LatticeDescription& d, int from, doub
 
 double nearest_mobile_distance(const LatticeDescription& d) {
   // Search a generous cutoff (the longest cell vector) and keep the shortest hop.
-  double longest = 0;
-  for (int i = 0; i < d.dimension; ++i) longest = std::max(longest, norm(d.vectors[i]));
+  const double longest = longest_vector(d);
   double best = std::numeric_limits<double>::infinity();
   for (int b = 0; b < static_cast<int>(d.basis.size()); ++b) {
     if (!d.basis[b].mobile) continue;
-    for (const HopTemplate& h : hops_within(d, b, longest * 1.0001)) best = std::min(best, h.length);
+    for (const HopTemplate& h : pairs_within(d, b, longest * 1.0001)) best = std::min(best, h.length);
   }
   return best;
 }
@@ -78,14 +138,32 @@ Lattice::Lattice(LatticeDescription description, std::array<int, 3> cells)
   num_sites_ = int64_t(cells_[0]) * cells_[1] * cells_[2] * nb;
   if (num_sites_ > std::numeric_limits<int32_t>::max())
     throw std::invalid_argument("lattice has more than 2^31 sites");
-  for (int b = 0; b < nb; ++b)
+  for (int b = 0; b < nb; ++b) {
     if (desc_.basis[b].mobile) num_mobile_ += num_sites_ / nb;
-  if (num_mobile_ == 0) throw std::invalid_argument("lattice has no mobile-ion sites");
+    if (desc_.basis[b].host()) num_host_ += num_sites_ / nb;
+  }
+  if (num_host_ == 0) throw std::invalid_argument("lattice has no mobile-ion sites");
+  for (const HopRule& r : desc_.hop_rules) {
+    bool from = false, to = false;
+    for (const BasisSite& b : desc_.basis) {
+      from |= b.mobile && b.sublattice == r.from;
+      to |= b.mobile && b.sublattice == r.to;
+    }
+    if (!from || !to)
+      throw std::invalid_argument("hop rule " + r.from + "-" + r.to +
+                                  " names no mobile sublattice of that name");
+  }
 
-  cutoff_ = desc_.hop_cutoff > 0 ? desc_.hop_cutoff : nearest_mobile_distance(desc_) * (1 + 1e-6);
+  const std::vector<double> rule_cutoff = rule_cutoffs(desc_);
+  if (desc_.hop_rules.empty()) {
+    cutoff_ = desc_.hop_cutoff > 0 ? desc_.hop_cutoff : nearest_mobile_distance(desc_) * (1 + 1e-6);
+  } else {
+    cutoff_ = 0;
+    for (double c : rule_cutoff) cutoff_ = std::isfinite(c) ? std::max(cutoff_, c) : cutoff_;
+  }
   hops_.assign(nb, {});
   for (int b = 0; b < nb; ++b) {
-    if (desc_.basis[b].mobile) hops_[b] = hops_within(desc_, b, cutoff_);
+    if (desc_.basis[b].mobile) hops_[b] = hops_within(desc_, b, cutoff_, rule_cutoff);
     zmax_ = std::max(zmax_, static_cast<int>(hops_[b].size()));
   }
   if (zmax_ == 0) throw std::invalid_argument("no hop neighbours within the cutoff");

@@ -22,6 +22,7 @@ struct HopTemplate {
   std::array<int, 3> cell_offset{0, 0, 0};
   Vec3 displacement;  // Å
   double length = 0;  // Å
+  double barrier = 0;  // eV added to the bare barrier (the description's hop rule)
 };
 
 // A periodic supercell built from a LatticeDescription. Sites are numbered
@@ -40,6 +41,11 @@ class Lattice {
   int64_t num_mobile_sites() const { return num_mobile_; }
   int basis_of(int64_t site) const { return static_cast<int>(site % basis_size()); }
   bool is_mobile(int64_t site) const { return desc_.basis[basis_of(site)].mobile; }
+  // Host sites: the mobile sites ions are placed on (mobile, not transition sites).
+  int64_t num_host_sites() const { return num_host_; }
+  bool is_host(int64_t site) const { return desc_.basis[basis_of(site)].host(); }
+  // Site energy (eV) the description gives every site of this one's sublattice.
+  double basis_energy(int64_t site) const { return desc_.basis[basis_of(site)].energy; }
 
   // Largest number of hop neighbours of any site; rows of the neighbour table are this wide.
   int max_coordination() const { return zmax_; }
@@ -71,7 +77,7 @@ class Lattice {
  private:
   LatticeDescription desc_;
   std::array<int, 3> cells_;
-  int64_t num_sites_ = 0, num_mobile_ = 0;
+  int64_t num_sites_ = 0, num_mobile_ = 0, num_host_ = 0;
   int zmax_ = 0;
   double cutoff_ = 0;
   std::vector<std::vector<HopTemplate>> hops_;

@@ -22,13 +22,15 @@ HopModel::HopModel(const Lattice& lattice, HopParameters params, std::vector<dou
       static_cast<int64_t>(bond_barrier_.size()) != lattice.num_sites() * zmax_)
     throw std::invalid_argument("bond barriers must have one entry per site and hop slot");
 
+  for (int b = 0; b < nbasis_; ++b) basis_energy_.push_back(lattice.description().basis[b].energy);
+
   const Vec3 f = params_.field;
   auto static_rate_of = [&](int64_t s, int k) {
     const HopTemplate& h = lattice.hop(s, k);
     const int64_t t = lattice.neighbor(s, k);
     const Vec3 d = h.displacement;
-    const double barrier =
-        params_.barrier + (bond_barrier_.empty() ? 0.0 : bond_barrier_[s * zmax_ + k]);
+    const double barrier = params_.barrier + h.barrier +
+                           (bond_barrier_.empty() ? 0.0 : bond_barrier_[s * zmax_ + k]);
     const double e = HopEnergyEvaluator::activation(
         barrier, this->site_energy(s), this->site_energy(t), 0.0, 0, 0,
         HopEnergyEvaluator::field_work(f.x, f.y, f.z, d.x, d.y, d.z));

@@ -18,6 +18,8 @@ struct HopParameters {
 
 // Hop rates of one ion species on a lattice:
 //   rate(s -> t) = nu exp(-E/kT), E from HopEnergyEvaluator.
+// The lattice contributes its sublattice site energies and the barriers of
+// its hop rules; a landscape or microstructure adds per-site and per-bond terms.
 // The part of E that does not depend on occupancy (barrier, site energies,
 // field) is folded into a static rate per (site, direction) once; the
 // occupancy-dependent interaction term is a factor from a small table indexed
@@ -35,7 +37,10 @@ class HopModel {
   double kT() const { return kT_; }
   bool has_interaction() const { return params_.interaction != 0.0; }
   bool uniform_landscape() const { return site_energy_.empty() && bond_barrier_.empty(); }
-  double site_energy(int64_t site) const { return site_energy_.empty() ? 0.0 : site_energy_[site]; }
+  // The lattice's sublattice energy plus the landscape's, eV.
+  double site_energy(int64_t site) const {
+    return basis_energy_[basis_of_(site)] + (site_energy_.empty() ? 0.0 : site_energy_[site]);
+  }
 
   double static_rate(int64_t site, int k) const { return static_rate_row(site)[k]; }
   // The static rates of every direction of `site` (max_coordination entries).
@@ -58,6 +63,7 @@ class HopModel {
   HopParameters params_;
   double kT_;
   int zmax_, nbasis_;
+  std::vector<double> basis_energy_;  // per basis site (the description's sublattice energies)
   std::vector<double> site_energy_;
   std::vector<double> bond_barrier_;
   std::vector<double> static_;

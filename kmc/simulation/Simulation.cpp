@@ -67,13 +67,13 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, const ProgressCa
   const HopModel model(lattice, cfg.hop, std::move(landscape.site_energy),
                        std::move(landscape.bond_barrier));
   const std::string solver_name =
-      cfg.solver == "auto" ? auto_solver(cfg.hop, cfg.occupancy.ion_count(lattice.num_mobile_sites()))
+      cfg.solver == "auto" ? auto_solver(cfg.hop, cfg.occupancy.ion_count(lattice.num_host_sites()))
                            : cfg.solver;
   const BackendKind backend = resolve_backend(cfg.backend, solver_has_cuda(solver_name));
 
   SimulationOutcome out;
   out.dimension = lattice.dimension();
-  out.sites = lattice.num_mobile_sites();
+  out.sites = lattice.num_host_sites();
   out.particles = cfg.occupancy.ion_count(out.sites);
   out.volume = lattice.volume();
   out.solver = solver_name;

@@ -58,11 +58,12 @@ void SystemState::recount_neighbors(const Lattice& lattice) {
 }
 
 SystemState place_ions(const Lattice& lattice, const Occupancy& occupancy, uint64_t seed,
-                       uint32_t replica) {
+                       uint32_t replica, const std::vector<uint8_t>& blocked) {
   std::vector<int32_t> mobile;
-  mobile.reserve(lattice.num_mobile_sites());
+  mobile.reserve(lattice.num_host_sites());
   for (int64_t s = 0; s < lattice.num_sites(); ++s)
-    if (lattice.is_mobile(s)) mobile.push_back(static_cast<int32_t>(s));
+    if (lattice.is_host(s) && (blocked.empty() || !blocked[s]))
+      mobile.push_back(static_cast<int32_t>(s));
   const int64_t n = occupancy.ion_count(static_cast<int64_t>(mobile.size()));
 
   // Partial Fisher-Yates: draw i picks the i-th ion's site among the remaining ones.

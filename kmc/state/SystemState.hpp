@@ -52,9 +52,11 @@ struct Occupancy {
   int64_t ion_count(int64_t mobile_sites) const;
 };
 
-// Places ions on mobile sites uniformly at random; a pure function of
-// (seed, replica), so every backend starts from the same configuration.
+// Places ions on host sites (mobile, not transition sites) uniformly at random,
+// skipping sites marked in `blocked` (empty or one byte per site); the
+// occupancy counts the open host sites. A pure function of (seed, replica),
+// so every backend starts from the same configuration.
 SystemState place_ions(const Lattice& lattice, const Occupancy& occupancy, uint64_t seed,
-                       uint32_t replica);
+                       uint32_t replica, const std::vector<uint8_t>& blocked = {});
 
 }  // namespace coatkmc
