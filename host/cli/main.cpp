@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "host/cli/Commands.hpp"
+#include "host/continuum/AnnealCommand.hpp"
 #include "host/io/BuildInfo.hpp"
 #include "kmc/backend/Backend.hpp"
 #include "kmc/core/Error.hpp"
@@ -60,6 +61,9 @@ int main(int argc, char** argv) {
       std::cout << kUsage;
       return 0;
     }
+    // An anneal study ([anneal] table) is the continuum interdiffusion model of `macro`.
+    if (cmd == "macro" && coatkmc::is_anneal_command_line(rest))
+      return coatkmc::anneal_command(rest);
     if (cmd == "run") return coatkmc::run_command(rest);
     if (cmd == "bench") return coatkmc::bench_command(rest);
     if (cmd == "sweep" || cmd == "collect" || cmd == "macro")

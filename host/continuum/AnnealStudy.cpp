@@ -1,0 +1,338 @@
+#include "host/continuum/AnnealStudy.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "host/continuum/ProfileFits.hpp"
+#include "kmc/core/Error.hpp"
+#include "kmc/lattice/TextbookLattices.hpp"
+
+namespace coatkmc {
+namespace {
+
+constexpr double kZeroC = 273.15;
+constexpr double kNmToCm = 1e-7;
+
+// Reads typed values out of one table, naming FILE:LINE and the dotted key in
+// every error, and rejects keys it was not asked about.
+class TableReader {
+ public:
+  TableReader(const std::string& file, const toml::table& t, std::string prefix,
+              const std::map<std::string, std::string>* overridden = nullptr)
+      : file_(file), t_(t), prefix_(std::move(prefix)), overridden_(overridden) {}
+
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+    const toml::node* n = t_.get(key);
+    if (overridden_ && overridden_->count(prefix_ + key))
+      throw InputError("--set " + overridden_->at(prefix_ + key), prefix_ + key + ": " + what);
+    throw InputError(where(n), prefix_ + key + ": " + what);
+  }
+  std::string where(const toml::node* n) const {
+    const toml::node& m = n ? *n : static_cast<const toml::node&>(t_);
+    return m.source().begin.line ? file_ + ":" + std::to_string(m.source().begin.line) : file_;
+  }
+  bool has(const std::string& key) {
+    seen_.insert(key);
+    return t_.contains(key);
+  }
+  double number(const std::string& key, std::optional<double> fallback, double lo, double hi,
+                bool open_lo = false) {
+    seen_.insert(key);
+    const toml::node* n = t_.get(key);
+    if (!n) {
+      if (!fallback) fail(key, "missing (a number is required)");
+      return *fallback;
+    }
+    std::optional<double> v = n->value<double>();
+    if (!v || n->is_boolean() || n->is_string()) fail(key, "expected a number");
+    if (!std::isfinite(*v) || *v < lo || *v > hi || (open_lo && *v == lo)) {
+      std::ostringstream os;
+      os << "value " << *v << " out of range (" << (open_lo ? "> " : ">= ") << lo;
+      if (hi < 1e300) os << ", <= " << hi;
+      os << ")";
+      fail(key, os.str());
+    }
+    return *v;
+  }
+  std::string text(const std::string& key, std::optional<std::string> fallback) {
+    seen_.insert(key);
+    const toml::node* n = t_.get(key);
+    if (!n) {
+      if (!fallback) fail(key, "missing (a string is required)");
+      return *fallback;
+    }
+    if (!n->is_string()) fail(key, "expected a string");
+    return *n->value<std::string>();
+  }
+  std::vector<double> numbers(const std::string& key, bool required, double lo, double hi) {
+    seen_.insert(key);
+    const toml::node* n = t_.get(key);
+    if (!n) {
+      if (required) fail(key, "missing (an array of numbers is required)");
+      return {};
+    }
+    const toml::array* a = n->as_array();
+    if (!a || a->empty()) fail(key, "expected a non-empty array of numbers");
+    std::vector<double> out;
+    for (const toml::node& e : *a) {
+      std::optional<double> v = e.value<double>();
+      if (!v || e.is_boolean() || e.is_string()) fail(key, "expected an array of numbers");
+      if (!std::isfinite(*v) || *v < lo || *v > hi) {
+        std::ostringstream os;
+        os << "value " << *v << " out of range [" << lo << ", " << hi << "]";
+        fail(key, os.str());
+      }
+      out.push_back(*v);
+    }
+    return out;
+  }
+  void reject_unknown(const std::set<std::string>& subtables = {}) const {
+    for (const auto& [k, v] : t_) {
+      const std::string key(k.str());
+      if (seen_.count(key) || subtables.count(key)) continue;
+      if (overridden_ && overridden_->count(prefix_ + key))
+        throw InputError("--set " + overridden_->at(prefix_ + key), prefix_ + key + ": unknown key");
+      throw InputError(where(&v), prefix_ + key + ": unknown key");
+    }
+  }
+
+ private:
+  const std::string& file_;
+  const toml::table& t_;
+  std::string prefix_;
+  const std::map<std::string, std::string>* overridden_;
+  std::set<std::string> seen_;
+};
+
+void apply_override(toml::table& root, const std::string& assignment) {
+  const std::string where = "--set " + assignment;
+  const size_t eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) throw InputError(where, "expected KEY=VALUE");
+  const std::string key = assignment.substr(0, eq);
+  toml::table parsed;
+  try {
+    parsed = toml::parse("value = " + assignment.substr(eq + 1));
+  } catch (const toml::parse_error& e) {
+    throw InputError(where, key + ": the value is not valid TOML");
+  }
+  toml::table* t = &root;
+  std::string rest = key;
+  for (size_t dot; (dot = rest.find('.')) != std::string::npos;) {
+    const std::string part = rest.substr(0, dot);
+    rest = rest.substr(dot + 1);
+    if (!t->contains(part)) t->insert(part, toml::table{});
+    t = t->get(part)->as_table();
+    if (!t) throw InputError(where, key + ": " + part + " is not a table");
+  }
+  t->insert_or_assign(rest, *parsed.get("value"));
+}
+
+}  // namespace
+
+bool is_anneal_config(const std::string& path) {
+  try {
+    const toml::table root = toml::parse_file(path);
+    return root.contains("anneal");
+  } catch (...) {
+    return false;
+  }
+}
+
+AnnealStudySettings load_anneal_config(const std::string& path,
+                                       const std::vector<std::string>& overrides) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, "cannot read the configuration file");
+  std::stringstream text;
+  text << in.rdbuf();
+  toml::table root;
+  try {
+    root = toml::parse(text.str(), path);
+  } catch (const toml::parse_error& e) {
+    throw InputError(path + ":" + std::to_string(e.source().begin.line),
+                     std::string(e.description()));
+  }
+  std::map<std::string, std::string> overridden;  // key -> its KEY=VALUE
+  for (const std::string& o : overrides) {
+    apply_override(root, o);
+    overridden[o.substr(0, o.find('='))] = o;
+  }
+  for (const auto& [k, v] : root)
+    if (k.str() != "anneal")
+      throw InputError(TableReader(path, root, "").where(&v),
+                       std::string(k.str()) + ": unknown table in an anneal configuration");
+  const toml::table* at = root.get("anneal")->as_table();
+  if (!at) throw InputError(path, "anneal: expected a table");
+
+  AnnealStudySettings s;
+  TableReader r(path, *at, "anneal.", &overridden);
+  s.name = r.text("name", std::string("anneal"));
+  s.species = r.text("species", std::nullopt);
+  s.species_name = r.text("species_name", std::string());
+  s.temperatures_C = r.numbers("temperatures_C", true, -273.0, 3000);
+  s.hold_s = r.number("hold_s", std::nullopt, 0, 1e9, true);
+  s.ramp_C_per_min = r.number("ramp_C_per_min", 0.0, 0, 1e6);
+  s.room_C = r.number("room_C", 25.0, -273.0, 3000, true);
+  s.detection_limit = r.number("detection_limit", 0.01, 0, 1, true);
+  s.film = r.text("film", std::string());
+  s.steps_per_segment = static_cast<int>(r.number("steps_per_segment", 300.0, 10, 100000));
+  if (r.has("reference_D_cm2_s"))
+    s.reference_D_cm2_s = r.number("reference_D_cm2_s", std::nullopt, 0, 1, true);
+
+  if (const toml::node* kn = at->get("kmc")) {
+    const toml::table* kt = kn->as_table();
+    if (!kt) r.fail("kmc", "expected a table");
+    TableReader k(path, *kt, "anneal.kmc.", &overridden);
+    KmcDiffusivitySettings ks;
+    ks.lattice = k.text("lattice", std::string("sc"));
+    ks.a_angstrom = k.number("a", std::nullopt, 0, 1e3, true);
+    try {
+      make_textbook_lattice(ks.lattice, ks.a_angstrom);
+    } catch (const std::exception& e) {
+      k.fail("lattice", e.what());
+    }
+    ks.barrier_eV = k.number("barrier", std::nullopt, 0, 20);
+    ks.attempt_frequency = k.number("attempt_frequency", 1e13, 0, 1e20, true);
+    const std::vector<double> cells = k.numbers("cells", false, 2, 64);
+    if (!cells.empty()) {
+      if (cells.size() != 3) k.fail("cells", "expected three cell counts");
+      for (int i = 0; i < 3; ++i) ks.cells[i] = static_cast<int>(cells[i]);
+    }
+    ks.hops_per_particle = k.number("hops_per_particle", 100.0, 0, 1e9, true);
+    ks.replicas = static_cast<int>(k.number("replicas", 4.0, 2, 1024));
+    ks.seed = static_cast<uint64_t>(k.number("seed", 1.0, 0, 9e15));
+    ks.anchor_K = k.number("anchor_C", std::nullopt, -273.0, 3000, true) + kZeroC;
+    ks.anchor_D_cm2_s = k.number("anchor_D_cm2_s", std::nullopt, 0, 1, true);
+    for (double c : k.numbers("table_C", false, -273.0, 3000)) ks.temperatures_K.push_back(c + kZeroC);
+    k.reject_unknown();
+    s.kmc = ks;
+  }
+
+  const toml::node* ln = at->get("layer");
+  if (!ln || !ln->is_array_of_tables())
+    r.fail("layer", "missing: at least one [[anneal.layer]] is required");
+  int index = 0;
+  for (const toml::node& e : *ln->as_array()) {
+    TableReader l(path, *e.as_table(), "anneal.layer[" + std::to_string(index++) + "].");
+    AnnealLayerSpec L;
+    L.name = l.text("name", std::nullopt);
+    L.thickness_nm = l.number("thickness_nm", std::nullopt, 0, 1e9, true);
+    L.cell_nm = l.number("cell_nm", std::nullopt, 0, 1e9, true);
+    if (L.thickness_nm / L.cell_nm > 2e6) l.fail("cell_nm", "more than 2e6 cells in one layer");
+    L.initial = l.number("initial", 0.0, 0, 1);
+    L.partition = l.number("partition", 1.0, 0, 1e9, true);
+    if (l.has("D")) {
+      if (l.text("D", std::nullopt) != "kmc") l.fail("D", "expected \"kmc\" (or D0_cm2_s and Ea_eV)");
+      if (!s.kmc) l.fail("D", "\"kmc\" needs an [anneal.kmc] table");
+      L.D_from_kmc = true;
+    } else {
+      L.D0_cm2_s = l.number("D0_cm2_s", std::nullopt, 0, 1e6, true);
+      L.Ea_eV = l.number("Ea_eV", std::nullopt, 0, 20);
+    }
+    l.reject_unknown();
+    s.layers.push_back(L);
+  }
+  if (s.film.empty()) s.film = s.layers.front().name;
+  const bool found = std::any_of(s.layers.begin(), s.layers.end(),
+                                 [&](const AnnealLayerSpec& L) { return L.name == s.film; });
+  if (!found) r.fail("film", "names no layer");
+  if (s.layers.back().name == s.film) r.fail("film", "the film needs a layer below it");
+  r.reject_unknown({"kmc", "layer"});
+  return s;
+}
+
+AnnealStudyResult run_anneal_study(const AnnealStudySettings& s) {
+  AnnealStudyResult res;
+  std::optional<LayerDiffusivity> kmc_D;
+  if (s.kmc) {
+    KmcDiffusivitySettings ks = *s.kmc;
+    // Tabulate across everything the schedules visit: room temperature, every
+    // 100 C up to the hottest hold, and each hold itself.
+    double top = 0;
+    for (double c : s.temperatures_C) {
+      ks.temperatures_K.push_back(c + kZeroC);
+      top = std::max(top, c);
+    }
+    ks.temperatures_K.push_back(s.room_C + kZeroC);
+    for (double c = 100; c < top; c += 100) ks.temperatures_K.push_back(c + kZeroC);
+    res.kmc = tabulate_kmc_diffusivity(ks);
+    std::vector<double> T, D;
+    for (const KmcDiffusivityRow& row : res.kmc->rows) {
+      T.push_back(row.temperature_K);
+      D.push_back(row.D);
+    }
+    kmc_D = LayerDiffusivity::table(T, D);
+  }
+
+  int film_index = 0;
+  double top = 0;
+  for (size_t l = 0; l < s.layers.size(); ++l) {
+    if (s.layers[l].name == s.film) {
+      film_index = static_cast<int>(l);
+      res.film_thickness_nm = s.layers[l].thickness_nm;
+      res.film_bottom_nm = top + s.layers[l].thickness_nm;
+    }
+    top += s.layers[l].thickness_nm;
+  }
+
+  for (double TC : s.temperatures_C) {
+    std::vector<DiffusionLayer> layers;
+    for (const AnnealLayerSpec& L : s.layers) {
+      DiffusionLayer d;
+      d.name = L.name;
+      d.thickness_cm = L.thickness_nm * kNmToCm;
+      d.cells = std::max(1, static_cast<int>(std::lround(L.thickness_nm / L.cell_nm)));
+      d.initial = L.initial;
+      d.D = L.D_from_kmc ? *kmc_D : LayerDiffusivity::arrhenius(L.D0_cm2_s, L.Ea_eV);
+      d.partition_to_next = L.partition;
+      layers.push_back(d);
+    }
+    DiffusionSettings ds;
+    ds.steps_per_segment = s.steps_per_segment;
+    MultilayerDiffusion solver(layers, ds);
+    const AnnealSchedule schedule = AnnealSchedule::ramp_hold_cool(
+        s.room_C + kZeroC, TC + kZeroC, s.hold_s, s.ramp_C_per_min / 60.0);
+    const double film_before = solver.layer_amount(film_index);
+    const double total_before = solver.total_amount();
+    solver.run(schedule);
+
+    AnnealCase c;
+    c.temperature_C = TC;
+    c.time_s = s.hold_s;
+    c.schedule_s = schedule.total_time();
+    c.steps = solver.steps_taken();
+    c.D_model_cm2_s = layers[film_index + 1].D(0.0, TC + kZeroC);
+    c.film_remaining_fraction = solver.layer_amount(film_index) / film_before;
+    c.mass_balance_rel_error = std::abs(solver.total_amount() - total_before) / total_before;
+    std::vector<double> x = solver.centres_cm();
+    c.c = solver.concentration();
+    for (double X : x) c.depth_nm.push_back(X / kNmToCm);
+    c.penetration_depth_nm =
+        penetration_depth(x, c.c, res.film_bottom_nm * kNmToCm, s.detection_limit) / kNmToCm;
+    // D as an experiment would quote it: the finite-film solution fitted to
+    // the profile, with the hold time (ramps included in what it absorbs).
+    // The fit needs the film to sit at the closed surface.
+    if (film_index == 0) {
+      try {
+        const ProfileFit f =
+            fit_finite_film(x, c.c, s.hold_s, s.layers[0].thickness_nm * kNmToCm);
+        c.D_fit = f.D;
+        c.D_fit_err = f.D_err;
+        c.fit_rms = f.rms_residual;
+        c.fit_sqrt_Dt_nm = f.params[1] / kNmToCm;
+        c.D_resolved = c.fit_sqrt_Dt_nm >= s.layers[0].cell_nm;
+      } catch (const std::exception&) {
+        c.D_fit = c.D_fit_err = std::nan("");
+      }
+    }
+    res.cases.push_back(std::move(c));
+  }
+  return res;
+}
+
+}  // namespace coatkmc

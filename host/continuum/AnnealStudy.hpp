@@ -1,0 +1,61 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/continuum/KmcDiffusivityTable.hpp"
+#include "host/continuum/MultilayerDiffusion.hpp"
+
+namespace coatkmc {
+
+// An anneal study: a multilayer stack, one species diffusing out of a film,
+// annealed at several temperatures (config: the [anneal] table,
+// docs/interdiffusion.md).
+struct AnnealLayerSpec {
+  std::string name;
+  double thickness_nm = 0, cell_nm = 1, initial = 0, partition = 1;
+  bool D_from_kmc = false;
+  double D0_cm2_s = 0, Ea_eV = 0;
+};
+
+struct AnnealStudySettings {
+  std::string name, species, species_name;  // species_name: "cobalt" -> cobalt_remaining_fraction
+  std::vector<double> temperatures_C;
+  double hold_s = 0, ramp_C_per_min = 0, room_C = 25, detection_limit = 0.01;
+  std::string film;  // the source layer (default: the first)
+  int steps_per_segment = 300;
+  std::optional<double> reference_D_cm2_s;
+  std::optional<KmcDiffusivitySettings> kmc;
+  std::vector<AnnealLayerSpec> layers;
+};
+
+struct AnnealCase {
+  double temperature_C = 0, time_s = 0, schedule_s = 0;
+  double D_model_cm2_s = 0;       // the source layer's D at the hold temperature
+  double D_fit = 0, D_fit_err = 0, fit_rms = 0;  // finite-film fit of the final profile
+  double fit_sqrt_Dt_nm = 0;
+  bool D_resolved = false;  // the fitted sqrt(Dt) spans at least one cell of the grid
+  double penetration_depth_nm = 0;
+  double film_remaining_fraction = 0;
+  double mass_balance_rel_error = 0;
+  int steps = 0;
+  std::vector<double> depth_nm, c;
+};
+
+struct AnnealStudyResult {
+  std::optional<KmcDiffusivityTable> kmc;
+  std::vector<AnnealCase> cases;
+  double film_thickness_nm = 0, film_bottom_nm = 0;
+};
+
+// Reads and validates a config with an [anneal] table (InputError naming
+// FILE:LINE and the key); overrides are "KEY=VALUE" with TOML values.
+AnnealStudySettings load_anneal_config(const std::string& path,
+                                       const std::vector<std::string>& overrides);
+
+// True when the file parses as TOML and has an [anneal] table.
+bool is_anneal_config(const std::string& path);
+
+AnnealStudyResult run_anneal_study(const AnnealStudySettings& settings);
+
+}  // namespace coatkmc
