@@ -6,9 +6,10 @@ CMAKE_ARGS ?=
 
 DEB_PACKAGES = cmake g++ make git pkg-config libomp-dev libgtest-dev libgmock-dev \
   libbenchmark-dev libtomlplusplus-dev libcxxopts-dev nlohmann-json3-dev \
-  librandom123-dev libeigen3-dev python3-matplotlib
+  librandom123-dev libeigen3-dev python3-matplotlib \
+  clang-14 libclang-rt-14-dev
 
-.PHONY: all deps configure build demo test bench clean format
+.PHONY: all deps configure build demo test sanitize-test bench clean format
 
 all: build
 
@@ -23,10 +24,26 @@ build: configure
 
 demo: build
 	@echo "== coatkmc demo: configs/quickstart.toml =="
-	@$(BUILD_DIR)/coatkmc run configs/quickstart.toml --out $(BUILD_DIR)/demo --threads $(JOBS)
+	@$(BUILD_DIR)/coatkmc run configs/quickstart.toml --out $(BUILD_DIR)/demo --threads $(JOBS) --force
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
+	@$(MAKE) --no-print-directory sanitize-test
+
+# The unit tests once more under AddressSanitizer and UndefinedBehaviorSanitizer,
+# and each input reader's fuzz target for a bounded time (docs/reliability.md).
+# A separate CPU-only copy in $(SANITIZE_DIR), built with clang for libFuzzer.
+SANITIZE_DIR ?= build-asan
+SANITIZE_CXX ?= $(firstword $(shell command -v clang++-14 clang++ g++ 2>/dev/null))
+SANITIZE_ENV = ASAN_OPTIONS=allocator_may_return_null=1:detect_leaks=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+sanitize-test: deps
+	@cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_CXX_COMPILER=$(SANITIZE_CXX) \
+	  -DCOATKMC_CUDA=OFF -DCOATKMC_SANITIZE=address,undefined -DCOATKMC_FUZZ=ON >/dev/null
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS) --target coatkmc coatkmc_unit_tests coatkmc_fuzz_targets
+	@cd $(SANITIZE_DIR) && $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS) -L 'unit|fuzz' --timeout 900
 
 bench: build
 	@$(BUILD_DIR)/coatkmc bench

@@ -15,6 +15,7 @@
 #include "host/cli/RunMemory.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/io/AtomicFile.hpp"
+#include "host/io/OutputFolder.hpp"
 #include "host/io/ResultWriter.hpp"
 #include "kmc/core/Error.hpp"
 #include "kmc/simulation/Simulation.hpp"
@@ -68,6 +69,7 @@ int run_command(const std::vector<std::string>& in) {
       ("threads", "threads (replicas run side by side)", cxxopts::value<std::string>()->default_value("1"))
       ("seed", "random seed (overrides run.seed)", cxxopts::value<std::string>())
       ("print-config", "print the resolved configuration and exit")
+      ("force", "run into an output folder that already holds results (they are removed first)")
       ("h,help", "show this help");
   opts.parse_positional({"config"});
   auto argv = argv_of("coatkmc run", args);
@@ -106,20 +108,24 @@ int run_command(const std::vector<std::string>& in) {
   }
   cfg.settings.threads = threads;
 
-  // A run far too big for this machine would be killed part way: refuse it now.
-  const double needed = minimum_run_bytes(cfg.settings), usable = usable_memory_bytes();
-  if (usable > 0 && needed > usable) {
-    char buf[200];
-    std::snprintf(buf, sizeof buf,
-                  "this run needs at least %.1f GiB of memory and this machine has %.1f GiB "
-                  "(use fewer cells, or fewer threads when replicas run side by side)",
-                  needed / (1 << 30), usable / (1 << 30));
-    throw CannotProceed(buf);
-  }
+  // A run far too big for this machine (or its GPU) would be killed part way: refuse it now.
+  check_run_fits(cfg.settings, cfg.where("lattice.cells"));
 
   // A folder that cannot take the results is bad input; find out before the run, not after it.
   const std::string out = res["out"].as<std::string>();
   if (out.empty()) throw InputError("--out", "the output folder name is empty");
+  // Results of two runs must never mix: an earlier run's results are kept
+  // unless --force, and then removed before this run starts.
+  if (const auto found = run_outputs_in(out); !found.empty()) {
+    if (!res.count("force"))
+      throw InputError("--out", out + " already holds results (" + found.front() +
+                                    "); choose another folder, or --force to replace them");
+    try {
+      remove_run_outputs(out);
+    } catch (const std::runtime_error& e) {
+      throw InputError("--out", e.what());
+    }
+  }
   try {
     make_directories(out);
   } catch (const std::runtime_error& e) {

@@ -3,32 +3,88 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <string>
 
 #include "host/config/GeometryCheck.hpp"
+#include "kmc/core/Error.hpp"
+#include "kmc/observables/TransportSample.hpp"
+#include "kmc/solvers/SolverFactory.hpp"
+#if COATKMC_HAVE_CUDA
+#include "kernels/cuda/DeviceQuery.cuh"
+#endif
 
 namespace coatkmc {
 
-double minimum_run_bytes(const SimulationSettings& s) {
-  const LatticeDescription& d = s.lattice;
-  const double cells = double(s.cells[0]) * s.cells[1] * (d.dimension == 2 ? 1 : s.cells[2]);
-  const double sites = cells * d.basis.size();
-  const double mobile_basis = static_cast<double>(
-      std::count_if(d.basis.begin(), d.basis.end(), [](const BasisSite& b) { return b.mobile; }));
-  const double ions = static_cast<double>(s.occupancy.ion_count(int64_t(cells * mobile_basis)));
-  const double z = hop_coordination(d);
+namespace {
 
-  // Shared: the dense neighbour table (int32 per hop), and per-site static
-  // rates (double per hop) when site energies make every site different.
-  double shared = sites * 4 * z;
-  if (!s.site_energy.empty()) shared += sites * (8 + 8 * z);
-  // Each running replica: site -> ion (int32), occupancy and neighbour counts
-  // (a byte each), one rate-tree leaf (double); per ion its site (int32), its
-  // unwrapped displacement and the two reference positions of the recorder (3 x 24 bytes).
-  const double replica = sites * (4 + 1 + 1 + 8) + ions * (4 + 3 * 24);
+int64_t ions_of(const SimulationSettings& s) {
+  const LatticeDescription& d = s.lattice;
+  const int64_t cells = int64_t(s.cells[0]) * s.cells[1] * (d.dimension == 2 ? 1 : s.cells[2]);
+  const int64_t mobile_basis =
+      std::count_if(d.basis.begin(), d.basis.end(), [](const BasisSite& b) { return b.mobile; });
+  return s.occupancy.ion_count(cells * mobile_basis);
+}
+
+std::string gib(double bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / double(1 << 30));
+  return buf;
+}
+
+}  // namespace
+
+RunMemory minimum_run_memory(const SimulationSettings& s, const std::string& solver,
+                             BackendKind backend) {
+  const LatticeDescription& d = s.lattice;
+  const double nb = static_cast<double>(d.basis.size());
+  const double sites = double(s.cells[0]) * s.cells[1] * (d.dimension == 2 ? 1 : s.cells[2]) * nb;
+  const double ions = static_cast<double>(ions_of(s));
+  const double z = hop_coordination(d);  // width of every per-site hop row
+  // What run_simulation hands HopModel (kmc/model/Landscape.hpp): the given
+  // site energies, else a drawn landscape.
+  const bool given_energies = !s.site_energy.empty();
+  const bool site_disorder = given_energies || s.landscape.site_energy_sigma > 0;
+  const bool bond_disorder = !given_energies && s.landscape.barrier_sigma > 0;
+  const bool uniform = !site_disorder && !bond_disorder;
+
+  RunMemory m;
+  // Shared by the replicas: the dense neighbour table (int32 per hop slot);
+  // the hop model's site energies, bond barriers and per-slot static rates.
+  m.host = sites * 4 * z;
+  if (given_energies) m.host += sites * 8;  // the settings' own copy
+  if (site_disorder) m.host += sites * 8;
+  if (bond_disorder) m.host += sites * 8 * z;
+  if (!uniform) m.host += sites * 8 * z;
+
+  // Each replica running at the same time: its state (site -> ion int32,
+  // occupancy and neighbour-count bytes; per ion its site and displacement)
+  // and the recorder's two reference positions per ion.
+  double replica = sites * (4 + 1 + 1) + ions * (4 + 24) + ions * 2 * 24;
+  double replica_device = 0;
+  if (solver == "bkl") {
+    replica += sites * 8;  // a rate-tree leaf per site
+  } else if (solver == "walkers") {
+    // Cumulative rate rows (per site, or per basis site when uniform); per
+    // walker its load site and displacement, site and cell counters.
+    const double table = (uniform ? nb : sites) * 8 * z;
+    replica += table + ions * (4 + 24 + 4 + 12);
+    if (backend == BackendKind::Cuda) replica_device = table + ions * (4 + 12);
+  } else if (solver == "sublattice") {
+    // A site byte and an ion record (16 bytes) per site, scaled rates per
+    // site and slot without a uniform landscape; load site and displacement per ion.
+    const double rates = uniform ? 0.0 : sites * 8 * z;
+    replica += sites * (1 + 16) + rates + ions * (4 + 24);
+    if (backend == BackendKind::Cuda) replica_device = sites * (1 + 16) + rates;
+  }
   const double running = std::max(1, std::min(s.threads, s.replicas));
-  return shared + running * replica;
+  m.host += running * replica;
+  m.device = running * replica_device;
+  // Every replica's outcome is kept until the end: its blocks and msd rows.
+  m.host += double(s.replicas) *
+            (double(s.blocks) * sizeof(TransportSample) + (s.msd_samples + 1.0) * sizeof(MsdPoint));
+  return m;
 }
 
 double usable_memory_bytes() {
@@ -45,6 +101,39 @@ double usable_memory_bytes() {
     if (limit > 0 && (bytes == 0 || limit < bytes)) bytes = limit;
   }
   return bytes;
+}
+
+double free_device_memory_bytes() {
+#if COATKMC_HAVE_CUDA
+  if (backend_info().cuda_devices == 0) return 0;
+  return static_cast<double>(cuda::free_device_memory());
+#else
+  return 0;
+#endif
+}
+
+void check_run_fits(const SimulationSettings& s, const std::string& solver, BackendKind backend,
+                    const MemoryBudget& available, const std::string& where) {
+  const RunMemory need = minimum_run_memory(s, solver, backend);
+  const char* advice = "(use fewer cells, or fewer threads when replicas run side by side)";
+  if (available.host > 0 && need.host > available.host)
+    throw InputError(where, "lattice.cells: this run needs at least " + gib(need.host) +
+                                " of memory and this machine has " + gib(available.host) + " " +
+                                advice);
+  if (backend == BackendKind::Cuda && available.device > 0 && need.device > available.device)
+    throw InputError(where, "lattice.cells: this run needs at least " + gib(need.device) +
+                                " of GPU memory and the GPU has " + gib(available.device) +
+                                " free " + advice);
+}
+
+void check_run_fits(const SimulationSettings& s, const std::string& where) {
+  // As run_simulation resolves them.
+  const std::string solver = s.solver == "auto" ? auto_solver(s.hop, ions_of(s)) : s.solver;
+  const BackendKind backend = resolve_backend(s.backend, solver_has_cuda(solver));
+  MemoryBudget available;
+  available.host = usable_memory_bytes();
+  if (backend == BackendKind::Cuda) available.device = free_device_memory_bytes();
+  check_run_fits(s, solver, backend, available, where);
 }
 
 }  // namespace coatkmc

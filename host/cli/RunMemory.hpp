@@ -1,16 +1,47 @@
 #pragma once
+#include <string>
+
+#include "kmc/backend/Backend.hpp"
 #include "kmc/simulation/SimulationSettings.hpp"
 
 namespace coatkmc {
 
-// A lower bound on the memory (bytes) a run of `settings` allocates: the
-// neighbour table and rate tables, plus the state, rate tree and observables
-// of each replica that runs at the same time. Counting only the big arrays
-// keeps it a bound, so a run refused for it could never have fitted.
-double minimum_run_bytes(const SimulationSettings& settings);
+// Memory (bytes) a run allocates at least: on the host, and on the GPU when
+// it runs there. Only the big arrays are counted, each as the engine sizes it
+// (lattice neighbour table, hop model, landscape, each running replica's
+// state, recorder and solver arrays, every replica's outcome), so a run
+// refused for it could never have fitted.
+struct RunMemory {
+  double host = 0;
+  double device = 0;
+};
+
+// `solver` and `backend` as the run resolves them (not "auto").
+RunMemory minimum_run_memory(const SimulationSettings& settings, const std::string& solver,
+                             BackendKind backend);
 
 // Memory this process may use: physical memory, or the control group's limit
 // when that is lower. 0 when unknown.
 double usable_memory_bytes();
+
+// Free memory of the CUDA device the run would use; 0 when unknown or none.
+double free_device_memory_bytes();
+
+// What is available to a run; 0 means unknown (not checked).
+struct MemoryBudget {
+  double host = 0;
+  double device = 0;
+};
+
+// Refuses, before anything is allocated, a run that cannot fit: throws
+// InputError at `where` (the place of lattice.cells) naming what is needed
+// and what there is.
+void check_run_fits(const SimulationSettings& settings, const std::string& solver,
+                    BackendKind backend, const MemoryBudget& available, const std::string& where);
+
+// The same for a run as run_simulation will resolve it (solver "auto",
+// backend "auto"), against this machine. A backend that cannot be had throws
+// CannotProceed, as the run would.
+void check_run_fits(const SimulationSettings& settings, const std::string& where);
 
 }  // namespace coatkmc

@@ -396,6 +396,12 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
       auto arr = n->as_array();
       if (!arr || !arr->is_homogeneous(toml::node_type::integer))
         v.fail("lattice.cells", "expected an array of integers");
+    } else {
+      // The default goes into the resolved configuration as integers, or
+      // --print-config would print cells this reader refuses (found by fuzzing).
+      toml::array ints;
+      for (double c : fallback) ints.push_back(static_cast<int64_t>(c));
+      v.set("lattice.cells", std::move(ints));
     }
     const auto cells = v.number_array("lattice.cells", fallback, dim, dim);
     for (int i = 0; i < dim; ++i) {

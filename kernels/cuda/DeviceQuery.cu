@@ -22,4 +22,13 @@ int device_count(char* name, int capacity) {
   return count;
 }
 
+unsigned long long free_device_memory() {
+  size_t free = 0, total = 0;
+  if (cudaMemGetInfo(&free, &total) != cudaSuccess) {
+    cudaGetLastError();
+    return 0;
+  }
+  return free;
+}
+
 }  // namespace coatkmc::cuda

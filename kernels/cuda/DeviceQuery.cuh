@@ -7,4 +7,7 @@ namespace coatkmc::cuda {
 // Writes the first device's name into `name` (at most `capacity` bytes).
 int device_count(char* name, int capacity);
 
+// Free memory, bytes, of the device runs use (the current one); 0 when it cannot be read.
+unsigned long long free_device_memory();
+
 }  // namespace coatkmc::cuda

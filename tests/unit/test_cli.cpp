@@ -262,9 +262,9 @@ TEST(Cli, BackendCudaWithoutAGpuExitsThree) {
   EXPECT_FALSE(file_exists(dir / "out/result.json"));
 }
 
-TEST(Cli, RunTooBigForTheMachineExitsThreeBeforeAllocating) {
+TEST(Cli, RunTooBigForTheMachineExitsTwoBeforeAllocating) {
   // 1290^3 simple-cubic sites (just under 2^31) in 4 replicas side by side need
-  // at least ~500 GB: refused at once with exit status 3, not killed part way.
+  // at least ~500 GB: refused at once as bad input naming the cells, not killed part way.
   if (coatkmc::usable_memory_bytes() > 1e12) GTEST_SKIP() << "this machine has over 1 TB of memory";
   ScratchDir dir;
   const std::string cfg = write_config(dir);
@@ -272,10 +272,43 @@ TEST(Cli, RunTooBigForTheMachineExitsThreeBeforeAllocating) {
       run_coatkmc({"run", cfg, "--out", "out", "--set", "lattice.cells=[1290,1290,1290]", "--set",
                    "run.replicas=4", "--threads", "4"},
                   dir.path());
-  EXPECT_EQ(r.status, 3);
+  EXPECT_EQ(r.status, 2);
   EXPECT_EQ(lines_of(r.err), 1) << r.err;
+  EXPECT_EQ(r.err.rfind("coatkmc: error: --set lattice.cells=[1290,1290,1290]: lattice.cells: ", 0),
+            0u)
+      << r.err;
   EXPECT_NE(r.err.find("memory"), std::string::npos) << r.err;
-  EXPECT_FALSE(file_exists(dir / "out/result.json"));
+  EXPECT_FALSE(file_exists(dir / "out"));
+}
+
+TEST(Cli, RunIntoAFolderHoldingResultsRefusesUnlessForced) {
+  ScratchDir dir;
+  const std::string cfg = write_config(dir);
+  ASSERT_EQ(run_coatkmc({"run", cfg, "--out", "out"}, dir.path()).status, 0);
+  const std::string first = read_text(dir / "out/result.json");
+
+  CommandResult r = run_coatkmc({"run", cfg, "--out", "out", "--seed", "7"}, dir.path());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(lines_of(r.err), 1) << r.err;
+  EXPECT_EQ(r.err.rfind("coatkmc: error: --out: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
+  EXPECT_EQ(read_text(dir / "out/result.json"), first);  // untouched
+
+  // msd.csv alone (a run killed before its result.json) is a result too.
+  std::filesystem::create_directories(dir / "half");
+  std::ofstream(dir / "half/msd.csv") << "time_s\n";
+  EXPECT_EQ(run_coatkmc({"run", cfg, "--out", "half"}, dir.path()).status, 2);
+
+  // --force replaces them, and the leftovers of a killed write go too.
+  std::ofstream(dir / "out/result.json.tmp.12345") << "{";
+  r = run_coatkmc({"run", cfg, "--out", "out", "--seed", "7", "--force"}, dir.path());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(read_json(dir / "out/result.json")["seed"], 7);
+  EXPECT_FALSE(file_exists(dir / "out/result.json.tmp.12345"));
+  // Other files in the folder are not the run's to remove.
+  std::ofstream(dir / "out/notes.txt") << "mine";
+  ASSERT_EQ(run_coatkmc({"run", cfg, "--out", "out", "--force"}, dir.path()).status, 0);
+  EXPECT_EQ(read_text(dir / "out/notes.txt"), "mine");
 }
 
 TEST(Cli, UnusableOutputFolderOrConfigPathIsBadInput) {

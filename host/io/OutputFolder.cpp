@@ -1,0 +1,45 @@
+#include "host/io/OutputFolder.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <stdexcept>
+
+namespace coatkmc {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string>& run_output_names() {
+  static const std::vector<std::string> names = {"result.json", "msd.csv"};
+  return names;
+}
+
+std::vector<std::string> run_outputs_in(const std::string& dir) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const std::string& name : run_output_names())
+    if (fs::exists(fs::path(dir) / name, ec)) found.push_back(name);
+  return found;
+}
+
+void remove_run_outputs(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return;
+  std::vector<fs::path> doomed;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    for (const std::string& output : run_output_names())
+      // write_file_atomically writes NAME.tmp.PID before renaming it to NAME.
+      if (name == output || name.rfind(output + ".tmp.", 0) == 0) doomed.push_back(entry.path());
+  }
+  if (ec) throw std::runtime_error("cannot list " + dir + ": " + ec.message());
+  // result.json first: were this interrupted, no result.json would be left
+  // without the msd.csv it was written with.
+  std::stable_partition(doomed.begin(), doomed.end(), [&](const fs::path& p) {
+    return p.filename() == run_output_names().front();
+  });
+  for (const fs::path& p : doomed)
+    if (!fs::remove(p, ec) && ec)
+      throw std::runtime_error("cannot remove " + p.string() + ": " + ec.message());
+}
+
+}  // namespace coatkmc

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# A bounded libFuzzer run for ctest:
+#   run_fuzz.sh FUZZER SECONDS WORKDIR SEED_DIR...
+# The corpus grows in WORKDIR/corpus (seed folders are only read); a crash,
+# hang (an input over 10 s), leak or sanitizer report fails the test and
+# leaves the input in WORKDIR/artifacts. Prints inputs tried and coverage.
+set -u
+fuzzer=$1 seconds=$2 work=$3
+shift 3
+mkdir -p "$work/corpus" "$work/artifacts"
+log="$work/last-run.log"
+"$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
+  -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus" "$@" >"$log" 2>&1
+status=$?
+runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log")
+cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
+echo "$(basename "$fuzzer"): exit $status, ${runs:-?} inputs in ${took:-?} s, ${cov:-cov: ?}," \
+  "corpus $(ls "$work/corpus" | wc -l) files, $(ls "$work/artifacts" | wc -l) crash/hang artifacts"
+if [ "$status" -ne 0 ]; then
+  tail -n 60 "$log"
+  exit 1
+fi

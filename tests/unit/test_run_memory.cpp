@@ -1,0 +1,161 @@
+// The memory estimate that refuses runs too big for the machine or its GPU
+// (host/cli/RunMemory): a lower bound of what a run really uses, yet close
+// enough to it to refuse what cannot fit, for every solver.
+#include <gtest/gtest.h>
+
+#include <malloc.h>
+
+#include <fstream>
+
+#include "CommandRunner.hpp"
+#include "host/cli/RunMemory.hpp"
+#include "host/config/ConfigReader.hpp"
+#include "kmc/backend/Backend.hpp"
+#include "kmc/core/Error.hpp"
+#include "kmc/simulation/Simulation.hpp"
+
+using namespace coatkmc_test;
+
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
+// 64^3 = 262,144 simple-cubic sites, half filled: big arrays of tens of MB,
+// far above the executable's own few MB, yet a run of a few hundred hops.
+std::string config_text(const std::string& solver, bool disordered) {
+  std::string t =
+      "[lattice]\ntype = \"sc\"\ncells = [64, 64, 64]\n[occupancy]\nfraction = 0.5\n"
+      "[run]\nhops_per_particle = 0.001\nblocks = 2\nmsd_samples = 2\nsolver = \"" +
+      solver + "\"\nbackend = \"cpu\"\n";
+  if (disordered) t += "[landscape]\nsite_energy_sigma = 0.05\nbarrier_sigma = 0.02\n";
+  return t;
+}
+
+struct Measured {
+  double estimate, used;
+};
+
+// A line "NAME:  N kB" of /proc/self/status, in bytes; -1 when missing.
+double status_bytes(const std::string& name) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(name + ":", 0) == 0) return 1024.0 * std::stod(line.substr(name.size() + 1));
+  return -1;
+}
+
+// Resets this process's peak resident memory to its present one (Linux >= 4.0).
+bool reset_peak_memory() {
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5";
+  out.flush();
+  return out.good();
+}
+
+// The estimate of a run and the growth of this process's peak resident memory
+// while run_simulation does it (in this process: a child's peak would include
+// the parent's memory at the fork). Arrays of 64 KiB and more are mapped
+// afresh, so freed memory the allocator keeps cannot hide them.
+Measured measure(const std::string& solver, bool disordered) {
+  ScratchDir dir;
+  const std::string cfg = dir / "run.toml";
+  std::ofstream(cfg) << config_text(solver, disordered);
+  const coatkmc::LoadedConfig loaded = coatkmc::load_config(cfg, {});
+  const double estimate =
+      coatkmc::minimum_run_memory(loaded.settings, solver, coatkmc::BackendKind::Cpu).host;
+  mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+  if (!reset_peak_memory()) return {estimate, -1};
+  const double before = status_bytes("VmRSS");
+  coatkmc::run_simulation(loaded.settings, {});
+  return {estimate, status_bytes("VmHWM") - before};
+}
+
+TEST(RunMemory, EstimateBoundsWhatEachSolverUsesFromBelowAndNotByMuch) {
+  // Lower bound: every counted array is allocated and written at once, so the
+  // peak resident memory holds at least all of it. The kernel counts resident
+  // pages in per-CPU batches, which puts an error of some hundred kB on `used`
+  // (seen: 0.3% at most), so the bound is checked to 2%. Not by much: the
+  // estimate leaves out only small or short-lived arrays, so it must reach 80%
+  // of what the run uses (seen: 95-100%). A sanitized build adds shadow memory
+  // and quarantine, so there only the lower bound is checked.
+  for (const auto& [solver, disordered] : std::vector<std::pair<std::string, bool>>{
+           {"bkl", false}, {"bkl", true}, {"walkers", true}, {"sublattice", false},
+           {"sublattice", true}}) {
+    const Measured m = measure(solver, disordered);
+    if (m.used < 0) GTEST_SKIP() << "the peak resident memory cannot be reset here (/proc/self/clear_refs)";
+    EXPECT_LE(m.estimate, 1.02 * m.used) << solver << (disordered ? " disordered" : "");
+    if (!kSanitized) EXPECT_GE(m.estimate, 0.8 * m.used) << solver << (disordered ? " disordered" : "");
+    std::printf("  %-10s %-10s estimate %6.1f MB, used %6.1f MB\n", solver.c_str(),
+                disordered ? "disordered" : "uniform", m.estimate / 1e6, m.used / 1e6);
+  }
+}
+
+coatkmc::SimulationSettings settings_of(const std::string& text) {
+  ScratchDir dir;
+  std::ofstream(dir / "c.toml") << text;
+  return coatkmc::load_config(dir / "c.toml", {}).settings;
+}
+
+TEST(RunMemory, RefusesWhatDoesNotFitOnTheHostOrTheGpuAsBadInput) {
+  const coatkmc::SimulationSettings s = settings_of(config_text("sublattice", false));
+  const coatkmc::RunMemory need =
+      coatkmc::minimum_run_memory(s, "sublattice", coatkmc::BackendKind::Cuda);
+  ASSERT_GT(need.host, 0);
+  ASSERT_GT(need.device, 0);
+  using coatkmc::BackendKind;
+  // Room for it, or nothing known: no refusal.
+  EXPECT_NO_THROW(check_run_fits(s, "sublattice", BackendKind::Cuda, {need.host, need.device}, "f"));
+  EXPECT_NO_THROW(check_run_fits(s, "sublattice", BackendKind::Cuda, {0, 0}, "f"));
+  try {
+    check_run_fits(s, "sublattice", BackendKind::Cuda, {need.host * 0.99, need.device}, "f:3");
+    ADD_FAILURE() << "no refusal for too little host memory";
+  } catch (const coatkmc::InputError& e) {
+    EXPECT_EQ(e.where(), "f:3");
+    EXPECT_EQ(std::string(e.what()).rfind("lattice.cells: ", 0), 0u) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("GPU"), std::string::npos) << e.what();
+  }
+  try {
+    check_run_fits(s, "sublattice", BackendKind::Cuda, {need.host, need.device * 0.99}, "f:3");
+    ADD_FAILURE() << "no refusal for too little GPU memory";
+  } catch (const coatkmc::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("GPU memory"), std::string::npos) << e.what();
+  }
+  // The GPU's memory matters only to a run on the GPU.
+  EXPECT_EQ(coatkmc::minimum_run_memory(s, "sublattice", BackendKind::Cpu).device, 0);
+  EXPECT_NO_THROW(check_run_fits(s, "sublattice", BackendKind::Cpu, {need.host, 1}, "f"));
+}
+
+TEST(RunMemory, ReplicasSideBySideAndKeptOutcomesCount) {
+  coatkmc::SimulationSettings s = settings_of(config_text("bkl", false));
+  const double one = coatkmc::minimum_run_memory(s, "bkl", coatkmc::BackendKind::Cpu).host;
+  s.replicas = 4;
+  s.threads = 4;
+  const double four = coatkmc::minimum_run_memory(s, "bkl", coatkmc::BackendKind::Cpu).host;
+  // The neighbour table (4 bytes x 6 hops per site) is shared; the rest is per replica.
+  EXPECT_NEAR(four - one, 3 * (one - 64.0 * 64 * 64 * 24), 1e-6 * four);
+  // A million replicas of 100,000 msd rows each are kept to the end: > 3 TB.
+  s.replicas = 1 << 20;
+  s.msd_samples = 100000;
+  EXPECT_GT(coatkmc::minimum_run_memory(s, "bkl", coatkmc::BackendKind::Cpu).host, 3e12);
+}
+
+TEST(RunMemory, FreeGpuMemoryIsReadWhereAGpuIs) {
+  const double free = coatkmc::free_device_memory_bytes();
+  if (coatkmc::backend_info().cuda_devices == 0) {
+    EXPECT_EQ(free, 0);
+    GTEST_SKIP() << "no CUDA device: free GPU memory is unknown (0), and runs on the GPU refused earlier";
+  }
+  EXPECT_GT(free, 64.0 * (1 << 20));  // any usable GPU has more than 64 MiB free
+}
+
+}  // namespace
