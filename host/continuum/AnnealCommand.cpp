@@ -127,7 +127,8 @@ int anneal_command(const std::vector<std::string>& args) {
     k["sites"] = r.kmc->sites;
     k["anchor_temperature_C"] = ks.anchor_K - 273.15;
     k["anchor_D_cm2_s"] = ks.anchor_D_cm2_s;
-    k["vacancy_fraction"] = r.kmc->vacancy_fraction;
+    k["vacancy_formation_eV"] = ks.vacancy_formation_eV;
+    k["vacancy_fraction_at_anchor"] = r.kmc->vacancy_fraction;
     k["correlation_factor"] = r.kmc->correlation_factor;
     k["activation_energy_eV"] = number(r.kmc->fit.activation_energy_eV);
     k["activation_energy_err"] = number(r.kmc->fit.activation_energy_err);

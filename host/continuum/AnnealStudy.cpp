@@ -208,6 +208,7 @@ AnnealStudySettings load_anneal_config(const std::string& path,
     ks.seed = static_cast<uint64_t>(k.number("seed", 1.0, 0, 9e15));
     ks.anchor_K = k.number("anchor_C", std::nullopt, -273.0, 3000, true) + kZeroC;
     ks.anchor_D_cm2_s = k.number("anchor_D_cm2_s", std::nullopt, 0, 1, true);
+    ks.vacancy_formation_eV = k.number("vacancy_formation_eV", 0.0, 0, 20);
     for (double c : k.numbers("table_C", false, -273.0, 3000)) ks.temperatures_K.push_back(c + kZeroC);
     k.reject_unknown();
     s.kmc = ks;

@@ -50,9 +50,12 @@ KmcDiffusivityTable tabulate_kmc_diffusivity(const KmcDiffusivitySettings& in) {
   }
   if (!(anchor_kmc > 0)) throw std::runtime_error("kMC diffusivity at the anchor is not positive");
   std::vector<ArrheniusPoint> points;
+  constexpr double kB = 8.617333262e-5;  // eV/K
   for (KmcDiffusivityRow& r : table.rows) {
-    r.D = in.anchor_D_cm2_s * r.D_kmc / anchor_kmc;
-    r.D_err = in.anchor_D_cm2_s * r.D_kmc_err / anchor_kmc;
+    const double defects =
+        std::exp(-in.vacancy_formation_eV / kB * (1 / r.temperature_K - 1 / in.anchor_K));
+    r.D = in.anchor_D_cm2_s * r.D_kmc / anchor_kmc * defects;
+    r.D_err = in.anchor_D_cm2_s * r.D_kmc_err / anchor_kmc * defects;
     if (r.D_err > 0) points.push_back({r.temperature_K, r.D, r.D_err});
   }
   table.vacancy_fraction = in.anchor_D_cm2_s / anchor_kmc / table.sites;

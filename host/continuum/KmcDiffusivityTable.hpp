@@ -15,7 +15,10 @@ namespace coatkmc {
 // itself produces. The real defect fraction is not known: one anchor
 // (a measured or fitted D at one temperature) sets it, so
 //   D(T) = D_anchor * D_kmc(T) / D_kmc(T_anchor),
-// the kMC giving the temperature dependence and the correlated walk.
+// the kMC giving the temperature dependence and the correlated walk. A
+// thermally created defect population adds its formation energy E_f:
+//   D(T) = D_anchor * D_kmc(T) / D_kmc(T_anchor) * exp(-E_f/k (1/T - 1/T_anchor)),
+// so the apparent activation energy is barrier + E_f.
 struct KmcDiffusivitySettings {
   std::string lattice = "sc";
   double a_angstrom = 3.87;
@@ -27,6 +30,7 @@ struct KmcDiffusivitySettings {
   uint64_t seed = 1;
   double anchor_K = 973.15;
   double anchor_D_cm2_s = 1e-16;
+  double vacancy_formation_eV = 0;     // E_f of the defects that carry the exchange
   std::vector<double> temperatures_K;  // where to tabulate (the anchor is added)
 };
 
@@ -38,7 +42,7 @@ struct KmcDiffusivityRow {
 
 struct KmcDiffusivityTable {
   std::vector<KmcDiffusivityRow> rows;  // increasing temperature
-  double vacancy_fraction = 0;          // the defect fraction the anchor implies
+  double vacancy_fraction = 0;          // the defect fraction the anchor implies, at T_anchor
   double correlation_factor = 0;        // mean over the rows (sc: 0.6531 expected)
   int sites = 0;
   ArrheniusFit fit;                     // of the scaled rows: Ea should equal the barrier

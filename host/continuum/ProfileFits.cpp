@@ -68,14 +68,14 @@ LeastSquaresResult least_squares(
 }
 
 ProfileFit fit_thin_film(const std::vector<double>& x, const std::vector<double>& c, double t,
-                         double min_fraction) {
+                         double min_fraction, bool counting_noise) {
   if (x.size() != c.size() || !(t > 0)) throw std::invalid_argument("thin-film fit: bad input");
   const double peak = *std::max_element(c.begin(), c.end());
   double S = 0, Sx = 0, Sy = 0, Sxx = 0, Sxy = 0;
   std::vector<double> u, v, w;
   for (size_t i = 0; i < x.size(); ++i) {
     if (!(c[i] >= min_fraction * peak) || !(c[i] > 0)) continue;
-    const double X = x[i] * x[i], Y = std::log(c[i]), W = c[i] * c[i];
+    const double X = x[i] * x[i], Y = std::log(c[i]), W = counting_noise ? c[i] : c[i] * c[i];
     u.push_back(X);
     v.push_back(Y);
     w.push_back(W);

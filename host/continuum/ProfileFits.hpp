@@ -20,10 +20,11 @@ struct ProfileFit {
 // Thin-film (instantaneous plane) source at x = 0 into a half space:
 //   c = M / sqrt(pi D t) exp(-x^2 / 4 D t).
 // Weighted linear fit of ln c against x^2 over the points with
-// c >= min_fraction * max(c) (weights c^2: equal absolute errors in c).
+// c >= min_fraction * max(c), weights c^2 (equal absolute errors in c) or,
+// with counting_noise, c (counts of tracers: variance proportional to c).
 // params = {M (c times cm)}.
 ProfileFit fit_thin_film(const std::vector<double>& x_cm, const std::vector<double>& c, double t,
-                         double min_fraction = 1e-3);
+                         double min_fraction = 1e-3, bool counting_noise = false);
 
 // Constant surface concentration at x = 0: c = c_s erfc(x / 2 sqrt(D t)).
 // Least squares in (c_s, sqrt(Dt)). params = {c_s, sqrt(Dt) cm}.
