@@ -1,6 +1,7 @@
 #include "kmc/solvers/BklSolver.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 #include "kernels/CounterRng.hpp"
 #include "kmc/core/Error.hpp"
@@ -19,8 +20,24 @@ double BklSolver::hop_rate(const SystemState& state, int64_t site, int k, int32_
 
 // Sums in direction order k = 0, 1, ...: advance() scans the same order, so the
 // remainder left by the tree always falls inside this site's cumulative rates.
+void BklSolver::set_species_rate_factors(std::vector<double> factors) {
+  for (double f : factors)
+    if (!(f > 0) || !std::isfinite(f))
+      throw std::invalid_argument("species rate factors must be positive and finite");
+  species_factor_ = std::move(factors);
+  bound_ = nullptr;  // cached rates are stale
+}
+
 double BklSolver::site_rate(const SystemState& state, int64_t site) const {
   if (!state.occupied[site]) return 0.0;
+  if (!species_factor_.empty() && !state.ion_species.empty()) {
+    const double f = species_factor_.at(state.ion_species[state.site_ion[site]]);
+    return f * single_species_site_rate(state, site);
+  }
+  return single_species_site_rate(state, site);
+}
+
+double BklSolver::single_species_site_rate(const SystemState& state, int64_t site) const {
   const NeighborRow row = lattice_.neighbors_of(site);
   const uint8_t* occ = state.occupied.data();
   double sum = 0.0;
@@ -93,6 +110,8 @@ void BklSolver::advance(SystemState& state, const AdvanceTarget& target) {
     double r = 0.0;
     const int32_t origin =
         static_cast<int32_t>(tree_.select(CounterRng::uniform(w[0], w[1]) * total, r));
+    if (!species_factor_.empty() && !state.ion_species.empty())
+      r /= species_factor_[state.ion_species[state.site_ion[origin]]];  // the leaf holds f * sum
     const NeighborRow row = lattice_.neighbors_of(origin);
     int chosen = -1;
     for (int k = 0; k < row.count; ++k) {

@@ -29,9 +29,17 @@ class BklSolver : public Solver {
   double site_rate(const SystemState& state, int64_t site) const;
   double total_rate() const { return tree_.total(); }
 
+  // Several species on one sublattice, exchanging with vacancies: every hop
+  // of an ion of species s is multiplied by factors[s] (exp(-dE_s/kT) for a
+  // species barrier offset dE_s, which keeps detailed balance for each
+  // species). Used when the state has ion_species; empty (the default) or a
+  // state without species is the one-species solver, bit for bit.
+  void set_species_rate_factors(std::vector<double> factors);
+
  private:
   void rebuild(SystemState& state);
   double hop_rate(const SystemState& state, int64_t site, int k, int32_t target) const;
+  double single_species_site_rate(const SystemState& state, int64_t site) const;
   void update_after_hop(const SystemState& state, int32_t origin, int32_t dest);
 
   const Lattice& lattice_;
@@ -40,6 +48,7 @@ class BklSolver : public Solver {
   int zmax_;
   BlockSumTree tree_;
   const SystemState* bound_ = nullptr;  // state the tree was built for
+  std::vector<double> species_factor_;
   uint64_t bound_hops_ = 0;
 };
 

@@ -14,6 +14,8 @@ struct SystemState {
   std::vector<uint8_t> occupied;    // 1 where an ion sits: a byte per site keeps hot loops in cache
   std::vector<int32_t> ion_site;    // site of each ion
   std::vector<Vec3> displacement;   // unwrapped displacement of each ion since the start, Å
+  // Species of each ion (an index into a solver's per-species table); empty: one species.
+  std::vector<uint8_t> ion_species;
   std::vector<uint8_t> occupied_neighbors;  // occupied hop neighbours of each site
   // Solvers without an ion-ion interaction skip maintaining occupied_neighbors;
   // then this is false and a solver that needs the counts calls recount_neighbors().
