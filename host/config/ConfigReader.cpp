@@ -14,6 +14,8 @@
 
 #include "host/config/GeometryCheck.hpp"
 #include "kmc/core/Error.hpp"
+#include "host/structure/StructureFile.hpp"
+#include "kmc/lattice/OxideLattices.hpp"
 #include "kmc/lattice/TextbookLattices.hpp"
 #include "kmc/solvers/SolverFactory.hpp"
 
@@ -27,6 +29,8 @@ constexpr std::size_t kMaxConfigBytes = 4 << 20;
 const std::set<std::string>& known_keys() {
   static const std::set<std::string> keys = {
       "lattice.type", "lattice.cells", "lattice.a", "lattice.cutoff",
+      "lattice.c", "lattice.ordering", "lattice.transition_energy", "lattice.direct_hop_barrier",
+      "lattice.file", "lattice.mobile",
       "occupancy.fraction", "occupancy.vacancies",
       "hop.barrier", "hop.attempt_frequency", "hop.interaction",
       "run.temperature", "run.hops_per_particle", "run.time", "run.solver", "run.backend",
@@ -330,6 +334,83 @@ std::string geometry_key(const GeometryProblem& p, const Validator& v) {
   return v.has("lattice.cutoff") ? "lattice.cutoff" : "lattice.type";
 }
 
+// The lattice of [lattice]: a textbook lattice, a built-in oxide
+// (docs/structures.md) or a structure file; keys that do not apply to the
+// chosen type are errors rather than silently ignored.
+LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
+  std::vector<std::string> types = textbook_lattice_names();
+  for (const auto& t : oxide_lattice_names()) types.push_back(t);
+  types.push_back("file");
+  const std::string type = v.choice("lattice.type", "sc", types);
+  cfg.lattice_type = type;
+  const bool oxide = std::find(oxide_lattice_names().begin(), oxide_lattice_names().end(), type) !=
+                     oxide_lattice_names().end();
+  auto only_for = [&](const std::string& key, bool applies, const std::string& which) {
+    if (v.has(key) && !applies) v.fail(key, "applies only to " + which + ", not to '" + type + "'");
+  };
+  only_for("lattice.c", type == "layered", "lattice.type = \"layered\"");
+  only_for("lattice.ordering", type == "perovskite" || type == "rocksalt",
+           "the perovskite and rocksalt lattices");
+  only_for("lattice.transition_energy", type == "spinel" || type == "rocksalt" || type == "layered",
+           "lattices with transition sites (spinel, rocksalt, layered)");
+  only_for("lattice.direct_hop_barrier", type == "rocksalt" || type == "layered",
+           "the rocksalt and layered lattices");
+  only_for("lattice.file", type == "file", "lattice.type = \"file\"");
+  only_for("lattice.mobile", type == "file", "lattice.type = \"file\"");
+  only_for("lattice.a", type != "file", "built-in lattices (a structure file sets its own cell)");
+
+  LatticeDescription d;
+  if (type == "file") {
+    toml::node* n = v.find("lattice.file");
+    if (!n) v.fail("lattice.type", "\"file\" needs lattice.file, the CIF or POSCAR to read");
+    auto str = n->as_string();
+    if (!str || str->get().empty()) v.fail("lattice.file", "expected the path of a CIF or POSCAR file");
+    std::filesystem::path file(str->get());
+    // A path in the file is relative to the configuration's folder; one given
+    // with --set to the working directory, like any command-line path.
+    const bool from_set = cfg.where("lattice.file").rfind("--set ", 0) == 0;
+    if (file.is_relative() && !from_set)
+      file = std::filesystem::path(cfg.path).parent_path() / file;
+    StructureImportOptions options;
+    if (toml::node* m = v.find("lattice.mobile")) {
+      auto arr = m->as_array();
+      if (!arr || arr->empty() || !arr->is_homogeneous(toml::node_type::string))
+        v.fail("lattice.mobile", "expected an array of element symbols, e.g. [\"Li\"]");
+      options.mobile_species.clear();
+      for (auto& e : *arr) options.mobile_species.push_back(e.as_string()->get());
+    } else {
+      toml::array def;
+      def.push_back("Li");
+      v.set("lattice.mobile", std::move(def));
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec))
+      v.fail("lattice.file", "no such file '" + file.string() + "'");
+    d = read_structure_file(file.string(), options);
+    if (d.host_basis_count() == 0) {
+      std::string names;
+      for (const auto& m : options.mobile_species) names += (names.empty() ? "" : ", ") + m;
+      v.fail("lattice.mobile", "no atom of '" + file.string() + "' is " + names);
+    }
+  } else if (oxide) {
+    OxideOptions o;
+    o.a = v.number("lattice.a", default_oxide_a(type), 0, 1e3, true);
+    if (type == "layered") o.c = v.number("lattice.c", o.a * (14.05 / 2.816), 0, 1e4, true);
+    if (type == "perovskite" || type == "rocksalt")
+      o.ordering = v.choice("lattice.ordering", "none", {"none", "layered"});
+    if (type != "perovskite")
+      o.transition_energy = v.number("lattice.transition_energy", o.transition_energy, -10, 10);
+    if (type == "rocksalt" || type == "layered")
+      if (v.has("lattice.direct_hop_barrier"))
+        o.direct_hop_barrier = v.number("lattice.direct_hop_barrier", 0, 0, 100);
+    d = make_oxide_lattice(type, o);
+  } else {
+    d = make_textbook_lattice(type, v.number("lattice.a", 3.9, 0, 1e3, true));
+  }
+  d.hop_cutoff = v.number("lattice.cutoff", 0.0, 0, 1e3);
+  return d;
+}
+
 }  // namespace
 
 std::string LoadedConfig::where(const std::string& key) const {
@@ -383,10 +464,7 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
   SimulationSettings& s = cfg.settings;
 
   // [lattice]
-  cfg.lattice_type = v.choice("lattice.type", "sc", textbook_lattice_names());
-  const double a = v.number("lattice.a", 3.9, 0, 1e3, true);
-  s.lattice = make_textbook_lattice(cfg.lattice_type, a);
-  s.lattice.hop_cutoff = v.number("lattice.cutoff", 0.0, 0, 1e3);
+  s.lattice = read_lattice(v, cfg);
   const int dim = s.lattice.dimension;
   {
     const std::vector<double> fallback = dim == 3 ? std::vector<double>{16, 16, 16}
@@ -474,8 +552,7 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
                               "(use run.solver = \"bkl\" or \"sublattice\")");
 
   // Contradictions between keys.
-  const int64_t mobile_basis = std::count_if(s.lattice.basis.begin(), s.lattice.basis.end(),
-                                             [](const BasisSite& b) { return b.mobile; });
+  const int64_t mobile_basis = s.lattice.host_basis_count();
   const int64_t mobile = int64_t(s.cells[0]) * s.cells[1] * s.cells[2] * mobile_basis;
   int64_t ions = 0;
   try {

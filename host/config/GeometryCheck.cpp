@@ -101,7 +101,9 @@ std::array<int, 3> probe_cells(const LatticeDescription& desc) {
   double longest = 0;
   for (int i = 0; i < desc.dimension; ++i) longest = std::max(longest, norm(desc.vectors[i]));
   // The nearest-neighbour cutoff is at most the longest cell vector (times 1 + 1e-4 + 1e-6).
-  const double bound = desc.hop_cutoff > 0 ? desc.hop_cutoff : longest * 1.001;
+  double bound = desc.hop_cutoff > 0 ? desc.hop_cutoff : longest * 1.001;
+  // Hop rules may reach further than the nearest shell (their own cutoffs).
+  for (const HopRule& r : desc.hop_rules) bound = std::max(bound, r.cutoff);
   const auto range = search_range(desc, bound);
   std::array<int, 3> cells{1, 1, 1};
   for (int i = 0; i < desc.dimension; ++i) cells[i] = 2 * range[i] + 1;

@@ -1,0 +1,47 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "kmc/lattice/LatticeDescription.hpp"
+
+namespace coatkmc {
+
+// Which atoms of an imported crystal structure are mobile-ion sites, and
+// which of them are hop neighbours.
+struct StructureImportOptions {
+  std::vector<std::string> mobile_species{"Li"};  // element symbols, e.g. {"Li"}
+  double hop_cutoff = 0;  // Å; <= 0: the nearest mobile-mobile distance
+};
+
+enum class StructureFormat { Cif, Poscar };
+
+// CIF for *.cif or text with a data_ block; POSCAR otherwise (POSCAR, CONTCAR, *.vasp).
+StructureFormat structure_format(const std::string& path, const std::string& text);
+
+// Reads a structure file into a lattice description: every atom a basis site,
+// its sublattice the CIF atom-site label (POSCAR: the species), mobile when its
+// species is one of the mobile species. Throws InputError("FILE:LINE",
+// "key: what is wrong") for anything malformed; a file too big, binary or
+// unreadable is an InputError too.
+LatticeDescription read_structure_file(const std::string& path,
+                                       const StructureImportOptions& options);
+LatticeDescription read_cif_text(const std::string& path, const std::string& text,
+                                 const StructureImportOptions& options);
+LatticeDescription read_poscar_text(const std::string& path, const std::string& text,
+                                    const StructureImportOptions& options);
+
+// The atoms of a description (transition sites are empty and left out) as a
+// P1 CIF and as a VASP 5 POSCAR in Direct coordinates.
+std::string cif_text(const LatticeDescription& description);
+std::string poscar_text(const LatticeDescription& description);
+
+// Cell vectors (Å) from lengths (Å) and angles (degrees): a along x, b in the
+// xy plane. Throws std::invalid_argument for a degenerate cell.
+void cell_vectors_from_parameters(const double lengths[3], const double angles[3], Vec3 out[3]);
+// Lengths (Å) and angles alpha, beta, gamma (degrees) of three cell vectors.
+void cell_parameters(const Vec3 vectors[3], double lengths[3], double angles[3]);
+
+// Element symbol at the start of a species or label: "Li1+" -> "Li", "O2-" -> "O", "co" -> "Co".
+std::string element_symbol(const std::string& name);
+
+}  // namespace coatkmc
