@@ -8,5 +8,6 @@ namespace coatkmc {
 // exit status; InputError and CannotProceed propagate to main().
 int run_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);
+int macro_command(const std::vector<std::string>& args);  // host/macro/MacroCommand.cpp
 
 }  // namespace coatkmc

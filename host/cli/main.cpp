@@ -22,6 +22,7 @@ const char* kUsage =
     "  run CONFIG.toml [--out DIR] [--set KEY=VALUE]... [--backend auto|cpu|cuda]\n"
     "                  [--threads N] [--seed N] [--print-config]\n"
     "  bench [--backend auto|cpu|cuda] [--out DIR] [--quick]\n"
+    "  macro MODEL.toml [--out DIR] [--threads N] [--kmc-set KEY=VALUE]... [--no-plots] [--force]\n"
     "  --version | --help | COMMAND --help\n"
     "\n"
     "exit status: 0 done, 2 bad input, 3 the run cannot proceed on this machine\n";
@@ -66,7 +67,8 @@ int main(int argc, char** argv) {
       return coatkmc::anneal_command(rest);
     if (cmd == "run") return coatkmc::run_command(rest);
     if (cmd == "bench") return coatkmc::bench_command(rest);
-    if (cmd == "sweep" || cmd == "collect" || cmd == "macro")
+    if (cmd == "macro") return coatkmc::macro_command(rest);
+    if (cmd == "sweep" || cmd == "collect")
       throw coatkmc::InputError(cmd, "this command is not part of this version yet");
     throw coatkmc::InputError(cmd, "unknown command (see coatkmc --help)");
   } catch (const coatkmc::InputError& e) {

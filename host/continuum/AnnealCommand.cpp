@@ -62,7 +62,6 @@ AnnealArgs parse(const std::vector<std::string>& args) {
   return a;
 }
 
-
 nlohmann::json number(double v) {
   return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
 }
@@ -178,8 +177,8 @@ int anneal_command(const std::vector<std::string>& args) {
     if (rc == 0) {
       j["plots"] = {"profiles.png"};
     } else {
-      note = "plots skipped: python3 with matplotlib not available (exit " +
-             std::to_string(rc) + "); profiles.csv holds the data";
+      note = "plots skipped: python3 with matplotlib not available (exit " + std::to_string(rc) +
+             "); profiles.csv holds the data";
       j["plots_note"] = note;
     }
   } else {

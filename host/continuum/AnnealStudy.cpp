@@ -97,7 +97,8 @@ class TableReader {
       const std::string key(k.str());
       if (seen_.count(key) || subtables.count(key)) continue;
       if (overridden_ && overridden_->count(prefix_ + key))
-        throw InputError("--set " + overridden_->at(prefix_ + key), prefix_ + key + ": unknown key");
+        throw InputError("--set " + overridden_->at(prefix_ + key),
+                         prefix_ + key + ": unknown key");
       throw InputError(where(&v), prefix_ + key + ": unknown key");
     }
   }
@@ -209,7 +210,8 @@ AnnealStudySettings load_anneal_config(const std::string& path,
     ks.anchor_K = k.number("anchor_C", std::nullopt, -273.0, 3000, true) + kZeroC;
     ks.anchor_D_cm2_s = k.number("anchor_D_cm2_s", std::nullopt, 0, 1, true);
     ks.vacancy_formation_eV = k.number("vacancy_formation_eV", 0.0, 0, 20);
-    for (double c : k.numbers("table_C", false, -273.0, 3000)) ks.temperatures_K.push_back(c + kZeroC);
+    for (double c : k.numbers("table_C", false, -273.0, 3000))
+      ks.temperatures_K.push_back(c + kZeroC);
     k.reject_unknown();
     s.kmc = ks;
   }
@@ -228,7 +230,8 @@ AnnealStudySettings load_anneal_config(const std::string& path,
     L.initial = l.number("initial", 0.0, 0, 1);
     L.partition = l.number("partition", 1.0, 0, 1e9, true);
     if (l.has("D")) {
-      if (l.text("D", std::nullopt) != "kmc") l.fail("D", "expected \"kmc\" (or D0_cm2_s and Ea_eV)");
+      if (l.text("D", std::nullopt) != "kmc")
+        l.fail("D", "expected \"kmc\" (or D0_cm2_s and Ea_eV)");
       if (!s.kmc) l.fail("D", "\"kmc\" needs an [anneal.kmc] table");
       L.D_from_kmc = true;
     } else {
@@ -320,8 +323,7 @@ AnnealStudyResult run_anneal_study(const AnnealStudySettings& s) {
     // The fit needs the film to sit at the closed surface.
     if (film_index == 0) {
       try {
-        const ProfileFit f =
-            fit_finite_film(x, c.c, s.hold_s, s.layers[0].thickness_nm * kNmToCm);
+        const ProfileFit f = fit_finite_film(x, c.c, s.hold_s, s.layers[0].thickness_nm * kNmToCm);
         c.D_fit = f.D;
         c.D_fit_err = f.D_err;
         c.fit_rms = f.rms_residual;

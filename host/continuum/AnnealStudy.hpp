@@ -31,7 +31,7 @@ struct AnnealStudySettings {
 
 struct AnnealCase {
   double temperature_C = 0, time_s = 0, schedule_s = 0;
-  double D_model_cm2_s = 0;       // the source layer's D at the hold temperature
+  double D_model_cm2_s = 0;                      // the source layer's D at the hold temperature
   double D_fit = 0, D_fit_err = 0, fit_rms = 0;  // finite-film fit of the final profile
   double fit_sqrt_Dt_nm = 0;
   bool D_resolved = false;  // the fitted sqrt(Dt) spans at least one cell of the grid

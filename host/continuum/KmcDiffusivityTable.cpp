@@ -61,8 +61,7 @@ KmcDiffusivityTable tabulate_kmc_diffusivity(const KmcDiffusivitySettings& in) {
   table.vacancy_fraction = in.anchor_D_cm2_s / anchor_kmc / table.sites;
   table.correlation_factor = f_sum / table.rows.size();
   if (points.size() >= 2) table.fit = fit_arrhenius(points);
-  table.wall_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  table.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return table;
 }
 

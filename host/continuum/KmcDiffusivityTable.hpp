@@ -45,7 +45,7 @@ struct KmcDiffusivityTable {
   double vacancy_fraction = 0;          // the defect fraction the anchor implies, at T_anchor
   double correlation_factor = 0;        // mean over the rows (sc: 0.6531 expected)
   int sites = 0;
-  ArrheniusFit fit;                     // of the scaled rows: Ea should equal the barrier
+  ArrheniusFit fit;  // of the scaled rows: Ea should equal the barrier
   double wall_s = 0;
 };
 

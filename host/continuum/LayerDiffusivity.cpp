@@ -4,7 +4,6 @@
 #include <cmath>
 #include <stdexcept>
 
-
 namespace coatkmc {
 namespace {
 constexpr double kBoltzmann_eV = 8.617333262e-5;  // eV/K

@@ -25,9 +25,9 @@ class LayerDiffusivity {
 
   bool arrhenius_ = true;
   double D0_ = 0, Ea_ = 0;
-  std::vector<double> fractions_;           // empty or size 1: no c dependence
-  std::vector<double> inv_T_;               // 1/T, increasing (T decreasing)
-  std::vector<std::vector<double>> ln_D_;   // [fraction][inv_T]
+  std::vector<double> fractions_;          // empty or size 1: no c dependence
+  std::vector<double> inv_T_;              // 1/T, increasing (T decreasing)
+  std::vector<std::vector<double>> ln_D_;  // [fraction][inv_T]
 };
 
 }  // namespace coatkmc

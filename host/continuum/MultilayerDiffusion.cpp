@@ -146,8 +146,9 @@ void MultilayerDiffusion::step(double dt, double T, bool bdf2, double omega) {
       diag[n - 1] += dt * bottom_coef_;
       rhs[n - 1] += dt * bottom_coef_ * settings_.bottom.value;
     }
-    const std::vector<double> sol = settings_.sparse_lu ? solve_sparse_lu(lower, diag, upper, rhs)
-                                                        : solve_tridiagonal(lower, diag, upper, rhs);
+    const std::vector<double> sol = settings_.sparse_lu
+                                        ? solve_sparse_lu(lower, diag, upper, rhs)
+                                        : solve_tridiagonal(lower, diag, upper, rhs);
     double change = 0;
     for (int i = 0; i < n; ++i) {
       change = std::max(change, std::abs(sol[i] - guess[i]));
@@ -169,8 +170,8 @@ double MultilayerDiffusion::reference_D(double T) const {
   return d;
 }
 
-double MultilayerDiffusion::effective_temperature(const AnnealSegment& s, double tau0,
-                                                  double tau1, double dt) const {
+double MultilayerDiffusion::effective_temperature(const AnnealSegment& s, double tau0, double tau1,
+                                                  double dt) const {
   if (s.is_hold()) return s.start_K;
   // The temperature at which the reference D equals the step's mean D; on an
   // Arrhenius ramp this carries the step's diffusion exactly.

@@ -12,8 +12,8 @@ namespace coatkmc {
 struct DiffusionLayer {
   std::string name;
   double thickness_cm = 0;
-  int cells = 1;               // uniform cells inside the layer
-  double initial = 0;          // initial concentration (site fraction)
+  int cells = 1;       // uniform cells inside the layer
+  double initial = 0;  // initial concentration (site fraction)
   LayerDiffusivity D = LayerDiffusivity::arrhenius(1e-12, 0);
   // Equilibrium ratio c(next layer) / c(this layer) at the interface below it
   // (segregation / solubility); 1 means continuous concentration.
@@ -35,7 +35,7 @@ struct DiffusionSettings {
   // equal amounts of diffusion on a ramp.
   int steps_per_segment = 400;
   double first_step_fraction = 1e-7;
-  int picard_iterations = 50;     // for D(c): fixed-point iterations per step at most
+  int picard_iterations = 50;  // for D(c): fixed-point iterations per step at most
   double picard_tolerance = 1e-12;
   bool sparse_lu = false;  // solve each step with Eigen's SparseLU instead of the tridiagonal sweep
 };
@@ -61,9 +61,9 @@ class MultilayerDiffusion {
   const std::vector<double>& widths_cm() const { return dx_; }
   const std::vector<int>& layer_of_cell() const { return layer_; }
   const std::vector<DiffusionLayer>& layers() const { return layers_; }
-  double layer_top_cm(int layer) const;      // depth of the layer's upper face
-  double total_amount() const;               // sum c dx (cm)
-  double layer_amount(int layer) const;      // sum c dx over the layer's cells
+  double layer_top_cm(int layer) const;  // depth of the layer's upper face
+  double total_amount() const;           // sum c dx (cm)
+  double layer_amount(int layer) const;  // sum c dx over the layer's cells
   double elapsed() const { return elapsed_; }
   int steps_taken() const { return steps_; }
 

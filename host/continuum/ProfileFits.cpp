@@ -193,8 +193,7 @@ std::vector<MatanoPoint> boltzmann_matano(const std::vector<double>& x,
     const double xs = x[k] + u * (x[k + 1] - x[k]);
     // int_{cR}^{cs} (x - xM) dc, from the right end up to the crossing.
     double I = 0;
-    for (size_t i = n - 1; i > k + 1; --i)
-      I += (0.5 * (x[i] + x[i - 1]) - xM) * (c[i - 1] - c[i]);
+    for (size_t i = n - 1; i > k + 1; --i) I += (0.5 * (x[i] + x[i - 1]) - xM) * (c[i - 1] - c[i]);
     I += (0.5 * (x[k + 1] + xs) - xM) * (cs - c[k + 1]);
     auto slope = [&](size_t w) {
       const size_t lo = k >= w - 1 ? k - (w - 1) : 0, hi = std::min(n - 1, k + 1 + (w - 1));
@@ -211,8 +210,8 @@ std::vector<MatanoPoint> boltzmann_matano(const std::vector<double>& x,
   return out;
 }
 
-double penetration_depth(const std::vector<double>& x, const std::vector<double>& c,
-                         double origin, double limit) {
+double penetration_depth(const std::vector<double>& x, const std::vector<double>& c, double origin,
+                         double limit) {
   for (size_t i = x.size(); i-- > 0;) {
     if (x[i] <= origin) break;
     if (c[i] >= limit) {

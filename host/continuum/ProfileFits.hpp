@@ -34,8 +34,8 @@ ProfileFit fit_constant_source(const std::vector<double>& x_cm, const std::vecto
 // A film of thickness h (0 < x < h, concentration c0, closed surface at 0)
 // spreading into the half space: c = c0/2 [erf((h-x)/2s) + erf((h+x)/2s)],
 // s = sqrt(D t). Least squares in (c0, s) with h given. params = {c0, s cm}.
-ProfileFit fit_finite_film(const std::vector<double>& x_cm, const std::vector<double>& c,
-                           double t, double h_cm);
+ProfileFit fit_finite_film(const std::vector<double>& x_cm, const std::vector<double>& c, double t,
+                           double h_cm);
 
 // Boltzmann-Matano interdiffusion coefficient of a profile that falls
 // monotonically from c_left (x small) to c_right, from an initial step:

@@ -58,7 +58,8 @@ TEST(AnnealStudy, ConfigErrorsNameFileLineAndKey) {
     }
   };
   expect_error({"anneal.hold_s=-5"}, "--set anneal.hold_s=-5", "anneal.hold_s:");
-  expect_error({"anneal.detection_limit=2"}, "--set anneal.detection_limit=2", "anneal.detection_limit:");
+  expect_error({"anneal.detection_limit=2"}, "--set anneal.detection_limit=2",
+               "anneal.detection_limit:");
   expect_error({"anneal.holds=5"}, "--set anneal.holds=5", "anneal.holds: unknown key");
   expect_error({"anneal.film=\"nothing\""}, "--set anneal.film", "anneal.film:");
   // A file error names its line: hold_s on line 4, an unknown layer key on 18.
@@ -156,14 +157,14 @@ TEST(AnnealStudy, MacroCommandWritesSummaryAndRejectsBadKeys) {
   coatkmc_test::ScratchDir dir;
   const std::string cfg = dir / "study.toml";
   std::ofstream(cfg) << kMinimal;
-  const auto ok = coatkmc_test::run_coatkmc({"macro", cfg, "--out", "out", "--no-plots",
-                                             "--set", "anneal.temperatures_C=[400, 600]"},
-                                            dir.path());
+  const auto ok = coatkmc_test::run_coatkmc(
+      {"macro", cfg, "--out", "out", "--no-plots", "--set", "anneal.temperatures_C=[400, 600]"},
+      dir.path());
   ASSERT_EQ(ok.status, 0) << ok.err;
   const auto j = nlohmann::json::parse(coatkmc_test::read_text(dir / "out/summary.json"));
   ASSERT_EQ(j["cases"].size(), 2u);
-  for (const char* key : {"temperature_C", "time_s", "D_cm2_s", "penetration_depth_nm",
-                          "film_remaining_fraction"})
+  for (const char* key :
+       {"temperature_C", "time_s", "D_cm2_s", "penetration_depth_nm", "film_remaining_fraction"})
     EXPECT_TRUE(j["cases"][0].contains(key)) << key;
   EXPECT_EQ(j["cases"][1]["temperature_C"], 600.0);
   EXPECT_TRUE(coatkmc_test::file_exists(dir / "out/profiles.csv"));

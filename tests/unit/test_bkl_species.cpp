@@ -74,8 +74,8 @@ TEST(BklSpecies, DiluteTracerRatioIsTheRateFactor) {
     EXPECT_EQ(static_cast<int64_t>(st.ion_species.size()), st.num_ions());
   }
   const double ratio = (r2[1] / n[1]) / (r2[0] / n[0]);
-  std::printf("two species: D_B / D_A = %.4f (factor %.2f), %.0f + %.0f walkers\n", ratio,
-              factor_B, n[0], n[1]);
+  std::printf("two species: D_B / D_A = %.4f (factor %.2f), %.0f + %.0f walkers\n", ratio, factor_B,
+              n[0], n[1]);
   EXPECT_NEAR(ratio, factor_B, 4 * 0.07 * factor_B) << "ratio " << ratio;
 }
 

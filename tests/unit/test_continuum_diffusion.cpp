@@ -24,9 +24,10 @@ double max_abs_error(const MultilayerDiffusion& s, const std::function<double(do
 // D: the exact solution is the finite-film profile of Crank (eq. 2.15, mirrored).
 TEST(ContinuumDiffusion, FiniteFilmMatchesCrank) {
   const double D = 1e-15, t = 3600, h = 10 * kNm;
-  MultilayerDiffusion s({{"film", h, 40, 1.0, LayerDiffusivity::arrhenius(D, 0), 1.0},
-                         {"substrate", 1000 * kNm, 1000, 0.0, LayerDiffusivity::arrhenius(D, 0), 1.0}},
-                        {});
+  MultilayerDiffusion s(
+      {{"film", h, 40, 1.0, LayerDiffusivity::arrhenius(D, 0), 1.0},
+       {"substrate", 1000 * kNm, 1000, 0.0, LayerDiffusivity::arrhenius(D, 0), 1.0}},
+      {});
   s.hold(1000, t);
   const double w = 2 * std::sqrt(D * t);  // 38 nm
   auto exact = [&](double x) { return 0.5 * (std::erf((h - x) / w) + std::erf((h + x) / w)); };
@@ -38,12 +39,15 @@ TEST(ContinuumDiffusion, FiniteFilmMatchesCrank) {
 // Gaussian M / sqrt(pi D t) exp(-x^2/4Dt) (the closed surface doubles it: M is the whole film).
 TEST(ContinuumDiffusion, ThinFilmGaussianLimit) {
   const double D = 1e-14, t = 7200, h = 1 * kNm;
-  MultilayerDiffusion s({{"film", h, 4, 1.0, LayerDiffusivity::arrhenius(D, 0), 1.0},
-                         {"substrate", 3000 * kNm, 1500, 0.0, LayerDiffusivity::arrhenius(D, 0), 1.0}},
-                        {});
+  MultilayerDiffusion s(
+      {{"film", h, 4, 1.0, LayerDiffusivity::arrhenius(D, 0), 1.0},
+       {"substrate", 3000 * kNm, 1500, 0.0, LayerDiffusivity::arrhenius(D, 0), 1.0}},
+      {});
   s.hold(900, t);
   const double M = h;
-  auto gauss = [&](double x) { return M / std::sqrt(M_PI * D * t) * std::exp(-x * x / (4 * D * t)); };
+  auto gauss = [&](double x) {
+    return M / std::sqrt(M_PI * D * t) * std::exp(-x * x / (4 * D * t));
+  };
   const double peak = gauss(0);  // 0.0105
   // The film's finite width shifts the profile by ~ (h/sqrt(Dt))^2 / 12 relative = 1e-4.
   EXPECT_LT(max_abs_error(s, gauss, 2000 * kNm) / peak, 2e-3);
@@ -54,8 +58,8 @@ TEST(ContinuumDiffusion, ConstantSourceErfc) {
   const double D = 2e-15, t = 1800;
   DiffusionSettings set;
   set.top = {true, 0.8};
-  MultilayerDiffusion s({{"substrate", 500 * kNm, 1000, 0.0, LayerDiffusivity::arrhenius(D, 0), 1.0}},
-                        set);
+  MultilayerDiffusion s(
+      {{"substrate", 500 * kNm, 1000, 0.0, LayerDiffusivity::arrhenius(D, 0), 1.0}}, set);
   s.hold(800, t);
   auto exact = [&](double x) { return 0.8 * std::erfc(x / (2 * std::sqrt(D * t))); };
   EXPECT_LT(max_abs_error(s, exact, 300 * kNm), 2e-3);
@@ -66,15 +70,15 @@ TEST(ContinuumDiffusion, ConstantSourceErfc) {
 // c0 / (1 + K sqrt(D2/D1)) at all times (Crank 2.5 generalised), and both sides are erf profiles.
 TEST(ContinuumDiffusion, InterfaceWithPartitionAndDiffusivityContrast) {
   const double D1 = 4e-15, D2 = 1e-15, K = 2.0, t = 3600, c0 = 1.0;
-  MultilayerDiffusion s(
-      {{"left", 800 * kNm, 1600, c0, LayerDiffusivity::arrhenius(D1, 0), K},
-       {"right", 800 * kNm, 1600, 0.0, LayerDiffusivity::arrhenius(D2, 0), 1.0}},
-      {});
+  MultilayerDiffusion s({{"left", 800 * kNm, 1600, c0, LayerDiffusivity::arrhenius(D1, 0), K},
+                         {"right", 800 * kNm, 1600, 0.0, LayerDiffusivity::arrhenius(D2, 0), 1.0}},
+                        {});
   s.hold(700, t);
   const double A = c0 / (1 + K * std::sqrt(D2 / D1));  // c at the interface, left side
   const double xi = 800 * kNm;
   auto exact = [&](double x) {
-    if (x < xi) return A - K * A * std::sqrt(D2 / D1) * std::erf((x - xi) / (2 * std::sqrt(D1 * t)));
+    if (x < xi)
+      return A - K * A * std::sqrt(D2 / D1) * std::erf((x - xi) / (2 * std::sqrt(D1 * t)));
     return K * A * (1 - std::erf((x - xi) / (2 * std::sqrt(D2 * t))));
   };
   EXPECT_LT(max_abs_error(s, exact, 1600 * kNm), 3e-3);
@@ -83,9 +87,9 @@ TEST(ContinuumDiffusion, InterfaceWithPartitionAndDiffusivityContrast) {
 // Closed stack, c-dependent D from a table, three layers with partition
 // coefficients, a ramp-hold-cool schedule: the amount changes only by round-off.
 TEST(ContinuumDiffusion, MassConservedToRoundOff) {
-  const auto Dc = LayerDiffusivity::table({0.0, 0.5, 1.0}, {500, 800, 1100},
-                                          {{1e-20, 1e-16, 1e-14}, {1e-19, 1e-15, 1e-13},
-                                           {1e-18, 1e-14, 1e-12}});
+  const auto Dc = LayerDiffusivity::table(
+      {0.0, 0.5, 1.0}, {500, 800, 1100},
+      {{1e-20, 1e-16, 1e-14}, {1e-19, 1e-15, 1e-13}, {1e-18, 1e-14, 1e-12}});
   MultilayerDiffusion s({{"coat", 20 * kNm, 40, 1.0, Dc, 0.5},
                          {"mid", 50 * kNm, 50, 0.1, LayerDiffusivity::arrhenius(1e-3, 2.0), 3.0},
                          {"bulk", 500 * kNm, 250, 0.0, Dc, 1.0}},
@@ -114,9 +118,8 @@ TEST(ContinuumDiffusion, RampEquivalentToHoldOfSameIntegral) {
   }
   I *= dur / n / 3;
   auto stack = [&] {
-    return MultilayerDiffusion({{"film", 5 * kNm, 25, 1.0, D, 1.0},
-                                {"bulk", 300 * kNm, 600, 0.0, D, 1.0}},
-                               {});
+    return MultilayerDiffusion(
+        {{"film", 5 * kNm, 25, 1.0, D, 1.0}, {"bulk", 300 * kNm, 600, 0.0, D, 1.0}}, {});
   };
   MultilayerDiffusion a = stack(), b = stack();
   a.run(ramp);
@@ -133,9 +136,10 @@ TEST(ContinuumDiffusion, TridiagonalSweepAgreesWithSparseLU) {
     DiffusionSettings set;
     set.sparse_lu = lu;
     set.steps_per_segment = 50;
-    return MultilayerDiffusion({{"coat", 10 * kNm, 20, 1.0, LayerDiffusivity::arrhenius(1e-3, 2.0), 0.3},
-                                {"bulk", 200 * kNm, 200, 0.0, LayerDiffusivity::arrhenius(1e-2, 2.2), 1.0}},
-                               set);
+    return MultilayerDiffusion(
+        {{"coat", 10 * kNm, 20, 1.0, LayerDiffusivity::arrhenius(1e-3, 2.0), 0.3},
+         {"bulk", 200 * kNm, 200, 0.0, LayerDiffusivity::arrhenius(1e-2, 2.2), 1.0}},
+        set);
   };
   MultilayerDiffusion a = stack(false), b = stack(true);
   a.run(AnnealSchedule::ramp_hold_cool(300, 1000, 600, 1.0));

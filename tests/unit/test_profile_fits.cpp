@@ -89,8 +89,8 @@ TEST(ProfileFits, BoltzmannMatanoConstantAndVariableD) {
       rows.push_back({1e-16 * std::exp(3 * c), 1e-16 * std::exp(3 * c)});
     }
     const auto Dc = LayerDiffusivity::table(cs, T, rows);
-    MultilayerDiffusion s({{"A", 400 * kNm, 800, 1.0, Dc, 1.0}, {"B", 400 * kNm, 800, 0.0, Dc, 1.0}},
-                          {});
+    MultilayerDiffusion s(
+        {{"A", 400 * kNm, 800, 1.0, Dc, 1.0}, {"B", 400 * kNm, 800, 0.0, Dc, 1.0}}, {});
     s.hold(800, t);
     for (const MatanoPoint& p :
          boltzmann_matano(s.centres_cm(), s.concentration(), t, {0.2, 0.4, 0.6, 0.8})) {

@@ -63,9 +63,10 @@ TEST(ThinFilmTracer, GaussianFitMatchesMsdDiffusivity) {
     c.push_back(n / tracers);
   }
   const ProfileFit f = fit_thin_film(x, c, t_mean, 1e-4, /*counting_noise=*/true);
-  std::printf("thin-film tracer: %ld tracers, D_fit = %.5g +- %.2g, D_msd = %.5g cm^2/s, "
-              "ratio %.4f, %d planes\n",
-              tracers, f.D, f.D_err, D_msd, f.D / D_msd, f.points);
+  std::printf(
+      "thin-film tracer: %ld tracers, D_fit = %.5g +- %.2g, D_msd = %.5g cm^2/s, "
+      "ratio %.4f, %d planes\n",
+      tracers, f.D, f.D_err, D_msd, f.D / D_msd, f.points);
   // 3% is the tolerance; with 32k tracers the fit's own standard error
   // is ~0.7%, so 3% is over 4 of them: a pass is not luck, and a profile that
   // is not Gaussian (or a D off by more than 3%) fails.

@@ -1,0 +1,242 @@
+#include "host/macro/KmcSources.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+
+#include "host/analysis/TransportEstimates.hpp"
+#include "host/config/ConfigReader.hpp"
+#include "host/io/ResultWriter.hpp"
+#include "host/macro/PhysicalConstants.hpp"
+#include "kmc/core/Error.hpp"
+#include "kmc/simulation/Simulation.hpp"
+
+namespace coatkmc::macro {
+
+namespace {
+
+double number_or(const nlohmann::json& j, const char* key, double fallback) {
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_number()) return fallback;
+  return it->get<double>();
+}
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, "cannot open");
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path, std::string("not valid JSON: ") + e.what());
+  }
+}
+
+KmcPoint point_from(const nlohmann::json& r, const std::string& where) {
+  KmcPoint p;
+  p.temperature = number_or(r, "temperature", NAN);
+  if (!std::isfinite(p.temperature) && r.contains("config") && r["config"].contains("run"))
+    p.temperature = number_or(r["config"]["run"], "temperature", NAN);
+  p.conductivity = number_or(r, "conductivity", NAN);
+  p.conductivity_err = number_or(r, "conductivity_err", 0);
+  p.d_tracer = number_or(r, "D_tracer", NAN);
+  p.d_tracer_err = number_or(r, "D_tracer_err", 0);
+  p.d_jump = number_or(r, "D_jump", NAN);
+  p.haven_ratio = number_or(r, "haven_ratio", NAN);
+  if (!(p.temperature > 0)) throw InputError(where, "no temperature in the result");
+  if (!(p.conductivity > 0) && !(p.d_tracer > 0))
+    throw InputError(where, "no positive conductivity or D_tracer in the result");
+  return p;
+}
+
+// ln(value) against 1/kT, weighted; errors floored at 1 % so a run whose
+// block error came out zero does not get infinite weight.
+std::optional<ArrheniusFit> fit(const std::vector<KmcPoint>& pts, bool conductivity) {
+  std::vector<ArrheniusPoint> a;
+  for (const auto& p : pts) {
+    const double v = conductivity ? p.conductivity * p.temperature : p.d_tracer;
+    double e = conductivity ? p.conductivity_err * p.temperature : p.d_tracer_err;
+    if (!(v > 0)) continue;
+    if (!(e > 0.01 * v)) e = 0.01 * v;
+    a.push_back({p.temperature, v, e});
+  }
+  if (a.size() < 2) return std::nullopt;
+  try {
+    return fit_arrhenius(a);
+  } catch (const std::invalid_argument&) {
+    return std::nullopt;
+  }
+}
+
+std::string temperature_tag(double t) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "T%g", t);
+  return buf;
+}
+
+KmcPoint run_inline(const KmcSourceSpec& s, double temperature, const std::string& dir,
+                    const KmcRunOptions& o) {
+  std::vector<std::string> overrides = s.overrides;
+  if (temperature > 0) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "run.temperature=%.17g", temperature);
+    overrides.push_back(buf);
+  }
+  for (const auto& e : o.extra_overrides) overrides.push_back(e);
+  LoadedConfig cfg = load_config(s.config, overrides);
+  cfg.settings.threads = o.threads;
+  if (!o.quiet)
+    std::cout << "  kmc " << s.name << ": " << s.config << " at T = " << cfg.settings.hop.temperature
+              << " K ..." << std::flush;
+  SimulationOutcome outcome;
+  try {
+    outcome = run_simulation(cfg.settings);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(cfg.where("lattice.cells"), std::string("lattice: ") + e.what());
+  }
+  const TransportEstimates est =
+      estimate_transport(outcome, cfg.settings.hop.temperature, cfg.settings.hop.field);
+  const nlohmann::json result = make_result_json(cfg, outcome, est);
+  write_run_outputs(dir, result, make_msd_csv(outcome));
+  KmcPoint p = point_from(result, dir + "/result.json");
+  p.result_file = dir + "/result.json";
+  if (!o.quiet) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, " sigma = %.3g +- %.2g S/cm (%.1f s)\n", p.conductivity,
+                  p.conductivity_err, outcome.wall_time);
+    std::cout << buf;
+  }
+  return p;
+}
+
+}  // namespace
+
+KmcPoint read_result_json(const std::string& path) {
+  KmcPoint p = point_from(read_json(path), path);
+  p.result_file = path;
+  return p;
+}
+
+std::vector<KmcPoint> read_sweep_json(const std::string& path) {
+  const nlohmann::json j = read_json(path);
+  // The task list of a collected sweep; each finished task carries its
+  // result's fields (or the whole result under "result").
+  const nlohmann::json* list = nullptr;
+  for (const char* key : {"tasks", "results", "runs", "rows"})
+    if (j.contains(key) && j[key].is_array()) {
+      list = &j[key];
+      break;
+    }
+  if (!list && j.is_array()) list = &j;
+  if (!list) throw InputError(path, "no task list (tasks/results) in the sweep");
+  std::vector<KmcPoint> pts;
+  for (const auto& t : *list) {
+    if (t.contains("status") && t["status"].is_string() && t["status"] != "done" &&
+        t["status"] != "finished" && t["status"] != "ok")
+      continue;
+    const nlohmann::json& r = t.contains("result") && t["result"].is_object() ? t["result"] : t;
+    try {
+      pts.push_back(point_from(r, path));
+    } catch (const InputError&) {
+      continue;  // a failed or unfinished task
+    }
+  }
+  if (pts.empty()) throw InputError(path, "no finished task with transport results in the sweep");
+  return pts;
+}
+
+double KmcValue::conductivity_at(double t) const {
+  for (const auto& p : points)
+    if (std::fabs(p.temperature - t) < 0.5 && p.conductivity > 0) return p.conductivity;
+  if (conductivity_fit)
+    return conductivity_fit->prefactor *
+           std::exp(-conductivity_fit->activation_energy_eV / (kBoltzmannEvPerK * t)) / t;
+  throw std::invalid_argument("kMC source '" + name + "' has no conductivity at " +
+                              std::to_string(t) + " K (give temperatures for an Arrhenius fit)");
+}
+
+double KmcValue::conductivity_err_at(double t) const {
+  for (const auto& p : points)
+    if (std::fabs(p.temperature - t) < 0.5 && p.conductivity > 0) return p.conductivity_err;
+  if (conductivity_fit) {
+    // ln sigma(T) = ln A - Ea/kT: errors of ln A and Ea, treated as independent
+    // (an upper bound when they are positively correlated, as they usually are).
+    const double x = 1.0 / (kBoltzmannEvPerK * t);
+    const double rel_a = conductivity_fit->prefactor_err / conductivity_fit->prefactor;
+    const double rel = std::hypot(rel_a, x * conductivity_fit->activation_energy_err);
+    return rel * conductivity_at(t);
+  }
+  return NAN;
+}
+
+double KmcValue::tracer_at(double t) const {
+  for (const auto& p : points)
+    if (std::fabs(p.temperature - t) < 0.5 && p.d_tracer > 0) return p.d_tracer;
+  if (tracer_fit)
+    return tracer_fit->prefactor * std::exp(-tracer_fit->activation_energy_eV / (kBoltzmannEvPerK * t));
+  throw std::invalid_argument("kMC source '" + name + "' has no D_tracer at " +
+                              std::to_string(t) + " K (give temperatures for an Arrhenius fit)");
+}
+
+nlohmann::json KmcValue::json() const {
+  nlohmann::json j;
+  j["name"] = name;
+  j["origin"] = origin;
+  j["points"] = nlohmann::json::array();
+  for (const auto& p : points)
+    j["points"].push_back({{"temperature_K", p.temperature},
+                           {"conductivity_S_cm", p.conductivity},
+                           {"conductivity_err_S_cm", p.conductivity_err},
+                           {"D_tracer_cm2_s", p.d_tracer},
+                           {"D_tracer_err_cm2_s", p.d_tracer_err},
+                           {"D_jump_cm2_s", p.d_jump},
+                           {"haven_ratio", p.haven_ratio},
+                           {"result_json", p.result_file}});
+  auto fit_json = [](const ArrheniusFit& f, const char* what) {
+    return nlohmann::json{{"quantity", what},
+                          {"activation_energy_eV", f.activation_energy_eV},
+                          {"activation_energy_err_eV", f.activation_energy_err},
+                          {"prefactor", f.prefactor},
+                          {"prefactor_err", f.prefactor_err},
+                          {"chi2", f.chi2},
+                          {"dof", f.dof}};
+  };
+  if (conductivity_fit) j["arrhenius_conductivity"] = fit_json(*conductivity_fit, "sigma*T, S K/cm");
+  if (tracer_fit) j["arrhenius_D_tracer"] = fit_json(*tracer_fit, "D_tracer, cm^2/s");
+  return j;
+}
+
+KmcValues resolve_kmc_sources(const MacroConfig& m, const KmcRunOptions& o) {
+  KmcValues out;
+  for (const auto& s : m.kmc) {
+    KmcValue v;
+    v.name = s.name;
+    if (!s.config.empty()) {
+      std::string origin = "inline kMC run of " + s.config;
+      for (const auto& e : s.overrides) origin += " --set " + e;
+      for (const auto& e : o.extra_overrides) origin += " --set " + e;
+      v.origin = origin;
+      const std::string base = o.out_dir + "/kmc/" + s.name;
+      if (s.temperatures.empty()) {
+        v.points.push_back(run_inline(s, 0, base, o));
+      } else {
+        for (double t : s.temperatures)
+          v.points.push_back(run_inline(s, t, base + "/" + temperature_tag(t), o));
+      }
+    } else if (!s.result.empty()) {
+      v.origin = "result " + s.result;
+      v.points.push_back(read_result_json(s.result));
+    } else {
+      v.origin = "sweep " + s.sweep;
+      v.points = read_sweep_json(s.sweep);
+    }
+    v.conductivity_fit = fit(v.points, true);
+    v.tracer_fit = fit(v.points, false);
+    out[s.name] = v;
+  }
+  return out;
+}
+
+}  // namespace coatkmc::macro

@@ -1,0 +1,154 @@
+// coatkmc macro MODEL.toml: the interface model from kMC transport numbers to
+// area resistances, impedance spectra, rate capability and Li-plating
+// thresholds (docs/macro-model.md).
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <cxxopts.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "host/cli/Commands.hpp"
+#include "host/io/AtomicFile.hpp"
+#include "host/io/BuildInfo.hpp"
+#include "host/macro/KmcSources.hpp"
+#include "host/macro/MacroConfig.hpp"
+#include "host/macro/MacroPlots.hpp"
+#include "host/macro/MacroStudy.hpp"
+#include "kmc/core/Error.hpp"
+
+namespace coatkmc {
+
+namespace {
+std::vector<char*> argv_of(const std::string& name, std::vector<std::string>& args) {
+  std::vector<char*> v{const_cast<char*>(name.c_str())};
+  for (auto& a : args) v.push_back(a.data());
+  return v;
+}
+}  // namespace
+
+int macro_command(const std::vector<std::string>& in) {
+  namespace fs = std::filesystem;
+  // --kmc-set values are TOML and may hold commas: take them out first (as run does for --set).
+  std::vector<std::string> args, kmc_set;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == "--kmc-set") {
+      if (i + 1 == in.size()) throw InputError("--kmc-set", "expected KEY=VALUE after --kmc-set");
+      kmc_set.push_back(in[++i]);
+    } else if (in[i].rfind("--kmc-set=", 0) == 0) {
+      kmc_set.push_back(in[i].substr(10));
+    } else {
+      args.push_back(in[i]);
+    }
+  }
+  cxxopts::Options opts("coatkmc macro",
+                        "Interface model: area resistances, impedance, rate capability, "
+                        "Li-plating thresholds from kMC transport numbers.");
+  opts.custom_help("MODEL.toml [options]");
+  opts.positional_help("");
+  opts.add_options()
+      ("model", "macro model file", cxxopts::value<std::string>())
+      ("out", "output folder (summary.json, CSVs, plots)", cxxopts::value<std::string>()->default_value("macro-out"))
+      ("threads", "threads for the inline kMC runs", cxxopts::value<std::string>()->default_value("1"))
+      ("kmc-set", "override a key of every inline kMC run: KEY=VALUE (repeatable)", cxxopts::value<std::vector<std::string>>())
+      ("no-plots", "write CSV and JSON only")
+      ("force", "write into a folder that already holds a summary.json")
+      ("h,help", "show this help");
+  opts.parse_positional({"model"});
+  auto argv = argv_of("coatkmc macro", args);
+  cxxopts::ParseResult res;
+  try {
+    res = opts.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const cxxopts::exceptions::exception& e) {
+    throw InputError("command line", e.what());
+  }
+  if (res.count("help")) {
+    std::cout << opts.help() << "\n";
+    return 0;
+  }
+  if (!res.count("model")) throw InputError("command line", "macro needs a MODEL.toml");
+  if (!res.unmatched().empty())
+    throw InputError("command line", "unexpected argument '" + res.unmatched().front() + "'");
+  const std::string threads_text = res["threads"].as<std::string>();
+  int threads = 0;
+  {
+    const auto [ptr, ec] =
+        std::from_chars(threads_text.data(), threads_text.data() + threads_text.size(), threads);
+    if (ec != std::errc() || ptr != threads_text.data() + threads_text.size() || threads < 1 ||
+        threads > 4096)
+      throw InputError("--threads", "'" + threads_text + "' is not a whole number in [1, 4096]");
+  }
+
+  const macro::MacroConfig config = macro::load_macro_config(res["model"].as<std::string>());
+
+  const std::string out = res["out"].as<std::string>();
+  if (out.empty()) throw InputError("--out", "the output folder name is empty");
+  if (fs::exists(out + "/summary.json") && !res.count("force"))
+    throw InputError("--out", out + " already holds a summary.json; choose another folder, or "
+                              "--force to overwrite it");
+  try {
+    make_directories(out);
+  } catch (const std::runtime_error& e) {
+    throw InputError("--out", e.what());
+  }
+  if (::access(out.c_str(), W_OK | X_OK) != 0)
+    throw InputError("--out", "cannot write into " + out + ": " + std::strerror(errno));
+
+  std::cout << "coatkmc macro: " << config.title << "\n";
+  macro::KmcRunOptions ko;
+  ko.out_dir = out;
+  ko.threads = threads;
+  ko.extra_overrides = kmc_set;
+  const macro::KmcValues kmc = macro::resolve_kmc_sources(config, ko);
+
+  macro::StudyOutput study = macro::evaluate_study(config, kmc);
+  study.summary["version"] = build_info().version;
+  study.summary["git_sha"] = build_info().git_sha;
+  study.summary["kmc_overrides"] = kmc_set;
+  try {
+    for (const auto& [name, text] : study.files) write_file_atomically(out + "/" + name, text);
+    write_file_atomically(out + "/summary.json", study.summary.dump(2) + "\n");
+  } catch (const std::runtime_error& e) {
+    throw CannotProceed(std::string("the model ran but its results could not be saved: ") +
+                        e.what());
+  }
+
+  // Plots last: they read what was just written.
+  macro::PlotOutcome plots;
+  if (res.count("no-plots")) plots.reason = "--no-plots";
+  else plots = macro::make_macro_plots(out);
+  study.summary["plots"] = plots.files;
+  if (!plots.made) study.summary["plots_skipped"] = plots.reason;
+  write_file_atomically(out + "/summary.json", study.summary.dump(2) + "\n");
+
+  for (const auto& line : study.report) std::cout << "  " << line << "\n";
+  for (const auto& c : study.summary["cases"]) {
+    std::cout << "  " << c["name"].get<std::string>() << ":";
+    if (!c["asr_ohm_cm2"].is_null()) {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, " ASR %.4g Ohm cm^2 (%s)", c["asr_ohm_cm2"].get<double>(),
+                    c["asr_basis"].get<std::string>().c_str());
+      std::cout << buf;
+    }
+    if (c.contains("capacity_mAh_g"))
+      for (const auto& [k, v] : c["capacity_mAh_g"].items()) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, ", %s %.1f mAh/g", k.c_str(), v.get<double>());
+        std::cout << buf;
+      }
+    std::cout << "\n";
+  }
+  std::cout << "  results in " << out << "/summary.json\n";
+  if (plots.made) {
+    std::cout << "  plots:";
+    for (const auto& f : plots.files) std::cout << " " << f;
+    std::cout << "\n";
+  } else {
+    std::cout << "  plots skipped: " << plots.reason << " (CSV and JSON are written)\n";
+  }
+  return 0;
+}
+
+}  // namespace coatkmc
