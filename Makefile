@@ -7,7 +7,8 @@ CMAKE_ARGS ?=
 DEB_PACKAGES = cmake g++ make git pkg-config libomp-dev libgtest-dev libgmock-dev \
   libbenchmark-dev libtomlplusplus-dev libcxxopts-dev nlohmann-json3-dev \
   librandom123-dev libeigen3-dev python3-matplotlib \
-  clang-14 libclang-rt-14-dev gemmi-dev tao-pegtl-dev libstb-dev
+  clang-14 libclang-rt-14-dev gemmi-dev tao-pegtl-dev libstb-dev \
+  slurm-wlm munge openmpi-bin libopenmpi-dev
 
 .PHONY: all deps configure build demo test sanitize-test bench clean format
 

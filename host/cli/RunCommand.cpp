@@ -7,14 +7,19 @@
 #include <cstring>
 #include <cxxopts.hpp>
 #include <iostream>
+#include <optional>
 #include <stdexcept>
 
 #include "host/analysis/TransportEstimates.hpp"
 #include "host/cli/Commands.hpp"
 #include "host/cli/ProgressLine.hpp"
+#include "host/cli/RestartConfig.hpp"
+#include "host/cli/RunCheckpoints.hpp"
 #include "host/cli/RunMemory.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/io/AtomicFile.hpp"
+#include "host/io/CheckpointFile.hpp"
+#include "host/io/Provenance.hpp"
 #include "host/io/OutputFolder.hpp"
 #include "host/io/ResultWriter.hpp"
 #include "kmc/core/Error.hpp"
@@ -45,6 +50,8 @@ int64_t parse_integer(const std::string& option, const std::string& text, int64_
 }  // namespace
 
 int run_command(const std::vector<std::string>& in) {
+  // From here on SIGTERM and SIGUSR1 wait for the run's next milestone (and a checkpoint).
+  CheckpointSignals signals;
   // --set values are TOML and may hold commas ("lattice.cells=[8,8,8]"), which
   // cxxopts would split as a list: take them out before it parses the rest.
   std::vector<std::string> args, overrides;
@@ -59,7 +66,7 @@ int run_command(const std::vector<std::string>& in) {
     }
   }
   cxxopts::Options opts("coatkmc run", "Run one kinetic Monte Carlo simulation from a TOML configuration.");
-  opts.custom_help("CONFIG.toml [options]");
+  opts.custom_help("CONFIG.toml [options] | --restart DIR/checkpoint.ckpt [options]");
   opts.positional_help("");
   opts.add_options()
       ("config", "configuration file", cxxopts::value<std::string>())
@@ -69,6 +76,9 @@ int run_command(const std::vector<std::string>& in) {
       ("threads", "threads (replicas run side by side)", cxxopts::value<std::string>()->default_value("1"))
       ("seed", "random seed (overrides run.seed)", cxxopts::value<std::string>())
       ("print-config", "print the resolved configuration and exit")
+      ("restart", "continue the run saved in a checkpoint (give no CONFIG.toml; --set may change run.hops_per_particle, run.time, run.blocks, run.msd_samples, run.backend)", cxxopts::value<std::string>())
+      ("checkpoint-every", "also save OUT/checkpoint.ckpt every M minutes (always at the end, on SIGUSR1, and on SIGTERM, which then stops the run)", cxxopts::value<std::string>())
+      ("tag", "add KEY=VALUE to the provenance of result.json (repeatable)", cxxopts::value<std::vector<std::string>>())
       ("force", "run into an output folder that already holds results (they are removed first)")
       ("h,help", "show this help");
   opts.parse_positional({"config"});
@@ -83,7 +93,40 @@ int run_command(const std::vector<std::string>& in) {
     std::cout << opts.help() << "\n";
     return 0;
   }
-  if (!res.count("config")) throw InputError("command line", "run needs a CONFIG.toml");
+  mark_run_started();
+  std::optional<Checkpoint> restart;
+  std::string restart_path;
+  if (res.count("restart")) {
+    restart_path = res["restart"].as<std::string>();
+    if (res.count("config"))
+      throw InputError("--restart", "give a CONFIG.toml or --restart, not both (the checkpoint "
+                                    "holds its configuration)");
+    restart = read_checkpoint(restart_path);
+  } else if (!res.count("config")) {
+    throw InputError("command line", "run needs a CONFIG.toml");
+  }
+  double checkpoint_minutes = 0;
+  if (res.count("checkpoint-every")) {
+    const std::string text = res["checkpoint-every"].as<std::string>();
+    try {
+      size_t used = 0;
+      checkpoint_minutes = std::stod(text, &used);
+      if (used != text.size()) throw std::invalid_argument(text);
+    } catch (const std::exception&) {
+      throw InputError("--checkpoint-every", "'" + text + "' is not a number of minutes");
+    }
+    if (!(checkpoint_minutes > 0) || checkpoint_minutes > 1e6)
+      throw InputError("--checkpoint-every", text + " out of range (0, 1e6] minutes");
+  }
+  if (res.count("tag"))
+    for (const std::string& t : res["tag"].as<std::vector<std::string>>()) {
+      const auto eq = t.find('=');
+      if (eq == std::string::npos || eq == 0)
+        throw InputError("--tag", "expected KEY=VALUE, got '" + t + "'");
+      const std::string value = t.substr(eq + 1);
+      nlohmann::json v = nlohmann::json::parse(value, nullptr, false);
+      set_provenance_tag(t.substr(0, eq), v.is_discarded() ? nlohmann::json(value) : v);
+    }
   if (!res.unmatched().empty())
     throw InputError("command line", "unexpected argument '" + res.unmatched().front() +
                                          "' (run takes one CONFIG.toml)");
@@ -101,7 +144,8 @@ int run_command(const std::vector<std::string>& in) {
   const int threads =
       static_cast<int>(parse_integer("--threads", res["threads"].as<std::string>(), 1, 4096));
 
-  LoadedConfig cfg = load_config(res["config"].as<std::string>(), overrides);
+  LoadedConfig cfg = restart ? load_restart_config(*restart, restart_path, overrides)
+                             : load_config(res["config"].as<std::string>(), overrides);
   if (res.count("print-config")) {
     std::cout << cfg.resolved_toml << "\n";
     return 0;
@@ -137,7 +181,22 @@ int run_command(const std::vector<std::string>& in) {
   SimulationOutcome outcome;
   ProgressLine progress;
   try {
-    outcome = run_simulation(cfg.settings, std::ref(progress));
+    RunState run;
+    if (restart) {
+      run = std::move(restart->run);
+      set_provenance_tag("restarted_from", restart_path);
+    }
+    RunCheckpoints checkpoints(out + "/checkpoint.ckpt", cfg.resolved_toml, checkpoint_minutes,
+                               run.wall_before);
+    outcome = run_simulation(cfg.settings, run, checkpoints.control(), std::ref(progress));
+    if (outcome.interrupted)
+      throw CannotProceed("stopped by SIGTERM; the run is saved in " + checkpoints.path() +
+                          " (continue it with: coatkmc run --restart " + checkpoints.path() +
+                          " --out DIR)");
+    checkpoints.save_final(run);
+    set_provenance_tag("wall_time_total", run.wall_before + outcome.wall_time);
+  } catch (const ReplanError& e) {
+    throw InputError(restart_path, std::string("cannot continue this checkpoint: ") + e.what());
   } catch (const std::invalid_argument& e) {
     // Geometry problems found while building the lattice belong to [lattice].
     throw InputError(cfg.where("lattice.cells"), std::string("lattice: ") + e.what());

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "host/cli/Commands.hpp"
+#include "host/cli/SweepCommands.hpp"
 #include "host/continuum/AnnealCommand.hpp"
 #include "host/io/BuildInfo.hpp"
 #include "kmc/backend/Backend.hpp"
@@ -21,6 +22,11 @@ const char* kUsage =
     "commands:\n"
     "  run CONFIG.toml [--out DIR] [--set KEY=VALUE]... [--backend auto|cpu|cuda]\n"
     "                  [--threads N] [--seed N] [--print-config]\n"
+    "  run --restart DIR/checkpoint.ckpt [--set run.hops_per_particle=N] --out DIR2\n"
+    "  sweep CONFIG.toml --vary KEY=V1,V2,... [--vary ...] [--replicas N] [--out DIR]\n"
+    "                  [--slurm [--submit]]   (also: mpirun -n K coatkmc sweep ...)\n"
+    "  collect DIR [--resubmit]\n"
+    "  task DIR ID      (one row of a sweep; what its job array runs)\n"
     "  bench [--backend auto|cpu|cuda] [--out DIR] [--quick]\n"
     "  macro MODEL.toml [--out DIR] [--threads N] [--kmc-set KEY=VALUE]... [--no-plots] [--force]\n"
     "  --version | --help | COMMAND --help\n"
@@ -68,8 +74,9 @@ int main(int argc, char** argv) {
     if (cmd == "run") return coatkmc::run_command(rest);
     if (cmd == "bench") return coatkmc::bench_command(rest);
     if (cmd == "macro") return coatkmc::macro_command(rest);
-    if (cmd == "sweep" || cmd == "collect")
-      throw coatkmc::InputError(cmd, "this command is not part of this version yet");
+    if (cmd == "sweep") return coatkmc::sweep_command(rest);
+    if (cmd == "collect") return coatkmc::collect_command(rest);
+    if (cmd == "task") return coatkmc::task_command(rest);
     throw coatkmc::InputError(cmd, "unknown command (see coatkmc --help)");
   } catch (const coatkmc::InputError& e) {
     std::fprintf(stderr, "coatkmc: error: %s: %s\n", one_line(e.where()).c_str(),

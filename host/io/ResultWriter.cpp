@@ -10,24 +10,13 @@
 
 #include "host/io/AtomicFile.hpp"
 #include "host/io/BuildInfo.hpp"
+#include "host/io/Provenance.hpp"
 
 namespace coatkmc {
 
 namespace {
 nlohmann::json num(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
 
-std::string now_utc() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
-
-std::string hostname() {
-  char buf[256] = {0};
-  ::gethostname(buf, sizeof buf - 1);
-  return buf;
-}
 }  // namespace
 
 nlohmann::json make_result_json(const LoadedConfig& config, const SimulationOutcome& o,
@@ -79,11 +68,7 @@ nlohmann::json make_result_json(const LoadedConfig& config, const SimulationOutc
   r["blocks"] = s.blocks;
   r["error_method"] = "independent blocks (see docs/observables.md)";
   r["dimension"] = o.dimension;
-  const BuildInfo& b = build_info();
-  r["provenance"] = {{"git_sha", b.git_sha},     {"compiler", b.compiler},
-                     {"cuda", b.cuda},           {"cuda_version", b.cuda_version},
-                     {"build_type", b.build_type}, {"host", hostname()},
-                     {"finished_utc", now_utc()}, {"config_file", config.path}};
+  r["provenance"] = make_provenance(config, o.device);
   r["config"] = json::parse(config.resolved_json);
   return r;
 }

@@ -1,56 +1,97 @@
 #include "kmc/observables/TransportRecorder.hpp"
 
+#include <stdexcept>
+#include <utility>
+
 namespace coatkmc {
 
+TransportRecorder::Mark TransportRecorder::mark_of(const SystemState& s) {
+  return {s.displacement, s.time, s.hops, s.attempts, s.sum_hop_length_sq};
+}
+
 void TransportRecorder::start(const SystemState& s) {
-  origin_ = block_origin_ = s.displacement;
-  t_origin_ = t_block_ = s.time;
-  hops_origin_ = hops_block_ = s.hops;
-  att_origin_ = att_block_ = s.attempts;
-  l2_origin_ = l2_block_ = s.sum_hop_length_sq;
+  marks_.assign(1, mark_of(s));
   blocks_.clear();
   msd_.clear();
 }
 
-TransportSample TransportRecorder::window(const SystemState& s, const std::vector<Vec3>& from,
-                                          double t0, uint64_t hops0, uint64_t attempts0,
-                                          double l2_0) const {
+// Every window, from a live state or from two marks, is computed here, in one
+// order of operations: a block rebuilt from marks equals the block closed live.
+TransportSample TransportRecorder::window(const std::vector<Vec3>& displacement, double time,
+                                          uint64_t hops, uint64_t attempts, double l2,
+                                          const Mark& from) {
   TransportSample out;
-  out.duration = s.time - t0;
-  for (size_t i = 0; i < from.size(); ++i) {
-    const Vec3 d = s.displacement[i] - from[i];
+  out.duration = time - from.time;
+  for (size_t i = 0; i < from.displacement.size(); ++i) {
+    const Vec3 d = displacement[i] - from.displacement[i];
     out.sum_r2 += norm2(d);
     out.sum_r += d;
   }
   out.com_r2 = norm2(out.sum_r);
-  out.sum_hop_l2 = s.sum_hop_length_sq - l2_0;
-  out.hops = s.hops - hops0;
-  out.attempts = s.attempts - attempts0;
+  out.sum_hop_l2 = l2 - from.sum_hop_length_sq;
+  out.hops = hops - from.hops;
+  out.attempts = attempts - from.attempts;
   return out;
 }
 
 void TransportRecorder::close_block(const SystemState& s) {
-  blocks_.push_back(window(s, block_origin_, t_block_, hops_block_, att_block_, l2_block_));
-  block_origin_ = s.displacement;
-  t_block_ = s.time;
-  hops_block_ = s.hops;
-  att_block_ = s.attempts;
-  l2_block_ = s.sum_hop_length_sq;
+  blocks_.push_back(
+      window(s.displacement, s.time, s.hops, s.attempts, s.sum_hop_length_sq, marks_.back()));
+  // The window's start always stays; the open block's start replaces the
+  // previous one unless every boundary is kept.
+  if (keep_marks_ || marks_.size() == 1)
+    marks_.push_back(mark_of(s));
+  else
+    marks_.back() = mark_of(s);
 }
 
 TransportSample TransportRecorder::whole_run(const SystemState& s) const {
-  return window(s, origin_, t_origin_, hops_origin_, att_origin_, l2_origin_);
+  return window(s.displacement, s.time, s.hops, s.attempts, s.sum_hop_length_sq, marks_.front());
 }
 
 void TransportRecorder::sample_msd(const SystemState& s) {
   const TransportSample w = whole_run(s);
-  const double n = static_cast<double>(origin_.size());
+  const double n = static_cast<double>(marks_.front().displacement.size());
   MsdPoint p;
   p.time = w.duration;
   p.msd_tracer = n > 0 ? w.sum_r2 / n : 0.0;
   p.msd_com = n > 0 ? w.com_r2 / n : 0.0;
   p.hops_per_particle = n > 0 ? static_cast<double>(w.hops) / n : 0.0;
   msd_.push_back(p);
+}
+
+void TransportRecorder::restore(std::vector<Mark> marks, std::vector<TransportSample> blocks,
+                                std::vector<MsdPoint> msd, bool keep_marks) {
+  if (marks.empty()) throw std::invalid_argument("recorder: no marks to restore");
+  marks_ = std::move(marks);
+  blocks_ = std::move(blocks);
+  msd_ = std::move(msd);
+  keep_marks_ = keep_marks;
+}
+
+void TransportRecorder::rebase(const std::vector<size_t>& keep, const std::vector<size_t>& rows) {
+  if (!keep_marks_) throw std::logic_error("recorder: rebase needs every block mark");
+  if (keep.empty() || keep.front() != 0) throw std::invalid_argument("recorder: rebase keeps mark 0");
+  std::vector<Mark> marks;
+  std::vector<TransportSample> blocks;
+  for (size_t i = 0; i < keep.size(); ++i) {
+    if (keep[i] >= marks_.size() || (i > 0 && keep[i] <= keep[i - 1]))
+      throw std::invalid_argument("recorder: rebase marks out of order");
+    if (i > 0) {
+      const Mark& end = marks_[keep[i]];
+      blocks.push_back(window(end.displacement, end.time, end.hops, end.attempts,
+                              end.sum_hop_length_sq, marks_[keep[i - 1]]));
+    }
+  }
+  for (size_t k : keep) marks.push_back(std::move(marks_[k]));
+  std::vector<MsdPoint> msd;
+  for (size_t r : rows) {
+    if (r >= msd_.size()) throw std::invalid_argument("recorder: rebase MSD row out of range");
+    msd.push_back(msd_[r]);
+  }
+  marks_ = std::move(marks);
+  blocks_ = std::move(blocks);
+  msd_ = std::move(msd);
 }
 
 }  // namespace coatkmc

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <vector>
 
 #include "kmc/observables/TransportSample.hpp"
@@ -10,6 +11,19 @@ namespace coatkmc {
 // turns them into per-block TransportSamples, a whole-run sample and MSD rows.
 class TransportRecorder {
  public:
+  // The state at a block boundary: what a window starting there needs.
+  struct Mark {
+    std::vector<Vec3> displacement;  // Å, per ion
+    double time = 0;
+    uint64_t hops = 0, attempts = 0;
+    double sum_hop_length_sq = 0;
+  };
+
+  // keep_marks: keep the mark of every block boundary, not only the window's
+  // start and the open block's, so that a continued run with a longer plan
+  // can rebuild its blocks from them (rebase). Costs one displacement copy per block.
+  explicit TransportRecorder(bool keep_marks = false) : keep_marks_(keep_marks) {}
+
   // Marks the start of the observed window (after any equilibration).
   void start(const SystemState& state);
   // Closes the current block at the state's present instant and opens the next.
@@ -21,13 +35,24 @@ class TransportRecorder {
   const std::vector<TransportSample>& blocks() const { return blocks_; }
   const std::vector<MsdPoint>& msd() const { return msd_; }
 
+  // Checkpoints: the marks (the window's start first, the open block's start
+  // last; with keep_marks one per block boundary), closed blocks and MSD rows.
+  const std::vector<Mark>& marks() const { return marks_; }
+  bool keeps_marks() const { return keep_marks_; }
+  void restore(std::vector<Mark> marks, std::vector<TransportSample> blocks,
+               std::vector<MsdPoint> msd, bool keep_marks);
+  // Re-plans a recorder that kept its marks: the block boundaries become the
+  // marks listed (ascending indices, the first 0, the last the open block's
+  // start), the blocks between them are recomputed exactly as close_block()
+  // would have, and only the MSD rows listed remain.
+  void rebase(const std::vector<size_t>& marks, const std::vector<size_t>& msd_rows);
+
  private:
-  TransportSample window(const SystemState& state, const std::vector<Vec3>& from, double t0,
-                         uint64_t hops0, uint64_t attempts0, double l2_0) const;
-  std::vector<Vec3> origin_, block_origin_;
-  double t_origin_ = 0, t_block_ = 0;
-  uint64_t hops_origin_ = 0, hops_block_ = 0, att_origin_ = 0, att_block_ = 0;
-  double l2_origin_ = 0, l2_block_ = 0;
+  static Mark mark_of(const SystemState& state);
+  static TransportSample window(const std::vector<Vec3>& displacement, double time,
+                                uint64_t hops, uint64_t attempts, double l2, const Mark& from);
+  bool keep_marks_;
+  std::vector<Mark> marks_;
   std::vector<TransportSample> blocks_;
   std::vector<MsdPoint> msd_;
 };

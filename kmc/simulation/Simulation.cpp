@@ -8,53 +8,20 @@
 #include <cmath>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <numeric>
 #include <stdexcept>
 
 #include "kmc/core/Error.hpp"
 #include "kmc/observables/TransportRecorder.hpp"
+#include "kmc/simulation/MilestonePlan.hpp"
+#include "kmc/simulation/RunState.hpp"
 #include "kmc/solvers/SolverFactory.hpp"
 
 namespace coatkmc {
 
-namespace {
-
-// A point of the run where something is observed, at fraction num/den of the
-// observed window. Fractions are kept reduced so that equal points computed
-// from different grids give bit-identical times.
-struct Milestone {
-  uint64_t num, den;
-  bool block = false, msd = false;
-};
-
-std::vector<Milestone> plan_milestones(int blocks, int samples, int progress_chunks) {
-  std::vector<Milestone> m;
-  auto add = [&](uint64_t num, uint64_t den, bool block, bool msd) {
-    const uint64_t g = std::gcd(num, den);
-    m.push_back({num / g, den / g, block, msd});
-  };
-  for (int b = 1; b <= blocks; ++b) add(b, blocks, true, false);
-  for (int k = 1; k <= samples; ++k) add(k, samples, false, true);
-  for (int c = 1; c <= progress_chunks; ++c) add(c, progress_chunks, false, false);
-  std::sort(m.begin(), m.end(), [](const Milestone& a, const Milestone& b) {
-    return static_cast<unsigned __int128>(a.num) * b.den <
-           static_cast<unsigned __int128>(b.num) * a.den;
-  });
-  std::vector<Milestone> merged;
-  for (const Milestone& x : m) {
-    if (!merged.empty() && merged.back().num == x.num && merged.back().den == x.den) {
-      merged.back().block |= x.block;
-      merged.back().msd |= x.msd;
-    } else {
-      merged.push_back(x);
-    }
-  }
-  return merged;
-}
-
-}  // namespace
-
-SimulationOutcome run_simulation(const SimulationSettings& cfg, const ProgressCallback& progress) {
+SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
+                                 const RunControl& control, const ProgressCallback& progress) {
   const auto wall_start = std::chrono::steady_clock::now();
   auto wall = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
@@ -84,13 +51,52 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, const ProgressCa
   const bool by_time = cfg.time > 0;
   const uint64_t n_ions = static_cast<uint64_t>(out.particles);
   const uint64_t eq_hops = static_cast<uint64_t>(std::ceil(cfg.equilibration_hops_per_particle * n_ions));
-  const uint64_t run_hops = static_cast<uint64_t>(std::ceil(cfg.hops_per_particle * n_ions));
-  const std::vector<Milestone> plan = plan_milestones(cfg.blocks, cfg.msd_samples, 200);
+  RunPlan run_plan;
+  run_plan.by_time = by_time;
+  run_plan.run_hops = by_time ? 0 : static_cast<uint64_t>(std::ceil(cfg.hops_per_particle * n_ions));
+  run_plan.run_time = by_time ? cfg.time : 0.0;
+  run_plan.blocks = cfg.blocks;
+  run_plan.msd_samples = cfg.msd_samples;
+  if (run.replicas.empty()) {
+    run.plan = run_plan;
+    run.solver = solver_name;
+    run.replicas.resize(cfg.replicas);
+  } else {
+    if (run.replicas.size() != static_cast<size_t>(cfg.replicas) || run.solver != solver_name)
+      throw ReplanError("the checkpoint holds " + std::to_string(run.replicas.size()) +
+                        " replica(s) of solver " + run.solver + ", this run asks for " +
+                        std::to_string(cfg.replicas) + " of " + solver_name);
+    replan_run(run, run_plan);
+  }
+  const uint64_t run_hops = run_plan.run_hops;
+  const std::vector<Milestone> plan = plan_milestones(run_plan);
 
   std::atomic<uint64_t> hops_done{0};
   std::atomic<int> replicas_done{0};
   const double total_work = by_time ? cfg.replicas : static_cast<double>(eq_hops + run_hops) * cfg.replicas;
   std::exception_ptr failure;
+
+  // Checkpoints: each replica contributes itself as it stands at its next
+  // milestone (a copy when it goes on); the replica that completes the set
+  // saves it. Nobody waits, and replicas not running are taken as they are.
+  std::mutex ck_mutex;
+  uint64_t ck_generation = 0;
+  std::atomic<bool> ck_open{false};
+  std::vector<uint64_t> ck_taken(cfg.replicas, 0);
+  std::vector<std::unique_ptr<ReplicaRun>> ck_copy(cfg.replicas);
+  std::vector<char> active(cfg.replicas, 0);
+  std::atomic<bool> stopping{false};
+  auto save_if_complete = [&] {  // under ck_mutex
+    if (!ck_open) return;
+    std::vector<const ReplicaRun*> view(cfg.replicas);
+    for (int q = 0; q < cfg.replicas; ++q) {
+      if (active[q] && ck_taken[q] != ck_generation) return;
+      view[q] = active[q] ? ck_copy[q].get() : &run.replicas[q];
+    }
+    control.save(run, view);
+    for (auto& c : ck_copy) c.reset();
+    ck_open = false;
+  };
 
   const int threads = std::max(1, std::min(cfg.threads, cfg.replicas));
   // Parallel solvers get the threads the replicas leave over.
@@ -101,31 +107,55 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, const ProgressCa
   if (threads > 1 && solver_options.threads > 1) omp_set_max_active_levels(2);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
   for (int r = 0; r < cfg.replicas; ++r) {
+    if (stopping) continue;  // a stopped run leaves replicas not yet started as they are
     try {
-      SystemState state = place_ions(lattice, cfg.occupancy, cfg.seed, static_cast<uint32_t>(r));
-      std::unique_ptr<Solver> solver = make_solver(solver_name, backend, lattice, model, cfg.seed,
-                                                     solver_options);
-      if (eq_hops > 0) {
-        AdvanceTarget eq;
-        eq.hops = eq_hops;
-        solver->advance(state, eq);
+      ReplicaRun& rr = run.replicas[r];
+      {
+        std::lock_guard<std::mutex> lock(ck_mutex);
+        active[r] = 1;
       }
-      TransportRecorder rec;
-      rec.start(state);
-      rec.sample_msd(state);
-      const uint64_t h0 = state.hops;
-      const double t0 = state.time;
+      std::unique_ptr<Solver> solver = make_solver(solver_name, backend, lattice, model, cfg.seed,
+                                                   solver_options);
+      SystemState& state = rr.state;
+      if (!rr.started) {
+        state = place_ions(lattice, cfg.occupancy, cfg.seed, static_cast<uint32_t>(r));
+        if (eq_hops > 0) {
+          AdvanceTarget eq;
+          eq.hops = eq_hops;
+          solver->advance(state, eq);
+        }
+        rr.recorder = TransportRecorder(control.keep_marks);
+        rr.recorder.start(state);
+        rr.recorder.sample_msd(state);
+        rr.h0 = state.hops;
+        rr.t0 = state.time;
+        rr.mark_tags.assign(1, MilestoneTag{});
+        rr.msd_tags.assign(1, MilestoneTag{});
+        rr.next = 0;
+        rr.started = true;
+      }
       uint64_t reported = state.hops;
-      for (const Milestone& m : plan) {
+      while (rr.next < plan.size()) {
+        const Milestone& m = plan[rr.next];
+        const MilestoneTag tag = milestone_tag(run_plan, m);
         AdvanceTarget target;
         if (by_time)
-          target.time = t0 + cfg.time * static_cast<double>(m.num) / static_cast<double>(m.den);
+          target.time = rr.t0 + tag.time;
         else
-          target.hops = h0 + static_cast<uint64_t>(
-                                 (static_cast<unsigned __int128>(run_hops) * m.num) / m.den);
+          target.hops = rr.h0 + tag.hops;
         solver->advance(state, target);
-        if (m.block) rec.close_block(state);
-        if (m.msd) rec.sample_msd(state);
+        if (m.block) {
+          rr.recorder.close_block(state);
+          if (rr.recorder.keeps_marks() || rr.mark_tags.size() == 1)
+            rr.mark_tags.push_back(tag);
+          else
+            rr.mark_tags.back() = tag;
+        }
+        if (m.msd) {
+          rr.recorder.sample_msd(state);
+          rr.msd_tags.push_back(tag);
+        }
+        ++rr.next;
         hops_done += state.hops - reported;
         reported = state.hops;
         if (progress && omp_get_thread_num() == 0) {
@@ -133,23 +163,58 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, const ProgressCa
                                       : static_cast<double>(hops_done.load());
           progress({done / total_work, hops_done.load(), wall()});
         }
+        const bool stop = control.save && control.stop_requested && control.stop_requested();
+        const bool due = stop || (control.save && control.checkpoint_due && control.checkpoint_due());
+        if ((due || ck_open) && rr.next < plan.size()) {
+          std::lock_guard<std::mutex> lock(ck_mutex);
+          if (due && !ck_open) {
+            ++ck_generation;
+            ck_open = true;
+          }
+          if (ck_open && ck_taken[r] != ck_generation) {
+            // A replica that stops here is its own checkpoint; one that goes on leaves a copy.
+            if (!stop) ck_copy[r] = std::make_unique<ReplicaRun>(rr);
+            ck_taken[r] = ck_generation;
+          }
+          if (stop) {
+            stopping = true;
+            active[r] = 0;
+          }
+          save_if_complete();
+        }
+        if (stop) break;
       }
+      if (rr.next < plan.size()) continue;  // stopped
       ReplicaOutcome& ro = out.replicas[r];
-      ro.whole = rec.whole_run(state);
-      ro.blocks = rec.blocks();
-      ro.msd = rec.msd();
+      ro.whole = rr.recorder.whole_run(state);
+      ro.blocks = rr.recorder.blocks();
+      ro.msd = rr.recorder.msd();
       ro.total_hops = state.hops;
       ro.total_attempts = state.attempts;
       ro.total_time = state.time;
+      if (!control.keep_states) {
+        rr.state = SystemState{};
+        rr.recorder = TransportRecorder{};
+      }
       ++replicas_done;
+      std::lock_guard<std::mutex> lock(ck_mutex);
+      active[r] = 0;
+      save_if_complete();
     } catch (...) {
 #pragma omp critical
       if (!failure) failure = std::current_exception();
     }
   }
   if (failure) std::rethrow_exception(failure);
+  out.interrupted = stopping;
   out.wall_time = wall();
   return out;
+}
+
+SimulationOutcome run_simulation(const SimulationSettings& settings,
+                                 const ProgressCallback& progress) {
+  RunState run;
+  return run_simulation(settings, run, RunControl{}, progress);
 }
 
 }  // namespace coatkmc

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kmc/observables/TransportSample.hpp"
+#include "kmc/simulation/RunState.hpp"
 #include "kmc/simulation/SimulationSettings.hpp"
 
 namespace coatkmc {
@@ -24,6 +25,7 @@ struct SimulationOutcome {
   double volume = 0;      // Å^3 per replica
   double wall_time = 0;   // s
   std::string solver, backend, device;
+  bool interrupted = false;  // stopped at a checkpoint (RunControl::stop_requested)
 };
 
 struct ProgressInfo {
@@ -38,5 +40,13 @@ using ProgressCallback = std::function<void(const ProgressInfo&)>;
 // uses random stream r, so the outcome does not depend on the thread count.
 SimulationOutcome run_simulation(const SimulationSettings& settings,
                                  const ProgressCallback& progress = {});
+
+// The same run, resumable: `run` is empty for a fresh start or holds a
+// checkpointed run to continue (replanned when the settings ask for a longer
+// one, see replan_run); on return it holds where every replica stands.
+// Checkpoints go to control.save; a stop request ends the run early with
+// outcome.interrupted set.
+SimulationOutcome run_simulation(const SimulationSettings& settings, RunState& run,
+                                 const RunControl& control, const ProgressCallback& progress = {});
 
 }  // namespace coatkmc

@@ -1,0 +1,111 @@
+#include "host/cli/RestartConfig.hpp"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "kmc/core/Error.hpp"
+
+namespace coatkmc {
+
+namespace {
+
+// Every leaf of a table as "table.key" -> its TOML text.
+void flatten(const toml::table& t, const std::string& prefix, std::map<std::string, std::string>& out) {
+  for (const auto& [key, node] : t) {
+    const std::string name = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    if (const toml::table* sub = node.as_table()) {
+      flatten(*sub, name, out);
+    } else {
+      std::ostringstream os;
+      node.visit([&](const auto& v) { os << v; });
+      out[name] = os.str();
+    }
+  }
+}
+
+std::map<std::string, std::string> leaves(const std::string& text) {
+  std::map<std::string, std::string> out;
+  flatten(toml::parse(text), "", out);
+  return out;
+}
+
+// A private copy of the configuration text for load_config, removed on scope exit.
+class TemporaryConfig {
+ public:
+  explicit TemporaryConfig(const std::string& text) {
+    path_ = (std::filesystem::temp_directory_path() / "coatkmc-restart-XXXXXX").string();
+    const int fd = ::mkstemp(path_.data());
+    if (fd < 0) throw CannotProceed("cannot create a temporary file for the restart");
+    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    if (!ok) {
+      ::unlink(path_.c_str());
+      throw CannotProceed("cannot write a temporary file for the restart");
+    }
+  }
+  ~TemporaryConfig() { ::unlink(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+const std::vector<std::string>& restart_changeable_keys() {
+  static const std::vector<std::string> keys = {"run.hops_per_particle", "run.time", "run.blocks",
+                                                "run.msd_samples", "run.backend"};
+  return keys;
+}
+
+LoadedConfig load_restart_config(const Checkpoint& checkpoint, const std::string& checkpoint_path,
+                                 const std::vector<std::string>& overrides) {
+  const std::string label = checkpoint_path + "[config]";
+  LoadedConfig cfg;
+  {
+    TemporaryConfig tmp(checkpoint.config_toml);
+    try {
+      cfg = load_config(tmp.path(), overrides);
+    } catch (const InputError& e) {
+      std::string where = e.where();
+      if (where.rfind(tmp.path(), 0) == 0) where = label + where.substr(tmp.path().size());
+      throw InputError(where, e.what());
+    }
+  }
+  cfg.path = checkpoint_path;
+  for (auto& [key, origin] : cfg.origin)
+    if (origin.find("coatkmc-restart-") != std::string::npos) origin = label;
+
+  std::map<std::string, std::string> before, after;
+  try {
+    before = leaves(checkpoint.config_toml);
+    after = leaves(cfg.resolved_toml);
+  } catch (const toml::parse_error& e) {
+    throw InputError(label, std::string("corrupt checkpoint configuration: ") +
+                                std::string(e.description()));
+  }
+  const auto& free = restart_changeable_keys();
+  std::vector<std::string> keys;
+  for (const auto& kv : before) keys.push_back(kv.first);
+  for (const auto& kv : after) keys.push_back(kv.first);
+  for (const std::string& key : keys) {
+    if (std::find(free.begin(), free.end(), key) != free.end()) continue;
+    const auto b = before.find(key), a = after.find(key);
+    const std::string was = b == before.end() ? "(unset)" : b->second;
+    const std::string now = a == after.end() ? "(unset)" : a->second;
+    if (was != now)
+      throw InputError(cfg.where(key), key + " cannot change on restart (the checkpoint was made "
+                                             "with " + was + "; only run.hops_per_particle, "
+                                             "run.time, run.blocks, run.msd_samples and "
+                                             "run.backend can)");
+  }
+  return cfg;
+}
+
+}  // namespace coatkmc

@@ -1,0 +1,251 @@
+// `coatkmc sweep`: expands --vary lists and --replicas into DIR/tasks.csv and
+// runs the tasks: here as child processes a few at a time (one per GPU when
+// the runs use CUDA), over MPI ranks when started by mpirun, or as a Slurm
+// job array (DIR/job.sbatch, submitted with --submit).
+#include <cxxopts.hpp>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "host/cli/SweepCommands.hpp"
+#include "host/config/ConfigReader.hpp"
+#include "host/io/AtomicFile.hpp"
+#include "host/sweep/LocalRunner.hpp"
+#include "host/sweep/MpiRanks.hpp"
+#include "host/sweep/SlurmScript.hpp"
+#include "host/sweep/Subprocess.hpp"
+#include "host/sweep/TaskTable.hpp"
+#include "kmc/backend/Backend.hpp"
+#include "kmc/core/Error.hpp"
+#include "kmc/solvers/SolverFactory.hpp"
+
+namespace coatkmc {
+
+namespace fs = std::filesystem;
+
+namespace {
+std::vector<char*> argv_of(const std::string& name, std::vector<std::string>& args) {
+  std::vector<char*> v{const_cast<char*>(name.c_str())};
+  for (auto& a : args) v.push_back(a.data());
+  return v;
+}
+
+int parse_count(const std::string& option, const std::string& text, int lo, int hi) {
+  size_t used = 0;
+  long v = lo - 1;
+  try {
+    v = std::stol(text, &used);
+  } catch (const std::exception&) {
+  }
+  if (used != text.size() || v < lo || v > hi)
+    throw InputError(option, "'" + text + "' is not a whole number in [" + std::to_string(lo) +
+                                 ", " + std::to_string(hi) + "]");
+  return static_cast<int>(v);
+}
+
+// The GPUs local tasks may use: none unless the runs would take CUDA.
+std::vector<std::string> local_gpus(const SimulationSettings& s) {
+  const bool wants = s.backend == "cuda" ||
+                     (s.backend == "auto" && s.solver != "auto" && solver_has_cuda(s.solver));
+  if (!wants || backend_info().cuda_devices == 0) return {};
+  std::vector<std::string> gpus;
+  if (const char* v = std::getenv("CUDA_VISIBLE_DEVICES"); v && *v) {
+    std::string cur;
+    for (const char* p = v;; ++p) {
+      if (*p == ',' || *p == '\0') {
+        if (!cur.empty()) gpus.push_back(cur);
+        cur.clear();
+        if (*p == '\0') break;
+      } else {
+        cur += *p;
+      }
+    }
+  } else {
+    for (int i = 0; i < backend_info().cuda_devices; ++i) gpus.push_back(std::to_string(i));
+  }
+  return gpus;
+}
+}  // namespace
+
+int sweep_command(const std::vector<std::string>& in) {
+  // Values of --set, --vary and --sbatch may hold commas: take them out first.
+  std::vector<std::string> args, sets, varies, sbatch;
+  for (size_t i = 0; i < in.size(); ++i) {
+    bool taken = false;
+    for (auto [name, list] : {std::pair<const char*, std::vector<std::string>*>{"--set", &sets},
+                              {"--vary", &varies},
+                              {"--sbatch", &sbatch}}) {
+      const std::string opt = name;
+      if (in[i] == opt) {
+        if (i + 1 == in.size()) throw InputError(opt, "expected a value after " + opt);
+        list->push_back(in[++i]);
+        taken = true;
+      } else if (in[i].rfind(opt + "=", 0) == 0) {
+        list->push_back(in[i].substr(opt.size() + 1));
+        taken = true;
+      }
+      if (taken) break;
+    }
+    if (!taken) args.push_back(in[i]);
+  }
+  cxxopts::Options opts("coatkmc sweep",
+                        "Run a configuration over the cartesian product of --vary lists, each "
+                        "point --replicas times: here, over MPI ranks, or as a Slurm job array.");
+  opts.custom_help("CONFIG.toml --vary KEY=V1,V2,... [--vary ...] [options]");
+  opts.positional_help("");
+  opts.add_options()
+      ("config", "configuration file", cxxopts::value<std::string>())
+      ("vary", "KEY=V1,V2,...: values of one key, TOML (repeatable; tasks are the cartesian product)",
+       cxxopts::value<std::vector<std::string>>())
+      ("replicas", "independent runs of every point (own seed each)",
+       cxxopts::value<std::string>()->default_value("1"))
+      ("out", "sweep folder: tasks.csv, sweep.toml, one folder per task",
+       cxxopts::value<std::string>()->default_value("sweep"))
+      ("set", "override a key for every task: KEY=VALUE (repeatable)",
+       cxxopts::value<std::vector<std::string>>())
+      ("backend", "auto | cpu | cuda", cxxopts::value<std::string>())
+      ("threads", "threads per task", cxxopts::value<std::string>()->default_value("1"))
+      ("jobs", "tasks at once on this machine (default: cores / threads; one per GPU with CUDA)",
+       cxxopts::value<std::string>())
+      ("checkpoint-every", "every task saves a checkpoint every M minutes",
+       cxxopts::value<std::string>())
+      ("slurm", "write DIR/job.sbatch (a job array, one task per row) instead of running here")
+      ("submit", "with --slurm: submit it with sbatch")
+      ("sbatch", "with --slurm: one more #SBATCH option, e.g. --sbatch=--time=02:00:00 (repeatable)",
+       cxxopts::value<std::vector<std::string>>())
+      ("h,help", "show this help");
+  opts.parse_positional({"config"});
+  auto argv = argv_of("coatkmc sweep", args);
+  cxxopts::ParseResult res;
+  try {
+    res = opts.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const cxxopts::exceptions::exception& e) {
+    throw InputError("command line", e.what());
+  }
+  if (res.count("help")) {
+    std::cout << opts.help() << "\n";
+    return 0;
+  }
+
+  // Under mpirun: before anything can start CUDA, keep one GPU for this rank.
+  MpiRanks ranks;
+  if (ranks.active()) pin_gpu_for_rank(ranks.local_rank());
+
+  if (!res.count("config")) throw InputError("command line", "sweep needs a CONFIG.toml");
+  if (!res.unmatched().empty())
+    throw InputError("command line", "unexpected argument '" + res.unmatched().front() + "'");
+  const bool slurm = res.count("slurm") > 0, submit = res.count("submit") > 0;
+  if (submit && !slurm) throw InputError("--submit", "submits the job array of --slurm; add --slurm");
+  if (!sbatch.empty() && !slurm) throw InputError("--sbatch", "only with --slurm");
+  if (slurm && ranks.active()) throw InputError("--slurm", "writes a job array; do not start it under mpirun");
+  const int replicas = parse_count("--replicas", res["replicas"].as<std::string>(), 1, 100000);
+  const int threads = parse_count("--threads", res["threads"].as<std::string>(), 1, 4096);
+  std::string checkpoint_every;
+  if (res.count("checkpoint-every")) {
+    checkpoint_every = res["checkpoint-every"].as<std::string>();
+    try {
+      size_t used = 0;
+      const double m = std::stod(checkpoint_every, &used);
+      if (used != checkpoint_every.size() || !(m > 0) || m > 1e6) throw std::out_of_range("");
+    } catch (const std::exception&) {
+      throw InputError("--checkpoint-every", "'" + checkpoint_every + "' is not a number of minutes in (0, 1e6]");
+    }
+  }
+  if (res.count("backend")) {
+    const std::string b = res["backend"].as<std::string>();
+    if (b != "auto" && b != "cpu" && b != "cuda")
+      throw InputError("--backend", "'" + b + "' is not one of: auto, cpu, cuda");
+    sets.push_back("run.backend=\"" + b + "\"");
+  }
+
+  // Every task is validated before anything is written.
+  const std::string config = res["config"].as<std::string>();
+  const LoadedConfig base = load_config(config, sets);
+  std::vector<VaryAxis> axes;
+  for (const std::string& v : varies) axes.push_back(parse_vary(v));
+  const TaskTable table = expand_tasks(axes, replicas, base.settings.seed);
+  for (const SweepTask& t : table.tasks) {
+    std::vector<std::string> o = sets;
+    for (const std::string& x : table.overrides(t)) o.push_back(x);
+    load_config(config, o);
+  }
+
+  const std::string dir = fs::absolute(res["out"].as<std::string>()).lexically_normal().string();
+  std::error_code ec;
+  if (fs::exists(fs::path(dir) / "tasks.csv", ec))
+    throw InputError("--out", dir + " already holds a sweep (tasks.csv); choose another folder, "
+                                    "or run its missing tasks with: coatkmc collect " + dir +
+                                    " --resubmit");
+  if (ranks.rank() == 0) {
+    try {
+      make_directories(dir + "/logs");
+      write_file_atomically(dir + "/sweep.toml", base.resolved_toml);
+      if (slurm) {
+        SlurmJob job;
+        job.sweep_dir = dir;
+        job.binary = own_executable();
+        job.tasks = static_cast<int>(table.tasks.size());
+        job.threads = threads;
+        job.gpu = base.settings.backend == "cuda";
+        job.checkpoint_minutes = checkpoint_every.empty() ? 0 : std::stod(checkpoint_every);
+        job.extra = sbatch;
+        write_file_atomically(dir + "/job.sbatch", slurm_job_script(job));
+      }
+      // The task table last: a folder with tasks.csv is a complete sweep folder.
+      write_file_atomically(dir + "/tasks.csv", task_table_csv(table));
+    } catch (const std::runtime_error& e) {
+      throw InputError("--out", e.what());
+    }
+  }
+  ranks.barrier();
+  const int n = static_cast<int>(table.tasks.size());
+  std::cout << "sweep " << dir << ": " << n << " task(s) in tasks.csv\n";
+
+  if (slurm) {
+    if (!submit) {
+      std::cout << "submit the job array with: sbatch " << dir << "/job.sbatch\n";
+      return 0;
+    }
+    const std::string id = submit_slurm_job(dir + "/job.sbatch");
+    std::cout << "submitted Slurm job " << id << " (" << n << " array tasks); when it has ended: "
+              << "coatkmc collect " << dir << "\n";
+    return 0;
+  }
+
+  std::vector<std::string> task_args = {"--threads", std::to_string(threads)};
+  if (!checkpoint_every.empty()) task_args.insert(task_args.end(), {"--checkpoint-every", checkpoint_every});
+  long long failed = 0;
+  if (ranks.active()) {
+    // Round-robin over the ranks, each task in this process.
+    for (int id = ranks.rank(); id < n; id += ranks.size()) {
+      std::vector<std::string> a = {dir, std::to_string(id)};
+      a.insert(a.end(), task_args.begin(), task_args.end());
+      try {
+        if (task_command(a) != 0) ++failed;
+      } catch (const std::exception& e) {
+        ++failed;
+        std::cerr << "coatkmc: rank " << ranks.rank() << ": task " << id << " failed: " << e.what()
+                  << "\n";
+      }
+    }
+    failed = ranks.sum(failed);
+  } else {
+    LocalRunOptions o;
+    o.gpus = local_gpus(base.settings);
+    o.jobs = res.count("jobs") ? parse_count("--jobs", res["jobs"].as<std::string>(), 1, 4096)
+                               : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / threads);
+    o.task_args = task_args;
+    std::vector<int> ids(n);
+    for (int i = 0; i < n; ++i) ids[i] = i;
+    failed = run_tasks_locally(dir, table, ids, o);
+  }
+  if (ranks.rank() == 0)
+    std::cout << n - failed << " of " << n << " task(s) done"
+              << (failed ? ", " + std::to_string(failed) + " failed" : std::string()) << "; collect with: coatkmc collect " << dir << "\n";
+  if (failed && ranks.rank() != 0) return 3;
+  if (failed) throw CannotProceed(std::to_string(failed) + " of " + std::to_string(n) +
+                                  " sweep task(s) failed (coatkmc collect " + dir + " lists them)");
+  return 0;
+}
+
+}  // namespace coatkmc

@@ -1,0 +1,35 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "kmc/simulation/RunState.hpp"
+
+namespace coatkmc {
+
+// DIR/checkpoint.ckpt: a run stopped at milestones, with the configuration it
+// was made from. Layout: a 32-byte header (magic "COATCKPT", format version,
+// payload size, FNV-1a-64 checksum of the payload; little-endian), then the
+// payload (configuration text, plan, and per replica its SystemState, recorder
+// and next milestone). See docs/checkpoints.md.
+struct Checkpoint {
+  std::string config_toml;  // the resolved configuration of the run
+  RunState run;
+};
+
+constexpr unsigned kCheckpointVersion = 1;
+
+std::string encode_checkpoint(const std::string& config_toml, const RunState& header,
+                              const std::vector<const ReplicaRun*>& replicas, double wall_total);
+
+// Decodes and checks a checkpoint; any problem (not a checkpoint, another
+// format version, truncated, checksum mismatch, inconsistent contents) throws
+// InputError naming `name`.
+Checkpoint decode_checkpoint(const std::string& bytes, const std::string& name);
+Checkpoint read_checkpoint(const std::string& path);
+
+// Writes atomically (temporary file, then rename).
+void write_checkpoint(const std::string& path, const std::string& config_toml,
+                      const RunState& header, const std::vector<const ReplicaRun*>& replicas,
+                      double wall_total);
+
+}  // namespace coatkmc

@@ -1,0 +1,539 @@
+// Checkpoint and restart: a run stopped at a milestone and continued from its
+// checkpoint, or continued to a longer run, ends exactly where an
+// uninterrupted run ends; checkpoint files are a reader (truncated, corrupt
+// and foreign files are bad input); SIGTERM and SIGUSR1 leave a checkpoint.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "CommandRunner.hpp"
+#include "host/io/BuildInfo.hpp"
+#include "host/io/CheckpointFile.hpp"
+#include "host/io/Sha256.hpp"
+#include "kmc/core/Error.hpp"
+#include "kmc/lattice/TextbookLattices.hpp"
+#include "kmc/simulation/Simulation.hpp"
+
+using namespace coatkmc;
+using namespace coatkmc_test;
+
+namespace {
+
+// 256 fcc sites (12 hop directions, several hop vectors), an interaction for
+// the solvers that take one, three replicas on two threads (one waits while
+// the others run, so checkpoints hold running, waiting and finished
+// replicas). A few milliseconds per run.
+SimulationSettings settings_for(const std::string& solver, double hops_per_particle = 12) {
+  SimulationSettings s;
+  s.lattice = make_textbook_lattice("fcc", 3.9);
+  s.cells = {4, 4, 4};
+  s.occupancy.fraction = solver == "walkers" ? 0.25 : 0.5;
+  s.hop.temperature = 600;
+  s.hop.interaction = solver == "walkers" ? 0.0 : 0.01;
+  s.hops_per_particle = hops_per_particle;
+  s.blocks = 4;
+  s.msd_samples = 6;
+  s.replicas = 3;
+  s.threads = 2;
+  s.seed = 11;
+  s.solver = solver;
+  s.backend = "cpu";
+  return s;
+}
+
+// How equal two runs must be. bkl accumulates every displacement hop by hop,
+// so a restarted run repeats the same floating-point operations: bit for bit.
+// walkers and sublattice keep a displacement as "position when the solver
+// took the state over + whole cells moved since", so a restart (a new
+// take-over point) regroups those additions: the trajectory (hops, attempts,
+// time, sites) is the same, each displacement differs by a few ulps (~1e-15
+// of ~10 Å). Sums over 64-128 ions then agree to 1e-9 relative, or to 1e-10
+// (Å or Å^2) where terms cancel to almost nothing (sum_r of a block).
+double tolerance_of(const std::string& solver) { return solver == "bkl" ? 0.0 : 1e-9; }
+
+void expect_close(double a, double b, double rel, const std::string& what) {
+  if (rel == 0)
+    EXPECT_EQ(a, b) << what;
+  else
+    EXPECT_NEAR(a, b, 1e-10 + rel * std::max(std::fabs(a), std::fabs(b))) << what;
+}
+
+void expect_same_sample(const TransportSample& a, const TransportSample& b, double rel,
+                        const std::string& what) {
+  EXPECT_EQ(a.duration, b.duration) << what;
+  EXPECT_EQ(a.hops, b.hops) << what;
+  EXPECT_EQ(a.attempts, b.attempts) << what;
+  expect_close(a.sum_r2, b.sum_r2, rel, what + " sum_r2");
+  expect_close(a.com_r2, b.com_r2, rel, what + " com_r2");
+  expect_close(a.sum_r.x, b.sum_r.x, rel, what + " sum_r.x");
+  expect_close(a.sum_hop_l2, b.sum_hop_l2, rel, what + " sum_hop_l2");
+}
+
+void expect_same_outcome(const SimulationOutcome& a, const SimulationOutcome& b, double rel) {
+  ASSERT_EQ(a.replicas.size(), b.replicas.size());
+  for (size_t r = 0; r < a.replicas.size(); ++r) {
+    const ReplicaOutcome &x = a.replicas[r], &y = b.replicas[r];
+    const std::string rep = "replica " + std::to_string(r);
+    EXPECT_EQ(x.total_hops, y.total_hops) << rep;
+    EXPECT_EQ(x.total_attempts, y.total_attempts) << rep;
+    EXPECT_EQ(x.total_time, y.total_time) << rep;
+    expect_same_sample(x.whole, y.whole, rel, rep + " whole");
+    ASSERT_EQ(x.blocks.size(), y.blocks.size()) << rep;
+    for (size_t k = 0; k < x.blocks.size(); ++k)
+      expect_same_sample(x.blocks[k], y.blocks[k], rel, rep + " block " + std::to_string(k));
+    ASSERT_EQ(x.msd.size(), y.msd.size()) << rep;
+    for (size_t k = 0; k < x.msd.size(); ++k) {
+      EXPECT_EQ(x.msd[k].time, y.msd[k].time) << rep << " msd " << k;
+      EXPECT_EQ(x.msd[k].hops_per_particle, y.msd[k].hops_per_particle) << rep << " msd " << k;
+      expect_close(x.msd[k].msd_tracer, y.msd[k].msd_tracer, rel, rep + " msd");
+      expect_close(x.msd[k].msd_com, y.msd[k].msd_com, rel, rep + " msd com");
+    }
+  }
+}
+
+// A control that keeps what a checkpoint needs and stores the saved bytes.
+struct Recorded {
+  std::string bytes;
+  int saves = 0;
+};
+RunControl saving_control(Recorded& rec) {
+  RunControl c;
+  c.keep_marks = true;
+  c.keep_states = true;
+  c.save = [&rec](const RunState& header, const std::vector<const ReplicaRun*>& replicas) {
+    rec.bytes = encode_checkpoint("# test", header, replicas, 0.0);
+    ++rec.saves;
+  };
+  return c;
+}
+
+// Every checkpoint goes through the file format before it is continued.
+RunState reread(const Recorded& rec) { return decode_checkpoint(rec.bytes, "memory").run; }
+
+class EverySolver : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EverySolver, StoppedAtAMilestoneAndRestartedEndsLikeTheWholeRun) {
+  const SimulationSettings s = settings_for(GetParam());
+  const SimulationOutcome whole = run_simulation(s);
+
+  // Stop once the replicas have passed 40 milestones between them (of ~3 x 200).
+  Recorded rec;
+  RunControl stop = saving_control(rec);
+  std::atomic<int> polls{0};
+  stop.stop_requested = [&] { return ++polls >= 40; };
+  RunState run;
+  const SimulationOutcome first = run_simulation(s, run, stop);
+  ASSERT_TRUE(first.interrupted);
+  ASSERT_EQ(rec.saves, 1);
+
+  RunState resumed = reread(rec);
+  int started = 0;
+  for (const ReplicaRun& rr : resumed.replicas) started += rr.started;
+  EXPECT_LT(started, s.replicas) << "the third replica should still wait for a thread";
+  const SimulationOutcome rest = run_simulation(s, resumed, RunControl{});
+  EXPECT_FALSE(rest.interrupted);
+  expect_same_outcome(whole, rest, tolerance_of(GetParam()));
+}
+
+TEST_P(EverySolver, CheckpointTakenWhileReplicasRunOnRestartsExactly) {
+  const SimulationSettings s = settings_for(GetParam());
+  const SimulationOutcome whole = run_simulation(s);
+
+  // One checkpoint asked for part way; the replicas leave copies and go on.
+  Recorded rec;
+  RunControl c = saving_control(rec);
+  std::atomic<int> polls{0};
+  c.checkpoint_due = [&] { return ++polls == 60; };
+  RunState run;
+  const SimulationOutcome through = run_simulation(s, run, c);
+  ASSERT_EQ(rec.saves, 1);
+  EXPECT_FALSE(through.interrupted);
+  expect_same_outcome(whole, through, 0.0);  // checkpointing does not disturb the run
+
+  RunState resumed = reread(rec);
+  const SimulationOutcome rest = run_simulation(s, resumed, RunControl{});
+  expect_same_outcome(whole, rest, tolerance_of(GetParam()));
+}
+
+INSTANTIATE_TEST_SUITE_P(Checkpoint, EverySolver,
+                         ::testing::Values("bkl", "walkers", "sublattice"));
+
+// N hops per particle at once, and N/2 continued to N. bkl and sublattice
+// stop where the milestones ask without changing their trajectory (bkl after
+// exactly that many hops, sublattice at the end of the sweep that reaches it),
+// so the longer plan's milestones inside the first half hit the same states.
+// walkers end a round at every milestone, so a run planned for N/2 (finer
+// milestones) draws other rounds than one planned for N: continuing it is a
+// valid run but not the same one; it is not tested for equality here.
+class ExtendableSolver : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ExtendableSolver, HalfRunContinuedToTheFullLengthEqualsTheFullRun) {
+  const SimulationOutcome whole = run_simulation(settings_for(GetParam(), 12));
+  Recorded rec;
+  RunState run;
+  run_simulation(settings_for(GetParam(), 6), run, saving_control(rec));
+  std::vector<const ReplicaRun*> all;
+  for (const ReplicaRun& rr : run.replicas) all.push_back(&rr);
+  rec.bytes = encode_checkpoint("# test", run, all, 0.0);
+  RunState resumed = reread(rec);
+  const SimulationOutcome longer = run_simulation(settings_for(GetParam(), 12), resumed, RunControl{});
+  expect_same_outcome(whole, longer, tolerance_of(GetParam()));
+}
+
+INSTANTIATE_TEST_SUITE_P(Checkpoint, ExtendableSolver, ::testing::Values("bkl", "sublattice"));
+
+RunState finished_run(const SimulationSettings& s) {
+  Recorded rec;
+  RunState run;
+  run_simulation(s, run, saving_control(rec));
+  return run;
+}
+
+TEST(Checkpoint, ContinuingToAPlanThatWasNotObservedIsRefused) {
+  const SimulationSettings half = settings_for("bkl", 6);
+  // 1.5 x: the new block boundary at 0.375 of the old length was never observed.
+  RunState a = finished_run(half);
+  EXPECT_THROW(run_simulation(settings_for("bkl", 9), a, RunControl{}), ReplanError);
+  // Shorter than what has run already.
+  RunState b = finished_run(half);
+  EXPECT_THROW(run_simulation(settings_for("bkl", 3), b, RunControl{}), ReplanError);
+  // From a hop target to a time target.
+  RunState c = finished_run(half);
+  SimulationSettings timed = half;
+  timed.time = 1e-6;
+  EXPECT_THROW(run_simulation(timed, c, RunControl{}), ReplanError);
+  // Another replica count is another run.
+  RunState d = finished_run(half);
+  SimulationSettings more = settings_for("bkl", 12);
+  more.replicas = 4;
+  EXPECT_THROW(run_simulation(more, d, RunControl{}), ReplanError);
+}
+
+// ---- the file format as a reader ---------------------------------------------
+
+std::string small_checkpoint() {
+  SimulationSettings s = settings_for("bkl", 2);
+  s.replicas = 1;
+  RunState run = finished_run(s);
+  return encode_checkpoint("[run]\nseed = 11\n", run, {&run.replicas[0]}, 1.5);
+}
+
+std::string reject(const std::string& bytes) {
+  try {
+    decode_checkpoint(bytes, "file.ckpt");
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where(), "file.ckpt");
+    return e.what();
+  }
+  ADD_FAILURE() << "accepted a bad checkpoint of " << bytes.size() << " bytes";
+  return "";
+}
+
+uint64_t fnv1a64(const std::string& s, size_t from) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = from; i < s.size(); ++i) {
+    h ^= static_cast<unsigned char>(s[i]);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+TEST(CheckpointFile, RoundTripKeepsEveryField) {
+  const std::string bytes = small_checkpoint();
+  const Checkpoint c = decode_checkpoint(bytes, "file.ckpt");
+  EXPECT_EQ(c.config_toml, "[run]\nseed = 11\n");
+  EXPECT_EQ(c.run.wall_before, 1.5);
+  ASSERT_EQ(c.run.replicas.size(), 1u);
+  const ReplicaRun& rr = c.run.replicas[0];
+  EXPECT_TRUE(rr.started);
+  EXPECT_EQ(rr.state.ion_site.size(), 128u);
+  EXPECT_EQ(rr.recorder.marks().size(), 5u);  // start + 4 block boundaries, all kept
+  EXPECT_EQ(rr.recorder.blocks().size(), 4u);
+  EXPECT_EQ(rr.recorder.msd().size(), 7u);  // the start and 6 samples
+  // Encoding the decoded checkpoint gives the same bytes.
+  std::vector<const ReplicaRun*> all{&rr};
+  EXPECT_EQ(encode_checkpoint(c.config_toml, c.run, all, 1.5), bytes);
+}
+
+TEST(CheckpointFile, TruncatedFilesAreRejectedAtEveryLength) {
+  const std::string bytes = small_checkpoint();
+  for (size_t n : {size_t(0), size_t(5), size_t(8), size_t(20), size_t(31), size_t(32),
+                   size_t(33), bytes.size() / 2, bytes.size() - 1}) {
+    const std::string why = reject(bytes.substr(0, n));
+    if (n < 8)
+      EXPECT_NE(why.find("not a coatkmc checkpoint"), std::string::npos) << n << ": " << why;
+    else
+      EXPECT_NE(why.find("truncated checkpoint"), std::string::npos) << n << ": " << why;
+  }
+}
+
+TEST(CheckpointFile, CorruptionForeignVersionsAndTrailingBytesAreRejected) {
+  const std::string bytes = small_checkpoint();
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] ^= 0x10;
+  EXPECT_NE(reject(flipped).find("checksum mismatch"), std::string::npos);
+
+  std::string version = bytes;
+  version[8] = 9;
+  EXPECT_NE(reject(version).find("format version 9"), std::string::npos);
+
+  EXPECT_NE(reject(bytes + "x").find("bytes after the payload"), std::string::npos);
+  EXPECT_NE(reject("[run]\nseed = 1\n").find("not a coatkmc checkpoint"), std::string::npos);
+
+  // Contents that pass the checksum but contradict themselves: the replica
+  // count (after the config text, wall time, plan and solver name) set to 0.
+  std::string forged = bytes;
+  const size_t config_len = 16, solver_len = 3;
+  const size_t count_at = 32 + 8 + config_len + 8 + 1 + 8 + 8 + 4 + 4 + 8 + solver_len;
+  ASSERT_EQ(forged.substr(count_at - solver_len, solver_len), "bkl");
+  forged[count_at] = 0;
+  const uint64_t sum = fnv1a64(forged, 32);
+  std::memcpy(&forged[24], &sum, 8);
+  EXPECT_NE(reject(forged).find("corrupt checkpoint"), std::string::npos);
+}
+
+// ---- through the executable ----------------------------------------------------
+
+const char* kRunConfig = R"([lattice]
+type  = "sc"
+cells = [8, 8, 8]
+[occupancy]
+fraction = 0.5
+[run]
+temperature       = 500
+hops_per_particle = 20
+blocks            = 4
+msd_samples       = 10
+replicas          = 2
+)";
+
+// The fields that depend on the trajectory only.
+const char* kPhysics[] = {"D_tracer", "D_tracer_err", "D_jump", "D_jump_err", "haven_ratio",
+                          "haven_ratio_err", "correlation_factor", "correlation_factor_err",
+                          "conductivity", "conductivity_err", "hops", "attempts",
+                          "simulated_time", "particles", "sites", "seed", "config"};
+
+nlohmann::json result_of(const std::string& dir) {
+  return nlohmann::json::parse(read_text(dir + "/result.json"));
+}
+
+void expect_same_physics(const nlohmann::json& a, const nlohmann::json& b) {
+  for (const char* key : kPhysics) EXPECT_EQ(a[key], b[key]) << key;
+}
+
+std::string write_run_config(const ScratchDir& dir, const std::string& text = kRunConfig) {
+  std::ofstream(dir / "run.toml") << text;
+  return dir / "run.toml";
+}
+
+TEST(CheckpointCli, HalfRunRestartedToTheFullLengthGivesTheSameResultJson) {
+  ScratchDir dir;
+  const std::string cfg = write_run_config(dir);
+  ASSERT_EQ(run_coatkmc({"run", cfg, "--out", "whole"}, dir.path()).status, 0);
+  ASSERT_EQ(run_coatkmc({"run", cfg, "--out", "half", "--set", "run.hops_per_particle=10"},
+                        dir.path()).status, 0);
+  ASSERT_TRUE(file_exists(dir / "half/checkpoint.ckpt"));
+  const CommandResult r = run_coatkmc({"run", "--restart", "half/checkpoint.ckpt", "--set",
+                                       "run.hops_per_particle=20", "--out", "continued"},
+                                      dir.path());
+  ASSERT_EQ(r.status, 0) << r.err;
+  expect_same_physics(result_of(dir / "whole"), result_of(dir / "continued"));
+  EXPECT_EQ(read_text(dir / "whole/msd.csv"), read_text(dir / "continued/msd.csv"));
+  EXPECT_EQ(result_of(dir / "continued")["provenance"]["restarted_from"], "half/checkpoint.ckpt");
+}
+
+TEST(CheckpointCli, BadCheckpointsAndForbiddenChangesAreOneLineErrors) {
+  ScratchDir dir;
+  const std::string cfg = write_run_config(dir);
+  ASSERT_EQ(run_coatkmc({"run", cfg, "--out", "a"}, dir.path()).status, 0);
+  const std::string bytes = read_text(dir / "a/checkpoint.ckpt");
+  std::ofstream(dir / "cut.ckpt", std::ios::binary) << bytes.substr(0, bytes.size() - 100);
+
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {{"run", "--restart", "cut.ckpt", "--out", "b"}, "coatkmc: error: cut.ckpt: truncated checkpoint"},
+      {{"run", "--restart", "run.toml", "--out", "b"}, "coatkmc: error: run.toml: not a coatkmc checkpoint"},
+      {{"run", "--restart", "a", "--out", "b"}, "is a directory"},
+      {{"run", "--restart", "missing.ckpt", "--out", "b"}, "cannot open the checkpoint"},
+      {{"run", "--restart", "a/checkpoint.ckpt", "--set", "lattice.cells=[6,6,6]", "--out", "b"},
+       "lattice.cells cannot change on restart"},
+      {{"run", "--restart", "a/checkpoint.ckpt", "--seed", "5", "--out", "b"},
+       "run.seed cannot change on restart"},
+      {{"run", "--restart", "a/checkpoint.ckpt", "--set", "run.hops_per_particle=30", "--out", "b"},
+       "cannot continue this checkpoint"},
+      {{"run", cfg, "--restart", "a/checkpoint.ckpt", "--out", "b"}, "not both"},
+      {{"run", cfg, "--checkpoint-every=0", "--out", "b"}, "--checkpoint-every"},
+  };
+  for (const Case& c : cases) {
+    const CommandResult r = run_coatkmc(c.args, dir.path());
+    EXPECT_EQ(r.status, 2) << c.says << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
+    EXPECT_FALSE(file_exists(dir / "b/result.json"));
+  }
+}
+
+// ---- signals -----------------------------------------------------------------
+
+// coatkmc started directly (no shell), so that signals reach it.
+class Child {
+ public:
+  Child(const std::vector<std::string>& args, const std::string& dir) {
+    std::vector<std::string> words = {COATKMC_BINARY};
+    words.insert(words.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& w : words) argv.push_back(w.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    for (int fd : {0, 1, 2})
+      posix_spawn_file_actions_addopen(&fa, fd, "/dev/null", fd ? O_WRONLY : O_RDONLY, 0);
+    posix_spawn_file_actions_addchdir_np(&fa, dir.c_str());
+    if (posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&fa);
+  }
+  ~Child() {
+    if (pid_ > 0 && !done_) {
+      ::kill(pid_, SIGKILL);
+      wait();
+    }
+  }
+  void signal(int sig) { ::kill(pid_, sig); }
+  int wait() {
+    if (!done_) {
+      while (::waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
+      }
+      done_ = true;
+    }
+    return status_;
+  }
+  bool started() const { return pid_ > 0; }
+
+ private:
+  pid_t pid_ = -1;
+  int status_ = 0;
+  bool done_ = false;
+};
+
+// About 0.4 s of bkl on one thread in a Release build: long enough to be
+// interrupted in the middle at the moments below.
+const char* kLongConfig = R"([lattice]
+type  = "sc"
+cells = [20, 20, 20]
+[occupancy]
+fraction = 0.5
+[run]
+temperature       = 500
+hops_per_particle = 60
+blocks            = 4
+msd_samples       = 10
+)";
+
+TEST(CheckpointSignals, SigtermSavesACheckpointAndStopsAndTheRestartEndsLikeTheWholeRun) {
+  ScratchDir dir;
+  const std::string cfg = write_run_config(dir, kLongConfig);
+  ASSERT_EQ(run_coatkmc({"run", cfg, "--out", "whole"}, dir.path()).status, 0);
+
+  Child run({"run", cfg, "--out", "stopped"}, dir.path());
+  ASSERT_TRUE(run.started());
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  run.signal(SIGTERM);
+  const int status = run.wait();
+  ASSERT_TRUE(WIFEXITED(status)) << "SIGTERM killed the run instead of stopping it";
+  if (WEXITSTATUS(status) == 0) GTEST_SKIP() << "the run ended before SIGTERM came (machine fast)";
+  EXPECT_EQ(WEXITSTATUS(status), 3);
+  EXPECT_FALSE(file_exists(dir / "stopped/result.json"));
+  ASSERT_TRUE(file_exists(dir / "stopped/checkpoint.ckpt"));
+  const CommandResult r =
+      run_coatkmc({"run", "--restart", "stopped/checkpoint.ckpt", "--out", "resumed"}, dir.path());
+  ASSERT_EQ(r.status, 0) << r.err;
+  expect_same_physics(result_of(dir / "whole"), result_of(dir / "resumed"));
+}
+
+TEST(CheckpointSignals, SigusrOneAndTheTimerSaveCheckpointsThatSurviveAKill) {
+  ScratchDir dir;
+  const std::string cfg = write_run_config(dir, kLongConfig);
+  ASSERT_EQ(run_coatkmc({"run", cfg, "--out", "whole"}, dir.path()).status, 0);
+  const nlohmann::json whole = result_of(dir / "whole");
+
+  // SIGUSR1 at 0.1 s asks for a checkpoint and the run goes on; at 0.25 s it is killed.
+  // The timer (every 0.001 minutes = 60 ms) does the same without a signal.
+  const std::vector<std::vector<std::string>> ways = {
+      {"run", cfg, "--out", "usr1"},
+      {"run", cfg, "--out", "timer", "--checkpoint-every", "0.001"}};
+  for (const auto& args : ways) {
+    const std::string out = args[3];
+    Child run(args, dir.path());
+    ASSERT_TRUE(run.started());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (out == "usr1") run.signal(SIGUSR1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    run.signal(SIGKILL);
+    const int status = run.wait();
+    if (WIFEXITED(status)) GTEST_SKIP() << "the run ended before it was killed (machine fast)";
+    ASSERT_FALSE(file_exists(dir / (out + "/result.json")));
+    ASSERT_TRUE(file_exists(dir / (out + "/checkpoint.ckpt"))) << out;
+    const CommandResult r = run_coatkmc(
+        {"run", "--restart", out + "/checkpoint.ckpt", "--out", out + "-resumed"}, dir.path());
+    ASSERT_EQ(r.status, 0) << r.err;
+    expect_same_physics(whole, result_of(dir / (out + "-resumed")));
+  }
+}
+
+// ---- provenance -----------------------------------------------------------------
+
+TEST(Provenance, EveryResultSaysWhatRanWhereAndWhen) {
+  ScratchDir dir;
+  const std::string cfg = write_run_config(dir);
+  ::setenv("SLURM_JOB_ID", "4242", 1);
+  ::setenv("SLURM_ARRAY_TASK_ID", "7", 1);
+  const CommandResult r =
+      run_coatkmc({"run", cfg, "--out", "a", "--seed", "9", "--tag", "sweep_replica=3"}, dir.path());
+  ::unsetenv("SLURM_JOB_ID");
+  ::unsetenv("SLURM_ARRAY_TASK_ID");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const nlohmann::json p = result_of(dir / "a")["provenance"];
+  const BuildInfo& b = build_info();
+  EXPECT_EQ(p["version"], b.version);
+  EXPECT_EQ(p["git_sha"], b.git_sha);
+  EXPECT_EQ(p["build_flags"], b.flags);
+  EXPECT_EQ(p["cuda"], b.cuda);
+  EXPECT_EQ(p["cuda_version"], b.cuda_version);
+  EXPECT_EQ(p["device"], result_of(dir / "a")["device"]);
+  EXPECT_FALSE(p["host"].get<std::string>().empty());
+  EXPECT_EQ(p["started_utc"].get<std::string>().size(), 20u);
+  EXPECT_EQ(p["finished_utc"].get<std::string>().size(), 20u);
+  EXPECT_EQ(p["config_sha256"], sha256_hex(p["config_text"].get<std::string>()));
+  EXPECT_NE(p["config_text"].get<std::string>().find("seed = 9"), std::string::npos);
+  EXPECT_EQ(p["seed"], 9);
+  EXPECT_EQ(p["sweep_replica"], 3);
+  EXPECT_EQ(p["slurm"]["job_id"], "4242");
+  EXPECT_EQ(p["slurm"]["array_task_id"], "7");
+  EXPECT_TRUE(p["slurm"]["array_job_id"].is_null());
+}
+
+TEST(Sha256, KnownAnswers) {
+  // FIPS 180-4 examples, and the empty message.
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  EXPECT_EQ(sha256_hex(std::string(1000000, 'a')),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+}  // namespace
