@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "host/cli/Commands.hpp"
+#include "host/cli/StructureCommand.hpp"
 #include "host/cli/SweepCommands.hpp"
 #include "host/continuum/AnnealCommand.hpp"
 #include "host/io/BuildInfo.hpp"
@@ -27,6 +28,7 @@ const char* kUsage =
     "                  [--slurm [--submit]]   (also: mpirun -n K coatkmc sweep ...)\n"
     "  collect DIR [--resubmit]\n"
     "  task DIR ID      (one row of a sweep; what its job array runs)\n"
+    "  structure CONFIG.toml [--out DIR] [--set KEY=VALUE]...   (site map, CIF, POSCAR)\n"
     "  bench [--backend auto|cpu|cuda] [--out DIR] [--quick]\n"
     "  macro MODEL.toml [--out DIR] [--threads N] [--kmc-set KEY=VALUE]... [--no-plots] [--force]\n"
     "  --version | --help | COMMAND --help\n"
@@ -73,6 +75,7 @@ int main(int argc, char** argv) {
       return coatkmc::anneal_command(rest);
     if (cmd == "run") return coatkmc::run_command(rest);
     if (cmd == "bench") return coatkmc::bench_command(rest);
+    if (cmd == "structure") return coatkmc::structure_command(rest);
     if (cmd == "macro") return coatkmc::macro_command(rest);
     if (cmd == "sweep") return coatkmc::sweep_command(rest);
     if (cmd == "collect") return coatkmc::collect_command(rest);

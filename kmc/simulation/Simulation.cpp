@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "kmc/core/Error.hpp"
+#include "kmc/microstructure/Microstructure.hpp"
 #include "kmc/observables/TransportRecorder.hpp"
 #include "kmc/simulation/MilestonePlan.hpp"
 #include "kmc/simulation/RunState.hpp"
@@ -29,18 +30,29 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
 
   const Lattice lattice(cfg.lattice, cfg.cells);
   Landscape landscape;
-  if (!cfg.site_energy.empty()) landscape.site_energy = cfg.site_energy;
-  else if (cfg.landscape.disordered()) landscape = draw_landscape(lattice, cfg.landscape);
+  std::vector<uint8_t> blocked;  // sites a microstructure closes to ions
+  int64_t open_sites = lattice.num_host_sites();
+  if (!cfg.site_energy.empty()) {
+    landscape.site_energy = cfg.site_energy;
+  } else if (cfg.microstructure.active()) {
+    SiteMap map = build_microstructure(lattice, cfg.microstructure, cfg.hop.barrier);
+    landscape.site_energy = std::move(map.site_energy);
+    landscape.bond_barrier = std::move(map.bond_barrier);
+    blocked = std::move(map.blocked);
+    open_sites = map.open_host_sites;
+  } else if (cfg.landscape.disordered()) {
+    landscape = draw_landscape(lattice, cfg.landscape);
+  }
   const HopModel model(lattice, cfg.hop, std::move(landscape.site_energy),
                        std::move(landscape.bond_barrier));
   const std::string solver_name =
-      cfg.solver == "auto" ? auto_solver(cfg.hop, cfg.occupancy.ion_count(lattice.num_host_sites()))
+      cfg.solver == "auto" ? auto_solver(cfg.hop, cfg.occupancy.ion_count(open_sites))
                            : cfg.solver;
   const BackendKind backend = resolve_backend(cfg.backend, solver_has_cuda(solver_name));
 
   SimulationOutcome out;
   out.dimension = lattice.dimension();
-  out.sites = lattice.num_host_sites();
+  out.sites = open_sites;
   out.particles = cfg.occupancy.ion_count(out.sites);
   out.volume = lattice.volume();
   out.solver = solver_name;
@@ -118,7 +130,7 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
                                                    solver_options);
       SystemState& state = rr.state;
       if (!rr.started) {
-        state = place_ions(lattice, cfg.occupancy, cfg.seed, static_cast<uint32_t>(r));
+        state = place_ions(lattice, cfg.occupancy, cfg.seed, static_cast<uint32_t>(r), blocked);
         if (eq_hops > 0) {
           AdvanceTarget eq;
           eq.hops = eq_hops;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kmc/lattice/LatticeDescription.hpp"
+#include "kmc/microstructure/Microstructure.hpp"
 #include "kmc/model/HopModel.hpp"
 #include "kmc/model/Landscape.hpp"
 #include "kmc/solvers/SublatticeDefaults.hpp"
@@ -21,6 +22,9 @@ struct SimulationSettings {
   HopParameters hop;
   std::vector<double> site_energy;  // empty, or one value (eV) per site
   LandscapeSettings landscape;      // drawn when disordered and site_energy is empty
+  // Grains, boundaries, phases, blocked sites (docs/structures.md); when active
+  // it replaces the landscape and supplies site energies, bond barriers and blocked sites.
+  MicrostructureSettings microstructure;
 
   // Stop after this many accepted hops per ion on average, or at `time` (s) when > 0.
   double hops_per_particle = 100;

@@ -1,0 +1,16 @@
+#pragma once
+#include <string>
+
+#include "kmc/lattice/Lattice.hpp"
+#include "kmc/microstructure/Microstructure.hpp"
+
+namespace coatkmc {
+
+// The site map of a microstructure as extended XYZ (read by OVITO and ASE):
+// every site of the supercell with its species, position (Å), sublattice,
+// phase, grain (-1: none), blocked flag (1: no ion may enter), site energy
+// (eV, sublattice energy included) and the mean barrier (eV) of its open hops
+// (0 for immobile or fully blocked sites). `hop_barrier` is the bare barrier.
+std::string site_map_xyz(const Lattice& lattice, const SiteMap& map, double hop_barrier);
+
+}  // namespace coatkmc
