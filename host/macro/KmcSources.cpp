@@ -119,31 +119,58 @@ KmcPoint read_result_json(const std::string& path) {
   return p;
 }
 
-std::vector<KmcPoint> read_sweep_json(const std::string& path) {
+namespace {
+// A point's varied value against a selected one: numbers compare as numbers.
+bool same_value(const nlohmann::json& a, const nlohmann::json& b) {
+  if (a.is_number() && b.is_number()) return std::fabs(a.get<double>() - b.get<double>()) <= 1e-12 * std::fabs(b.get<double>());
+  return a == b;
+}
+}  // namespace
+
+std::vector<KmcPoint> read_sweep_json(const std::string& path, const nlohmann::json& select) {
   const nlohmann::json j = read_json(path);
-  // The task list of a collected sweep; each finished task carries its
-  // result's fields (or the whole result under "result").
-  const nlohmann::json* list = nullptr;
-  for (const char* key : {"tasks", "results", "runs", "rows"})
-    if (j.contains(key) && j[key].is_array()) {
-      list = &j[key];
-      break;
-    }
-  if (!list && j.is_array()) list = &j;
-  if (!list) throw InputError(path, "no task list (tasks/results) in the sweep");
   std::vector<KmcPoint> pts;
-  for (const auto& t : *list) {
-    if (t.contains("status") && t["status"].is_string() && t["status"] != "done" &&
-        t["status"] != "finished" && t["status"] != "ok")
-      continue;
-    const nlohmann::json& r = t.contains("result") && t["result"].is_object() ? t["result"] : t;
-    try {
-      pts.push_back(point_from(r, path));
-    } catch (const InputError&) {
-      continue;  // a failed or unfinished task
+  auto selected = [&](const nlohmann::json& entry) {
+    if (select.empty()) return true;
+    if (!entry.contains("values") || !entry["values"].is_object()) return false;
+    for (const auto& [key, want] : select.items())
+      if (!entry["values"].contains(key) || !same_value(entry["values"][key], want)) return false;
+    return true;
+  };
+  if (j.contains("points") && j["points"].is_array() && !j["points"].empty()) {
+    // Replicas already combined by `collect`.
+    for (const auto& p : j["points"]) {
+      if (!selected(p)) continue;
+      try {
+        KmcPoint k = point_from(p, path);
+        k.result_file = path;
+        pts.push_back(k);
+      } catch (const InputError&) {
+        continue;
+      }
     }
+  } else if (j.contains("tasks") && j["tasks"].is_array()) {
+    for (const auto& t : j["tasks"]) {
+      if (t.contains("status") && t["status"] != "done") continue;
+      if (!selected(t)) continue;
+      const nlohmann::json& r = t.contains("result") && t["result"].is_object() ? t["result"] : t;
+      try {
+        pts.push_back(point_from(r, path));
+      } catch (const InputError&) {
+        continue;  // a failed or unfinished task
+      }
+    }
+  } else {
+    throw InputError(path, "no points or tasks in the sweep (is this a collected sweep.json?)");
   }
-  if (pts.empty()) throw InputError(path, "no finished task with transport results in the sweep");
+  if (pts.empty()) throw InputError(path, "no finished point with transport results in the sweep");
+  // Two points at one temperature would be two different models: refuse.
+  for (size_t a = 0; a < pts.size(); ++a)
+    for (size_t b = a + 1; b < pts.size(); ++b)
+      if (std::fabs(pts[a].temperature - pts[b].temperature) < 0.5)
+        throw InputError(path, "several points at " + std::to_string(pts[a].temperature) +
+                                   " K: the sweep varies more than run.temperature (pick one "
+                                   "with select = { KEY = VALUE })");
   return pts;
 }
 
@@ -229,8 +256,8 @@ KmcValues resolve_kmc_sources(const MacroConfig& m, const KmcRunOptions& o) {
       v.origin = "result " + s.result;
       v.points.push_back(read_result_json(s.result));
     } else {
-      v.origin = "sweep " + s.sweep;
-      v.points = read_sweep_json(s.sweep);
+      v.origin = "sweep " + s.sweep + (s.select.empty() ? "" : " " + s.select.dump());
+      v.points = read_sweep_json(s.sweep, s.select);
     }
     v.conductivity_fit = fit(v.points, true);
     v.tracer_fit = fit(v.points, false);

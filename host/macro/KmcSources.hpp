@@ -50,8 +50,11 @@ KmcValues resolve_kmc_sources(const MacroConfig& config, const KmcRunOptions& op
 // Reads one result.json (a coatkmc run's output) into a point.
 KmcPoint read_result_json(const std::string& path);
 
-// Reads a collected sweep: every finished task's temperature and transport
-// numbers (DIR/sweep.json of `coatkmc collect`).
-std::vector<KmcPoint> read_sweep_json(const std::string& path);
+// Reads a collected sweep (DIR/sweep.json of `coatkmc collect`): its
+// "points" (replicas combined), or, without them, every finished task. When
+// the sweep varies more than run.temperature, `select` (varied key -> value)
+// picks the points to use.
+std::vector<KmcPoint> read_sweep_json(const std::string& path,
+                                      const nlohmann::json& select = nlohmann::json::object());
 
 }  // namespace coatkmc::macro

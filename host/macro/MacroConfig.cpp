@@ -172,6 +172,11 @@ MacroConfig load_macro_config(const std::string& path) {
     s.result = resolve(m.directory, r.string("result", ""));
     s.sweep = resolve(m.directory, r.string("sweep", ""));
     s.overrides = r.string_array("set");
+    if (const toml::node* n = r.node("select")) {
+      if (!n->is_table()) r.fail("select", "expected a table of varied key = value");
+      if (s.sweep.empty()) r.fail("select", "only a sweep takes this");
+      s.select = to_json(*n);
+    }
     s.temperatures = r.number_array("temperatures", {}, 2, 0, 1e5, true);
     if (s.config.empty() && (!s.overrides.empty() || !s.temperatures.empty()))
       r.fail(s.overrides.empty() ? "temperatures" : "set", "only a kMC run from a config takes this");

@@ -16,6 +16,7 @@ struct KmcSourceSpec {
   std::vector<double> temperatures;    // K; empty: the configuration's own temperature
   std::string result;                  // result.json path, or ""
   std::string sweep;                   // sweep.json path, or ""
+  nlohmann::json select = nlohmann::json::object();  // sweep points: varied key -> value
 };
 
 // A value that is either a number or "kmc:NAME" (the conductivity of that source).
