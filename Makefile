@@ -26,6 +26,8 @@ build: configure
 demo: build
 	@echo "== coatkmc demo: configs/quickstart.toml =="
 	@$(BUILD_DIR)/coatkmc run configs/quickstart.toml --out $(BUILD_DIR)/demo --threads $(JOBS) --force
+	@echo "== coatkmc demo: LNTO coatings on NMC532, kMC to capacity (configs/lnto_interface.toml) =="
+	@$(BUILD_DIR)/coatkmc macro configs/lnto_interface.toml --out $(BUILD_DIR)/demo-lnto --threads $(JOBS) --force
 
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
