@@ -7,6 +7,7 @@
 set -u
 fuzzer=$1 seconds=$2 work=$3
 shift 3
+rm -rf "$work/artifacts"  # the last run's finds, already reported by its failure
 mkdir -p "$work/corpus" "$work/artifacts"
 log="$work/last-run.log"
 "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
