@@ -38,6 +38,18 @@ const std::set<std::string>& known_keys() {
       "run.seed", "run.field", "run.blocks", "run.msd_samples", "run.replicas",
       "run.equilibration_hops_per_particle",
       "landscape.site_energy_sigma", "landscape.barrier_sigma", "landscape.seed",
+      "microstructure.type", "microstructure.seed", "microstructure.blocked_fraction",
+      "microstructure.blocked_sublattices", "microstructure.defect_fraction",
+      "microstructure.defect_energy", "microstructure.grain_barrier",
+      "microstructure.amorphous_barrier", "microstructure.amorphous_energy",
+      "microstructure.site_energy_sigma", "microstructure.barrier_sigma",
+      "microstructure.barrier_distribution", "microstructure.grain_size", "microstructure.boundary_width",
+      "microstructure.boundary_barrier", "microstructure.boundary_energy",
+      "microstructure.space_charge_energy", "microstructure.debye_length",
+      "microstructure.glass_fraction", "microstructure.anneal_temperature",
+      "microstructure.anneal_time", "microstructure.avrami_exponent",
+      "microstructure.crystallization_rate", "microstructure.crystallization_energy",
+      "microstructure.grain_growth_rate", "microstructure.grain_growth_energy",
       "sublattice.acceptance_ceiling", "sublattice.one_attempt_per_ion"};
   return keys;
 }
@@ -45,7 +57,8 @@ const std::set<std::string>& known_keys() {
 // The tables of known_keys(), in documentation order.
 const std::vector<std::string>& known_tables() {
   static const std::vector<std::string> tables = {"lattice",   "occupancy", "hop",
-                                                   "run",       "landscape", "sublattice"};
+                                                   "run",       "landscape", "sublattice",
+                                                   "microstructure"};
   return tables;
 }
 
@@ -414,6 +427,128 @@ LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
   return d;
 }
 
+// [microstructure] (docs/structures.md): keys that the chosen type does not
+// use are errors, so a misplaced key never silently does nothing.
+void read_microstructure(Validator& v, SimulationSettings& s) {
+  MicrostructureSettings& m = s.microstructure;
+  m.type = v.choice("microstructure.type", "none",
+                    {"none", "crystalline", "amorphous", "polycrystalline", "composite", "annealed"});
+  const std::string& t = m.type;
+  const bool any = t != "none", grained = t == "polycrystalline" || t == "composite" || t == "annealed";
+  const bool amorphous = t == "amorphous" || t == "composite" || t == "annealed";
+  const bool shell = t == "polycrystalline" || t == "annealed";
+  auto only_for = [&](const std::string& key, bool applies, const std::string& which) {
+    if (v.has(key) && !applies)
+      v.fail(key, "applies only to microstructure.type " + which + ", not to \"" + t + "\"");
+  };
+  for (const char* k : {"microstructure.seed", "microstructure.blocked_fraction",
+                        "microstructure.blocked_sublattices", "microstructure.defect_fraction",
+                        "microstructure.defect_energy"})
+    only_for(k, any, "other than \"none\"");
+  for (const char* k : {"microstructure.site_energy_sigma", "microstructure.barrier_sigma",
+                        "microstructure.barrier_distribution", "microstructure.amorphous_barrier",
+                        "microstructure.amorphous_energy"})
+    only_for(k, amorphous, "amorphous, composite or annealed");
+  only_for("microstructure.grain_size", grained, "polycrystalline, composite or annealed");
+  only_for("microstructure.grain_barrier", any && t != "amorphous",
+           "crystalline, polycrystalline, composite or annealed");
+  for (const char* k : {"microstructure.boundary_width", "microstructure.boundary_barrier",
+                        "microstructure.boundary_energy", "microstructure.space_charge_energy",
+                        "microstructure.debye_length"})
+    only_for(k, shell, "polycrystalline or annealed");
+  only_for("microstructure.glass_fraction", t == "composite", "composite");
+  for (const char* k : {"microstructure.anneal_temperature", "microstructure.anneal_time",
+                        "microstructure.avrami_exponent", "microstructure.crystallization_rate",
+                        "microstructure.crystallization_energy", "microstructure.grain_growth_rate",
+                        "microstructure.grain_growth_energy"})
+    only_for(k, t == "annealed", "annealed");
+  if (!any) return;
+  if (s.landscape.disordered())
+    v.fail(v.has("landscape.site_energy_sigma") ? "landscape.site_energy_sigma" : "landscape.barrier_sigma",
+           "a microstructure brings its own disorder (microstructure.site_energy_sigma, "
+           "microstructure.barrier_sigma); leave [landscape] out");
+  auto required = [&](const std::string& key) {
+    if (!v.has(key)) v.fail("microstructure.type", "\"" + t + "\" needs " + key);
+  };
+  m.seed = static_cast<uint64_t>(v.integer("microstructure.seed", static_cast<int64_t>(s.seed), 0, INT64_MAX));
+
+  // Blocked sites: one fraction for every host sublattice, or one per listed sublattice.
+  std::vector<std::string> names;
+  if (toml::node* n = v.find("microstructure.blocked_sublattices")) {
+    auto arr = n->as_array();
+    if (!arr || arr->empty() || !arr->is_homogeneous(toml::node_type::string))
+      v.fail("microstructure.blocked_sublattices", "expected an array of sublattice names");
+    for (auto& e : *arr) {
+      const std::string name = e.as_string()->get();
+      bool found = false;
+      for (const BasisSite& b : s.lattice.basis) found |= b.mobile && b.sublattice == name;
+      if (!found) {
+        std::string known;
+        for (const BasisSite& b : s.lattice.basis)
+          if (b.mobile && known.find("'" + b.sublattice + "'") == std::string::npos)
+            known += (known.empty() ? "" : ", ") + ("'" + b.sublattice + "'");
+        v.fail("microstructure.blocked_sublattices",
+               "no mobile sublattice '" + name + "' (this lattice has " + known + ")");
+      }
+      names.push_back(name);
+    }
+    if (!v.has("microstructure.blocked_fraction"))
+      v.fail("microstructure.blocked_sublattices", "give microstructure.blocked_fraction too");
+  }
+  m.blocked_sublattices = names;
+  if (toml::node* n = v.find("microstructure.blocked_fraction")) {
+    const std::string key = "microstructure.blocked_fraction";
+    std::vector<double> f;
+    if (n->is_array()) f = v.number_array(key, {}, 1, 1 << 16);
+    else f.push_back(v.number(key, 0, 0, 1));
+    if (n->is_array() && f.size() != (names.empty() ? 1 : names.size()))
+      v.fail(key, "expected one fraction per name in microstructure.blocked_sublattices");
+    for (double x : f)
+      if (x < 0 || x > 1) v.fail(key, "fractions must lie in [0, 1]");
+    m.blocked_fractions = f;
+  }
+  m.defect_fraction = v.number("microstructure.defect_fraction", 0, 0, 1);
+  m.defect_energy = v.number("microstructure.defect_energy", 0, -10, 10);
+
+  const double bare = s.hop.barrier;
+  if (t != "amorphous") m.grain_barrier = v.number("microstructure.grain_barrier", bare, 0, 100);
+  if (amorphous) {
+    m.amorphous_barrier = v.number("microstructure.amorphous_barrier", bare, 0, 100);
+    m.amorphous_energy = v.number("microstructure.amorphous_energy", 0, -10, 10);
+    m.site_energy_sigma = v.number("microstructure.site_energy_sigma", 0, 0, 10);
+    m.barrier_sigma = v.number("microstructure.barrier_sigma", 0, 0, 10);
+    m.barrier_distribution = v.choice("microstructure.barrier_distribution", "gaussian",
+                                      {"gaussian", "uniform", "bimodal"});
+  }
+  if (grained) {
+    if (t != "annealed") required("microstructure.grain_size");
+    m.grain_size = v.number("microstructure.grain_size", 50, 0, 1e6, true);
+  }
+  if (shell) {
+    m.boundary_width = v.number("microstructure.boundary_width", 0, 0, 1e4);
+    m.boundary_barrier = v.number("microstructure.boundary_barrier", bare, 0, 100);
+    m.boundary_energy = v.number("microstructure.boundary_energy", 0, -10, 10);
+    m.space_charge_energy = v.number("microstructure.space_charge_energy", 0, -10, 10);
+    m.debye_length = v.number("microstructure.debye_length", 10, 0, 1e6, true);
+  }
+  if (t == "composite") {
+    required("microstructure.glass_fraction");
+    m.glass_fraction = v.number("microstructure.glass_fraction", 0, 0, 1);
+  }
+  if (t == "annealed") {
+    for (const char* k : {"microstructure.anneal_temperature", "microstructure.anneal_time",
+                          "microstructure.crystallization_rate", "microstructure.crystallization_energy"})
+      required(k);
+    m.anneal_temperature = v.number("microstructure.anneal_temperature", 0, 0, 1e5, true);
+    m.anneal_time = v.number("microstructure.anneal_time", 0, 0, 1e12);
+    m.avrami_exponent = v.number("microstructure.avrami_exponent", 3, 0.5, 10);
+    m.crystallization_rate = v.number("microstructure.crystallization_rate", 0, 0, 1e30);
+    m.crystallization_energy = v.number("microstructure.crystallization_energy", 0, 0, 100);
+    m.grain_growth_rate = v.number("microstructure.grain_growth_rate", 0, 0, 1e30);
+    m.grain_growth_energy = v.number("microstructure.grain_growth_energy", 0, 0, 100);
+  }
+}
+
 }  // namespace
 
 std::string LoadedConfig::where(const std::string& key) const {
@@ -554,6 +689,7 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
   } else {
     v.set("sublattice.one_attempt_per_ion", true);
   }
+  read_microstructure(v, s);
   if (s.solver == "walkers" && s.hop.interaction != 0)
     v.fail("hop.interaction", "walkers do not see each other, so they take no interaction "
                               "(use run.solver = \"bkl\" or \"sublattice\")");
