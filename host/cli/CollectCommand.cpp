@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "host/cli/SweepCommands.hpp"
+#include "host/config/ConfigReader.hpp"
 #include "host/io/AtomicFile.hpp"
 #include "host/sweep/LocalRunner.hpp"
 #include "host/sweep/SlurmScript.hpp"
@@ -89,6 +90,7 @@ int collect_command(const std::vector<std::string>& in) {
     return 0;
   }
   LocalRunOptions o;
+  o.gpus = gpus_for_local_tasks(load_config(dir + "/sweep.toml", {}).settings);
   o.jobs = res.count("jobs") ? std::max(1, std::atoi(res["jobs"].as<std::string>().c_str()))
                              : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / threads);
   o.task_args = {"--threads", std::to_string(threads)};

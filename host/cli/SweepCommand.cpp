@@ -15,9 +15,7 @@
 #include "host/sweep/SlurmScript.hpp"
 #include "host/sweep/Subprocess.hpp"
 #include "host/sweep/TaskTable.hpp"
-#include "kmc/backend/Backend.hpp"
 #include "kmc/core/Error.hpp"
-#include "kmc/solvers/SolverFactory.hpp"
 
 namespace coatkmc {
 
@@ -43,28 +41,6 @@ int parse_count(const std::string& option, const std::string& text, int lo, int 
   return static_cast<int>(v);
 }
 
-// The GPUs local tasks may use: none unless the runs would take CUDA.
-std::vector<std::string> local_gpus(const SimulationSettings& s) {
-  const bool wants = s.backend == "cuda" ||
-                     (s.backend == "auto" && s.solver != "auto" && solver_has_cuda(s.solver));
-  if (!wants || backend_info().cuda_devices == 0) return {};
-  std::vector<std::string> gpus;
-  if (const char* v = std::getenv("CUDA_VISIBLE_DEVICES"); v && *v) {
-    std::string cur;
-    for (const char* p = v;; ++p) {
-      if (*p == ',' || *p == '\0') {
-        if (!cur.empty()) gpus.push_back(cur);
-        cur.clear();
-        if (*p == '\0') break;
-      } else {
-        cur += *p;
-      }
-    }
-  } else {
-    for (int i = 0; i < backend_info().cuda_devices; ++i) gpus.push_back(std::to_string(i));
-  }
-  return gpus;
-}
 }  // namespace
 
 int sweep_command(const std::vector<std::string>& in) {
@@ -231,7 +207,7 @@ int sweep_command(const std::vector<std::string>& in) {
     failed = ranks.sum(failed);
   } else {
     LocalRunOptions o;
-    o.gpus = local_gpus(base.settings);
+    o.gpus = gpus_for_local_tasks(base.settings);
     o.jobs = res.count("jobs") ? parse_count("--jobs", res["jobs"].as<std::string>(), 1, 4096)
                                : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / threads);
     o.task_args = task_args;

@@ -80,11 +80,15 @@ class Reader {
     pos_ += n;
     return s;
   }
-  uint64_t count(uint64_t max, const char* what) {
+  // A count of entries of at least `min_bytes` each: no more than the bytes
+  // left can hold, so a forged count cannot make the reader allocate much.
+  uint64_t count(uint64_t max, const char* what, size_t min_bytes) {
     const uint64_t n = get<uint64_t>();
-    if (n > max) fail(std::string("implausible number of ") + what);
+    if (n > max || n > (data_.size() - pos_) / min_bytes)
+      fail(std::string("implausible number of ") + what);
     return n;
   }
+  size_t left() const { return data_.size() - pos_; }
   bool at_end() const { return pos_ == data_.size(); }
   [[noreturn]] void fail(const std::string& what) const {
     throw InputError(name_, "corrupt checkpoint: " + what);
@@ -130,7 +134,7 @@ void put_tags(Writer& w, const std::vector<MilestoneTag>& tags) {
 }
 
 std::vector<MilestoneTag> get_tags(Reader& r, uint64_t max) {
-  std::vector<MilestoneTag> tags(r.count(max, "milestone tags"));
+  std::vector<MilestoneTag> tags(r.count(max, "milestone tags", 16));
   for (MilestoneTag& t : tags) {
     t.hops = r.get<uint64_t>();
     t.time = r.get<double>();
@@ -214,7 +218,7 @@ void get_replica(Reader& r, ReplicaRun& rr, uint32_t index) {
 
   const uint8_t keep = r.get<uint8_t>();
   if (keep > 1) r.fail("bad recorder flag");
-  const uint64_t nmarks = r.count(uint64_t(1) << 20, "recorder marks");
+  const uint64_t nmarks = r.count(uint64_t(1) << 20, "recorder marks", 40);
   if (nmarks == 0) r.fail("recorder without marks");
   std::vector<TransportRecorder::Mark> marks(nmarks);
   for (TransportRecorder::Mark& m : marks) {
@@ -225,7 +229,7 @@ void get_replica(Reader& r, ReplicaRun& rr, uint32_t index) {
     m.attempts = r.get<uint64_t>();
     m.sum_hop_length_sq = r.get<double>();
   }
-  std::vector<TransportSample> blocks(r.count(uint64_t(1) << 20, "blocks"));
+  std::vector<TransportSample> blocks(r.count(uint64_t(1) << 20, "blocks", 72));
   for (TransportSample& b : blocks) b = get_sample(r);
   std::vector<MsdPoint> msd = r.get_vector<MsdPoint>();
   rr.mark_tags = get_tags(r, nmarks);
@@ -304,7 +308,7 @@ Checkpoint decode_checkpoint(const std::string& bytes, const std::string& name) 
     r.fail("implausible run plan");
   c.run.solver = r.get_string();
   const uint32_t n = r.get<uint32_t>();
-  if (n == 0 || n > (1u << 20)) r.fail("implausible number of replicas");
+  if (n == 0 || n > (1u << 20) || n > r.left()) r.fail("implausible number of replicas");
   const size_t plan_size = plan_milestones(c.run.plan).size();
   c.run.replicas.resize(n);
   for (uint32_t i = 0; i < n; ++i) {

@@ -3,15 +3,40 @@
 #include <sys/wait.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <deque>
 #include <map>
 
 #include "host/sweep/Subprocess.hpp"
+#include "kmc/backend/Backend.hpp"
 #include "kmc/core/Error.hpp"
+#include "kmc/solvers/SolverFactory.hpp"
 
 namespace coatkmc {
+
+std::vector<std::string> gpus_for_local_tasks(const SimulationSettings& s) {
+  const bool wants = s.backend == "cuda" ||
+                     (s.backend == "auto" && s.solver != "auto" && solver_has_cuda(s.solver));
+  if (!wants || backend_info().cuda_devices == 0) return {};
+  std::vector<std::string> gpus;
+  if (const char* v = std::getenv("CUDA_VISIBLE_DEVICES"); v && *v) {
+    std::string cur;
+    for (const char* p = v;; ++p) {
+      if (*p == ',' || *p == '\0') {
+        if (!cur.empty()) gpus.push_back(cur);
+        cur.clear();
+        if (*p == '\0') break;
+      } else {
+        cur += *p;
+      }
+    }
+  } else {
+    for (int i = 0; i < backend_info().cuda_devices; ++i) gpus.push_back(std::to_string(i));
+  }
+  return gpus;
+}
 
 int run_tasks_locally(const std::string& dir, const TaskTable& table, const std::vector<int>& ids,
                       const LocalRunOptions& options) {
