@@ -131,6 +131,11 @@ int macro_command(const std::vector<std::string>& in) {
       std::snprintf(buf, sizeof buf, " ASR %.4g Ohm cm^2 (%s)", c["asr_ohm_cm2"].get<double>(),
                     c["asr_basis"].get<std::string>().c_str());
       std::cout << buf;
+    } else if (c.contains("zone") && c["zone"]["film_consumed"].get<bool>()) {
+      char buf[128];
+      std::snprintf(buf, sizeof buf, " the film is consumed (%.1f %% of its dopant left): no interface",
+                    100 * c["zone"]["film_fraction_left"].get<double>());
+      std::cout << buf;
     }
     if (c.contains("capacity_mAh_g"))
       for (const auto& [k, v] : c["capacity_mAh_g"].items()) {

@@ -118,6 +118,9 @@ LayerSpec layer(TomlTableReader r) {
   s.epsilon_r = r.number("epsilon_r", 0, 0, 1e6);
   s.cpe_alpha = r.number("cpe_alpha", 1, 0, 1, true);
   s.coverage = r.number("coverage", 1, 0, 1, true);
+  s.patch_fraction = r.number("patch_fraction", 0, 0, 1);
+  if (s.patch_fraction > 0 && s.coverage < 1)
+    r.fail("patch_fraction", "a patchy layer takes patch_fraction, not coverage");
   r.finish();
   return s;
 }

@@ -40,6 +40,7 @@ struct LayerSpec {
   double epsilon_r = 0;  // 0: no capacitance given (a bare resistor in the spectrum)
   double cpe_alpha = 1;
   double coverage = 1;
+  double patch_fraction = 0;  // > 0: patches on this fraction of the surface, bypassable
 };
 
 // An explicit area-specific resistance, each reported on its own.

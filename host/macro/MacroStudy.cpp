@@ -85,6 +85,7 @@ Sigma layer_conductivity(const LayerSpec& l, const KmcValues& kmc, double t) {
 struct ZoneResult {
   bool present = false;
   double asr = NAN;  // interface ASR (sharp interface and zone), Ohm cm^2
+  double asr_undoped_electronic = NAN;  // the same zone with the host's electronic conductivity
   double diffusivity = 0, diffusion_length = 0, film_left = 1, planar_share = 1, depth = 0;
   bool film_consumed = false;
   DopantProfile profile;
@@ -95,7 +96,8 @@ struct CaseModel {
   std::vector<StackLayer> layers;
   std::vector<Sigma> sigmas;
   std::vector<InterphaseSpec> interphases;
-  double coating_sum = 0;  // sum of L / (sigma coverage), Ohm cm^2 of particle surface
+  double coating_sum = 0;  // the layers in series (series_resistance), Ohm cm^2 of particle surface
+  std::vector<double> increments;  // each layer's share of coating_sum
   double exchange_current = 0;
   ZoneResult zone;
 };
@@ -126,8 +128,9 @@ ZoneResult evaluate_zone(const MacroConfig& m, const CaseSpec& c, const KmcValue
                                   s.cells + 1);
   z.diffusion_length = z.profile.diffusion_length_cm;
   z.film_left = z.profile.film_fraction_left;
-  // A film that has given up nearly all its cobalt no longer makes an interface.
-  if (z.film_left < 0.05) {
+  // A film that has given up nearly all its cobalt (more than 90 %) no longer
+  // makes an interface (seeds/000: no interface arc after 700 C).
+  if (z.film_left < 0.1) {
     z.film_consumed = true;
     return z;
   }
@@ -150,6 +153,10 @@ ZoneResult evaluate_zone(const MacroConfig& m, const CaseSpec& c, const KmcValue
   // with the bulk, not with the interface.
   z.asr = line.resistance() - ionic_only;
   z.planar_share = line.planar_share();
+  // What the zone would do if doping did not raise the electronic conductivity.
+  MixedZoneLine undoped = line;
+  undoped.electronic_conductivity.assign(undoped.electronic_conductivity.size(), s.electronic_host);
+  z.asr_undoped_electronic = undoped.resistance() - ionic_only;
   return z;
 }
 
@@ -167,10 +174,11 @@ CaseModel build_case(const MacroConfig& m, const CaseSpec& c, const KmcValues& k
     sl.epsilon_r = l.epsilon_r;
     sl.cpe_alpha = l.cpe_alpha;
     sl.coverage = l.coverage;
+    sl.patch_fraction = l.patch_fraction;
     cm.layers.push_back(sl);
     cm.sigmas.push_back(s);
-    cm.coating_sum += sl.asr();
   }
+  cm.coating_sum = series_resistance(cm.layers, &cm.increments);
   cm.interphases = m.interphases;
   cm.interphases.insert(cm.interphases.end(), c.interphases.begin(), c.interphases.end());
   cm.exchange_current = c.exchange_current > 0 ? c.exchange_current : m.cathode.exchange_current;
@@ -284,9 +292,11 @@ ImpedanceSpectrum case_spectrum(const MacroConfig& m, const CaseModel& cm, const
   for (size_t i = 0; i < cm.layers.size(); ++i) {
     const StackLayer& l = cm.layers[i];
     const double g = cell ? constriction : 1.0;
-    const double r = l.asr() * g / a;
+    const double r = cm.increments[i] * g / a;
+    const double patches = l.patch_fraction > 0 ? l.patch_fraction : 1.0;
+    if (!(r > 0) || !std::isfinite(r)) continue;
     if (l.epsilon_r > 0)
-      z.add(ImpedanceElement::rcpe(l.name, r, l.capacitance() * a / g, l.cpe_alpha));
+      z.add(ImpedanceElement::rcpe(l.name, r, l.capacitance() * patches * a / g, l.cpe_alpha));
     else
       z.add(ImpedanceElement::resistor(l.name, r));
   }
@@ -431,6 +441,8 @@ StudyOutput evaluate_study(const MacroConfig& m, const KmcValues& kmc) {
            {"conductivity_rel_err", num(cm.sigmas[i].rel_err)},
            {"conductivity_origin", cm.sigmas[i].origin},
            {"coverage", l.coverage},
+           {"patch_fraction", l.patch_fraction},
+           {"asr_share_ohm_cm2", cm.increments[i]},
            {"asr_L_over_sigma_ohm_cm2", l.asr()},
            {"capacitance_F_cm2", l.epsilon_r > 0 ? json(l.capacitance()) : json(nullptr)},
            {"arc_frequency_Hz", l.epsilon_r > 0 ? json(l.ionic_conductivity /
@@ -439,9 +451,13 @@ StudyOutput evaluate_study(const MacroConfig& m, const KmcValues& kmc) {
     }
     // Area-specific resistance terms, each on its own.
     StackResistance stack;
+    const std::string layer_basis = m.cathode.enabled ? "particle surface" : "interface area";
     for (size_t i = 0; i < cm.layers.size(); ++i)
-      stack.terms.push_back({cm.layers[i].name + " (L/sigma)", "layer", cm.layers[i].asr(),
-                             "particle surface", cm.sigmas[i].origin});
+      stack.terms.push_back(
+          {cm.layers[i].name + (cm.layers[i].patch_fraction > 0
+                                    ? fmt(" (patches on %.3g of the surface)", cm.layers[i].patch_fraction)
+                                    : std::string(" (L/sigma)")),
+           "layer", cm.increments[i], layer_basis, cm.sigmas[i].origin});
     std::unique_ptr<SpmCell> cell;
     if (m.cathode.enabled) {
       cell = std::make_unique<SpmCell>(make_cell(m, cm, constriction, spread));
@@ -494,7 +510,9 @@ StudyOutput evaluate_study(const MacroConfig& m, const KmcValues& kmc) {
                     {"diffusion_length_nm", cm.zone.diffusion_length * 1e7},
                     {"film_fraction_left", cm.zone.film_left},
                     {"film_consumed", cm.zone.film_consumed},
-                    {"planar_share_of_current", num(cm.zone.planar_share)}};
+                    {"planar_share_of_current", num(cm.zone.planar_share)},
+                    {"asr_if_electronic_conductivity_stayed_undoped_ohm_cm2",
+                     num(cm.zone.asr_undoped_electronic)}};
       if (!cm.zone.profile.depth_cm.empty()) {
         std::ostringstream pc;
         pc << "depth_nm,composition\n";

@@ -51,6 +51,26 @@ double ProfileZone::electronic_asr() const {
   return integrate_inverse(*this, &ProfileZone::electronic_conductivity);
 }
 
+double series_resistance(const std::vector<StackLayer>& layers, std::vector<double>* inc) {
+  double r = 0;
+  if (inc) inc->assign(layers.size(), 0.0);
+  for (size_t i = 0; i < layers.size(); ++i)
+    if (!(layers[i].patch_fraction > 0)) {
+      r += layers[i].asr();
+      if (inc) (*inc)[i] = layers[i].asr();
+    }
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const double f = layers[i].patch_fraction;
+    if (!(f > 0)) continue;
+    const double through = r + layers[i].asr();
+    const double conductance = (std::isinf(through) ? 0.0 : f / through) + (f < 1 ? (1 - f) / r : 0.0);
+    const double next = 1.0 / conductance;
+    if (inc) (*inc)[i] = next - r;
+    r = next;
+  }
+  return r;
+}
+
 double StackResistance::total(const std::string& basis) const {
   double s = 0;
   for (const auto& t : terms)

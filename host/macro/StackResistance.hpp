@@ -13,6 +13,9 @@ struct StackLayer {
   double epsilon_r = 0;                // relative permittivity, for the layer's capacitance
   double cpe_alpha = 1;                // CPE exponent of the layer's arc
   double coverage = 1;                 // fraction of the surface the layer covers (0, 1]
+  // > 0: a patchy layer on only this fraction of the surface, which the
+  // current may go around (through the rest of the stack beside it).
+  double patch_fraction = 0;
 
   // Area-specific resistance L / (sigma * coverage), Ohm cm^2.
   double asr() const;
@@ -47,6 +50,15 @@ struct StackTerm {
   std::string basis;  // "particle surface" or "electrode area"
   std::string origin;  // how the number was obtained (kMC run, input, fit)
 };
+
+// Layers in series: sum of L / (sigma coverage) over the continuous layers;
+// then each patchy layer p in turn puts the stack so far (R) in parallel
+// with itself over its patches: R <- 1 / [f_p / (R + L_p/sigma_p) + (1 - f_p) / R]
+// (each patch and each gap a straight path; the layers' order among the
+// continuous ones does not matter). `increments`, when given, receives each
+// layer's share of the total.
+double series_resistance(const std::vector<StackLayer>& layers,
+                         std::vector<double>* increments = nullptr);
 
 struct StackResistance {
   std::vector<StackTerm> terms;
