@@ -1,22 +1,32 @@
 #pragma once
-// One site attempt of the sublattice (parallel rejection) solver, written once
+// One site visit of the sublattice (parallel rejection) solver, written once
 // for the OpenMP and the CUDA launchers.
 //
-// Every mobile site is visited once per sweep. An ion there picks one of the
-// zmax hop slots uniformly and hops with probability rate / gamma, gamma being
-// the per-direction uniformization rate (max rate / acceptance ceiling), so a
-// hop of rate r happens at rate (zmax gamma) (1/zmax) (r/gamma) = r and a sweep
-// lasts 1 / (zmax gamma). With one_attempt_per_ion, an ion that already made
-// its attempt this sweep (it hopped into a site visited later) does not try
-// again: every ion then attempts exactly once per sweep, which removes the
-// largest bias of a sweep (an ion riding the class order and hopping several
-// times; docs/parallel-solvers.md measures both).
+// Uniformization: every mobile site attempts at rate zmax gamma, gamma being
+// the per-direction rate max_rate / acceptance_ceiling; an attempt picks one
+// of the zmax hop slots uniformly and hops with probability rate / gamma, so a
+// hop of rate r happens at rate (zmax gamma) (1/zmax) (r/gamma) = r. A sweep
+// visits every site once and lasts 1 / (zmax gamma). What a visit does is the
+// attempt rule:
+//  * kPoissonAttempts (default): the site makes K ~ Poisson(1) attempts, the
+//    ion stopping at its first hop. This is exactly exp(L_s / (zmax gamma)),
+//    the site's own generator over one sweep, so a sweep is a Trotter product
+//    of exact site steps; averaged over the random class order it matches the
+//    exact evolution to second order and the bias falls as ceiling^2.
+//  * kOneAttemptPerIon: one attempt per ion per sweep (a stamp bit stops an ion
+//    that hopped into a later-visited site from trying again). Exact hop rate,
+//    but immediate returns are suppressed: correlations biased as ceiling^1.
+//  * kOneAttemptPerSite: one attempt per visit (the classic rejection sweep);
+//    an ion riding the class order attempts more than once per sweep, which
+//    biases the hop rate as ceiling^1.
+// docs/parallel-solvers.md measures all three against bkl.
 //
-// Site byte: bit 0 occupied, bit 1 the parity of the last sweep in which the
-// ion made its attempt. Decisions are integer: the direction is a multiply-high
-// of a Philox word, acceptance compares a second word with a threshold
-// floor(p 2^32) the host tabulated (uniform landscape) or with a product of two
-// host-scaled doubles (per-site landscape); both are exact on host and device.
+// Site byte: bit 0 occupied, bit 1 (kOneAttemptPerIon only) the parity of the
+// last sweep in which the ion attempted. Decisions are integer or exact: K is
+// found by comparing a Philox word with the Poisson CDF built by IEEE + and /,
+// the direction is a multiply-high of a word, acceptance compares a word with
+// a threshold floor(p 2^32) the host tabulated (uniform landscape) or with a
+// product of two host-scaled doubles (per-site landscape).
 #include <cstdint>
 
 #include "kernels/CounterRng.hpp"
@@ -27,6 +37,12 @@ namespace coatkmc {
 
 constexpr uint8_t kSiteOccupied = 1;
 constexpr uint8_t kSiteStamp = 2;
+
+enum SublatticeAttemptRule : int32_t {
+  kPoissonAttempts = 0,
+  kOneAttemptPerIon = 1,
+  kOneAttemptPerSite = 2,
+};
 
 // Read-only acceptance data of a sweep.
 struct SublatticeTables {
@@ -39,8 +55,8 @@ struct SublatticeTables {
   // the sweep fraction.
   const double* site_rate;
   const double* factor;
-  int32_t interaction;          // count neighbours for the interaction term
-  int32_t one_attempt_per_ion;  // honour the stamp bit
+  int32_t interaction;  // count neighbours for the interaction term
+  int32_t rule;         // SublatticeAttemptRule
 };
 
 // What travels with an ion from site to site: its index and the cell offsets
@@ -65,7 +81,44 @@ struct SublatticeRngKey {
 
 enum SublatticeOutcome : int { kAttemptNull = 0, kAttemptRejected = 1, kAttemptAccepted = 2 };
 
+// The Philox words of one site in one sweep, in order: word n is component
+// n % 4 of the block (seed, sublattice stream, replica, sweep * 16 + n / 4, site).
+class SiteWords {
+ public:
+  KMC_HD SiteWords(const SublatticeRngKey& key, uint64_t sweep, int32_t site)
+      : key_(key), step_(sweep << 4), site_(static_cast<uint32_t>(site)) {}
+  KMC_HD uint32_t next() {
+    if ((n_ & 3) == 0)
+      block_ = CounterRng::words(key_.seed, kStreamSublattice, key_.replica, step_ | (n_ >> 2), site_);
+    return block_[n_++ & 3];
+  }
+
+ private:
+  SublatticeRngKey key_;
+  uint64_t step_;
+  uint32_t site_;
+  uint32_t n_ = 0;
+  CounterRng::Philox::ctr_type block_;
+};
+
 struct SublatticeAttempt {
+  // Attempts per visit are capped here; P(Poisson(1) > 15) is about 1e-14.
+  static constexpr int32_t kMaxAttempts = 15;
+
+  // K ~ Poisson(1) from one word: the smallest K whose CDF (times 2^32) exceeds it.
+  KMC_HD static int32_t poisson_one(uint32_t word) {
+    const double u = static_cast<double>(word);
+    double term = 0.36787944117144233 * 4294967296.0;  // e^-1 2^32
+    double cdf = term;
+    int32_t k = 0;
+    while (u >= cdf && k < kMaxAttempts) {
+      ++k;
+      term /= k;
+      cdf += term;
+    }
+    return k;
+  }
+
   KMC_HD static int32_t occupied_around(const LatticeView& lat, const uint8_t* site,
                                         const SiteCoord& s) {
     int32_t count = 0;
@@ -77,11 +130,10 @@ struct SublatticeAttempt {
     return count;
   }
 
-  // Whether the byte of a visited site holds an ion that still attempts this sweep.
-  KMC_HD static bool eligible(uint8_t here, uint64_t sweep, int32_t one_attempt_per_ion) {
+  // Whether the byte of a visited site holds an ion that attempts at this visit.
+  KMC_HD static bool eligible(uint8_t here, uint64_t sweep, int32_t rule) {
     const uint8_t stamp = (sweep & 1) ? kSiteStamp : 0;
-    return (here & kSiteOccupied) &&
-           !(one_attempt_per_ion && (here & kSiteStamp) == stamp);
+    return (here & kSiteOccupied) && !(rule == kOneAttemptPerIon && (here & kSiteStamp) == stamp);
   }
 
   // An accepted hop: the ion's record still has to go from `from` to `to`.
@@ -90,7 +142,7 @@ struct SublatticeAttempt {
     int8_t dcell[3];
   };
 
-  // The attempt of the ion on site `s` (index `i`), which must be eligible().
+  // The visit of the ion on site `s` (index `i`), which must be eligible().
   // Updates the site bytes; on an accepted hop fills `move` and returns
   // kAttemptAccepted, and the caller applies move_record() (at once, or after
   // the other members of the class: members never share a site). Written with
@@ -100,40 +152,46 @@ struct SublatticeAttempt {
                            const SublatticeArrays& arr, const SublatticeRngKey& key,
                            uint64_t sweep, const SiteCoord& s, int32_t i, Move& move) {
     const uint8_t done = kSiteOccupied | ((sweep & 1) ? kSiteStamp : 0);
-    const auto w = CounterRng::words(key.seed, kStreamSublattice, key.replica, sweep,
-                                     static_cast<uint32_t>(i));
-    const int32_t k = static_cast<int32_t>(CounterRng::below32(w[0], lat.zmax));
-    HopStep h = lat.step(s.b, k);
-    const bool valid = h.to_basis >= 0;
-    if (!valid) h.to_basis = static_cast<int16_t>(s.b);  // a harmless in-range target
-    const SiteCoord t = lat.target(s, h);
-    const int32_t j = lat.index(t);
-    const bool vacant = valid & !(arr.site[j] & kSiteOccupied);
-    int32_t dn = 0;
-    if (tab.interaction && vacant) {
-      // The hopping ion neighbours its target; it does not count there.
-      dn = (occupied_around(lat, arr.site, t) - 1) - occupied_around(lat, arr.site, s);
+    SiteWords words(key, sweep, i);
+    const uint32_t first = words.next();
+    const int32_t attempts = tab.rule == kPoissonAttempts ? poisson_one(first) : 1;
+    int outcome = kAttemptNull;
+    for (int32_t q = 0; q < attempts; ++q) {
+      const int32_t k = static_cast<int32_t>(CounterRng::below32(words.next(), lat.zmax));
+      const uint32_t draw = words.next();
+      HopStep h = lat.step(s.b, k);
+      const bool valid = h.to_basis >= 0;
+      if (!valid) h.to_basis = static_cast<int16_t>(s.b);  // a harmless in-range target
+      const SiteCoord t = lat.target(s, h);
+      const int32_t j = lat.index(t);
+      const bool vacant = valid & !(arr.site[j] & kSiteOccupied);
+      int32_t dn = 0;
+      if (tab.interaction && vacant) {
+        // The hopping ion neighbours its target; it does not count there.
+        dn = (occupied_around(lat, arr.site, t) - 1) - occupied_around(lat, arr.site, s);
+      }
+      bool below;
+      if (tab.threshold) {
+        below = draw < tab.threshold[(s.b * lat.zmax + k) * (2 * lat.zmax + 1) + dn + lat.zmax];
+      } else {
+        below = static_cast<double>(draw) <
+                tab.site_rate[static_cast<int64_t>(i) * lat.zmax + k] * tab.factor[dn + lat.zmax];
+      }
+      if (vacant & below) {
+        arr.site[j] = done;
+        arr.site[i] = 0;
+        move.from = i;
+        move.to = j;
+        move.slot = s.b * lat.zmax + k;
+        move.dcell[0] = h.dcell[0];
+        move.dcell[1] = h.dcell[1];
+        move.dcell[2] = h.dcell[2];
+        return kAttemptAccepted;
+      }
+      if (valid) outcome = kAttemptRejected;
     }
-    bool below;
-    if (tab.threshold) {
-      below = w[1] < tab.threshold[(s.b * lat.zmax + k) * (2 * lat.zmax + 1) + dn + lat.zmax];
-    } else {
-      below = static_cast<double>(w[1]) <
-              tab.site_rate[static_cast<int64_t>(i) * lat.zmax + k] * tab.factor[dn + lat.zmax];
-    }
-    if (!(vacant & below)) {
-      arr.site[i] = done;
-      return valid ? kAttemptRejected : kAttemptNull;
-    }
-    arr.site[j] = done;
-    arr.site[i] = 0;
-    move.from = i;
-    move.to = j;
-    move.slot = s.b * lat.zmax + k;
-    move.dcell[0] = h.dcell[0];
-    move.dcell[1] = h.dcell[1];
-    move.dcell[2] = h.dcell[2];
-    return kAttemptAccepted;
+    if (tab.rule == kOneAttemptPerIon) arr.site[i] = done;
+    return outcome;
   }
 
   KMC_HD static void move_record(const SublatticeArrays& arr, const Move& m) {
@@ -144,12 +202,12 @@ struct SublatticeAttempt {
     arr.record[m.to] = r;
   }
 
-  // Visits site `s` in sweep `sweep`: eligible() then attempt().
+  // Visits site `s` in sweep `sweep`: eligible() then decide() and move_record().
   KMC_HD static int run(const LatticeView& lat, const SublatticeTables& tab,
                         const SublatticeArrays& arr, const SublatticeRngKey& key,
                         uint64_t sweep, const SiteCoord& s, int32_t& slot) {
     const int32_t i = lat.index(s);
-    if (!eligible(arr.site[i], sweep, tab.one_attempt_per_ion)) return kAttemptNull;
+    if (!eligible(arr.site[i], sweep, tab.rule)) return kAttemptNull;
     Move m;
     const int outcome = decide(lat, tab, arr, key, sweep, s, i, m);
     if (outcome == kAttemptAccepted) {

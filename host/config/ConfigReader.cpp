@@ -50,7 +50,7 @@ const std::set<std::string>& known_keys() {
       "microstructure.anneal_time", "microstructure.avrami_exponent",
       "microstructure.crystallization_rate", "microstructure.crystallization_energy",
       "microstructure.grain_growth_rate", "microstructure.grain_growth_energy",
-      "sublattice.acceptance_ceiling", "sublattice.one_attempt_per_ion"};
+      "sublattice.acceptance_ceiling", "sublattice.attempts"};
   return keys;
 }
 
@@ -682,13 +682,8 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
       v.integer("landscape.seed", static_cast<int64_t>(s.seed), 0, INT64_MAX));
   s.acceptance_ceiling =
       v.number("sublattice.acceptance_ceiling", kDefaultAcceptanceCeiling, 0, 1, true);
-  if (toml::node* n = v.find("sublattice.one_attempt_per_ion")) {
-    auto b = n->as_boolean();
-    if (!b) v.fail("sublattice.one_attempt_per_ion", "expected true or false");
-    s.one_attempt_per_ion = b->get();
-  } else {
-    v.set("sublattice.one_attempt_per_ion", true);
-  }
+  s.sublattice_attempts = v.choice("sublattice.attempts", "poisson",
+                                   {"poisson", "one_per_ion", "one_per_site"});
   read_microstructure(v, s);
   if (s.solver == "walkers" && s.hop.interaction != 0)
     v.fail("hop.interaction", "walkers do not see each other, so they take no interaction "

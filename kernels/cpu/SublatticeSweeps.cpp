@@ -2,11 +2,14 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace coatkmc::cpu {
 
 namespace {
+
+constexpr int64_t kSitesPerThread = 16384;
 
 // An eligible ion of the class being run: its site and index.
 struct Candidate {
@@ -45,7 +48,7 @@ uint64_t run_tile(const LatticeView& lat, const SublatticeTiling& tiling,
           cand.s.c[0] = first[0] + rx * tiling.axis[0].spacing;
           cand.i = i;
           found[n] = cand;
-          n += SublatticeAttempt::eligible(arr.site[i], sweep, tab.one_attempt_per_ion);
+          n += SublatticeAttempt::eligible(arr.site[i], sweep, tab.rule);
         }
       }
     }
@@ -84,7 +87,12 @@ SublatticeBatchResult run_sublattice_batch(const LatticeView& lat, const Sublatt
   SublatticeBatchResult result;
   uint64_t total = 0;
   int32_t done = 0;
-#pragma omp parallel num_threads(threads)
+  // A thread needs tiles and enough sites to outweigh its barriers (eight or
+  // so per sweep); on a busy machine a barrier can cost a scheduler slice.
+  const int64_t sites = int64_t(lat.n[0]) * lat.n[1] * lat.n[2] * lat.nbasis;
+  const int use = static_cast<int>(std::max<int64_t>(
+      1, std::min<int64_t>({threads, tiling.tiles_per_parity, sites / kSitesPerThread})));
+#pragma omp parallel num_threads(use)
   {
     std::vector<uint64_t> slots(nslots, 0);
     std::vector<Candidate> found;

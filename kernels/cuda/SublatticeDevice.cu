@@ -199,7 +199,7 @@ SublatticeBatchResult sublattice_run(SublatticeDevice* d, const SublatticeBatch&
     tab[i].site_rate = d->site_rate;
     tab[i].factor = d->factor[i];
     tab[i].interaction = d->setup.interaction;
-    tab[i].one_attempt_per_ion = d->setup.one_attempt_per_ion;
+    tab[i].rule = d->setup.rule;
   }
   const size_t shared = sizeof(unsigned int) * nslots;
   for (int32_t n = 0; n < batch.sweeps; ++n) {

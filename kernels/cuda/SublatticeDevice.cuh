@@ -21,7 +21,7 @@ struct SublatticeSetup {
   SublatticeTiling tiling;
   int64_t sites = 0;
   SublatticeRngKey key{};
-  int32_t interaction = 0, one_attempt_per_ion = 1;
+  int32_t interaction = 0, rule = kPoissonAttempts;
   // Uniform landscape: thresholds (threshold_count entries per table);
   // otherwise per-site scaled rates (sites * zmax) and factors (2 zmax + 1 per table).
   int64_t threshold_count = 0;

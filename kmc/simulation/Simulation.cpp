@@ -115,7 +115,7 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
   SolverOptions solver_options;
   solver_options.threads = solver_is_parallel(solver_name) ? std::max(1, cfg.threads / threads) : 1;
   solver_options.acceptance_ceiling = cfg.acceptance_ceiling;
-  solver_options.one_attempt_per_ion = cfg.one_attempt_per_ion;
+  solver_options.sublattice_attempts = cfg.sublattice_attempts;
   if (threads > 1 && solver_options.threads > 1) omp_set_max_active_levels(2);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
   for (int r = 0; r < cfg.replicas; ++r) {

@@ -39,9 +39,10 @@ struct SimulationSettings {
   std::string solver = "bkl";
   std::string backend = "cpu";
   // Sublattice solver: largest acceptance probability (max rate / gamma), and
-  // whether an ion attempts once per sweep; see docs/parallel-solvers.md.
+  // what a site visit does (poisson | one_per_ion | one_per_site); see
+  // docs/parallel-solvers.md.
   double acceptance_ceiling = kDefaultAcceptanceCeiling;
-  bool one_attempt_per_ion = true;
+  std::string sublattice_attempts = "poisson";
 };
 
 }  // namespace coatkmc

@@ -38,7 +38,7 @@ std::unique_ptr<Solver> make_solver(const std::string& name, BackendKind backend
   if (name == "sublattice") {
     SublatticeOptions o;
     o.acceptance_ceiling = options.acceptance_ceiling;
-    o.one_attempt_per_ion = options.one_attempt_per_ion;
+    o.rule = sublattice_attempt_rule(options.sublattice_attempts);
     o.threads = options.threads;
     return std::make_unique<SublatticeSolver>(lattice, model, seed, backend, o);
   }

@@ -14,7 +14,7 @@ namespace coatkmc {
 struct SolverOptions {
   int threads = 1;                   // OpenMP threads inside one solver (parallel solvers)
   double acceptance_ceiling = kDefaultAcceptanceCeiling;  // sublattice: max rate / gamma
-  bool one_attempt_per_ion = true;   // sublattice
+  std::string sublattice_attempts = "poisson";  // sublattice attempt rule
 };
 
 // Names accepted by run.solver (besides "auto").

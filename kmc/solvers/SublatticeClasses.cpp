@@ -14,7 +14,9 @@ AxisTiling make_axis(int n, int spacing) {
   AxisTiling ax;
   ax.n = n;
   ax.spacing = spacing;
-  const int width = std::max(spacing, kSublatticeTileCells);
+  // Aim at four or more tiles per axis (two per parity) so that medium
+  // lattices keep threads busy, tiles at most kSublatticeTileCells wide.
+  const int width = std::max(spacing, std::min(kSublatticeTileCells, n / 4));
   ax.tiles = 2 * (n / (2 * width));
   if (ax.tiles < 2) ax.tiles = n >= 2 * spacing ? 2 : 1;
   if (ax.tiles >= 2) {

@@ -7,8 +7,11 @@
 
 namespace coatkmc {
 
-// Target tile width in cells: a 16^3 tile of bytes plus its halo stays in L1 on
-// the CPU and keeps a CUDA block's site classes a few hundred threads wide.
+// Largest tile width in cells: a 16^3 tile of bytes plus its halo stays in L1
+// on the CPU and keeps a CUDA block's site classes a few hundred threads wide.
+// Shorter axes get narrower tiles (a quarter of the axis, at least the class
+// spacing) so that each parity class still has several tiles to share out.
+// The tiling depends on the lattice only, never on threads or backend.
 constexpr int kSublatticeTileCells = 16;
 
 // The classes of kernels/SublatticeTiling.hpp for `lattice`, hops reaching

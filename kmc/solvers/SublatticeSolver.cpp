@@ -18,6 +18,18 @@ constexpr int kMaxBatchSweeps = 256;
 constexpr double kTwo32 = 4294967296.0;
 }  // namespace
 
+const std::vector<std::string>& sublattice_attempt_rule_names() {
+  static const std::vector<std::string> names = {"poisson", "one_per_ion", "one_per_site"};
+  return names;
+}
+
+SublatticeAttemptRule sublattice_attempt_rule(const std::string& name) {
+  if (name == "poisson") return kPoissonAttempts;
+  if (name == "one_per_ion") return kOneAttemptPerIon;
+  if (name == "one_per_site") return kOneAttemptPerSite;
+  throw CannotProceed("sublattice: unknown attempt rule '" + name + "'");
+}
+
 struct SublatticeSolver::Engine {
 #if COATKMC_HAVE_CUDA
   cuda::SublatticeDevice* device = nullptr;
@@ -43,8 +55,25 @@ SublatticeSolver::SublatticeSolver(const Lattice& lattice, const HopModel& model
       engine_(std::make_unique<Engine>()) {
   if (!(options_.acceptance_ceiling > 0 && options_.acceptance_ceiling <= 1))
     throw CannotProceed("sublattice acceptance ceiling must lie in (0, 1]");
-  if (!(model.max_rate() > 0)) throw CannotProceed("sublattice: every hop rate is zero");
-  gamma_ = model.max_rate() / options_.acceptance_ceiling;
+  // gamma: the fastest hop that can happen, over the ceiling. Not
+  // HopModel::max_rate(): that also counts dn = +-zmax, which no hop realizes
+  // (the target is a vacant neighbour of the origin, so both neighbour counts
+  // are at most zmax - 1); with an interaction J that would cost a factor
+  // exp(J / 2kT) in attempts.
+  double fastest_static = 0;
+  const int64_t rows = model.uniform_landscape() ? lattice.basis_size() : lattice.num_sites();
+  for (int64_t r = 0; r < rows; ++r)
+    for (int k = 0; k < lattice.coordination(lattice.basis_of(r)); ++k)
+      fastest_static = std::max(fastest_static, model.static_rate(r, k));
+  double fastest_factor = 1;
+  if (model.has_interaction()) {
+    fastest_factor = 0;
+    for (int dn = 1 - zmax_; dn <= zmax_ - 1; ++dn)
+      fastest_factor = std::max(fastest_factor, model.interaction_factor(dn));
+  }
+  if (!(fastest_static * fastest_factor > 0))
+    throw CannotProceed("sublattice: every hop rate is zero");
+  gamma_ = fastest_static * fastest_factor / options_.acceptance_ceiling;
   sweep_time_ = 1.0 / (zmax_ * gamma_);
   uniform_ = model.uniform_landscape();
   build_tables(1.0, threshold_full_, factor_full_);
@@ -129,7 +158,7 @@ void SublatticeSolver::load(const SystemState& state) {
       setup.sites = n;
       setup.key = {seed_, state.replica};
       setup.interaction = model_.has_interaction();
-      setup.one_attempt_per_ion = options_.one_attempt_per_ion;
+      setup.rule = options_.rule;
       setup.threshold_count = uniform_ ? static_cast<int64_t>(threshold_full_.size()) : 0;
       setup.site_rate = site_rate_.data();
       engine_->device = cuda::sublattice_create(setup);
@@ -197,7 +226,7 @@ void SublatticeSolver::advance(SystemState& state, const AdvanceTarget& target) 
   const LatticeView view = hops_.view(lattice_);
   SublatticeTables full{uniform_ ? threshold_full_.data() : nullptr,
                         uniform_ ? nullptr : site_rate_.data(), factor_full_.data(),
-                        model_.has_interaction(), options_.one_attempt_per_ion};
+                        model_.has_interaction(), options_.rule};
 
   while (state.hops < target.hops && state.time < target.time) {
     // Plan: full sweeps that end by the target time, then possibly a partial one.

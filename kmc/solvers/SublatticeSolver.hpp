@@ -16,7 +16,7 @@ namespace coatkmc {
 
 struct SublatticeOptions {
   double acceptance_ceiling = kDefaultAcceptanceCeiling;  // in (0, 1]
-  bool one_attempt_per_ion = true;
+  SublatticeAttemptRule rule = kPoissonAttempts;
   int threads = 1;  // OpenMP threads of the CPU backend
 };
 
@@ -39,6 +39,10 @@ struct SublatticeOptions {
 // Random numbers: site s in sweep n uses Philox (seed, sublattice stream,
 // replica, n, s); class orders use the class-order stream; state.rng_step
 // counts sweeps.
+// The rule named by sublattice.attempts: poisson, one_per_ion or one_per_site.
+SublatticeAttemptRule sublattice_attempt_rule(const std::string& name);
+const std::vector<std::string>& sublattice_attempt_rule_names();
+
 class SublatticeSolver : public Solver {
  public:
   SublatticeSolver(const Lattice& lattice, const HopModel& model, uint64_t seed,
