@@ -27,6 +27,7 @@ int collect_command(const std::vector<std::string>& in) {
                         "Gather a sweep (or one run) into DIR/sweep.json and DIR/sweep.csv.");
   opts.custom_help("DIR [--resubmit [--threads N] [--jobs J]]");
   opts.positional_help("");
+  // clang-format off
   opts.add_options()
       ("dir", "sweep folder (or the folder of one run)", cxxopts::value<std::string>())
       ("resubmit", "run the failed and missing tasks again: sbatch when DIR/job.sbatch exists, "
@@ -34,6 +35,7 @@ int collect_command(const std::vector<std::string>& in) {
       ("threads", "threads per task when run here", cxxopts::value<std::string>()->default_value("1"))
       ("jobs", "tasks at once when run here", cxxopts::value<std::string>())
       ("h,help", "show this help");
+  // clang-format on
   opts.parse_positional({"dir"});
   std::vector<char*> argv{const_cast<char*>("coatkmc collect")};
   for (auto& a : args) argv.push_back(a.data());
@@ -57,7 +59,8 @@ int collect_command(const std::vector<std::string>& in) {
   } catch (const std::exception&) {
     threads = 0;
   }
-  if (threads < 1 || threads > 4096) throw InputError("--threads", "expected a whole number in [1, 4096]");
+  if (threads < 1 || threads > 4096)
+    throw InputError("--threads", "expected a whole number in [1, 4096]");
 
   const SweepCollection c = collect_sweep(dir);
   try {
@@ -91,8 +94,9 @@ int collect_command(const std::vector<std::string>& in) {
   }
   LocalRunOptions o;
   o.gpus = gpus_for_local_tasks(load_config(dir + "/sweep.toml", {}).settings);
-  o.jobs = res.count("jobs") ? std::max(1, std::atoi(res["jobs"].as<std::string>().c_str()))
-                             : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / threads);
+  o.jobs = res.count("jobs")
+               ? std::max(1, std::atoi(res["jobs"].as<std::string>().c_str()))
+               : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / threads);
   o.task_args = {"--threads", std::to_string(threads)};
   std::cout << "running " << ids.size() << " task(s) here: " << array_list(ids) << "\n";
   const int failed = run_tasks_locally(dir, table, ids, o);

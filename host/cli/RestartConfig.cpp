@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "kmc/core/Error.hpp"
 
@@ -16,9 +16,11 @@ namespace coatkmc {
 namespace {
 
 // Every leaf of a table as "table.key" -> its TOML text.
-void flatten(const toml::table& t, const std::string& prefix, std::map<std::string, std::string>& out) {
+void flatten(const toml::table& t, const std::string& prefix,
+             std::map<std::string, std::string>& out) {
   for (const auto& [key, node] : t) {
-    const std::string name = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    const std::string name =
+        prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
     if (const toml::table* sub = node.as_table()) {
       flatten(*sub, name, out);
     } else {
@@ -87,8 +89,8 @@ LoadedConfig load_restart_config(const Checkpoint& checkpoint, const std::string
     before = leaves(checkpoint.config_toml);
     after = leaves(cfg.resolved_toml);
   } catch (const toml::parse_error& e) {
-    throw InputError(label, std::string("corrupt checkpoint configuration: ") +
-                                std::string(e.description()));
+    throw InputError(
+        label, std::string("corrupt checkpoint configuration: ") + std::string(e.description()));
   }
   const auto& free = restart_changeable_keys();
   std::vector<std::string> keys;
@@ -100,10 +102,13 @@ LoadedConfig load_restart_config(const Checkpoint& checkpoint, const std::string
     const std::string was = b == before.end() ? "(unset)" : b->second;
     const std::string now = a == after.end() ? "(unset)" : a->second;
     if (was != now)
-      throw InputError(cfg.where(key), key + " cannot change on restart (the checkpoint was made "
-                                             "with " + was + "; only run.hops_per_particle, "
-                                             "run.time, run.blocks, run.msd_samples and "
-                                             "run.backend can)");
+      throw InputError(cfg.where(key), key +
+                                           " cannot change on restart (the checkpoint was made "
+                                           "with " +
+                                           was +
+                                           "; only run.hops_per_particle, "
+                                           "run.time, run.blocks, run.msd_samples and "
+                                           "run.backend can)");
   }
   return cfg;
 }

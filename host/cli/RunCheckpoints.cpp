@@ -58,7 +58,9 @@ double RunCheckpoints::wall() const {
          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
-int RunCheckpoints::stop_signal() const { return g_term.load() ? SIGTERM : 0; }
+int RunCheckpoints::stop_signal() const {
+  return g_term.load() ? SIGTERM : 0;
+}
 
 RunControl RunCheckpoints::control() {
   RunControl c;

@@ -20,7 +20,8 @@ class CheckpointSignals {
   CheckpointSignals& operator=(const CheckpointSignals&) = delete;
 
  private:
-  struct sigaction old_term_ {}, old_usr1_ {};
+  struct sigaction old_term_ {
+  }, old_usr1_{};
 };
 
 // When one run writes DIR/checkpoint.ckpt: every `every_minutes` (0: never),

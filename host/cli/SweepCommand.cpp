@@ -69,6 +69,7 @@ int sweep_command(const std::vector<std::string>& in) {
                         "point --replicas times: here, over MPI ranks, or as a Slurm job array.");
   opts.custom_help("CONFIG.toml --vary KEY=V1,V2,... [--vary ...] [options]");
   opts.positional_help("");
+  // clang-format off
   opts.add_options()
       ("config", "configuration file", cxxopts::value<std::string>())
       ("vary", "KEY=V1,V2,...: values of one key, TOML (repeatable; tasks are the cartesian product)",
@@ -90,6 +91,7 @@ int sweep_command(const std::vector<std::string>& in) {
       ("sbatch", "with --slurm: one more #SBATCH option, e.g. --sbatch=--time=02:00:00 (repeatable)",
        cxxopts::value<std::vector<std::string>>())
       ("h,help", "show this help");
+  // clang-format on
   opts.parse_positional({"config"});
   auto argv = argv_of("coatkmc sweep", args);
   cxxopts::ParseResult res;
@@ -111,9 +113,11 @@ int sweep_command(const std::vector<std::string>& in) {
   if (!res.unmatched().empty())
     throw InputError("command line", "unexpected argument '" + res.unmatched().front() + "'");
   const bool slurm = res.count("slurm") > 0, submit = res.count("submit") > 0;
-  if (submit && !slurm) throw InputError("--submit", "submits the job array of --slurm; add --slurm");
+  if (submit && !slurm)
+    throw InputError("--submit", "submits the job array of --slurm; add --slurm");
   if (!sbatch.empty() && !slurm) throw InputError("--sbatch", "only with --slurm");
-  if (slurm && ranks.active()) throw InputError("--slurm", "writes a job array; do not start it under mpirun");
+  if (slurm && ranks.active())
+    throw InputError("--slurm", "writes a job array; do not start it under mpirun");
   const int replicas = parse_count("--replicas", res["replicas"].as<std::string>(), 1, 100000);
   const int threads = parse_count("--threads", res["threads"].as<std::string>(), 1, 4096);
   std::string checkpoint_every;
@@ -124,7 +128,8 @@ int sweep_command(const std::vector<std::string>& in) {
       const double m = std::stod(checkpoint_every, &used);
       if (used != checkpoint_every.size() || !(m > 0) || m > 1e6) throw std::out_of_range("");
     } catch (const std::exception&) {
-      throw InputError("--checkpoint-every", "'" + checkpoint_every + "' is not a number of minutes in (0, 1e6]");
+      throw InputError("--checkpoint-every",
+                       "'" + checkpoint_every + "' is not a number of minutes in (0, 1e6]");
     }
   }
   if (res.count("backend")) {
@@ -149,9 +154,10 @@ int sweep_command(const std::vector<std::string>& in) {
   const std::string dir = fs::absolute(res["out"].as<std::string>()).lexically_normal().string();
   std::error_code ec;
   if (fs::exists(fs::path(dir) / "tasks.csv", ec))
-    throw InputError("--out", dir + " already holds a sweep (tasks.csv); choose another folder, "
-                                    "or run its missing tasks with: coatkmc collect " + dir +
-                                    " --resubmit");
+    throw InputError("--out", dir +
+                                  " already holds a sweep (tasks.csv); choose another folder, "
+                                  "or run its missing tasks with: coatkmc collect " +
+                                  dir + " --resubmit");
   if (ranks.rank() == 0) {
     try {
       make_directories(dir + "/logs");
@@ -189,7 +195,8 @@ int sweep_command(const std::vector<std::string>& in) {
   }
 
   std::vector<std::string> task_args = {"--threads", std::to_string(threads)};
-  if (!checkpoint_every.empty()) task_args.insert(task_args.end(), {"--checkpoint-every", checkpoint_every});
+  if (!checkpoint_every.empty())
+    task_args.insert(task_args.end(), {"--checkpoint-every", checkpoint_every});
   long long failed = 0;
   if (ranks.active()) {
     // Round-robin over the ranks, each task in this process.
@@ -208,8 +215,9 @@ int sweep_command(const std::vector<std::string>& in) {
   } else {
     LocalRunOptions o;
     o.gpus = gpus_for_local_tasks(base.settings);
-    o.jobs = res.count("jobs") ? parse_count("--jobs", res["jobs"].as<std::string>(), 1, 4096)
-                               : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / threads);
+    o.jobs = res.count("jobs")
+                 ? parse_count("--jobs", res["jobs"].as<std::string>(), 1, 4096)
+                 : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / threads);
     o.task_args = task_args;
     std::vector<int> ids(n);
     for (int i = 0; i < n; ++i) ids[i] = i;
@@ -217,10 +225,12 @@ int sweep_command(const std::vector<std::string>& in) {
   }
   if (ranks.rank() == 0)
     std::cout << n - failed << " of " << n << " task(s) done"
-              << (failed ? ", " + std::to_string(failed) + " failed" : std::string()) << "; collect with: coatkmc collect " << dir << "\n";
+              << (failed ? ", " + std::to_string(failed) + " failed" : std::string())
+              << "; collect with: coatkmc collect " << dir << "\n";
   if (failed && ranks.rank() != 0) return 3;
-  if (failed) throw CannotProceed(std::to_string(failed) + " of " + std::to_string(n) +
-                                  " sweep task(s) failed (coatkmc collect " + dir + " lists them)");
+  if (failed)
+    throw CannotProceed(std::to_string(failed) + " of " + std::to_string(n) +
+                        " sweep task(s) failed (coatkmc collect " + dir + " lists them)");
   return 0;
 }
 

@@ -41,12 +41,14 @@ int task_command(const std::vector<std::string>& in) {
   cxxopts::Options opts("coatkmc task", "Run one row of a sweep's task table (DIR/tasks.csv).");
   opts.custom_help("DIR ID [--threads N] [--checkpoint-every M]");
   opts.positional_help("");
+  // clang-format off
   opts.add_options()
       ("dir", "sweep folder", cxxopts::value<std::string>())
       ("id", "task number (row of tasks.csv)", cxxopts::value<std::string>())
       ("threads", "threads", cxxopts::value<std::string>()->default_value("1"))
       ("checkpoint-every", "save a checkpoint every M minutes", cxxopts::value<std::string>())
       ("h,help", "show this help");
+  // clang-format on
   opts.parse_positional({"dir", "id"});
   auto argv = argv_of("coatkmc task", args);
   cxxopts::ParseResult res;
@@ -59,7 +61,8 @@ int task_command(const std::vector<std::string>& in) {
     std::cout << opts.help() << "\n";
     return 0;
   }
-  if (!res.count("dir") || !res.count("id")) throw InputError("command line", "task needs DIR and ID");
+  if (!res.count("dir") || !res.count("id"))
+    throw InputError("command line", "task needs DIR and ID");
   if (!res.unmatched().empty())
     throw InputError("command line", "unexpected argument '" + res.unmatched().front() + "'");
   const std::string dir = res["dir"].as<std::string>();
@@ -78,7 +81,8 @@ int task_command(const std::vector<std::string>& in) {
   const fs::path folder = fs::path(dir) / task.dir;
   std::error_code ec;
   if (fs::exists(folder / "result.json", ec)) {
-    std::cout << "task " << id << " is done already (" << (folder / "result.json").string() << ")\n";
+    std::cout << "task " << id << " is done already (" << (folder / "result.json").string()
+              << ")\n";
     return 0;
   }
 

@@ -189,7 +189,8 @@ void get_replica(Reader& r, ReplicaRun& rr, uint32_t index) {
   rr.t0 = r.get<double>();
   SystemState& s = rr.state;
   s.replica = r.get<uint32_t>();
-  if (s.replica != index) r.fail("replica " + std::to_string(index) + " is numbered " + std::to_string(s.replica));
+  if (s.replica != index)
+    r.fail("replica " + std::to_string(index) + " is numbered " + std::to_string(s.replica));
   s.time = r.get<double>();
   s.hops = r.get<uint64_t>();
   s.attempts = r.get<uint64_t>();
@@ -212,7 +213,8 @@ void get_replica(Reader& r, ReplicaRun& rr, uint32_t index) {
   for (int32_t site : s.ion_site)
     if (site < 0 || size_t(site) >= sites) r.fail("an ion sits on a site outside the lattice");
   for (int32_t ion : s.site_ion)
-    if (ion < -1 || (ion >= 0 && size_t(ion) >= ions)) r.fail("a site holds an ion that does not exist");
+    if (ion < -1 || (ion >= 0 && size_t(ion) >= ions))
+      r.fail("a site holds an ion that does not exist");
   if (!(s.time >= 0) || !(rr.t0 >= 0) || rr.t0 > s.time || rr.h0 > s.hops)
     r.fail("replica " + std::to_string(index) + ": times or hop counts out of order");
 

@@ -3,9 +3,9 @@
 #include <sys/wait.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <map>
 
@@ -41,8 +41,8 @@ std::vector<std::string> gpus_for_local_tasks(const SimulationSettings& s) {
 int run_tasks_locally(const std::string& dir, const TaskTable& table, const std::vector<int>& ids,
                       const LocalRunOptions& options) {
   const std::string binary = own_executable();
-  const int slots = options.gpus.empty() ? std::max(1, options.jobs)
-                                         : static_cast<int>(options.gpus.size());
+  const int slots =
+      options.gpus.empty() ? std::max(1, options.jobs) : static_cast<int>(options.gpus.size());
   std::deque<int> queue(ids.begin(), ids.end());
   struct Running {
     int task, slot;
@@ -63,7 +63,8 @@ int run_tasks_locally(const std::string& dir, const TaskTable& table, const std:
       std::vector<std::string> env;
       if (!options.gpus.empty()) env.push_back("CUDA_VISIBLE_DEVICES=" + options.gpus[slot]);
       const pid_t pid = spawn_process(argv, env, dir + "/logs/" + std::to_string(id) + ".log");
-      if (pid < 0) throw CannotProceed("cannot start " + binary + " for task " + std::to_string(id));
+      if (pid < 0)
+        throw CannotProceed("cannot start " + binary + " for task " + std::to_string(id));
       busy[slot] = true;
       running[pid] = {id, slot, std::chrono::steady_clock::now()};
     }
@@ -92,10 +93,11 @@ int run_tasks_locally(const std::string& dir, const TaskTable& table, const std:
                   seconds);
     } else {
       ++failed;
-      const std::string how = WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
-                                                : "signal " + std::to_string(WTERMSIG(status));
-      std::printf("[%d/%d] task %d (%s) FAILED (%s; see %s/logs/%d.log)\n", finished, total,
-                  r.task, what.c_str(), how.c_str(), dir.c_str(), r.task);
+      const std::string how = WIFEXITED(status)
+                                  ? "exit status " + std::to_string(WEXITSTATUS(status))
+                                  : "signal " + std::to_string(WTERMSIG(status));
+      std::printf("[%d/%d] task %d (%s) FAILED (%s; see %s/logs/%d.log)\n", finished, total, r.task,
+                  what.c_str(), how.c_str(), dir.c_str(), r.task);
     }
     std::fflush(stdout);
   }

@@ -8,9 +8,10 @@
 namespace coatkmc {
 
 struct LocalRunOptions {
-  int jobs = 1;                    // tasks at once on the CPU
-  std::vector<std::string> gpus;   // when not empty: one task per GPU at once, pinned to it
-  std::vector<std::string> task_args;  // passed on to `coatkmc task` (--threads, --checkpoint-every)
+  int jobs = 1;                   // tasks at once on the CPU
+  std::vector<std::string> gpus;  // when not empty: one task per GPU at once, pinned to it
+  std::vector<std::string>
+      task_args;  // passed on to `coatkmc task` (--threads, --checkpoint-every)
 };
 
 // The GPUs tasks of these settings may use here, one task per GPU: none

@@ -28,7 +28,8 @@ std::string slurm_job_script(const SlurmJob& job) {
      << "#SBATCH --array=0-" << job.tasks - 1 << "\n"
      << "#SBATCH --ntasks=1\n"
      << "#SBATCH --cpus-per-task=" << job.threads << "\n"
-     << "#SBATCH --output=" << job.sweep_dir << "/logs/%a.log\n"
+     << "#SBATCH --output=" << job.sweep_dir
+     << "/logs/%a.log\n"
      // Two minutes before the time limit the task saves a checkpoint; the
      // SIGTERM at the limit saves another and stops. B: signals the batch
      // shell, which exec makes coatkmc itself.

@@ -1,5 +1,7 @@
 #include "host/sweep/SweepCollect.hpp"
+#include "host/config/TomlGuard.hpp"
 
+#include <toml++/toml.h>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -7,7 +9,6 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
-#include <toml++/toml.h>
 
 #include "host/analysis/ArrheniusFit.hpp"
 #include "host/sweep/TaskTable.hpp"
@@ -42,7 +43,7 @@ nlohmann::json read_json_file(const fs::path& p, std::string* problem) {
 // A --vary value (TOML text) as JSON, for sweep.json.
 nlohmann::json value_json(const std::string& text) {
   try {
-    const toml::table t = toml::parse("v = " + text);
+    const toml::table t = parse_toml("v = " + text);
     std::ostringstream os;
     os << toml::json_formatter{t};
     return nlohmann::json::parse(os.str())["v"];
@@ -56,7 +57,9 @@ double number(const nlohmann::json& j, const std::string& key) {
   return (it != j.end() && it->is_number()) ? it->get<double>() : NAN;
 }
 
-nlohmann::json num(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+nlohmann::json num(double x) {
+  return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
+}
 
 std::string csv_text(const nlohmann::json& v) {
   if (v.is_null()) return "";
@@ -70,12 +73,23 @@ std::string csv_text(const nlohmann::json& v) {
 }  // namespace
 
 const std::vector<std::string>& collected_fields() {
-  static const std::vector<std::string> f = {
-      "D_tracer",   "D_tracer_err",       "D_jump",       "D_jump_err",
-      "haven_ratio", "haven_ratio_err",   "correlation_factor", "correlation_factor_err",
-      "conductivity", "conductivity_err", "temperature",  "hops",
-      "simulated_time", "wall_time",      "solver",       "backend",
-      "device"};
+  static const std::vector<std::string> f = {"D_tracer",
+                                             "D_tracer_err",
+                                             "D_jump",
+                                             "D_jump_err",
+                                             "haven_ratio",
+                                             "haven_ratio_err",
+                                             "correlation_factor",
+                                             "correlation_factor_err",
+                                             "conductivity",
+                                             "conductivity_err",
+                                             "temperature",
+                                             "hops",
+                                             "simulated_time",
+                                             "wall_time",
+                                             "solver",
+                                             "backend",
+                                             "device"};
   return f;
 }
 
@@ -125,7 +139,8 @@ SweepCollection collect_sweep(const std::string& dir) {
       const nlohmann::json st = read_json_file(folder / "task.json", &problem);
       if (!st.is_null() && st.value("status", 0) != 0) {
         status = "failed";
-        problem = st.value("error", std::string("exit status ") + std::to_string(st.value("status", 0)));
+        problem =
+            st.value("error", std::string("exit status ") + std::to_string(st.value("status", 0)));
         entry["exit_status"] = st.value("status", 0);
       }
     }
@@ -266,19 +281,22 @@ std::string format_collection(const SweepCollection& c, const std::string& dir) 
   }
   for (const auto& f : s["arrhenius"]) {
     if (f.contains("error")) {
-      os << "  Arrhenius " << f["quantity"].get<std::string>() << ": " << f["error"].get<std::string>() << "\n";
+      os << "  Arrhenius " << f["quantity"].get<std::string>() << ": "
+         << f["error"].get<std::string>() << "\n";
       continue;
     }
-    std::snprintf(buf, sizeof buf, "  Arrhenius %s%s: Ea = %.4f +- %.4f eV, D0 = %.4g +- %.2g cm^2/s (chi2 %.3g, dof %d)\n",
-                  f["quantity"].get<std::string>().c_str(),
-                  f["fixed"].empty() ? "" : (" at " + f["fixed"].dump()).c_str(),
-                  g(f["activation_energy_eV"]), g(f["activation_energy_err"]), g(f["prefactor"]),
-                  g(f["prefactor_err"]), g(f["chi2"]), f["dof"].get<int>());
+    std::snprintf(
+        buf, sizeof buf,
+        "  Arrhenius %s%s: Ea = %.4f +- %.4f eV, D0 = %.4g +- %.2g cm^2/s (chi2 %.3g, dof %d)\n",
+        f["quantity"].get<std::string>().c_str(),
+        f["fixed"].empty() ? "" : (" at " + f["fixed"].dump()).c_str(),
+        g(f["activation_energy_eV"]), g(f["activation_energy_err"]), g(f["prefactor"]),
+        g(f["prefactor_err"]), g(f["chi2"]), f["dof"].get<int>());
     os << buf;
   }
   for (const auto& t : s["failed"])
-    os << "  failed: task " << t["task"] << " (" << t["dir"].get<std::string>() << "): "
-       << t["error"].get<std::string>() << "\n";
+    os << "  failed: task " << t["task"] << " (" << t["dir"].get<std::string>()
+       << "): " << t["error"].get<std::string>() << "\n";
   for (const auto& t : s["missing"])
     os << "  missing: task " << t["task"] << " (" << t["dir"].get<std::string>() << ")"
        << (t["checkpoint"].get<bool>() ? ", has a checkpoint" : "") << "\n";

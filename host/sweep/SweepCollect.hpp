@@ -10,11 +10,11 @@ namespace coatkmc {
 // combined, Arrhenius fits wherever run.temperature varies, and the tasks
 // that failed or are missing.
 struct SweepCollection {
-  nlohmann::json summary;   // DIR/sweep.json
-  std::string csv;          // DIR/sweep.csv, one row per task
-  std::vector<int> failed;  // ran and ended with an error
-  std::vector<int> missing; // no results and no error: not run yet, running, or killed
-  bool single_run = false;  // DIR held one run, not a sweep
+  nlohmann::json summary;    // DIR/sweep.json
+  std::string csv;           // DIR/sweep.csv, one row per task
+  std::vector<int> failed;   // ran and ended with an error
+  std::vector<int> missing;  // no results and no error: not run yet, running, or killed
+  bool single_run = false;   // DIR held one run, not a sweep
 };
 
 SweepCollection collect_sweep(const std::string& dir);

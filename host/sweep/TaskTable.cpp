@@ -91,8 +91,7 @@ TaskTable expand_tasks(const std::vector<VaryAxis>& axes, int replicas, uint64_t
     table.keys.push_back(axes[a].key);
     if (axes[a].key == "run.seed") seed_axis = static_cast<int>(a);
     points *= axes[a].values.size();
-    if (points * replicas > 1000000)
-      throw InputError("--vary", "more than a million tasks");
+    if (points * replicas > 1000000) throw InputError("--vary", "more than a million tasks");
   }
   const size_t total = points * replicas;
   int width = 3;
@@ -188,8 +187,8 @@ TaskTable read_task_table(const std::string& path) {
       continue;
     }
     if (f.size() != columns)
-      throw InputError(where, std::to_string(f.size()) + " fields, the header has " +
-                                  std::to_string(columns));
+      throw InputError(
+          where, std::to_string(f.size()) + " fields, the header has " + std::to_string(columns));
     SweepTask t;
     uint64_t index = 0, replica = 0;
     if (!parse_u64(f[0], index) || index != table.tasks.size())

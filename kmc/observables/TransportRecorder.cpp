@@ -71,7 +71,8 @@ void TransportRecorder::restore(std::vector<Mark> marks, std::vector<TransportSa
 
 void TransportRecorder::rebase(const std::vector<size_t>& keep, const std::vector<size_t>& rows) {
   if (!keep_marks_) throw std::logic_error("recorder: rebase needs every block mark");
-  if (keep.empty() || keep.front() != 0) throw std::invalid_argument("recorder: rebase keeps mark 0");
+  if (keep.empty() || keep.front() != 0)
+    throw std::invalid_argument("recorder: rebase keeps mark 0");
   std::vector<Mark> marks;
   std::vector<TransportSample> blocks;
   for (size_t i = 0; i < keep.size(); ++i) {

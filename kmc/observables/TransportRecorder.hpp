@@ -49,8 +49,8 @@ class TransportRecorder {
 
  private:
   static Mark mark_of(const SystemState& state);
-  static TransportSample window(const std::vector<Vec3>& displacement, double time,
-                                uint64_t hops, uint64_t attempts, double l2, const Mark& from);
+  static TransportSample window(const std::vector<Vec3>& displacement, double time, uint64_t hops,
+                                uint64_t attempts, double l2, const Mark& from);
   bool keep_marks_;
   std::vector<Mark> marks_;
   std::vector<TransportSample> blocks_;

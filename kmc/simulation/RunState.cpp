@@ -27,7 +27,8 @@ void replan_run(RunState& run, const RunPlan& plan) {
   const MilestoneTag end = milestone_tag(plan, new_plan.back());
   for (ReplicaRun& rr : run.replicas) {
     if (!rr.started) continue;
-    const MilestoneTag reached = rr.next ? milestone_tag(run.plan, old_plan[rr.next - 1]) : MilestoneTag{};
+    const MilestoneTag reached =
+        rr.next ? milestone_tag(run.plan, old_plan[rr.next - 1]) : MilestoneTag{};
     if (!not_after(plan, reached, end))
       throw ReplanError("replica " + std::to_string(rr.state.replica) + " has already run " +
                         describe(plan, reached) + ", more than the " + describe(plan, end) +
@@ -41,8 +42,8 @@ void replan_run(RunState& run, const RunPlan& plan) {
       auto find = [&](const std::vector<MilestoneTag>& tags, const char* what) {
         for (size_t j = 0; j < tags.size(); ++j)
           if (same_point(plan, tags[j], tag)) return j;
-        throw ReplanError(std::string("the new plan has a ") + what + " at " +
-                          describe(plan, tag) + " that the checkpointed run did not record " +
+        throw ReplanError(std::string("the new plan has a ") + what + " at " + describe(plan, tag) +
+                          " that the checkpointed run did not record " +
                           "(continue to a whole multiple of its length, with the same " +
                           "run.blocks and run.msd_samples)");
       };

@@ -60,7 +60,9 @@ SimulationSettings settings_for(const std::string& solver, double hops_per_parti
 // time, sites) is the same, each displacement differs by a few ulps (~1e-15
 // of ~10 Å). Sums over 64-128 ions then agree to 1e-9 relative, or to 1e-10
 // (Å or Å^2) where terms cancel to almost nothing (sum_r of a block).
-double tolerance_of(const std::string& solver) { return solver == "bkl" ? 0.0 : 1e-9; }
+double tolerance_of(const std::string& solver) {
+  return solver == "bkl" ? 0.0 : 1e-9;
+}
 
 void expect_close(double a, double b, double rel, const std::string& what) {
   if (rel == 0)
@@ -119,7 +121,9 @@ RunControl saving_control(Recorded& rec) {
 }
 
 // Every checkpoint goes through the file format before it is continued.
-RunState reread(const Recorded& rec) { return decode_checkpoint(rec.bytes, "memory").run; }
+RunState reread(const Recorded& rec) {
+  return decode_checkpoint(rec.bytes, "memory").run;
+}
 
 class EverySolver : public ::testing::TestWithParam<std::string> {};
 
@@ -187,7 +191,8 @@ TEST_P(ExtendableSolver, HalfRunContinuedToTheFullLengthEqualsTheFullRun) {
   for (const ReplicaRun& rr : run.replicas) all.push_back(&rr);
   rec.bytes = encode_checkpoint("# test", run, all, 0.0);
   RunState resumed = reread(rec);
-  const SimulationOutcome longer = run_simulation(settings_for(GetParam(), 12), resumed, RunControl{});
+  const SimulationOutcome longer =
+      run_simulation(settings_for(GetParam(), 12), resumed, RunControl{});
   expect_same_outcome(whole, longer, tolerance_of(GetParam()));
 }
 
@@ -268,8 +273,8 @@ TEST(CheckpointFile, RoundTripKeepsEveryField) {
 
 TEST(CheckpointFile, TruncatedFilesAreRejectedAtEveryLength) {
   const std::string bytes = small_checkpoint();
-  for (size_t n : {size_t(0), size_t(5), size_t(8), size_t(20), size_t(31), size_t(32),
-                   size_t(33), bytes.size() / 2, bytes.size() - 1}) {
+  for (size_t n : {size_t(0), size_t(5), size_t(8), size_t(20), size_t(31), size_t(32), size_t(33),
+                   bytes.size() / 2, bytes.size() - 1}) {
     const std::string why = reject(bytes.substr(0, n));
     if (n < 8)
       EXPECT_NE(why.find("not a coatkmc checkpoint"), std::string::npos) << n << ": " << why;
@@ -319,10 +324,23 @@ replicas          = 2
 )";
 
 // The fields that depend on the trajectory only.
-const char* kPhysics[] = {"D_tracer", "D_tracer_err", "D_jump", "D_jump_err", "haven_ratio",
-                          "haven_ratio_err", "correlation_factor", "correlation_factor_err",
-                          "conductivity", "conductivity_err", "hops", "attempts",
-                          "simulated_time", "particles", "sites", "seed", "config"};
+const char* kPhysics[] = {"D_tracer",
+                          "D_tracer_err",
+                          "D_jump",
+                          "D_jump_err",
+                          "haven_ratio",
+                          "haven_ratio_err",
+                          "correlation_factor",
+                          "correlation_factor_err",
+                          "conductivity",
+                          "conductivity_err",
+                          "hops",
+                          "attempts",
+                          "simulated_time",
+                          "particles",
+                          "sites",
+                          "seed",
+                          "config"};
 
 nlohmann::json result_of(const std::string& dir) {
   return nlohmann::json::parse(read_text(dir + "/result.json"));
@@ -341,8 +359,10 @@ TEST(CheckpointCli, HalfRunRestartedToTheFullLengthGivesTheSameResultJson) {
   ScratchDir dir;
   const std::string cfg = write_run_config(dir);
   ASSERT_EQ(run_coatkmc({"run", cfg, "--out", "whole"}, dir.path()).status, 0);
-  ASSERT_EQ(run_coatkmc({"run", cfg, "--out", "half", "--set", "run.hops_per_particle=10"},
-                        dir.path()).status, 0);
+  ASSERT_EQ(
+      run_coatkmc({"run", cfg, "--out", "half", "--set", "run.hops_per_particle=10"}, dir.path())
+          .status,
+      0);
   ASSERT_TRUE(file_exists(dir / "half/checkpoint.ckpt"));
   const CommandResult r = run_coatkmc({"run", "--restart", "half/checkpoint.ckpt", "--set",
                                        "run.hops_per_particle=20", "--out", "continued"},
@@ -365,8 +385,10 @@ TEST(CheckpointCli, BadCheckpointsAndForbiddenChangesAreOneLineErrors) {
     std::string says;
   };
   const std::vector<Case> cases = {
-      {{"run", "--restart", "cut.ckpt", "--out", "b"}, "coatkmc: error: cut.ckpt: truncated checkpoint"},
-      {{"run", "--restart", "run.toml", "--out", "b"}, "coatkmc: error: run.toml: not a coatkmc checkpoint"},
+      {{"run", "--restart", "cut.ckpt", "--out", "b"},
+       "coatkmc: error: cut.ckpt: truncated checkpoint"},
+      {{"run", "--restart", "run.toml", "--out", "b"},
+       "coatkmc: error: run.toml: not a coatkmc checkpoint"},
       {{"run", "--restart", "a", "--out", "b"}, "is a directory"},
       {{"run", "--restart", "missing.ckpt", "--out", "b"}, "cannot open the checkpoint"},
       {{"run", "--restart", "a/checkpoint.ckpt", "--set", "lattice.cells=[6,6,6]", "--out", "b"},
@@ -493,8 +515,7 @@ TEST(CheckpointSignals, SigusrOneAndTheTimerSaveCheckpointsThatSurviveAKill) {
   // there the run is killed. The timer (every 0.001 minutes = 60 ms) does the
   // same without a signal.
   const std::vector<std::vector<std::string>> ways = {
-      {"run", cfg, "--out", "usr1"},
-      {"run", cfg, "--out", "timer", "--checkpoint-every", "0.001"}};
+      {"run", cfg, "--out", "usr1"}, {"run", cfg, "--out", "timer", "--checkpoint-every", "0.001"}};
   for (const auto& args : ways) {
     const std::string out = args[3];
     Child run(args, dir.path());
@@ -525,8 +546,8 @@ TEST(Provenance, EveryResultSaysWhatRanWhereAndWhen) {
   const std::string cfg = write_run_config(dir);
   ::setenv("SLURM_JOB_ID", "4242", 1);
   ::setenv("SLURM_ARRAY_TASK_ID", "7", 1);
-  const CommandResult r =
-      run_coatkmc({"run", cfg, "--out", "a", "--seed", "9", "--tag", "sweep_replica=3"}, dir.path());
+  const CommandResult r = run_coatkmc(
+      {"run", cfg, "--out", "a", "--seed", "9", "--tag", "sweep_replica=3"}, dir.path());
   ::unsetenv("SLURM_JOB_ID");
   ::unsetenv("SLURM_ARRAY_TASK_ID");
   ASSERT_EQ(r.status, 0) << r.err;

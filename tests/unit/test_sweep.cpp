@@ -27,8 +27,8 @@ TEST(TaskTable, VaryValuesSplitAtTopLevelCommasOnly) {
   const VaryAxis b = parse_vary("run.solver=\"bkl\",'walk,ers'");
   EXPECT_EQ(b.values, (std::vector<std::string>{"\"bkl\"", "'walk,ers'"}));
   EXPECT_EQ(parse_vary("run.temperature=300").values.size(), 1u);
-  for (const char* bad : {"run.temperature", "=1,2", "run.temperature=1,,2", "x=[1,2",
-                          "run.temperature=1,"})
+  for (const char* bad :
+       {"run.temperature", "=1,2", "run.temperature=1,,2", "x=[1,2", "run.temperature=1,"})
     EXPECT_THROW(parse_vary(bad), InputError) << bad;
 }
 
@@ -45,9 +45,9 @@ TEST(TaskTable, CartesianProductWithReplicasAndSeeds) {
   EXPECT_EQ(t.tasks[11].values, (std::vector<std::string>{"400", "0.75"}));
   for (const SweepTask& x : t.tasks) EXPECT_EQ(x.seed, 100u + x.index);
   EXPECT_EQ(t.tasks[11].dir, "011");
-  EXPECT_EQ(t.overrides(t.tasks[5]),
-            (std::vector<std::string>{"run.temperature=300", "occupancy.fraction=0.75",
-                                      "run.seed=105"}));
+  EXPECT_EQ(
+      t.overrides(t.tasks[5]),
+      (std::vector<std::string>{"run.temperature=300", "occupancy.fraction=0.75", "run.seed=105"}));
   // A varied seed is used as given, plus the replica index.
   const TaskTable s = expand_tasks({parse_vary("run.seed=7,20")}, 2, 100);
   EXPECT_EQ(s.tasks[1].seed, 8u);
@@ -58,9 +58,9 @@ TEST(TaskTable, CartesianProductWithReplicasAndSeeds) {
 
 TEST(TaskTable, CsvRoundTripAndMalformedTablesNameTheLine) {
   ScratchDir dir;
-  const TaskTable t = expand_tasks({parse_vary("lattice.cells=[8,8,8],[6,6,6]"),
-                                    parse_vary("run.solver=\"bkl\",\"sub\"\"q\"")},
-                                   1, 1);
+  const TaskTable t = expand_tasks(
+      {parse_vary("lattice.cells=[8,8,8],[6,6,6]"), parse_vary("run.solver=\"bkl\",\"sub\"\"q\"")},
+      1, 1);
   std::ofstream(dir / "tasks.csv") << task_table_csv(t);
   const TaskTable back = read_task_table(dir / "tasks.csv");
   EXPECT_EQ(back.keys, t.keys);
@@ -73,14 +73,14 @@ TEST(TaskTable, CsvRoundTripAndMalformedTablesNameTheLine) {
   struct Bad {
     std::string text, says;
   };
-  for (const Bad& b : std::vector<Bad>{
-           {"", "empty task table"},
-           {"a,b\n", ":1: not a task table"},
-           {"task,dir,replica,seed\n0,000,0,1\n2,002,0,1\n", ":3: task numbers"},
-           {"task,dir,replica,seed,k\n0,000,0,1\n", ":2: 4 fields"},
-           {"task,dir,replica,seed\n0,../x,0,1\n", ":2: task folder"},
-           {"task,dir,replica,seed\n0,000,0,-1\n", ":2: seed"},
-           {"task,dir,replica,seed\n0,\"000,0,1\n", ":2: malformed CSV"}}) {
+  for (const Bad& b :
+       std::vector<Bad>{{"", "empty task table"},
+                        {"a,b\n", ":1: not a task table"},
+                        {"task,dir,replica,seed\n0,000,0,1\n2,002,0,1\n", ":3: task numbers"},
+                        {"task,dir,replica,seed,k\n0,000,0,1\n", ":2: 4 fields"},
+                        {"task,dir,replica,seed\n0,../x,0,1\n", ":2: task folder"},
+                        {"task,dir,replica,seed\n0,000,0,-1\n", ":2: seed"},
+                        {"task,dir,replica,seed\n0,\"000,0,1\n", ":2: malformed CSV"}}) {
     std::ofstream(dir / "bad.csv") << b.text;
     try {
       read_task_table(dir / "bad.csv");
@@ -135,7 +135,9 @@ blocks = 10
 msd_samples = 4
 )";
 
-nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(read_text(path)); }
+nlohmann::json read_json(const std::string& path) {
+  return nlohmann::json::parse(read_text(path));
+}
 
 TEST(SweepCli, LocalSweepCollectsTasksAndRecoversTheArrheniusBarrier) {
   ScratchDir dir;
@@ -197,8 +199,7 @@ TEST(SweepCli, CollectListsFailedAndMissingTasksAndResubmitRunsOnlyThose) {
   namespace fs = std::filesystem;
   ScratchDir dir;
   std::ofstream(dir / "t.toml") << kTiny;
-  ASSERT_EQ(run_coatkmc({"sweep", "t.toml", "--vary", "run.temperature=300,400,500", "--out",
-                         "s"},
+  ASSERT_EQ(run_coatkmc({"sweep", "t.toml", "--vary", "run.temperature=300,400,500", "--out", "s"},
                         dir.path())
                 .status,
             0);
