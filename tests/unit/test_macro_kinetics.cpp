@@ -9,6 +9,7 @@
 #include "host/macro/LiPlatingThreshold.hpp"
 #include "host/macro/MixedConductingZone.hpp"
 #include "host/macro/PhysicalConstants.hpp"
+#include "host/macro/StackResistance.hpp"
 
 using namespace coatkmc::macro;
 
@@ -155,4 +156,27 @@ TEST(MacroMixedZone, FiniteFilmProfileConservesDopant) {
                     (p.depth_cm[i] - p.depth_cm[i - 1]);
   EXPECT_NEAR(p.film_fraction_left + in_substrate / h, 1.0, 1e-4);
   EXPECT_NEAR(p.diffusion_length_cm, 2 * std::sqrt(d * t), 1e-20);
+}
+
+TEST(MacroStack, SeriesLayersAndPatchyLayers) {
+  StackLayer a, b, patch;
+  a.thickness_cm = 10e-7, a.ionic_conductivity = 2e-6;  // 0.5 Ohm cm^2
+  b.thickness_cm = 5e-7, b.ionic_conductivity = 1e-6;   // 0.5 Ohm cm^2
+  b.coverage = 0.25;                                    // confined to a quarter: 2 Ohm cm^2
+  patch.thickness_cm = 3e-7, patch.ionic_conductivity = 1e-7;  // 3 Ohm cm^2 where it lies
+  std::vector<double> inc;
+  EXPECT_NEAR(series_resistance({a, b}, &inc), 2.5, 1e-12);
+  EXPECT_NEAR(inc[0], 0.5, 1e-12);
+  // Patches on 40 %: 1 / (0.4 / (2.5 + 3) + 0.6 / 2.5).
+  patch.patch_fraction = 0.4;
+  const double r = series_resistance({a, patch, b}, &inc);
+  EXPECT_NEAR(r, 1.0 / (0.4 / 5.5 + 0.6 / 2.5), 1e-12);
+  EXPECT_NEAR(inc[0] + inc[1] + inc[2], r, 1e-12);
+  // An insulating patch layer blocks its share of the area: R / (1 - f).
+  patch.ionic_conductivity = 0;
+  EXPECT_NEAR(series_resistance({a, b, patch}), 2.5 / 0.6, 1e-12);
+  // Patches everywhere are a layer in series.
+  patch.ionic_conductivity = 1e-7;
+  patch.patch_fraction = 1.0;
+  EXPECT_NEAR(series_resistance({a, b, patch}), 5.5, 1e-12);
 }
