@@ -145,6 +145,23 @@ int macro_command(const std::vector<std::string>& in) {
       }
     std::cout << "\n";
   }
+  if (study.summary.contains("plating"))
+    for (const auto& a : study.summary["plating"]["alloys"]) {
+      const auto& rows = a["thresholds"];
+      for (const auto* row : {&rows.front(), &rows.back()}) {
+        const double lo = (*row)["threshold_mA_cm2_at_D_min"].get<double>();
+        const double hi = row->contains("threshold_mA_cm2_at_D_max")
+                              ? (*row)["threshold_mA_cm2_at_D_max"].get<double>()
+                              : lo;
+        char range[64], buf[200];
+        if (hi != lo) std::snprintf(range, sizeof range, "%.3g - %.3g", lo, hi);
+        else std::snprintf(range, sizeof range, "%.3g", lo);
+        std::snprintf(buf, sizeof buf, "  %s, %g um: Li plates on top above %s mA/cm^2\n",
+                      a["name"].get<std::string>().c_str(), (*row)["thickness_um"].get<double>(),
+                      range);
+        std::cout << buf;
+      }
+    }
   std::cout << "  results in " << out << "/summary.json\n";
   if (plots.made) {
     std::cout << "  plots:";
