@@ -13,6 +13,7 @@ import csv
 import json
 import os
 import sys
+import textwrap
 
 import matplotlib
 
@@ -37,7 +38,8 @@ def main(out):
     with open(os.path.join(out, "summary.json")) as f:
         s = json.load(f)
     cases = s.get("cases", [])
-    title = s.get("title", "")
+    # Long study titles wrap instead of running off the figure.
+    title = "\n".join(textwrap.wrap(s.get("title", ""), 60))
 
     spectra = [(c["name"], c["impedance"]) for c in cases if "impedance" in c]
     if spectra:
@@ -59,14 +61,14 @@ def main(out):
         ax.set_ylabel("-Im Z (Ohm cm$^2$)")
         xmax = max(ax.get_xlim()[1], 1e-30)
         ax.set_ylim(0, xmax)
-        ax.set_title("Nyquist: " + title, fontsize=9)
+        ax.set_title(title, fontsize=9)
         ax.legend()
         save(fig, out, "nyquist.png")
         axm.set_ylabel("|Z| (Ohm cm$^2$)")
         axp.set_ylabel("phase (deg)")
         axp.set_xlabel("frequency (Hz)")
         axm.legend()
-        axm.set_title("Bode: " + title, fontsize=9)
+        axm.set_title(title, fontsize=9)
         save(fig2, out, "bode.png")
 
     rated = [c for c in cases if "rate_capability" in c]
@@ -85,7 +87,7 @@ def main(out):
         ax.set_xscale("log")
         ax.set_xlabel("C-rate")
         ax.set_ylabel("discharge capacity (mAh/g)")
-        ax.set_title("Rate capability: " + title, fontsize=9)
+        ax.set_title(title, fontsize=9)
         ax.legend(fontsize=8)
         save(fig, out, "rate_capability.png")
 
@@ -115,7 +117,7 @@ def main(out):
                 key = "%s [%s]" % (t["name"], t["basis"])
                 if key not in names:
                     names.append(key)
-        fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.35 * len(names) * len(with_terms)))
+        fig, ax = plt.subplots(figsize=(9.5, 1.2 + 0.35 * len(names) * len(with_terms)))
         y = 0
         ticks, labels = [], []
         for i, c in enumerate(with_terms):
@@ -129,8 +131,8 @@ def main(out):
         ax.set_yticklabels(labels, fontsize=7)
         ax.set_xscale("log")
         ax.invert_yaxis()
-        ax.set_xlabel("area-specific resistance (Ohm cm$^2$, per the basis named)")
-        ax.set_title("Resistance terms: " + title, fontsize=9)
+        ax.set_xlabel("ASR (Ohm cm$^2$, on the basis in brackets)")
+        ax.set_title(title, fontsize=9)
         save(fig, out, "asr_terms.png")
 
     if "plating" in s:
