@@ -21,6 +21,7 @@
 #include "host/io/CheckpointFile.hpp"
 #include "host/io/Provenance.hpp"
 #include "host/io/OutputFolder.hpp"
+#include "host/io/ProfileWriter.hpp"
 #include "host/io/ResultWriter.hpp"
 #include "kmc/core/Error.hpp"
 #include "kmc/simulation/Simulation.hpp"
@@ -206,6 +207,8 @@ int run_command(const std::vector<std::string>& in) {
   const nlohmann::json result = make_result_json(cfg, outcome, est);
   try {
     write_run_outputs(out, result, make_msd_csv(outcome));
+    if (!outcome.slabs.empty() || !outcome.layers.empty())
+      write_file_atomically(out + "/profile.csv", make_profile_csv(outcome));
   } catch (const std::runtime_error& e) {
     throw CannotProceed(std::string("the run finished but its results could not be saved: ") +
                         e.what());

@@ -70,7 +70,7 @@ int structure_command(const std::vector<std::string>& args) {
     std::printf("  %-9s %8lld host sites (%.4f)\n", phase_name(static_cast<Phase>(p)),
                 static_cast<long long>(map.phase_sites[p]),
                 host ? double(map.phase_sites[p]) / double(host) : 0.0);
-  if (map.grains > 0) std::printf("  grains %d, grain size %.4g A\n", map.grains, map.grain_size);
+  if (map.grain_size > 0) std::printf("  grains %d, grain size %.4g A\n", map.grains, map.grain_size);
   if (s.microstructure.type == "annealed")
     std::printf("  crystallized fraction (JMAK) %.4f\n", map.crystallized_fraction);
   if (s.microstructure.type == "composite")

@@ -36,7 +36,7 @@ const std::set<std::string>& known_keys() {
       "hop.barrier", "hop.attempt_frequency", "hop.interaction",
       "run.temperature", "run.hops_per_particle", "run.time", "run.solver", "run.backend",
       "run.seed", "run.field", "run.blocks", "run.msd_samples", "run.replicas",
-      "run.equilibration_hops_per_particle",
+      "run.equilibration_hops_per_particle", "run.slabs",
       "landscape.site_energy_sigma", "landscape.barrier_sigma", "landscape.seed",
       "microstructure.type", "microstructure.seed", "microstructure.blocked_fraction",
       "microstructure.blocked_sublattices", "microstructure.defect_fraction",
@@ -50,6 +50,7 @@ const std::set<std::string>& known_keys() {
       "microstructure.anneal_time", "microstructure.avrami_exponent",
       "microstructure.crystallization_rate", "microstructure.crystallization_energy",
       "microstructure.grain_growth_rate", "microstructure.grain_growth_energy",
+      "microstructure.layers",
       "sublattice.acceptance_ceiling", "sublattice.attempts"};
   return keys;
 }
@@ -429,10 +430,13 @@ LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
 
 // [microstructure] (docs/structures.md): keys that the chosen type does not
 // use are errors, so a misplaced key never silently does nothing.
-void read_microstructure(Validator& v, SimulationSettings& s) {
+void read_layers(Validator& v, LoadedConfig& cfg, SimulationSettings& s);
+
+void read_microstructure(Validator& v, LoadedConfig& cfg, SimulationSettings& s) {
   MicrostructureSettings& m = s.microstructure;
   m.type = v.choice("microstructure.type", "none",
-                    {"none", "crystalline", "amorphous", "polycrystalline", "composite", "annealed"});
+                    {"none", "crystalline", "amorphous", "polycrystalline", "composite", "annealed",
+                     "multilayer"});
   const std::string& t = m.type;
   const bool any = t != "none", grained = t == "polycrystalline" || t == "composite" || t == "annealed";
   const bool amorphous = t == "amorphous" || t == "composite" || t == "annealed";
@@ -462,6 +466,7 @@ void read_microstructure(Validator& v, SimulationSettings& s) {
                         "microstructure.crystallization_energy", "microstructure.grain_growth_rate",
                         "microstructure.grain_growth_energy"})
     only_for(k, t == "annealed", "annealed");
+  only_for("microstructure.layers", t == "multilayer", "multilayer");
   if (!any) return;
   if (s.landscape.disordered())
     v.fail(v.has("landscape.site_energy_sigma") ? "landscape.site_energy_sigma" : "landscape.barrier_sigma",
@@ -471,6 +476,18 @@ void read_microstructure(Validator& v, SimulationSettings& s) {
     if (!v.has(key)) v.fail("microstructure.type", "\"" + t + "\" needs " + key);
   };
   m.seed = static_cast<uint64_t>(v.integer("microstructure.seed", static_cast<int64_t>(s.seed), 0, INT64_MAX));
+  if (t == "multilayer") {
+    // Everything else belongs to the layers.
+    if (const toml::table* table = v.find("microstructure")->as_table())
+      for (auto&& [k, n] : *table) {
+        const std::string key = "microstructure." + std::string(k.str());
+        if (key != "microstructure.type" && key != "microstructure.seed" &&
+            key != "microstructure.layers")
+          v.fail(key, "a multilayer takes this per layer, in [[microstructure.layers]]");
+      }
+    read_layers(v, cfg, s);
+    return;
+  }
 
   // Blocked sites: one fraction for every host sublattice, or one per listed sublattice.
   std::vector<std::string> names;
@@ -547,6 +564,94 @@ void read_microstructure(Validator& v, SimulationSettings& s) {
     m.grain_growth_rate = v.number("microstructure.grain_growth_rate", 0, 0, 1e30);
     m.grain_growth_energy = v.number("microstructure.grain_growth_energy", 0, 0, 100);
   }
+}
+
+// [[microstructure.layers]]: each table one layer, bottom first, with the
+// microstructure keys of its own type plus thickness (Å, whole cells along
+// the third lattice vector), energy, interface_barrier and name. Errors name
+// the layer's key as microstructure.layers[N].KEY (N from 1).
+void read_layers(Validator& v, LoadedConfig& cfg, SimulationSettings& s) {
+  toml::node* node = v.find("microstructure.layers");
+  if (!node) v.fail("microstructure.type", "\"multilayer\" needs [[microstructure.layers]] tables");
+  auto arr = node->as_array();
+  if (!arr || arr->empty() || !arr->is_homogeneous(toml::node_type::table))
+    v.fail("microstructure.layers", "expected [[microstructure.layers]] tables, one per layer");
+  const double c_length = norm(s.lattice.vectors[2]);
+  int total_cells = 0;
+  int index = 0;
+  for (auto& entry : *arr) {
+    ++index;
+    const std::string prefix = "microstructure.layers[" + std::to_string(index) + "].";
+    const toml::table& layer_table = *entry.as_table();
+    const std::string at = line_of(cfg.path, entry);
+    LayerSettings layer;
+    // The layer's own keys first, then the rest as a [microstructure] of its own.
+    toml::table micro;
+    LoadedConfig sub;
+    sub.path = cfg.path;
+    sub.origin["microstructure"] = at;
+    for (auto&& [k, n] : layer_table) {
+      const std::string key(k.str());
+      const std::string where = line_of(cfg.path, n);
+      sub.origin["microstructure." + key] = where;
+      auto number = [&](double lo, double hi) {
+        double x;
+        if (auto i = n.as_integer()) x = static_cast<double>(i->get());
+        else if (auto f = n.as_floating_point()) x = f->get();
+        else throw InputError(where, prefix + key + ": expected a number");
+        if (!std::isfinite(x) || x < lo || x > hi)
+          throw InputError(where, prefix + key + ": out of range");
+        return x;
+      };
+      if (key == "thickness") {
+        const double t = number(0, 1e6);
+        layer.cells = static_cast<int>(std::lround(t / c_length));
+        if (layer.cells < 1)
+          throw InputError(where, prefix + key + ": thinner than one cell (" + std::to_string(c_length) + " A)");
+      } else if (key == "energy") {
+        layer.energy = number(-10, 10);
+      } else if (key == "interface_barrier") {
+        layer.interface_barrier = number(-10, 100);
+      } else if (key == "name") {
+        auto str = n.as_string();
+        if (!str) throw InputError(where, prefix + key + ": expected a string");
+        layer.name = str->get();
+      } else if (key == "seed" || key == "layers" ||
+                 !known_keys().count("microstructure." + key)) {
+        throw InputError(where, prefix + key + ": unknown key for a layer");
+      } else {
+        micro.insert(key, n);
+      }
+    }
+    if (!layer_table.contains("thickness"))
+      throw InputError(at, prefix + "thickness: missing (the layer's thickness in A)");
+    if (!micro.contains("type")) micro.insert("type", "crystalline");
+    // Validate it like a [microstructure] table of its own, in the same file.
+    toml::table root;
+    root.insert("microstructure", std::move(micro));
+    SimulationSettings copy = s;
+    copy.microstructure = MicrostructureSettings{};
+    copy.landscape = LandscapeSettings{};
+    try {
+      Validator lv(root, sub);
+      read_microstructure(lv, sub, copy);
+    } catch (const InputError& e) {
+      std::string what = e.what();
+      if (what.rfind("microstructure.", 0) == 0) what = prefix + what.substr(15);
+      throw InputError(e.where(), what);
+    }
+    if (copy.microstructure.type == "multilayer")
+      throw InputError(at, prefix + "type: a layer cannot itself be a multilayer");
+    layer.microstructure = copy.microstructure;
+    total_cells += layer.cells;
+    s.microstructure.layers.push_back(layer);
+  }
+  const int nz = s.lattice.dimension == 3 ? s.cells[2] : 1;
+  if (total_cells != nz)
+    v.fail(v.has("lattice.cells") ? "lattice.cells" : "microstructure.layers",
+           "the layers are " + std::to_string(total_cells) + " cells thick together (thickness / " +
+               std::to_string(c_length) + " A, rounded), the lattice has " + std::to_string(nz) +
+               " along its third vector");
 }
 
 }  // namespace
@@ -674,6 +779,7 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
   s.msd_samples = static_cast<int>(v.integer("run.msd_samples", 100, 1, 100000));
   s.replicas = static_cast<int>(v.integer("run.replicas", 1, 1, 1 << 20));
   s.equilibration_hops_per_particle = v.number("run.equilibration_hops_per_particle", 0, 0, 1e12);
+  s.slabs = static_cast<int>(v.integer("run.slabs", 0, 0, 1 << 20));
 
   // [landscape] and [sublattice] (docs/parallel-solvers.md).
   s.landscape.site_energy_sigma = v.number("landscape.site_energy_sigma", 0, 0, 10);
@@ -684,7 +790,7 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
       v.number("sublattice.acceptance_ceiling", kDefaultAcceptanceCeiling, 0, 1, true);
   s.sublattice_attempts = v.choice("sublattice.attempts", "poisson",
                                    {"poisson", "one_per_ion", "one_per_site"});
-  read_microstructure(v, s);
+  read_microstructure(v, cfg, s);
   if (s.solver == "walkers" && s.hop.interaction != 0)
     v.fail("hop.interaction", "walkers do not see each other, so they take no interaction "
                               "(use run.solver = \"bkl\" or \"sublattice\")");

@@ -22,7 +22,7 @@ std::string site_map_xyz(const Lattice& lat, const SiteMap& map, double hop_barr
     os << buf;
   }
   os << "\" Properties=species:S:1:pos:R:3:sublattice:S:1:phase:S:1:grain:I:1:blocked:I:1:"
-        "site_energy:R:1:barrier:R:1 pbc=\"T T "
+        "site_energy:R:1:barrier:R:1:layer:I:1 pbc=\"T T "
      << (lat.dimension() == 3 ? "T" : "F") << "\"\n";
   for (int64_t s = 0; s < n; ++s) {
     const BasisSite& b = d.basis[lat.basis_of(s)];
@@ -40,9 +40,10 @@ std::string site_map_xyz(const Lattice& lat, const SiteMap& map, double hop_barr
     if (open) barrier /= open;
     if (!b.mobile) energy = 0;
     char buf[256];
-    std::snprintf(buf, sizeof buf, "%s %.6f %.6f %.6f %s %s %d %d %.6g %.6g\n", species.c_str(), r.x,
-                  r.y, r.z, b.sublattice.c_str(), phase_name(static_cast<Phase>(map.phase[s])),
-                  map.grain[s], blocked ? 1 : 0, energy, barrier);
+    std::snprintf(buf, sizeof buf, "%s %.6f %.6f %.6f %s %s %d %d %.6g %.6g %d\n", species.c_str(),
+                  r.x, r.y, r.z, b.sublattice.c_str(), phase_name(static_cast<Phase>(map.phase[s])),
+                  map.grain[s], blocked ? 1 : 0, energy, barrier,
+                  map.layer.empty() ? 0 : int(map.layer[s]));
     os << buf;
   }
   return os.str();

@@ -10,7 +10,8 @@ namespace coatkmc {
 // every site of the supercell with its species, position (Å), sublattice,
 // phase, grain (-1: none), blocked flag (1: no ion may enter), site energy
 // (eV, sublattice energy included) and the mean barrier (eV) of its open hops
-// (0 for immobile or fully blocked sites). `hop_barrier` is the bare barrier.
+// (0 for immobile or fully blocked sites), and its layer (0 without layers).
+// `hop_barrier` is the bare barrier.
 std::string site_map_xyz(const Lattice& lattice, const SiteMap& map, double hop_barrier);
 
 }  // namespace coatkmc

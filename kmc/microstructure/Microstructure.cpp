@@ -144,6 +144,17 @@ double host_quantile(const Lattice& lat, const std::vector<double>& value, doubl
   return v[k];
 }
 
+// Host sites per phase and open host sites.
+void count_sites(const Lattice& lat, SiteMap& m) {
+  for (int p = 0; p < 3; ++p) m.phase_sites[p] = 0;
+  m.open_host_sites = 0;
+  for (int64_t s = 0; s < lat.num_sites(); ++s) {
+    if (!lat.is_host(s)) continue;
+    ++m.phase_sites[m.phase[s]];
+    if (m.blocked.empty() || !m.blocked[s]) ++m.open_host_sites;
+  }
+}
+
 }  // namespace
 
 const char* phase_name(Phase p) {
@@ -170,10 +181,11 @@ double annealed_grain_size(const MicrostructureSettings& s) {
   return std::sqrt(s.grain_size * s.grain_size + growth);
 }
 
-SiteMap build_microstructure(const Lattice& lat, const MicrostructureSettings& ms,
-                             double hop_barrier) {
+namespace {
+
+SiteMap build_single(const Lattice& lat, const MicrostructureSettings& ms, double hop_barrier) {
   const std::string& type = ms.type;
-  if (type != "none" && type != "crystalline" && type != "amorphous" && type != "polycrystalline" &&
+  if (type != "crystalline" && type != "amorphous" && type != "polycrystalline" &&
       type != "composite" && type != "annealed")
     throw std::invalid_argument("unknown microstructure '" + type + "'");
   const int64_t n = lat.num_sites();
@@ -321,12 +333,100 @@ SiteMap build_microstructure(const Lattice& lat, const MicrostructureSettings& m
   }
   if (any_blocked) m.blocked = std::move(blocked);
 
-  for (int64_t s = 0; s < n; ++s) {
-    if (!lat.is_host(s)) continue;
-    ++m.phase_sites[m.phase[s]];
-    if (m.blocked.empty() || !m.blocked[s]) ++m.open_host_sites;
-  }
+  m.layer.assign(n, 0);
+  count_sites(lat, m);
   return m;
+}
+
+// Layers stacked along the third lattice vector: each layer's own map is built
+// on the whole lattice and its sites inside the layer are kept. A bond inside
+// a layer keeps that layer's barrier; one across an interface takes the mean
+// of both layers' values plus the lower layer's interface_barrier.
+SiteMap build_multilayer(const Lattice& lat, const MicrostructureSettings& ms, double hop_barrier) {
+  const int nz = lat.dimension() == 3 ? lat.cells()[2] : 1;
+  const int nl = static_cast<int>(ms.layers.size());
+  if (nl < 1 || nl > 255) throw std::invalid_argument("a multilayer needs 1 to 255 layers");
+  std::vector<int> layer_of_cell;
+  for (int i = 0; i < nl; ++i) {
+    if (ms.layers[i].cells < 1) throw std::invalid_argument("every layer is at least one cell thick");
+    if (ms.layers[i].microstructure.type == "multilayer")
+      throw std::invalid_argument("a layer cannot itself be a multilayer");
+    layer_of_cell.insert(layer_of_cell.end(), ms.layers[i].cells, i);
+  }
+  if (static_cast<int>(layer_of_cell.size()) != nz)
+    throw std::invalid_argument("the layers are " + std::to_string(layer_of_cell.size()) +
+                                " cells thick together, the lattice " + std::to_string(nz));
+  const int64_t n = lat.num_sites();
+  const int z = lat.max_coordination();
+  const int64_t per_layer_cells = int64_t(lat.cells()[0]) * lat.cells()[1];
+  auto layer_of = [&](int64_t s) {
+    return layer_of_cell[(s / lat.basis_size()) / per_layer_cells];
+  };
+  std::vector<SiteMap> maps;
+  for (int i = 0; i < nl; ++i) {
+    MicrostructureSettings li = ms.layers[i].microstructure;
+    if (li.type == "none") li.type = "crystalline";
+    li.seed = ms.seed + 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(i + 1);  // a realization per layer
+    maps.push_back(build_single(lat, li, hop_barrier));
+  }
+  SiteMap m;
+  m.phase.assign(n, 0);
+  m.grain.assign(n, -1);
+  m.layer.assign(n, 0);
+  std::vector<uint8_t> blocked(n, 0);
+  std::vector<double> energy(n, 0.0);
+  bool any_blocked = false, any_energy = false;
+  std::vector<int> grain_base(nl, 0);
+  for (int i = 1; i < nl; ++i) grain_base[i] = grain_base[i - 1] + maps[i - 1].grains;
+  for (int64_t s = 0; s < n; ++s) {
+    const int i = layer_of(s);
+    const SiteMap& src = maps[i];
+    m.layer[s] = static_cast<uint8_t>(i);
+    m.phase[s] = src.phase[s];
+    m.grain[s] = src.grain[s] < 0 ? -1 : grain_base[i] + src.grain[s];
+    if (!src.blocked.empty() && src.blocked[s]) blocked[s] = 1, any_blocked = true;
+    if (lat.is_mobile(s))
+      energy[s] = (src.site_energy.empty() ? 0.0 : src.site_energy[s]) + ms.layers[i].energy;
+    any_energy |= energy[s] != 0.0;
+  }
+  m.bond_barrier.assign(n * z, 0.0);
+  bool any_bond = false;
+  const LatticeDescription& d = lat.description();
+  for (int64_t s = 0; s < n; ++s) {
+    const int b = lat.basis_of(s);
+    const int i = layer_of(s);
+    for (int k = 0; k < lat.coordination(b); ++k) {
+      const int64_t t = lat.neighbor(s, k);
+      const int j = layer_of(t);
+      auto bond = [&](int l) {
+        return maps[l].bond_barrier.empty() ? 0.0 : maps[l].bond_barrier[s * z + k];
+      };
+      double e = bond(i);
+      if (i != j) {
+        // Which interface: the one the hop crosses going up (+c) or down.
+        const HopTemplate& h = lat.hop(s, k);
+        const double up = d.basis[h.to_basis].fractional.z + h.cell_offset[2] - d.basis[b].fractional.z;
+        const int lower = up > 0 ? i : j;
+        e = 0.5 * (bond(i) + bond(j)) + ms.layers[lower].interface_barrier;
+      }
+      m.bond_barrier[s * z + k] = e;
+      any_bond |= e != 0.0;
+    }
+  }
+  if (!any_bond) m.bond_barrier.clear();
+  if (any_energy) m.site_energy = std::move(energy);
+  if (any_blocked) m.blocked = std::move(blocked);
+  m.grains = grain_base[nl - 1] + maps[nl - 1].grains;
+  count_sites(lat, m);
+  return m;
+}
+
+}  // namespace
+
+SiteMap build_microstructure(const Lattice& lat, const MicrostructureSettings& ms,
+                             double hop_barrier) {
+  if (ms.type == "multilayer") return build_multilayer(lat, ms, hop_barrier);
+  return build_single(lat, ms, hop_barrier);
 }
 
 }  // namespace coatkmc

@@ -16,10 +16,12 @@ enum class Phase : uint8_t {
 };
 const char* phase_name(Phase p);
 
+struct LayerSettings;
+
 // The microstructure of [microstructure] (docs/structures.md). Barriers are
 // absolute (eV); a value < 0 means "the bare hop.barrier".
 struct MicrostructureSettings {
-  // none | crystalline | amorphous | polycrystalline | composite | annealed
+  // none | crystalline | amorphous | polycrystalline | composite | annealed | multilayer
   std::string type = "none";
   uint64_t seed = 1;
 
@@ -67,7 +69,23 @@ struct MicrostructureSettings {
   double grain_growth_rate = 0;       // g0, Å^2/s
   double grain_growth_energy = 0;     // eV
 
+  // type "multilayer": layers stacked along the third lattice vector, each
+  // with its own microstructure (MultilayerSettings below), bottom first.
+  std::vector<LayerSettings> layers;
+
   bool active() const { return type != "none"; }
+};
+
+// One layer of a multilayer stack (coating | interphase | cathode ...). All
+// layers share the lattice; each has its own microstructure and a site-energy
+// offset (the step in the ions' chemical potential between materials), and
+// bonds across its top interface get an extra barrier.
+struct LayerSettings {
+  std::string name;
+  int cells = 1;                  // thickness in cells along the third lattice vector
+  double energy = 0;              // eV added to every site energy of the layer
+  double interface_barrier = 0;   // eV added to bonds across the interface to the next layer up
+  MicrostructureSettings microstructure;  // its type ("none": the perfect lattice) and keys
 };
 
 // JMAK crystallized fraction and coarsened nucleus spacing (Å) of an anneal.
@@ -79,6 +97,7 @@ double annealed_grain_size(const MicrostructureSettings& s);
 struct SiteMap {
   std::vector<uint8_t> phase;        // Phase of every site (immobile atoms too)
   std::vector<int32_t> grain;        // grain of every site, -1 where none
+  std::vector<uint8_t> layer;        // layer of every site (0 without layers)
   std::vector<uint8_t> blocked;      // 1: no ion may sit here; empty when none is
   std::vector<double> site_energy;   // eV per site; empty when all zero
   std::vector<double> bond_barrier;  // eV added to hop.barrier per [site * zmax + k]; empty when none

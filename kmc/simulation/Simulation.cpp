@@ -14,6 +14,7 @@
 
 #include "kmc/core/Error.hpp"
 #include "kmc/microstructure/Microstructure.hpp"
+#include "kmc/observables/ProfileRecorder.hpp"
 #include "kmc/observables/TransportRecorder.hpp"
 #include "kmc/simulation/MilestonePlan.hpp"
 #include "kmc/simulation/RunState.hpp"
@@ -31,6 +32,7 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
   const Lattice lattice(cfg.lattice, cfg.cells);
   Landscape landscape;
   std::vector<uint8_t> blocked;  // sites a microstructure closes to ions
+  std::vector<uint8_t> site_layer;  // layer of every site of a multilayer
   int64_t open_sites = lattice.num_host_sites();
   if (!cfg.site_energy.empty()) {
     landscape.site_energy = cfg.site_energy;
@@ -40,6 +42,7 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
     landscape.bond_barrier = std::move(map.bond_barrier);
     blocked = std::move(map.blocked);
     open_sites = map.open_host_sites;
+    if (!cfg.microstructure.layers.empty()) site_layer = std::move(map.layer);
   } else if (cfg.landscape.disordered()) {
     landscape = draw_landscape(lattice, cfg.landscape);
   }
@@ -117,6 +120,16 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
   solver_options.acceptance_ceiling = cfg.acceptance_ceiling;
   solver_options.sublattice_attempts = cfg.sublattice_attempts;
   if (threads > 1 && solver_options.threads > 1) omp_set_max_active_levels(2);
+  // D and occupancy per slab and per layer (docs/structures.md). They are not
+  // part of a checkpoint: a restarted run reports none.
+  std::vector<ProfileRecorder> slab_rec(cfg.replicas), layer_rec(cfg.replicas);
+  std::vector<std::string> layer_names;
+  for (size_t i = 0; i < cfg.microstructure.layers.size(); ++i) {
+    const std::string& name = cfg.microstructure.layers[i].name;
+    layer_names.push_back(name.empty() ? "layer " + std::to_string(i + 1) : name);
+  }
+  const bool profiles = cfg.slabs > 0 || !site_layer.empty();
+  std::atomic<bool> profiles_complete{true};
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
   for (int r = 0; r < cfg.replicas; ++r) {
     if (stopping) continue;  // a stopped run leaves replicas not yet started as they are
@@ -129,6 +142,7 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
       std::unique_ptr<Solver> solver = make_solver(solver_name, backend, lattice, model, cfg.seed,
                                                    solver_options);
       SystemState& state = rr.state;
+      if (rr.started && profiles) profiles_complete = false;
       if (!rr.started) {
         state = place_ions(lattice, cfg.occupancy, cfg.seed, static_cast<uint32_t>(r), blocked);
         if (eq_hops > 0) {
@@ -139,6 +153,10 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
         rr.recorder = TransportRecorder(control.keep_marks);
         rr.recorder.start(state);
         rr.recorder.sample_msd(state);
+        if (cfg.slabs > 0) slab_rec[r] = slab_profile(lattice, cfg.slabs, blocked);
+        if (!site_layer.empty()) layer_rec[r] = layer_profile(lattice, site_layer, layer_names, blocked);
+        for (ProfileRecorder* p : {&slab_rec[r], &layer_rec[r]})
+          if (p->active()) p->start(state);
         rr.h0 = state.hops;
         rr.t0 = state.time;
         rr.mark_tags.assign(1, MilestoneTag{});
@@ -158,6 +176,8 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
         solver->advance(state, target);
         if (m.block) {
           rr.recorder.close_block(state);
+          for (ProfileRecorder* p : {&slab_rec[r], &layer_rec[r]})
+            if (p->active()) p->close_block(state);
           if (rr.recorder.keeps_marks() || rr.mark_tags.size() == 1)
             rr.mark_tags.push_back(tag);
           else
@@ -219,6 +239,14 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
   }
   if (failure) std::rethrow_exception(failure);
   out.interrupted = stopping;
+  if (profiles && profiles_complete && !stopping) {
+    for (int r = 1; r < cfg.replicas; ++r) {
+      if (slab_rec[0].active()) slab_rec[0].merge(slab_rec[r]);
+      if (layer_rec[0].active()) layer_rec[0].merge(layer_rec[r]);
+    }
+    if (slab_rec[0].active()) out.slabs = slab_rec[0].bins();
+    if (layer_rec[0].active()) out.layers = layer_rec[0].bins();
+  }
   out.wall_time = wall();
   return out;
 }

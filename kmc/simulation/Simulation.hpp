@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "kmc/observables/ProfileRecorder.hpp"
 #include "kmc/observables/TransportSample.hpp"
 #include "kmc/simulation/RunState.hpp"
 #include "kmc/simulation/SimulationSettings.hpp"
@@ -25,6 +26,9 @@ struct SimulationOutcome {
   double volume = 0;      // Å^3 per replica
   double wall_time = 0;   // s
   std::string solver, backend, device;
+  // Per slab (run.slabs) and per layer of a multilayer, pooled over replicas;
+  // empty when not asked for, and after a restart from a checkpoint.
+  std::vector<ProfileBin> slabs, layers;
   bool interrupted = false;  // stopped at a checkpoint (RunControl::stop_requested)
 };
 

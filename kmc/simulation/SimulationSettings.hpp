@@ -25,6 +25,8 @@ struct SimulationSettings {
   // Grains, boundaries, phases, blocked sites (docs/structures.md); when active
   // it replaces the landscape and supplies site energies, bond barriers and blocked sites.
   MicrostructureSettings microstructure;
+  // Slabs along the third lattice vector for D and occupancy profiles (0: none).
+  int slabs = 0;
 
   // Stop after this many accepted hops per ion on average, or at `time` (s) when > 0.
   double hops_per_particle = 100;

@@ -238,15 +238,16 @@ TEST(Microstructure, SiteMapIsExtendedXyz) {
   std::getline(in, line);
   EXPECT_NE(line.find("Lattice=\"15.48 0 0 0 15.48 0 0 0 15.48\""), std::string::npos) << line;
   EXPECT_NE(line.find("Properties=species:S:1:pos:R:3:sublattice:S:1:phase:S:1:grain:I:1:blocked:I:1:"
-                      "site_energy:R:1:barrier:R:1"),
+                      "site_energy:R:1:barrier:R:1:layer:I:1"),
             std::string::npos);
   int64_t rows = 0, blocked = 0, boundary = 0;
   while (std::getline(in, line)) {
     std::istringstream f(line);
     std::string species, sub, phase;
     double x, y, z, e, b;
-    int grain, blk;
-    ASSERT_TRUE(f >> species >> x >> y >> z >> sub >> phase >> grain >> blk >> e >> b) << line;
+    int grain, blk, layer;
+    ASSERT_TRUE(f >> species >> x >> y >> z >> sub >> phase >> grain >> blk >> e >> b >> layer)
+        << line;
     const Vec3 r = lat.position(rows);
     ASSERT_NEAR(x, r.x, 1e-6);
     ASSERT_NEAR(z, r.z, 1e-6);
@@ -277,4 +278,73 @@ TEST(Microstructure, StructureCommandWritesTheSiteMapAndCell) {
   EXPECT_NE(bad.err.find("microstructure.type: \"polycrystalline\" needs microstructure.grain_size"),
             std::string::npos)
       << bad.err;
+}
+
+TEST(Microstructure, MultilayerStacksLayersAlongC) {
+  const Lattice lat(make_textbook_lattice("sc", 3.0), {6, 6, 10});
+  MicrostructureSettings m;
+  m.type = "multilayer";
+  m.seed = 5;
+  LayerSettings coating, cathode;
+  coating.cells = 4;
+  coating.energy = 0.1;
+  coating.interface_barrier = 0.2;
+  coating.microstructure.type = "amorphous";
+  coating.microstructure.amorphous_barrier = 0.5;
+  cathode.cells = 6;
+  cathode.energy = -0.1;
+  cathode.interface_barrier = 0.05;
+  cathode.microstructure.type = "crystalline";
+  cathode.microstructure.grain_barrier = 0.3;
+  m.layers = {coating, cathode};
+  const SiteMap map = build_microstructure(lat, m, 0.3);
+  const int z = lat.max_coordination();
+  for (int64_t s = 0; s < lat.num_sites(); ++s) {
+    const int layer = lat.position(s).z < 4 * 3.0 - 1e-9 ? 0 : 1;
+    ASSERT_EQ(map.layer[s], layer);
+    ASSERT_NEAR(map.site_energy[s], layer == 0 ? 0.1 : -0.1, 1e-12);
+    for (int k = 0; k < z; ++k) {
+      const int64_t t = lat.neighbor(s, k);
+      const double dz = lat.hop(s, k).displacement.z;
+      double want;
+      if (map.layer[t] == layer) {
+        want = layer == 0 ? 0.2 : 0.0;  // 0.5 - 0.3 in the coating, 0.3 - 0.3 in the cathode
+      } else {
+        // Across an interface: the mean of the two layers plus the lower one's
+        // interface barrier (the supercell is periodic: the cathode's top meets the coating).
+        const int lower = dz > 0 ? layer : int(map.layer[t]);
+        want = 0.1 + (lower == 0 ? 0.2 : 0.05);
+      }
+      ASSERT_NEAR(map.bond_barrier[s * z + k], want, 1e-12) << s << " " << k;
+    }
+  }
+  EXPECT_EQ(map.phase_sites[int(Phase::Amorphous)], 6 * 6 * 4);
+  // The layers must fill the cell count along c.
+  m.layers[1].cells = 5;
+  EXPECT_THROW(build_microstructure(lat, m, 0.3), std::invalid_argument);
+}
+
+TEST(Microstructure, LayerKeysAreCheckedWithTheirLine) {
+  ScratchDir dir;
+  std::ofstream(dir / "m.toml") << "[lattice]\ntype = \"sc\"\na = 3.0\ncells = [4, 4, 6]\n"
+                                << "[microstructure]\ntype = \"multilayer\"\n"
+                                << "[[microstructure.layers]]\nthickness = 9\n"
+                                << "[[microstructure.layers]]\nthickness = 9\ntype = \"amorphous\"\n"
+                                << "boundary_width = 3\n"
+                                << "[run]\nhops_per_particle = 1\n";
+  CommandResult r = run_coatkmc({"run", dir / "m.toml", "--out", "o"}, dir.path());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("m.toml:12: microstructure.layers[2].boundary_width: applies only to"),
+            std::string::npos)
+      << r.err;
+  std::ofstream(dir / "n.toml") << "[lattice]\ntype = \"sc\"\na = 3.0\ncells = [4, 4, 6]\n"
+                                << "[microstructure]\ntype = \"multilayer\"\n"
+                                << "[[microstructure.layers]]\nthickness = 9\n"
+                                << "[[microstructure.layers]]\nthickness = 6\n"
+                                << "[run]\nhops_per_particle = 1\n";
+  r = run_coatkmc({"run", dir / "n.toml", "--out", "o"}, dir.path());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("n.toml:4: lattice.cells: the layers are 5 cells thick together"),
+            std::string::npos)
+      << r.err;
 }

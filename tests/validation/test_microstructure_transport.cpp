@@ -238,3 +238,53 @@ TEST(TwoPhaseMixture, DiffusivityMatchesBruggemanEffectiveMedium) {
   EXPECT_GT(d.value, std::sqrt(g1 * g2) * a2 * 1.03);
   EXPECT_LT(d.value, 0.5 * (g1 + g2) * a2 * 0.97);
 }
+
+// A multilayer in equilibrium: independent ions share out between two layers
+// as exp(-E/kT) whatever the interface barrier (it slows the exchange only).
+// Layers at +-0.03 eV, 400 K: occupancy ratio exp(0.06/kT) = 5.70. The slabs
+// inside one layer agree with each other. Accept 5 standard errors of the
+// block-averaged occupancies (the ratio to about 2 %).
+TEST(Multilayer, LayersFillByTheirBoltzmannFactor) {
+  const double T = 400;
+  SimulationSettings s = walker_settings(8, T, 21);
+  s.cells = {8, 8, 8};
+  s.microstructure.type = "multilayer";
+  s.microstructure.seed = 21;
+  LayerSettings low, high;
+  low.cells = high.cells = 4;
+  low.energy = -0.03;
+  high.energy = 0.03;
+  low.interface_barrier = high.interface_barrier = 0.05;
+  low.microstructure.type = high.microstructure.type = "crystalline";
+  s.microstructure.layers = {low, high};
+  s.occupancy.fraction = 1.0;  // independent walkers: one per site to start, no exclusion
+  s.slabs = 4;
+  s.equilibration_hops_per_particle = 300;
+  // 100 snapshots (block ends) about 100 hops apart, several layer crossings each.
+  s.hops_per_particle = 10000;
+  s.blocks = 100;
+  const SimulationOutcome o = run_simulation(s);
+  ASSERT_EQ(o.layers.size(), 2u);
+  ASSERT_EQ(o.slabs.size(), 4u);
+  auto mean_err = [](const std::vector<double>& v) {
+    double m = 0, ss = 0;
+    for (double x : v) m += x;
+    m /= v.size();
+    for (double x : v) ss += (x - m) * (x - m);
+    return std::pair<double, double>{m, std::sqrt(ss / (v.size() - 1) / v.size())};
+  };
+  const auto [lo, lo_err] = mean_err(o.layers[0].block_occupancy);
+  const auto [hi, hi_err] = mean_err(o.layers[1].block_occupancy);
+  const double ratio = lo / hi, expected = std::exp(0.06 / (kBoltzmannEv * T));
+  const double err = ratio * std::hypot(lo_err / lo, hi_err / hi);
+  std::printf("  occupancy low %.4f high %.4f: ratio %.3f +- %.3f, Boltzmann %.3f\n", lo, hi, ratio,
+              err, expected);
+  EXPECT_LT(err / ratio, 0.03);
+  EXPECT_NEAR(ratio, expected, 5 * err);
+  // Two slabs per layer: the same occupancy within errors.
+  for (int l = 0; l < 2; ++l) {
+    const auto [a, ea] = mean_err(o.slabs[2 * l].block_occupancy);
+    const auto [b, eb] = mean_err(o.slabs[2 * l + 1].block_occupancy);
+    EXPECT_NEAR(a, b, 5 * std::hypot(ea, eb)) << "layer " << l;
+  }
+}

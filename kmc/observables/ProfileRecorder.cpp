@@ -1,0 +1,122 @@
+#include "kmc/observables/ProfileRecorder.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace coatkmc {
+
+namespace {
+
+// Cell index of a site along the third lattice vector.
+int cell_z(const Lattice& lat, int64_t site) {
+  return static_cast<int>((site / lat.basis_size()) / (int64_t(lat.cells()[0]) * lat.cells()[1]));
+}
+
+double cell_height(const Lattice& lat) {
+  // Spacing of the cell planes along the third vector: the cell volume over the base area.
+  const Vec3* a = lat.description().vectors;
+  return std::fabs(dot(a[0], cross(a[1], a[2]))) / norm(cross(a[0], a[1]));
+}
+
+void count_open(const Lattice& lat, const std::vector<int>& bin_of_site,
+                const std::vector<uint8_t>& blocked, std::vector<ProfileBin>& bins) {
+  for (int64_t s = 0; s < lat.num_sites(); ++s)
+    if (bin_of_site[s] >= 0 && lat.is_host(s) && (blocked.empty() || !blocked[s]))
+      ++bins[bin_of_site[s]].open_sites;
+}
+
+}  // namespace
+
+ProfileRecorder::ProfileRecorder(const Lattice& lattice, std::vector<int> bin_of_site,
+                                 std::vector<ProfileBin> bins)
+    : dimension_(lattice.dimension()), bin_of_site_(std::move(bin_of_site)), bins_(std::move(bins)) {}
+
+void ProfileRecorder::start(const SystemState& st) {
+  start_bin_.resize(st.ion_site.size());
+  start_r_.resize(st.ion_site.size());
+  for (size_t i = 0; i < st.ion_site.size(); ++i) {
+    start_bin_[i] = bin_of_site_[st.ion_site[i]];
+    start_r_[i] = st.displacement[i];
+  }
+  start_time_ = st.time;
+}
+
+void ProfileRecorder::close_block(const SystemState& st) {
+  const double dt = st.time - start_time_;
+  std::vector<double> r2(bins_.size(), 0.0);
+  std::vector<int64_t> ions(bins_.size(), 0), now(bins_.size(), 0);
+  for (size_t i = 0; i < st.ion_site.size(); ++i) {
+    const int b = start_bin_[i];
+    if (b >= 0) {
+      const Vec3 d = st.displacement[i] - start_r_[i];
+      r2[b] += dot(d, d);
+      ++ions[b];
+    }
+    const int b_now = bin_of_site_[st.ion_site[i]];
+    if (b_now >= 0) ++now[b_now];
+  }
+  for (size_t b = 0; b < bins_.size(); ++b) {
+    ProfileBin& bin = bins_[b];
+    if (dt > 0 && ions[b] > 0) {
+      bin.block_d.push_back(r2[b] / (2.0 * dimension_ * double(ions[b]) * dt));
+      bin.sum_r2 += r2[b];
+      bin.sum_ion_time += double(ions[b]) * dt;
+    }
+    if (bin.open_sites > 0) bin.block_occupancy.push_back(double(now[b]) / double(bin.open_sites));
+  }
+  start(st);
+}
+
+void ProfileRecorder::merge(const ProfileRecorder& other) {
+  for (size_t b = 0; b < bins_.size() && b < other.bins_.size(); ++b) {
+    ProfileBin& to = bins_[b];
+    const ProfileBin& from = other.bins_[b];
+    to.block_d.insert(to.block_d.end(), from.block_d.begin(), from.block_d.end());
+    to.block_occupancy.insert(to.block_occupancy.end(), from.block_occupancy.begin(),
+                              from.block_occupancy.end());
+    to.sum_r2 += from.sum_r2;
+    to.sum_ion_time += from.sum_ion_time;
+  }
+}
+
+ProfileRecorder slab_profile(const Lattice& lat, int slabs, const std::vector<uint8_t>& blocked) {
+  const int nz = lat.dimension() == 3 ? lat.cells()[2] : 1;
+  slabs = std::max(1, std::min(slabs, nz));
+  const double h = cell_height(lat);
+  std::vector<ProfileBin> bins(slabs);
+  // Slab j holds the cells [j nz / slabs, (j + 1) nz / slabs).
+  for (int j = 0; j < slabs; ++j) {
+    bins[j].name = "slab " + std::to_string(j + 1);
+    bins[j].z_low = h * (int64_t(j) * nz / slabs);
+    bins[j].z_high = h * (int64_t(j + 1) * nz / slabs);
+  }
+  std::vector<int> bin_of_site(lat.num_sites());
+  for (int64_t s = 0; s < lat.num_sites(); ++s)
+    bin_of_site[s] = static_cast<int>((int64_t(cell_z(lat, s)) * slabs) / nz);
+  count_open(lat, bin_of_site, blocked, bins);
+  return ProfileRecorder(lat, std::move(bin_of_site), std::move(bins));
+}
+
+ProfileRecorder layer_profile(const Lattice& lat, const std::vector<uint8_t>& layer_of_site,
+                              const std::vector<std::string>& names,
+                              const std::vector<uint8_t>& blocked) {
+  const double h = cell_height(lat);
+  std::vector<ProfileBin> bins(names.size());
+  std::vector<int> lo(names.size(), 1 << 30), hi(names.size(), -1);
+  std::vector<int> bin_of_site(lat.num_sites());
+  for (int64_t s = 0; s < lat.num_sites(); ++s) {
+    const int l = layer_of_site[s];
+    bin_of_site[s] = l;
+    lo[l] = std::min(lo[l], cell_z(lat, s));
+    hi[l] = std::max(hi[l], cell_z(lat, s));
+  }
+  for (size_t l = 0; l < names.size(); ++l) {
+    bins[l].name = names[l];
+    bins[l].z_low = h * lo[l];
+    bins[l].z_high = h * (hi[l] + 1);
+  }
+  count_open(lat, bin_of_site, blocked, bins);
+  return ProfileRecorder(lat, std::move(bin_of_site), std::move(bins));
+}
+
+}  // namespace coatkmc
