@@ -43,7 +43,7 @@ nlohmann::json read_json_file(const fs::path& p, std::string* problem) {
 // A --vary value (TOML text) as JSON, for sweep.json.
 nlohmann::json value_json(const std::string& text) {
   try {
-    const toml::table t = parse_toml("v = " + text);
+    const toml::table t = toml::parse("v = " + text);
     std::ostringstream os;
     os << toml::json_formatter{t};
     return nlohmann::json::parse(os.str())["v"];
