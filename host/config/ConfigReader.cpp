@@ -540,6 +540,17 @@ void read_microstructure(Validator& v, LoadedConfig& cfg, SimulationSettings& s)
   if (grained) {
     if (t != "annealed") required("microstructure.grain_size");
     m.grain_size = v.number("microstructure.grain_size", 50, 0, 1e6, true);
+    // Every site is compared with every grain seed: keep that count sensible.
+    const Vec3* a = s.lattice.vectors;
+    const double cells = double(s.cells[0]) * s.cells[1] * (s.lattice.dimension == 3 ? s.cells[2] : 1);
+    const double sites = cells * double(s.lattice.basis.size());
+    const double grains = s.lattice.dimension == 3
+                              ? cells * std::fabs(dot(a[0], cross(a[1], a[2]))) / std::pow(m.grain_size, 3)
+                              : cells * norm(cross(a[0], a[1])) / (m.grain_size * m.grain_size);
+    if (grains > 1e5 || grains * sites > 2e10)
+      v.fail("microstructure.grain_size",
+             "makes about " + std::to_string(std::llround(grains)) + " grains for " +
+                 std::to_string(std::llround(sites)) + " sites; use larger grains or fewer cells");
   }
   if (shell) {
     m.boundary_width = v.number("microstructure.boundary_width", 0, 0, 1e4);

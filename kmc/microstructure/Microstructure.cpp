@@ -122,6 +122,7 @@ std::vector<Vec3> grain_seeds(const PeriodicBox& box, double spacing, uint64_t s
   // root of the area per grain; the box's third vector is a layer thickness).
   const double cells = dimension == 3 ? box.volume() / std::pow(spacing, 3)
                                       : box.area() / (spacing * spacing);
+  if (!(cells <= 1e6)) throw std::invalid_argument("grain_size makes more than a million grains");
   const int n = std::max(1, static_cast<int>(std::lround(cells)));
   std::vector<Vec3> seeds(n);
   for (int i = 0; i < n; ++i)
