@@ -28,7 +28,10 @@ double ButlerVolmer::overpotential(double i) const {
   for (int it = 0; it < 200; ++it) {
     const double g = current(eta) - i;
     if (std::fabs(g) <= 1e-14 * (std::fabs(i) + exchange_current)) break;
-    if (g > 0) hi = eta; else lo = eta;
+    if (g > 0)
+      hi = eta;
+    else
+      lo = eta;
     const double f = 1.0 / vt;
     const double dg = exchange_current * (alpha_anodic * f * std::exp(alpha_anodic * f * eta) +
                                           alpha_cathodic * f * std::exp(-alpha_cathodic * f * eta));

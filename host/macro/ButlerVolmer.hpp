@@ -10,7 +10,7 @@ struct ButlerVolmer {
   double exchange_current = 1e-3;  // i0, A/cm^2
   double alpha_anodic = 0.5;
   double alpha_cathodic = 0.5;
-  double temperature = 298.15;     // K
+  double temperature = 298.15;  // K
 
   // Current density at overpotential eta (V).
   double current(double eta) const;

@@ -25,7 +25,8 @@ double bruggeman_conductivity(const std::vector<Phase>& phases) {
   // on (s_min, s_max): bisect in log s (a zero-conductivity phase is allowed).
   auto g = [&](double s) {
     double sum = 0;
-    for (const auto& p : phases) sum += p.fraction * (p.conductivity - s) / (p.conductivity + 2 * s);
+    for (const auto& p : phases)
+      sum += p.fraction * (p.conductivity - s) / (p.conductivity + 2 * s);
     return sum;
   };
   double lo = std::log(std::max(s_min, s_max * 1e-300)), hi = std::log(s_max);

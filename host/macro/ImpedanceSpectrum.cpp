@@ -147,7 +147,8 @@ std::string ImpedanceSpectrum::csv(const std::vector<double>& frequencies) const
 
 std::vector<double> log_frequencies(double f_min, double f_max, int per_decade) {
   if (!(f_min > 0 && f_max > f_min && per_decade >= 1))
-    throw std::invalid_argument("frequency range needs 0 < f_min < f_max and >= 1 point per decade");
+    throw std::invalid_argument(
+        "frequency range needs 0 < f_min < f_max and >= 1 point per decade");
   const double decades = std::log10(f_max / f_min);
   const int n = std::max(2, static_cast<int>(std::ceil(decades * per_decade)) + 1);
   std::vector<double> f(n);

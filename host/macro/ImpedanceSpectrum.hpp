@@ -11,11 +11,11 @@ using Complex = std::complex<double>;
 // (Ohm cm^2, F/cm^2), so impedances come out in Ohm cm^2.
 struct ImpedanceElement {
   enum class Kind {
-    kResistor,            // Z = R
-    kResistorCapacitor,   // R || C:   Z = R / (1 + j w R C)
-    kResistorCpe,         // R || CPE: Z = R / (1 + R Q (j w)^alpha)
-    kWarburgShort,        // finite (transmissive) Warburg: Z0 tanh(sqrt(j w tau)) / sqrt(j w tau)
-    kWarburgOpen,         // finite-space (reflective) Warburg: Z0 coth(sqrt(j w tau)) / sqrt(j w tau)
+    kResistor,           // Z = R
+    kResistorCapacitor,  // R || C:   Z = R / (1 + j w R C)
+    kResistorCpe,        // R || CPE: Z = R / (1 + R Q (j w)^alpha)
+    kWarburgShort,       // finite (transmissive) Warburg: Z0 tanh(sqrt(j w tau)) / sqrt(j w tau)
+    kWarburgOpen,  // finite-space (reflective) Warburg: Z0 coth(sqrt(j w tau)) / sqrt(j w tau)
     kSphericalDiffusion,  // diffusion into a sphere: Z0 tanh(s) / (s - tanh(s)), s = sqrt(j w tau)
   };
   Kind kind = Kind::kResistor;

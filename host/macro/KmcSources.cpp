@@ -88,8 +88,8 @@ KmcPoint run_inline(const KmcSourceSpec& s, double temperature, const std::strin
   LoadedConfig cfg = load_config(s.config, overrides);
   cfg.settings.threads = o.threads;
   if (!o.quiet)
-    std::cout << "  kmc " << s.name << ": " << s.config << " at T = " << cfg.settings.hop.temperature
-              << " K ..." << std::flush;
+    std::cout << "  kmc " << s.name << ": " << s.config
+              << " at T = " << cfg.settings.hop.temperature << " K ..." << std::flush;
   SimulationOutcome outcome;
   try {
     outcome = run_simulation(cfg.settings);
@@ -122,7 +122,8 @@ KmcPoint read_result_json(const std::string& path) {
 namespace {
 // A point's varied value against a selected one: numbers compare as numbers.
 bool same_value(const nlohmann::json& a, const nlohmann::json& b) {
-  if (a.is_number() && b.is_number()) return std::fabs(a.get<double>() - b.get<double>()) <= 1e-12 * std::fabs(b.get<double>());
+  if (a.is_number() && b.is_number())
+    return std::fabs(a.get<double>() - b.get<double>()) <= 1e-12 * std::fabs(b.get<double>());
   return a == b;
 }
 }  // namespace
@@ -202,9 +203,10 @@ double KmcValue::tracer_at(double t) const {
   for (const auto& p : points)
     if (std::fabs(p.temperature - t) < 0.5 && p.d_tracer > 0) return p.d_tracer;
   if (tracer_fit)
-    return tracer_fit->prefactor * std::exp(-tracer_fit->activation_energy_eV / (kBoltzmannEvPerK * t));
-  throw std::invalid_argument("kMC source '" + name + "' has no D_tracer at " +
-                              std::to_string(t) + " K (give temperatures for an Arrhenius fit)");
+    return tracer_fit->prefactor *
+           std::exp(-tracer_fit->activation_energy_eV / (kBoltzmannEvPerK * t));
+  throw std::invalid_argument("kMC source '" + name + "' has no D_tracer at " + std::to_string(t) +
+                              " K (give temperatures for an Arrhenius fit)");
 }
 
 nlohmann::json KmcValue::json() const {
@@ -230,7 +232,8 @@ nlohmann::json KmcValue::json() const {
                           {"chi2", f.chi2},
                           {"dof", f.dof}};
   };
-  if (conductivity_fit) j["arrhenius_conductivity"] = fit_json(*conductivity_fit, "sigma*T, S K/cm");
+  if (conductivity_fit)
+    j["arrhenius_conductivity"] = fit_json(*conductivity_fit, "sigma*T, S K/cm");
   if (tracer_fit) j["arrhenius_D_tracer"] = fit_json(*tracer_fit, "D_tracer, cm^2/s");
   return j;
 }

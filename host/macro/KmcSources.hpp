@@ -13,7 +13,7 @@ namespace coatkmc::macro {
 // The transport numbers of one [[kmc]] source, at each temperature it has,
 // with an Arrhenius fit when it has two or more.
 struct KmcPoint {
-  double temperature = 0;  // K
+  double temperature = 0;                         // K
   double conductivity = 0, conductivity_err = 0;  // S/cm
   double d_tracer = 0, d_tracer_err = 0;          // cm^2/s
   double d_jump = 0, haven_ratio = 0;
@@ -37,7 +37,7 @@ struct KmcValue {
 using KmcValues = std::map<std::string, KmcValue>;
 
 struct KmcRunOptions {
-  std::string out_dir;                      // runs write DIR/kmc/NAME[/T_K]/result.json
+  std::string out_dir;  // runs write DIR/kmc/NAME[/T_K]/result.json
   int threads = 1;
   std::vector<std::string> extra_overrides;  // --kmc-set, applied to every inline run
   bool quiet = false;

@@ -20,8 +20,8 @@ KramersKronigResult kramers_kronig_check(const std::vector<ImpedancePoint>& spec
   }
   const double log_lo = std::log10(1.0 / w_max) - options.tau_extension;
   const double log_hi = std::log10(1.0 / w_min) + options.tau_extension;
-  const int m = std::max(2, static_cast<int>(std::ceil((log_hi - log_lo) *
-                                                       options.elements_per_decade)) + 1);
+  const int m =
+      std::max(2, static_cast<int>(std::ceil((log_hi - log_lo) * options.elements_per_decade)) + 1);
   std::vector<double> tau(m);
   for (int k = 0; k < m; ++k) tau[k] = std::pow(10.0, log_lo + (log_hi - log_lo) * k / (m - 1));
 
@@ -57,8 +57,8 @@ KramersKronigResult kramers_kronig_check(const std::vector<ImpedancePoint>& spec
   for (int i = 0; i < n; ++i) {
     r.residual_real.push_back(b(i) - fit(i));
     r.residual_imag.push_back(b(n + i) - fit(n + i));
-    r.max_residual = std::max({r.max_residual, std::fabs(r.residual_real.back()),
-                               std::fabs(r.residual_imag.back())});
+    r.max_residual = std::max(
+        {r.max_residual, std::fabs(r.residual_real.back()), std::fabs(r.residual_imag.back())});
     sum2 += r.residual_real.back() * r.residual_real.back() +
             r.residual_imag.back() * r.residual_imag.back();
   }

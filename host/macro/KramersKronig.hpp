@@ -21,8 +21,8 @@ struct KramersKronigResult {
 };
 
 struct KramersKronigOptions {
-  int elements_per_decade = 6;   // Voigt elements per decade of tau
-  double tau_extension = 1.0;    // decades beyond 1/w_max and 1/w_min on each side
+  int elements_per_decade = 6;      // Voigt elements per decade of tau
+  double tau_extension = 1.0;       // decades beyond 1/w_max and 1/w_min on each side
   bool series_capacitance = false;  // add 1/(j w C) for blocking (capacitive) low-f tails
 };
 

@@ -56,8 +56,7 @@ double plating_onset_time(const PlatingCoating& c, double j_mA_cm2, int cells) {
     rhs(n - 1) += flux;
     u = lu.solve(rhs);
     time += dt;
-    if (u(n - 1) >= dc)
-      return time - dt + dt * (dc - top_prev) / (u(n - 1) - top_prev);
+    if (u(n - 1) >= dc) return time - dt + dt * (dc - top_prev) / (u(n - 1) - top_prev);
     top_prev = u(n - 1);
   }
   return std::numeric_limits<double>::infinity();

@@ -48,14 +48,14 @@ int macro_command(const std::vector<std::string>& in) {
                         "Li-plating thresholds from kMC transport numbers.");
   opts.custom_help("MODEL.toml [options]");
   opts.positional_help("");
-  opts.add_options()
-      ("model", "macro model file", cxxopts::value<std::string>())
-      ("out", "output folder (summary.json, CSVs, plots)", cxxopts::value<std::string>()->default_value("macro-out"))
-      ("threads", "threads for the inline kMC runs", cxxopts::value<std::string>()->default_value("1"))
-      ("kmc-set", "override a key of every inline kMC run: KEY=VALUE (repeatable)", cxxopts::value<std::vector<std::string>>())
-      ("no-plots", "write CSV and JSON only")
-      ("force", "write into a folder that already holds a summary.json")
-      ("h,help", "show this help");
+  opts.add_options()("model", "macro model file", cxxopts::value<std::string>())(
+      "out", "output folder (summary.json, CSVs, plots)",
+      cxxopts::value<std::string>()->default_value("macro-out"))(
+      "threads", "threads for the inline kMC runs",
+      cxxopts::value<std::string>()->default_value("1"))(
+      "kmc-set", "override a key of every inline kMC run: KEY=VALUE (repeatable)",
+      cxxopts::value<std::vector<std::string>>())("no-plots", "write CSV and JSON only")(
+      "force", "write into a folder that already holds a summary.json")("h,help", "show this help");
   opts.parse_positional({"model"});
   auto argv = argv_of("coatkmc macro", args);
   cxxopts::ParseResult res;
@@ -86,8 +86,9 @@ int macro_command(const std::vector<std::string>& in) {
   const std::string out = res["out"].as<std::string>();
   if (out.empty()) throw InputError("--out", "the output folder name is empty");
   if (fs::exists(out + "/summary.json") && !res.count("force"))
-    throw InputError("--out", out + " already holds a summary.json; choose another folder, or "
-                              "--force to overwrite it");
+    throw InputError("--out", out +
+                                  " already holds a summary.json; choose another folder, or "
+                                  "--force to overwrite it");
   try {
     make_directories(out);
   } catch (const std::runtime_error& e) {
@@ -117,8 +118,10 @@ int macro_command(const std::vector<std::string>& in) {
 
   // Plots last: they read what was just written.
   macro::PlotOutcome plots;
-  if (res.count("no-plots")) plots.reason = "--no-plots";
-  else plots = macro::make_macro_plots(out);
+  if (res.count("no-plots"))
+    plots.reason = "--no-plots";
+  else
+    plots = macro::make_macro_plots(out);
   study.summary["plots"] = plots.files;
   if (!plots.made) study.summary["plots_skipped"] = plots.reason;
   write_file_atomically(out + "/summary.json", study.summary.dump(2) + "\n");
@@ -133,7 +136,8 @@ int macro_command(const std::vector<std::string>& in) {
       std::cout << buf;
     } else if (c.contains("zone") && c["zone"]["film_consumed"].get<bool>()) {
       char buf[128];
-      std::snprintf(buf, sizeof buf, " the film is consumed (%.1f %% of its dopant left): no interface",
+      std::snprintf(buf, sizeof buf,
+                    " the film is consumed (%.1f %% of its dopant left): no interface",
                     100 * c["zone"]["film_fraction_left"].get<double>());
       std::cout << buf;
     }
@@ -154,8 +158,10 @@ int macro_command(const std::vector<std::string>& in) {
                               ? (*row)["threshold_mA_cm2_at_D_max"].get<double>()
                               : lo;
         char range[64], buf[200];
-        if (hi != lo) std::snprintf(range, sizeof range, "%.3g - %.3g", lo, hi);
-        else std::snprintf(range, sizeof range, "%.3g", lo);
+        if (hi != lo)
+          std::snprintf(range, sizeof range, "%.3g - %.3g", lo, hi);
+        else
+          std::snprintf(range, sizeof range, "%.3g", lo);
         std::snprintf(buf, sizeof buf, "  %s, %g um: Li plates on top above %s mA/cm^2\n",
                       a["name"].get<std::string>().c_str(), (*row)["thickness_um"].get<double>(),
                       range);

@@ -21,9 +21,9 @@ struct KmcSourceSpec {
 
 // A value that is either a number or "kmc:NAME" (the conductivity of that source).
 struct ConductivitySpec {
-  double value = 0;      // S/cm when kmc is empty
-  std::string kmc;       // source name
-  double scale = 1;      // multiplies the kMC value (stated in the config when used)
+  double value = 0;  // S/cm when kmc is empty
+  std::string kmc;   // source name
+  double scale = 1;  // multiplies the kMC value (stated in the config when used)
 };
 
 struct PhaseSpec {
@@ -46,9 +46,9 @@ struct LayerSpec {
 // An explicit area-specific resistance, each reported on its own.
 struct InterphaseSpec {
   std::string name, where;
-  double asr = 0;                  // Ohm cm^2
+  double asr = 0;                          // Ohm cm^2
   std::string basis = "particle surface";  // or "electrode area"
-  double capacitance = 1e-6;       // F/cm^2, for its arc in the spectrum
+  double capacitance = 1e-6;               // F/cm^2, for its arc in the spectrum
   double cpe_alpha = 1;
 };
 
@@ -78,7 +78,7 @@ struct CaseSpec {
   std::string name, where;
   std::vector<LayerSpec> layers;
   std::vector<InterphaseSpec> interphases;
-  double exchange_current = -1;  // A/cm^2 of particle surface; < 0: the cathode's
+  double exchange_current = -1;   // A/cm^2 of particle surface; < 0: the cathode's
   double anneal_temperature = 0;  // K (mixed zone); 0: as deposited
   double anneal_time = 0;         // s
   nlohmann::json paper;           // the paper's numbers for this case, copied to the summary
@@ -87,7 +87,7 @@ struct CaseSpec {
 struct CathodeSpec {
   bool enabled = false;
   std::string ocv = "NMC532", ocv_file, where;
-  double table_capacity = 0;       // mAh/g for ocv_file (built-ins carry theirs)
+  double table_capacity = 0;  // mAh/g for ocv_file (built-ins carry theirs)
   double radius_cm = 2e-4;
   double diffusivity = 1e-10;      // cm^2/s
   double density = 4.7;            // g/cm^3
@@ -95,17 +95,17 @@ struct CathodeSpec {
   double loading = 0;              // g/cm^2
   double exchange_current = 1e-3;  // A/cm^2 of particle surface
   double alpha = 0.5;
-  double double_layer = 1e-5;      // F/cm^2 of particle surface
-  double contact_spread = 0;       // standard deviation of ln(surface resistance) across particles
-  int particle_classes = 16;       // equal-mass classes for that spread
+  double double_layer = 1e-5;  // F/cm^2 of particle surface
+  double contact_spread = 0;   // standard deviation of ln(surface resistance) across particles
+  int particle_classes = 16;   // equal-mass classes for that spread
 };
 
 struct CellSpec {
   double anode_potential = 0;  // V vs Li/Li+
   double v_min = 3.0, v_max = 4.3;
   bool charge_first = true;
-  double separator_asr = 0;    // Ohm cm^2 of electrode area
-  double anode_asr = 0;        // Ohm cm^2 of electrode area
+  double separator_asr = 0;  // Ohm cm^2 of electrode area
+  double anode_asr = 0;      // Ohm cm^2 of electrode area
 };
 
 // G multiplies the coating layers' L/sigma in the rate model: the current
@@ -124,8 +124,8 @@ struct FitSpec {
   std::string parameter;  // "coating_transport.constriction_factor" or
                           // "mixed_zone.transfer_conductance"
   std::string case_name;
-  double c_rate = 1;                // for a capacity target
-  double target = 0;                // mAh/g (capacity) or Ohm cm^2 (zone ASR)
+  double c_rate = 1;  // for a capacity target
+  double target = 0;  // mAh/g (capacity) or Ohm cm^2 (zone ASR)
   double lo = 1, hi = 1e8;
   // Optionally a second parameter, the particles' contact spread, fitted in
   // an outer loop to the same case's capacity at a second rate.
@@ -134,8 +134,8 @@ struct FitSpec {
 };
 
 struct ExpectSpec {
-  std::string where, quantity;   // "capacity" or "asr"
-  double c_rate = 1;             // for capacities
+  std::string where, quantity;     // "capacity" or "asr"
+  double c_rate = 1;               // for capacities
   std::vector<std::string> order;  // from highest to lowest
 };
 

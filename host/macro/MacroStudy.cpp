@@ -32,7 +32,9 @@ std::string fmt(const char* f, double v) {
   return buf;
 }
 
-json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json num(double v) {
+  return std::isfinite(v) ? json(v) : json(nullptr);
+}
 
 // ---- conductivities -----------------------------------------------------------
 
@@ -84,7 +86,7 @@ Sigma layer_conductivity(const LayerSpec& l, const KmcValues& kmc, double t) {
 
 struct ZoneResult {
   bool present = false;
-  double asr = NAN;  // interface ASR (sharp interface and zone), Ohm cm^2
+  double asr = NAN;                     // interface ASR (sharp interface and zone), Ohm cm^2
   double asr_undoped_electronic = NAN;  // the same zone with the host's electronic conductivity
   double diffusivity = 0, diffusion_length = 0, film_left = 1, planar_share = 1, depth = 0;
   bool film_consumed = false;
@@ -120,7 +122,8 @@ ZoneResult evaluate_zone(const MacroConfig& m, const CaseSpec& c, const KmcValue
       throw InputError(s.where, e.what());
     }
   } else {
-    z.diffusivity = s.diffusion_prefactor * std::exp(-s.diffusion_activation / (kBoltzmannEvPerK * ta));
+    z.diffusivity =
+        s.diffusion_prefactor * std::exp(-s.diffusion_activation / (kBoltzmannEvPerK * ta));
   }
   const double ell = 2 * std::sqrt(z.diffusivity * c.anneal_time);
   z.depth = s.depth_cm > 0 ? s.depth_cm : std::max(4.0 * ell, 50e-7);
@@ -141,8 +144,9 @@ ZoneResult evaluate_zone(const MacroConfig& m, const CaseSpec& c, const KmcValue
   for (int k = 0; k < s.cells; ++k) {
     const double comp = 0.5 * (z.profile.composition[k] + z.profile.composition[k + 1]);
     const double doping = std::min(comp / s.saturation_fraction, 1.0);
-    const double se = std::exp(std::log(s.electronic_host) +
-                               (std::log(s.electronic_doped) - std::log(s.electronic_host)) * doping);
+    const double se =
+        std::exp(std::log(s.electronic_host) +
+                 (std::log(s.electronic_doped) - std::log(s.electronic_host)) * doping);
     const double si = host * std::exp(std::log(s.ionic_at_saturation_ratio) * doping);
     line.electronic_conductivity.push_back(se);
     line.ionic_conductivity.push_back(si);
@@ -288,7 +292,8 @@ ImpedanceSpectrum case_spectrum(const MacroConfig& m, const CaseModel& cm, const
   ImpedanceSpectrum z;
   // Per electrode area when the loading gives a surface per area, else per particle surface.
   const double a = (cell && cell->surface_per_area() > 0) ? cell->surface_per_area() : 1.0;
-  if (m.cell.separator_asr > 0) z.add(ImpedanceElement::resistor("separator", m.cell.separator_asr));
+  if (m.cell.separator_asr > 0)
+    z.add(ImpedanceElement::resistor("separator", m.cell.separator_asr));
   for (size_t i = 0; i < cm.layers.size(); ++i) {
     const StackLayer& l = cm.layers[i];
     const double g = cell ? constriction : 1.0;
@@ -363,7 +368,9 @@ StudyOutput evaluate_study(const MacroConfig& m, const KmcValues& kmc) {
       const CycleProtocol p = make_protocol(m, m.fit.c_rate);
       auto fit_g = [&](double sp) {
         return bisect(
-            [&](double g) { return run_cycle(make_cell(m, cm, g, sp), p).discharge.capacity_mAh_g; },
+            [&](double g) {
+              return run_cycle(make_cell(m, cm, g, sp), p).discharge.capacity_mAh_g;
+            },
             m.fit.target, m.fit.lo, m.fit.hi);
       };
       if (m.fit.spread) {
@@ -377,19 +384,19 @@ StudyOutput evaluate_study(const MacroConfig& m, const KmcValues& kmc) {
         const FitResult sr = solve_monotone(second, m.fit.spread_target, m.fit.spread_lo,
                                             m.fit.spread_hi, false, 1e-4);
         spread = sr.value;
-        s["fitted_parameters"].push_back(
-            {{"name", "cathode.contact_spread"},
-             {"value", sr.value},
-             {"target", target_case->name + " discharge capacity at " +
-                            rate_key(m.fit.spread_c_rate) + " = " +
-                            fmt("%g mAh/g", m.fit.spread_target)},
-             {"achieved", sr.achieved},
-             {"status", sr.status},
-             {"bracket", {m.fit.spread_lo, m.fit.spread_hi}},
-             {"evaluations", sr.evaluations}});
-        out.report.push_back("fitted cathode.contact_spread = " + fmt("%.4g", sr.value) + " so that " +
-                             target_case->name + " capacity at " + rate_key(m.fit.spread_c_rate) +
-                             " = " + fmt("%g mAh/g", m.fit.spread_target) + " (" + sr.status + ")");
+        s["fitted_parameters"].push_back({{"name", "cathode.contact_spread"},
+                                          {"value", sr.value},
+                                          {"target", target_case->name + " discharge capacity at " +
+                                                         rate_key(m.fit.spread_c_rate) + " = " +
+                                                         fmt("%g mAh/g", m.fit.spread_target)},
+                                          {"achieved", sr.achieved},
+                                          {"status", sr.status},
+                                          {"bracket", {m.fit.spread_lo, m.fit.spread_hi}},
+                                          {"evaluations", sr.evaluations}});
+        out.report.push_back("fitted cathode.contact_spread = " + fmt("%.4g", sr.value) +
+                             " so that " + target_case->name + " capacity at " +
+                             rate_key(m.fit.spread_c_rate) + " = " +
+                             fmt("%g mAh/g", m.fit.spread_target) + " (" + sr.status + ")");
       }
       fr = fit_g(spread);
       constriction = fr.value;
@@ -445,42 +452,44 @@ StudyOutput evaluate_study(const MacroConfig& m, const KmcValues& kmc) {
            {"asr_share_ohm_cm2", cm.increments[i]},
            {"asr_L_over_sigma_ohm_cm2", l.asr()},
            {"capacitance_F_cm2", l.epsilon_r > 0 ? json(l.capacitance()) : json(nullptr)},
-           {"arc_frequency_Hz", l.epsilon_r > 0 ? json(l.ionic_conductivity /
-                                                       (2 * kPi * l.epsilon_r * kVacuumPermittivity))
-                                                 : json(nullptr)}});
+           {"arc_frequency_Hz",
+            l.epsilon_r > 0
+                ? json(l.ionic_conductivity / (2 * kPi * l.epsilon_r * kVacuumPermittivity))
+                : json(nullptr)}});
     }
     // Area-specific resistance terms, each on its own.
     StackResistance stack;
     const std::string layer_basis = m.cathode.enabled ? "particle surface" : "interface area";
     for (size_t i = 0; i < cm.layers.size(); ++i)
-      stack.terms.push_back(
-          {cm.layers[i].name + (cm.layers[i].patch_fraction > 0
-                                    ? fmt(" (patches on %.3g of the surface)", cm.layers[i].patch_fraction)
-                                    : std::string(" (L/sigma)")),
-           "layer", cm.increments[i], layer_basis, cm.sigmas[i].origin});
+      stack.terms.push_back({cm.layers[i].name + (cm.layers[i].patch_fraction > 0
+                                                      ? fmt(" (patches on %.3g of the surface)",
+                                                            cm.layers[i].patch_fraction)
+                                                      : std::string(" (L/sigma)")),
+                             "layer", cm.increments[i], layer_basis, cm.sigmas[i].origin});
     std::unique_ptr<SpmCell> cell;
     if (m.cathode.enabled) {
       cell = std::make_unique<SpmCell>(make_cell(m, cm, constriction, spread));
       if (constriction != 1 && cm.coating_sum > 0)
-        stack.terms.push_back({"coating constriction (G - 1) x sum L/sigma", "constriction",
-                               (constriction - 1) * cm.coating_sum, "particle surface",
-                               fmt("G = %.4g", constriction) +
-                                   (m.fit.enabled &&
-                                            m.fit.parameter == "coating_transport.constriction_factor"
-                                        ? " (fitted)"
-                                        : " (input)")});
+        stack.terms.push_back(
+            {"coating constriction (G - 1) x sum L/sigma", "constriction",
+             (constriction - 1) * cm.coating_sum, "particle surface",
+             fmt("G = %.4g", constriction) +
+                 (m.fit.enabled && m.fit.parameter == "coating_transport.constriction_factor"
+                      ? " (fitted)"
+                      : " (input)")});
     }
     for (const auto& ip : cm.interphases)
       stack.terms.push_back({ip.name, "interphase", ip.asr, ip.basis, "input"});
     if (cell && cell->kinetics.exchange_current > 0)
-      stack.terms.push_back({"charge transfer (RT / F i0)", "charge transfer",
-                             cell->kinetics.linear_resistance(), "particle surface",
-                             fmt("i0 = %.4g mA/cm^2 (input)", cell->kinetics.exchange_current * 1e3)});
+      stack.terms.push_back(
+          {"charge transfer (RT / F i0)", "charge transfer", cell->kinetics.linear_resistance(),
+           "particle surface",
+           fmt("i0 = %.4g mA/cm^2 (input)", cell->kinetics.exchange_current * 1e3)});
     if (cm.zone.present && std::isfinite(cm.zone.asr))
-      stack.terms.push_back({"interface with mixed-conducting zone", "zone", cm.zone.asr,
-                             "interface area",
-                             fmt("planar %.4g Ohm cm^2 (input) in parallel with the zone's transfer",
-                                 m.mixed_zone.planar_charge_transfer)});
+      stack.terms.push_back(
+          {"interface with mixed-conducting zone", "zone", cm.zone.asr, "interface area",
+           fmt("planar %.4g Ohm cm^2 (input) in parallel with the zone's transfer",
+               m.mixed_zone.planar_charge_transfer)});
     if (m.cell.separator_asr > 0)
       stack.terms.push_back({"separator", "bulk", m.cell.separator_asr, "electrode area", "input"});
     if (m.cell.anode_asr > 0)
@@ -504,15 +513,16 @@ StudyOutput evaluate_study(const MacroConfig& m, const KmcValues& kmc) {
     } else if (cm.zone.present) {
       asr = cm.zone.asr;
       cj["asr_basis"] = "interface area";
-      cj["zone"] = {{"anneal_temperature_C", c.anneal_temperature > 0 ? c.anneal_temperature - 273.15 : 0.0},
-                    {"anneal_hours", c.anneal_time / 3600},
-                    {"dopant_diffusivity_cm2_s", cm.zone.diffusivity},
-                    {"diffusion_length_nm", cm.zone.diffusion_length * 1e7},
-                    {"film_fraction_left", cm.zone.film_left},
-                    {"film_consumed", cm.zone.film_consumed},
-                    {"planar_share_of_current", num(cm.zone.planar_share)},
-                    {"asr_if_electronic_conductivity_stayed_undoped_ohm_cm2",
-                     num(cm.zone.asr_undoped_electronic)}};
+      cj["zone"] = {
+          {"anneal_temperature_C", c.anneal_temperature > 0 ? c.anneal_temperature - 273.15 : 0.0},
+          {"anneal_hours", c.anneal_time / 3600},
+          {"dopant_diffusivity_cm2_s", cm.zone.diffusivity},
+          {"diffusion_length_nm", cm.zone.diffusion_length * 1e7},
+          {"film_fraction_left", cm.zone.film_left},
+          {"film_consumed", cm.zone.film_consumed},
+          {"planar_share_of_current", num(cm.zone.planar_share)},
+          {"asr_if_electronic_conductivity_stayed_undoped_ohm_cm2",
+           num(cm.zone.asr_undoped_electronic)}};
       if (!cm.zone.profile.depth_cm.empty()) {
         std::ostringstream pc;
         pc << "depth_nm,composition\n";
@@ -541,26 +551,28 @@ StudyOutput evaluate_study(const MacroConfig& m, const KmcValues& kmc) {
         cj["rate_capability"].push_back(
             {{"c_rate", rate},
              {"discharge_capacity_mAh_g", r.discharge.capacity_mAh_g},
-             {"charge_capacity_mAh_g", m.cell.charge_first ? json(r.charge.capacity_mAh_g) : json(nullptr)},
+             {"charge_capacity_mAh_g",
+              m.cell.charge_first ? json(r.charge.capacity_mAh_g) : json(nullptr)},
              {"discharge_stop", r.discharge.stop},
              {"charge_stop", m.cell.charge_first ? json(r.charge.stop) : json(nullptr)},
              {"surface_current_A_cm2", r.surface_current_A_cm2},
              {"geometric_current_mA_cm2", r.geometric_current_mA_cm2},
-             {"overpotential_V", {{"coating_and_interphases", r.eta_ohmic_surface},
-                                  {"charge_transfer", r.eta_kinetic},
-                                  {"separator_and_anode", r.eta_geometric}}},
+             {"overpotential_V",
+              {{"coating_and_interphases", r.eta_ohmic_surface},
+               {"charge_transfer", r.eta_kinetic},
+               {"separator_and_anode", r.eta_geometric}}},
              {"charge_balance_error_mAh_g", r.charge_balance_error_mAh_g}});
         rate_csv << c.name << "," << rate << "," << r.discharge.capacity_mAh_g << ","
-                 << (m.cell.charge_first ? r.charge.capacity_mAh_g : NAN) << ","
-                 << r.discharge.stop << "," << (m.cell.charge_first ? r.charge.stop : "") << ","
+                 << (m.cell.charge_first ? r.charge.capacity_mAh_g : NAN) << "," << r.discharge.stop
+                 << "," << (m.cell.charge_first ? r.charge.stop : "") << ","
                  << r.surface_current_A_cm2 << "," << r.geometric_current_mA_cm2 << ","
                  << r.charge_balance_error_mAh_g << "\n";
         for (const auto& p : r.charge.curve)
           vc << rate << ",charge," << p.capacity_mAh_g << "," << p.voltage << "," << p.x_surface
              << "," << p.x_mean << "\n";
         for (const auto& p : r.discharge.curve)
-          vc << rate << ",discharge," << p.capacity_mAh_g << "," << p.voltage << ","
-             << p.x_surface << "," << p.x_mean << "\n";
+          vc << rate << ",discharge," << p.capacity_mAh_g << "," << p.voltage << "," << p.x_surface
+             << "," << p.x_mean << "\n";
       }
       out.files["voltage_" + c.name + ".csv"] = vc.str();
     }
@@ -578,12 +590,13 @@ StudyOutput evaluate_study(const MacroConfig& m, const KmcValues& kmc) {
         for (const auto& e : z.elements())
           elements.push_back({{"label", e.label},
                               {"R_ohm_cm2", e.r},
-                              {"apex_frequency_Hz", e.apex_frequency() > 0 ? json(e.apex_frequency())
-                                                                           : json(nullptr)},
+                              {"apex_frequency_Hz",
+                               e.apex_frequency() > 0 ? json(e.apex_frequency()) : json(nullptr)},
                               {"tau_s", e.tau > 0 ? json(e.tau) : json(nullptr)}});
         cj["impedance"] = {{"csv", "impedance_" + c.name + ".csv"},
                            {"basis", cell && cell->surface_per_area() > 0 ? "electrode area"
-                                     : cell ? "particle surface" : "interface area"},
+                                     : cell                               ? "particle surface"
+                                                                          : "interface area"},
                            {"elements", elements},
                            {"kramers_kronig_max_residual", kk.max_residual},
                            {"kramers_kronig_rms_residual", kk.rms_residual}};
@@ -608,11 +621,12 @@ StudyOutput evaluate_study(const MacroConfig& m, const KmcValues& kmc) {
     for (const auto& cj : s["cases"]) {
       json row{{"name", cj["name"]}};
       if (ref_model && !cj["asr_ohm_cm2"].is_null() && !(*ref_model)["asr_ohm_cm2"].is_null())
-        row["asr_ratio_model"] = cj["asr_ohm_cm2"].get<double>() /
-                                 (*ref_model)["asr_ohm_cm2"].get<double>();
+        row["asr_ratio_model"] =
+            cj["asr_ohm_cm2"].get<double>() / (*ref_model)["asr_ohm_cm2"].get<double>();
       if (ref_model && !cj["layers"].empty() && !(*ref_model)["layers"].empty())
-        row["conductivity_ratio_model"] = cj["layers"][0]["conductivity_S_cm"].get<double>() /
-                                          (*ref_model)["layers"][0]["conductivity_S_cm"].get<double>();
+        row["conductivity_ratio_model"] =
+            cj["layers"][0]["conductivity_S_cm"].get<double>() /
+            (*ref_model)["layers"][0]["conductivity_S_cm"].get<double>();
       if (ref_paper && cj.contains("paper")) {
         for (const char* k : {"interfacial_resistance_ohm", "asr_ohm_cm2", "conductivity_S_cm"}) {
           if (cj["paper"].contains(k) && ref_paper->contains(k) && cj["paper"][k].is_number() &&

@@ -97,7 +97,9 @@ Solution solve(const MixedZoneLine& z) {
 }
 }  // namespace
 
-double MixedZoneLine::resistance() const { return 1.0 / solve(*this).current; }
+double MixedZoneLine::resistance() const {
+  return 1.0 / solve(*this).current;
+}
 
 double MixedZoneLine::planar_share() const {
   const Solution s = solve(*this);

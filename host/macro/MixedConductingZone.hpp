@@ -15,8 +15,8 @@ struct DopantProfile {
   double film_fraction_left = 1;    // dopant still inside the film, of what it held
   double diffusion_length_cm = 0;   // 2 sqrt(D t)
 };
-DopantProfile finite_film_profile(double film_thickness_cm, double diffusivity_cm2_s,
-                                  double time_s, double depth_cm, int points);
+DopantProfile finite_film_profile(double film_thickness_cm, double diffusivity_cm2_s, double time_s,
+                                  double depth_cm, int points);
 
 // A mixed ionic-electronic conducting zone on the electrolyte side of an
 // interface, as a transmission line (de Levie): an electronic rail fed from
@@ -25,11 +25,11 @@ DopantProfile finite_film_profile(double film_thickness_cm, double diffusivity_c
 // conductance g(x) per volume; the sharp interface at x = 0 transfers with
 // its own area resistance. Finite volumes, one cell per profile interval.
 struct MixedZoneLine {
-  std::vector<double> depth_cm;                // cell boundaries, increasing from 0
-  std::vector<double> ionic_conductivity;      // S/cm, one per cell
-  std::vector<double> electronic_conductivity; // S/cm, one per cell (0 blocks electrons)
-  std::vector<double> transfer_conductance;    // S/cm^3, one per cell
-  double planar_resistance = 0;                // Ohm cm^2 of the sharp interface (> 0)
+  std::vector<double> depth_cm;                 // cell boundaries, increasing from 0
+  std::vector<double> ionic_conductivity;       // S/cm, one per cell
+  std::vector<double> electronic_conductivity;  // S/cm, one per cell (0 blocks electrons)
+  std::vector<double> transfer_conductance;     // S/cm^3, one per cell
+  double planar_resistance = 0;                 // Ohm cm^2 of the sharp interface (> 0)
 
   // DC area resistance from the electrode to the electrolyte at x = L, Ohm cm^2.
   double resistance() const;

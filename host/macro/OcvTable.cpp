@@ -16,9 +16,8 @@ namespace {
 // Its stoichiometry is normalized to the electrode's usable lithium, so the
 // table carries a capacity scale of its own (see docs/macro-model.md).
 double nmc532_fit(double x) {
-  return 4.3452 - 1.6518 * x + 1.6225 * x * x - 2.0843 * std::pow(x, 3) +
-         3.5146 * std::pow(x, 4) - 2.2166 * std::pow(x, 5) -
-         0.5623e-4 * std::exp(109.451 * x - 100.006);
+  return 4.3452 - 1.6518 * x + 1.6225 * x * x - 2.0843 * std::pow(x, 3) + 3.5146 * std::pow(x, 4) -
+         2.2166 * std::pow(x, 5) - 0.5623e-4 * std::exp(109.451 * x - 100.006);
 }
 
 // LiCoO2 against Li/Li+: Ramadass et al. (2004), the rational fit in the
@@ -63,19 +62,22 @@ OcvTable::OcvTable(std::string name, std::vector<double> x, std::vector<double> 
     if (i > 0 && !(x_[i] > x_[i - 1]))
       throw std::invalid_argument("OCV table has a repeated stoichiometry");
     if (i > 0 && !(u_[i] < u_[i - 1]))
-      throw std::invalid_argument("OCV table voltage must fall strictly as x grows (at x = " +
-                                  std::to_string(x_[i]) + ")");
+      throw std::invalid_argument(
+          "OCV table voltage must fall strictly as x grows (at x = " + std::to_string(x_[i]) + ")");
   }
   if (!(capacity_mAh_g_ > 0)) throw std::invalid_argument("OCV table capacity must be > 0");
 }
 
-std::vector<std::string> OcvTable::builtin_names() { return {"NMC532", "LCO"}; }
+std::vector<std::string> OcvTable::builtin_names() {
+  return {"NMC532", "LCO"};
+}
 
 OcvTable OcvTable::builtin(const std::string& name) {
   if (name == "NMC532")
     // 170 mAh/g over the fit's x range puts 163 mAh/g between 3.0 and 4.3 V vs Li.
-    return sample(name, nmc532_fit, 0.0, 1.0, 401, 170.0,
-                  "Mohtat et al. 2020 NMC532 fit (PyBaMM NMC_ocp_PeymanMPM), x scaled to 170 mAh/g");
+    return sample(
+        name, nmc532_fit, 0.0, 1.0, 401, 170.0,
+        "Mohtat et al. 2020 NMC532 fit (PyBaMM NMC_ocp_PeymanMPM), x scaled to 170 mAh/g");
   if (name == "LCO")
     // x is the lithium content y of LiyCoO2: 273.8 mAh/g is F / (3.6 M(LiCoO2)).
     return sample(name, lco_fit, 0.46, 1.0, 271, 273.8,

@@ -23,11 +23,11 @@ class OcvTable {
   // Throws std::runtime_error naming the line of a bad row.
   static OcvTable from_csv(const std::string& path, double capacity_mAh_g);
 
-  double voltage(double x) const;           // clamped to the table's ends
+  double voltage(double x) const;  // clamped to the table's ends
   // Extended linearly beyond the ends with the end segments' slopes: a
   // particle pushed past the table keeps a voltage that pushes back.
   double voltage_extrapolated(double x) const;
-  double slope(double x) const;             // dU/dx, V per unit x
+  double slope(double x) const;                // dU/dx, V per unit x
   double stoichiometry(double voltage) const;  // inverse, clamped to [x_min, x_max]
   double x_min() const { return x_.front(); }
   double x_max() const { return x_.back(); }

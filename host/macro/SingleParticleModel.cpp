@@ -61,8 +61,9 @@ double kinetic_slope(const ButlerVolmer& bv, double i) {
   if (!(bv.exchange_current > 0)) return 0;
   const double eta = bv.overpotential(-i);
   const double f = 1.0 / thermal_voltage(bv.temperature);
-  const double di_deta = bv.exchange_current * (bv.alpha_anodic * f * std::exp(bv.alpha_anodic * f * eta) +
-                                                bv.alpha_cathodic * f * std::exp(-bv.alpha_cathodic * f * eta));
+  const double di_deta =
+      bv.exchange_current * (bv.alpha_anodic * f * std::exp(bv.alpha_anodic * f * eta) +
+                             bv.alpha_cathodic * f * std::exp(-bv.alpha_cathodic * f * eta));
   return -1.0 / di_deta;
 }
 
@@ -82,18 +83,23 @@ class ParallelStep {
     return cell_.ocv.voltage_extrapolated(base + slope * phi_ * i) + eta - i * r;
   }
   double dh(double base, double slope, double r, double i) const {
-    return cell_.ocv.slope(base + slope * phi_ * i) * slope * phi_ + kinetic_slope(cell_.kinetics, i) - r;
+    return cell_.ocv.slope(base + slope * phi_ * i) * slope * phi_ +
+           kinetic_slope(cell_.kinetics, i) - r;
   }
 
   // i with h(i) = v, starting from a guess; scale sets the first bracket.
-  double current_at(double base, double slope, double r, double v, double guess, double scale) const {
+  double current_at(double base, double slope, double r, double v, double guess,
+                    double scale) const {
     double lo = guess - scale, hi = guess + scale;
     for (int k = 0; k < 200 && h(base, slope, r, lo) < v; ++k) lo -= (hi - lo);
     for (int k = 0; k < 200 && h(base, slope, r, hi) > v; ++k) hi += (hi - lo);
     double i = std::clamp(guess, lo, hi);
     for (int it = 0; it < 100; ++it) {
       const double g = h(base, slope, r, i) - v;
-      if (g > 0) lo = i; else hi = i;
+      if (g > 0)
+        lo = i;
+      else
+        hi = i;
       if (std::fabs(g) < 1e-13 || hi - lo <= 1e-15 * (std::fabs(lo) + std::fabs(hi))) break;
       const double d = dh(base, slope, r, i);
       double next = d < 0 ? i - g / d : 0.5 * (lo + hi);
@@ -112,16 +118,16 @@ class ParallelStep {
 // discharges (x rises), -1 charges. Stops at the cut-off (interpolated inside
 // the last step), at the table's stoichiometry limit, or after 3 nominal durations.
 HalfCycle half_cycle(const SpmCell& cell, const std::vector<ParticleClass>& classes,
-                     const CycleProtocol& p, std::vector<std::unique_ptr<SphereDiffusion>>& spheres, int sign,
-                     double* charge_counted_mAh_g) {
-  const double q_table = cell.ocv.capacity_mAh_g() * 3.6;               // C/g per unit x
-  const double current_g = p.c_rate * p.one_c_mAh_g * 1e-3;              // A/g
-  const double i = sign * current_g / cell.surface_per_gram();           // A/cm^2 particle, mean
-  const double c_unit = q_table * cell.density_g_cm3 / kFaraday;         // mol/cm^3 per unit x
-  const double phi = 1.0 / (kFaraday * c_unit);                          // x cm/s per A/cm^2
-  const double duration = 3600.0 / p.c_rate;                             // s, nominal
+                     const CycleProtocol& p, std::vector<std::unique_ptr<SphereDiffusion>>& spheres,
+                     int sign, double* charge_counted_mAh_g) {
+  const double q_table = cell.ocv.capacity_mAh_g() * 3.6;         // C/g per unit x
+  const double current_g = p.c_rate * p.one_c_mAh_g * 1e-3;       // A/g
+  const double i = sign * current_g / cell.surface_per_gram();    // A/cm^2 particle, mean
+  const double c_unit = q_table * cell.density_g_cm3 / kFaraday;  // mol/cm^3 per unit x
+  const double phi = 1.0 / (kFaraday * c_unit);                   // x cm/s per A/cm^2
+  const double duration = 3600.0 / p.c_rate;                      // s, nominal
   const double dt = duration / p.steps;
-  const double mAh_per_s = current_g * 1e3 / 3600.0;                     // mAh/g per s
+  const double mAh_per_s = current_g * 1e3 / 3600.0;  // mAh/g per s
   const double cutoff = sign > 0 ? p.v_min : p.v_max;
   const size_t n = spheres.size();
   const bool single = n == 1;
@@ -158,13 +164,16 @@ HalfCycle half_cycle(const SpmCell& cell, const std::vector<ParticleClass>& clas
     double v = std::clamp(electrode, lo, hi);
     for (int it = 0; it < 100; ++it) {
       const double g = total(v);
-      if (g > 0) lo = v; else hi = v;
+      if (g > 0)
+        lo = v;
+      else
+        hi = v;
       if (std::fabs(g) <= 1e-12 * std::fabs(i) || hi - lo < 1e-13) break;
       double d = 0;  // dG/dV = sum w_k / h_k'(i_k)
       for (size_t k = 0; k < n; ++k)
-        d += classes[k].weight /
-             solver.dh(base[k], slope[k], cell.surface_resistance * classes[k].resistance_factor,
-                       currents[k]);
+        d += classes[k].weight / solver.dh(base[k], slope[k],
+                                           cell.surface_resistance * classes[k].resistance_factor,
+                                           currents[k]);
       double next = d < 0 ? v - g / d : 0.5 * (lo + hi);
       if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
       v = next;
@@ -204,8 +213,8 @@ HalfCycle half_cycle(const SpmCell& cell, const std::vector<ParticleClass>& clas
     const double v = voltage_now();
     bool saturated = true;
     for (const auto& s : spheres)
-      saturated = saturated &&
-                  (sign > 0 ? s->surface_value() >= cell.ocv.x_max() : s->surface_value() <= cell.ocv.x_min());
+      saturated = saturated && (sign > 0 ? s->surface_value() >= cell.ocv.x_max()
+                                         : s->surface_value() <= cell.ocv.x_min());
     const bool crossed = sign > 0 ? v <= cutoff : v >= cutoff;
     if (crossed || saturated) {
       // The step is exact in time, the cut-off is not: place it by linear

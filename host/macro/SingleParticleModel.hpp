@@ -30,15 +30,15 @@ std::vector<ParticleClass> lognormal_classes(double sigma, int n);
 // several particle classes the particles sit in parallel: they share the
 // electrode potential and split the current between them at every step.
 struct SpmCell {
-  OcvTable ocv;                       // U(x) vs Li/Li+, x from the table
-  double radius_cm = 2e-4;            // particle radius
-  double diffusivity_cm2_s = 1e-10;   // lithium diffusivity in the particle
-  double density_g_cm3 = 4.7;         // active material density
-  double surface_resistance = 0;      // Ohm cm^2 of particle surface (coating, interphases)
-  ButlerVolmer kinetics;              // i0 per cm^2 of particle surface; i0 <= 0: no kinetic loss
-  double loading_g_cm2 = 0;           // active mass per electrode area (for geometric terms)
-  double geometric_resistance = 0;    // Ohm cm^2 of electrode area (separator, anode)
-  double anode_potential = 0;         // V vs Li/Li+ of the counter electrode (Li-In: 0.62)
+  OcvTable ocv;                        // U(x) vs Li/Li+, x from the table
+  double radius_cm = 2e-4;             // particle radius
+  double diffusivity_cm2_s = 1e-10;    // lithium diffusivity in the particle
+  double density_g_cm3 = 4.7;          // active material density
+  double surface_resistance = 0;       // Ohm cm^2 of particle surface (coating, interphases)
+  ButlerVolmer kinetics;               // i0 per cm^2 of particle surface; i0 <= 0: no kinetic loss
+  double loading_g_cm2 = 0;            // active mass per electrode area (for geometric terms)
+  double geometric_resistance = 0;     // Ohm cm^2 of electrode area (separator, anode)
+  double anode_potential = 0;          // V vs Li/Li+ of the counter electrode (Li-In: 0.62)
   std::vector<ParticleClass> classes;  // empty: one class of factor 1
 
   // Particle surface per gram, 3 / (rho R), cm^2/g.
@@ -48,13 +48,13 @@ struct SpmCell {
 };
 
 struct CycleProtocol {
-  double c_rate = 1.0;              // 1C = one_c_mAh_g per hour
+  double c_rate = 1.0;  // 1C = one_c_mAh_g per hour
   double one_c_mAh_g = 160;
   double v_min = 3.0, v_max = 4.3;  // cell voltage cut-offs, V (vs the anode)
   bool charge_first = true;         // CC charge from equilibrium at v_min, then CC discharge;
                                     // else CC discharge from equilibrium at v_max
   int shells = 30;                  // radial finite-volume shells
-  int steps = 2000;                // time steps per nominal half cycle (1 / c_rate hours)
+  int steps = 2000;                 // time steps per nominal half cycle (1 / c_rate hours)
   int record_points = 200;          // voltage-curve points kept per half cycle
 };
 
@@ -71,8 +71,8 @@ struct HalfCycle {
 };
 
 struct CycleResult {
-  HalfCycle charge, discharge;  // charge is empty when the protocol does not charge first
-  double surface_current_A_cm2 = 0;   // |i| on the particle surface
+  HalfCycle charge, discharge;          // charge is empty when the protocol does not charge first
+  double surface_current_A_cm2 = 0;     // |i| on the particle surface
   double geometric_current_mA_cm2 = 0;  // |i| per electrode area (0 without a loading)
   double initial_x = 0;
   // Charge balance: change of the particle's mean stoichiometry times the

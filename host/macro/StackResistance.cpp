@@ -63,7 +63,8 @@ double series_resistance(const std::vector<StackLayer>& layers, std::vector<doub
     const double f = layers[i].patch_fraction;
     if (!(f > 0)) continue;
     const double through = r + layers[i].asr();
-    const double conductance = (std::isinf(through) ? 0.0 : f / through) + (f < 1 ? (1 - f) / r : 0.0);
+    const double conductance =
+        (std::isinf(through) ? 0.0 : f / through) + (f < 1 ? (1 - f) / r : 0.0);
     const double next = 1.0 / conductance;
     if (inc) (*inc)[i] = next - r;
     r = next;

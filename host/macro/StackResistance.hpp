@@ -29,8 +29,8 @@ struct StackLayer {
 // of 1/sigma over its depth (trapezoid rule on the profile's points).
 struct ProfileZone {
   std::string name;
-  std::vector<double> depth_cm;     // increasing
-  std::vector<double> composition;  // in [0, 1], one per depth
+  std::vector<double> depth_cm;                     // increasing
+  std::vector<double> composition;                  // in [0, 1], one per depth
   double ionic_at_0 = 0, ionic_at_1 = 0;            // S/cm
   double electronic_at_0 = 0, electronic_at_1 = 0;  // S/cm
 
@@ -45,9 +45,9 @@ struct ProfileZone {
 // own: where it comes from and which area it is per.
 struct StackTerm {
   std::string name;
-  std::string kind;   // "layer", "zone", "interphase", "charge transfer", "interfacial transport"
-  double asr = 0;     // Ohm cm^2
-  std::string basis;  // "particle surface" or "electrode area"
+  std::string kind;    // "layer", "zone", "interphase", "charge transfer", "interfacial transport"
+  double asr = 0;      // Ohm cm^2
+  std::string basis;   // "particle surface" or "electrode area"
   std::string origin;  // how the number was obtained (kMC run, input, fit)
 };
 

@@ -14,9 +14,13 @@ std::string TomlTableReader::full(const std::string& key) const {
   return prefix_.empty() ? key : prefix_ + "." + key;
 }
 
-const toml::node* TomlTableReader::get(const std::string& key) const { return table_->get(key); }
+const toml::node* TomlTableReader::get(const std::string& key) const {
+  return table_->get(key);
+}
 
-bool TomlTableReader::has(const std::string& key) const { return get(key) != nullptr; }
+bool TomlTableReader::has(const std::string& key) const {
+  return get(key) != nullptr;
+}
 
 std::string TomlTableReader::where(const std::string& key) const {
   const toml::node* n = get(key);
@@ -95,8 +99,7 @@ std::vector<double> TomlTableReader::number_array(const std::string& key,
   return out;
 }
 
-int64_t TomlTableReader::integer(const std::string& key, int64_t fallback, int64_t lo,
-                                 int64_t hi) {
+int64_t TomlTableReader::integer(const std::string& key, int64_t fallback, int64_t lo, int64_t hi) {
   const toml::node* n = get(key);
   if (!n) return fallback;
   used_.insert(key);
@@ -176,7 +179,8 @@ std::vector<TomlTableReader> TomlTableReader::tables(const std::string& key) {
   if (!n) return {};
   used_.insert(key);
   const toml::array* a = n->as_array();
-  if (!a || !a->is_array_of_tables()) fail(key, "expected an array of tables [[" + full(key) + "]]");
+  if (!a || !a->is_array_of_tables())
+    fail(key, "expected an array of tables [[" + full(key) + "]]");
   std::vector<TomlTableReader> out;
   for (size_t i = 0; i < a->size(); ++i)
     out.emplace_back(*a->get(i)->as_table(), file_, full(key) + "[" + std::to_string(i) + "]");

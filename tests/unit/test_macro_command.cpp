@@ -61,13 +61,15 @@ diffusivity_cm2_s = [1.9e-7, 5.9e-7]
 li_concentration_mol_cm3 = 0.06
 )";
 
-void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+void write(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
 
 TEST(MacroCommand, WritesSummaryWithCasesCapacitiesAndSpectra) {
   coatkmc_test::ScratchDir dir;
   write(dir / "model.toml", kModel);
-  const auto r = coatkmc_test::run_coatkmc({"macro", "model.toml", "--out", "out", "--no-plots"},
-                                           dir.path());
+  const auto r =
+      coatkmc_test::run_coatkmc({"macro", "model.toml", "--out", "out", "--no-plots"}, dir.path());
   ASSERT_EQ(r.status, 0) << r.err;
   const auto j = nlohmann::json::parse(coatkmc_test::read_text(dir / "out/summary.json"));
   ASSERT_EQ(j["cases"].size(), 2u);
@@ -76,8 +78,10 @@ TEST(MacroCommand, WritesSummaryWithCasesCapacitiesAndSpectra) {
     EXPECT_TRUE(c["capacity_mAh_g"]["0.1C"].is_number());
     EXPECT_TRUE(c["capacity_mAh_g"]["1C"].is_number());
     EXPECT_LT(c["impedance"]["kramers_kronig_max_residual"].get<double>(), 1e-3);
-    EXPECT_TRUE(coatkmc_test::file_exists(dir / ("out/impedance_" + c["name"].get<std::string>() + ".csv")));
-    EXPECT_TRUE(coatkmc_test::file_exists(dir / ("out/voltage_" + c["name"].get<std::string>() + ".csv")));
+    EXPECT_TRUE(coatkmc_test::file_exists(
+        dir / ("out/impedance_" + c["name"].get<std::string>() + ".csv")));
+    EXPECT_TRUE(
+        coatkmc_test::file_exists(dir / ("out/voltage_" + c["name"].get<std::string>() + ".csv")));
   }
   // Ten times the resistivity: ten times the coating's L/sigma, and the
   // particle-surface ASR grows by G times the difference (8 nm / sigma).

@@ -71,7 +71,9 @@ TEST(MacroImpedance, WarburgElementsFollowThe45DegreeLineAtHighFrequency) {
       const double w = wt / tau;
       const Complex zz = e.impedance(w);
       const double phase_deg = std::arg(zz) * 180 / kPi;
-      const double allowed = (e.kind == ImpedanceElement::Kind::kSphericalDiffusion ? 1.0 / std::sqrt(wt) : 1e-9) * 180 / kPi;
+      const double allowed =
+          (e.kind == ImpedanceElement::Kind::kSphericalDiffusion ? 1.0 / std::sqrt(wt) : 1e-9) *
+          180 / kPi;
       EXPECT_NEAR(phase_deg, -45.0, allowed + 1e-9);
       // Magnitude of the semi-infinite Warburg Z0 / sqrt(omega tau).
       EXPECT_NEAR(std::abs(zz) * std::sqrt(wt) / z0, 1.0, 2.0 / std::sqrt(wt));

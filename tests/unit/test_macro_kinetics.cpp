@@ -64,14 +64,14 @@ TEST(MacroEffectiveMedium, BruggemanClosedFormsAndPercolation) {
 
 TEST(MacroLiPlating, ThresholdFormula) {
   PlatingCoating c;
-  c.diffusivity_cm2_s = 1.9e-7;            // Li22Sn5, seeds/002 Table 1
+  c.diffusivity_cm2_s = 1.9e-7;  // Li22Sn5, seeds/002 Table 1
   c.li_concentration_mol_cm3 = 0.06;
-  c.thickness_cm = 1e-4;                   // 1 um
+  c.thickness_cm = 1e-4;  // 1 um
   c.nucleation_overpotential = 0.03;
   c.temperature = 298.15;
   // j* = F^2 D c eta / (R T L), written out here from the constants.
-  const double expected = 96485.33212 * 96485.33212 * 1.9e-7 * 0.06 * 0.03 /
-                          (8.314462618 * 298.15 * 1e-4) * 1e3;
+  const double expected =
+      96485.33212 * 96485.33212 * 1.9e-7 * 0.06 * 0.03 / (8.314462618 * 298.15 * 1e-4) * 1e3;
   EXPECT_NEAR(c.threshold_mA_cm2() / expected, 1.0, 1e-12);
   // Scales as D / L; an explicit composition window replaces F eta / RT.
   PlatingCoating thick = c;
@@ -92,7 +92,8 @@ TEST(MacroLiPlating, OnsetTimeMatchesFiniteSlabAndSandLimits) {
   EXPECT_TRUE(std::isinf(plating_onset_time(c, 0.999 * j_star)));
   const double d = c.diffusivity_cm2_s, l = c.thickness_cm, dc = c.supersaturation_mol_cm3();
   // Exact top excess of a slab with u(0) = 0 and flux J at x = L (Crank eq. 4.? by
-  // separation of variables): u(L,t) = J L / D [1 - 8/pi^2 sum exp(-(2n+1)^2 pi^2 D t / 4L^2) / (2n+1)^2].
+  // separation of variables): u(L,t) = J L / D [1 - 8/pi^2 sum exp(-(2n+1)^2 pi^2 D t / 4L^2) /
+  // (2n+1)^2].
   auto top = [&](double j, double t) {
     const double flux = j * 1e-3 / kFaraday;
     double s = 0;
@@ -152,17 +153,17 @@ TEST(MacroMixedZone, FiniteFilmProfileConservesDopant) {
   const auto p = finite_film_profile(h, d, t, 2e-4, 4001);
   double in_substrate = 0;
   for (size_t i = 1; i < p.depth_cm.size(); ++i)
-    in_substrate += 0.5 * (p.composition[i] + p.composition[i - 1]) *
-                    (p.depth_cm[i] - p.depth_cm[i - 1]);
+    in_substrate +=
+        0.5 * (p.composition[i] + p.composition[i - 1]) * (p.depth_cm[i] - p.depth_cm[i - 1]);
   EXPECT_NEAR(p.film_fraction_left + in_substrate / h, 1.0, 1e-4);
   EXPECT_NEAR(p.diffusion_length_cm, 2 * std::sqrt(d * t), 1e-20);
 }
 
 TEST(MacroStack, SeriesLayersAndPatchyLayers) {
   StackLayer a, b, patch;
-  a.thickness_cm = 10e-7, a.ionic_conductivity = 2e-6;  // 0.5 Ohm cm^2
-  b.thickness_cm = 5e-7, b.ionic_conductivity = 1e-6;   // 0.5 Ohm cm^2
-  b.coverage = 0.25;                                    // confined to a quarter: 2 Ohm cm^2
+  a.thickness_cm = 10e-7, a.ionic_conductivity = 2e-6;         // 0.5 Ohm cm^2
+  b.thickness_cm = 5e-7, b.ionic_conductivity = 1e-6;          // 0.5 Ohm cm^2
+  b.coverage = 0.25;                                           // confined to a quarter: 2 Ohm cm^2
   patch.thickness_cm = 3e-7, patch.ionic_conductivity = 1e-7;  // 3 Ohm cm^2 where it lies
   std::vector<double> inc;
   EXPECT_NEAR(series_resistance({a, b}, &inc), 2.5, 1e-12);

@@ -17,7 +17,9 @@ namespace {
 
 constexpr double kEa = 0.42, kA = 3.0e2;  // sigma T = A exp(-Ea / kT), S K / cm
 
-double sigma(double t) { return kA / t * std::exp(-kEa / (kBoltzmannEvPerK * t)); }
+double sigma(double t) {
+  return kA / t * std::exp(-kEa / (kBoltzmannEvPerK * t));
+}
 
 // A sweep.json as `coatkmc collect` writes it (docs/sweeps.md): points with
 // their varied values and the combined transport fields.
@@ -51,7 +53,8 @@ TEST(MacroKmcSources, SweepArrheniusExtrapolatesToTheModelTemperature) {
   // Built as the command builds it: a weighted fit of ln(sigma T) on exact data.
   std::vector<coatkmc::ArrheniusPoint> a;
   for (const auto& p : v.points)
-    a.push_back({p.temperature, p.conductivity * p.temperature, p.conductivity_err * p.temperature});
+    a.push_back(
+        {p.temperature, p.conductivity * p.temperature, p.conductivity_err * p.temperature});
   v.conductivity_fit = coatkmc::fit_arrhenius(a);
   EXPECT_NEAR(v.conductivity_fit->activation_energy_eV, kEa, 1e-9);
   // Exact data: the extrapolation to 298 K is exact to round-off (the fit's
@@ -74,12 +77,10 @@ TEST(MacroKmcSources, SweepVaryingMoreThanTemperatureNeedsASelection) {
 
 TEST(MacroKmcSources, ResultJsonFields) {
   coatkmc_test::ScratchDir dir;
-  std::ofstream(dir / "result.json")
-      << nlohmann::json{{"temperature", 298.0},   {"conductivity", 1.3e-5},
-                        {"conductivity_err", 2e-6}, {"D_tracer", 2e-10},
-                        {"D_tracer_err", 1e-11},  {"D_jump", 2.5e-10},
-                        {"haven_ratio", 0.8}}
-             .dump();
+  std::ofstream(dir / "result.json") << nlohmann::json{
+      {"temperature", 298.0}, {"conductivity", 1.3e-5}, {"conductivity_err", 2e-6},
+      {"D_tracer", 2e-10},    {"D_tracer_err", 1e-11},  {"D_jump", 2.5e-10},
+      {"haven_ratio", 0.8}}.dump();
   const KmcPoint p = read_result_json(dir / "result.json");
   EXPECT_EQ(p.temperature, 298.0);
   EXPECT_EQ(p.conductivity, 1.3e-5);

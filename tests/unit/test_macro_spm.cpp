@@ -133,7 +133,7 @@ TEST(MacroSphereDiffusion, ContentChangesExactlyByTheSurfaceFlux) {
 
 TEST(MacroSpm, ZeroResistanceAndFastDiffusionGiveTheFullCapacity) {
   SpmCell c = test_cell();
-  c.diffusivity_cm2_s = 1e-4;      // tau = a^2/D = 4e-4 s: diffusion is instant
+  c.diffusivity_cm2_s = 1e-4;       // tau = a^2/D = 4e-4 s: diffusion is instant
   c.kinetics.exchange_current = 0;  // no kinetic loss
   for (bool charge_first : {true, false}) {
     CycleProtocol p = test_protocol(1.0);

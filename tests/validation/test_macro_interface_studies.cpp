@@ -21,8 +21,8 @@ struct Study {
 };
 
 Study run_study(const std::string& config, const std::vector<std::string>& kmc_overrides) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("coatkmc-study-" + std::to_string(::getpid()));
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("coatkmc-study-" + std::to_string(::getpid()));
   const MacroConfig m = load_macro_config(std::string(COATKMC_SOURCE_DIR) + "/configs/" + config);
   KmcRunOptions o;
   o.out_dir = dir.string();
@@ -46,8 +46,8 @@ TEST(MacroInterfaceStudies, LcoLltoAreaResistanceFallsWithTheMixedConductingZone
               asr("as-deposited").get<double>() / 1e3, asr("300C").get<double>() / 1e3,
               asr("500C").get<double>() / 1e3);
   EXPECT_EQ(s.out.summary["fitted_parameters"][0]["status"], "converged");
-  EXPECT_NEAR(asr("500C").get<double>(), 11040, 1.0);        // the fitted case
-  EXPECT_EQ(asr("as-deposited").get<double>(), 21940);      // the input
+  EXPECT_NEAR(asr("500C").get<double>(), 11040, 1.0);   // the fitted case
+  EXPECT_EQ(asr("as-deposited").get<double>(), 21940);  // the input
   EXPECT_LT(asr("300C").get<double>(), asr("as-deposited").get<double>());
   EXPECT_GT(asr("300C").get<double>(), asr("500C").get<double>());
   // After 700 C the film has given its cobalt to LLTO: no interface left.

@@ -5,9 +5,9 @@
 // resistances, and the conductivity ratios within a factor 2 of the paper's.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cmath>
 #include <cstdio>
-#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -21,7 +21,8 @@ TEST(MacroLntoStudy, OrderingsAsMeasured) {
   // The inline kMC runs write their result.json files under a scratch folder.
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("coatkmc-lnto-" + std::to_string(::getpid()));
-  const MacroConfig m = load_macro_config(std::string(COATKMC_SOURCE_DIR) + "/configs/lnto_interface.toml");
+  const MacroConfig m =
+      load_macro_config(std::string(COATKMC_SOURCE_DIR) + "/configs/lnto_interface.toml");
   KmcRunOptions o;
   o.out_dir = dir.string();
   o.threads = 2;
@@ -43,11 +44,12 @@ TEST(MacroLntoStudy, OrderingsAsMeasured) {
     return c[name]["capacity_mAh_g"][rate].get<double>();
   };
   auto asr = [&](const char* name) { return c[name]["asr_ohm_cm2"].get<double>(); };
-  std::printf("  capacity 0.1C / 1C: poly %.1f / %.1f, amorphous %.1f / %.1f, crystalline %.1f / %.1f\n",
-              cap("polycrystalline", "0.1C"), cap("polycrystalline", "1C"), cap("amorphous", "0.1C"),
-              cap("amorphous", "1C"), cap("crystalline", "0.1C"), cap("crystalline", "1C"));
-  std::printf("  ASR (Ohm cm^2): poly %.1f, amorphous %.1f, crystalline %.1f\n", asr("polycrystalline"),
-              asr("amorphous"), asr("crystalline"));
+  std::printf(
+      "  capacity 0.1C / 1C: poly %.1f / %.1f, amorphous %.1f / %.1f, crystalline %.1f / %.1f\n",
+      cap("polycrystalline", "0.1C"), cap("polycrystalline", "1C"), cap("amorphous", "0.1C"),
+      cap("amorphous", "1C"), cap("crystalline", "0.1C"), cap("crystalline", "1C"));
+  std::printf("  ASR (Ohm cm^2): poly %.1f, amorphous %.1f, crystalline %.1f\n",
+              asr("polycrystalline"), asr("amorphous"), asr("crystalline"));
   EXPECT_NEAR(cap("polycrystalline", "1C"), 107.5, 0.01);
   EXPECT_NEAR(cap("polycrystalline", "0.1C"), 152.0, 0.05);
   for (const char* rate : {"0.1C", "1C"}) {
