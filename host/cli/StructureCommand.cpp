@@ -35,8 +35,13 @@ int structure_command(const std::vector<std::string>& args) {
     }
     if (a == "--out" || a == "--set") {
       if (i + 1 == args.size()) throw InputError(a, "expected a value after " + a);
-      (a == "--out" ? out : (overrides.emplace_back(), overrides.back())) = args[++i];
-      if (a == "--out" && out.empty()) throw InputError("--out", "the output folder name is empty");
+      const std::string& value = args[++i];
+      if (a == "--set") {
+        overrides.push_back(value);
+      } else {
+        if (value.empty()) throw InputError("--out", "the output folder name is empty");
+        out = value;
+      }
     } else if (!a.empty() && a[0] == '-') {
       throw InputError(a, "unknown option (see coatkmc structure --help)");
     } else if (config.empty()) {
@@ -70,7 +75,8 @@ int structure_command(const std::vector<std::string>& args) {
     std::printf("  %-9s %8lld host sites (%.4f)\n", phase_name(static_cast<Phase>(p)),
                 static_cast<long long>(map.phase_sites[p]),
                 host ? double(map.phase_sites[p]) / double(host) : 0.0);
-  if (map.grain_size > 0) std::printf("  grains %d, grain size %.4g A\n", map.grains, map.grain_size);
+  if (map.grain_size > 0)
+    std::printf("  grains %d, grain size %.4g A\n", map.grains, map.grain_size);
   if (s.microstructure.type == "annealed")
     std::printf("  crystallized fraction (JMAK) %.4f\n", map.crystallized_fraction);
   if (s.microstructure.type == "composite")

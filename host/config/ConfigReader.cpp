@@ -587,6 +587,7 @@ void read_layers(Validator& v, LoadedConfig& cfg, SimulationSettings& s) {
   auto arr = node->as_array();
   if (!arr || arr->empty() || !arr->is_homogeneous(toml::node_type::table))
     v.fail("microstructure.layers", "expected [[microstructure.layers]] tables, one per layer");
+  if (arr->size() > 255) v.fail("microstructure.layers", "more than 255 layers");
   const double c_length = norm(s.lattice.vectors[2]);
   int total_cells = 0;
   int index = 0;

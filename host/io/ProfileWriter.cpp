@@ -20,11 +20,12 @@ void rows(std::string& out, const char* kind, const std::vector<ProfileBin>& bin
   constexpr double kA2ToCm2 = 1e-16;
   for (size_t i = 0; i < bins.size(); ++i) {
     const ProfileBin& b = bins[i];
-    const double occ = b.block_occupancy.empty()
-                           ? NAN
-                           : std::accumulate(b.block_occupancy.begin(), b.block_occupancy.end(), 0.0) /
-                                 double(b.block_occupancy.size());
-    const double d = b.sum_ion_time > 0 ? b.sum_r2 / (2.0 * dimension * b.sum_ion_time) * kA2ToCm2 : NAN;
+    const double occ = b.block_occupancy.empty() ? NAN
+                                                 : std::accumulate(b.block_occupancy.begin(),
+                                                                   b.block_occupancy.end(), 0.0) /
+                                                       double(b.block_occupancy.size());
+    const double d =
+        b.sum_ion_time > 0 ? b.sum_r2 / (2.0 * dimension * b.sum_ion_time) * kA2ToCm2 : NAN;
     char buf[512];
     std::snprintf(buf, sizeof buf, "%s,%zu,%s,%.6g,%.6g,%lld,%.6g,%.3g,%.6g,%.3g\n", kind, i + 1,
                   b.name.c_str(), b.z_low, b.z_high, static_cast<long long>(b.open_sites), occ,

@@ -49,7 +49,8 @@ class CifContext {
   // A number (standard uncertainty in parentheses allowed) of a tag-value pair.
   double pair_number(const std::string& tag) const {
     const std::string* v = block_.find_value(tag);
-    if (!v) fail(tag, "missing (the cell needs _cell_length_a/b/c and _cell_angle_alpha/beta/gamma)");
+    if (!v)
+      fail(tag, "missing (the cell needs _cell_length_a/b/c and _cell_angle_alpha/beta/gamma)");
     const double x = cif::as_number(*v);
     if (!std::isfinite(x)) fail(tag, "expected a number, got '" + *v + "'");
     return x;
@@ -85,8 +86,10 @@ std::vector<AsymmetricSite> read_atom_sites(CifContext& c) {
   const std::string label_tag = first_present(b, {"_atom_site_label"});
   const std::string type_tag = first_present(b, {"_atom_site_type_symbol"});
   if (label_tag.empty() && type_tag.empty())
-    c.fail("_atom_site_label", "missing (neither _atom_site_label nor _atom_site_type_symbol is given)");
-  std::vector<std::string> tags = {"_atom_site_fract_x", "_atom_site_fract_y", "_atom_site_fract_z"};
+    c.fail("_atom_site_label",
+           "missing (neither _atom_site_label nor _atom_site_type_symbol is given)");
+  std::vector<std::string> tags = {"_atom_site_fract_x", "_atom_site_fract_y",
+                                   "_atom_site_fract_z"};
   tags.push_back(label_tag.empty() ? type_tag : label_tag);
   tags.push_back(type_tag.empty() ? label_tag : type_tag);
   const bool has_occupancy = b.has_tag("_atom_site_occupancy");
@@ -106,12 +109,12 @@ std::vector<AsymmetricSite> read_atom_sites(CifContext& c) {
       if (!std::isfinite(x)) c.fail(tags[i], name + ": expected a number, got '" + row[i] + "'");
       s.fractional[i] = x;
     }
-    if (s.species.empty())
-      c.fail(tags[4], name + ": '" + row[4] + "' names no element");
+    if (s.species.empty()) c.fail(tags[4], name + ": '" + row[4] + "' names no element");
     if (has_occupancy && !cif::is_null(row[5])) {
       s.occupancy = cif::as_number(row[5]);
       if (!(s.occupancy > 0 && s.occupancy <= 1.0001))
-        c.fail("_atom_site_occupancy", name + ": expected a number in (0, 1], got '" + row[5] + "'");
+        c.fail("_atom_site_occupancy",
+               name + ": expected a number in (0, 1], got '" + row[5] + "'");
     }
     out.push_back(s);
   }
@@ -122,8 +125,8 @@ std::vector<AsymmetricSite> read_atom_sites(CifContext& c) {
 // The symmetry operations: the listed ones, else those of the named space group.
 std::vector<gemmi::Op> read_symmetry(CifContext& c) {
   cif::Block& b = c.block();
-  const std::string op_tag = first_present(b, {"_space_group_symop_operation_xyz",
-                                               "_symmetry_equiv_pos_as_xyz"});
+  const std::string op_tag =
+      first_present(b, {"_space_group_symop_operation_xyz", "_symmetry_equiv_pos_as_xyz"});
   std::vector<gemmi::Op> ops;
   if (!op_tag.empty()) {
     for (const std::string& raw : b.find_values(op_tag)) {
@@ -131,14 +134,15 @@ std::vector<gemmi::Op> read_symmetry(CifContext& c) {
       try {
         ops.push_back(gemmi::parse_triplet(triplet));
       } catch (const std::exception&) {
-        c.fail(op_tag, "'" + triplet + "' is not a symmetry operation like 'x,y,z' or '-y,x-y,z+1/3'");
+        c.fail(op_tag,
+               "'" + triplet + "' is not a symmetry operation like 'x,y,z' or '-y,x-y,z+1/3'");
       }
     }
     if (ops.empty()) c.fail(op_tag, "lists no operation");
     return ops;
   }
-  const std::string name_tag = first_present(b, {"_space_group_name_H-M_alt",
-                                                 "_symmetry_space_group_name_H-M"});
+  const std::string name_tag =
+      first_present(b, {"_space_group_name_H-M_alt", "_symmetry_space_group_name_H-M"});
   if (name_tag.empty())
     c.fail("_space_group_symop_operation_xyz",
            "missing (give the symmetry operations or _space_group_name_H-M_alt; 'P 1' for none)");
@@ -181,7 +185,8 @@ LatticeDescription read_cif_text(const std::string& path, const std::string& tex
     const size_t line = pos.empty() ? 0 : pos.front().line;
     const std::string where = line ? path + ":" + std::to_string(line) : path;
     const std::string tag = tag_on_line(text, line);
-    throw InputError(where, (tag.empty() ? "" : tag + ": ") + "CIF syntax: " + std::string(e.message()));
+    throw InputError(where,
+                     (tag.empty() ? "" : tag + ": ") + "CIF syntax: " + std::string(e.message()));
   } catch (const std::exception& e) {
     // gemmi's own checks (duplicate tags, tags without values) name the line in the message.
     throw InputError(path, std::string("CIF: ") + e.what());
@@ -195,9 +200,11 @@ LatticeDescription read_cif_text(const std::string& path, const std::string& tex
   const char* angle_tags[3] = {"_cell_angle_alpha", "_cell_angle_beta", "_cell_angle_gamma"};
   for (int i = 0; i < 3; ++i) {
     lengths[i] = c.pair_number(length_tags[i]);
-    if (!(lengths[i] > 0 && lengths[i] < 1e4)) c.fail(length_tags[i], "must be a length in (0, 10000) A");
+    if (!(lengths[i] > 0 && lengths[i] < 1e4))
+      c.fail(length_tags[i], "must be a length in (0, 10000) A");
     angles[i] = c.pair_number(angle_tags[i]);
-    if (!(angles[i] > 0 && angles[i] < 180)) c.fail(angle_tags[i], "must lie within (0, 180) degrees");
+    if (!(angles[i] > 0 && angles[i] < 180))
+      c.fail(angle_tags[i], "must lie within (0, 180) degrees");
   }
   LatticeDescription d;
   d.name = "file";
@@ -239,7 +246,8 @@ LatticeDescription read_cif_text(const std::string& path, const std::string& tex
       }
       if (!same) {
         if (sites.size() >= kMaxSites)
-          c.fail("_atom_site_fract_x", "the cell holds more than " + std::to_string(kMaxSites) + " atoms");
+          c.fail("_atom_site_fract_x",
+                 "the cell holds more than " + std::to_string(kMaxSites) + " atoms");
         sites.push_back({f, s.label, s.species, s.occupancy, mobile(s.species)});
       } else if (same->label != s.label) {
         // Two atom-site rows on one position (mixed occupancy, e.g. Li/La on the

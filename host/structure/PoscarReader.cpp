@@ -34,8 +34,9 @@ class PoscarLines {
   // The whitespace-separated words of line `n` (1-based); fails when the file ends before it.
   std::vector<std::string> words(int n, const std::string& key) const {
     if (n > static_cast<int>(lines_.size()))
-      throw InputError(path_ + ":" + std::to_string(n),
-                       key + ": missing (the file ends after line " + std::to_string(lines_.size()) + ")");
+      throw InputError(
+          path_ + ":" + std::to_string(n),
+          key + ": missing (the file ends after line " + std::to_string(lines_.size()) + ")");
     std::istringstream in(lines_[n - 1]);
     std::vector<std::string> out;
     std::string w;
@@ -54,7 +55,8 @@ class PoscarLines {
     } catch (const std::exception&) {
       used = 0;
     }
-    if (used != word.size() || !std::isfinite(x)) fail(line, key, "expected a number, got '" + word + "'");
+    if (used != word.size() || !std::isfinite(x))
+      fail(line, key, "expected a number, got '" + word + "'");
     return x;
   }
 
@@ -66,8 +68,8 @@ class PoscarLines {
 };
 
 bool is_number_word(const std::string& w) {
-  return !w.empty() && (std::isdigit(static_cast<unsigned char>(w[0])) || w[0] == '-' || w[0] == '+' ||
-                        w[0] == '.');
+  return !w.empty() && (std::isdigit(static_cast<unsigned char>(w[0])) || w[0] == '-' ||
+                        w[0] == '+' || w[0] == '.');
 }
 
 }  // namespace
@@ -83,7 +85,8 @@ LatticeDescription read_poscar_text(const std::string& path, const std::string& 
   if (scale_words.size() != 1 && scale_words.size() != 3)
     p.fail(2, "scale", "expected one number (or three), got " + std::to_string(scale_words.size()));
   double scale[3];
-  for (size_t i = 0; i < 3; ++i) scale[i] = p.number(scale_words[scale_words.size() == 1 ? 0 : i], 2, "scale");
+  for (size_t i = 0; i < 3; ++i)
+    scale[i] = p.number(scale_words[scale_words.size() == 1 ? 0 : i], 2, "scale");
   if (scale_words.size() == 3 && std::any_of(scale, scale + 3, [](double s) { return !(s > 0); }))
     p.fail(2, "scale", "three scale factors must all be positive");
   if (scale[0] == 0) p.fail(2, "scale", "must not be zero");
@@ -93,10 +96,12 @@ LatticeDescription read_poscar_text(const std::string& path, const std::string& 
     const std::string key = "lattice vector " + std::to_string(i + 1);
     const auto w = p.words(line, key);
     if (w.size() < 3) p.fail(line, key, "expected three numbers, got " + std::to_string(w.size()));
-    d.vectors[i] = {p.number(w[0], line, key), p.number(w[1], line, key), p.number(w[2], line, key)};
+    d.vectors[i] = {p.number(w[0], line, key), p.number(w[1], line, key),
+                    p.number(w[2], line, key)};
   }
   double volume = dot(d.vectors[0], cross(d.vectors[1], d.vectors[2]));
-  if (!(std::fabs(volume) > 1e-6)) p.fail(5, "lattice vector 3", "the three vectors span no volume");
+  if (!(std::fabs(volume) > 1e-6))
+    p.fail(5, "lattice vector 3", "the three vectors span no volume");
   // One scale multiplies everything; a negative one is the cell volume (VASP's
   // convention); three scale the x, y and z components.
   Vec3 factor = {scale[0], scale[1], scale[2]};
@@ -111,8 +116,9 @@ LatticeDescription read_poscar_text(const std::string& path, const std::string& 
   const auto names = p.words(6, "species");
   if (names.empty()) p.fail(6, "species", "missing (line 6 names the elements, VASP 5 format)");
   if (is_number_word(names[0]))
-    p.fail(6, "species", "line 6 holds counts, not element names (VASP 4 format): add a line of "
-                         "element names before the counts");
+    p.fail(6, "species",
+           "line 6 holds counts, not element names (VASP 4 format): add a line of "
+           "element names before the counts");
   std::vector<std::string> species;
   for (const auto& n : names) {
     // "Li_sv" and "Li/..." (potential labels) name the element before the separator.
@@ -122,14 +128,17 @@ LatticeDescription read_poscar_text(const std::string& path, const std::string& 
   }
   const auto counts_words = p.words(7, "counts");
   if (counts_words.size() != species.size())
-    p.fail(7, "counts", "expected " + std::to_string(species.size()) + " counts (one per species), got " +
-                            std::to_string(counts_words.size()));
+    p.fail(7, "counts",
+           "expected " + std::to_string(species.size()) + " counts (one per species), got " +
+               std::to_string(counts_words.size()));
   std::vector<long> counts;
   long total = 0;
   for (const auto& w : counts_words) {
     const double x = p.number(w, 7, "counts");
     if (!(x >= 1 && x <= kMaxAtoms && x == std::floor(x)))
-      p.fail(7, "counts", "expected a whole number of atoms in [1, " + std::to_string(kMaxAtoms) + "], got '" + w + "'");
+      p.fail(7, "counts",
+             "expected a whole number of atoms in [1, " + std::to_string(kMaxAtoms) + "], got '" +
+                 w + "'");
     counts.push_back(static_cast<long>(x));
     total += counts.back();
   }
@@ -137,7 +146,8 @@ LatticeDescription read_poscar_text(const std::string& path, const std::string& 
 
   int line = 8;
   auto mode = p.words(line, "coordinate mode");
-  if (!mode.empty() && (mode[0][0] == 'S' || mode[0][0] == 's')) mode = p.words(++line, "coordinate mode");
+  if (!mode.empty() && (mode[0][0] == 'S' || mode[0][0] == 's'))
+    mode = p.words(++line, "coordinate mode");
   if (mode.empty()) p.fail(line, "coordinate mode", "missing (expected Direct or Cartesian)");
   const char m = static_cast<char>(std::tolower(static_cast<unsigned char>(mode[0][0])));
   if (m != 'd' && m != 'c' && m != 'k')
@@ -151,7 +161,8 @@ LatticeDescription read_poscar_text(const std::string& path, const std::string& 
       const int l = line + 1 + static_cast<int>(atom);
       const std::string key = "position " + std::to_string(atom + 1);
       const auto w = p.words(l, key);
-      if (w.size() < 3) p.fail(l, key, "expected three coordinates, got " + std::to_string(w.size()));
+      if (w.size() < 3)
+        p.fail(l, key, "expected three coordinates, got " + std::to_string(w.size()));
       Vec3 x = {p.number(w[0], l, key), p.number(w[1], l, key), p.number(w[2], l, key)};
       if (cartesian) {
         // Scaled like the cell, then fractional by Cramer's rule.

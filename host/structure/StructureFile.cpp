@@ -35,7 +35,8 @@ StructureFormat structure_format(const std::string& path, const std::string& tex
   size_t pos = 0;
   while (pos < text.size()) {
     const size_t start = text.find_first_not_of(" \t", pos);
-    if (start != std::string::npos && text.compare(start, 5, "data_") == 0) return StructureFormat::Cif;
+    if (start != std::string::npos && text.compare(start, 5, "data_") == 0)
+      return StructureFormat::Cif;
     pos = text.find('\n', pos);
     if (pos == std::string::npos) break;
     ++pos;
@@ -56,7 +57,8 @@ LatticeDescription read_structure_file(const std::string& path,
     const auto line = 1 + std::count(text.begin(), text.begin() + nul, '\n');
     throw InputError(path + ":" + std::to_string(line), "not a text file (NUL byte)");
   }
-  if (structure_format(path, text) == StructureFormat::Cif) return read_cif_text(path, text, options);
+  if (structure_format(path, text) == StructureFormat::Cif)
+    return read_cif_text(path, text, options);
   return read_poscar_text(path, text, options);
 }
 
@@ -65,7 +67,8 @@ void cell_vectors_from_parameters(const double l[3], const double angles[3], Vec
   const double cg = std::cos(angles[2] * kDegree), sg = std::sin(angles[2] * kDegree);
   for (int i = 0; i < 3; ++i)
     if (!(l[i] > 0) || !(angles[i] > 0 && angles[i] < 180))
-      throw std::invalid_argument("cell lengths must be positive and angles within (0, 180) degrees");
+      throw std::invalid_argument(
+          "cell lengths must be positive and angles within (0, 180) degrees");
   const double cy = (ca - cb * cg) / sg;
   const double cz2 = 1 - cb * cb - cy * cy;
   if (!(cz2 > 1e-10)) throw std::invalid_argument("the cell angles make a flat cell");

@@ -10,7 +10,7 @@ namespace coatkmc {
 // which of them are hop neighbours.
 struct StructureImportOptions {
   std::vector<std::string> mobile_species{"Li"};  // element symbols, e.g. {"Li"}
-  double hop_cutoff = 0;  // Å; <= 0: the nearest mobile-mobile distance
+  double hop_cutoff = 0;                          // Å; <= 0: the nearest mobile-mobile distance
 };
 
 enum class StructureFormat { Cif, Poscar };

@@ -10,7 +10,9 @@ namespace coatkmc {
 
 namespace {
 
-std::string species_of(const BasisSite& b) { return b.species.empty() ? b.sublattice : b.species; }
+std::string species_of(const BasisSite& b) {
+  return b.species.empty() ? b.sublattice : b.species;
+}
 
 std::string fixed(double x, int digits) {
   char buf[64];

@@ -20,8 +20,8 @@ struct Builder {
 
   void site(Vec3 f, const std::string& sublattice, const std::string& species, bool mobile,
             bool transition = false, double energy = 0) {
-    d.basis.push_back({{fold(f.x), fold(f.y), fold(f.z)}, sublattice, mobile, transition, energy,
-                       species});
+    d.basis.push_back(
+        {{fold(f.x), fold(f.y), fold(f.z)}, sublattice, mobile, transition, energy, species});
   }
   // Sites at `f` plus each centring translation.
   void sites(Vec3 f, const std::vector<Vec3>& centring, const std::string& sublattice,
@@ -53,7 +53,8 @@ LatticeDescription perovskite(const OxideOptions& o) {
   if (o.ordering == "none") {
     b.site({0, 0, 0}, "A", "Li", true);
     b.site({0.5, 0.5, 0.5}, "B", "Ti", false);
-    for (Vec3 f : {Vec3{0.5, 0.5, 0}, Vec3{0.5, 0, 0.5}, Vec3{0, 0.5, 0.5}}) b.site(f, "O", "O", false);
+    for (Vec3 f : {Vec3{0.5, 0.5, 0}, Vec3{0.5, 0, 0.5}, Vec3{0, 0.5, 0.5}})
+      b.site(f, "O", "O", false);
     return b.d;
   }
   b.d.vectors[2] = {0, 0, 2 * o.a};
@@ -76,9 +77,10 @@ LatticeDescription spinel(const OxideOptions& o) {
   Builder b = cubic_cell("spinel", o.a);
   const double u = o.oxygen_parameter > 0 ? o.oxygen_parameter : 0.3875;  // Li4Ti5O12
   const double e = o.transition_energy;
-  for (Vec3 f : {Vec3{0, 0, 0}, Vec3{0.25, 0.25, 0.25}}) b.sites(f, kFaceCentring, "8a", "Li", true);
-  const std::vector<Vec3> c16 = {{0.125, 0.125, 0.125}, {0.125, 0.875, 0.875},
-                                 {0.875, 0.125, 0.875}, {0.875, 0.875, 0.125}};
+  for (Vec3 f : {Vec3{0, 0, 0}, Vec3{0.25, 0.25, 0.25}})
+    b.sites(f, kFaceCentring, "8a", "Li", true);
+  const std::vector<Vec3> c16 = {
+      {0.125, 0.125, 0.125}, {0.125, 0.875, 0.875}, {0.875, 0.125, 0.875}, {0.875, 0.875, 0.125}};
   for (Vec3 f : c16) b.sites(f, kFaceCentring, "16c", "Li", true, true, e);
   for (Vec3 f : c16) b.sites(f + Vec3{0.5, 0.5, 0.5}, kFaceCentring, "16d", "Ti", false);
   const double s = u - 0.25;

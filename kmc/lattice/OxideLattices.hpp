@@ -13,7 +13,8 @@ struct OxideOptions {
   // perovskite: "none" | "layered" (La-rich and La-poor A-site layers alternating along c);
   // rocksalt:   "none" | "layered" (cation layers of Li and M alternating along [111]).
   std::string ordering = "none";
-  double transition_energy = 0.2;  // eV, of the 16c / tetrahedral transition sites over the host sites
+  double transition_energy =
+      0.2;  // eV, of the 16c / tetrahedral transition sites over the host sites
   // Extra barrier (eV) of direct host-to-host hops of rocksalt and layered
   // oxides (the oxygen-dumbbell path that bypasses the tetrahedral site);
   // negative: no direct hops, every hop passes a tetrahedral site.

@@ -120,8 +120,8 @@ std::vector<Vec3> grain_seeds(const PeriodicBox& box, double spacing, uint64_t s
                               int* count) {
   // The grain size is the cube root of the volume per grain (2D: the square
   // root of the area per grain; the box's third vector is a layer thickness).
-  const double cells = dimension == 3 ? box.volume() / std::pow(spacing, 3)
-                                      : box.area() / (spacing * spacing);
+  const double cells =
+      dimension == 3 ? box.volume() / std::pow(spacing, 3) : box.area() / (spacing * spacing);
   if (!(cells <= 1e6)) throw std::invalid_argument("grain_size makes more than a million grains");
   const int n = std::max(1, static_cast<int>(std::lround(cells)));
   std::vector<Vec3> seeds(n);
@@ -160,9 +160,12 @@ void count_sites(const Lattice& lat, SiteMap& m) {
 
 const char* phase_name(Phase p) {
   switch (p) {
-    case Phase::Crystal: return "crystal";
-    case Phase::Boundary: return "boundary";
-    case Phase::Amorphous: return "amorphous";
+    case Phase::Crystal:
+      return "crystal";
+    case Phase::Boundary:
+      return "boundary";
+    case Phase::Amorphous:
+      return "amorphous";
   }
   return "?";
 }
@@ -178,7 +181,8 @@ double annealed_grain_size(const MicrostructureSettings& s) {
   double growth = 0;
   if (s.anneal_temperature > 0 && s.anneal_time > 0)
     growth = s.grain_growth_rate *
-             std::exp(-s.grain_growth_energy / (kBoltzmannEv * s.anneal_temperature)) * s.anneal_time;
+             std::exp(-s.grain_growth_energy / (kBoltzmannEv * s.anneal_temperature)) *
+             s.anneal_time;
   return std::sqrt(s.grain_size * s.grain_size + growth);
 }
 
@@ -274,7 +278,8 @@ SiteMap build_single(const Lattice& lat, const MicrostructureSettings& ms, doubl
   std::vector<std::string> blockable = ms.blocked_sublattices;
   if (blockable.empty())
     for (const BasisSite& b : lat.description().basis)
-      if (b.host() && std::find(blockable.begin(), blockable.end(), b.sublattice) == blockable.end())
+      if (b.host() &&
+          std::find(blockable.begin(), blockable.end(), b.sublattice) == blockable.end())
         blockable.push_back(b.sublattice);
   if (!ms.blocked_fractions.empty() && ms.blocked_fractions.size() != 1 &&
       ms.blocked_fractions.size() != blockable.size())
@@ -297,7 +302,8 @@ SiteMap build_single(const Lattice& lat, const MicrostructureSettings& ms, doubl
   for (int64_t s = 0; s < n; ++s) {
     const double pb = p_blocked[lat.basis_of(s)];
     if (pb > 0 && uniform(ms.seed, kBlockedSites, s, 0) < pb) blocked[s] = 1, any_blocked = true;
-    if (ms.defect_fraction > 0 && lat.is_host(s) && uniform(ms.seed, kDefectSites, s, 0) < ms.defect_fraction)
+    if (ms.defect_fraction > 0 && lat.is_host(s) &&
+        uniform(ms.seed, kDefectSites, s, 0) < ms.defect_fraction)
       energy[s] += ms.defect_energy;
   }
   for (double e : energy) any_energy |= e != 0.0;
@@ -349,7 +355,8 @@ SiteMap build_multilayer(const Lattice& lat, const MicrostructureSettings& ms, d
   if (nl < 1 || nl > 255) throw std::invalid_argument("a multilayer needs 1 to 255 layers");
   std::vector<int> layer_of_cell;
   for (int i = 0; i < nl; ++i) {
-    if (ms.layers[i].cells < 1) throw std::invalid_argument("every layer is at least one cell thick");
+    if (ms.layers[i].cells < 1)
+      throw std::invalid_argument("every layer is at least one cell thick");
     if (ms.layers[i].microstructure.type == "multilayer")
       throw std::invalid_argument("a layer cannot itself be a multilayer");
     layer_of_cell.insert(layer_of_cell.end(), ms.layers[i].cells, i);
@@ -367,7 +374,8 @@ SiteMap build_multilayer(const Lattice& lat, const MicrostructureSettings& ms, d
   for (int i = 0; i < nl; ++i) {
     MicrostructureSettings li = ms.layers[i].microstructure;
     if (li.type == "none") li.type = "crystalline";
-    li.seed = ms.seed + 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(i + 1);  // a realization per layer
+    li.seed =
+        ms.seed + 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(i + 1);  // a realization per layer
     maps.push_back(build_single(lat, li, hop_barrier));
   }
   SiteMap m;
@@ -406,7 +414,8 @@ SiteMap build_multilayer(const Lattice& lat, const MicrostructureSettings& ms, d
       if (i != j) {
         // Which interface: the one the hop crosses going up (+c) or down.
         const HopTemplate& h = lat.hop(s, k);
-        const double up = d.basis[h.to_basis].fractional.z + h.cell_offset[2] - d.basis[b].fractional.z;
+        const double up =
+            d.basis[h.to_basis].fractional.z + h.cell_offset[2] - d.basis[b].fractional.z;
         const int lower = up > 0 ? i : j;
         e = 0.5 * (bond(i) + bond(j)) + ms.layers[lower].interface_barrier;
       }

@@ -38,9 +38,9 @@ struct MicrostructureSettings {
   // Amorphous phase (everywhere for "amorphous", the glass of "composite",
   // the untransformed matrix of "annealed").
   double amorphous_barrier = -1;
-  double amorphous_energy = 0;    // eV offset of the mean site energy
-  double site_energy_sigma = 0;   // eV, Gaussian site energies
-  double barrier_sigma = 0;       // eV, standard deviation of the bond barriers
+  double amorphous_energy = 0;   // eV offset of the mean site energy
+  double site_energy_sigma = 0;  // eV, Gaussian site energies
+  double barrier_sigma = 0;      // eV, standard deviation of the bond barriers
   // Shape of the bond-barrier spread: "gaussian"; "uniform", a box of half
   // width sqrt(3) sigma (the classic random-barrier model); "bimodal", +-sigma
   // with probability 1/2 each (a random two-phase bond mixture).
@@ -82,9 +82,9 @@ struct MicrostructureSettings {
 // bonds across its top interface get an extra barrier.
 struct LayerSettings {
   std::string name;
-  int cells = 1;                  // thickness in cells along the third lattice vector
-  double energy = 0;              // eV added to every site energy of the layer
-  double interface_barrier = 0;   // eV added to bonds across the interface to the next layer up
+  int cells = 1;                 // thickness in cells along the third lattice vector
+  double energy = 0;             // eV added to every site energy of the layer
+  double interface_barrier = 0;  // eV added to bonds across the interface to the next layer up
   MicrostructureSettings microstructure;  // its type ("none": the perfect lattice) and keys
 };
 
@@ -95,15 +95,16 @@ double annealed_grain_size(const MicrostructureSettings& s);
 // A microstructure laid on a lattice: what feeds HopModel and placement,
 // plus the per-site labels the site map shows.
 struct SiteMap {
-  std::vector<uint8_t> phase;        // Phase of every site (immobile atoms too)
-  std::vector<int32_t> grain;        // grain of every site, -1 where none
-  std::vector<uint8_t> layer;        // layer of every site (0 without layers)
-  std::vector<uint8_t> blocked;      // 1: no ion may sit here; empty when none is
-  std::vector<double> site_energy;   // eV per site; empty when all zero
-  std::vector<double> bond_barrier;  // eV added to hop.barrier per [site * zmax + k]; empty when none
+  std::vector<uint8_t> phase;       // Phase of every site (immobile atoms too)
+  std::vector<int32_t> grain;       // grain of every site, -1 where none
+  std::vector<uint8_t> layer;       // layer of every site (0 without layers)
+  std::vector<uint8_t> blocked;     // 1: no ion may sit here; empty when none is
+  std::vector<double> site_energy;  // eV per site; empty when all zero
+  std::vector<double>
+      bond_barrier;  // eV added to hop.barrier per [site * zmax + k]; empty when none
   int grains = 0;
-  double grain_size = 0;             // Å, the spacing used
-  double boundary_width = 0;         // Å, the shell width used (composite: found from glass_fraction)
+  double grain_size = 0;      // Å, the spacing used
+  double boundary_width = 0;  // Å, the shell width used (composite: found from glass_fraction)
   double crystallized_fraction = 1;  // annealed: JMAK X
   int64_t open_host_sites = 0;       // host sites not blocked
   // Host sites per phase (Crystal, Boundary, Amorphous), blocked ones included.

@@ -29,7 +29,9 @@ void count_open(const Lattice& lat, const std::vector<int>& bin_of_site,
 
 ProfileRecorder::ProfileRecorder(const Lattice& lattice, std::vector<int> bin_of_site,
                                  std::vector<ProfileBin> bins)
-    : dimension_(lattice.dimension()), bin_of_site_(std::move(bin_of_site)), bins_(std::move(bins)) {}
+    : dimension_(lattice.dimension()),
+      bin_of_site_(std::move(bin_of_site)),
+      bins_(std::move(bins)) {}
 
 void ProfileRecorder::start(const SystemState& st) {
   start_bin_.resize(st.ion_site.size());

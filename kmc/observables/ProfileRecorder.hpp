@@ -15,8 +15,8 @@ namespace coatkmc {
 // and the occupancy of a bin is its ions over its open host sites at block ends.
 struct ProfileBin {
   std::string name;
-  double z_low = 0, z_high = 0;  // Å along the third lattice vector (cell planes)
-  int64_t open_sites = 0;        // host sites not blocked
+  double z_low = 0, z_high = 0;         // Å along the third lattice vector (cell planes)
+  int64_t open_sites = 0;               // host sites not blocked
   std::vector<double> block_d;          // Å^2/s per block with ions in the bin (all replicas)
   std::vector<double> block_occupancy;  // per block end
   double sum_r2 = 0, sum_ion_time = 0;  // Å^2, ion-seconds, all blocks
@@ -26,7 +26,8 @@ class ProfileRecorder {
  public:
   ProfileRecorder() = default;
   // `bin_of_site`: the bin of every site (-1: none); `bins` names and extents.
-  ProfileRecorder(const Lattice& lattice, std::vector<int> bin_of_site, std::vector<ProfileBin> bins);
+  ProfileRecorder(const Lattice& lattice, std::vector<int> bin_of_site,
+                  std::vector<ProfileBin> bins);
   bool active() const { return !bins_.empty(); }
   void start(const SystemState& state);
   void close_block(const SystemState& state);
@@ -46,7 +47,8 @@ class ProfileRecorder {
 // Bins of `slabs` equal slabs of whole cells along the third lattice vector
 // (fewer when there are fewer cells), and of the layers in `layer_of_site`
 // (empty: none), with the open host sites of each.
-ProfileRecorder slab_profile(const Lattice& lattice, int slabs, const std::vector<uint8_t>& blocked);
+ProfileRecorder slab_profile(const Lattice& lattice, int slabs,
+                             const std::vector<uint8_t>& blocked);
 ProfileRecorder layer_profile(const Lattice& lattice, const std::vector<uint8_t>& layer_of_site,
                               const std::vector<std::string>& names,
                               const std::vector<uint8_t>& blocked);

@@ -74,7 +74,8 @@ TEST(Microstructure, VoronoiGrainsAndBoundaryShell) {
     for (int k = 0; k < z; ++k) {
       const int64_t t = lat.neighbor(s, k);
       if (m.grain[s] != m.grain[t])
-        ASSERT_TRUE(m.phase[s] == uint8_t(Phase::Boundary) || m.phase[t] == uint8_t(Phase::Boundary))
+        ASSERT_TRUE(m.phase[s] == uint8_t(Phase::Boundary) ||
+                    m.phase[t] == uint8_t(Phase::Boundary))
             << s << " " << t;
       // Barriers: the mean of the two ends' phase barriers, the same both ways.
       const double want = 0.5 * ((m.phase[s] ? 0.25 : 0.5) + (m.phase[t] ? 0.25 : 0.5)) - 0.4;
@@ -139,7 +140,8 @@ TEST(Microstructure, BlockedSitesAreClosedAndEmpty) {
   const HopModel model(lat, hp, map.site_energy, map.bond_barrier);
   for (int64_t s = 0; s < lat.num_sites(); ++s)
     for (int k = 0; k < lat.coordination(lat.basis_of(s)); ++k)
-      if (map.blocked[s] || map.blocked[lat.neighbor(s, k)]) ASSERT_EQ(model.static_rate(s, k), 0.0);
+      if (map.blocked[s] || map.blocked[lat.neighbor(s, k)])
+        ASSERT_EQ(model.static_rate(s, k), 0.0);
   Occupancy occ;
   occ.fraction = 1.0;
   const SystemState st = place_ions(lat, occ, 9, 0, map.blocked);
@@ -237,9 +239,10 @@ TEST(Microstructure, SiteMapIsExtendedXyz) {
   EXPECT_EQ(std::stoll(line), lat.num_sites());
   std::getline(in, line);
   EXPECT_NE(line.find("Lattice=\"15.48 0 0 0 15.48 0 0 0 15.48\""), std::string::npos) << line;
-  EXPECT_NE(line.find("Properties=species:S:1:pos:R:3:sublattice:S:1:phase:S:1:grain:I:1:blocked:I:1:"
-                      "site_energy:R:1:barrier:R:1:layer:I:1"),
-            std::string::npos);
+  EXPECT_NE(
+      line.find("Properties=species:S:1:pos:R:3:sublattice:S:1:phase:S:1:grain:I:1:blocked:I:1:"
+                "site_energy:R:1:barrier:R:1:layer:I:1"),
+      std::string::npos);
   int64_t rows = 0, blocked = 0, boundary = 0;
   while (std::getline(in, line)) {
     std::istringstream f(line);
@@ -275,8 +278,9 @@ TEST(Microstructure, StructureCommandWritesTheSiteMapAndCell) {
   std::ofstream(dir / "bad.toml") << "[microstructure]\ntype = \"polycrystalline\"\n";
   const CommandResult bad = run_coatkmc({"structure", dir / "bad.toml"}, dir.path());
   EXPECT_EQ(bad.status, 2);
-  EXPECT_NE(bad.err.find("microstructure.type: \"polycrystalline\" needs microstructure.grain_size"),
-            std::string::npos)
+  EXPECT_NE(
+      bad.err.find("microstructure.type: \"polycrystalline\" needs microstructure.grain_size"),
+      std::string::npos)
       << bad.err;
 }
 
@@ -326,12 +330,13 @@ TEST(Microstructure, MultilayerStacksLayersAlongC) {
 
 TEST(Microstructure, LayerKeysAreCheckedWithTheirLine) {
   ScratchDir dir;
-  std::ofstream(dir / "m.toml") << "[lattice]\ntype = \"sc\"\na = 3.0\ncells = [4, 4, 6]\n"
-                                << "[microstructure]\ntype = \"multilayer\"\n"
-                                << "[[microstructure.layers]]\nthickness = 9\n"
-                                << "[[microstructure.layers]]\nthickness = 9\ntype = \"amorphous\"\n"
-                                << "boundary_width = 3\n"
-                                << "[run]\nhops_per_particle = 1\n";
+  std::ofstream(dir / "m.toml")
+      << "[lattice]\ntype = \"sc\"\na = 3.0\ncells = [4, 4, 6]\n"
+      << "[microstructure]\ntype = \"multilayer\"\n"
+      << "[[microstructure.layers]]\nthickness = 9\n"
+      << "[[microstructure.layers]]\nthickness = 9\ntype = \"amorphous\"\n"
+      << "boundary_width = 3\n"
+      << "[run]\nhops_per_particle = 1\n";
   CommandResult r = run_coatkmc({"run", dir / "m.toml", "--out", "o"}, dir.path());
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("m.toml:12: microstructure.layers[2].boundary_width: applies only to"),

@@ -7,9 +7,9 @@
 #include <map>
 #include <set>
 
+#include "kernels/HopEnergy.hpp"
 #include "kmc/lattice/Lattice.hpp"
 #include "kmc/lattice/OxideLattices.hpp"
-#include "kernels/HopEnergy.hpp"
 #include "kmc/model/HopModel.hpp"
 #include "kmc/state/SystemState.hpp"
 
@@ -24,15 +24,16 @@ std::map<std::string, int> count_sublattices(const LatticeDescription& d) {
 }
 
 // Distances (Å) from basis site `from` to every site of `sublattice` within `reach`.
-std::vector<double> distances_to(const LatticeDescription& d, int from, const std::string& sublattice,
-                                 double reach) {
+std::vector<double> distances_to(const LatticeDescription& d, int from,
+                                 const std::string& sublattice, double reach) {
   std::vector<double> out;
   for (const BasisSite& b : d.basis) {
     if (b.sublattice != sublattice) continue;
     for (int i = -2; i <= 2; ++i)
       for (int j = -2; j <= 2; ++j)
         for (int k = -2; k <= 2; ++k) {
-          const Vec3 f = b.fractional - d.basis[from].fractional + Vec3{double(i), double(j), double(k)};
+          const Vec3 f =
+              b.fractional - d.basis[from].fractional + Vec3{double(i), double(j), double(k)};
           const Vec3 r = f.x * d.vectors[0] + f.y * d.vectors[1] + f.z * d.vectors[2];
           const double len = norm(r);
           if (len > 1e-9 && len <= reach) out.push_back(len);
@@ -146,7 +147,8 @@ TEST(OxideLattice, Spinel8a16cPathAndCationCoordination) {
   const int c = first_basis(d, "16c");
   const Vec3 sum = lat.hops(c)[0].displacement + lat.hops(c)[1].displacement;
   EXPECT_NEAR(norm(sum), 0.0, 1e-9);
-  expect_all_near(distances_to(d, first_basis(d, "8a"), "8a", 4.0), 4, a * std::sqrt(3.0) / 4, 1e-9);
+  expect_all_near(distances_to(d, first_basis(d, "8a"), "8a", 4.0), 4, a * std::sqrt(3.0) / 4,
+                  1e-9);
   // 8a is tetrahedral (4 O at sqrt(3)(u - 1/4) a), 16d octahedral (6 O near 2 A).
   expect_all_near(distances_to(d, first_basis(d, "8a"), "O", 2.5), 4,
                   std::sqrt(3.0) * (0.3875 - 0.25) * a, 1e-9);
@@ -169,7 +171,8 @@ TEST(OxideLattice, RocksaltOctTetPath) {
   expect_hops(lat, "oct", 8, a * std::sqrt(3.0) / 4, "tet");
   expect_hops(lat, "tet", 4, a * std::sqrt(3.0) / 4, "oct");
   expect_all_near(distances_to(d, first_basis(d, "oct"), "O", 2.5), 6, a / 2, 1e-9);
-  expect_all_near(distances_to(d, first_basis(d, "tet"), "O", 2.0), 4, a * std::sqrt(3.0) / 4, 1e-9);
+  expect_all_near(distances_to(d, first_basis(d, "tet"), "O", 2.0), 4, a * std::sqrt(3.0) / 4,
+                  1e-9);
 }
 
 TEST(OxideLattice, RocksaltDirectHopsCarryTheirBarrier) {
@@ -206,7 +209,8 @@ TEST(OxideLattice, RocksaltLayerOrderingConfinesLiToItsLayers) {
   // Hops stay in the (111) Li layer: no displacement along [111] beyond the tet offset.
   for (int b = 0; b < lat.basis_size(); ++b)
     for (const HopTemplate& h : lat.hops(b)) {
-      const double along = (h.displacement.x + h.displacement.y + h.displacement.z) / std::sqrt(3.0);
+      const double along =
+          (h.displacement.x + h.displacement.y + h.displacement.z) / std::sqrt(3.0);
       EXPECT_LT(std::fabs(along), 4.1 * std::sqrt(3.0) / 12 + 1e-9);
     }
 }

@@ -42,7 +42,8 @@ double periodic_distance(const LatticeDescription& d, Vec3 f, Vec3 g) {
 
 // Every atom (non-transition site) of `expected` has one atom of `got` of the
 // same species and mobility within `tol` Å, and the counts agree.
-void expect_same_atoms(const LatticeDescription& expected, const LatticeDescription& got, double tol) {
+void expect_same_atoms(const LatticeDescription& expected, const LatticeDescription& got,
+                       double tol) {
   size_t atoms = 0;
   for (const BasisSite& e : expected.basis) {
     if (e.transition) continue;
@@ -54,8 +55,8 @@ void expect_same_atoms(const LatticeDescription& expected, const LatticeDescript
         EXPECT_EQ(g.species, e.species) << e.sublattice;
         EXPECT_EQ(g.mobile, e.mobile) << e.sublattice;
       }
-    EXPECT_EQ(matches, 1) << e.sublattice << " at " << e.fractional.x << " " << e.fractional.y << " "
-                          << e.fractional.z;
+    EXPECT_EQ(matches, 1) << e.sublattice << " at " << e.fractional.x << " " << e.fractional.y
+                          << " " << e.fractional.z;
   }
   EXPECT_EQ(got.basis.size(), atoms);
 }
@@ -206,8 +207,9 @@ TEST(StructureImport, MalformedFilesExitTwoNamingFileLineAndKey) {
 // The same harness runs a good structure file, so the rejections above are the files' doing.
 TEST(StructureImport, AGoodStructureFileRuns) {
   ScratchDir dir;
-  std::ofstream(dir / "run.toml") << "[lattice]\ntype = \"file\"\nfile = \"" << kStructures
-                                  << "/LiCoO2.cif\"\ncells = [4, 4, 1]\n[run]\nhops_per_particle = 1\n";
+  std::ofstream(dir / "run.toml")
+      << "[lattice]\ntype = \"file\"\nfile = \"" << kStructures
+      << "/LiCoO2.cif\"\ncells = [4, 4, 1]\n[run]\nhops_per_particle = 1\n";
   const CommandResult r = run_coatkmc({"run", dir / "run.toml", "--out", "out"}, dir.path());
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(file_exists(dir / "out/result.json"));

@@ -105,7 +105,8 @@ TEST(BlockedSitePercolation, OpenSitesWrapOnlyAboveTheSiteThreshold) {
     m.blocked_fractions = {1 - (kSitePercolationSc + 0.04)};
     above += open_sites_wrap(lat, build_microstructure(lat, m, 0.3).blocked);
   }
-  std::printf("  wrapping realizations: %d/12 at p = p_c - 0.04, %d/12 at p_c + 0.04\n", below, above);
+  std::printf("  wrapping realizations: %d/12 at p = p_c - 0.04, %d/12 at p_c + 0.04\n", below,
+              above);
   EXPECT_LE(below, 1);
   EXPECT_GE(above, 11);
 }
