@@ -161,12 +161,12 @@ int run_command(const std::vector<std::string>& in) {
   if (out.empty()) throw InputError("--out", "the output folder name is empty");
   // Results of two runs must never mix: an earlier run's results are kept
   // unless --force, and then removed before this run starts.
-  if (const auto found = run_outputs_in(out); !found.empty()) {
+  if (const auto found = run_outputs_in(out, restart_path); !found.empty()) {
     if (!res.count("force"))
       throw InputError("--out", out + " already holds results (" + found.front() +
                                     "); choose another folder, or --force to replace them");
     try {
-      remove_run_outputs(out);
+      remove_run_outputs(out, restart_path);
     } catch (const std::runtime_error& e) {
       throw InputError("--out", e.what());
     }

@@ -1,6 +1,9 @@
 #include "host/config/TomlGuard.hpp"
 
 #include <cctype>
+#include <fstream>
+#include <memory>
+#include <sstream>
 #include <vector>
 
 namespace coatkmc {
@@ -158,5 +161,23 @@ class Scanner {
 }  // namespace
 
 TomlHazard find_toml_hazard(const std::string& text) { return Scanner(text).run(); }
+
+toml::table parse_toml(const std::string& text, const std::string& source_path) {
+  if (const TomlHazard h = find_toml_hazard(text); h.line) {
+    const toml::source_position where{static_cast<toml::source_index>(h.line), 1};
+    throw toml::parse_error(h.what.c_str(), where,
+                            source_path.empty() ? nullptr
+                                                : std::make_shared<const std::string>(source_path));
+  }
+  return toml::parse(text, source_path);
+}
+
+toml::table parse_toml_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return toml::parse_file(path);  // toml++ says what is wrong with it
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_toml(text.str(), path);
+}
 
 }  // namespace coatkmc

@@ -1,4 +1,6 @@
 #pragma once
+#include <toml++/toml.h>
+
 #include <string>
 
 namespace coatkmc {
@@ -24,5 +26,12 @@ struct TomlHazard {
   std::string what;  // for "TOML syntax: WHAT"
 };
 TomlHazard find_toml_hazard(const std::string& text);
+
+// toml::parse for every reader of TOML: a hazard is thrown as the
+// toml::parse_error toml++ throws for any other syntax error (its line as the
+// source position), so a caller's handler needs no change.
+toml::table parse_toml(const std::string& text, const std::string& source_path = "");
+// The same for a whole file (toml::parse_file).
+toml::table parse_toml_file(const std::string& path);
 
 }  // namespace coatkmc

@@ -1,3 +1,4 @@
+#include "host/config/TomlGuard.hpp"
 #include "host/continuum/AnnealStudy.hpp"
 
 #include <toml++/toml.h>
@@ -118,7 +119,7 @@ void apply_override(toml::table& root, const std::string& assignment) {
   const std::string key = assignment.substr(0, eq);
   toml::table parsed;
   try {
-    parsed = toml::parse("value = " + assignment.substr(eq + 1));
+    parsed = parse_toml("value = " + assignment.substr(eq + 1));
   } catch (const toml::parse_error& e) {
     throw InputError(where, key + ": the value is not valid TOML");
   }
@@ -138,7 +139,7 @@ void apply_override(toml::table& root, const std::string& assignment) {
 
 bool is_anneal_config(const std::string& path) {
   try {
-    const toml::table root = toml::parse_file(path);
+    const toml::table root = parse_toml_file(path);
     return root.contains("anneal");
   } catch (...) {
     return false;
@@ -153,7 +154,7 @@ AnnealStudySettings load_anneal_config(const std::string& path,
   text << in.rdbuf();
   toml::table root;
   try {
-    root = toml::parse(text.str(), path);
+    root = parse_toml(text.str(), path);
   } catch (const toml::parse_error& e) {
     throw InputError(path + ":" + std::to_string(e.source().begin.line),
                      std::string(e.description()));
@@ -167,7 +168,8 @@ AnnealStudySettings load_anneal_config(const std::string& path,
     if (k.str() != "anneal")
       throw InputError(TableReader(path, root, "").where(&v),
                        std::string(k.str()) + ": unknown table in an anneal configuration");
-  const toml::table* at = root.get("anneal")->as_table();
+  const toml::node* anneal = root.get("anneal");  // absent in a file without [anneal]
+  const toml::table* at = anneal ? anneal->as_table() : nullptr;
   if (!at) throw InputError(path, "anneal: expected a table");
 
   AnnealStudySettings s;

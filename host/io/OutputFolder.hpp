@@ -4,17 +4,22 @@
 
 namespace coatkmc {
 
-// The files a run writes into its output folder (host/io/ResultWriter),
-// result.json last: a folder holding either holds a run's results.
+// The files a run leaves in its output folder: result.json, msd.csv and
+// profile.csv (host/io/ResultWriter, result.json meant last) and
+// checkpoint.ckpt (at the end, and of an interrupted run the only one). A folder holding any holds a run's
+// results, which a second run must not mix with its own.
 const std::vector<std::string>& run_output_names();
 
-// The run outputs present in `dir` (names only); empty when `dir` does not exist.
-std::vector<std::string> run_outputs_in(const std::string& dir);
+// The run outputs present in `dir` (names only); empty when `dir` does not
+// exist. `continued` is the checkpoint a restart continues: when it is this
+// folder's checkpoint.ckpt, that file is the run's own, not another's.
+std::vector<std::string> run_outputs_in(const std::string& dir, const std::string& continued = "");
 
-// Removes the run outputs of `dir`, and temporary files a killed run may have
-// left while writing them, so that a replacing run that is itself interrupted
-// cannot leave an old result.json beside its own files. Throws
-// std::runtime_error when one cannot be removed. result.json goes first.
-void remove_run_outputs(const std::string& dir);
+// Removes the run outputs of `dir` (but a continued checkpoint, as above), and
+// the temporary files a killed run may have left while writing them, so that
+// a replacing run that is itself interrupted cannot leave an old result.json
+// beside its own files. result.json goes first. Throws std::runtime_error
+// when one cannot be removed.
+void remove_run_outputs(const std::string& dir, const std::string& continued = "");
 
 }  // namespace coatkmc

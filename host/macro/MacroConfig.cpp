@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "host/config/TomlGuard.hpp"
 #include "host/macro/OcvTable.hpp"
 #include "host/macro/TomlTableReader.hpp"
 #include "kmc/core/Error.hpp"
@@ -37,7 +38,7 @@ std::string read_text(const std::string& path) {
 toml::table parse(const std::string& path) {
   const std::string text = read_text(path);
   try {
-    return toml::parse(text, path);
+    return parse_toml(text, path);
   } catch (const toml::parse_error& e) {
     throw InputError(path + ":" + std::to_string(e.source().begin.line),
                      "TOML syntax: " + std::string(e.description()));

@@ -43,7 +43,7 @@ nlohmann::json read_json_file(const fs::path& p, std::string* problem) {
 // A --vary value (TOML text) as JSON, for sweep.json.
 nlohmann::json value_json(const std::string& text) {
   try {
-    const toml::table t = toml::parse("v = " + text);
+    const toml::table t = parse_toml("v = " + text);
     std::ostringstream os;
     os << toml::json_formatter{t};
     return nlohmann::json::parse(os.str())["v"];
@@ -137,11 +137,18 @@ SweepCollection collect_sweep(const std::string& dir) {
       status = result.is_null() ? "failed" : "done";
     } else if (fs::exists(folder / "task.json", ec)) {
       const nlohmann::json st = read_json_file(folder / "task.json", &problem);
-      if (!st.is_null() && st.value("status", 0) != 0) {
+      // Fields of another type are a damaged task.json, not an exception.
+      const auto code = st.is_null() ? st.end() : st.find("status");
+      const auto error = st.is_null() ? st.end() : st.find("error");
+      if (code != st.end() && !code->is_number_integer()) {
         status = "failed";
-        problem =
-            st.value("error", std::string("exit status ") + std::to_string(st.value("status", 0)));
-        entry["exit_status"] = st.value("status", 0);
+        problem = (folder / "task.json").string() + ": status is not a whole number";
+      } else if (code != st.end() && code->get<int64_t>() != 0) {
+        status = "failed";
+        problem = error != st.end() && error->is_string()
+                      ? error->get<std::string>()
+                      : "exit status " + std::to_string(code->get<int64_t>());
+        entry["exit_status"] = code->get<int64_t>();
       }
     }
     entry["status"] = status;

@@ -10,7 +10,7 @@ shift 3
 rm -rf "$work/artifacts"  # the last run's finds, already reported by its failure
 mkdir -p "$work/corpus" "$work/artifacts"
 log="$work/last-run.log"
-"$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
+"$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
   -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus" "$@" >"$log" 2>&1
 status=$?
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")

@@ -313,6 +313,32 @@ TEST(Cli, RunIntoAFolderHoldingResultsRefusesUnlessForced) {
   EXPECT_EQ(read_text(dir / "out/notes.txt"), "mine");
 }
 
+TEST(Cli, TheCheckpointOfAnInterruptedRunIsKeptUnlessForcedOrContinued) {
+  // An interrupted run leaves only its checkpoint: another run into that
+  // folder would overwrite it, so it refuses; continuing that checkpoint there
+  // (what coatkmc task does) is the same run and goes ahead.
+  ScratchDir dir;
+  const std::string cfg = write_config(dir);
+  ASSERT_EQ(run_coatkmc({"run", cfg, "--out", "cut"}, dir.path()).status, 0);
+  ASSERT_TRUE(file_exists(dir / "cut/checkpoint.ckpt"));
+  std::filesystem::remove(dir / "cut/result.json");
+  std::filesystem::remove(dir / "cut/msd.csv");
+  const std::string saved = read_text(dir / "cut/checkpoint.ckpt");
+
+  CommandResult r = run_coatkmc({"run", cfg, "--out", "cut", "--seed", "9"}, dir.path());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("checkpoint.ckpt"), std::string::npos) << r.err;
+  EXPECT_EQ(read_text(dir / "cut/checkpoint.ckpt"), saved);
+
+  r = run_coatkmc({"run", "--restart", "cut/checkpoint.ckpt", "--out", "cut"}, dir.path());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(file_exists(dir / "cut/result.json"));
+  // Continuing it again would replace the results it now holds: that needs --force.
+  EXPECT_EQ(run_coatkmc({"run", "--restart", "cut/checkpoint.ckpt", "--out", "cut"}, dir.path())
+                .status,
+            2);
+}
+
 TEST(Cli, UnusableOutputFolderOrConfigPathIsBadInput) {
   ScratchDir dir;
   const std::string cfg = write_config(dir);
