@@ -47,8 +47,10 @@ toml::table parse(const std::string& path) {
 
 nlohmann::json to_json(const toml::node& n) {
   std::ostringstream os;
-  if (auto t = n.as_table()) os << toml::json_formatter(*t);
-  else if (auto a = n.as_array()) os << toml::json_formatter(*a);
+  if (auto t = n.as_table())
+    os << toml::json_formatter(*t);
+  else if (auto a = n.as_array())
+    os << toml::json_formatter(*a);
   else {
     toml::table wrap;
     wrap.insert("v", n);
@@ -150,7 +152,9 @@ MacroConfig load_macro_config(const std::string& path) {
   const toml::table root = parse(path);
   TomlTableReader top(root, path, "");
   if (!top.has_table("macro"))
-    throw InputError(path, "a macro model needs a [macro] table (or [anneal] for the interdiffusion study; is this a run configuration?)");
+    throw InputError(path,
+                     "a macro model needs a [macro] table (or [anneal] for the interdiffusion "
+                     "study; is this a run configuration?)");
 
   {
     TomlTableReader r = top.table("macro");
@@ -183,7 +187,8 @@ MacroConfig load_macro_config(const std::string& path) {
     }
     s.temperatures = r.number_array("temperatures", {}, 2, 0, 1e5, true);
     if (s.config.empty() && (!s.overrides.empty() || !s.temperatures.empty()))
-      r.fail(s.overrides.empty() ? "temperatures" : "set", "only a kMC run from a config takes this");
+      r.fail(s.overrides.empty() ? "temperatures" : "set",
+             "only a kMC run from a config takes this");
     r.finish();
     m.kmc.push_back(s);
   }
@@ -246,13 +251,16 @@ MacroConfig load_macro_config(const std::string& path) {
     z.enabled = true;
     z.where = r.where("source_thickness_nm");
     z.source_thickness_cm = r.required_number("source_thickness_nm", 0, 1e7, true) * 1e-7;
-    if (r.has("diffusion_kmc") == r.has("diffusion_prefactor_cm2_s"))
+    if (r.has("diffusion_kmc") + r.has("diffusion_prefactor_cm2_s") + r.has("profile_csv") != 1)
       r.fail("diffusion_prefactor_cm2_s",
-             "give diffusion_prefactor_cm2_s with diffusion_activation_eV, or diffusion_kmc");
+             "give diffusion_prefactor_cm2_s with diffusion_activation_eV, or diffusion_kmc, or "
+             "profile_csv");
     z.diffusion_kmc = r.string("diffusion_kmc", "");
     if (!z.diffusion_kmc.empty() && !kmc_names.count(z.diffusion_kmc))
       r.fail("diffusion_kmc", "no [[kmc]] source named '" + z.diffusion_kmc + "'");
-    if (z.diffusion_kmc.empty()) {
+    z.profile_csv = resolve(m.directory, r.string("profile_csv", ""));
+    z.profile_scale = r.number("profile_scale", 1, 0, kInf, true);
+    if (z.diffusion_kmc.empty() && z.profile_csv.empty()) {
       z.diffusion_prefactor = r.required_number("diffusion_prefactor_cm2_s", 0, kInf, true);
       z.diffusion_activation = r.required_number("diffusion_activation_eV", 0, 20);
     }
@@ -286,8 +294,8 @@ MacroConfig load_macro_config(const std::string& path) {
       if (!s.conductivity.kmc.empty()) check_source(s.conductivity, check, "conductivity");
       for (const auto& p : s.phases)
         if (!p.conductivity.kmc.empty() && !kmc_names.count(p.conductivity.kmc))
-          throw InputError(where, l.prefix() + ".phases: no [[kmc]] source named '" +
-                                      p.conductivity.kmc + "'");
+          throw InputError(
+              where, l.prefix() + ".phases: no [[kmc]] source named '" + p.conductivity.kmc + "'");
       c.layers.push_back(s);
     }
     for (auto& i : r.tables("interphase")) c.interphases.push_back(interphase(i));
@@ -296,6 +304,12 @@ MacroConfig load_macro_config(const std::string& path) {
       c.anneal_temperature = r.number("anneal_temperature_C", 0, -273.15, 5000, true) + 273.15;
       c.anneal_time = r.required_number("anneal_hours", 0, 1e6) * 3600;
     }
+    c.profile_column = r.string("profile_column", "");
+    if (!c.profile_column.empty() && m.mixed_zone.profile_csv.empty())
+      r.fail("profile_column", "needs [mixed_zone] profile_csv");
+    if (c.profile_column.empty() && !m.mixed_zone.profile_csv.empty() && c.anneal_time > 0)
+      r.fail("anneal_hours",
+             "with [mixed_zone] profile_csv an annealed case names its profile_column");
     if (const toml::node* n = r.node("paper")) c.paper = to_json(*n);
     r.finish();
     m.cases.push_back(std::move(c));
@@ -306,9 +320,9 @@ MacroConfig load_macro_config(const std::string& path) {
     FitSpec& f = m.fit;
     f.enabled = true;
     f.where = r.where("parameter");
-    f.parameter = r.choice("parameter", "coating_transport.constriction_factor",
-                           {"coating_transport.constriction_factor",
-                            "mixed_zone.transfer_conductance"});
+    f.parameter =
+        r.choice("parameter", "coating_transport.constriction_factor",
+                 {"coating_transport.constriction_factor", "mixed_zone.transfer_conductance"});
     f.case_name = r.required_string("case");
     if (!case_names.count(f.case_name)) r.fail("case", "no [[case]] named '" + f.case_name + "'");
     if (f.parameter == "coating_transport.constriction_factor") {
@@ -325,7 +339,8 @@ MacroConfig load_macro_config(const std::string& path) {
     f.hi = b[1];
     if (r.has("spread_target_capacity_mAh_g")) {
       if (f.parameter != "coating_transport.constriction_factor")
-        r.fail("spread_target_capacity_mAh_g", "goes with a capacity fit of the constriction factor");
+        r.fail("spread_target_capacity_mAh_g",
+               "goes with a capacity fit of the constriction factor");
       f.spread = true;
       f.spread_target = r.number("spread_target_capacity_mAh_g", 0, 0, 1e4, true);
       f.spread_c_rate = r.required_number("spread_c_rate", 0, 1000, true);

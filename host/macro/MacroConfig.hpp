@@ -62,6 +62,8 @@ struct MixedZoneSpec {
   double diffusion_prefactor = 0;        // cm^2/s, D_Co = D0 exp(-Ea / kT)
   double diffusion_activation = 0;       // eV
   std::string diffusion_kmc;             // alternatively a kMC source's Arrhenius fit (D_tracer)
+  std::string profile_csv;               // or profiles from a file (depth_nm, one column per case)
+  double profile_scale = 1;              // the film's dopant concentration in the file's units
   ConductivitySpec host_ionic;           // electrolyte ionic conductivity, S/cm
   double ionic_at_saturation_ratio = 1;  // sigma_ion(doped) / sigma_ion(host)
   double electronic_host = 1e-9;         // S/cm at zero doping
@@ -81,6 +83,7 @@ struct CaseSpec {
   double exchange_current = -1;   // A/cm^2 of particle surface; < 0: the cathode's
   double anneal_temperature = 0;  // K (mixed zone); 0: as deposited
   double anneal_time = 0;         // s
+  std::string profile_column;     // the column of [mixed_zone] profile_csv for this case
   nlohmann::json paper;           // the paper's numbers for this case, copied to the summary
 };
 

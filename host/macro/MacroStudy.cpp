@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -104,6 +106,44 @@ struct CaseModel {
   ZoneResult zone;
 };
 
+// One column of a CSV whose first column is depth_nm and whose header names
+// the columns; depths returned in cm.
+void read_profile_column(const std::string& path, const std::string& column,
+                         std::vector<double>* depth_cm, std::vector<double>* values) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, "cannot open the profile table");
+  std::string line;
+  if (!std::getline(in, line)) throw InputError(path, "empty profile table");
+  std::vector<std::string> header;
+  {
+    std::stringstream hs(line);
+    std::string cell;
+    while (std::getline(hs, cell, ',')) header.push_back(cell);
+  }
+  size_t col = 0;
+  for (size_t i = 1; i < header.size(); ++i)
+    if (header[i] == column) col = i;
+  if (col == 0) throw InputError(path, "no column '" + column + "' (the header is: " + line + ")");
+  int number = 1;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty()) continue;
+    std::stringstream ls(line);
+    std::string cell;
+    std::vector<double> row;
+    while (std::getline(ls, cell, ',')) {
+      char* end = nullptr;
+      const double v = std::strtod(cell.c_str(), &end);
+      if (end == cell.c_str())
+        throw InputError(path + ":" + std::to_string(number), "not a number: '" + cell + "'");
+      row.push_back(v);
+    }
+    if (row.size() <= col) throw InputError(path + ":" + std::to_string(number), "row too short");
+    depth_cm->push_back(row[0] * 1e-7);
+    values->push_back(row[col]);
+  }
+}
+
 ZoneResult evaluate_zone(const MacroConfig& m, const CaseSpec& c, const KmcValues& kmc,
                          double transfer_conductance) {
   ZoneResult z;
@@ -115,21 +155,42 @@ ZoneResult evaluate_zone(const MacroConfig& m, const CaseSpec& c, const KmcValue
     return z;
   }
   const double ta = c.anneal_temperature;
-  if (!s.diffusion_kmc.empty()) {
+  if (!s.profile_csv.empty()) {
+    // A tabulated profile (the anneal study's profiles.csv): depth from the
+    // film's outer face in nm, one column per anneal.
+    std::vector<double> y, comp;
+    read_profile_column(s.profile_csv, c.profile_column, &y, &comp);
+    for (double& v : comp) v /= s.profile_scale;
     try {
-      z.diffusivity = kmc.at(s.diffusion_kmc).tracer_at(ta);
+      z.profile = profile_from_table(y, comp, s.source_thickness_cm);
     } catch (const std::invalid_argument& e) {
-      throw InputError(s.where, e.what());
+      throw InputError(s.profile_csv, e.what());
     }
+    if (s.depth_cm > 0) {
+      while (z.profile.depth_cm.size() > 2 && z.profile.depth_cm.back() > s.depth_cm) {
+        z.profile.depth_cm.pop_back();
+        z.profile.composition.pop_back();
+      }
+    }
+    z.depth = z.profile.depth_cm.back();
+    z.diffusion_length = NAN;
   } else {
-    z.diffusivity =
-        s.diffusion_prefactor * std::exp(-s.diffusion_activation / (kBoltzmannEvPerK * ta));
+    if (!s.diffusion_kmc.empty()) {
+      try {
+        z.diffusivity = kmc.at(s.diffusion_kmc).tracer_at(ta);
+      } catch (const std::invalid_argument& e) {
+        throw InputError(s.where, e.what());
+      }
+    } else {
+      z.diffusivity =
+          s.diffusion_prefactor * std::exp(-s.diffusion_activation / (kBoltzmannEvPerK * ta));
+    }
+    const double ell = 2 * std::sqrt(z.diffusivity * c.anneal_time);
+    z.depth = s.depth_cm > 0 ? s.depth_cm : std::max(4.0 * ell, 50e-7);
+    z.profile = finite_film_profile(s.source_thickness_cm, z.diffusivity, c.anneal_time, z.depth,
+                                    s.cells + 1);
+    z.diffusion_length = z.profile.diffusion_length_cm;
   }
-  const double ell = 2 * std::sqrt(z.diffusivity * c.anneal_time);
-  z.depth = s.depth_cm > 0 ? s.depth_cm : std::max(4.0 * ell, 50e-7);
-  z.profile = finite_film_profile(s.source_thickness_cm, z.diffusivity, c.anneal_time, z.depth,
-                                  s.cells + 1);
-  z.diffusion_length = z.profile.diffusion_length_cm;
   z.film_left = z.profile.film_fraction_left;
   // A film that has given up nearly all its cobalt (more than 90 %) no longer
   // makes an interface (seeds/000: no interface arc after 700 C).
@@ -141,7 +202,8 @@ ZoneResult evaluate_zone(const MacroConfig& m, const CaseSpec& c, const KmcValue
   line.depth_cm = z.profile.depth_cm;
   line.planar_resistance = s.planar_charge_transfer;
   double ionic_only = 0;
-  for (int k = 0; k < s.cells; ++k) {
+  const int cells = static_cast<int>(z.profile.depth_cm.size()) - 1;
+  for (int k = 0; k < cells; ++k) {
     const double comp = 0.5 * (z.profile.composition[k] + z.profile.composition[k + 1]);
     const double doping = std::min(comp / s.saturation_fraction, 1.0);
     const double se =

@@ -29,6 +29,40 @@ DopantProfile finite_film_profile(double h, double d, double t, double depth, in
   return p;
 }
 
+DopantProfile profile_from_table(const std::vector<double>& y, const std::vector<double>& c,
+                                 double h) {
+  if (y.size() != c.size() || y.size() < 2 || !(h > 0))
+    throw std::invalid_argument("dopant table: matching depth and composition, h > 0");
+  for (size_t i = 1; i < y.size(); ++i)
+    if (!(y[i] > y[i - 1])) throw std::invalid_argument("dopant table: depths must increase");
+  if (!(y.front() < h && y.back() > h))
+    throw std::invalid_argument("dopant table: must reach from inside the film past its interface");
+  auto at = [&](double x) {  // linear interpolation (constant beyond the first point)
+    if (x <= y.front()) return c.front();
+    size_t i = 1;
+    while (y[i] < x) ++i;
+    return c[i - 1] + (c[i] - c[i - 1]) * (x - y[i - 1]) / (y[i] - y[i - 1]);
+  };
+  DopantProfile p;
+  p.diffusion_length_cm = NAN;
+  // Film content: from the outer face (the first point's value held to y = 0) to h.
+  double content = c.front() * y.front(), prev_y = y.front(), prev_c = c.front();
+  for (size_t i = 0; i < y.size() && y[i] < h; ++i) {
+    content += 0.5 * (prev_c + c[i]) * (y[i] - prev_y);
+    prev_y = y[i], prev_c = c[i];
+  }
+  content += 0.5 * (prev_c + at(h)) * (h - prev_y);
+  p.film_fraction_left = content / h;
+  p.depth_cm.push_back(0.0);
+  p.composition.push_back(at(h));
+  for (size_t i = 0; i < y.size(); ++i)
+    if (y[i] > h) {
+      p.depth_cm.push_back(y[i] - h);
+      p.composition.push_back(c[i]);
+    }
+  return p;
+}
+
 namespace {
 struct Solution {
   double current = 0, planar = 0;

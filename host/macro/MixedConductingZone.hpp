@@ -18,6 +18,14 @@ struct DopantProfile {
 DopantProfile finite_film_profile(double film_thickness_cm, double diffusivity_cm2_s, double time_s,
                                   double depth_cm, int points);
 
+// The same from a tabulated profile (e.g. the profiles.csv of the anneal
+// study, docs/interdiffusion.md): y measured from the film's outer face
+// (increasing), c / c0 at each y. The film is y < h; the dopant left in it is
+// the trapezoid integral to y = h (interpolated there); the returned depths
+// start at the interface. diffusion_length_cm is NaN (not defined by a table).
+DopantProfile profile_from_table(const std::vector<double>& y_cm,
+                                 const std::vector<double>& composition, double film_thickness_cm);
+
 // A mixed ionic-electronic conducting zone on the electrolyte side of an
 // interface, as a transmission line (de Levie): an electronic rail fed from
 // the electrode at x = 0 and ending at x = L, an ionic rail leaving into the
