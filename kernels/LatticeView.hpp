@@ -25,9 +25,9 @@ struct SiteCoord {
 };
 
 struct LatticeView {
-  int32_t n[3];    // cells along each lattice vector
-  int32_t nbasis;  // sites per cell
-  int32_t zmax;    // hop slots per site
+  int32_t n[3];          // cells along each lattice vector
+  int32_t nbasis;        // sites per cell
+  int32_t zmax;          // hop slots per site
   const HopStep* steps;  // [b * zmax + k]
 
   KMC_HD int32_t index(const SiteCoord& s) const {

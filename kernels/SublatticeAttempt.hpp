@@ -70,8 +70,8 @@ struct IonRecord {
 
 // Mutable arrays of one replica.
 struct SublatticeArrays {
-  uint8_t* site;       // one byte per site, see above
-  IonRecord* record;   // one per site
+  uint8_t* site;      // one byte per site, see above
+  IonRecord* record;  // one per site
 };
 
 struct SublatticeRngKey {
@@ -89,7 +89,8 @@ class SiteWords {
       : key_(key), step_(sweep << 4), site_(static_cast<uint32_t>(site)) {}
   KMC_HD uint32_t next() {
     if ((n_ & 3) == 0)
-      block_ = CounterRng::words(key_.seed, kStreamSublattice, key_.replica, step_ | (n_ >> 2), site_);
+      block_ =
+          CounterRng::words(key_.seed, kStreamSublattice, key_.replica, step_ | (n_ >> 2), site_);
     return block_[n_++ & 3];
   }
 
@@ -149,8 +150,8 @@ struct SublatticeAttempt {
   // few data-dependent branches: occupancy is random, so branches on it would
   // be mispredicted half the time on a CPU.
   KMC_HD static int decide(const LatticeView& lat, const SublatticeTables& tab,
-                           const SublatticeArrays& arr, const SublatticeRngKey& key,
-                           uint64_t sweep, const SiteCoord& s, int32_t i, Move& move) {
+                           const SublatticeArrays& arr, const SublatticeRngKey& key, uint64_t sweep,
+                           const SiteCoord& s, int32_t i, Move& move) {
     const uint8_t done = kSiteOccupied | ((sweep & 1) ? kSiteStamp : 0);
     SiteWords words(key, sweep, i);
     const uint32_t first = words.next();
@@ -204,8 +205,8 @@ struct SublatticeAttempt {
 
   // Visits site `s` in sweep `sweep`: eligible() then decide() and move_record().
   KMC_HD static int run(const LatticeView& lat, const SublatticeTables& tab,
-                        const SublatticeArrays& arr, const SublatticeRngKey& key,
-                        uint64_t sweep, const SiteCoord& s, int32_t& slot) {
+                        const SublatticeArrays& arr, const SublatticeRngKey& key, uint64_t sweep,
+                        const SiteCoord& s, int32_t& slot) {
     const int32_t i = lat.index(s);
     if (!eligible(arr.site[i], sweep, tab.rule)) return kAttemptNull;
     Move m;

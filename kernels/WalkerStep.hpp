@@ -33,7 +33,7 @@ struct WalkerGroup {
   uint32_t replica;
   uint64_t seed;
   uint64_t round;
-  double t_begin, t_end;  // s
+  double t_begin, t_end;          // s
   int32_t first_walker, walkers;  // the group's walkers in the batch arrays
 };
 
@@ -58,12 +58,12 @@ struct WalkerStep {
     uint64_t hops = 0;
     const uint64_t base = g.round << kDrawBits;
     for (uint64_t d = 0;; ++d) {
-      const double* cum = g.cumulative + static_cast<int64_t>(
-                                             g.per_site ? lat.index(s) : s.b) * lat.zmax;
+      const double* cum =
+          g.cumulative + static_cast<int64_t>(g.per_site ? lat.index(s) : s.b) * lat.zmax;
       const double total = cum[lat.zmax - 1];
       if (!(total > 0)) break;  // a site nothing leaves: the walker waits out the round
-      const auto r = CounterRng::words(g.seed, kStreamWalkers, g.replica, base + d,
-                                       static_cast<uint32_t>(w));
+      const auto r =
+          CounterRng::words(g.seed, kStreamWalkers, g.replica, base + d, static_cast<uint32_t>(w));
       t += -PortableLog::log(CounterRng::uniform_open_zero(r[2], r[3])) / total;
       if (t > g.t_end) break;
       const double x = CounterRng::uniform(r[0], r[1]) * total;

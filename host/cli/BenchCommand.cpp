@@ -67,6 +67,13 @@ double available_host_bytes() {
   return 1e18;
 }
 
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen;
+}
+
 // Times one solver on an equal-rate lattice gas: warm-up, then a timed stretch
 // of chunks of accepted hops.
 nlohmann::json time_case(const BenchCase& c, BackendKind backend, double seconds) {
@@ -238,6 +245,7 @@ int bench_command(const std::vector<std::string>& in) {
                         {"host", host},
                         {"cpu", info.cpu_name},
                         {"cuda_device", info.cuda_devices > 0 ? info.cuda_device_name : std::string()},
+                        {"load_average_at_end", load_average()},
                         {"commit", build_info().git_sha},
                         {"version", build_info().version},
                         {"roofline_note",

@@ -36,7 +36,7 @@ std::string gib(double bytes) {
 }  // namespace
 
 RunMemory minimum_run_memory(const SimulationSettings& s, const std::string& solver,
-                             BackendKind backend) {
+                             BackendKind backend, const RunKeeping& keeping) {
   const LatticeDescription& d = s.lattice;
   const double nb = static_cast<double>(d.basis.size());
   const double sites = double(s.cells[0]) * s.cells[1] * (d.dimension == 2 ? 1 : s.cells[2]) * nb;
@@ -49,41 +49,55 @@ RunMemory minimum_run_memory(const SimulationSettings& s, const std::string& sol
   const bool bond_disorder = !given_energies && s.landscape.barrier_sigma > 0;
   const bool uniform = !site_disorder && !bond_disorder;
 
-  RunMemory m;
   // Shared by the replicas: the dense neighbour table (int32 per hop slot);
   // the hop model's site energies, bond barriers and per-slot static rates.
-  m.host = sites * 4 * z;
-  if (given_energies) m.host += sites * 8;  // the settings' own copy
-  if (site_disorder) m.host += sites * 8;
-  if (bond_disorder) m.host += sites * 8 * z;
-  if (!uniform) m.host += sites * 8 * z;
+  double shared = sites * 4 * z;
+  if (given_energies) shared += sites * 8;  // the settings' own copy
+  if (site_disorder) shared += sites * 8;
+  if (bond_disorder) shared += sites * 8 * z;
+  if (!uniform) shared += sites * 8 * z;
 
-  // Each replica running at the same time: its state (site -> ion int32,
-  // occupancy and neighbour-count bytes; per ion its site and displacement)
-  // and the recorder's two reference positions per ion.
-  double replica = sites * (4 + 1 + 1) + ions * (4 + 24) + ions * 2 * 24;
-  double replica_device = 0;
+  // A replica's state: site -> ion (int32), occupancy and neighbour-count
+  // bytes; per ion its site and unwrapped displacement. Its recorder holds a
+  // displacement copy per mark: the window's start and the open block's, or
+  // with kept marks one per block boundary.
+  const double state = sites * (4 + 1 + 1) + ions * (4 + 24);
+  const double marks = (keeping.marks ? s.blocks + 1.0 : 2.0) * ions * 24;
+  // Its solver's arrays, on the host and on the GPU.
+  double solver_host = 0, solver_device = 0;
   if (solver == "bkl") {
-    replica += sites * 8;  // a rate-tree leaf per site
+    solver_host = sites * 8;  // a rate-tree leaf per site
   } else if (solver == "walkers") {
     // Cumulative rate rows (per site, or per basis site when uniform); per
     // walker its load site and displacement, site and cell counters.
     const double table = (uniform ? nb : sites) * 8 * z;
-    replica += table + ions * (4 + 24 + 4 + 12);
-    if (backend == BackendKind::Cuda) replica_device = table + ions * (4 + 12);
+    solver_host = table + ions * (4 + 24 + 4 + 12);
+    if (backend == BackendKind::Cuda) solver_device = table + ions * (4 + 12);
   } else if (solver == "sublattice") {
     // A site byte and an ion record (16 bytes) per site, scaled rates per
     // site and slot without a uniform landscape; load site and displacement per ion.
     const double rates = uniform ? 0.0 : sites * 8 * z;
-    replica += sites * (1 + 16) + rates + ions * (4 + 24);
-    if (backend == BackendKind::Cuda) replica_device = sites * (1 + 16) + rates;
+    solver_host = sites * (1 + 16) + rates + ions * (4 + 24);
+    if (backend == BackendKind::Cuda) solver_device = sites * (1 + 16) + rates;
   }
+  // Every replica's outcome is kept to the end: its blocks and msd rows.
+  const double replicas = s.replicas;
+  const double outcomes =
+      replicas * (s.blocks * double(sizeof(TransportSample)) + (s.msd_samples + 1.0) * sizeof(MsdPoint));
   const double running = std::max(1, std::min(s.threads, s.replicas));
-  m.host += running * replica;
-  m.device = running * replica_device;
-  // Every replica's outcome is kept until the end: its blocks and msd rows.
-  m.host += double(s.replicas) *
-            (double(s.blocks) * sizeof(TransportSample) + (s.msd_samples + 1.0) * sizeof(MsdPoint));
+
+  RunMemory m;
+  // At the first block boundary: the replicas running side by side, each with
+  // its state, two marks and its solver.
+  m.host = shared + running * (state + 2 * ions * 24 + solver_host);
+  if (keeping.states) {
+    // As the last replica ends: every replica's state and marks, one solver.
+    m.host = std::max(m.host, shared + replicas * (state + marks) + solver_host + outcomes);
+    // The final checkpoint, after the run: the kept states and marks, the
+    // payload that encodes them, and the file's bytes (header + payload).
+    if (keeping.final_checkpoint) m.host = std::max(m.host, 3 * replicas * (state + marks) + outcomes);
+  }
+  m.device = running * solver_device;
   return m;
 }
 

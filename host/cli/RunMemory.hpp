@@ -9,16 +9,27 @@ namespace coatkmc {
 // Memory (bytes) a run allocates at least: on the host, and on the GPU when
 // it runs there. Only the big arrays are counted, each as the engine sizes it
 // (lattice neighbour table, hop model, landscape, each running replica's
-// state, recorder and solver arrays, every replica's outcome), so a run
-// refused for it could never have fitted.
+// state, recorder and solver arrays, every replica's outcome, what a
+// checkpointing run keeps), at moments when they are all held at once, so a
+// run refused for it could never have fitted.
 struct RunMemory {
   double host = 0;
   double device = 0;
 };
 
+// What a run keeps besides what it computes with (kmc/simulation/RunState.hpp):
+// `coatkmc run` checkpoints, so its recorders keep a displacement copy per
+// block boundary, finished replicas keep their state, and the final
+// checkpoint is encoded with every replica's state still held.
+struct RunKeeping {
+  bool marks = true;             // RunControl::keep_marks
+  bool states = true;            // RunControl::keep_states
+  bool final_checkpoint = true;  // the checkpoint written after the run
+};
+
 // `solver` and `backend` as the run resolves them (not "auto").
 RunMemory minimum_run_memory(const SimulationSettings& settings, const std::string& solver,
-                             BackendKind backend);
+                             BackendKind backend, const RunKeeping& keeping = {});
 
 // Memory this process may use: physical memory, or the control group's limit
 // when that is lower. 0 when unknown.
@@ -39,9 +50,9 @@ struct MemoryBudget {
 void check_run_fits(const SimulationSettings& settings, const std::string& solver,
                     BackendKind backend, const MemoryBudget& available, const std::string& where);
 
-// The same for a run as run_simulation will resolve it (solver "auto",
-// backend "auto"), against this machine. A backend that cannot be had throws
-// CannotProceed, as the run would.
+// The same for a run of `coatkmc run` (checkpointing) as run_simulation will
+// resolve it (solver "auto", backend "auto"), against this machine. A backend
+// that cannot be had throws CannotProceed, as the run would.
 void check_run_fits(const SimulationSettings& settings, const std::string& where);
 
 }  // namespace coatkmc

@@ -602,7 +602,9 @@ void read_layers(Validator& v, LoadedConfig& cfg, SimulationSettings& s) {
     LoadedConfig sub;
     sub.path = cfg.path;
     sub.origin["microstructure"] = at;
-    for (auto&& [k, n] : layer_table) {
+    for (auto&& [k, node] : layer_table) {
+      // clang 14 (the sanitizer build) cannot capture a structured binding in a lambda.
+      const toml::node& n = node;
       const std::string key(k.str());
       const std::string where = line_of(cfg.path, n);
       sub.origin["microstructure." + key] = where;

@@ -78,8 +78,7 @@ uint64_t run_tile(const LatticeView& lat, const SublatticeTiling& tiling,
 SublatticeBatchResult run_sublattice_batch(const LatticeView& lat, const SublatticeTiling& tiling,
                                            const SublatticeTables& full,
                                            const SublatticeTables& partial,
-                                           const SublatticeArrays& arr,
-                                           const SublatticeRngKey& key,
+                                           const SublatticeArrays& arr, const SublatticeRngKey& key,
                                            const SublatticeBatch& batch, int threads,
                                            uint64_t* hops_by_slot) {
   const int nslots = lat.nbasis * lat.zmax;
@@ -110,8 +109,8 @@ SublatticeBatchResult run_sublattice_batch(const LatticeView& lat, const Sublatt
         for (int32_t u = 0; u < tiling.tiles_per_parity; ++u) {
           int32_t tile[3];
           tiling.tile_of(p, u, tile);
-          this_sweep += run_tile(lat, tiling, tab, arr, key, sweep, order, tile, found, moves,
-                                 slots.data());
+          this_sweep +=
+              run_tile(lat, tiling, tab, arr, key, sweep, order, tile, found, moves, slots.data());
         }
       }
 #pragma omp atomic

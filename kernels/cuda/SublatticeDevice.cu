@@ -62,7 +62,8 @@ __global__ void parity_kernel(LatticeView lat, SublatticeTiling tiling, Sublatti
   }
   // Warp sums, then one global add per warp.
   for (int off = 16; off > 0; off >>= 1) accepted += __shfl_down_sync(0xffffffffu, accepted, off);
-  if ((threadIdx.x & 31) == 0 && accepted) atomicAdd(hops, static_cast<unsigned long long>(accepted));
+  if ((threadIdx.x & 31) == 0 && accepted)
+    atomicAdd(hops, static_cast<unsigned long long>(accepted));
   for (int i = threadIdx.x; i < nslots; i += blockDim.x)
     if (block_slots[i]) atomicAdd(&slots[i], static_cast<unsigned long long>(block_slots[i]));
 }
@@ -116,7 +117,8 @@ SublatticeDevice* sublattice_create(const SublatticeSetup& setup) {
       int32_t widest = ax.tiles >= 2 ? ax.tile_start(1) - ax.tile_start(0) + 1 : ax.n;
       largest *= (widest + ax.spacing - 1) / ax.spacing;
     }
-    d->block = static_cast<int>(std::min<int64_t>(256, std::max<int64_t>(32, (largest + 31) / 32 * 32)));
+    d->block =
+        static_cast<int>(std::min<int64_t>(256, std::max<int64_t>(32, (largest + 31) / 32 * 32)));
   } catch (...) {
     sublattice_destroy(d);
     throw;

@@ -166,9 +166,8 @@ void walkers_run(WalkerDevice* d, const WalkerGroup* host_groups, int32_t group_
   const int block = 128;
   const int64_t grid = (d->walkers + block - 1) / block;
   WalkerArrays arr{d->site, d->cells, d->walkers};
-  walker_kernel<<<static_cast<unsigned>(grid), block, sizeof(unsigned int) * counters,
-                  d->stream>>>(d->lattice, d->groups, group_count, arr, d->length_class,
-                               d->lengths, d->counts);
+  walker_kernel<<<static_cast<unsigned>(grid), block, sizeof(unsigned int) * counters, d->stream>>>(
+      d->lattice, d->groups, group_count, arr, d->length_class, d->lengths, d->counts);
   check(cudaGetLastError(), "walker launch");
   std::vector<unsigned long long> host(counters);
   check(cudaMemcpyAsync(host.data(), d->counts, sizeof(unsigned long long) * counters,

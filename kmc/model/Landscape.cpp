@@ -25,7 +25,8 @@ Landscape draw_landscape(const Lattice& lattice, const LandscapeSettings& settin
   if (settings.site_energy_sigma > 0) {
     out.site_energy.assign(n, 0.0);
     for (int64_t s = 0; s < n; ++s)
-      if (lattice.is_mobile(s)) out.site_energy[s] = settings.site_energy_sigma * gaussian(settings.seed, s, 0);
+      if (lattice.is_mobile(s))
+        out.site_energy[s] = settings.site_energy_sigma * gaussian(settings.seed, s, 0);
   }
   if (settings.barrier_sigma > 0) {
     out.bond_barrier.assign(n * z, 0.0);

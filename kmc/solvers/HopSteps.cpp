@@ -42,8 +42,9 @@ HopSteps make_hop_steps(const Lattice& lattice) {
       for (int a = 0; a < 3; ++a) {
         const int o = t.cell_offset[a];
         if (std::abs(o) > lattice.cells()[a] || std::abs(o) > 127)
-          throw CannotProceed("the parallel solvers need hops shorter than the supercell "
-                              "(use more cells or a shorter lattice.cutoff)");
+          throw CannotProceed(
+              "the parallel solvers need hops shorter than the supercell "
+              "(use more cells or a shorter lattice.cutoff)");
         s.dcell[a] = static_cast<int8_t>(o);
         h.reach[a] = std::max(h.reach[a], std::abs(o));
       }

@@ -12,14 +12,14 @@ namespace coatkmc {
 // The lattice as the parallel kernels see it (kernels/LatticeView.hpp), plus
 // what the host needs to turn their integer results back into Å.
 struct HopSteps {
-  std::vector<HopStep> steps;        // [b * zmax + k]
+  std::vector<HopStep> steps;         // [b * zmax + k]
   std::array<int, 3> reach{0, 0, 0};  // largest |cell offset| of a hop along each axis
   // Distinct hop lengths: slot b * zmax + k has length class length_class[slot].
   std::vector<uint8_t> length_class;
-  std::vector<double> length_sq;     // Å^2 per class
+  std::vector<double> length_sq;       // Å^2 per class
   std::vector<double> slot_length_sq;  // Å^2 per slot (0 for empty slots)
-  Vec3 cell_vectors[3];              // Å
-  std::vector<Vec3> basis_offset;    // Å, position of each basis site in its cell
+  Vec3 cell_vectors[3];                // Å
+  std::vector<Vec3> basis_offset;      // Å, position of each basis site in its cell
 
   LatticeView view(const Lattice& lattice) const;
   // Unwrapped displacement, Å, of an ion that travelled `cells` and went from

@@ -25,7 +25,9 @@ bool solver_has_cuda(const std::string& name) {
 #endif
 }
 
-bool solver_is_parallel(const std::string& name) { return name == "walkers" || name == "sublattice"; }
+bool solver_is_parallel(const std::string& name) {
+  return name == "walkers" || name == "sublattice";
+}
 
 std::unique_ptr<Solver> make_solver(const std::string& name, BackendKind backend,
                                     const Lattice& lattice, const HopModel& model, uint64_t seed,

@@ -12,9 +12,9 @@ namespace coatkmc {
 
 // What a solver may take besides lattice, model and seed.
 struct SolverOptions {
-  int threads = 1;                   // OpenMP threads inside one solver (parallel solvers)
+  int threads = 1;  // OpenMP threads inside one solver (parallel solvers)
   double acceptance_ceiling = kDefaultAcceptanceCeiling;  // sublattice: max rate / gamma
-  std::string sublattice_attempts = "poisson";  // sublattice attempt rule
+  std::string sublattice_attempts = "poisson";            // sublattice attempt rule
 };
 
 // Names accepted by run.solver (besides "auto").

@@ -36,7 +36,8 @@ class WordSource {
       : seed_(seed), replica_(replica), sweep_(sweep), block_(block) {}
   uint32_t next() {
     if (used_ == 4) {
-      words_ = CounterRng::words(seed_, kStreamClassOrder, replica_, sweep_, (block_ << 24) | call_++);
+      words_ =
+          CounterRng::words(seed_, kStreamClassOrder, replica_, sweep_, (block_ << 24) | call_++);
       used_ = 0;
     }
     return words_[used_++];
@@ -82,8 +83,9 @@ SublatticeTiling make_sublattice_tiling(const Lattice& lattice, const std::array
   }
   const int64_t classes = spatial * t.mobile_basis_count;
   if (classes > 65535)
-    throw CannotProceed("the sublattice solver needs more than 65535 site classes here "
-                        "(use more cells or a shorter lattice.cutoff)");
+    throw CannotProceed(
+        "the sublattice solver needs more than 65535 site classes here "
+        "(use more cells or a shorter lattice.cutoff)");
   t.site_classes = static_cast<int32_t>(classes);
   return t;
 }

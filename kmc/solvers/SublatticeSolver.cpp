@@ -38,7 +38,9 @@ struct SublatticeSolver::Engine {
     cuda::sublattice_destroy(device);
     device = nullptr;
   }
-  ~Engine() { release(); }
+  ~Engine() {
+    release();
+  }
 #endif
 };
 
@@ -149,8 +151,7 @@ void SublatticeSolver::load(const SystemState& state) {
   load_displacement_ = state.displacement;
   if (backend_ == BackendKind::Cuda) {
 #if COATKMC_HAVE_CUDA
-    if (engine_->device && engine_->replica != state.replica)
-      engine_->release();
+    if (engine_->device && engine_->replica != state.replica) engine_->release();
     if (!engine_->device) {
       cuda::SublatticeSetup setup;
       setup.lattice = hops_.view(lattice_);
@@ -175,8 +176,7 @@ void SublatticeSolver::load(const SystemState& state) {
 
 void SublatticeSolver::store(SystemState& state) {
 #if COATKMC_HAVE_CUDA
-  if (engine_->device)
-    cuda::sublattice_download(engine_->device, site_.data(), record_.data());
+  if (engine_->device) cuda::sublattice_download(engine_->device, site_.data(), record_.data());
 #endif
   const int64_t n = lattice_.num_sites();
   std::fill(state.site_ion.begin(), state.site_ion.end(), -1);
@@ -187,8 +187,8 @@ void SublatticeSolver::store(SystemState& state) {
     state.site_ion[s] = r.ion;
     state.ion_site[r.ion] = static_cast<int32_t>(s);
     state.displacement[r.ion] =
-        load_displacement_[r.ion] + hops_.displacement(r.cells, lattice_.basis_of(load_site_[r.ion]),
-                                                       lattice_.basis_of(s));
+        load_displacement_[r.ion] +
+        hops_.displacement(r.cells, lattice_.basis_of(load_site_[r.ion]), lattice_.basis_of(s));
   }
   // Only an interaction makes anyone read the neighbour counts (bkl recounts stale ones).
   if (model_.has_interaction())

@@ -13,7 +13,6 @@
 
 namespace coatkmc {
 
-
 struct SublatticeOptions {
   double acceptance_ceiling = kDefaultAcceptanceCeiling;  // in (0, 1]
   SublatticeAttemptRule rule = kPoissonAttempts;

@@ -14,7 +14,9 @@ namespace coatkmc {
 struct WalkerBatch::Device {
 #if COATKMC_HAVE_CUDA
   cuda::WalkerDevice* handle = nullptr;
-  ~Device() { cuda::walkers_destroy(handle); }
+  ~Device() {
+    cuda::walkers_destroy(handle);
+  }
 #endif
 };
 
@@ -75,9 +77,9 @@ void WalkerBatch::start() {
     std::vector<cuda::WalkerTable> tables;
     for (const Group& g : groups_)
       tables.push_back({g.cumulative.data(), static_cast<int64_t>(g.cumulative.size())});
-    device_->handle = cuda::walkers_create(hops_.view(lattice_), walkers_, tables,
-                                           hops_.length_class,
-                                           static_cast<int32_t>(hops_.length_sq.size()));
+    device_->handle =
+        cuda::walkers_create(hops_.view(lattice_), walkers_, tables, hops_.length_class,
+                             static_cast<int32_t>(hops_.length_sq.size()));
     cuda::walkers_upload(device_->handle, site_.data(), cells_.data());
   }
 #endif
@@ -100,9 +102,9 @@ void WalkerBatch::sync(Group& g) {
     const int64_t i = g.first + w;
     const int32_t cells[3] = {cells_[i], cells_[walkers_ + i], cells_[2 * walkers_ + i]};
     st.ion_site[w] = site_[i];
-    st.displacement[w] = g.load_displacement[w] + hops_.displacement(cells,
-                                                                     lattice_.basis_of(g.load_site[w]),
-                                                                     lattice_.basis_of(site_[i]));
+    st.displacement[w] =
+        g.load_displacement[w] +
+        hops_.displacement(cells, lattice_.basis_of(g.load_site[w]), lattice_.basis_of(site_[i]));
   }
 }
 

@@ -36,8 +36,9 @@ void WalkersSolver::advance(SystemState& state, const AdvanceTarget& target) {
       const double remaining = static_cast<double>(target.hops - state.hops);
       const double t_next = std::min(target.time, state.time + remaining / rate);
       if (!(t_next > state.time))
-        throw CannotProceed("walkers: simulated time no longer advances (rates too high for "
-                            "double precision at this time)");
+        throw CannotProceed(
+            "walkers: simulated time no longer advances (rates too high for "
+            "double precision at this time)");
       const uint64_t h0 = state.hops;
       const double t0 = state.time;
       batch_->advance_to({t_next});

@@ -21,13 +21,13 @@ namespace {
 
 // Skips (visibly) a GPU test on a machine without a usable CUDA device, or
 // fails it when the build demands a GPU (-DCOATKMC_REQUIRE_GPU=ON).
-#define SKIP_WITHOUT_GPU()                                                                  \
-  do {                                                                                      \
-    if (backend_info().cuda_devices == 0) {                                                 \
+#define SKIP_WITHOUT_GPU()                                                                      \
+  do {                                                                                          \
+    if (backend_info().cuda_devices == 0) {                                                     \
       if (COATKMC_REQUIRE_GPU) FAIL() << "COATKMC_REQUIRE_GPU is set but no CUDA device works"; \
-      GTEST_SKIP() << (backend_info().cuda_compiled ? "no usable CUDA device"               \
-                                                     : "built without CUDA");               \
-    }                                                                                       \
+      GTEST_SKIP() << (backend_info().cuda_compiled ? "no usable CUDA device"                   \
+                                                    : "built without CUDA");                    \
+    }                                                                                           \
   } while (0)
 
 // A small system on which both parallel solvers run.
@@ -38,7 +38,9 @@ struct Problem {
   std::string attempts;
 };
 
-void PrintTo(const Problem& p, std::ostream* os) { *os << p.solver << "_" << p.lattice; }
+void PrintTo(const Problem& p, std::ostream* os) {
+  *os << p.solver << "_" << p.lattice;
+}
 
 const Problem kProblems[] = {
     {"sublattice", "sc", {16, 12, 10}, 0.5, 0.0, 0.0, 0.0, 0.25, "poisson"},
@@ -109,8 +111,7 @@ void expect_same_trajectory(const SystemState& a, const SystemState& b) {
 
 // One test body, instantiated per backend: the CPU always, CUDA where a
 // device is usable.
-class ParallelSolverOnBackend
-    : public ::testing::TestWithParam<std::tuple<BackendKind, Problem>> {
+class ParallelSolverOnBackend : public ::testing::TestWithParam<std::tuple<BackendKind, Problem>> {
  protected:
   void SetUp() override {
     if (std::get<0>(GetParam()) == BackendKind::Cuda) SKIP_WITHOUT_GPU();
@@ -127,15 +128,17 @@ TEST_P(ParallelSolverOnBackend, RunsAreReproducibleAndMoveIons) {
   EXPECT_GE(a.state.hops, 3u * 3u * static_cast<uint64_t>(a.state.num_ions()));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Backends, ParallelSolverOnBackend,
-    ::testing::Combine(::testing::Values(BackendKind::Cpu, BackendKind::Cuda),
-                       ::testing::ValuesIn(kProblems)),
-    [](const auto& info) {
-      const Problem& p = std::get<1>(info.param);
-      return std::string(std::get<0>(info.param) == BackendKind::Cuda ? "cuda_" : "cpu_") +
-             p.solver + "_" + p.lattice + (p.attempts.empty() ? "" : "_" + p.attempts);
-    });
+INSTANTIATE_TEST_SUITE_P(Backends, ParallelSolverOnBackend,
+                         ::testing::Combine(::testing::Values(BackendKind::Cpu, BackendKind::Cuda),
+                                            ::testing::ValuesIn(kProblems)),
+                         [](const auto& info) {
+                           const Problem& p = std::get<1>(info.param);
+                           return std::string(std::get<0>(info.param) == BackendKind::Cuda
+                                                  ? "cuda_"
+                                                  : "cpu_") +
+                                  p.solver + "_" + p.lattice +
+                                  (p.attempts.empty() ? "" : "_" + p.attempts);
+                         });
 
 class CpuAgainstCuda : public ::testing::TestWithParam<Problem> {};
 

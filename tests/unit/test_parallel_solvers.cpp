@@ -211,8 +211,8 @@ TEST(SublatticeSolver, UniformizesAtTheFastestRealizableHop) {
     o.acceptance_ceiling = 0.4;
     SublatticeSolver solver(s.lattice, s.model, 3, BackendKind::Cpu, o);
     const int z = 8;
-    const double fastest = s.model.static_rate(0, 0) *
-                           std::max(s.model.interaction_factor(1 - z), s.model.interaction_factor(z - 1));
+    const double fastest = s.model.static_rate(0, 0) * std::max(s.model.interaction_factor(1 - z),
+                                                                s.model.interaction_factor(z - 1));
     EXPECT_DOUBLE_EQ(solver.sweep_time(), 0.4 / (z * fastest)) << "J = " << J;
     EXPECT_GT(solver.sweep_time(), 0.4 / (z * s.model.max_rate()));
   }

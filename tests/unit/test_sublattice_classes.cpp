@@ -42,8 +42,8 @@ std::vector<int32_t> members(const Lattice& lat, const SublatticeTiling& t, int 
         EXPECT_LT(i, lat.cells()[0]);
         EXPECT_LT(j, lat.cells()[1]);
         EXPECT_LT(k, lat.cells()[2]);
-        out.push_back(static_cast<int32_t>(((k * lat.cells()[1] + j) * lat.cells()[0] + i) *
-                                               lat.basis_size() + b));
+        out.push_back(static_cast<int32_t>(
+            ((k * lat.cells()[1] + j) * lat.cells()[0] + i) * lat.basis_size() + b));
       }
   return out;
 }
