@@ -46,7 +46,9 @@ double BklSolver::single_species_site_rate(const SystemState& state, int64_t sit
     // Occupancy is random, so a branch on it is mispredicted half the time.
     // Multiplying by exactly 1 or 0 and adding +0.0 gives, bit for bit, the
     // sum the branch gave.
-    for (int k = 0; k < row.count; ++k) sum += rates[k] * static_cast<double>(occ[row[k]] == 0);
+    // (A table load, because g++ turns `occ ? 0 : r` and `r * (occ == 0)` back into branches.)
+    static constexpr double kEmptyWeight[2] = {1.0, 0.0};
+    for (int k = 0; k < row.count; ++k) sum += rates[k] * kEmptyWeight[occ[row[k]] != 0];
     return sum;
   }
   for (int k = 0; k < row.count; ++k) {
@@ -121,6 +123,10 @@ void BklSolver::advance(SystemState& state, const AdvanceTarget& target) {
     if (!species_factor_.empty() && !state.ion_species.empty())
       r /= species_factor_[state.ion_species[state.site_ion[origin]]];  // the leaf holds f * sum
     const NeighborRow row = lattice_.neighbors_of(origin);
+    // Every neighbour's leaf is rewritten or compared after the hop, and the
+    // ion's site entry moves: start those loads now, while the direction is chosen.
+    for (int k = 0; k < row.count; ++k) tree_.prefetch_leaf(row[k]);
+    __builtin_prefetch(&state.site_ion[origin], 1);
     int chosen = -1;
     for (int k = 0; k < row.count; ++k) {
       const int32_t t = row[k];
@@ -131,6 +137,13 @@ void BklSolver::advance(SystemState& state, const AdvanceTarget& target) {
       r -= rk;
     }
     const int32_t dest = row[chosen];
+    {
+      const NeighborRow rd = lattice_.neighbors_of(dest);
+      for (int k = 0; k < rd.count; ++k) {
+        tree_.prefetch_leaf(rd[k]);
+        __builtin_prefetch(&state.occupied[rd[k]]);
+      }
+    }
     const HopTemplate& h = lattice_.hop(origin, chosen);
     state.time += dt;
     const int32_t ion = state.relocate_ion(lattice_, origin, dest, count_neighbors);

@@ -20,6 +20,8 @@ class BlockSumTree {
 
   int64_t size() const { return n_; }
   double leaf(int64_t i) const { return level_[0][i]; }
+  // Starts loading leaf i's cache line (the leaves outgrow L2 from ~64^3 sites).
+  void prefetch_leaf(int64_t i) const { __builtin_prefetch(&level_[0][i], 1); }
   // Sets a leaf; sums are brought up to date by refresh().
   void set(int64_t i, double value) {
     level_[0][i] = value;
