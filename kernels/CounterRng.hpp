@@ -18,6 +18,7 @@ enum RngStream : uint32_t {
   kStreamWalkers = 4,     // walkers: hop choice and waiting time of each walker
   kStreamSublattice = 5,  // sublattice: direction and acceptance of each site attempt
   kStreamClassOrder = 6,  // sublattice: order of the site classes in each sweep
+  kStreamSpecies = 7,     // which ion gets which species ([[occupancy.species]])
 };
 
 struct CounterRng {

@@ -22,7 +22,8 @@
 // docs/parallel-solvers.md measures all three against bkl.
 //
 // Site byte: bit 0 occupied, bit 1 (kOneAttemptPerIon only) the parity of the
-// last sweep in which the ion attempted. Decisions are integer or exact: K is
+// last sweep in which the ion attempted, bits 2-7 the ion's species (0 with
+// one species; kernels/SpeciesEnergy.hpp), which travels with the ion. Decisions are integer or exact: K is
 // found by comparing a Philox word with the Poisson CDF built by IEEE + and /,
 // the direction is a multiply-high of a word, acceptance compares a word with
 // a threshold floor(p 2^32) the host tabulated (uniform landscape) or with a
@@ -32,6 +33,7 @@
 #include "kernels/CounterRng.hpp"
 #include "kernels/HostDevice.hpp"
 #include "kernels/LatticeView.hpp"
+#include "kernels/SpeciesEnergy.hpp"
 
 namespace coatkmc {
 
@@ -48,6 +50,7 @@ enum SublatticeAttemptRule : int32_t {
 struct SublatticeTables {
   // Uniform landscape: threshold[(b * zmax + k) * (2 zmax + 1) + dn + zmax],
   // dn = n_target - n_origin (0 without interaction). Accept when word < threshold.
+  // With species, (b * zmax + k) becomes SpeciesEnergy::slot(species, nbasis, zmax, b, k).
   const uint32_t* threshold;
   // Per-site landscape (threshold == nullptr): accept when
   // double(word) < site_rate[site * zmax + k] * factor[dn + zmax], with site_rate
@@ -55,6 +58,9 @@ struct SublatticeTables {
   // the sweep fraction.
   const double* site_rate;
   const double* factor;
+  // Per-site landscape with species: the vacancy factor of each
+  // SpeciesEnergy::slot multiplies the product above; nullptr with one species.
+  const double* species_factor;
   int32_t interaction;  // count neighbours for the interaction term
   int32_t rule;         // SublatticeAttemptRule
 };
@@ -152,7 +158,10 @@ struct SublatticeAttempt {
   KMC_HD static int decide(const LatticeView& lat, const SublatticeTables& tab,
                            const SublatticeArrays& arr, const SublatticeRngKey& key, uint64_t sweep,
                            const SiteCoord& s, int32_t i, Move& move) {
-    const uint8_t done = kSiteOccupied | ((sweep & 1) ? kSiteStamp : 0);
+    // The species bits travel with the ion; with one species they are 0.
+    const uint8_t carry = SpeciesEnergy::species_bits(arr.site[i]);
+    const int32_t species = SpeciesEnergy::species_of(arr.site[i]);
+    const uint8_t done = kSiteOccupied | ((sweep & 1) ? kSiteStamp : 0) | carry;
     SiteWords words(key, sweep, i);
     const uint32_t first = words.next();
     const int32_t attempts = tab.rule == kPoissonAttempts ? poisson_one(first) : 1;
@@ -172,11 +181,13 @@ struct SublatticeAttempt {
         dn = (occupied_around(lat, arr.site, t) - 1) - occupied_around(lat, arr.site, s);
       }
       bool below;
+      const int64_t slot = SpeciesEnergy::slot(species, lat.nbasis, lat.zmax, s.b, k);
       if (tab.threshold) {
-        below = draw < tab.threshold[(s.b * lat.zmax + k) * (2 * lat.zmax + 1) + dn + lat.zmax];
+        below = draw < tab.threshold[slot * (2 * lat.zmax + 1) + dn + lat.zmax];
       } else {
-        below = static_cast<double>(draw) <
-                tab.site_rate[static_cast<int64_t>(i) * lat.zmax + k] * tab.factor[dn + lat.zmax];
+        double p = tab.site_rate[static_cast<int64_t>(i) * lat.zmax + k] * tab.factor[dn + lat.zmax];
+        if (tab.species_factor) p *= tab.species_factor[slot];
+        below = static_cast<double>(draw) < p;
       }
       if (vacant & below) {
         arr.site[j] = done;

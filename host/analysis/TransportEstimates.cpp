@@ -1,5 +1,6 @@
 #include "host/analysis/TransportEstimates.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -18,6 +19,46 @@ Estimate ratio(const Estimate& a, const Estimate& b) {
   r.value = a.value / b.value;
   r.error = std::fabs(r.value) * std::sqrt(std::pow(a.error / a.value, 2) + std::pow(b.error / b.value, 2));
   return r;
+}
+// Per-species tracer D: as D_tracer, over the ions of one species (under a
+// field the drift of the whole ion population is taken out: species with
+// different mobilities drift differently, so this is the tracer D about the
+// common drift).
+void estimate_species(const SimulationOutcome& o, bool driven, Vec3 v_ion,
+                      TransportEstimates& e) {
+  const double d = o.dimension;
+  const double R = static_cast<double>(o.replicas.size());
+  size_t count = 0;
+  for (const ReplicaOutcome& r : o.replicas) {
+    if (r.whole.species.empty()) return;
+    count = std::max(count, r.whole.species.size());
+    for (const TransportSample& b : r.blocks)
+      if (b.duration > 0 && b.species.size() != r.whole.species.size()) return;
+  }
+  std::vector<TransportEstimates::Species> out(count);
+  for (size_t q = 0; q < count; ++q) {
+    double tracer_sum = 0;
+    std::vector<double> tracer_b;
+    for (const ReplicaOutcome& r : o.replicas) {
+      if (q >= r.whole.species.size()) return;
+      const TransportSample::Species& w = r.whole.species[q];
+      const double n = static_cast<double>(w.ions);
+      if (!(n > 0)) return;
+      out[q].ions = w.ions;
+      double r2 = w.sum_r2;
+      if (driven) r2 -= n * norm2(r.whole.duration * v_ion);
+      tracer_sum += r2 / (2 * d * n * r.whole.duration);
+      for (const TransportSample& b : r.blocks) {
+        if (!(b.duration > 0)) continue;
+        double br2 = b.species[q].sum_r2;
+        if (driven) br2 -= n * norm2(b.duration * v_ion);
+        tracer_b.push_back(br2 / (2 * d * n * b.duration) * kA2ToCm2);
+      }
+    }
+    out[q].D_tracer.value = tracer_sum / R * kA2ToCm2;
+    out[q].D_tracer.error = sample_stats(tracer_b).stddev / std::sqrt(R);
+  }
+  e.species = std::move(out);
 }
 }  // namespace
 
@@ -121,6 +162,7 @@ TransportEstimates estimate_transport(const SimulationOutcome& o, double tempera
     e.conductivity_field = Estimate{q_n * vpar, q_n * std::sqrt(var)};
   }
   e.simulated_time = time_sum / R;
+  estimate_species(o, driven, v_ion, e);
   return e;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 #include <array>
 #include <optional>
+#include <vector>
 
 #include "kmc/core/Vec3.hpp"
 #include "kmc/simulation/Simulation.hpp"
@@ -21,6 +22,14 @@ struct TransportEstimates {
   double simulated_time = 0;                   // s, mean observed window per replica
   double carrier_density = 0;                  // ions per cm^3
   int independent_blocks = 0;
+  // Several species: the tracer D of each (same definition and error model
+  // as D_tracer, over that species' ions) and its ions per replica. Empty
+  // with one species or when a block lacks the per-species sums (a restart).
+  struct Species {
+    int64_t ions = 0;
+    Estimate D_tracer;
+  };
+  std::vector<Species> species;
 };
 
 TransportEstimates estimate_transport(const SimulationOutcome& outcome, double temperature,

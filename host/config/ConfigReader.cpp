@@ -14,6 +14,7 @@
 
 #include "host/config/GeometryCheck.hpp"
 #include "host/config/TomlGuard.hpp"
+#include "kernels/SpeciesEnergy.hpp"
 #include "kmc/core/Error.hpp"
 #include "host/structure/StructureFile.hpp"
 #include "kmc/lattice/OxideLattices.hpp"
@@ -32,8 +33,8 @@ const std::set<std::string>& known_keys() {
       "lattice.type", "lattice.cells", "lattice.a", "lattice.cutoff",
       "lattice.c", "lattice.ordering", "lattice.transition_energy", "lattice.direct_hop_barrier",
       "lattice.file", "lattice.mobile",
-      "occupancy.fraction", "occupancy.vacancies",
-      "hop.barrier", "hop.attempt_frequency", "hop.interaction",
+      "occupancy.fraction", "occupancy.vacancies", "occupancy.species",
+      "hop.barrier", "hop.attempt_frequency", "hop.interaction", "hop.exchange",
       "run.temperature", "run.hops_per_particle", "run.time", "run.solver", "run.backend",
       "run.seed", "run.field", "run.blocks", "run.msd_samples", "run.replicas",
       "run.equilibration_hops_per_particle", "run.slabs",
@@ -668,6 +669,178 @@ void read_layers(Validator& v, LoadedConfig& cfg, SimulationSettings& s) {
                " along its third vector");
 }
 
+// The tables of an array of tables `key` ([[occupancy.species]]): each with
+// its line and the prefix its errors name (key[N]., N from 1).
+struct TableEntry {
+  const toml::table* table;
+  std::string at, prefix;
+};
+std::vector<TableEntry> table_entries(Validator& v, LoadedConfig& cfg, const std::string& key,
+                                      const std::string& what) {
+  toml::node* node = v.find(key);
+  auto arr = node ? node->as_array() : nullptr;
+  if (!arr || arr->empty() || !arr->is_homogeneous(toml::node_type::table))
+    v.fail(key, "expected [[" + key + "]] tables, " + what);
+  std::vector<TableEntry> out;
+  int index = 0;
+  for (auto& entry : *arr)
+    out.push_back({entry.as_table(), line_of(cfg.path, entry),
+                   key + "[" + std::to_string(++index) + "]."});
+  return out;
+}
+
+// A number of one entry of an array of tables, in [lo, hi].
+double entry_number(const TableEntry& e, LoadedConfig& cfg, const std::string& key, double lo,
+                    double hi) {
+  const toml::node* n = e.table->get(key);
+  const std::string where = line_of(cfg.path, *n);
+  double x;
+  if (auto i = n->as_integer()) x = static_cast<double>(i->get());
+  else if (auto f = n->as_floating_point()) x = f->get();
+  else throw InputError(where, e.prefix + key + ": expected a number");
+  if (!std::isfinite(x) || x < lo || x > hi) {
+    std::ostringstream os;
+    os << e.prefix << key << ": value " << x << " out of range [" << lo << ", " << hi << "]";
+    throw InputError(where, os.str());
+  }
+  return x;
+}
+
+std::string entry_string(const TableEntry& e, LoadedConfig& cfg, const std::string& key) {
+  const toml::node* n = e.table->get(key);
+  if (!n) throw InputError(e.at, e.prefix + key + ": missing");
+  auto str = n->as_string();
+  if (!str || str->get().empty())
+    throw InputError(line_of(cfg.path, *n), e.prefix + key + ": expected a non-empty string");
+  return str->get();
+}
+
+// [[occupancy.species]] and [[hop.exchange]] (docs/configuration.md, "Several species").
+void read_species(Validator& v, LoadedConfig& cfg, SimulationSettings& s, int64_t mobile) {
+  SpeciesSettings& sp = s.species;
+  if (!v.has("occupancy.species")) {
+    if (v.has("hop.exchange"))
+      v.fail("hop.exchange", "direct exchange needs species ([[occupancy.species]])");
+    return;
+  }
+  for (const char* key : {"occupancy.fraction", "occupancy.vacancies"})
+    if (v.has(key))
+      v.fail(key, "[[occupancy.species]] sets the occupancy; give one or the other, not both");
+  const auto species = table_entries(v, cfg, "occupancy.species", "one per species");
+  if (species.size() > static_cast<size_t>(kMaxSpecies))
+    v.fail("occupancy.species", "more than " + std::to_string(kMaxSpecies) + " species");
+  int64_t total = 0;
+  for (const TableEntry& e : species) {
+    SpeciesSpec spec;
+    for (auto&& [k, node] : *e.table) {
+      const std::string key(k.str());
+      if (key != "name" && key != "fraction" && key != "count" && key != "barrier" &&
+          key != "site_energy")
+        throw InputError(line_of(cfg.path, node), e.prefix + key +
+                                                      ": unknown key for a species (name, "
+                                                      "fraction or count, barrier, site_energy)");
+    }
+    spec.name = entry_string(e, cfg, "name");
+    for (const SpeciesSpec& other : sp.species)
+      if (other.name == spec.name)
+        throw InputError(line_of(cfg.path, *e.table->get("name")),
+                         e.prefix + "name: species '" + spec.name + "' is given twice");
+    const bool by_fraction = e.table->contains("fraction"), by_count = e.table->contains("count");
+    if (by_fraction == by_count)
+      throw InputError(e.at, e.prefix + (by_count ? "count" : "fraction") +
+                                 ": give fraction (of the host sites) or count (ions), one of them");
+    if (by_count) {
+      const toml::node* n = e.table->get("count");
+      auto i = n->as_integer();
+      if (!i || i->get() < 1 || i->get() > mobile)
+        throw InputError(line_of(cfg.path, *n), e.prefix + "count: expected an integer in [1, " +
+                                                    std::to_string(mobile) + "]");
+      spec.count = i->get();
+    } else {
+      spec.fraction = entry_number(e, cfg, "fraction", 0, 1);
+      if (std::llround(spec.fraction * double(mobile)) < 1)
+        throw InputError(line_of(cfg.path, *e.table->get("fraction")),
+                         e.prefix + "fraction: places no ion on " + std::to_string(mobile) +
+                             " sites");
+    }
+    spec.barrier = e.table->contains("barrier") ? entry_number(e, cfg, "barrier", 0, 100)
+                                                : s.hop.barrier;
+    if (const toml::node* n = e.table->get("site_energy")) {
+      const std::string where = line_of(cfg.path, *n);
+      auto t = n->as_table();
+      if (!t)
+        throw InputError(where, e.prefix + "site_energy: expected a table of sublattice = eV, "
+                                           "e.g. { A = 0.0, B = 0.1 }");
+      spec.basis_energy.assign(s.lattice.basis.size(), 0.0);
+      for (auto&& [label, value] : *t) {
+        const std::string name(label.str());
+        const std::string at = line_of(cfg.path, value);
+        double x;
+        if (auto i = value.as_integer()) x = static_cast<double>(i->get());
+        else if (auto f = value.as_floating_point()) x = f->get();
+        else throw InputError(at, e.prefix + "site_energy." + name + ": expected a number (eV)");
+        if (!std::isfinite(x) || x < -10 || x > 10)
+          throw InputError(at, e.prefix + "site_energy." + name + ": out of range [-10, 10] eV");
+        bool found = false;
+        std::string known;
+        for (size_t b = 0; b < s.lattice.basis.size(); ++b) {
+          const BasisSite& site = s.lattice.basis[b];
+          if (!site.mobile) continue;
+          if (known.find("'" + site.sublattice + "'") == std::string::npos)
+            known += (known.empty() ? "" : ", ") + ("'" + site.sublattice + "'");
+          if (site.sublattice == name) {
+            spec.basis_energy[b] = x;
+            found = true;
+          }
+        }
+        if (!found)
+          throw InputError(at, e.prefix + "site_energy." + name + ": no mobile sublattice '" +
+                                   name + "' (this lattice has " + known + ")");
+      }
+    }
+    total += spec.count >= 0 ? spec.count : std::llround(spec.fraction * double(mobile));
+    sp.species.push_back(spec);
+  }
+  if (total > mobile)
+    v.fail("occupancy.species", "the species place " + std::to_string(total) + " ions on " +
+                                    std::to_string(mobile) + " host sites");
+  s.occupancy.by_vacancies = true;
+  s.occupancy.vacancies = mobile - total;
+
+  if (!v.has("hop.exchange")) return;
+  for (const TableEntry& e : table_entries(v, cfg, "hop.exchange", "one per pair of species")) {
+    for (auto&& [k, node] : *e.table) {
+      const std::string key(k.str());
+      if (key != "a" && key != "b" && key != "barrier")
+        throw InputError(line_of(cfg.path, node),
+                         e.prefix + key + ": unknown key for an exchange (a, b, barrier)");
+    }
+    ExchangeSpec x;
+    int* ends[2] = {&x.a, &x.b};
+    const char* names[2] = {"a", "b"};
+    for (int q = 0; q < 2; ++q) {
+      const std::string name = entry_string(e, cfg, names[q]);
+      *ends[q] = -1;
+      for (size_t i = 0; i < sp.species.size(); ++i)
+        if (sp.species[i].name == name) *ends[q] = static_cast<int>(i);
+      if (*ends[q] < 0)
+        throw InputError(line_of(cfg.path, *e.table->get(names[q])),
+                         e.prefix + names[q] + ": no species '" + name + "' in [[occupancy.species]]");
+    }
+    if (x.a == x.b)
+      throw InputError(line_of(cfg.path, *e.table->get("b")),
+                       e.prefix + "b: an exchange needs two different species");
+    for (const ExchangeSpec& other : sp.exchange)
+      if ((other.a == x.a && other.b == x.b) || (other.a == x.b && other.b == x.a))
+        throw InputError(e.at, e.prefix + "a: the pair " + sp.species[x.a].name + "-" +
+                                   sp.species[x.b].name + " is given twice");
+    if (!e.table->contains("barrier"))
+      throw InputError(e.at, e.prefix + "barrier: missing (the exchange barrier in eV)");
+    x.barrier = entry_number(e, cfg, "barrier", 0, 100);
+    sp.exchange.push_back(x);
+  }
+}
+
 }  // namespace
 
 std::string LoadedConfig::where(const std::string& key) const {
@@ -757,10 +930,12 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
   if (const auto problem = check_lattice_geometry(s.lattice, s.cells))
     v.fail(geometry_key(*problem, v), problem->what);
 
-  // [occupancy]
+  // [occupancy] ([[occupancy.species]] is read with [hop], whose barrier it defaults to)
   if (v.has("occupancy.fraction") && v.has("occupancy.vacancies"))
     v.fail("occupancy.vacancies", "give occupancy.fraction or occupancy.vacancies, not both");
-  if (v.has("occupancy.vacancies")) {
+  if (v.has("occupancy.species")) {
+    // set by read_species below
+  } else if (v.has("occupancy.vacancies")) {
     s.occupancy.by_vacancies = true;
     s.occupancy.vacancies = v.integer("occupancy.vacancies", 0, 0, INT64_MAX);
   } else {
@@ -812,13 +987,24 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
   // Contradictions between keys.
   const int64_t mobile_basis = s.lattice.host_basis_count();
   const int64_t mobile = int64_t(s.cells[0]) * s.cells[1] * s.cells[2] * mobile_basis;
+  read_species(v, cfg, s, mobile);
+  if (s.species.active() && s.solver == "walkers")
+    v.fail("occupancy.species", "walkers do not see each other, so they take no species "
+                                "(use run.solver = \"bkl\" or \"sublattice\")");
+  if (!s.species.exchange.empty() && s.solver == "sublattice")
+    v.fail("hop.exchange", "direct exchange runs in run.solver = \"bkl\" only");
   int64_t ions = 0;
   try {
     ions = s.occupancy.ion_count(mobile);
   } catch (const std::invalid_argument& e) {
-    v.fail(s.occupancy.by_vacancies ? "occupancy.vacancies" : "occupancy.fraction", e.what());
+    v.fail(s.species.active()          ? "occupancy.species"
+           : s.occupancy.by_vacancies ? "occupancy.vacancies"
+                                      : "occupancy.fraction",
+           e.what());
   }
-  const std::string occ_key = s.occupancy.by_vacancies ? "occupancy.vacancies" : "occupancy.fraction";
+  const std::string occ_key = s.species.active()        ? "occupancy.species"
+                              : s.occupancy.by_vacancies ? "occupancy.vacancies"
+                                                         : "occupancy.fraction";
   if (ions == 0) v.fail(occ_key, "places no ion on " + std::to_string(mobile) + " sites");
   if (ions == mobile && s.time <= 0 && s.solver != "walkers")
     v.fail(occ_key, "leaves no vacancy, so no ion can hop (run.hops_per_particle cannot be reached)");

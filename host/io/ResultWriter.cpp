@@ -49,6 +49,20 @@ nlohmann::json make_result_json(const LoadedConfig& config, const SimulationOutc
     hops += rep.total_hops;
     attempts += rep.total_attempts;
   }
+  // Several species: result["species"][name] (docs/observables.md).
+  const SimulationSettings& cs = config.settings;
+  if (cs.species.active() && e.species.size() == cs.species.species.size()) {
+    json sp = json::object();
+    for (size_t q = 0; q < e.species.size(); ++q) {
+      json one;
+      one["ions"] = e.species[q].ions;
+      one["fraction"] = num(o.sites > 0 ? double(e.species[q].ions) / double(o.sites) : 0.0);
+      one["D_tracer"] = num(e.species[q].D_tracer.value);
+      one["D_tracer_err"] = num(e.species[q].D_tracer.error);
+      sp[cs.species.species[q].name] = one;
+    }
+    r["species"] = sp;
+  }
   r["hops"] = hops;
   r["attempts"] = attempts;
   r["particles"] = o.particles;

@@ -77,6 +77,7 @@ struct SublatticeDevice {
   IonRecord* record = nullptr;
   uint32_t* threshold[2] = {nullptr, nullptr};
   double* site_rate = nullptr;
+  double* species_factor = nullptr;
   double* factor[2] = {nullptr, nullptr};
   uint16_t* order = nullptr;
   int64_t order_capacity = 0;
@@ -107,6 +108,12 @@ SublatticeDevice* sublattice_create(const SublatticeSetup& setup) {
       check(cudaMemcpy(d->site_rate, setup.site_rate, sizeof(double) * n, cudaMemcpyHostToDevice),
             "site rates");
       for (int i = 0; i < 2; ++i) d->factor[i] = device_alloc<double>(2 * lat.zmax + 1, "factors");
+      if (setup.species_factor && setup.species_factor_count > 0) {
+        d->species_factor = device_alloc<double>(setup.species_factor_count, "species factors");
+        check(cudaMemcpy(d->species_factor, setup.species_factor,
+                         sizeof(double) * setup.species_factor_count, cudaMemcpyHostToDevice),
+              "species factors");
+      }
     }
     d->control = device_alloc<int32_t>(2, "control");
     d->counters = device_alloc<unsigned long long>(1 + nsteps, "counters");
@@ -136,6 +143,7 @@ void sublattice_destroy(SublatticeDevice* d) {
     cudaFree(d->factor[i]);
   }
   cudaFree(d->site_rate);
+  cudaFree(d->species_factor);
   cudaFree(d->order);
   cudaFree(d->control);
   cudaFree(d->counters);
@@ -200,6 +208,7 @@ SublatticeBatchResult sublattice_run(SublatticeDevice* d, const SublatticeBatch&
     tab[i].threshold = d->threshold[i];
     tab[i].site_rate = d->site_rate;
     tab[i].factor = d->factor[i];
+    tab[i].species_factor = d->species_factor;
     tab[i].interaction = d->setup.interaction;
     tab[i].rule = d->setup.rule;
   }

@@ -26,6 +26,10 @@ struct SublatticeSetup {
   // otherwise per-site scaled rates (sites * zmax) and factors (2 zmax + 1 per table).
   int64_t threshold_count = 0;
   const double* site_rate = nullptr;
+  // Several species on a per-site landscape: vacancy factors per
+  // kernels/SpeciesEnergy.hpp slot (species_factor_count of them); nullptr: one species.
+  const double* species_factor = nullptr;
+  int64_t species_factor_count = 0;
 };
 
 SublatticeDevice* sublattice_create(const SublatticeSetup& setup);

@@ -1,5 +1,6 @@
 #include "kmc/observables/TransportRecorder.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -11,6 +12,9 @@ TransportRecorder::Mark TransportRecorder::mark_of(const SystemState& s) {
 
 void TransportRecorder::start(const SystemState& s) {
   marks_.assign(1, mark_of(s));
+  species_ = s.ion_species;
+  species_count_ = 0;
+  for (uint8_t q : species_) species_count_ = std::max(species_count_, q + 1);
   blocks_.clear();
   msd_.clear();
 }
@@ -19,7 +23,7 @@ void TransportRecorder::start(const SystemState& s) {
 // order of operations: a block rebuilt from marks equals the block closed live.
 TransportSample TransportRecorder::window(const std::vector<Vec3>& displacement, double time,
                                           uint64_t hops, uint64_t attempts, double l2,
-                                          const Mark& from) {
+                                          const Mark& from) const {
   TransportSample out;
   out.duration = time - from.time;
   for (size_t i = 0; i < from.displacement.size(); ++i) {
@@ -28,6 +32,14 @@ TransportSample TransportRecorder::window(const std::vector<Vec3>& displacement,
     out.sum_r += d;
   }
   out.com_r2 = norm2(out.sum_r);
+  if (species_count_ > 0 && species_.size() == from.displacement.size()) {
+    out.species.assign(species_count_, {});
+    for (size_t i = 0; i < from.displacement.size(); ++i) {
+      TransportSample::Species& sp = out.species[species_[i]];
+      sp.sum_r2 += norm2(displacement[i] - from.displacement[i]);
+      ++sp.ions;
+    }
+  }
   out.sum_hop_l2 = l2 - from.sum_hop_length_sq;
   out.hops = hops - from.hops;
   out.attempts = attempts - from.attempts;
@@ -67,6 +79,8 @@ void TransportRecorder::restore(std::vector<Mark> marks, std::vector<TransportSa
   blocks_ = std::move(blocks);
   msd_ = std::move(msd);
   keep_marks_ = keep_marks;
+  species_.clear();
+  species_count_ = 0;
 }
 
 void TransportRecorder::rebase(const std::vector<size_t>& keep, const std::vector<size_t>& rows) {

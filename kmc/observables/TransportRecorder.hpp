@@ -24,7 +24,8 @@ class TransportRecorder {
   // can rebuild its blocks from them (rebase). Costs one displacement copy per block.
   explicit TransportRecorder(bool keep_marks = false) : keep_marks_(keep_marks) {}
 
-  // Marks the start of the observed window (after any equilibration).
+  // Marks the start of the observed window (after any equilibration); with
+  // ion species every window also sums the displacements per species.
   void start(const SystemState& state);
   // Closes the current block at the state's present instant and opens the next.
   void close_block(const SystemState& state);
@@ -49,9 +50,13 @@ class TransportRecorder {
 
  private:
   static Mark mark_of(const SystemState& state);
-  static TransportSample window(const std::vector<Vec3>& displacement, double time, uint64_t hops,
-                                uint64_t attempts, double l2, const Mark& from);
+  TransportSample window(const std::vector<Vec3>& displacement, double time, uint64_t hops,
+                         uint64_t attempts, double l2, const Mark& from) const;
   bool keep_marks_;
+  // Species of each ion, copied at start() (a label never changes); empty
+  // with one species and after restore() (checkpoints do not carry it).
+  std::vector<uint8_t> species_;
+  int species_count_ = 0;
   std::vector<Mark> marks_;
   std::vector<TransportSample> blocks_;
   std::vector<MsdPoint> msd_;

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "kmc/core/Vec3.hpp"
 
@@ -15,6 +16,14 @@ struct TransportSample {
   double sum_hop_l2 = 0;      // sum over accepted hops of l^2, Å^2
   uint64_t hops = 0;
   uint64_t attempts = 0;
+  // Per species ([[occupancy.species]], indexed by species): sum_i |dR_i|^2
+  // over its ions (Å^2) and their count. Empty with one species, and for
+  // blocks restored from a checkpoint.
+  struct Species {
+    double sum_r2 = 0;
+    int64_t ions = 0;
+  };
+  std::vector<Species> species;
 };
 
 // One row of msd.csv: the state at one instant, from the start of the run.

@@ -48,15 +48,27 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
   }
   const HopModel model(lattice, cfg.hop, std::move(landscape.site_energy),
                        std::move(landscape.bond_barrier));
+  // Several species: their counts set the occupancy, and bkl or sublattice
+  // read their rates (auto picks bkl: walkers take no species).
+  Occupancy occupancy = cfg.occupancy;
+  std::unique_ptr<SpeciesRates> species;
+  std::vector<int64_t> species_counts;
+  if (cfg.species.active()) {
+    species = std::make_unique<SpeciesRates>(lattice, cfg.hop, cfg.species);
+    species_counts = cfg.species.counts(open_sites);
+    occupancy.by_vacancies = true;
+    occupancy.vacancies = open_sites - cfg.species.total(open_sites);
+  }
   const std::string solver_name =
-      cfg.solver == "auto" ? auto_solver(cfg.hop, cfg.occupancy.ion_count(open_sites))
-                           : cfg.solver;
+      cfg.solver != "auto" ? cfg.solver
+      : species            ? std::string("bkl")
+                           : auto_solver(cfg.hop, occupancy.ion_count(open_sites));
   const BackendKind backend = resolve_backend(cfg.backend, solver_has_cuda(solver_name));
 
   SimulationOutcome out;
   out.dimension = lattice.dimension();
   out.sites = open_sites;
-  out.particles = cfg.occupancy.ion_count(out.sites);
+  out.particles = occupancy.ion_count(out.sites);
   out.volume = lattice.volume();
   out.solver = solver_name;
   out.backend = backend_name(backend);
@@ -119,6 +131,7 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
   solver_options.threads = solver_is_parallel(solver_name) ? std::max(1, cfg.threads / threads) : 1;
   solver_options.acceptance_ceiling = cfg.acceptance_ceiling;
   solver_options.sublattice_attempts = cfg.sublattice_attempts;
+  solver_options.species = species.get();
   if (threads > 1 && solver_options.threads > 1) omp_set_max_active_levels(2);
   // D and occupancy per slab and per layer (docs/structures.md). They are not
   // part of a checkpoint: a restarted run reports none.
@@ -144,7 +157,8 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
       SystemState& state = rr.state;
       if (rr.started && profiles) profiles_complete = false;
       if (!rr.started) {
-        state = place_ions(lattice, cfg.occupancy, cfg.seed, static_cast<uint32_t>(r), blocked);
+        state = place_ions(lattice, occupancy, cfg.seed, static_cast<uint32_t>(r), blocked);
+        if (species) assign_species(state, species_counts, cfg.seed);
         if (eq_hops > 0) {
           AdvanceTarget eq;
           eq.hops = eq_hops;

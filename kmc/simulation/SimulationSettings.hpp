@@ -8,6 +8,7 @@
 #include "kmc/microstructure/Microstructure.hpp"
 #include "kmc/model/HopModel.hpp"
 #include "kmc/model/Landscape.hpp"
+#include "kmc/model/SpeciesModel.hpp"
 #include "kmc/solvers/SublatticeDefaults.hpp"
 #include "kmc/state/SystemState.hpp"
 
@@ -19,6 +20,9 @@ struct SimulationSettings {
   LatticeDescription lattice;
   std::array<int, 3> cells{8, 8, 8};
   Occupancy occupancy;
+  // Several ion species on the mobile sublattice (their counts replace
+  // `occupancy`) and direct exchanges between them; inactive: one species.
+  SpeciesSettings species;
   HopParameters hop;
   std::vector<double> site_energy;  // empty, or one value (eV) per site
   LandscapeSettings landscape;      // drawn when disordered and site_energy is empty

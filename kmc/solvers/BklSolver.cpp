@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "kernels/CounterRng.hpp"
+#include "kernels/SpeciesEnergy.hpp"
 #include "kmc/core/Error.hpp"
 
 namespace coatkmc {
@@ -24,17 +25,42 @@ void BklSolver::set_species_rate_factors(std::vector<double> factors) {
   for (double f : factors)
     if (!(f > 0) || !std::isfinite(f))
       throw std::invalid_argument("species rate factors must be positive and finite");
-  species_factor_ = std::move(factors);
+  const int nb = lattice_.basis_size();
+  vacancy_factor_.clear();
+  for (double f : factors) vacancy_factor_.insert(vacancy_factor_.end(), size_t(nb) * zmax_, f);
+  exchange_ = nullptr;
   bound_ = nullptr;  // cached rates are stale
+}
+
+void BklSolver::set_species(const SpeciesRates& rates) {
+  vacancy_factor_ = rates.vacancy_factors();
+  exchange_ = rates.has_exchange() ? &rates : nullptr;
+  bound_ = nullptr;
 }
 
 double BklSolver::site_rate(const SystemState& state, int64_t site) const {
   if (!state.occupied[site]) return 0.0;
-  if (!species_factor_.empty() && !state.ion_species.empty()) {
-    const double f = species_factor_.at(state.ion_species[state.site_ion[site]]);
-    return f * single_species_site_rate(state, site);
-  }
+  if (species_active(state)) return species_site_rate(state, site);
   return single_species_site_rate(state, site);
+}
+
+double BklSolver::species_event_rate(const SystemState& state, int64_t site, int s, int k,
+                                     int32_t target) const {
+  const int b = lattice_.basis_of(site);
+  if (!state.occupied[target])
+    return hop_rate(state, site, k, target) *
+           vacancy_factor_[SpeciesEnergy::slot(s, lattice_.basis_size(), zmax_, b, k)];
+  if (!exchange_) return 0.0;
+  return exchange_->exchange_rate(s, state.ion_species[state.site_ion[target]], b, k);
+}
+
+// In direction order, as advance() scans them.
+double BklSolver::species_site_rate(const SystemState& state, int64_t site) const {
+  const NeighborRow row = lattice_.neighbors_of(site);
+  const int s = state.ion_species[state.site_ion[site]];
+  double sum = 0.0;
+  for (int k = 0; k < row.count; ++k) sum += species_event_rate(state, site, s, k, row[k]);
+  return sum;
 }
 
 double BklSolver::single_species_site_rate(const SystemState& state, int64_t site) const {
@@ -95,6 +121,19 @@ void BklSolver::update_after_hop(const SystemState& state, int32_t origin, int32
     }
 }
 
+void BklSolver::update_after_exchange(const SystemState& state, int32_t a, int32_t b) {
+  // Occupancy and neighbour counts are unchanged; the species on a and b
+  // changed, which changes their own rates and the exchange rates of their
+  // neighbours.
+  tree_.set(a, site_rate(state, a));
+  tree_.set(b, site_rate(state, b));
+  for (const int32_t site : {a, b}) {
+    const NeighborRow row = lattice_.neighbors_of(site);
+    for (int k = 0; k < row.count; ++k)
+      if (row[k] != a && row[k] != b) tree_.set(row[k], site_rate(state, row[k]));
+  }
+}
+
 void BklSolver::advance(SystemState& state, const AdvanceTarget& target) {
   // The tree caches rates of one state; rebuild if handed another or a changed one.
   if (bound_ != &state || bound_hops_ != state.hops) rebuild(state);
@@ -120,21 +159,40 @@ void BklSolver::advance(SystemState& state, const AdvanceTarget& target) {
     double r = 0.0;
     const int32_t origin =
         static_cast<int32_t>(tree_.select(CounterRng::uniform(w[0], w[1]) * total, r));
-    if (!species_factor_.empty() && !state.ion_species.empty())
-      r /= species_factor_[state.ion_species[state.site_ion[origin]]];  // the leaf holds f * sum
     const NeighborRow row = lattice_.neighbors_of(origin);
     // Every neighbour's leaf is rewritten or compared after the hop, and the
     // ion's site entry moves: start those loads now, while the direction is chosen.
     for (int k = 0; k < row.count; ++k) tree_.prefetch_leaf(row[k]);
     __builtin_prefetch(&state.site_ion[origin], 1);
     int chosen = -1;
-    for (int k = 0; k < row.count; ++k) {
-      const int32_t t = row[k];
-      if (state.occupied[t]) continue;
-      chosen = k;
-      const double rk = hop_rate(state, origin, k, t);
-      if (r < rk) break;
-      r -= rk;
+    if (species_active(state)) {
+      const int s = state.ion_species[state.site_ion[origin]];
+      for (int k = 0; k < row.count; ++k) {
+        const double rk = species_event_rate(state, origin, s, k, row[k]);
+        if (!(rk > 0)) continue;
+        chosen = k;
+        if (r < rk) break;
+        r -= rk;
+      }
+      if (state.occupied[row[chosen]]) {
+        // A direct exchange: both sites stay occupied, the two ions swap.
+        const HopTemplate& h = lattice_.hop(origin, chosen);
+        state.time += dt;
+        state.exchange_ions(origin, row[chosen], h.displacement, h.length * h.length);
+        ++state.attempts;
+        update_after_exchange(state, origin, row[chosen]);
+        tree_.refresh();
+        continue;
+      }
+    } else {
+      for (int k = 0; k < row.count; ++k) {
+        const int32_t t = row[k];
+        if (state.occupied[t]) continue;
+        chosen = k;
+        const double rk = hop_rate(state, origin, k, t);
+        if (r < rk) break;
+        r -= rk;
+      }
     }
     const int32_t dest = row[chosen];
     {

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "kmc/model/HopModel.hpp"
+#include "kmc/model/SpeciesModel.hpp"
 #include "kmc/solvers/BlockSumTree.hpp"
 #include "kmc/solvers/Solver.hpp"
 
@@ -35,11 +36,24 @@ class BklSolver : public Solver {
   // species). Used when the state has ion_species; empty (the default) or a
   // state without species is the one-species solver, bit for bit.
   void set_species_rate_factors(std::vector<double> factors);
+  // The species model of [[occupancy.species]] and [[hop.exchange]]
+  // (kernels/SpeciesEnergy.hpp): vacancy factors per (species, basis site,
+  // slot) and direct exchanges. `rates` must outlive the solver.
+  void set_species(const SpeciesRates& rates);
 
  private:
   void rebuild(SystemState& state);
   double hop_rate(const SystemState& state, int64_t site, int k, int32_t target) const;
   double single_species_site_rate(const SystemState& state, int64_t site) const;
+  bool species_active(const SystemState& state) const {
+    return !vacancy_factor_.empty() && !state.ion_species.empty();
+  }
+  // Rate of the event of the ion on `site` (species `s`) along slot k to
+  // `target`: a hop into a vacancy, or a direct exchange with the ion there.
+  double species_event_rate(const SystemState& state, int64_t site, int s, int k,
+                            int32_t target) const;
+  double species_site_rate(const SystemState& state, int64_t site) const;
+  void update_after_exchange(const SystemState& state, int32_t a, int32_t b);
   void update_after_hop(const SystemState& state, int32_t origin, int32_t dest);
 
   const Lattice& lattice_;
@@ -48,7 +62,8 @@ class BklSolver : public Solver {
   int zmax_;
   BlockSumTree tree_;
   const SystemState* bound_ = nullptr;  // state the tree was built for
-  std::vector<double> species_factor_;
+  std::vector<double> vacancy_factor_;  // [(species * nbasis + b) * zmax + k], empty: one species
+  const SpeciesRates* exchange_ = nullptr;  // direct exchanges, when configured
   uint64_t bound_hops_ = 0;
 };
 

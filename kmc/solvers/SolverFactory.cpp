@@ -34,7 +34,14 @@ std::unique_ptr<Solver> make_solver(const std::string& name, BackendKind backend
                                     const SolverOptions& options) {
   if (backend == BackendKind::Cuda && !solver_has_cuda(name))
     throw CannotProceed("solver '" + name + "' has no CUDA path");
-  if (name == "bkl") return std::make_unique<BklSolver>(lattice, model, seed);
+  if (name == "bkl") {
+    auto bkl = std::make_unique<BklSolver>(lattice, model, seed);
+    if (options.species) bkl->set_species(*options.species);
+    return bkl;
+  }
+  if (name == "walkers" && options.species)
+    throw CannotProceed("walkers do not see each other, so they take no species (use run.solver = "
+                        "\"bkl\" or \"sublattice\")");
   if (name == "walkers")
     return std::make_unique<WalkersSolver>(lattice, model, seed, backend, options.threads);
   if (name == "sublattice") {
@@ -42,6 +49,7 @@ std::unique_ptr<Solver> make_solver(const std::string& name, BackendKind backend
     o.acceptance_ceiling = options.acceptance_ceiling;
     o.rule = sublattice_attempt_rule(options.sublattice_attempts);
     o.threads = options.threads;
+    o.species = options.species;
     return std::make_unique<SublatticeSolver>(lattice, model, seed, backend, o);
   }
   throw CannotProceed("solver '" + name + "' is not available in this build");

@@ -5,6 +5,7 @@
 
 #include "kmc/backend/Backend.hpp"
 #include "kmc/model/HopModel.hpp"
+#include "kmc/model/SpeciesModel.hpp"
 #include "kmc/solvers/Solver.hpp"
 #include "kmc/solvers/SublatticeDefaults.hpp"
 
@@ -15,6 +16,9 @@ struct SolverOptions {
   int threads = 1;  // OpenMP threads inside one solver (parallel solvers)
   double acceptance_ceiling = kDefaultAcceptanceCeiling;  // sublattice: max rate / gamma
   std::string sublattice_attempts = "poisson";            // sublattice attempt rule
+  // Several species ([[occupancy.species]]); nullptr: one species. Must
+  // outlive the solver. bkl and sublattice take them, walkers refuse them.
+  const SpeciesRates* species = nullptr;
 };
 
 // Names accepted by run.solver (besides "auto").

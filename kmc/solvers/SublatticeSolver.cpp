@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kernels/SpeciesEnergy.hpp"
 #include "kernels/cpu/SublatticeSweeps.hpp"
 #include "kmc/core/Error.hpp"
 #include "kmc/solvers/SublatticeClasses.hpp"
@@ -57,6 +58,18 @@ SublatticeSolver::SublatticeSolver(const Lattice& lattice, const HopModel& model
       engine_(std::make_unique<Engine>()) {
   if (!(options_.acceptance_ceiling > 0 && options_.acceptance_ceiling <= 1))
     throw CannotProceed("sublattice acceptance ceiling must lie in (0, 1]");
+  const SpeciesRates* species = options_.species;
+  if (species && species->has_exchange())
+    throw CannotProceed(
+        "sublattice: direct exchange ([[hop.exchange]]) runs in run.solver = \"bkl\" only");
+  if (species) species_count_ = species->count();
+  // The largest vacancy factor of any species on (basis site, slot): 1 with one species.
+  auto species_max = [&](int b, int k) {
+    double f = species ? 0.0 : 1.0;
+    for (int q = 0; species && q < species_count_; ++q)
+      f = std::max(f, species->vacancy_row(q, b)[k]);
+    return f;
+  };
   // gamma: the fastest hop that can happen, over the ceiling. Not
   // HopModel::max_rate(): that also counts dn = +-zmax, which no hop realizes
   // (the target is a vacant neighbour of the origin, so both neighbour counts
@@ -66,7 +79,10 @@ SublatticeSolver::SublatticeSolver(const Lattice& lattice, const HopModel& model
   const int64_t rows = model.uniform_landscape() ? lattice.basis_size() : lattice.num_sites();
   for (int64_t r = 0; r < rows; ++r)
     for (int k = 0; k < lattice.coordination(lattice.basis_of(r)); ++k)
-      fastest_static = std::max(fastest_static, model.static_rate(r, k));
+      fastest_static =
+          std::max(fastest_static, species ? model.static_rate(r, k) *
+                                                 species_max(lattice.basis_of(r), k)
+                                           : model.static_rate(r, k));
   double fastest_factor = 1;
   if (model.has_interaction()) {
     fastest_factor = 0;
@@ -112,16 +128,22 @@ void SublatticeSolver::build_tables(double fraction, std::vector<uint32_t>& thre
   }
   // floor(p 2^32) with p = rate / gamma (times the sweep fraction), at most
   // 2^32 - 1: an attempt accepts when its word is below the threshold.
+  // With species, one table per species (kernels/SpeciesEnergy.hpp slots).
   const int nb = lattice_.basis_size();
-  threshold.assign(static_cast<size_t>(nb) * zmax_ * width, 0u);
-  for (int b = 0; b < nb; ++b)
-    for (int k = 0; k < lattice_.coordination(b); ++k)
-      for (int dn = -zmax_; dn <= zmax_; ++dn) {
-        const double p = model_.static_rate(b, k) * factor[dn + zmax_] / gamma_;
-        const double scaled = std::floor(std::min(p, 1.0) * kTwo32);
-        threshold[(b * zmax_ + k) * width + dn + zmax_] =
-            static_cast<uint32_t>(std::min(scaled, kTwo32 - 1));
-      }
+  const SpeciesRates* species = options_.species;
+  threshold.assign(static_cast<size_t>(species_count_) * nb * zmax_ * width, 0u);
+  for (int q = 0; q < species_count_; ++q)
+    for (int b = 0; b < nb; ++b)
+      for (int k = 0; k < lattice_.coordination(b); ++k)
+        for (int dn = -zmax_; dn <= zmax_; ++dn) {
+          const double p =
+              species ? model_.static_rate(b, k) * species->vacancy_row(q, b)[k] *
+                            factor[dn + zmax_] / gamma_
+                      : model_.static_rate(b, k) * factor[dn + zmax_] / gamma_;
+          const double scaled = std::floor(std::min(p, 1.0) * kTwo32);
+          threshold[SpeciesEnergy::slot(q, nb, zmax_, b, k) * width + dn + zmax_] =
+              static_cast<uint32_t>(std::min(scaled, kTwo32 - 1));
+        }
 }
 
 void SublatticeSolver::set_partial_tables(double fraction) {
@@ -141,10 +163,14 @@ void SublatticeSolver::load(const SystemState& state) {
   const uint8_t stamp = ((state.rng_step - 1) & 1) ? kSiteStamp : 0;
   site_.assign(n, 0);
   record_.assign(n, IonRecord{-1, {0, 0, 0}});
+  // The species rides in the site byte (bits 2-7) when the solver has species.
+  const bool labelled = options_.species && !state.ion_species.empty();
   for (int64_t s = 0; s < n; ++s) {
     const int32_t ion = state.site_ion[s];
     if (ion < 0) continue;
-    site_[s] = kSiteOccupied | stamp;
+    const uint8_t species = labelled ? state.ion_species[ion] : 0;
+    if (species >= species_count_) throw CannotProceed("sublattice: ion species out of range");
+    site_[s] = kSiteOccupied | stamp | static_cast<uint8_t>(species << kSpeciesShift);
     record_[s].ion = ion;
   }
   load_site_ = state.ion_site;
@@ -162,6 +188,11 @@ void SublatticeSolver::load(const SystemState& state) {
       setup.rule = options_.rule;
       setup.threshold_count = uniform_ ? static_cast<int64_t>(threshold_full_.size()) : 0;
       setup.site_rate = site_rate_.data();
+      if (options_.species && !uniform_) {
+        setup.species_factor = options_.species->vacancy_factors().data();
+        setup.species_factor_count =
+            static_cast<int64_t>(options_.species->vacancy_factors().size());
+      }
       engine_->device = cuda::sublattice_create(setup);
       engine_->replica = state.replica;
       cuda::sublattice_set_tables(engine_->device, false, threshold_full_.data(),
@@ -224,8 +255,10 @@ void SublatticeSolver::advance(SystemState& state, const AdvanceTarget& target) 
   std::vector<uint8_t> parity_order;
   std::vector<uint16_t> site_order;
   const LatticeView view = hops_.view(lattice_);
+  const double* species_factor =
+      options_.species && !uniform_ ? options_.species->vacancy_factors().data() : nullptr;
   SublatticeTables full{uniform_ ? threshold_full_.data() : nullptr,
-                        uniform_ ? nullptr : site_rate_.data(), factor_full_.data(),
+                        uniform_ ? nullptr : site_rate_.data(), factor_full_.data(), species_factor,
                         model_.has_interaction(), options_.rule};
 
   while (state.hops < target.hops && state.time < target.time) {

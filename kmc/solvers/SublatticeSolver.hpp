@@ -7,6 +7,7 @@
 #include "kernels/SublatticeTiling.hpp"
 #include "kmc/backend/Backend.hpp"
 #include "kmc/model/HopModel.hpp"
+#include "kmc/model/SpeciesModel.hpp"
 #include "kmc/solvers/HopSteps.hpp"
 #include "kmc/solvers/Solver.hpp"
 #include "kmc/solvers/SublatticeDefaults.hpp"
@@ -17,6 +18,9 @@ struct SublatticeOptions {
   double acceptance_ceiling = kDefaultAcceptanceCeiling;  // in (0, 1]
   SublatticeAttemptRule rule = kPoissonAttempts;
   int threads = 1;  // OpenMP threads of the CPU backend
+  // Several species ([[occupancy.species]]): per-species vacancy factors;
+  // nullptr is one species. Direct exchange is refused (bkl only).
+  const SpeciesRates* species = nullptr;
 };
 
 // Interacting ions on the whole lattice by parallel rejection kinetic Monte
@@ -75,6 +79,7 @@ class SublatticeSolver : public Solver {
   bool uniform_;       // thresholds per (basis, slot) rather than per site
   std::vector<uint32_t> threshold_full_, threshold_partial_;
   std::vector<double> site_rate_, factor_full_, factor_partial_;
+  int species_count_ = 1;
   double partial_fraction_ = -1;
   std::unique_ptr<Engine> engine_;
 

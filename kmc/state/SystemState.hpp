@@ -42,6 +42,18 @@ struct SystemState {
     ++hops;
     sum_hop_length_sq += length_sq;
   }
+  // Direct exchange ([[hop.exchange]]): the ions on the occupied sites `a` and
+  // `b` swap, the one from `a` moving dr, the other -dr. Occupancy and
+  // neighbour counts do not change; it counts as two hops (two ions moved).
+  void exchange_ions(int32_t a, int32_t b, Vec3 dr, double length_sq) {
+    const int32_t ia = site_ion[a], ib = site_ion[b];
+    site_ion[a] = ib;
+    site_ion[b] = ia;
+    ion_site[ia] = b;
+    ion_site[ib] = a;
+    record_hop(ia, dr, length_sq);
+    record_hop(ib, -1.0 * dr, length_sq);
+  }
   // Recomputes occupied_neighbors from the occupancy.
   void recount_neighbors(const Lattice& lattice);
 };
