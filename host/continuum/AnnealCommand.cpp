@@ -13,6 +13,7 @@
 #include "host/continuum/AnnealStudy.hpp"
 #include "host/io/AtomicFile.hpp"
 #include "host/io/BuildInfo.hpp"
+#include "host/macro/MacroPlots.hpp"
 #include "kmc/core/Error.hpp"
 
 #ifndef COATKMC_SOURCE_DIR
@@ -62,6 +63,12 @@ AnnealArgs parse(const std::vector<std::string>& args) {
   return a;
 }
 
+std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
 nlohmann::json number(double v) {
   return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
 }
@@ -103,6 +110,22 @@ int anneal_command(const std::vector<std::string>& args) {
     csv << "\n";
   }
   write_file_atomically(a.out + "/profiles.csv", csv.str());
+
+  // microstructure.csv: the evolving layers' state at the end of every step.
+  bool evolving = false;
+  std::ostringstream mcsv;
+  mcsv << std::setprecision(10)
+       << "case_C,layer,time_s,temperature_C,crystallized_fraction,grain_size_nm,"
+          "boundary_fraction,D_cm2_s\n";
+  for (const AnnealCase& c : r.cases)
+    for (const AnnealCase::EvolvingLayer& e : c.microstructure) {
+      evolving = true;
+      for (const MicrostructurePoint& p : e.history)
+        mcsv << c.temperature_C << ",\"" << e.layer << "\"," << p.time_s << ","
+             << p.temperature_K - 273.15 << "," << p.crystallized_fraction << "," << p.grain_size_nm
+             << "," << p.boundary_fraction << "," << p.D_cm2_s << "\n";
+    }
+  if (evolving) write_file_atomically(a.out + "/microstructure.csv", mcsv.str());
 
   nlohmann::json j;
   j["study"] = s.name;
@@ -164,23 +187,38 @@ int anneal_command(const std::vector<std::string>& args) {
       cj[s.species_name + "_remaining_fraction"] = c.film_remaining_fraction;
     cj["mass_balance_rel_error"] = c.mass_balance_rel_error;
     cj["steps"] = c.steps;
+    for (const AnnealCase::EvolvingLayer& e : c.microstructure)
+      cj["microstructure"].push_back({{"layer", e.layer},
+                                      {"crystallized_fraction", e.crystallized_fraction},
+                                      {"grain_size_nm", e.grain_size_nm},
+                                      {"boundary_fraction", e.boundary_fraction},
+                                      {"D_initial_cm2_s", e.D_initial_cm2_s},
+                                      {"D_final_cm2_s", e.D_final_cm2_s}});
     j["cases"].push_back(cj);
   }
   j["wall_time"] = wall;
 
-  // Plots: a small matplotlib script; skipped, with a note, without it.
+  // Plots: a small matplotlib script that reads summary.json and the CSVs,
+  // so summary.json is written first and again with the plots' outcome;
+  // skipped, with a note, without matplotlib.
+  write_file_atomically(a.out + "/summary.json", j.dump(2) + "\n");
   std::string note;
   if (a.plots) {
+    const std::string python = macro::python_with_matplotlib();
     const std::string script = std::string(COATKMC_SOURCE_DIR) + "/scripts/plot_anneal_profiles.py";
-    const std::string cmd = "python3 '" + script + "' '" + a.out + "' > /dev/null 2>&1";
-    const int rc = std::system(cmd.c_str());
-    if (rc == 0) {
-      j["plots"] = {"profiles.png"};
+    const std::string cmd = "MPLBACKEND=Agg " + shell_quote(python) + " " + shell_quote(script) +
+                            " " + shell_quote(a.out) + " > " + shell_quote(a.out + "/plots.log") +
+                            " 2>&1";
+    if (python.empty()) {
+      note = "plots skipped: no python3 with matplotlib; profiles.csv holds the data";
+    } else if (const int rc = std::system(cmd.c_str()); rc != 0) {
+      note = "plots skipped: the plot script failed (exit " + std::to_string(rc) + ", see " +
+             a.out + "/plots.log); profiles.csv holds the data";
     } else {
-      note = "plots skipped: python3 with matplotlib not available (exit " + std::to_string(rc) +
-             "); profiles.csv holds the data";
-      j["plots_note"] = note;
+      j["plots"] = {"profiles.png"};
+      if (evolving) j["plots"].push_back("microstructure.png");
     }
+    if (!note.empty()) j["plots_note"] = note;
   } else {
     j["plots_note"] = "plots skipped (--no-plots)";
   }
@@ -194,6 +232,13 @@ int anneal_command(const std::vector<std::string>& args) {
                   c.temperature_C, c.time_s, c.D_fit, c.D_resolved ? "" : " (unresolved)",
                   c.penetration_depth_nm, c.film_remaining_fraction);
     std::cout << line;
+    for (const AnnealCase::EvolvingLayer& e : c.microstructure) {
+      std::snprintf(line, sizeof line,
+                    "           %s: crystallized %.3g, grains %.3g nm, D %.3g -> %.3g cm^2/s\n",
+                    e.layer.c_str(), e.crystallized_fraction, e.grain_size_nm, e.D_initial_cm2_s,
+                    e.D_final_cm2_s);
+      std::cout << line;
+    }
   }
   if (!note.empty()) std::cout << "  " << note << "\n";
   std::cout << "  summary: " << a.out << "/summary.json\n";

@@ -1,5 +1,5 @@
-#include "host/config/TomlGuard.hpp"
 #include "host/continuum/AnnealStudy.hpp"
+#include "host/config/TomlGuard.hpp"
 
 #include <toml++/toml.h>
 
@@ -41,6 +41,10 @@ class TableReader {
   bool has(const std::string& key) {
     seen_.insert(key);
     return t_.contains(key);
+  }
+  const toml::node* node(const std::string& key) {
+    seen_.insert(key);
+    return t_.get(key);
   }
   double number(const std::string& key, std::optional<double> fallback, double lo, double hi,
                 bool open_lo = false) {
@@ -135,6 +139,43 @@ void apply_override(toml::table& root, const std::string& assignment) {
   t->insert_or_assign(rest, *parsed.get("value"));
 }
 
+// [anneal.layer.microstructure] of one layer (docs/interdiffusion.md).
+FilmMicrostructureSettings read_film_microstructure(const std::string& path, TableReader& layer,
+                                                    const std::string& prefix) {
+  const toml::table* mt = layer.node("microstructure")->as_table();
+  if (!mt) layer.fail("microstructure", "expected a table");
+  TableReader m(path, *mt, prefix + "microstructure.");
+  FilmMicrostructureSettings f;
+  f.kinetics.crystallization_rate = m.number("crystallization_rate", std::nullopt, 0, 1e30);
+  f.kinetics.crystallization_energy = m.number("crystallization_energy", std::nullopt, 0, 20);
+  f.kinetics.avrami_exponent = m.number("avrami_exponent", 3.0, 0.5, 10);
+  f.initial_crystallized_fraction = m.number("initial_crystallized_fraction", 0.0, 0, 1);
+  f.grain_size_nm = m.number("grain_size_nm", 5.0, 0, 1e9, true);
+  f.kinetics.grain_growth_rate = m.number("grain_growth_rate_nm2_s", 0.0, 0, 1e30);
+  f.kinetics.grain_growth_energy = m.number("grain_growth_energy", 0.0, 0, 20);
+  f.boundary_width_nm = m.number("boundary_width_nm", 0.0, 0, 1e9);
+  if (f.boundary_width_nm > f.grain_size_nm)
+    m.fail("boundary_width_nm", "wider than grain_size_nm (the shell lies inside the grains)");
+  f.amorphous_D =
+      LayerDiffusivity::arrhenius(m.number("amorphous_D0_cm2_s", std::nullopt, 0, 1e6, true),
+                                  m.number("amorphous_Ea_eV", std::nullopt, 0, 20));
+  if (f.boundary_width_nm > 0) {
+    f.boundary_D =
+        LayerDiffusivity::arrhenius(m.number("boundary_D0_cm2_s", std::nullopt, 0, 1e6, true),
+                                    m.number("boundary_Ea_eV", std::nullopt, 0, 20));
+  } else {
+    for (const char* key : {"boundary_D0_cm2_s", "boundary_Ea_eV"})
+      if (m.has(key)) m.fail(key, "needs boundary_width_nm > 0");
+  }
+  try {
+    f.mixing = parse_diffusivity_mixing(m.text("mixing", std::string("bruggeman")));
+  } catch (const std::invalid_argument& e) {
+    m.fail("mixing", e.what());
+  }
+  m.reject_unknown();
+  return f;
+}
+
 }  // namespace
 
 bool is_anneal_config(const std::string& path) {
@@ -223,7 +264,8 @@ AnnealStudySettings load_anneal_config(const std::string& path,
     r.fail("layer", "missing: at least one [[anneal.layer]] is required");
   int index = 0;
   for (const toml::node& e : *ln->as_array()) {
-    TableReader l(path, *e.as_table(), "anneal.layer[" + std::to_string(index++) + "].");
+    const std::string prefix = "anneal.layer[" + std::to_string(index++) + "].";
+    TableReader l(path, *e.as_table(), prefix);
     AnnealLayerSpec L;
     L.name = l.text("name", std::nullopt);
     L.thickness_nm = l.number("thickness_nm", std::nullopt, 0, 1e9, true);
@@ -240,6 +282,7 @@ AnnealStudySettings load_anneal_config(const std::string& path,
       L.D0_cm2_s = l.number("D0_cm2_s", std::nullopt, 0, 1e6, true);
       L.Ea_eV = l.number("Ea_eV", std::nullopt, 0, 20);
     }
+    if (l.has("microstructure")) L.microstructure = read_film_microstructure(path, l, prefix);
     l.reject_unknown();
     s.layers.push_back(L);
   }
@@ -296,6 +339,7 @@ AnnealStudyResult run_anneal_study(const AnnealStudySettings& s) {
       d.initial = L.initial;
       d.D = L.D_from_kmc ? *kmc_D : LayerDiffusivity::arrhenius(L.D0_cm2_s, L.Ea_eV);
       d.partition_to_next = L.partition;
+      d.microstructure = L.microstructure;
       layers.push_back(d);
     }
     DiffusionSettings ds;
@@ -315,6 +359,21 @@ AnnealStudyResult run_anneal_study(const AnnealStudySettings& s) {
     c.D_model_cm2_s = layers[film_index + 1].D(0.0, TC + kZeroC);
     c.film_remaining_fraction = solver.layer_amount(film_index) / film_before;
     c.mass_balance_rel_error = std::abs(solver.total_amount() - total_before) / total_before;
+    for (size_t l = 0; l < layers.size(); ++l) {
+      const FilmMicrostructure* m = solver.microstructure(static_cast<int>(l));
+      if (!m) continue;
+      const double T = TC + kZeroC;
+      const double D_grain = layers[l].D(0.0, T);
+      AnnealCase::EvolvingLayer e;
+      e.layer = layers[l].name;
+      e.crystallized_fraction = m->crystallized_fraction();
+      e.grain_size_nm = m->grain_size_nm();
+      e.boundary_fraction = m->boundary_fraction();
+      e.D_initial_cm2_s = FilmMicrostructure(*layers[l].microstructure).diffusivity(D_grain, 0, T);
+      e.D_final_cm2_s = m->diffusivity(D_grain, 0, T);
+      e.history = solver.microstructure_history(static_cast<int>(l));
+      c.microstructure.push_back(std::move(e));
+    }
     std::vector<double> x = solver.centres_cm();
     c.c = solver.concentration();
     for (double X : x) c.depth_nm.push_back(X / kNmToCm);

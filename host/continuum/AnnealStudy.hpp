@@ -16,6 +16,9 @@ struct AnnealLayerSpec {
   double thickness_nm = 0, cell_nm = 1, initial = 0, partition = 1;
   bool D_from_kmc = false;
   double D0_cm2_s = 0, Ea_eV = 0;
+  // [anneal.layer.microstructure]: the layer crystallizes and coarsens during
+  // the anneal; D above is then its grain interior's.
+  std::optional<FilmMicrostructureSettings> microstructure;
 };
 
 struct AnnealStudySettings {
@@ -40,6 +43,15 @@ struct AnnealCase {
   double mass_balance_rel_error = 0;
   int steps = 0;
   std::vector<double> depth_nm, c;
+  // One entry per layer with a microstructure: its state at the end of the
+  // schedule and its D at the hold temperature before and after.
+  struct EvolvingLayer {
+    std::string layer;
+    double crystallized_fraction = 0, grain_size_nm = 0, boundary_fraction = 0;
+    double D_initial_cm2_s = 0, D_final_cm2_s = 0;
+    std::vector<MicrostructurePoint> history;
+  };
+  std::vector<EvolvingLayer> microstructure;
 };
 
 struct AnnealStudyResult {

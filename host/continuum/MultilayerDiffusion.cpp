@@ -73,6 +73,33 @@ MultilayerDiffusion::MultilayerDiffusion(std::vector<DiffusionLayer> layers,
   }
   alpha_.assign(c_.size() > 1 ? c_.size() - 1 : 0, 0.0);
   beta_ = alpha_;
+  micro_.resize(layers_.size());
+  history_.resize(layers_.size());
+  for (size_t l = 0; l < layers_.size(); ++l)
+    if (layers_[l].microstructure) micro_[l].emplace(*layers_[l].microstructure);
+  micro_initial_ = micro_;
+}
+
+const FilmMicrostructure* MultilayerDiffusion::microstructure(int layer) const {
+  return micro_[layer] ? &*micro_[layer] : nullptr;
+}
+
+double MultilayerDiffusion::layer_D(int l, double c, double T) const {
+  const DiffusionLayer& L = layers_[l];
+  return micro_[l] ? micro_[l]->diffusivity(L.D(c, T), c, T) : L.D(c, T);
+}
+
+void MultilayerDiffusion::advance_microstructure(const AnnealSegment& s, double t0, double t1) {
+  auto T_at = [&](double t) { return s.start_K + (s.end_K - s.start_K) * (t / s.duration_s); };
+  constexpr int kIntervals = 8;  // each integrated by Simpson's rule (FilmMicrostructure::advance)
+  for (std::optional<FilmMicrostructure>& m : micro_) {
+    if (!m) continue;
+    for (int j = 1; j <= kIntervals; ++j) {
+      const double ta = t0 + (t1 - t0) * (j - 1) / kIntervals;
+      const double tb = t0 + (t1 - t0) * j / kIntervals;
+      m->advance(T_at(ta), T_at(tb), tb - ta);
+    }
+  }
 }
 
 double MultilayerDiffusion::layer_top_cm(int layer) const {
@@ -98,16 +125,15 @@ void MultilayerDiffusion::assemble_flux_coefficients(const std::vector<double>& 
   const size_t n = c.size();
   for (size_t f = 0; f + 1 < n; ++f) {
     const DiffusionLayer& Li = layers_[layer_[f]];
-    const DiffusionLayer& Lj = layers_[layer_[f + 1]];
-    const double a = 2.0 * Li.D(c[f], T) / dx_[f];
-    const double b = 2.0 * Lj.D(c[f + 1], T) / dx_[f + 1];
+    const double a = 2.0 * layer_D(layer_[f], c[f], T) / dx_[f];
+    const double b = 2.0 * layer_D(layer_[f + 1], c[f + 1], T) / dx_[f + 1];
     const double K = layer_[f] != layer_[f + 1] ? Li.partition_to_next : 1.0;
     const double den = a + b * K;
     alpha_[f] = a * b * K / den;
     beta_[f] = a * b / den;
   }
-  top_coef_ = 2.0 * layers_.front().D(c.front(), T) / dx_.front();
-  bottom_coef_ = 2.0 * layers_.back().D(c.back(), T) / dx_.back();
+  top_coef_ = 2.0 * layer_D(0, c.front(), T) / dx_.front();
+  bottom_coef_ = 2.0 * layer_D(static_cast<int>(layers_.size()) - 1, c.back(), T) / dx_.back();
 }
 
 void MultilayerDiffusion::step(double dt, double T, bool bdf2, double omega) {
@@ -165,8 +191,15 @@ void MultilayerDiffusion::step(double dt, double T, bool bdf2, double omega) {
 }
 
 double MultilayerDiffusion::reference_D(double T) const {
+  // Evolving layers count with their initial microstructure: the step
+  // spacing must not move as the microstructure does.
   double d = 0;
-  for (const DiffusionLayer& L : layers_) d = std::max(d, L.D(L.initial, T));
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    const DiffusionLayer& L = layers_[l];
+    d = std::max(d, micro_initial_[l]
+                        ? micro_initial_[l]->diffusivity(L.D(L.initial, T), L.initial, T)
+                        : L.D(L.initial, T));
+  }
   return d;
 }
 
@@ -228,11 +261,22 @@ void MultilayerDiffusion::run(const AnnealSchedule& schedule) {
       // 1 + sqrt(2); a backward Euler step is taken where the ratio jumps.
       const double dtau = reference_D(T) * dt;
       const double omega = have_prev_ && last_dtau_ > 0 ? dtau / last_dtau_ : 0.0;
+      advance_microstructure(s, t_prev, t_k);
       step(dt, T, have_prev_ && omega > 0 && omega < 2.0, omega);
+      record_microstructure(s.start_K + (s.end_K - s.start_K) * (t_k / s.duration_s));
       last_dtau_ = dtau;
       t_prev = t_k;
       tau_prev = tau_k;
     }
+  }
+}
+
+void MultilayerDiffusion::record_microstructure(double T) {
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    if (!micro_[l]) continue;
+    const FilmMicrostructure& m = *micro_[l];
+    history_[l].push_back({elapsed_, T, m.crystallized_fraction(), m.grain_size_nm(),
+                           m.boundary_fraction(), m.diffusivity(layers_[l].D(0.0, T), 0.0, T)});
   }
 }
 

@@ -1,8 +1,10 @@
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "host/continuum/AnnealSchedule.hpp"
+#include "host/continuum/FilmMicrostructure.hpp"
 #include "host/continuum/LayerDiffusivity.hpp"
 
 namespace coatkmc {
@@ -18,6 +20,17 @@ struct DiffusionLayer {
   // Equilibrium ratio c(next layer) / c(this layer) at the interface below it
   // (segregation / solubility); 1 means continuous concentration.
   double partition_to_next = 1.0;
+  // A microstructure that evolves during the anneal (crystallization, grain
+  // growth); D above is then the grain interior's and the layer's D follows
+  // the microstructure (FilmMicrostructure). Absent: D is the layer's D.
+  std::optional<FilmMicrostructureSettings> microstructure;
+};
+
+// The state of an evolving layer at the end of a step.
+struct MicrostructurePoint {
+  double time_s = 0, temperature_K = 0;
+  double crystallized_fraction = 0, grain_size_nm = 0, boundary_fraction = 0;
+  double D_cm2_s = 0;  // the layer's D at that temperature (c = 0)
 };
 
 // Outer boundary: closed (no flux, the stack conserves mass) or held at a
@@ -66,11 +79,24 @@ class MultilayerDiffusion {
   double layer_amount(int layer) const;  // sum c dx over the layer's cells
   double elapsed() const { return elapsed_; }
   int steps_taken() const { return steps_; }
+  // Layers with a microstructure: its current state (nullptr otherwise) and
+  // its state at the end of every step so far.
+  const FilmMicrostructure* microstructure(int layer) const;
+  const std::vector<MicrostructurePoint>& microstructure_history(int layer) const {
+    return history_[layer];
+  }
 
  private:
   void step(double dt, double T, bool bdf2, double omega);
   void assemble_flux_coefficients(const std::vector<double>& c, double T);
   double reference_D(double T) const;
+  double layer_D(int layer, double c, double T) const;
+  // Advances every evolving layer from t0 to t1 (seconds into segment s).
+  // The step then uses the layer's D at its end-of-step microstructure, as
+  // BDF2 evaluates the right-hand side at the new time (second order in
+  // time; a step-averaged D would be first order with BDF2's coefficients).
+  void advance_microstructure(const AnnealSegment& s, double t0, double t1);
+  void record_microstructure(double T);  // appends the evolving layers' states at T
   double effective_temperature(const AnnealSegment& s, double tau0, double tau1, double dt) const;
 
   std::vector<DiffusionLayer> layers_;
@@ -83,6 +109,8 @@ class MultilayerDiffusion {
   double elapsed_ = 0, last_dt_ = 0, last_dtau_ = 0;
   bool have_prev_ = false;
   int steps_ = 0;
+  std::vector<std::optional<FilmMicrostructure>> micro_, micro_initial_;
+  std::vector<std::vector<MicrostructurePoint>> history_;
 };
 
 }  // namespace coatkmc

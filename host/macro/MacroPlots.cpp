@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace coatkmc::macro {
 
@@ -40,6 +41,16 @@ std::string script_path() {
 
 }  // namespace
 
+std::string python_with_matplotlib() {
+  std::vector<std::string> candidates;
+  if (const char* env = std::getenv("COATKMC_PYTHON")) candidates.push_back(env);
+  candidates.push_back("/usr/bin/python3");
+  candidates.push_back("python3");
+  for (const auto& c : candidates)
+    if (has_matplotlib(c)) return c;
+  return "";
+}
+
 PlotOutcome make_macro_plots(const std::string& out_dir) {
   PlotOutcome o;
   const std::string script = script_path();
@@ -47,16 +58,7 @@ PlotOutcome make_macro_plots(const std::string& out_dir) {
     o.reason = "scripts/macro_plots.py not found";
     return o;
   }
-  std::vector<std::string> candidates;
-  if (const char* env = std::getenv("COATKMC_PYTHON")) candidates.push_back(env);
-  candidates.push_back("/usr/bin/python3");
-  candidates.push_back("python3");
-  std::string python;
-  for (const auto& c : candidates)
-    if (has_matplotlib(c)) {
-      python = c;
-      break;
-    }
+  const std::string python = python_with_matplotlib();
   if (python.empty()) {
     o.reason = "no python3 with matplotlib (apt-get install python3-matplotlib)";
     return o;

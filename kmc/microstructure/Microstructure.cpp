@@ -170,19 +170,27 @@ const char* phase_name(Phase p) {
   return "?";
 }
 
+double jmak_rate(const MicrostructureSettings& s, double T) {
+  return s.crystallization_rate * std::exp(-s.crystallization_energy / (kBoltzmannEv * T));
+}
+
+double grain_growth_rate_at(const MicrostructureSettings& s, double T) {
+  return s.grain_growth_rate * std::exp(-s.grain_growth_energy / (kBoltzmannEv * T));
+}
+
+double jmak_fraction(double reduced_time, double avrami_exponent) {
+  return 1 - std::exp(-std::pow(reduced_time, avrami_exponent));
+}
+
 double jmak_crystallized_fraction(const MicrostructureSettings& s) {
   if (!(s.anneal_temperature > 0) || !(s.anneal_time > 0)) return 0;
-  const double k = s.crystallization_rate *
-                   std::exp(-s.crystallization_energy / (kBoltzmannEv * s.anneal_temperature));
-  return 1 - std::exp(-std::pow(k * s.anneal_time, s.avrami_exponent));
+  return jmak_fraction(jmak_rate(s, s.anneal_temperature) * s.anneal_time, s.avrami_exponent);
 }
 
 double annealed_grain_size(const MicrostructureSettings& s) {
   double growth = 0;
   if (s.anneal_temperature > 0 && s.anneal_time > 0)
-    growth = s.grain_growth_rate *
-             std::exp(-s.grain_growth_energy / (kBoltzmannEv * s.anneal_temperature)) *
-             s.anneal_time;
+    growth = grain_growth_rate_at(s, s.anneal_temperature) * s.anneal_time;
   return std::sqrt(s.grain_size * s.grain_size + growth);
 }
 

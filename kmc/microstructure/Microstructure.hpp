@@ -92,6 +92,16 @@ struct LayerSettings {
 double jmak_crystallized_fraction(const MicrostructureSettings& s);
 double annealed_grain_size(const MicrostructureSettings& s);
 
+// The same kinetics at temperature T (K), for anneals whose temperature
+// changes (host/continuum/FilmMicrostructure integrates them over a
+// schedule): the JMAK rate k(T) (1/s), the coarsening rate of d^2 (units of
+// grain_growth_rate per s), and X for a reduced time theta = integral of
+// k dt, which is Cahn's additivity rule (exact when nucleation and growth
+// share one activation energy).
+double jmak_rate(const MicrostructureSettings& s, double T);
+double grain_growth_rate_at(const MicrostructureSettings& s, double T);
+double jmak_fraction(double reduced_time, double avrami_exponent);
+
 // A microstructure laid on a lattice: what feeds HopModel and placement,
 // plus the per-site labels the site map shows.
 struct SiteMap {

@@ -3,6 +3,8 @@
 //   # expect: line=7 key=hop.barrier        the place is FILE:7
 //   # expect: place="--threads"             the place is a command-line option
 //   # args: --threads 0                     extra command-line words (optional)
+//   # command: macro                        `coatkmc macro` instead of `run` (optional;
+//                                           an [anneal] or [macro] file)
 // Each must exit 2 with exactly one line on stderr,
 //   coatkmc: error: PLACE: KEY: what is wrong
 // (KEY: only when the expectation names a key), print nothing on stdout and
@@ -26,6 +28,7 @@ struct BadConfig {
   int line = 0;            // expected line in the file, or 0 when `place` is given
   std::string place, key;  // key empty: the message names no key
   std::vector<std::string> args;
+  std::string command = "run";
   std::string problem;  // a malformed expectation, reported by the test
 };
 
@@ -67,7 +70,7 @@ BadConfig parse_expectation(const std::filesystem::path& file) {
   std::istringstream in(read_text(c.path));
   std::string l;
   bool have_expect = false;
-  for (int n = 0; n < 3 && std::getline(in, l); ++n) {
+  for (int n = 0; n < 4 && std::getline(in, l); ++n) {
     if (l.rfind("# expect:", 0) == 0) {
       have_expect = true;
       for (const auto& [k, v] : fields_of(l.substr(9))) {
@@ -83,6 +86,10 @@ BadConfig parse_expectation(const std::filesystem::path& file) {
     } else if (l.rfind("# args:", 0) == 0) {
       std::istringstream words(l.substr(7));
       for (std::string w; words >> w;) c.args.push_back(w);
+    } else if (l.rfind("# command:", 0) == 0) {
+      std::istringstream words(l.substr(10));
+      words >> c.command;
+      if (c.command != "run" && c.command != "macro") c.problem = "command must be run or macro";
     }
   }
   if (!have_expect)
@@ -105,7 +112,7 @@ std::vector<BadConfig> corpus() {
 
 void expect_rejected(const BadConfig& c, const std::vector<std::string>& mode) {
   ScratchDir dir;
-  std::vector<std::string> args = {"run", c.path};
+  std::vector<std::string> args = {c.command, c.path};
   args.insert(args.end(), mode.begin(), mode.end());
   args.insert(args.end(), c.args.begin(), c.args.end());
   const CommandResult r = run_coatkmc(args, dir.path());
@@ -124,6 +131,8 @@ void expect_rejected(const BadConfig& c, const std::vector<std::string>& mode) {
   EXPECT_NE(what.find_first_not_of(" \n"), std::string::npos) << "no description";
   EXPECT_FALSE(file_exists(dir / "out/result.json"));
   EXPECT_FALSE(file_exists(dir / "out/msd.csv"));
+  EXPECT_FALSE(file_exists(dir / "out/summary.json"));  // macro
+  EXPECT_FALSE(file_exists(dir / "out/profiles.csv"));
 }
 
 class BadConfigFile : public ::testing::TestWithParam<BadConfig> {};
@@ -137,6 +146,7 @@ TEST_P(BadConfigFile, RunExitsTwoWithOneLineNamingPlaceAndKey) {
 TEST_P(BadConfigFile, PrintConfigReportsTheSameError) {
   const BadConfig& c = GetParam();
   ASSERT_EQ(c.problem, "") << c.path;
+  if (c.command != "run") GTEST_SKIP() << c.command << " has no --print-config";
   expect_rejected(c, {"--print-config"});
 }
 
