@@ -58,10 +58,12 @@ RunMemory minimum_run_memory(const SimulationSettings& s, const std::string& sol
   if (!uniform) shared += sites * 8 * z;
 
   // A replica's state: site -> ion (int32), occupancy and neighbour-count
-  // bytes; per ion its site and unwrapped displacement. Its recorder holds a
+  // bytes; per ion its site and unwrapped displacement, and for the parallel
+  // solvers its travel record (cells and origin site). Its recorder holds a
   // displacement copy per mark: the window's start and the open block's, or
   // with kept marks one per block boundary.
-  const double state = sites * (4 + 1 + 1) + ions * (4 + 24);
+  const double travel = solver == "bkl" ? 0.0 : 12 + 4;
+  const double state = sites * (4 + 1 + 1) + ions * (4 + 24 + travel);
   const double marks = (keeping.marks ? s.blocks + 1.0 : 2.0) * ions * 24;
   // Its solver's arrays, on the host and on the GPU.
   double solver_host = 0, solver_device = 0;
@@ -69,15 +71,15 @@ RunMemory minimum_run_memory(const SimulationSettings& s, const std::string& sol
     solver_host = sites * 8;  // a rate-tree leaf per site
   } else if (solver == "walkers") {
     // Cumulative rate rows (per site, or per basis site when uniform); per
-    // walker its load site and displacement, site and cell counters.
+    // walker its site and cell counters.
     const double table = (uniform ? nb : sites) * 8 * z;
-    solver_host = table + ions * (4 + 24 + 4 + 12);
+    solver_host = table + ions * (4 + 12);
     if (backend == BackendKind::Cuda) solver_device = table + ions * (4 + 12);
   } else if (solver == "sublattice") {
     // A site byte and an ion record (16 bytes) per site, scaled rates per
-    // site and slot without a uniform landscape; load site and displacement per ion.
+    // site and slot without a uniform landscape.
     const double rates = uniform ? 0.0 : sites * 8 * z;
-    solver_host = sites * (1 + 16) + rates + ions * (4 + 24);
+    solver_host = sites * (1 + 16) + rates;
     if (backend == BackendKind::Cuda) solver_device = sites * (1 + 16) + rates;
   }
   // Every replica's outcome is kept to the end: its blocks and msd rows.

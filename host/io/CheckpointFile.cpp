@@ -162,6 +162,9 @@ void put_replica(Writer& w, const ReplicaRun& rr) {
   w.put_vector(s.ion_site);
   w.put_vector(s.displacement);
   w.put_vector(s.ion_species);
+  w.put_vector(s.travel_cells);
+  w.put_vector(s.travel_origin);
+  w.put_vector(s.hops_by_length);
   const TransportRecorder& rec = rr.recorder;
   w.put<uint8_t>(rec.keeps_marks());
   w.put<uint64_t>(rec.marks().size());
@@ -205,11 +208,18 @@ void get_replica(Reader& r, ReplicaRun& rr, uint32_t index) {
   s.ion_site = r.get_vector<int32_t>();
   s.displacement = r.get_vector<Vec3>();
   s.ion_species = r.get_vector<uint8_t>();
+  s.travel_cells = r.get_vector<int32_t>();
+  s.travel_origin = r.get_vector<int32_t>();
+  s.hops_by_length = r.get_vector<uint64_t>();
   const size_t sites = s.site_ion.size(), ions = s.ion_site.size();
+  const bool travel = !s.travel_cells.empty() || !s.travel_origin.empty();
   if (s.occupied.size() != sites || s.occupied_neighbors.size() != sites ||
       s.displacement.size() != ions || (!s.ion_species.empty() && s.ion_species.size() != ions) ||
-      ions > sites || sites > size_t(INT32_MAX))
+      (travel && (s.travel_cells.size() != 3 * ions || s.travel_origin.size() != ions)) ||
+      s.hops_by_length.size() > 256 || ions > sites || sites > size_t(INT32_MAX))
     r.fail("replica " + std::to_string(index) + ": array sizes disagree");
+  for (int32_t site : s.travel_origin)
+    if (site < 0 || size_t(site) >= sites) r.fail("an ion started on a site outside the lattice");
   for (int32_t site : s.ion_site)
     if (site < 0 || size_t(site) >= sites) r.fail("an ion sits on a site outside the lattice");
   for (int32_t ion : s.site_ion)

@@ -16,7 +16,8 @@ struct Checkpoint {
   RunState run;
 };
 
-constexpr unsigned kCheckpointVersion = 1;
+// 2: SystemState's travel record (travel_cells, travel_origin, hops_by_length).
+constexpr unsigned kCheckpointVersion = 2;
 
 std::string encode_checkpoint(const std::string& config_toml, const RunState& header,
                               const std::vector<const ReplicaRun*>& replicas, double wall_total);

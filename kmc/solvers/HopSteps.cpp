@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <stdexcept>
 
 #include "kmc/core/Error.hpp"
 
@@ -20,6 +21,36 @@ Vec3 HopSteps::displacement(const int32_t cells[3], int b0, int b1) const {
   return static_cast<double>(cells[0]) * cell_vectors[0] +
          static_cast<double>(cells[1]) * cell_vectors[1] +
          static_cast<double>(cells[2]) * cell_vectors[2] + (basis_offset[b1] - basis_offset[b0]);
+}
+
+void HopSteps::begin_travel(SystemState& state) const {
+  const size_t ions = state.ion_site.size();
+  if (state.travel_cells.empty() && state.travel_origin.empty() && state.hops_by_length.empty()) {
+    for (const Vec3& d : state.displacement)
+      if (d.x != 0 || d.y != 0 || d.z != 0)
+        throw std::logic_error(
+            "a parallel solver took over a state that moved without its travel record");
+    state.travel_cells.assign(3 * ions, 0);
+    state.travel_origin = state.ion_site;
+    state.hops_by_length.assign(length_sq.size(), 0);
+  }
+  if (state.travel_cells.size() != 3 * ions || state.travel_origin.size() != ions ||
+      state.hops_by_length.size() != length_sq.size())
+    throw CannotProceed("the state's travel record does not fit this lattice");
+}
+
+void HopSteps::set_displacement(SystemState& state, const Lattice& lattice, int32_t ion,
+                                int32_t site) const {
+  state.displacement[ion] =
+      displacement(&state.travel_cells[3 * static_cast<size_t>(ion)],
+                   lattice.basis_of(state.travel_origin[ion]), lattice.basis_of(site));
+}
+
+double HopSteps::sum_length_sq(const std::vector<uint64_t>& hops_by_length) const {
+  double sum = 0;
+  for (size_t l = 0; l < hops_by_length.size(); ++l)
+    sum += static_cast<double>(hops_by_length[l]) * length_sq[l];
+  return sum;
 }
 
 HopSteps make_hop_steps(const Lattice& lattice) {

@@ -6,6 +6,7 @@
 #include "kernels/LatticeView.hpp"
 #include "kmc/core/Vec3.hpp"
 #include "kmc/lattice/Lattice.hpp"
+#include "kmc/state/SystemState.hpp"
 
 namespace coatkmc {
 
@@ -25,6 +26,16 @@ struct HopSteps {
   // Unwrapped displacement, Å, of an ion that travelled `cells` and went from
   // basis site b0 to b1.
   Vec3 displacement(const int32_t cells[3], int b0, int b1) const;
+
+  // Gives `state` the parallel solvers' integer travel record (SystemState::
+  // travel_cells, travel_origin, hops_by_length) when it has none: counted
+  // from here, which must be the placement (every displacement zero).
+  void begin_travel(SystemState& state) const;
+  // Recomputes state.displacement of `ion` at `site` from its travel record.
+  void set_displacement(SystemState& state, const Lattice& lattice, int32_t ion,
+                        int32_t site) const;
+  // Sum over hop-length classes of count * length^2, Å^2, in class order.
+  double sum_length_sq(const std::vector<uint64_t>& hops_by_length) const;
 };
 
 // Throws CannotProceed when a hop reaches further than one supercell (the

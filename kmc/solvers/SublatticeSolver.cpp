@@ -157,7 +157,8 @@ void SublatticeSolver::set_partial_tables(double fraction) {
 #endif
 }
 
-void SublatticeSolver::load(const SystemState& state) {
+void SublatticeSolver::load(SystemState& state) {
+  hops_.begin_travel(state);
   const int64_t n = lattice_.num_sites();
   // Ions look as if they attempted in the previous sweep.
   const uint8_t stamp = ((state.rng_step - 1) & 1) ? kSiteStamp : 0;
@@ -172,9 +173,9 @@ void SublatticeSolver::load(const SystemState& state) {
     if (species >= species_count_) throw CannotProceed("sublattice: ion species out of range");
     site_[s] = kSiteOccupied | stamp | static_cast<uint8_t>(species << kSpeciesShift);
     record_[s].ion = ion;
+    // Cells count on from the ion's travel record (cells since placement).
+    for (int a = 0; a < 3; ++a) record_[s].cells[a] = state.travel_cells[3 * size_t(ion) + a];
   }
-  load_site_ = state.ion_site;
-  load_displacement_ = state.displacement;
   if (backend_ == BackendKind::Cuda) {
 #if COATKMC_HAVE_CUDA
     if (engine_->device && engine_->replica != state.replica) engine_->release();
@@ -217,9 +218,8 @@ void SublatticeSolver::store(SystemState& state) {
     const IonRecord& r = record_[s];
     state.site_ion[s] = r.ion;
     state.ion_site[r.ion] = static_cast<int32_t>(s);
-    state.displacement[r.ion] =
-        load_displacement_[r.ion] +
-        hops_.displacement(r.cells, lattice_.basis_of(load_site_[r.ion]), lattice_.basis_of(s));
+    for (int a = 0; a < 3; ++a) state.travel_cells[3 * size_t(r.ion) + a] = r.cells[a];
+    hops_.set_displacement(state, lattice_, r.ion, static_cast<int32_t>(s));
   }
   // Only an interaction makes anyone read the neighbour counts (bkl recounts stale ones).
   if (model_.has_interaction())
@@ -317,9 +317,11 @@ void SublatticeSolver::advance(SystemState& state, const AdvanceTarget& target) 
     state.hops += result.hops;
     state.attempts += static_cast<uint64_t>(result.sweeps_done) * lattice_.num_mobile_sites();
     for (size_t s = 0; s < hops_by_slot_.size(); ++s) {
-      state.sum_hop_length_sq += static_cast<double>(hops_by_slot_[s]) * hops_.slot_length_sq[s];
+      state.hops_by_length[hops_.length_class[s]] += hops_by_slot_[s];
       hops_by_slot_[s] = 0;
     }
+    // From integer counts: the same whatever the batches were.
+    state.sum_hop_length_sq = hops_.sum_length_sq(state.hops_by_length);
     if (result.sweeps_done > 0 && result.hops > 0)
       hops_per_sweep_ = double(result.hops) / result.sweeps_done;
     if (result.sweeps_done < sweeps) break;  // stopped by the hop budget

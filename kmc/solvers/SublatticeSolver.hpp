@@ -60,7 +60,7 @@ class SublatticeSolver : public Solver {
 
  private:
   struct Engine;  // the arrays of one backend
-  void load(const SystemState& state);
+  void load(SystemState& state);
   void store(SystemState& state);
   void build_tables(double fraction, std::vector<uint32_t>& threshold,
                     std::vector<double>& factor) const;
@@ -89,8 +89,6 @@ class SublatticeSolver : public Solver {
   double bound_time_ = 0;
   std::vector<uint8_t> site_;
   std::vector<IonRecord> record_;
-  std::vector<int32_t> load_site_;
-  std::vector<Vec3> load_displacement_;
   std::vector<uint64_t> hops_by_slot_;
   double hops_per_sweep_ = 0;  // running estimate for sizing batches
 };

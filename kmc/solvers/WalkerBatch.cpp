@@ -56,8 +56,7 @@ int WalkerBatch::add_group(const HopModel& model, uint64_t seed, SystemState& st
       g.cumulative[r * z + k] = sum;
     }
   }
-  g.load_site = state.ion_site;
-  g.load_displacement = state.displacement;
+  hops_.begin_travel(state);
   walkers_ += g.count;
   if (walkers_ > INT32_MAX) throw CannotProceed("walkers: more than 2^31 walkers in one batch");
   groups_.push_back(std::move(g));
@@ -68,8 +67,13 @@ void WalkerBatch::start() {
   started_ = true;
   site_.assign(walkers_, 0);
   cells_.assign(3 * walkers_, 0);
-  for (const Group& g : groups_)
-    std::copy(g.load_site.begin(), g.load_site.end(), site_.begin() + g.first);
+  // The kernels count cells on from each walker's travel record (cells since placement).
+  for (const Group& g : groups_) {
+    const SystemState& st = *g.state;
+    std::copy(st.ion_site.begin(), st.ion_site.end(), site_.begin() + g.first);
+    for (int64_t w = 0; w < g.count; ++w)
+      for (int a = 0; a < 3; ++a) cells_[a * walkers_ + g.first + w] = st.travel_cells[3 * w + a];
+  }
   if (hops_.length_sq.size() * groups_.size() > 8192)
     throw CannotProceed("walkers: too many groups times hop lengths in one batch");
 #if COATKMC_HAVE_CUDA
@@ -100,11 +104,9 @@ void WalkerBatch::sync(Group& g) {
   SystemState& st = *g.state;
   for (int64_t w = 0; w < g.count; ++w) {
     const int64_t i = g.first + w;
-    const int32_t cells[3] = {cells_[i], cells_[walkers_ + i], cells_[2 * walkers_ + i]};
+    for (int a = 0; a < 3; ++a) st.travel_cells[3 * w + a] = cells_[a * walkers_ + i];
     st.ion_site[w] = site_[i];
-    st.displacement[w] =
-        g.load_displacement[w] +
-        hops_.displacement(cells, lattice_.basis_of(g.load_site[w]), lattice_.basis_of(site_[i]));
+    hops_.set_displacement(st, lattice_, static_cast<int32_t>(w), site_[i]);
   }
 }
 
@@ -147,8 +149,9 @@ void WalkerBatch::advance_to(const std::vector<double>& times) {
     for (int l = 0; l < lengths; ++l) {
       const uint64_t c = counts[gi * lengths + l];
       hops += c;
-      st.sum_hop_length_sq += static_cast<double>(c) * hops_.length_sq[l];
+      st.hops_by_length[l] += c;
     }
+    st.sum_hop_length_sq = hops_.sum_length_sq(st.hops_by_length);
     st.hops += hops;
     st.attempts += hops;  // rejection-free: every step is a hop
     st.time = launch[gi].t_end;

@@ -16,7 +16,8 @@ namespace coatkmc {
 // own target time (kernels/WalkerStep.hpp). An Arrhenius sweep or a disorder
 // average is then one batch instead of many small runs.
 //
-// A group's state keeps ion_site, displacement and the counters up to date
+// A group's state keeps ion_site, displacement (from its travel record:
+// SystemState::travel_cells, exact integers) and the counters up to date
 // after every round; site_ion, occupied and occupied_neighbors keep the
 // initial placement (several walkers may share a site, which they cannot
 // express). Each round advances state.rng_step by one: it keys the random
@@ -46,8 +47,6 @@ class WalkerBatch {
     int64_t first, count;
     bool per_site;
     std::vector<double> cumulative;
-    std::vector<int32_t> load_site;
-    std::vector<Vec3> load_displacement;
   };
   struct Device;
   void start();

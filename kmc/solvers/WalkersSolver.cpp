@@ -1,5 +1,6 @@
 #include "kmc/solvers/WalkersSolver.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -7,11 +8,47 @@
 
 namespace coatkmc {
 
+namespace {
+// The equilibrium escape rate of one walker, 1/s: the total hop rate of each
+// host site with a way out, weighted by its Boltzmann factor (where
+// independent walkers spend their time). A function of the model alone.
+double equilibrium_escape_rate(const Lattice& lattice, const HopModel& model) {
+  const int64_t rows = model.uniform_landscape() ? lattice.basis_size() : lattice.num_sites();
+  double e_min = std::numeric_limits<double>::infinity();
+  for (int64_t s = 0; s < rows; ++s)
+    if (lattice.is_host(s)) e_min = std::min(e_min, model.site_energy(s));
+  double weight = 0, weighted = 0;
+  for (int64_t s = 0; s < rows; ++s) {
+    if (!lattice.is_host(s)) continue;
+    double total = 0;
+    for (int k = 0; k < lattice.coordination(lattice.basis_of(s)); ++k)
+      total += model.static_rate(s, k);
+    if (!(total > 0)) continue;
+    const double w = std::exp(-(model.site_energy(s) - e_min) / model.kT());
+    weight += w;
+    weighted += w * total;
+  }
+  return weight > 0 ? weighted / weight : 0.0;
+}
+}  // namespace
+
 WalkersSolver::WalkersSolver(const Lattice& lattice, const HopModel& model, uint64_t seed,
                              BackendKind backend, int threads)
     : lattice_(lattice), model_(model), seed_(seed), backend_(backend), threads_(threads) {
   if (model.has_interaction())
     throw CannotProceed("walkers do not see each other, so they take no hop.interaction");
+  const double rate = equilibrium_escape_rate(lattice, model);
+  round_time_ = rate > 0 ? kHopsPerRound / rate : 0.0;
+}
+
+double WalkersSolver::next_round_end(double time) const {
+  const double k = std::floor(time / round_time_) + 1;
+  double end = k * round_time_;
+  if (!(end > time)) end = (k + 1) * round_time_;
+  if (!(end > time))
+    throw CannotProceed(
+        "walkers: simulated time no longer advances (too many rounds for double precision)");
+  return end;
 }
 
 void WalkersSolver::advance(SystemState& state, const AdvanceTarget& target) {
@@ -22,29 +59,25 @@ void WalkersSolver::advance(SystemState& state, const AdvanceTarget& target) {
     batch_->add_group(model_, seed_, state);
     bound_ = &state;
   }
+  auto stuck = [&] {
+    if (!std::isfinite(target.time))
+      throw CannotProceed("no hop is possible (every walker is stuck); set run.time instead");
+    batch_->advance_to({target.time});
+  };
   if (target.hops == std::numeric_limits<uint64_t>::max()) {
     batch_->advance_to({target.time});
+  } else if (!(round_time_ > 0) || !(batch_->total_rate(0) > 0)) {
+    stuck();
   } else {
-    double rate = batch_->total_rate(0);  // expected hops per second right now
+    // Rounds on the fixed grid of round_time_, whatever the target: where a
+    // run stops (its milestones, a checkpoint) never changes its rounds.
     while (state.hops < target.hops && state.time < target.time) {
-      if (!(rate > 0)) {
-        if (!std::isfinite(target.time))
-          throw CannotProceed("no hop is possible (every walker is stuck); set run.time instead");
-        batch_->advance_to({target.time});
+      const uint64_t before = state.hops;
+      batch_->advance_to({std::min(target.time, next_round_end(state.time))});
+      if (state.hops == before && !(batch_->total_rate(0) > 0)) {
+        stuck();
         break;
       }
-      const double remaining = static_cast<double>(target.hops - state.hops);
-      const double t_next = std::min(target.time, state.time + remaining / rate);
-      if (!(t_next > state.time))
-        throw CannotProceed(
-            "walkers: simulated time no longer advances (rates too high for "
-            "double precision at this time)");
-      const uint64_t h0 = state.hops;
-      const double t0 = state.time;
-      batch_->advance_to({t_next});
-      const uint64_t dh = state.hops - h0;
-      // A round without hops had too short a window: double it.
-      rate = dh > 0 ? static_cast<double>(dh) / (state.time - t0) : rate / 2;
     }
   }
   bound_hops_ = state.hops;

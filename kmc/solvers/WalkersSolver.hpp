@@ -15,17 +15,24 @@ namespace coatkmc {
 // Time: walkers advance in rounds; a round takes every walker exactly to a
 // common instant (a step that would pass it is discarded, which memorylessness
 // makes exact), and state.time is that instant. A time target is one round.
-// A hop target is met by rounds whose length is the remaining hops over the
-// walkers' present total rate (after the first, over the rate measured in the
-// previous round), until the total reaches it: the target may be passed by
-// the fluctuation of the last round's hop count, and state.time is always an
-// instant at which every walker stands. `attempts` equals `hops` (rejection-free).
+// A hop target is met by whole rounds on a fixed grid of simulated time
+// (multiples of round_time(), one hop per walker at equilibrium, a function of
+// the model alone) until the total reaches it: the target may be passed by up
+// to a round's hops, and state.time is always an instant at which every walker
+// stands. The rounds, and so the trajectory, do not depend on the targets
+// asked for: a run stopped anywhere and continued (a checkpoint, a longer run)
+// is the same run. `attempts` equals `hops` (rejection-free).
 class WalkersSolver : public Solver {
  public:
   WalkersSolver(const Lattice& lattice, const HopModel& model, uint64_t seed, BackendKind backend,
                 int threads = 1);
   std::string name() const override { return "walkers"; }
   void advance(SystemState& state, const AdvanceTarget& target) override;
+  // Length of a round of a hop target, s.
+  double round_time() const { return round_time_; }
+  // Hops per walker per round at equilibrium: each round costs every walker
+  // one discarded draw, and observations land on round ends.
+  static constexpr double kHopsPerRound = 1.0;
 
  private:
   const Lattice& lattice_;
@@ -37,6 +44,10 @@ class WalkersSolver : public Solver {
   const SystemState* bound_ = nullptr;
   uint64_t bound_hops_ = 0, bound_step_ = 0;
   double bound_time_ = 0;
+  double round_time_ = 0;
+
+  // The first grid instant after `time`.
+  double next_round_end(double time) const;
 };
 
 }  // namespace coatkmc

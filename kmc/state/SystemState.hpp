@@ -14,6 +14,18 @@ struct SystemState {
   std::vector<uint8_t> occupied;    // 1 where an ion sits: a byte per site keeps hot loops in cache
   std::vector<int32_t> ion_site;    // site of each ion
   std::vector<Vec3> displacement;   // unwrapped displacement of each ion since the start, Å
+  // The parallel solvers' form of the displacement, exact integers that do not
+  // depend on where a run was stopped and restarted: whole cells each ion has
+  // travelled since its placement ([3 * ion + axis]) and its site then, so
+  // displacement = cells . cell vectors + basis offset(now) - basis offset(then)
+  // (HopSteps::displacement), recomputed from them, never accumulated.
+  // Empty for bkl, which adds each hop to `displacement` as it happens.
+  std::vector<int32_t> travel_cells;
+  std::vector<int32_t> travel_origin;
+  // Parallel solvers: accepted hops per hop-length class (HopSteps::length_sq);
+  // sum_hop_length_sq is recomputed from these counts, so it does not depend on
+  // how the hops were grouped into rounds or batches.
+  std::vector<uint64_t> hops_by_length;
   // Species of each ion (an index into a solver's per-species table); empty: one species.
   std::vector<uint8_t> ion_species;
   std::vector<uint8_t> occupied_neighbors;  // occupied hop neighbours of each site
