@@ -135,6 +135,17 @@ std::string format_summary(const nlohmann::json& r) {
   if (!r["conductivity_field"].is_null())
     os << "  conductivity_field = " << f("conductivity_field") << " +- "
        << f("conductivity_field_err") << " S/cm\n";
+  if (r.contains("species") && r["species"].is_object())
+    for (const auto& [name, sp] : r["species"].items()) {
+      auto g = [&](const char* key) {
+        char buf[64];
+        if (!sp.contains(key) || !sp[key].is_number()) return std::string("n/a");
+        std::snprintf(buf, sizeof buf, "%.4g", sp[key].get<double>());
+        return std::string(buf);
+      };
+      os << "  D_tracer[" << name << "] = " << g("D_tracer") << " +- " << g("D_tracer_err")
+         << " cm^2/s (" << sp.value("ions", int64_t(0)) << " ions)\n";
+    }
   os << "  " << r["hops"] << " hops in " << f("simulated_time") << " s simulated, "
      << f("wall_time") << " s wall (" << f("hops_per_second") << " hops/s)\n";
   return os.str();
