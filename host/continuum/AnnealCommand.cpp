@@ -138,6 +138,16 @@ int anneal_command(const std::vector<std::string>& args) {
   j["interface_depth_nm"] = r.film_bottom_nm;
   j["hold_s"] = s.hold_s;
   j["ramp_C_per_min"] = s.ramp_C_per_min;
+  for (const AnnealProgramStep& p : s.program) {
+    if (p.is_hold)
+      j["segments"].push_back({{"hold_s", p.hold_s}});
+    else if (p.rate_C_per_min > 0)
+      j["segments"].push_back({{"to_C", p.to_case ? nlohmann::json("T") : nlohmann::json(p.to_C)},
+                               {"rate_C_per_min", p.rate_C_per_min}});
+    else
+      j["segments"].push_back({{"to_C", p.to_case ? nlohmann::json("T") : nlohmann::json(p.to_C)},
+                               {"duration_s", p.duration_s}});
+  }
   if (s.reference_D_cm2_s) j["reference_D_cm2_s"] = *s.reference_D_cm2_s;
   if (r.kmc) {
     nlohmann::json k;

@@ -139,6 +139,50 @@ void apply_override(toml::table& root, const std::string& assignment) {
   t->insert_or_assign(rest, *parsed.get("value"));
 }
 
+// [[anneal.segment]]: hold_s, or to_C (a number or "T") with rate_C_per_min
+// or duration_s. A hold records whether it is at "T" in to_case.
+std::vector<AnnealProgramStep> read_program(const std::string& path, const toml::array& segments,
+                                            TableReader& anneal) {
+  std::vector<AnnealProgramStep> out;
+  bool at_case = false, held_at_case = false;
+  int index = 0;
+  for (const toml::node& e : segments) {
+    TableReader g(path, *e.as_table(), "anneal.segment[" + std::to_string(index++) + "].");
+    AnnealProgramStep p;
+    if (g.has("hold_s")) {
+      for (const char* key : {"to_C", "rate_C_per_min", "duration_s"})
+        if (g.has(key)) g.fail(key, "a segment is either a hold (hold_s) or a ramp (to_C)");
+      p.is_hold = true;
+      p.hold_s = g.number("hold_s", std::nullopt, 0, 1e9, true);
+      p.to_case = at_case;
+      held_at_case = held_at_case || at_case;
+    } else {
+      const toml::node* to = g.node("to_C");
+      if (!to) g.fail("to_C", "missing (a segment needs hold_s, or to_C with a rate or duration)");
+      if (to->is_string()) {
+        if (g.text("to_C", std::nullopt) != "T")
+          g.fail("to_C", "expected a temperature in C or \"T\" (the case's temperature)");
+        p.to_case = true;
+      } else {
+        p.to_C = g.number("to_C", std::nullopt, -273.0, 3000, true);
+      }
+      at_case = p.to_case;
+      if (g.has("rate_C_per_min") == g.has("duration_s"))
+        g.fail("to_C", "give exactly one of rate_C_per_min and duration_s (0: a jump)");
+      if (g.has("rate_C_per_min"))
+        p.rate_C_per_min = g.number("rate_C_per_min", std::nullopt, 0, 1e6, true);
+      else
+        p.duration_s = g.number("duration_s", std::nullopt, 0, 1e9);
+    }
+    g.reject_unknown();
+    out.push_back(p);
+  }
+  if (out.empty()) anneal.fail("segment", "needs at least one segment");
+  if (!held_at_case)
+    anneal.fail("segment", "no hold at \"T\" (a segment to_C = \"T\" followed by hold_s)");
+  return out;
+}
+
 // [anneal.layer.microstructure] of one layer (docs/interdiffusion.md).
 FilmMicrostructureSettings read_film_microstructure(const std::string& path, TableReader& layer,
                                                     const std::string& prefix) {
@@ -219,8 +263,16 @@ AnnealStudySettings load_anneal_config(const std::string& path,
   s.species = r.text("species", std::nullopt);
   s.species_name = r.text("species_name", std::string());
   s.temperatures_C = r.numbers("temperatures_C", true, -273.0, 3000);
-  s.hold_s = r.number("hold_s", std::nullopt, 0, 1e9, true);
-  s.ramp_C_per_min = r.number("ramp_C_per_min", 0.0, 0, 1e6);
+  if (const toml::node* sn = at->get("segment")) {
+    if (!sn->is_array_of_tables()) r.fail("segment", "expected [[anneal.segment]] tables");
+    for (const char* key : {"hold_s", "ramp_C_per_min"})
+      if (r.has(key)) r.fail(key, "give either [[anneal.segment]] or hold_s/ramp_C_per_min");
+    s.program = read_program(path, *sn->as_array(), r);
+    for (const AnnealProgramStep& p : s.program) s.hold_s += p.is_hold && p.to_case ? p.hold_s : 0;
+  } else {
+    s.hold_s = r.number("hold_s", std::nullopt, 0, 1e9, true);
+    s.ramp_C_per_min = r.number("ramp_C_per_min", 0.0, 0, 1e6);
+  }
   s.room_C = r.number("room_C", 25.0, -273.0, 3000, true);
   s.detection_limit = r.number("detection_limit", 0.01, 0, 1, true);
   s.film = r.text("film", std::string());
@@ -291,8 +343,28 @@ AnnealStudySettings load_anneal_config(const std::string& path,
                                  [&](const AnnealLayerSpec& L) { return L.name == s.film; });
   if (!found) r.fail("film", "names no layer");
   if (s.layers.back().name == s.film) r.fail("film", "the film needs a layer below it");
-  r.reject_unknown({"kmc", "layer"});
+  r.reject_unknown({"kmc", "layer", "segment"});
   return s;
+}
+
+AnnealSchedule anneal_schedule_for(const AnnealStudySettings& s, double hold_C) {
+  if (s.program.empty())
+    return AnnealSchedule::ramp_hold_cool(s.room_C + kZeroC, hold_C + kZeroC, s.hold_s,
+                                          s.ramp_C_per_min / 60.0);
+  std::vector<AnnealSegment> segments;
+  double T = s.room_C + kZeroC;
+  for (const AnnealProgramStep& p : s.program) {
+    if (p.is_hold) {
+      segments.push_back({p.hold_s, T, T});
+      continue;
+    }
+    const double to = (p.to_case ? hold_C : p.to_C) + kZeroC;
+    const double duration =
+        p.rate_C_per_min > 0 ? std::abs(to - T) / (p.rate_C_per_min / 60.0) : p.duration_s;
+    if (duration > 0) segments.push_back({duration, T, to});
+    T = to;  // a jump (duration 0): the next segment starts at the new temperature
+  }
+  return AnnealSchedule(std::move(segments));
 }
 
 AnnealStudyResult run_anneal_study(const AnnealStudySettings& s) {
@@ -345,8 +417,7 @@ AnnealStudyResult run_anneal_study(const AnnealStudySettings& s) {
     DiffusionSettings ds;
     ds.steps_per_segment = s.steps_per_segment;
     MultilayerDiffusion solver(layers, ds);
-    const AnnealSchedule schedule = AnnealSchedule::ramp_hold_cool(
-        s.room_C + kZeroC, TC + kZeroC, s.hold_s, s.ramp_C_per_min / 60.0);
+    const AnnealSchedule schedule = anneal_schedule_for(s, TC);
     const double film_before = solver.layer_amount(film_index);
     const double total_before = solver.total_amount();
     solver.run(schedule);

@@ -21,6 +21,18 @@ struct AnnealLayerSpec {
   std::optional<FilmMicrostructureSettings> microstructure;
 };
 
+// One piece of an [[anneal.segment]] programme: a hold at the current
+// temperature, or a move to a temperature (to_case: the case's hold
+// temperature, written "T") at a rate or over a duration (0: a jump).
+struct AnnealProgramStep {
+  bool is_hold = false;
+  double hold_s = 0;
+  bool to_case = false;
+  double to_C = 0;
+  double rate_C_per_min = 0;  // > 0, or duration_s is used
+  double duration_s = 0;
+};
+
 struct AnnealStudySettings {
   std::string name, species, species_name;  // species_name: "cobalt" -> cobalt_remaining_fraction
   std::vector<double> temperatures_C;
@@ -30,7 +42,14 @@ struct AnnealStudySettings {
   std::optional<double> reference_D_cm2_s;
   std::optional<KmcDiffusivitySettings> kmc;
   std::vector<AnnealLayerSpec> layers;
+  // [[anneal.segment]]: the furnace programme from room_C, instead of
+  // ramp_C_per_min and hold_s (then hold_s is the time held at "T").
+  std::vector<AnnealProgramStep> program;
 };
+
+// The schedule of one case: the [[anneal.segment]] programme with "T" =
+// hold_C, or room -> hold_C at ramp_C_per_min, hold_s, and back.
+AnnealSchedule anneal_schedule_for(const AnnealStudySettings& s, double hold_C);
 
 struct AnnealCase {
   double temperature_C = 0, time_s = 0, schedule_s = 0;

@@ -1,0 +1,110 @@
+// [[anneal.segment]]: a furnace programme of ramps and holds (issue 6 item 2),
+// "T" standing for each case's temperature.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "host/continuum/AnnealStudy.hpp"
+#include "kmc/core/Error.hpp"
+
+namespace coatkmc {
+namespace {
+
+const char* kLayers = R"(
+[[anneal.layer]]
+name = "film"
+thickness_nm = 10
+cell_nm = 0.5
+initial = 1.0
+D0_cm2_s = 1e-3
+Ea_eV = 2.0
+[[anneal.layer]]
+name = "bulk"
+thickness_nm = 200
+cell_nm = 1
+D0_cm2_s = 1e-3
+Ea_eV = 2.0
+)";
+
+AnnealStudySettings load_text(const std::string& name, const std::string& anneal) {
+  const std::string path = ::testing::TempDir() + name;
+  std::ofstream(path) << "[anneal]\nspecies = \"X\"\ntemperatures_C = [450, 600]\n" + anneal +
+                             kLayers;
+  return load_anneal_config(path, {});
+}
+
+// The usual programme written as segments is the ramp_C_per_min / hold_s
+// study, bit for bit.
+TEST(AnnealProgram, RampHoldCoolAsSegmentsIsTheSameStudy) {
+  const AnnealStudySettings plain =
+      load_text("p_plain.toml", "hold_s = 3600\nramp_C_per_min = 20\n");
+  const AnnealStudySettings seg = load_text(
+      "p_seg.toml",
+      "[[anneal.segment]]\nto_C = \"T\"\nrate_C_per_min = 20\n[[anneal.segment]]\nhold_s = 3600\n"
+      "[[anneal.segment]]\nto_C = 25\nrate_C_per_min = 20\n");
+  EXPECT_EQ(seg.hold_s, 3600.0);
+  const AnnealStudyResult a = run_anneal_study(plain), b = run_anneal_study(seg);
+  ASSERT_EQ(a.cases.size(), b.cases.size());
+  for (size_t i = 0; i < a.cases.size(); ++i) {
+    EXPECT_EQ(a.cases[i].c, b.cases[i].c);
+    EXPECT_EQ(a.cases[i].schedule_s, b.cases[i].schedule_s);
+    EXPECT_EQ(a.cases[i].D_fit, b.cases[i].D_fit);
+  }
+}
+
+// Temperature against time of a two-stage programme: a jump to "T", a hold,
+// a ramp down to 300 C at 5 C/min, a second hold, a jump to room.
+TEST(AnnealProgram, TwoStageProgrammeFollowsItsSegments) {
+  const AnnealStudySettings s = load_text(
+      "p_two.toml",
+      "[[anneal.segment]]\nto_C = \"T\"\nduration_s = 0\n[[anneal.segment]]\nhold_s = 600\n"
+      "[[anneal.segment]]\nto_C = 300\nrate_C_per_min = 5\n[[anneal.segment]]\nhold_s = 1200\n"
+      "[[anneal.segment]]\nto_C = 25\nduration_s = 0\n");
+  EXPECT_EQ(s.hold_s, 600.0);  // the time at "T" only
+  const AnnealSchedule sch = anneal_schedule_for(s, 600);
+  ASSERT_EQ(sch.segments().size(), 3u);  // the jumps take no time
+  EXPECT_DOUBLE_EQ(sch.total_time(), 600 + 300 / (5 / 60.0) + 1200);
+  EXPECT_DOUBLE_EQ(sch.temperature_at(300), 873.15);
+  EXPECT_DOUBLE_EQ(sch.temperature_at(600 + 1800), 573.15 + 150);
+  EXPECT_DOUBLE_EQ(sch.temperature_at(600 + 3600 + 10), 573.15);
+  // The slow cool-down adds diffusion: more leaves the film than in the plain hold.
+  const AnnealStudyResult two = run_anneal_study(s);
+  const AnnealStudyResult hold = run_anneal_study(load_text("p_hold.toml", "hold_s = 600\n"));
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_LT(two.cases[i].film_remaining_fraction, hold.cases[i].film_remaining_fraction);
+    EXPECT_LT(two.cases[i].mass_balance_rel_error, 1e-9);
+  }
+}
+
+TEST(AnnealProgram, SegmentErrorsNameTheirKey) {
+  auto error_of = [](const std::string& anneal) -> std::string {
+    try {
+      load_text("p_bad.toml", anneal);
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  EXPECT_EQ(
+      error_of("[[anneal.segment]]\nto_C = 500\nrate_C_per_min = 5\n").rfind("anneal.segment:", 0),
+      0u);
+  EXPECT_EQ(
+      error_of(
+          "[[anneal.segment]]\nto_C = \"hot\"\nduration_s = 0\n[[anneal.segment]]\nhold_s = 5\n")
+          .rfind("anneal.segment[0].to_C:", 0),
+      0u);
+  EXPECT_EQ(error_of("[[anneal.segment]]\nto_C = \"T\"\nrate_C_per_min = 5\nduration_s = 9\n"
+                     "[[anneal.segment]]\nhold_s = 5\n")
+                .rfind("anneal.segment[0].to_C:", 0),
+            0u);
+  EXPECT_EQ(error_of("hold_s = 5\n[[anneal.segment]]\nto_C = \"T\"\nduration_s = 0\n"
+                     "[[anneal.segment]]\nhold_s = 5\n")
+                .rfind("anneal.hold_s:", 0),
+            0u);
+  EXPECT_EQ(
+      error_of("[[anneal.segment]]\nhold_s = 5\nto_C = 3\n").rfind("anneal.segment[0].to_C:", 0),
+      0u);
+}
+
+}  // namespace
+}  // namespace coatkmc
