@@ -136,7 +136,9 @@ std::string format_summary(const nlohmann::json& r) {
     os << "  conductivity_field = " << f("conductivity_field") << " +- "
        << f("conductivity_field_err") << " S/cm\n";
   if (r.contains("species") && r["species"].is_object())
-    for (const auto& [name, sp] : r["species"].items()) {
+    for (const auto& item : r["species"].items()) {
+      const std::string name = item.key();
+      const nlohmann::json& sp = item.value();
       auto g = [&](const char* key) {
         char buf[64];
         if (!sp.contains(key) || !sp[key].is_number()) return std::string("n/a");

@@ -71,7 +71,7 @@ struct CoupleResult {
 };
 
 CoupleResult run_couple(double barrier_b, int replicas, double hops_per_ion, uint64_t seed) {
-  const int nx = 8, L = 64;
+  constexpr int nx = 8, L = 64;
   const double a = kLatticeParameter;
   const Lattice lattice(make_textbook_lattice("sc", a), {nx, nx, L});
   HopParameters hop;
@@ -117,7 +117,7 @@ CoupleResult run_couple(double barrier_b, int replicas, double hops_per_ion, uin
     z[p] = p;
     c[p] = profile[p] / (double(plane) * replicas);
   }
-  auto model_fn = [L](double x, const std::vector<double>& q) {
+  auto model_fn = [](double x, const std::vector<double>& q) {
     double sum = 0;
     for (int n = -1; n <= 1; ++n) {
       const double lo = -0.5 + n * L, hi = L / 2.0 - 0.5 + n * L;
