@@ -199,8 +199,12 @@ int run_command(const std::vector<std::string>& in) {
   } catch (const ReplanError& e) {
     throw InputError(restart_path, std::string("cannot continue this checkpoint: ") + e.what());
   } catch (const std::invalid_argument& e) {
-    // Geometry problems found while building the lattice belong to [lattice].
-    throw InputError(cfg.where("lattice.cells"), std::string("lattice: ") + e.what());
+    // Species that do not fit the sites a microstructure leaves open belong to
+    // [[occupancy.species]]; geometry problems found while building the lattice to [lattice].
+    const std::string what = e.what();
+    if (what.rfind("occupancy.species: ", 0) == 0)
+      throw InputError(cfg.where("occupancy.species"), what);
+    throw InputError(cfg.where("lattice.cells"), "lattice: " + what);
   }
   const TransportEstimates est =
       estimate_transport(outcome, cfg.settings.hop.temperature, cfg.settings.hop.field);

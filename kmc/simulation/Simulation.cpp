@@ -56,6 +56,13 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
   if (cfg.species.active()) {
     species = std::make_unique<SpeciesRates>(lattice, cfg.hop, cfg.species);
     species_counts = cfg.species.counts(open_sites);
+    // The configuration checked the counts against every host site; a
+    // microstructure may close some of them.
+    if (cfg.species.total(open_sites) > open_sites)
+      throw std::invalid_argument(
+          "occupancy.species: the species place " + std::to_string(cfg.species.total(open_sites)) +
+          " ions on " + std::to_string(open_sites) + " open host sites (the microstructure blocks " +
+          std::to_string(lattice.num_host_sites() - open_sites) + ")");
     occupancy.by_vacancies = true;
     occupancy.vacancies = open_sites - cfg.species.total(open_sites);
   }
