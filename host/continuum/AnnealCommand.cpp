@@ -111,6 +111,16 @@ int anneal_command(const std::vector<std::string>& args) {
   }
   write_file_atomically(a.out + "/profiles.csv", csv.str());
 
+  // profiles_time.csv: the profiles against time (segment ends, profile_times_s).
+  std::ostringstream tcsv;
+  tcsv << std::setprecision(10) << "case_C,time_s,temperature_C,depth_nm,c\n";
+  for (const AnnealCase& c : r.cases)
+    for (const AnnealCase::Snapshot& p : c.snapshots)
+      for (size_t i = 0; i < p.c.size(); ++i)
+        tcsv << c.temperature_C << "," << p.time_s << "," << p.temperature_C << "," << c.depth_nm[i]
+             << "," << p.c[i] << "\n";
+  write_file_atomically(a.out + "/profiles_time.csv", tcsv.str());
+
   // microstructure.csv: the evolving layers' state at the end of every step.
   bool evolving = false;
   std::ostringstream mcsv;
@@ -195,6 +205,11 @@ int anneal_command(const std::vector<std::string>& args) {
     cj["film_remaining_fraction"] = c.film_remaining_fraction;
     if (!s.species_name.empty())
       cj[s.species_name + "_remaining_fraction"] = c.film_remaining_fraction;
+    for (const AnnealCase::Snapshot& p : c.snapshots)
+      cj["snapshots"].push_back({{"time_s", p.time_s},
+                                 {"temperature_C", p.temperature_C},
+                                 {"film_remaining_fraction", p.film_remaining_fraction},
+                                 {"penetration_depth_nm", p.penetration_depth_nm}});
     cj["mass_balance_rel_error"] = c.mass_balance_rel_error;
     cj["steps"] = c.steps;
     for (const AnnealCase::EvolvingLayer& e : c.microstructure)

@@ -275,6 +275,8 @@ AnnealStudySettings load_anneal_config(const std::string& path,
   }
   s.room_C = r.number("room_C", 25.0, -273.0, 3000, true);
   s.detection_limit = r.number("detection_limit", 0.01, 0, 1, true);
+  s.profile_times_s = r.numbers("profile_times_s", false, 0, 1e12);
+  std::sort(s.profile_times_s.begin(), s.profile_times_s.end());
   s.film = r.text("film", std::string());
   s.steps_per_segment = static_cast<int>(r.number("steps_per_segment", 300.0, 10, 100000));
   if (r.has("reference_D_cm2_s"))
@@ -420,9 +422,38 @@ AnnealStudyResult run_anneal_study(const AnnealStudySettings& s) {
     const AnnealSchedule schedule = anneal_schedule_for(s, TC);
     const double film_before = solver.layer_amount(film_index);
     const double total_before = solver.total_amount();
-    solver.run(schedule);
-
+    // Segment by segment (the same steps as one run over the schedule), with
+    // the profile recorded at each segment's end and at profile_times_s.
     AnnealCase c;
+    double t0 = 0;
+    for (const AnnealSegment& seg : schedule.segments()) {
+      std::vector<double> cuts;
+      for (double t : s.profile_times_s)
+        if (t > t0 && t < t0 + seg.duration_s) cuts.push_back(t - t0);
+      cuts.push_back(seg.duration_s);
+      double done = 0;
+      for (double cut : cuts) {
+        const double Ta = seg.start_K + (seg.end_K - seg.start_K) * (done / seg.duration_s);
+        const double Tb = cut == seg.duration_s
+                              ? seg.end_K
+                              : seg.start_K + (seg.end_K - seg.start_K) * (cut / seg.duration_s);
+        solver.run(cuts.size() == 1 ? AnnealSchedule({seg})
+                                    : AnnealSchedule({{cut - done, Ta, Tb}}));
+        done = cut;
+        AnnealCase::Snapshot snap;
+        snap.time_s = t0 + cut;
+        snap.temperature_C = Tb - kZeroC;
+        snap.c = solver.concentration();
+        snap.film_remaining_fraction = solver.layer_amount(film_index) / film_before;
+        snap.penetration_depth_nm =
+            penetration_depth(solver.centres_cm(), snap.c, res.film_bottom_nm * kNmToCm,
+                              s.detection_limit) /
+            kNmToCm;
+        c.snapshots.push_back(std::move(snap));
+      }
+      t0 += seg.duration_s;
+    }
+
     c.temperature_C = TC;
     c.time_s = s.hold_s;
     c.schedule_s = schedule.total_time();

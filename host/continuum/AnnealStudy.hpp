@@ -45,6 +45,9 @@ struct AnnealStudySettings {
   // [[anneal.segment]]: the furnace programme from room_C, instead of
   // ramp_C_per_min and hold_s (then hold_s is the time held at "T").
   std::vector<AnnealProgramStep> program;
+  // Extra times (s from the start of the schedule) at which the profile is
+  // recorded, besides the end of every segment; they split segments.
+  std::vector<double> profile_times_s;
 };
 
 // The schedule of one case: the [[anneal.segment]] programme with "T" =
@@ -62,6 +65,14 @@ struct AnnealCase {
   double mass_balance_rel_error = 0;
   int steps = 0;
   std::vector<double> depth_nm, c;
+  // The profile against time: at the end of every schedule segment (and at
+  // anneal.profile_times_s), the last one being the final profile.
+  struct Snapshot {
+    double time_s = 0, temperature_C = 0;
+    double film_remaining_fraction = 0, penetration_depth_nm = 0;
+    std::vector<double> c;
+  };
+  std::vector<Snapshot> snapshots;
   // One entry per layer with a microstructure: its state at the end of the
   // schedule and its D at the hold temperature before and after.
   struct EvolvingLayer {
