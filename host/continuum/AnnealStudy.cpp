@@ -265,6 +265,7 @@ AnnealStudySettings load_anneal_config(const std::string& path,
   s.temperatures_C = r.numbers("temperatures_C", true, -273.0, 3000);
   if (const toml::node* sn = at->get("segment")) {
     if (!sn->is_array_of_tables()) r.fail("segment", "expected [[anneal.segment]] tables");
+    if (sn->as_array()->size() > 1000) r.fail("segment", "more than 1000 segments");
     for (const char* key : {"hold_s", "ramp_C_per_min"})
       if (r.has(key)) r.fail(key, "give either [[anneal.segment]] or hold_s/ramp_C_per_min");
     s.program = read_program(path, *sn->as_array(), r);
@@ -276,6 +277,8 @@ AnnealStudySettings load_anneal_config(const std::string& path,
   s.room_C = r.number("room_C", 25.0, -273.0, 3000, true);
   s.detection_limit = r.number("detection_limit", 0.01, 0, 1, true);
   s.profile_times_s = r.numbers("profile_times_s", false, 0, 1e12);
+  if (s.profile_times_s.size() > 1000)
+    r.fail("profile_times_s", "more than 1000 times (each splits a segment into more steps)");
   std::sort(s.profile_times_s.begin(), s.profile_times_s.end());
   s.film = r.text("film", std::string());
   s.steps_per_segment = static_cast<int>(r.number("steps_per_segment", 300.0, 10, 100000));
