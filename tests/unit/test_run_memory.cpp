@@ -10,9 +10,9 @@
 #include "CommandRunner.hpp"
 #include "host/cli/RunMemory.hpp"
 #include "host/config/ConfigReader.hpp"
+#include "host/io/CheckpointFile.hpp"
 #include "kmc/backend/Backend.hpp"
 #include "kmc/core/Error.hpp"
-#include "host/io/CheckpointFile.hpp"
 #include "kmc/simulation/Simulation.hpp"
 
 using namespace coatkmc_test;
@@ -77,8 +77,7 @@ Measured measure(const std::string& solver, bool disordered, bool checkpointing 
   coatkmc::RunKeeping keeping;
   keeping.marks = keeping.states = keeping.final_checkpoint = checkpointing;
   const double estimate =
-      coatkmc::minimum_run_memory(loaded.settings, solver, coatkmc::BackendKind::Cpu, keeping)
-          .host;
+      coatkmc::minimum_run_memory(loaded.settings, solver, coatkmc::BackendKind::Cpu, keeping).host;
   mallopt(M_MMAP_THRESHOLD, 64 * 1024);
   if (!reset_peak_memory()) return {estimate, -1};
   const double before = status_bytes("VmRSS");
@@ -104,9 +103,13 @@ TEST(RunMemory, EstimateBoundsWhatEachSolverUsesFromBelowAndNotByMuch) {
   // (seen: 0.3% at most), so the bound is checked to 2%. Not by much: the
   // estimate leaves out only small or short-lived arrays (and, for the final
   // checkpoint, the spare capacity of a growing string), so it must reach 70%
-  // of what the run uses (seen: 95-100% without checkpoints, 81% with). A
-  // sanitized build adds shadow memory and quarantine, so there only the lower
-  // bound is checked.
+  // of what the run uses (seen: 95-100% without checkpoints, 81% with).
+  // Under AddressSanitizer neither bound can be measured: its allocator keeps
+  // freed memory resident (quarantine) and hands it out again, so a later case
+  // reuses an earlier case's pages without raising the peak (seen: 29 MB used
+  // against 44 MB allocated), while shadow memory inflates the rest.
+  if (kSanitized)
+    GTEST_SKIP() << "resident memory does not measure allocations under AddressSanitizer";
   struct Case {
     std::string solver;
     bool disordered, checkpointing;
@@ -119,11 +122,12 @@ TEST(RunMemory, EstimateBoundsWhatEachSolverUsesFromBelowAndNotByMuch) {
                                          {"bkl", false, true},
                                          {"sublattice", true, true}}) {
     const Measured m = measure(c.solver, c.disordered, c.checkpointing);
-    if (m.used < 0) GTEST_SKIP() << "the peak resident memory cannot be reset here (/proc/self/clear_refs)";
+    if (m.used < 0)
+      GTEST_SKIP() << "the peak resident memory cannot be reset here (/proc/self/clear_refs)";
     const std::string what = c.solver + (c.disordered ? " disordered" : " uniform") +
                              (c.checkpointing ? " checkpointing" : "");
     EXPECT_LE(m.estimate, 1.02 * m.used) << what;
-    if (!kSanitized) EXPECT_GE(m.estimate, 0.7 * m.used) << what;
+    EXPECT_GE(m.estimate, 0.7 * m.used) << what;
     std::printf("  %-36s estimate %6.1f MB, used %6.1f MB\n", what.c_str(), m.estimate / 1e6,
                 m.used / 1e6);
   }
@@ -143,7 +147,8 @@ TEST(RunMemory, RefusesWhatDoesNotFitOnTheHostOrTheGpuAsBadInput) {
   ASSERT_GT(need.device, 0);
   using coatkmc::BackendKind;
   // Room for it, or nothing known: no refusal.
-  EXPECT_NO_THROW(check_run_fits(s, "sublattice", BackendKind::Cuda, {need.host, need.device}, "f"));
+  EXPECT_NO_THROW(
+      check_run_fits(s, "sublattice", BackendKind::Cuda, {need.host, need.device}, "f"));
   EXPECT_NO_THROW(check_run_fits(s, "sublattice", BackendKind::Cuda, {0, 0}, "f"));
   try {
     check_run_fits(s, "sublattice", BackendKind::Cuda, {need.host * 0.99, need.device}, "f:3");
@@ -183,7 +188,8 @@ TEST(RunMemory, FreeGpuMemoryIsReadWhereAGpuIs) {
   const double free = coatkmc::free_device_memory_bytes();
   if (coatkmc::backend_info().cuda_devices == 0) {
     EXPECT_EQ(free, 0);
-    GTEST_SKIP() << "no CUDA device: free GPU memory is unknown (0), and runs on the GPU refused earlier";
+    GTEST_SKIP()
+        << "no CUDA device: free GPU memory is unknown (0), and runs on the GPU refused earlier";
   }
   EXPECT_GT(free, 64.0 * (1 << 20));  // any usable GPU has more than 64 MiB free
 }
