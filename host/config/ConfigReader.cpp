@@ -14,6 +14,7 @@
 
 #include "host/config/GeometryCheck.hpp"
 #include "host/config/TomlGuard.hpp"
+#include "host/config/TomlWriter.hpp"
 #include "kernels/SpeciesEnergy.hpp"
 #include "kmc/core/Error.hpp"
 #include "host/structure/StructureFile.hpp"
@@ -1016,10 +1017,9 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
   if (s.equilibration_hops_per_particle * double(ions) > kMaxHops)
     v.fail("run.equilibration_hops_per_particle", "asks for more than 1e18 hops per replica");
 
-  std::ostringstream toml_text, json_text;
-  toml_text << root;
+  std::ostringstream json_text;
   json_text << toml::json_formatter{root};
-  cfg.resolved_toml = toml_text.str();
+  cfg.resolved_toml = write_toml(root);
   cfg.resolved_json = json_text.str();
   return cfg;
 }
