@@ -213,6 +213,12 @@ int run_command(const std::vector<std::string>& in) {
     write_run_outputs(out, result, make_msd_csv(outcome));
     if (!outcome.slabs.empty() || !outcome.layers.empty())
       write_file_atomically(out + "/profile.csv", make_profile_csv(outcome));
+    if (!outcome.slab_snapshots.empty() || !outcome.layer_snapshots.empty()) {
+      std::vector<std::string> names;
+      for (const SpeciesSpec& sp : cfg.settings.species.species) names.push_back(sp.name);
+      write_file_atomically(out + "/species_profile.csv",
+                            make_species_profile_csv(outcome, names));
+    }
   } catch (const std::runtime_error& e) {
     throw CannotProceed(std::string("the run finished but its results could not be saved: ") +
                         e.what());

@@ -716,6 +716,61 @@ std::string entry_string(const TableEntry& e, LoadedConfig& cfg, const std::stri
   return str->get();
 }
 
+// Height of the box along the third lattice vector (Å): cells times the
+// spacing of the cell planes, the cell volume over the base area.
+double box_height(const SimulationSettings& s) {
+  const Vec3* a = s.lattice.vectors;
+  return s.cells[2] * std::fabs(dot(a[0], cross(a[1], a[2]))) / norm(cross(a[0], a[1]));
+}
+
+// Host sites of the lattice whose height lies in the species' region.
+int64_t region_host_sites(const SimulationSettings& s, const SpeciesSpec& spec) {
+  int64_t n = 0;
+  for (int cz = 0; cz < s.cells[2]; ++cz)
+    for (const BasisSite& b : s.lattice.basis)
+      n += b.host() && spec.in_region(height_fraction(cz, s.cells[2], b.fractional.z));
+  return n * s.cells[0] * s.cells[1];
+}
+
+// z_range = [lo, hi] (fractions of the box height) or z_range_A = [lo, hi] (Å).
+void read_species_region(const TableEntry& e, LoadedConfig& cfg, const SimulationSettings& s,
+                         SpeciesSpec& spec) {
+  const bool frac = e.table->contains("z_range"), angstrom = e.table->contains("z_range_A");
+  if (!frac && !angstrom) return;
+  if (frac && angstrom)
+    throw InputError(line_of(cfg.path, *e.table->get("z_range_A")),
+                     e.prefix + "z_range_A: give z_range (fractions of the box height) or "
+                                "z_range_A (Å), not both");
+  const std::string key = frac ? "z_range" : "z_range_A";
+  const toml::node* n = e.table->get(key);
+  const std::string where = line_of(cfg.path, *n);
+  const double height = box_height(s);
+  const double top = frac ? 1.0 : height;
+  std::ostringstream bound;
+  bound << "expected [lo, hi] with 0 <= lo < hi <= " << top
+        << (frac ? " (fractions of the box height)" : " (Å; the box is that high)");
+  auto arr = n->as_array();
+  double v[2] = {0, 0};
+  bool ok = arr && arr->size() == 2;
+  for (size_t i = 0; ok && i < 2; ++i) {
+    const toml::node& x = *arr->get(i);
+    if (auto k = x.as_integer()) v[i] = static_cast<double>(k->get());
+    else if (auto f = x.as_floating_point()) v[i] = f->get();
+    else ok = false;
+  }
+  if (!ok || !std::isfinite(v[0]) || !std::isfinite(v[1]) || v[0] < 0 || v[1] > top ||
+      !(v[0] < v[1]))
+    throw InputError(where, e.prefix + key + ": " + bound.str());
+  if (s.lattice.dimension != 3)
+    throw InputError(where, e.prefix + key + ": a region along the third lattice vector needs a "
+                                             "3D lattice");
+  spec.region = true;
+  spec.z_low = v[0] / top;
+  spec.z_high = v[1] / top;
+  if (region_host_sites(s, spec) == 0)
+    throw InputError(where, e.prefix + key + ": holds no host site");
+}
+
 // [[occupancy.species]] and [[hop.exchange]] (docs/configuration.md, "Several species").
 void read_species(Validator& v, LoadedConfig& cfg, SimulationSettings& s, int64_t mobile) {
   SpeciesSettings& sp = s.species;
@@ -736,11 +791,14 @@ void read_species(Validator& v, LoadedConfig& cfg, SimulationSettings& s, int64_
     for (auto&& [k, node] : *e.table) {
       const std::string key(k.str());
       if (key != "name" && key != "fraction" && key != "count" && key != "barrier" &&
-          key != "site_energy")
-        throw InputError(line_of(cfg.path, node), e.prefix + key +
-                                                      ": unknown key for a species (name, "
-                                                      "fraction or count, barrier, site_energy)");
+          key != "site_energy" && key != "z_range" && key != "z_range_A")
+        throw InputError(line_of(cfg.path, node),
+                         e.prefix + key +
+                             ": unknown key for a species (name, fraction or count, barrier, "
+                             "site_energy, z_range or z_range_A)");
     }
+    read_species_region(e, cfg, s, spec);
+    const int64_t sites = spec.region ? region_host_sites(s, spec) : mobile;
     spec.name = entry_string(e, cfg, "name");
     for (const SpeciesSpec& other : sp.species)
       if (other.name == spec.name)
@@ -759,10 +817,10 @@ void read_species(Validator& v, LoadedConfig& cfg, SimulationSettings& s, int64_
       spec.count = i->get();
     } else {
       spec.fraction = entry_number(e, cfg, "fraction", 0, 1);
-      if (std::llround(spec.fraction * double(mobile)) < 1)
+      if (std::llround(spec.fraction * double(sites)) < 1)
         throw InputError(line_of(cfg.path, *e.table->get("fraction")),
-                         e.prefix + "fraction: places no ion on " + std::to_string(mobile) +
-                             " sites");
+                         e.prefix + "fraction: places no ion on " + std::to_string(sites) +
+                             " sites" + (spec.region ? " of its z_range" : ""));
     }
     spec.barrier = e.table->contains("barrier") ? entry_number(e, cfg, "barrier", 0, 100)
                                                 : s.hop.barrier;
@@ -799,7 +857,12 @@ void read_species(Validator& v, LoadedConfig& cfg, SimulationSettings& s, int64_
                                    name + "' (this lattice has " + known + ")");
       }
     }
-    total += spec.count >= 0 ? spec.count : std::llround(spec.fraction * double(mobile));
+    const int64_t n = spec.count >= 0 ? spec.count : std::llround(spec.fraction * double(sites));
+    if (spec.region && n > sites)  // only a count can ask for more than the region holds
+      throw InputError(line_of(cfg.path, *e.table->get("count")),
+                       e.prefix + "count: " + std::to_string(n) + " ions on the " +
+                           std::to_string(sites) + " host sites of its z_range");
+    total += n;
     sp.species.push_back(spec);
   }
   if (total > mobile)

@@ -21,7 +21,7 @@ bool is_continued(const std::string& dir, const std::string& name, const std::st
 
 const std::vector<std::string>& run_output_names() {
   static const std::vector<std::string> names = {"result.json", "msd.csv", "profile.csv",
-                                                 "checkpoint.ckpt"};
+                                                 "species_profile.csv", "checkpoint.ckpt"};
   return names;
 }
 

@@ -1,4 +1,5 @@
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -17,7 +18,21 @@ struct SpeciesSpec {
   double barrier = 0;   // eV, vacancy-exchange barrier of this species
   // eV per basis site of the lattice (its sublattice's entry), empty: all 0.
   std::vector<double> basis_energy;
+  // Where the species is placed ([[occupancy.species]] z_range / z_range_A):
+  // the sites whose height along the third lattice vector, as a fraction of
+  // the box's (height_fraction), lies in [z_low, z_high). Without a region the
+  // species is placed on the open host sites anywhere, and `fraction` is of
+  // the open host sites in its region.
+  bool region = false;
+  double z_low = 0, z_high = 1;
+  bool in_region(double height) const { return !region || (height >= z_low && height < z_high); }
 };
+
+// Height of a site along the third lattice vector as a fraction of the box's:
+// (cell index + fractional coordinate of its basis site, wrapped into [0, 1)) / cells.
+inline double height_fraction(int cell_z, int cells_z, double basis_fractional_z) {
+  return (cell_z + (basis_fractional_z - std::floor(basis_fractional_z))) / cells_z;
+}
 
 // A direct exchange of [[hop.exchange]]: an ion of species a swaps with a
 // neighbouring ion of species b. The ion of species a carries the event.
@@ -30,9 +45,15 @@ struct SpeciesSettings {
   std::vector<SpeciesSpec> species;
   std::vector<ExchangeSpec> exchange;
   bool active() const { return !species.empty(); }
-  // Ions of each species on `open_sites` host sites.
+  bool any_region() const;
+  // Ions of each species on `open_sites` host sites (no regions).
   std::vector<int64_t> counts(int64_t open_sites) const;
   int64_t total(int64_t open_sites) const;
+  // Ions of each species, `region_sites[s]` the open host sites of its region.
+  std::vector<int64_t> counts(const std::vector<int64_t>& region_sites) const;
+  // Open host sites (not in `blocked`) of each species' region.
+  std::vector<int64_t> region_sites(const Lattice& lattice,
+                                    const std::vector<uint8_t>& blocked) const;
 };
 
 // The rate tables of several species, built from kernels/SpeciesEnergy.hpp:
@@ -70,5 +91,15 @@ class SpeciesRates {
 // (seed, replica). The ions were placed uniformly at random, so each species
 // is too. A pure function of (seed, replica), like place_ions.
 void assign_species(SystemState& state, const std::vector<int64_t>& counts, uint64_t seed);
+
+// Places counts[s] ions of each species s on the open host sites of its region
+// (species with a region first, in table order, then the others on what is
+// left), each uniformly at random among the free sites of its region by a
+// partial Fisher-Yates shuffle from the placement stream of (seed, replica).
+// A pure function of (seed, replica). Throws std::invalid_argument
+// ("occupancy.species: ...") when a region has too few free sites.
+SystemState place_species(const Lattice& lattice, const SpeciesSettings& settings,
+                          const std::vector<int64_t>& counts, uint64_t seed, uint32_t replica,
+                          const std::vector<uint8_t>& blocked = {});
 
 }  // namespace coatkmc

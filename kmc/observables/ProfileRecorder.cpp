@@ -33,7 +33,24 @@ ProfileRecorder::ProfileRecorder(const Lattice& lattice, std::vector<int> bin_of
       bin_of_site_(std::move(bin_of_site)),
       bins_(std::move(bins)) {}
 
+void ProfileRecorder::take_snapshot(const SystemState& st) {
+  ProfileSnapshot snap;
+  snap.time = st.time - origin_time_;
+  snap.replicas = 1;
+  snap.ions.assign(bins_.size() * species_, 0);
+  for (size_t i = 0; i < st.ion_site.size(); ++i) {
+    const int b = bin_of_site_[st.ion_site[i]];
+    const int s = st.ion_species.empty() ? 0 : st.ion_species[i];
+    if (b >= 0 && s < species_) ++snap.ions[size_t(b) * species_ + s];
+  }
+  snapshots_.push_back(std::move(snap));
+}
+
 void ProfileRecorder::start(const SystemState& st) {
+  if (species_ > 0 && snapshots_.empty()) {
+    origin_time_ = st.time;
+    take_snapshot(st);
+  }
   start_bin_.resize(st.ion_site.size());
   start_r_.resize(st.ion_site.size());
   for (size_t i = 0; i < st.ion_site.size(); ++i) {
@@ -66,6 +83,7 @@ void ProfileRecorder::close_block(const SystemState& st) {
     }
     if (bin.open_sites > 0) bin.block_occupancy.push_back(double(now[b]) / double(bin.open_sites));
   }
+  if (species_ > 0) take_snapshot(st);
   start(st);
 }
 
@@ -79,6 +97,14 @@ void ProfileRecorder::merge(const ProfileRecorder& other) {
     to.sum_r2 += from.sum_r2;
     to.sum_ion_time += from.sum_ion_time;
   }
+  // Every replica samples at the same milestones, so snapshot k of each is the same sample.
+  for (size_t k = 0; k < snapshots_.size() && k < other.snapshots_.size(); ++k) {
+    ProfileSnapshot& to = snapshots_[k];
+    const ProfileSnapshot& from = other.snapshots_[k];
+    to.time += from.time;
+    to.replicas += from.replicas;
+    for (size_t q = 0; q < to.ions.size() && q < from.ions.size(); ++q) to.ions[q] += from.ions[q];
+  }
 }
 
 ProfileRecorder slab_profile(const Lattice& lat, int slabs, const std::vector<uint8_t>& blocked) {
@@ -91,6 +117,8 @@ ProfileRecorder slab_profile(const Lattice& lat, int slabs, const std::vector<ui
     bins[j].name = "slab " + std::to_string(j + 1);
     bins[j].z_low = h * (int64_t(j) * nz / slabs);
     bins[j].z_high = h * (int64_t(j + 1) * nz / slabs);
+    bins[j].volume =
+        lat.volume() * double(int64_t(j + 1) * nz / slabs - int64_t(j) * nz / slabs) / nz;
   }
   std::vector<int> bin_of_site(lat.num_sites());
   for (int64_t s = 0; s < lat.num_sites(); ++s)
@@ -116,6 +144,8 @@ ProfileRecorder layer_profile(const Lattice& lat, const std::vector<uint8_t>& la
     bins[l].name = names[l];
     bins[l].z_low = h * lo[l];
     bins[l].z_high = h * (hi[l] + 1);
+    const int nz = lat.dimension() == 3 ? lat.cells()[2] : 1;
+    bins[l].volume = hi[l] >= lo[l] ? lat.volume() * double(hi[l] + 1 - lo[l]) / nz : 0.0;
   }
   count_open(lat, bin_of_site, blocked, bins);
   return ProfileRecorder(lat, std::move(bin_of_site), std::move(bins));

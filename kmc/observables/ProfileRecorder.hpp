@@ -20,6 +20,15 @@ struct ProfileBin {
   std::vector<double> block_d;          // Å^2/s per block with ions in the bin (all replicas)
   std::vector<double> block_occupancy;  // per block end
   double sum_r2 = 0, sum_ion_time = 0;  // Å^2, ion-seconds, all blocks
+  double volume = 0;                    // Å^3 of the bin's cells
+};
+
+// Ions of every species in every bin at one sample time (the start of the
+// observed window or a block end), summed over the replicas pooled.
+struct ProfileSnapshot {
+  double time = 0;            // s since the observed window began, summed over replicas
+  int replicas = 0;           // replicas pooled into this snapshot
+  std::vector<int64_t> ions;  // [bin * species + s]
 };
 
 class ProfileRecorder {
@@ -29,10 +38,15 @@ class ProfileRecorder {
   ProfileRecorder(const Lattice& lattice, std::vector<int> bin_of_site,
                   std::vector<ProfileBin> bins);
   bool active() const { return !bins_.empty(); }
+  // Records, from the next start on, the ions of each of `species` species
+  // (SystemState::ion_species) per bin at the start and at every block end.
+  void record_species(int species) { species_ = species; }
+  int species() const { return species_; }
   void start(const SystemState& state);
   void close_block(const SystemState& state);
   const std::vector<ProfileBin>& bins() const { return bins_; }
-  // Pools another replica's blocks into this one's.
+  const std::vector<ProfileSnapshot>& snapshots() const { return snapshots_; }
+  // Pools another replica's blocks (and snapshots, sample by sample) into this one's.
   void merge(const ProfileRecorder& other);
 
  private:
@@ -42,6 +56,10 @@ class ProfileRecorder {
   std::vector<int> start_bin_;
   std::vector<Vec3> start_r_;
   double start_time_ = 0;
+  int species_ = 0;
+  double origin_time_ = 0;  // state time when the observed window began
+  std::vector<ProfileSnapshot> snapshots_;
+  void take_snapshot(const SystemState& state);
 };
 
 // Bins of `slabs` equal slabs of whole cells along the third lattice vector

@@ -55,16 +55,17 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
   std::vector<int64_t> species_counts;
   if (cfg.species.active()) {
     species = std::make_unique<SpeciesRates>(lattice, cfg.hop, cfg.species);
-    species_counts = cfg.species.counts(open_sites);
+    species_counts = cfg.species.counts(cfg.species.region_sites(lattice, blocked));
+    const int64_t total = std::accumulate(species_counts.begin(), species_counts.end(), int64_t(0));
     // The configuration checked the counts against every host site; a
     // microstructure may close some of them.
-    if (cfg.species.total(open_sites) > open_sites)
+    if (total > open_sites)
       throw std::invalid_argument(
-          "occupancy.species: the species place " + std::to_string(cfg.species.total(open_sites)) +
-          " ions on " + std::to_string(open_sites) + " open host sites (the microstructure blocks " +
+          "occupancy.species: the species place " + std::to_string(total) + " ions on " +
+          std::to_string(open_sites) + " open host sites (the microstructure blocks " +
           std::to_string(lattice.num_host_sites() - open_sites) + ")");
     occupancy.by_vacancies = true;
-    occupancy.vacancies = open_sites - cfg.species.total(open_sites);
+    occupancy.vacancies = open_sites - total;
   }
   const std::string solver_name =
       cfg.solver != "auto" ? cfg.solver
@@ -164,8 +165,13 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
       SystemState& state = rr.state;
       if (rr.started && profiles) profiles_complete = false;
       if (!rr.started) {
-        state = place_ions(lattice, occupancy, cfg.seed, static_cast<uint32_t>(r), blocked);
-        if (species) assign_species(state, species_counts, cfg.seed);
+        if (species && cfg.species.any_region()) {
+          state = place_species(lattice, cfg.species, species_counts, cfg.seed,
+                                static_cast<uint32_t>(r), blocked);
+        } else {
+          state = place_ions(lattice, occupancy, cfg.seed, static_cast<uint32_t>(r), blocked);
+          if (species) assign_species(state, species_counts, cfg.seed);
+        }
         if (eq_hops > 0) {
           AdvanceTarget eq;
           eq.hops = eq_hops;
@@ -176,8 +182,10 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
         rr.recorder.sample_msd(state);
         if (cfg.slabs > 0) slab_rec[r] = slab_profile(lattice, cfg.slabs, blocked);
         if (!site_layer.empty()) layer_rec[r] = layer_profile(lattice, site_layer, layer_names, blocked);
-        for (ProfileRecorder* p : {&slab_rec[r], &layer_rec[r]})
+        for (ProfileRecorder* p : {&slab_rec[r], &layer_rec[r]}) {
+          if (species) p->record_species(species->count());
           if (p->active()) p->start(state);
+        }
         rr.h0 = state.hops;
         rr.t0 = state.time;
         rr.mark_tags.assign(1, MilestoneTag{});
@@ -267,6 +275,8 @@ SimulationOutcome run_simulation(const SimulationSettings& cfg, RunState& run,
     }
     if (slab_rec[0].active()) out.slabs = slab_rec[0].bins();
     if (layer_rec[0].active()) out.layers = layer_rec[0].bins();
+    if (slab_rec[0].active()) out.slab_snapshots = slab_rec[0].snapshots();
+    if (layer_rec[0].active()) out.layer_snapshots = layer_rec[0].snapshots();
   }
   out.wall_time = wall();
   return out;

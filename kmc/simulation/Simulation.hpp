@@ -29,6 +29,9 @@ struct SimulationOutcome {
   // Per slab (run.slabs) and per layer of a multilayer, pooled over replicas;
   // empty when not asked for, and after a restart from a checkpoint.
   std::vector<ProfileBin> slabs, layers;
+  // With several species: their ions per bin at the start of the observed
+  // window and at every block end (species_profile.csv), pooled likewise.
+  std::vector<ProfileSnapshot> slab_snapshots, layer_snapshots;
   bool interrupted = false;  // stopped at a checkpoint (RunControl::stop_requested)
 };
 
