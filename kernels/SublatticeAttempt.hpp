@@ -23,7 +23,17 @@
 //
 // Site byte: bit 0 occupied, bit 1 (kOneAttemptPerIon only) the parity of the
 // last sweep in which the ion attempted, bits 2-7 the ion's species (0 with
-// one species; kernels/SpeciesEnergy.hpp), which travels with the ion. Decisions are integer or exact: K is
+// one species; kernels/SpeciesEnergy.hpp), which travels with the ion.
+//
+// Direct exchange ([[hop.exchange]]): when the chosen neighbour holds an ion
+// of species c, the ion of species a swaps with it with probability
+// x(a, c, b, k) / gamma (a tabulated threshold; the ion of species a carries
+// the event, as in bkl, so each swap has one attempt channel). A swap writes
+// the same two sites a vacancy hop writes and reads no more than it reads, so
+// the class tiling keeps members of a class apart for it too. The partner's
+// byte (its species and stamp) moves unchanged to the origin.
+//
+// Decisions are integer or exact: K is
 // found by comparing a Philox word with the Poisson CDF built by IEEE + and /,
 // the direction is a multiply-high of a word, acceptance compares a word with
 // a threshold floor(p 2^32) the host tabulated (uniform landscape) or with a
@@ -63,6 +73,11 @@ struct SublatticeTables {
   const double* species_factor;
   int32_t interaction;  // count neighbours for the interaction term
   int32_t rule;         // SublatticeAttemptRule
+  // Direct exchange: exchange[(a * species + c) * nbasis * zmax + b * zmax + k]
+  // = floor(x(a, c, b, k) / gamma 2^32) (times the sweep fraction); accept
+  // when word < it. nullptr: no exchange configured.
+  const uint32_t* exchange;
+  int32_t species;  // species (rows and columns of `exchange`)
 };
 
 // What travels with an ion from site to site: its index and the cell offsets
@@ -143,10 +158,12 @@ struct SublatticeAttempt {
     return (here & kSiteOccupied) && !(rule == kOneAttemptPerIon && (here & kSiteStamp) == stamp);
   }
 
-  // An accepted hop: the ion's record still has to go from `from` to `to`.
+  // An accepted hop: the ion's record still has to go from `from` to `to`
+  // (and, for an exchange, the partner's from `to` to `from`).
   struct Move {
     int32_t from, to, slot;
     int8_t dcell[3];
+    int8_t ions;  // ions moved: 1 (vacancy hop) or 2 (exchange, two hops)
   };
 
   // The visit of the ion on site `s` (index `i`), which must be eligible().
@@ -174,7 +191,8 @@ struct SublatticeAttempt {
       if (!valid) h.to_basis = static_cast<int16_t>(s.b);  // a harmless in-range target
       const SiteCoord t = lat.target(s, h);
       const int32_t j = lat.index(t);
-      const bool vacant = valid & !(arr.site[j] & kSiteOccupied);
+      const uint8_t there = arr.site[j];
+      const bool vacant = valid & !(there & kSiteOccupied);
       int32_t dn = 0;
       if (tab.interaction && vacant) {
         // The hopping ion neighbours its target; it does not count there.
@@ -185,7 +203,8 @@ struct SublatticeAttempt {
       if (tab.threshold) {
         below = draw < tab.threshold[slot * (2 * lat.zmax + 1) + dn + lat.zmax];
       } else {
-        double p = tab.site_rate[static_cast<int64_t>(i) * lat.zmax + k] * tab.factor[dn + lat.zmax];
+        double p =
+            tab.site_rate[static_cast<int64_t>(i) * lat.zmax + k] * tab.factor[dn + lat.zmax];
         if (tab.species_factor) p *= tab.species_factor[slot];
         below = static_cast<double>(draw) < p;
       }
@@ -198,7 +217,26 @@ struct SublatticeAttempt {
         move.dcell[0] = h.dcell[0];
         move.dcell[1] = h.dcell[1];
         move.dcell[2] = h.dcell[2];
+        move.ions = 1;
         return kAttemptAccepted;
+      }
+      if (tab.exchange && valid && !vacant) {
+        // The word decides the swap with the ion on j instead (a vacancy hop
+        // was impossible): threshold of the ordered pair (species, its species).
+        const int64_t pair =
+            static_cast<int64_t>(species) * tab.species + SpeciesEnergy::species_of(there);
+        if (draw < tab.exchange[(pair * lat.nbasis + s.b) * lat.zmax + k]) {
+          arr.site[j] = done;
+          arr.site[i] = there;
+          move.from = i;
+          move.to = j;
+          move.slot = s.b * lat.zmax + k;
+          move.dcell[0] = h.dcell[0];
+          move.dcell[1] = h.dcell[1];
+          move.dcell[2] = h.dcell[2];
+          move.ions = 2;
+          return kAttemptAccepted;
+        }
       }
       if (valid) outcome = kAttemptRejected;
     }
@@ -211,13 +249,21 @@ struct SublatticeAttempt {
     r.cells[0] += m.dcell[0];
     r.cells[1] += m.dcell[1];
     r.cells[2] += m.dcell[2];
+    if (m.ions == 2) {  // the partner goes the other way
+      IonRecord o = arr.record[m.to];
+      o.cells[0] -= m.dcell[0];
+      o.cells[1] -= m.dcell[1];
+      o.cells[2] -= m.dcell[2];
+      arr.record[m.from] = o;
+    }
     arr.record[m.to] = r;
   }
 
   // Visits site `s` in sweep `sweep`: eligible() then decide() and move_record().
+  // On acceptance `slot` is the hop's slot and `ions` the hops it counts (1 or 2).
   KMC_HD static int run(const LatticeView& lat, const SublatticeTables& tab,
                         const SublatticeArrays& arr, const SublatticeRngKey& key, uint64_t sweep,
-                        const SiteCoord& s, int32_t& slot) {
+                        const SiteCoord& s, int32_t& slot, int32_t& ions) {
     const int32_t i = lat.index(s);
     if (!eligible(arr.site[i], sweep, tab.rule)) return kAttemptNull;
     Move m;
@@ -225,6 +271,7 @@ struct SublatticeAttempt {
     if (outcome == kAttemptAccepted) {
       move_record(arr, m);
       slot = m.slot;
+      ions = m.ions;
     }
     return outcome;
   }

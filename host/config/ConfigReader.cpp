@@ -1055,8 +1055,6 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
   if (s.species.active() && s.solver == "walkers")
     v.fail("occupancy.species", "walkers do not see each other, so they take no species "
                                 "(use run.solver = \"bkl\" or \"sublattice\")");
-  if (!s.species.exchange.empty() && s.solver == "sublattice")
-    v.fail("hop.exchange", "direct exchange runs in run.solver = \"bkl\" only");
   int64_t ions = 0;
   try {
     ions = s.occupancy.ion_count(mobile);

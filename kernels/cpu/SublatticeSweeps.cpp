@@ -66,9 +66,9 @@ uint64_t run_tile(const LatticeView& lat, const SublatticeTiling& tiling,
     // The records are rarely in cache; their loads overlap now.
     for (int32_t e = 0; e < accepted; ++e) {
       SublatticeAttempt::move_record(arr, moves[e]);
-      ++slots[moves[e].slot];
+      slots[moves[e].slot] += moves[e].ions;  // an exchange moves two ions the same length
+      hops += moves[e].ions;
     }
-    hops += accepted;
   }
   return hops;
 }

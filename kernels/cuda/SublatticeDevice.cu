@@ -52,10 +52,10 @@ __global__ void parity_kernel(LatticeView lat, SublatticeTiling tiling, Sublatti
       s.c[0] = first[0] + (e % count[0]) * tiling.axis[0].spacing;
       s.c[1] = first[1] + ((e / count[0]) % count[1]) * tiling.axis[1].spacing;
       s.c[2] = first[2] + (e / (count[0] * count[1])) * tiling.axis[2].spacing;
-      int32_t slot;
-      if (SublatticeAttempt::run(lat, tab, arr, key, sweep, s, slot) == kAttemptAccepted) {
-        ++accepted;
-        atomicAdd(&block_slots[slot], 1u);
+      int32_t slot, ions;
+      if (SublatticeAttempt::run(lat, tab, arr, key, sweep, s, slot, ions) == kAttemptAccepted) {
+        accepted += static_cast<unsigned int>(ions);  // an exchange moves two ions
+        atomicAdd(&block_slots[slot], static_cast<unsigned int>(ions));
       }
     }
     __syncthreads();  // the next site class reads what this one wrote
@@ -76,6 +76,7 @@ struct SublatticeDevice {
   uint8_t* site = nullptr;
   IonRecord* record = nullptr;
   uint32_t* threshold[2] = {nullptr, nullptr};
+  uint32_t* exchange[2] = {nullptr, nullptr};
   double* site_rate = nullptr;
   double* species_factor = nullptr;
   double* factor[2] = {nullptr, nullptr};
@@ -115,6 +116,9 @@ SublatticeDevice* sublattice_create(const SublatticeSetup& setup) {
               "species factors");
       }
     }
+    if (setup.exchange_count > 0)
+      for (int i = 0; i < 2; ++i)
+        d->exchange[i] = device_alloc<uint32_t>(setup.exchange_count, "exchange thresholds");
     d->control = device_alloc<int32_t>(2, "control");
     d->counters = device_alloc<unsigned long long>(1 + nsteps, "counters");
     // Enough threads for the largest site class of a tile, in whole warps.
@@ -140,6 +144,7 @@ void sublattice_destroy(SublatticeDevice* d) {
   cudaFree(d->record);
   for (int i = 0; i < 2; ++i) {
     cudaFree(d->threshold[i]);
+    cudaFree(d->exchange[i]);
     cudaFree(d->factor[i]);
   }
   cudaFree(d->site_rate);
@@ -152,8 +157,12 @@ void sublattice_destroy(SublatticeDevice* d) {
 }
 
 void sublattice_set_tables(SublatticeDevice* d, bool partial, const uint32_t* threshold,
-                           const double* factor) {
+                           const double* factor, const uint32_t* exchange) {
   const int i = partial ? 1 : 0;
+  if (d->setup.exchange_count > 0)
+    check(cudaMemcpy(d->exchange[i], exchange, sizeof(uint32_t) * d->setup.exchange_count,
+                     cudaMemcpyHostToDevice),
+          "exchange thresholds");
   if (d->setup.threshold_count > 0)
     check(cudaMemcpy(d->threshold[i], threshold, sizeof(uint32_t) * d->setup.threshold_count,
                      cudaMemcpyHostToDevice),
@@ -211,6 +220,8 @@ SublatticeBatchResult sublattice_run(SublatticeDevice* d, const SublatticeBatch&
     tab[i].species_factor = d->species_factor;
     tab[i].interaction = d->setup.interaction;
     tab[i].rule = d->setup.rule;
+    tab[i].exchange = d->exchange[i];
+    tab[i].species = d->setup.species;
   }
   const size_t shared = sizeof(unsigned int) * nslots;
   for (int32_t n = 0; n < batch.sweeps; ++n) {

@@ -30,14 +30,19 @@ struct SublatticeSetup {
   // kernels/SpeciesEnergy.hpp slot (species_factor_count of them); nullptr: one species.
   const double* species_factor = nullptr;
   int64_t species_factor_count = 0;
+  // Direct exchange: exchange thresholds (exchange_count per table, 0: none)
+  // over `species` species.
+  int64_t exchange_count = 0;
+  int32_t species = 1;
 };
 
 SublatticeDevice* sublattice_create(const SublatticeSetup& setup);
 void sublattice_destroy(SublatticeDevice* device);
 // Acceptance tables of full sweeps (partial = false) or of a batch's last,
-// partial sweep: `threshold` (uniform landscape) or `factor` (per-site one).
+// partial sweep: `threshold` (uniform landscape) or `factor` (per-site one),
+// and `exchange` (read only when the setup has exchange_count > 0).
 void sublattice_set_tables(SublatticeDevice* device, bool partial, const uint32_t* threshold,
-                           const double* factor);
+                           const double* factor, const uint32_t* exchange);
 void sublattice_upload(SublatticeDevice* device, const uint8_t* site, const IonRecord* record);
 void sublattice_download(SublatticeDevice* device, uint8_t* site, IonRecord* record);
 // Runs a batch; hops_by_slot (nbasis * zmax) gets the accepted hops added.

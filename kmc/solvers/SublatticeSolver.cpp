@@ -59,9 +59,6 @@ SublatticeSolver::SublatticeSolver(const Lattice& lattice, const HopModel& model
   if (!(options_.acceptance_ceiling > 0 && options_.acceptance_ceiling <= 1))
     throw CannotProceed("sublattice acceptance ceiling must lie in (0, 1]");
   const SpeciesRates* species = options_.species;
-  if (species && species->has_exchange())
-    throw CannotProceed(
-        "sublattice: direct exchange ([[hop.exchange]]) runs in run.solver = \"bkl\" only");
   if (species) species_count_ = species->count();
   // The largest vacancy factor of any species on (basis site, slot): 1 with one species.
   auto species_max = [&](int b, int k) {
@@ -79,10 +76,9 @@ SublatticeSolver::SublatticeSolver(const Lattice& lattice, const HopModel& model
   const int64_t rows = model.uniform_landscape() ? lattice.basis_size() : lattice.num_sites();
   for (int64_t r = 0; r < rows; ++r)
     for (int k = 0; k < lattice.coordination(lattice.basis_of(r)); ++k)
-      fastest_static =
-          std::max(fastest_static, species ? model.static_rate(r, k) *
-                                                 species_max(lattice.basis_of(r), k)
-                                           : model.static_rate(r, k));
+      fastest_static = std::max(
+          fastest_static, species ? model.static_rate(r, k) * species_max(lattice.basis_of(r), k)
+                                  : model.static_rate(r, k));
   double fastest_factor = 1;
   if (model.has_interaction()) {
     fastest_factor = 0;
@@ -91,10 +87,15 @@ SublatticeSolver::SublatticeSolver(const Lattice& lattice, const HopModel& model
   }
   if (!(fastest_static * fastest_factor > 0))
     throw CannotProceed("sublattice: every hop rate is zero");
-  gamma_ = fastest_static * fastest_factor / options_.acceptance_ceiling;
+  // A direct exchange is attempted through the same slots: gamma covers it too.
+  const double fastest_exchange =
+      species && species->has_exchange() ? species->max_exchange_rate() : 0;
+  gamma_ =
+      std::max(fastest_static * fastest_factor, fastest_exchange) / options_.acceptance_ceiling;
   sweep_time_ = 1.0 / (zmax_ * gamma_);
   uniform_ = model.uniform_landscape();
   build_tables(1.0, threshold_full_, factor_full_);
+  build_exchange_table(1.0, exchange_full_);
   if (!uniform_) {
     // Static rate times 2^32 / gamma per (site, slot); the factor table carries
     // the interaction and the sweep fraction.
@@ -136,12 +137,31 @@ void SublatticeSolver::build_tables(double fraction, std::vector<uint32_t>& thre
     for (int b = 0; b < nb; ++b)
       for (int k = 0; k < lattice_.coordination(b); ++k)
         for (int dn = -zmax_; dn <= zmax_; ++dn) {
-          const double p =
-              species ? model_.static_rate(b, k) * species->vacancy_row(q, b)[k] *
-                            factor[dn + zmax_] / gamma_
-                      : model_.static_rate(b, k) * factor[dn + zmax_] / gamma_;
+          const double p = species ? model_.static_rate(b, k) * species->vacancy_row(q, b)[k] *
+                                         factor[dn + zmax_] / gamma_
+                                   : model_.static_rate(b, k) * factor[dn + zmax_] / gamma_;
           const double scaled = std::floor(std::min(p, 1.0) * kTwo32);
           threshold[SpeciesEnergy::slot(q, nb, zmax_, b, k) * width + dn + zmax_] =
+              static_cast<uint32_t>(std::min(scaled, kTwo32 - 1));
+        }
+}
+
+void SublatticeSolver::build_exchange_table(double fraction,
+                                            std::vector<uint32_t>& exchange) const {
+  const SpeciesRates* species = options_.species;
+  exchange.clear();
+  if (!species || !species->has_exchange()) return;
+  // floor(p 2^32), p = x(a, c, b, k) / gamma times the sweep fraction
+  // (kernels/SublatticeAttempt.hpp, SublatticeTables::exchange).
+  const int nb = lattice_.basis_size(), S = species_count_;
+  exchange.assign(static_cast<size_t>(S) * S * nb * zmax_, 0u);
+  for (int a = 0; a < S; ++a)
+    for (int c = 0; c < S; ++c)
+      for (int b = 0; b < nb; ++b)
+        for (int k = 0; k < lattice_.coordination(b); ++k) {
+          const double p = species->exchange_rate(a, c, b, k) / gamma_ * fraction;
+          const double scaled = std::floor(std::min(p, 1.0) * kTwo32);
+          exchange[((static_cast<size_t>(a) * S + c) * nb + b) * zmax_ + k] =
               static_cast<uint32_t>(std::min(scaled, kTwo32 - 1));
         }
 }
@@ -150,10 +170,11 @@ void SublatticeSolver::set_partial_tables(double fraction) {
   if (fraction == partial_fraction_) return;
   partial_fraction_ = fraction;
   build_tables(fraction, threshold_partial_, factor_partial_);
+  build_exchange_table(fraction, exchange_partial_);
 #if COATKMC_HAVE_CUDA
   if (engine_->device)
     cuda::sublattice_set_tables(engine_->device, true, threshold_partial_.data(),
-                                factor_partial_.data());
+                                factor_partial_.data(), exchange_partial_.data());
 #endif
 }
 
@@ -194,10 +215,12 @@ void SublatticeSolver::load(SystemState& state) {
         setup.species_factor_count =
             static_cast<int64_t>(options_.species->vacancy_factors().size());
       }
+      setup.exchange_count = static_cast<int64_t>(exchange_full_.size());
+      setup.species = species_count_;
       engine_->device = cuda::sublattice_create(setup);
       engine_->replica = state.replica;
       cuda::sublattice_set_tables(engine_->device, false, threshold_full_.data(),
-                                  factor_full_.data());
+                                  factor_full_.data(), exchange_full_.data());
       partial_fraction_ = -1;
     }
     cuda::sublattice_upload(engine_->device, site_.data(), record_.data());
@@ -258,8 +281,13 @@ void SublatticeSolver::advance(SystemState& state, const AdvanceTarget& target) 
   const double* species_factor =
       options_.species && !uniform_ ? options_.species->vacancy_factors().data() : nullptr;
   SublatticeTables full{uniform_ ? threshold_full_.data() : nullptr,
-                        uniform_ ? nullptr : site_rate_.data(), factor_full_.data(), species_factor,
-                        model_.has_interaction(), options_.rule};
+                        uniform_ ? nullptr : site_rate_.data(),
+                        factor_full_.data(),
+                        species_factor,
+                        model_.has_interaction(),
+                        options_.rule,
+                        exchange_full_.empty() ? nullptr : exchange_full_.data(),
+                        species_count_};
 
   while (state.hops < target.hops && state.time < target.time) {
     // Plan: full sweeps that end by the target time, then possibly a partial one.
@@ -306,6 +334,7 @@ void SublatticeSolver::advance(SystemState& state, const AdvanceTarget& target) 
       SublatticeTables part = full;
       part.threshold = uniform_ ? threshold_partial_.data() : nullptr;
       part.factor = factor_partial_.data();
+      part.exchange = exchange_partial_.empty() ? nullptr : exchange_partial_.data();
       const SublatticeArrays arr{site_.data(), record_.data()};
       result = cpu::run_sublattice_batch(view, tiling_, full, part, arr, key, batch,
                                          std::max(1, options_.threads), hops_by_slot_.data());

@@ -19,7 +19,7 @@ struct SublatticeOptions {
   SublatticeAttemptRule rule = kPoissonAttempts;
   int threads = 1;  // OpenMP threads of the CPU backend
   // Several species ([[occupancy.species]]): per-species vacancy factors;
-  // nullptr is one species. Direct exchange is refused (bkl only).
+  // nullptr is one species. Direct exchange ([[hop.exchange]]) included.
   const SpeciesRates* species = nullptr;
 };
 
@@ -64,6 +64,8 @@ class SublatticeSolver : public Solver {
   void store(SystemState& state);
   void build_tables(double fraction, std::vector<uint32_t>& threshold,
                     std::vector<double>& factor) const;
+  // Direct-exchange thresholds (empty without [[hop.exchange]]).
+  void build_exchange_table(double fraction, std::vector<uint32_t>& exchange) const;
   void set_partial_tables(double fraction);
 
   const Lattice& lattice_;
@@ -78,6 +80,7 @@ class SublatticeSolver : public Solver {
   double sweep_time_;  // s
   bool uniform_;       // thresholds per (basis, slot) rather than per site
   std::vector<uint32_t> threshold_full_, threshold_partial_;
+  std::vector<uint32_t> exchange_full_, exchange_partial_;
   std::vector<double> site_rate_, factor_full_, factor_partial_;
   int species_count_ = 1;
   double partial_fraction_ = -1;

@@ -188,13 +188,69 @@ TEST(SpeciesEquilibrium, SublatticeMatchesBoltzmann) {
   expect_boltzmann("sublattice, vacancy exchange", o, kBoltzmannEv * m.hop.temperature);
 }
 
-TEST(SpeciesEquilibrium, SublatticeRefusesDirectExchange) {
+// Direct exchange in the sublattice solver (kernels/SublatticeAttempt.hpp):
+// the P-Q swap carried by P, thresholds x / gamma, keeps the equilibrium.
+TEST(SpeciesEquilibrium, SublatticeWithDirectExchangeMatchesBoltzmann) {
   TwoSublatticeMixture m;
   const SpeciesSettings set = m.settings(true);
   const SpeciesRates rates(m.lattice, m.hop, set);
   SublatticeOptions opt;
   opt.species = &rates;
-  EXPECT_THROW(SublatticeSolver(m.lattice, m.model, 1, BackendKind::Cpu, opt), CannotProceed);
+  SublatticeSolver solver(m.lattice, m.model, 24, BackendKind::Cpu, opt);
+  SystemState st = m.initial(3);
+  const Occupation o = sample_on_b(m.lattice, solver, st, hop_interval(m), 4000);
+  expect_boltzmann("sublattice, vacancy and direct exchange", o, kBoltzmannEv * m.hop.temperature);
+}
+
+// With every site filled only exchanges move ions: bkl and sublattice must
+// swap P and Q at the same mean rate (swaps per second, from the hop counters:
+// two hops per swap). A swap channel attempted from both ions, or a missing
+// one, would double or halve it.
+TEST(SpeciesEquilibrium, SublatticeExchangesAtTheBklRateOnAFullLattice) {
+  TwoSublatticeMixture m;
+  SpeciesSettings set = m.settings(true);
+  set.species[0].count = 36;
+  set.species[1].count = 36;
+  const SpeciesRates rates(m.lattice, m.hop, set);
+  Occupancy occ;
+  occ.by_vacancies = true;
+  occ.vacancies = 0;
+  auto rate = [&](Solver& solver, uint32_t replica) {
+    SystemState st = place_ions(m.lattice, occ, 5, replica);
+    assign_species(st, {36, 36}, 5);
+    AdvanceTarget burn;
+    burn.time = 20 * hop_interval(m);
+    solver.advance(st, burn);
+    // 20 batches of swaps per unit time; the mean and its standard error.
+    std::vector<double> r;
+    for (int b = 0; b < 20; ++b) {
+      const uint64_t h0 = st.hops;
+      const double t0 = st.time;
+      AdvanceTarget t;
+      t.time = st.time + 25 * hop_interval(m);
+      solver.advance(st, t);
+      r.push_back(double(st.hops - h0) / 2.0 / (st.time - t0));
+    }
+    double mean = 0, ss = 0;
+    for (double x : r) mean += x / r.size();
+    for (double x : r) ss += (x - mean) * (x - mean);
+    return std::pair<double, double>{mean, std::sqrt(ss / (r.size() - 1) / r.size())};
+  };
+  BklSolver bkl(m.lattice, m.model, 25);
+  bkl.set_species(rates);
+  SublatticeOptions opt;
+  opt.species = &rates;
+  SublatticeSolver sub(m.lattice, m.model, 26, BackendKind::Cpu, opt);
+  const auto [rb, eb] = rate(bkl, 4);
+  const auto [rs, es] = rate(sub, 5);
+  const double sigma = std::sqrt(eb * eb + es * es);
+  std::printf(
+      "swaps per second on a full lattice: bkl %.4g +- %.2g, sublattice %.4g +- %.2g (%+.2f "
+      "sigma)\n",
+      rb, eb, rs, es, (rs - rb) / sigma);
+  EXPECT_GT(rb, 0);
+  EXPECT_LT(std::fabs(rs - rb), 5 * sigma);
+  EXPECT_LT(sigma, 0.1 * rb);  // the comparison resolves a 50 % error in the swap rate
 }
 
 // Placement: the counts asked for, a pure function of (seed, replica), and
