@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "host/io/AtomicFile.hpp"
+#include "kernels/SpeciesEnergy.hpp"
 #include "kmc/core/Error.hpp"
 
 namespace coatkmc {
@@ -111,6 +112,12 @@ void put_sample(Writer& w, const TransportSample& s) {
   w.put(s.sum_hop_l2);
   w.put(s.hops);
   w.put(s.attempts);
+  // Per-species sums (format 3): count, then (sum_r2, ions) per species.
+  w.put<uint64_t>(s.species.size());
+  for (const TransportSample::Species& q : s.species) {
+    w.put(q.sum_r2);
+    w.put(q.ions);
+  }
 }
 
 TransportSample get_sample(Reader& r) {
@@ -122,6 +129,12 @@ TransportSample get_sample(Reader& r) {
   s.sum_hop_l2 = r.get<double>();
   s.hops = r.get<uint64_t>();
   s.attempts = r.get<uint64_t>();
+  s.species.resize(r.count(kMaxSpecies, "species of a block", 16));
+  for (TransportSample::Species& q : s.species) {
+    q.sum_r2 = r.get<double>();
+    q.ions = r.get<int64_t>();
+    if (!(q.sum_r2 >= 0) || q.ions < 0) r.fail("a block's species sums are negative");
+  }
   return s;
 }
 
@@ -241,14 +254,20 @@ void get_replica(Reader& r, ReplicaRun& rr, uint32_t index) {
     m.attempts = r.get<uint64_t>();
     m.sum_hop_length_sq = r.get<double>();
   }
-  std::vector<TransportSample> blocks(r.count(uint64_t(1) << 20, "blocks", 72));
+  std::vector<TransportSample> blocks(r.count(uint64_t(1) << 20, "blocks", 80));
   for (TransportSample& b : blocks) b = get_sample(r);
   std::vector<MsdPoint> msd = r.get_vector<MsdPoint>();
   rr.mark_tags = get_tags(r, nmarks);
   rr.msd_tags = get_tags(r, msd.size());
   if (rr.mark_tags.size() != nmarks || rr.msd_tags.size() != msd.size())
     r.fail("replica " + std::to_string(index) + ": milestone tags do not match the records");
-  rr.recorder.restore(std::move(marks), std::move(blocks), std::move(msd), keep);
+  for (const TransportSample& b : blocks) {
+    int64_t counted = 0;
+    for (const TransportSample::Species& q : b.species) counted += q.ions;
+    if (!b.species.empty() && (s.ion_species.empty() || counted != int64_t(ions)))
+      r.fail("replica " + std::to_string(index) + ": a block's species do not hold its ions");
+  }
+  rr.recorder.restore(std::move(marks), std::move(blocks), std::move(msd), keep, s.ion_species);
 }
 
 }  // namespace

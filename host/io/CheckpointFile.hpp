@@ -17,7 +17,8 @@ struct Checkpoint {
 };
 
 // 2: SystemState's travel record (travel_cells, travel_origin, hops_by_length).
-constexpr unsigned kCheckpointVersion = 2;
+// 3: per-species sums of every closed block (TransportSample::species).
+constexpr unsigned kCheckpointVersion = 3;
 
 std::string encode_checkpoint(const std::string& config_toml, const RunState& header,
                               const std::vector<const ReplicaRun*>& replicas, double wall_total);

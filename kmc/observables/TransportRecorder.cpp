@@ -10,11 +10,15 @@ TransportRecorder::Mark TransportRecorder::mark_of(const SystemState& s) {
   return {s.displacement, s.time, s.hops, s.attempts, s.sum_hop_length_sq};
 }
 
-void TransportRecorder::start(const SystemState& s) {
-  marks_.assign(1, mark_of(s));
-  species_ = s.ion_species;
+void TransportRecorder::set_species(std::vector<uint8_t> labels) {
+  species_ = std::move(labels);
   species_count_ = 0;
   for (uint8_t q : species_) species_count_ = std::max(species_count_, q + 1);
+}
+
+void TransportRecorder::start(const SystemState& s) {
+  marks_.assign(1, mark_of(s));
+  set_species(s.ion_species);
   blocks_.clear();
   msd_.clear();
 }
@@ -73,14 +77,14 @@ void TransportRecorder::sample_msd(const SystemState& s) {
 }
 
 void TransportRecorder::restore(std::vector<Mark> marks, std::vector<TransportSample> blocks,
-                                std::vector<MsdPoint> msd, bool keep_marks) {
+                                std::vector<MsdPoint> msd, bool keep_marks,
+                                std::vector<uint8_t> species) {
   if (marks.empty()) throw std::invalid_argument("recorder: no marks to restore");
   marks_ = std::move(marks);
   blocks_ = std::move(blocks);
   msd_ = std::move(msd);
   keep_marks_ = keep_marks;
-  species_.clear();
-  species_count_ = 0;
+  set_species(std::move(species));
 }
 
 void TransportRecorder::rebase(const std::vector<size_t>& keep, const std::vector<size_t>& rows) {

@@ -40,8 +40,10 @@ class TransportRecorder {
   // last; with keep_marks one per block boundary), closed blocks and MSD rows.
   const std::vector<Mark>& marks() const { return marks_; }
   bool keeps_marks() const { return keep_marks_; }
+  // `species`: the ions' species labels (SystemState::ion_species of the
+  // restored state; a label never changes), empty with one species.
   void restore(std::vector<Mark> marks, std::vector<TransportSample> blocks,
-               std::vector<MsdPoint> msd, bool keep_marks);
+               std::vector<MsdPoint> msd, bool keep_marks, std::vector<uint8_t> species);
   // Re-plans a recorder that kept its marks: the block boundaries become the
   // marks listed (ascending indices, the first 0, the last the open block's
   // start), the blocks between them are recomputed exactly as close_block()
@@ -50,11 +52,12 @@ class TransportRecorder {
 
  private:
   static Mark mark_of(const SystemState& state);
+  void set_species(std::vector<uint8_t> labels);
   TransportSample window(const std::vector<Vec3>& displacement, double time, uint64_t hops,
                          uint64_t attempts, double l2, const Mark& from) const;
   bool keep_marks_;
-  // Species of each ion, copied at start() (a label never changes); empty
-  // with one species and after restore() (checkpoints do not carry it).
+  // Species of each ion, copied at start() or restore() (a label never
+  // changes); empty with one species.
   std::vector<uint8_t> species_;
   int species_count_ = 0;
   std::vector<Mark> marks_;

@@ -267,6 +267,38 @@ TEST(CheckpointFile, RoundTripKeepsEveryField) {
   EXPECT_EQ(encode_checkpoint(c.config_toml, c.run, all, 1.5), bytes);
 }
 
+// Format 3: the closed blocks' per-species sums travel with the checkpoint,
+// and the recorder takes the species labels back from the state.
+TEST(CheckpointFile, RoundTripKeepsPerSpeciesBlockSums) {
+  SimulationSettings s = settings_for("bkl", 2);
+  s.replicas = 1;
+  s.species.species.push_back({"A", 0.25, -1, 0.30, {}});
+  s.species.species.push_back({"B", 0.25, -1, 0.33, {}});
+  RunState run = finished_run(s);
+  const ReplicaRun& before = run.replicas[0];
+  ASSERT_EQ(before.recorder.blocks().size(), 4u);
+  const std::string bytes = encode_checkpoint("", run, {&before}, 0.0);
+  const Checkpoint c = decode_checkpoint(bytes, "file.ckpt");
+  const ReplicaRun& after = c.run.replicas[0];
+  ASSERT_EQ(after.recorder.blocks().size(), 4u);
+  for (size_t b = 0; b < 4; ++b) {
+    const auto& want = before.recorder.blocks()[b].species;
+    const auto& got = after.recorder.blocks()[b].species;
+    ASSERT_EQ(want.size(), 2u);
+    ASSERT_EQ(got.size(), 2u);
+    for (size_t q = 0; q < 2; ++q) {
+      EXPECT_EQ(got[q].sum_r2, want[q].sum_r2);
+      EXPECT_EQ(got[q].ions, want[q].ions);
+    }
+  }
+  // The whole window, computed from the labels the recorder took back.
+  const TransportSample w0 = before.recorder.whole_run(before.state);
+  const TransportSample w1 = after.recorder.whole_run(after.state);
+  ASSERT_EQ(w1.species.size(), 2u);
+  EXPECT_EQ(w1.species[0].sum_r2, w0.species[0].sum_r2);
+  EXPECT_EQ(w1.species[1].ions, w0.species[1].ions);
+}
+
 TEST(CheckpointFile, TruncatedFilesAreRejectedAtEveryLength) {
   const std::string bytes = small_checkpoint();
   for (size_t n : {size_t(0), size_t(5), size_t(8), size_t(20), size_t(31), size_t(32), size_t(33),
@@ -358,19 +390,48 @@ nlohmann::json physics_of(nlohmann::json r) {
   return r;
 }
 
+// The same run with two species (and a direct exchange), for result.json's
+// per-species fields across a restart.
+const char* kSpeciesRunConfig = R"([lattice]
+type  = "sc"
+cells = [8, 8, 8]
+[[occupancy.species]]
+name     = "A"
+fraction = 0.3
+[[occupancy.species]]
+name     = "B"
+fraction = 0.3
+barrier  = 0.33
+[[hop.exchange]]
+a       = "A"
+b       = "B"
+barrier = 0.35
+[run]
+temperature       = 500
+hops_per_particle = 20
+blocks            = 4
+msd_samples       = 10
+replicas          = 2
+)";
+
 // N hops per particle in one run, and N/2 followed by `coatkmc run --restart
 // ... --set run.hops_per_particle=N`, through the executable: every field of
 // result.json but provenance and timing, and msd.csv, byte for byte equal.
+// A parameter "SOLVER+species" runs kSpeciesRunConfig (species[name] too).
 class CheckpointCliSolver : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CheckpointCliSolver, HalfRunRestartedToTheFullLengthGivesTheSameResultJson) {
   ScratchDir dir;
-  const std::string cfg = write_run_config(dir);
-  const std::string solver = "run.solver=\"" + GetParam() + "\"";
+  const std::string param = GetParam();
+  const size_t plus = param.find("+species");
+  const bool with_species = plus != std::string::npos;
+  const std::string solver_name = with_species ? param.substr(0, plus) : param;
+  const std::string cfg = write_run_config(dir, with_species ? kSpeciesRunConfig : kRunConfig);
+  const std::string solver = "run.solver=\"" + solver_name + "\"";
   ASSERT_EQ(run_coatkmc({"run", cfg, "--out", "whole", "--set", solver}, dir.path()).status, 0);
-  ASSERT_EQ(run_coatkmc({"run", cfg, "--out", "half", "--set", solver, "--set",
-                         "run.hops_per_particle=10"},
-                        dir.path())
+  ASSERT_EQ(run_coatkmc(
+                {"run", cfg, "--out", "half", "--set", solver, "--set", "run.hops_per_particle=10"},
+                dir.path())
                 .status,
             0);
   ASSERT_TRUE(file_exists(dir / "half/checkpoint.ckpt"));
@@ -379,7 +440,12 @@ TEST_P(CheckpointCliSolver, HalfRunRestartedToTheFullLengthGivesTheSameResultJso
                                       dir.path());
   ASSERT_EQ(r.status, 0) << r.err;
   const nlohmann::json whole = result_of(dir / "whole"), continued = result_of(dir / "continued");
-  ASSERT_EQ(whole["solver"], GetParam());
+  ASSERT_EQ(whole["solver"], solver_name);
+  if (with_species) {
+    ASSERT_TRUE(whole.contains("species"));
+    ASSERT_TRUE(continued.contains("species")) << "species left out after the restart";
+    EXPECT_EQ(whole["species"].dump(), continued["species"].dump());
+  }
   expect_same_physics(whole, continued);
   EXPECT_EQ(physics_of(whole).dump(), physics_of(continued).dump());
   // The halves differ from the whole (the test can fail): fewer hops.
@@ -389,7 +455,14 @@ TEST_P(CheckpointCliSolver, HalfRunRestartedToTheFullLengthGivesTheSameResultJso
 }
 
 INSTANTIATE_TEST_SUITE_P(Checkpoint, CheckpointCliSolver,
-                         ::testing::Values("bkl", "walkers", "sublattice"));
+                         ::testing::Values("bkl", "walkers", "sublattice", "bkl+species",
+                                           "sublattice+species"),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param;
+                           for (char& c : name)
+                             if (c == '+') c = '_';
+                           return name;
+                         });
 
 TEST(CheckpointCli, BadCheckpointsAndForbiddenChangesAreOneLineErrors) {
   ScratchDir dir;
