@@ -3,6 +3,7 @@
 // against time (species_profile.csv, item 3 of the profiles).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <sstream>
 #include <string>
 #include <vector>
