@@ -9,6 +9,8 @@
 #include <map>
 #include <sstream>
 
+#include "host/config/TomlGuard.hpp"
+#include "host/config/TomlWriter.hpp"
 #include "kmc/core/Error.hpp"
 
 namespace coatkmc {
@@ -24,16 +26,14 @@ void flatten(const toml::table& t, const std::string& prefix,
     if (const toml::table* sub = node.as_table()) {
       flatten(*sub, name, out);
     } else {
-      std::ostringstream os;
-      node.visit([&](const auto& v) { os << v; });
-      out[name] = os.str();
+      out[name] = write_toml_inline(node);  // not toml++'s formatter: see TomlWriter.hpp
     }
   }
 }
 
 std::map<std::string, std::string> leaves(const std::string& text) {
   std::map<std::string, std::string> out;
-  flatten(toml::parse(text), "", out);
+  flatten(parse_toml(text), "", out);  // the checkpoint's text is outside input too
   return out;
 }
 

@@ -89,6 +89,12 @@ void write_table(std::ostream& os, const toml::table& t, const std::string& path
 
 }  // namespace
 
+std::string write_toml_inline(const toml::node& value) {
+  std::ostringstream os;
+  write_inline(os, value);
+  return os.str();
+}
+
 std::string write_toml(const toml::table& root) {
   std::ostringstream os;
   write_table(os, root, "", false);

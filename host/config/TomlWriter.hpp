@@ -14,5 +14,7 @@ namespace coatkmc {
 // printed by toml++ (its quoting, escapes and round-trip float digits).
 // Arrays are written inline, arrays of tables as [[sections]].
 std::string write_toml(const toml::table& root);
+// One value as it would follow "key = " (arrays and tables inline).
+std::string write_toml_inline(const toml::node& value);
 
 }  // namespace coatkmc
