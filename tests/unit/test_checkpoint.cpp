@@ -412,6 +412,9 @@ hops_per_particle = 20
 blocks            = 4
 msd_samples       = 10
 replicas          = 2
+# An array of floats below 0.1: toml++ 3.3's formatter is undefined for
+# them, so the restart check must print it with TomlWriter (UBSan build).
+field             = [0.0, 0.0, 1e-4]
 )";
 
 // N hops per particle in one run, and N/2 followed by `coatkmc run --restart
