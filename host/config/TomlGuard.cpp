@@ -15,7 +15,9 @@ bool starts_key(char c) {
          c == '\'';
 }
 
-bool ascii(char c) { return static_cast<unsigned char>(c) < 0x80; }
+bool ascii(char c) {
+  return static_cast<unsigned char>(c) < 0x80;
+}
 
 // Characters that open, close or separate values (and key-value pairs).
 bool is_punctuation(char c) {
@@ -124,9 +126,20 @@ class Scanner {
         if (!multi) return;
         ++line_;
       }
-      if (c == quote && (!multi || (i_ + 2 < n_ && t_[i_ + 1] == quote && t_[i_ + 2] == quote))) {
-        i_ += multi ? 3 : 1;
+      if (c == quote && !multi) {
+        ++i_;
         return;
+      }
+      if (c == quote) {
+        // A run of three to five quotes closes a multi-line string: up to two
+        // quotes may end its content. toml++ closes after the whole run, so
+        // the scanner must too (the fuzzer's find: a non-ASCII character
+        // after a run of four quotes, taken here for string content).
+        size_t run = 0;
+        while (i_ + run < n_ && t_[i_ + run] == quote && run < 5) ++run;
+        i_ += run;
+        if (run >= 3) return;
+        continue;
       }
       ++i_;
     }
@@ -145,8 +158,9 @@ class Scanner {
            (t_[j] == ' ' || t_[j] == '\t' || t_[j] == '\r' || t_[j] == '\n'))
       line_ += t_[j++] == '\n';
     if (j < n_ && !ascii(t_[j]))
-      hazard_ = {at, "a backslash before a non-ASCII character in a multi-line string "
-                     "(write it as \\uXXXX)"};
+      hazard_ = {at,
+                 "a backslash before a non-ASCII character in a multi-line string "
+                 "(write it as \\uXXXX)"};
     // An ordinary escape ("\n", "\\", "\""): its character is no delimiter.
     i_ = (j == i_ + 1) ? j + 1 : j;
   }
@@ -160,14 +174,16 @@ class Scanner {
 
 }  // namespace
 
-TomlHazard find_toml_hazard(const std::string& text) { return Scanner(text).run(); }
+TomlHazard find_toml_hazard(const std::string& text) {
+  return Scanner(text).run();
+}
 
 toml::table parse_toml(const std::string& text, const std::string& source_path) {
   if (const TomlHazard h = find_toml_hazard(text); h.line) {
     const toml::source_position where{static_cast<toml::source_index>(h.line), 1};
-    throw toml::parse_error(h.what.c_str(), where,
-                            source_path.empty() ? nullptr
-                                                : std::make_shared<const std::string>(source_path));
+    throw toml::parse_error(
+        h.what.c_str(), where,
+        source_path.empty() ? nullptr : std::make_shared<const std::string>(source_path));
   }
   return toml::parse(text, source_path);
 }

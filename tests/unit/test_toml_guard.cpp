@@ -12,7 +12,9 @@
 
 namespace {
 
-int hazard_line(const std::string& text) { return coatkmc::find_toml_hazard(text).line; }
+int hazard_line(const std::string& text) {
+  return coatkmc::find_toml_hazard(text).line;
+}
 
 TEST(TomlGuard, FindsTableHeadersWhoseNameCannotStart) {
   EXPECT_EQ(hazard_line("[\n# x\n"), 1);  // the fuzzer's find
@@ -32,8 +34,14 @@ TEST(TomlGuard, FindsNonAsciiOutsideStringsAndComments) {
   // Behind a quote in a bare value: toml++ looks ahead through it (the fuzzer's find).
   EXPECT_EQ(hazard_line("s =0\"\"\"\\tempeatu\xc2\xa7ture\n\"\"\"\n"), 1);
   EXPECT_EQ(hazard_line("a = [1, 2\"\xc2\xa7\"]\n"), 1);
+  // After a multi-line string closed by a run of four or five quotes, whose
+  // first one or two are content (the fuzzer's find).
+  EXPECT_EQ(hazard_line("s = \"\"\"\xc2\xa7  \\\"\"\"\"\"\xc2\xa7  \"\n"), 1);
+  EXPECT_EQ(hazard_line("s = \"\"\"a\"\"\"\"\" \xc2\xa7\n"), 1);
+  EXPECT_EQ(hazard_line("s = '''a'''' \xc2\xa7\n"), 1);
   // Quoted keys and string values may hold it.
-  EXPECT_EQ(hazard_line("a.\"\xc3\x85\".b = \"\xc3\x85\"\nt = { \"\xc3\x85\" = [\"\xc3\x85\"] }\n"), 0);
+  EXPECT_EQ(hazard_line("a.\"\xc3\x85\".b = \"\xc3\x85\"\nt = { \"\xc3\x85\" = [\"\xc3\x85\"] }\n"),
+            0);
 }
 
 TEST(TomlGuard, FindsALineEndingBackslashBeforeNonAscii) {
@@ -74,6 +82,13 @@ TEST(TomlGuard, LeavesGoodTomlAlone) {
   EXPECT_EQ(hazard_line("s = \"\"\"\n[\n]\"\"\"\nt = '''\n[=\n'''\n"), 0);
   EXPECT_EQ(hazard_line("s = \"a\\\"[\"\n# [\n  # []\n"), 0);
   EXPECT_EQ(hazard_line("t = { a = [ 1 ] }\n[x]\n"), 0);
+  // Quotes that end a multi-line string's content, then a string with non-ASCII.
+  for (const char* text :
+       {"s = \"\"\"a\"\"\"\"\"\nt = \"\xc3\x85\"\n", "s = \"\"\"a\"\"\"\"\nt = \"\xc3\x85\"\n",
+        "s = '''a'''''\nt = '\xc3\x85'\n"}) {
+    EXPECT_EQ(hazard_line(text), 0) << text;
+    EXPECT_NO_THROW(toml::parse(text)) << text;
+  }
   // Non-ASCII in comments and strings is TOML, and toml++ reads it well.
   EXPECT_EQ(hazard_line("# 3.87 \xc3\x85\na = \"\xc3\x85\" # \xc2\xa7\nb = '\xe2\x80\x80'\n"), 0);
   std::ifstream quickstart(std::string(COATKMC_SOURCE_DIR) + "/configs/quickstart.toml");
