@@ -21,6 +21,8 @@ namespace coatkmc {
 //  - a '}' where an array expects a value ("[1, }"), and a date followed by a
 //    space, one digit and a terminator ("1979-05-27 0 "): parse_value()
 //    assumes it never scans from a value terminator.
+// The scanner follows strings as toml++ does, including a multi-line string
+// closed by a run of four or five quotes (one or two are content).
 struct TomlHazard {
   int line = 0;      // 1-based; 0: none found
   std::string what;  // for "TOML syntax: WHAT"
