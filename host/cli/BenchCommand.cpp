@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "host/cli/CommandLine.hpp"
 #include "host/cli/Commands.hpp"
 #include "host/io/AtomicFile.hpp"
 #include "host/io/BuildInfo.hpp"
@@ -156,7 +157,6 @@ std::vector<T> parse_list(const std::string& option, const std::string& text) {
 }  // namespace
 
 int bench_command(const std::vector<std::string>& in) {
-  std::vector<std::string> args = in;
   cxxopts::Options opts("coatkmc bench", "Throughput of the solvers (accepted hops and attempts per second).");
   opts.add_options()
       ("backend", "auto | cpu | cuda", cxxopts::value<std::string>()->default_value("cpu"))
@@ -167,14 +167,7 @@ int bench_command(const std::vector<std::string>& in) {
       ("threads", "comma-separated CPU thread counts", cxxopts::value<std::string>()->default_value("1"))
       ("quick", "small sizes and short timings (smoke test)")
       ("h,help", "show this help");
-  std::vector<char*> argv{const_cast<char*>("coatkmc bench")};
-  for (auto& a : args) argv.push_back(a.data());
-  cxxopts::ParseResult res;
-  try {
-    res = opts.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const cxxopts::exceptions::exception& e) {
-    throw InputError("command line", e.what());
-  }
+  const cxxopts::ParseResult res = parse_command_line(opts, "coatkmc bench", in);
   if (res.count("help")) {
     std::cout << opts.help() << "\n";
     return 0;

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <thread>
 
+#include "host/cli/CommandLine.hpp"
 #include "host/cli/SweepCommands.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/io/AtomicFile.hpp"
@@ -22,7 +23,6 @@ namespace coatkmc {
 namespace fs = std::filesystem;
 
 int collect_command(const std::vector<std::string>& in) {
-  std::vector<std::string> args = in;
   cxxopts::Options opts("coatkmc collect",
                         "Gather a sweep (or one run) into DIR/sweep.json and DIR/sweep.csv.");
   opts.custom_help("DIR [--resubmit [--threads N] [--jobs J]]");
@@ -37,14 +37,7 @@ int collect_command(const std::vector<std::string>& in) {
       ("h,help", "show this help");
   // clang-format on
   opts.parse_positional({"dir"});
-  std::vector<char*> argv{const_cast<char*>("coatkmc collect")};
-  for (auto& a : args) argv.push_back(a.data());
-  cxxopts::ParseResult res;
-  try {
-    res = opts.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const cxxopts::exceptions::exception& e) {
-    throw InputError("command line", e.what());
-  }
+  const cxxopts::ParseResult res = parse_command_line(opts, "coatkmc collect", in);
   if (res.count("help")) {
     std::cout << opts.help() << "\n";
     return 0;

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "host/analysis/TransportEstimates.hpp"
+#include "host/cli/CommandLine.hpp"
 #include "host/cli/Commands.hpp"
 #include "host/cli/ProgressLine.hpp"
 #include "host/cli/RestartConfig.hpp"
@@ -29,12 +30,6 @@
 namespace coatkmc {
 
 namespace {
-std::vector<char*> argv_of(const std::string& name, std::vector<std::string>& args) {
-  std::vector<char*> v{const_cast<char*>(name.c_str())};
-  for (auto& a : args) v.push_back(a.data());
-  return v;
-}
-
 // A whole decimal number in [lo, hi] given to `option`; anything else is bad input.
 int64_t parse_integer(const std::string& option, const std::string& text, int64_t lo, int64_t hi) {
   int64_t value = 0;
@@ -83,13 +78,7 @@ int run_command(const std::vector<std::string>& in) {
       ("force", "run into an output folder that already holds results (they are removed first)")
       ("h,help", "show this help");
   opts.parse_positional({"config"});
-  auto argv = argv_of("coatkmc run", args);
-  cxxopts::ParseResult res;
-  try {
-    res = opts.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const cxxopts::exceptions::exception& e) {
-    throw InputError("command line", e.what());
-  }
+  const cxxopts::ParseResult res = parse_command_line(opts, "coatkmc run", args);
   if (res.count("help")) {
     std::cout << opts.help() << "\n";
     return 0;

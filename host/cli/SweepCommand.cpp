@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "host/cli/CommandLine.hpp"
 #include "host/cli/SweepCommands.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/io/AtomicFile.hpp"
@@ -22,12 +23,6 @@ namespace coatkmc {
 namespace fs = std::filesystem;
 
 namespace {
-std::vector<char*> argv_of(const std::string& name, std::vector<std::string>& args) {
-  std::vector<char*> v{const_cast<char*>(name.c_str())};
-  for (auto& a : args) v.push_back(a.data());
-  return v;
-}
-
 int parse_count(const std::string& option, const std::string& text, int lo, int hi) {
   size_t used = 0;
   long v = lo - 1;
@@ -93,13 +88,7 @@ int sweep_command(const std::vector<std::string>& in) {
       ("h,help", "show this help");
   // clang-format on
   opts.parse_positional({"config"});
-  auto argv = argv_of("coatkmc sweep", args);
-  cxxopts::ParseResult res;
-  try {
-    res = opts.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const cxxopts::exceptions::exception& e) {
-    throw InputError("command line", e.what());
-  }
+  const cxxopts::ParseResult res = parse_command_line(opts, "coatkmc sweep", args);
   if (res.count("help")) {
     std::cout << opts.help() << "\n";
     return 0;

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "host/cli/CommandLine.hpp"
 #include "host/cli/Commands.hpp"
 #include "host/cli/SweepCommands.hpp"
 #include "host/io/AtomicFile.hpp"
@@ -17,12 +18,6 @@ namespace coatkmc {
 namespace fs = std::filesystem;
 
 namespace {
-std::vector<char*> argv_of(const std::string& name, std::vector<std::string>& args) {
-  std::vector<char*> v{const_cast<char*>(name.c_str())};
-  for (auto& a : args) v.push_back(a.data());
-  return v;
-}
-
 void write_status(const fs::path& folder, int task, int status, const std::string& error) {
   nlohmann::json s = {{"task", task}, {"status", status}, {"error", error}};
   for (const char* v : {"SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID"})
@@ -37,7 +32,6 @@ void write_status(const fs::path& folder, int task, int status, const std::strin
 }  // namespace
 
 int task_command(const std::vector<std::string>& in) {
-  std::vector<std::string> args = in;
   cxxopts::Options opts("coatkmc task", "Run one row of a sweep's task table (DIR/tasks.csv).");
   opts.custom_help("DIR ID [--threads N] [--checkpoint-every M]");
   opts.positional_help("");
@@ -50,13 +44,7 @@ int task_command(const std::vector<std::string>& in) {
       ("h,help", "show this help");
   // clang-format on
   opts.parse_positional({"dir", "id"});
-  auto argv = argv_of("coatkmc task", args);
-  cxxopts::ParseResult res;
-  try {
-    res = opts.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const cxxopts::exceptions::exception& e) {
-    throw InputError("command line", e.what());
-  }
+  const cxxopts::ParseResult res = parse_command_line(opts, "coatkmc task", in);
   if (res.count("help")) {
     std::cout << opts.help() << "\n";
     return 0;

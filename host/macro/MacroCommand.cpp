@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "host/cli/CommandLine.hpp"
 #include "host/cli/Commands.hpp"
 #include "host/io/AtomicFile.hpp"
 #include "host/io/BuildInfo.hpp"
@@ -20,14 +21,6 @@
 #include "kmc/core/Error.hpp"
 
 namespace coatkmc {
-
-namespace {
-std::vector<char*> argv_of(const std::string& name, std::vector<std::string>& args) {
-  std::vector<char*> v{const_cast<char*>(name.c_str())};
-  for (auto& a : args) v.push_back(a.data());
-  return v;
-}
-}  // namespace
 
 int macro_command(const std::vector<std::string>& in) {
   namespace fs = std::filesystem;
@@ -57,13 +50,7 @@ int macro_command(const std::vector<std::string>& in) {
       cxxopts::value<std::vector<std::string>>())("no-plots", "write CSV and JSON only")(
       "force", "write into a folder that already holds a summary.json")("h,help", "show this help");
   opts.parse_positional({"model"});
-  auto argv = argv_of("coatkmc macro", args);
-  cxxopts::ParseResult res;
-  try {
-    res = opts.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const cxxopts::exceptions::exception& e) {
-    throw InputError("command line", e.what());
-  }
+  const cxxopts::ParseResult res = parse_command_line(opts, "coatkmc macro", args);
   if (res.count("help")) {
     std::cout << opts.help() << "\n";
     return 0;
