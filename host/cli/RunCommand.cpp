@@ -50,17 +50,8 @@ int run_command(const std::vector<std::string>& in) {
   CheckpointSignals signals;
   // --set values are TOML and may hold commas ("lattice.cells=[8,8,8]"), which
   // cxxopts would split as a list: take them out before it parses the rest.
-  std::vector<std::string> args, overrides;
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == "--set") {
-      if (i + 1 == in.size()) throw InputError("--set", "expected KEY=VALUE after --set");
-      overrides.push_back(in[++i]);
-    } else if (in[i].rfind("--set=", 0) == 0) {
-      overrides.push_back(in[i].substr(6));
-    } else {
-      args.push_back(in[i]);
-    }
-  }
+  std::vector<std::string> overrides;
+  const std::vector<std::string> args = take_option_values(in, {{"--set", &overrides}}, "KEY=VALUE");
   cxxopts::Options opts("coatkmc run", "Run one kinetic Monte Carlo simulation from a TOML configuration.");
   opts.custom_help("CONFIG.toml [options] | --restart DIR/checkpoint.ckpt [options]");
   opts.positional_help("");

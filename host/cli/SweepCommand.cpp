@@ -40,25 +40,9 @@ int parse_count(const std::string& option, const std::string& text, int lo, int 
 
 int sweep_command(const std::vector<std::string>& in) {
   // Values of --set, --vary and --sbatch may hold commas: take them out first.
-  std::vector<std::string> args, sets, varies, sbatch;
-  for (size_t i = 0; i < in.size(); ++i) {
-    bool taken = false;
-    for (auto [name, list] : {std::pair<const char*, std::vector<std::string>*>{"--set", &sets},
-                              {"--vary", &varies},
-                              {"--sbatch", &sbatch}}) {
-      const std::string opt = name;
-      if (in[i] == opt) {
-        if (i + 1 == in.size()) throw InputError(opt, "expected a value after " + opt);
-        list->push_back(in[++i]);
-        taken = true;
-      } else if (in[i].rfind(opt + "=", 0) == 0) {
-        list->push_back(in[i].substr(opt.size() + 1));
-        taken = true;
-      }
-      if (taken) break;
-    }
-    if (!taken) args.push_back(in[i]);
-  }
+  std::vector<std::string> sets, varies, sbatch;
+  const std::vector<std::string> args = take_option_values(
+      in, {{"--set", &sets}, {"--vary", &varies}, {"--sbatch", &sbatch}}, "a value");
   cxxopts::Options opts("coatkmc sweep",
                         "Run a configuration over the cartesian product of --vary lists, each "
                         "point --replicas times: here, over MPI ranks, or as a Slurm job array.");

@@ -25,17 +25,9 @@ namespace coatkmc {
 int macro_command(const std::vector<std::string>& in) {
   namespace fs = std::filesystem;
   // --kmc-set values are TOML and may hold commas: take them out first (as run does for --set).
-  std::vector<std::string> args, kmc_set;
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == "--kmc-set") {
-      if (i + 1 == in.size()) throw InputError("--kmc-set", "expected KEY=VALUE after --kmc-set");
-      kmc_set.push_back(in[++i]);
-    } else if (in[i].rfind("--kmc-set=", 0) == 0) {
-      kmc_set.push_back(in[i].substr(10));
-    } else {
-      args.push_back(in[i]);
-    }
-  }
+  std::vector<std::string> kmc_set;
+  const std::vector<std::string> args =
+      take_option_values(in, {{"--kmc-set", &kmc_set}}, "KEY=VALUE");
   cxxopts::Options opts("coatkmc macro",
                         "Interface model: area resistances, impedance, rate capability, "
                         "Li-plating thresholds from kMC transport numbers.");
