@@ -263,7 +263,12 @@ void get_replica(Reader& r, ReplicaRun& rr, uint32_t index) {
     r.fail("replica " + std::to_string(index) + ": milestone tags do not match the records");
   for (const TransportSample& b : blocks) {
     int64_t counted = 0;
-    for (const TransportSample::Species& q : b.species) counted += q.ions;
+    for (const TransportSample::Species& q : b.species) {
+      // Each count bounded first, so the sum cannot overflow (the fuzzer's find).
+      if (q.ions > int64_t(ions))  // negative counts were refused when read
+        r.fail("replica " + std::to_string(index) + ": a block's species count is out of range");
+      counted += q.ions;
+    }
     if (!b.species.empty() && (s.ion_species.empty() || counted != int64_t(ions)))
       r.fail("replica " + std::to_string(index) + ": a block's species do not hold its ions");
   }
