@@ -12,10 +12,9 @@ rm -rf "$work/artifacts.previous"
 [ -d "$work/artifacts" ] && mv "$work/artifacts" "$work/artifacts.previous"
 mkdir -p "$work/corpus" "$work/artifacts"
 log="$work/last-run.log"
-# A fixed libFuzzer seed (COATKMC_FUZZ_SEED, default 1): a CI run explores the
-# same inputs in the same order each time, as far as its time allows, so a red
-# CI is reproducible and a green one stays green. Random-seed campaigns are run
-# by hand (docs/reliability.md).
+# A fixed libFuzzer seed (COATKMC_FUZZ_SEED, default 1), so a failure can be
+# replayed; a changed binary still steers the search elsewhere. Random-seed
+# campaigns are run by hand (docs/reliability.md).
 seed=${COATKMC_FUZZ_SEED:-1}
 "$fuzzer" -seed="$seed" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
   -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus" "$@" >"$log" 2>&1
