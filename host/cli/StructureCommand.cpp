@@ -53,6 +53,7 @@ int structure_command(const std::vector<std::string>& args) {
   if (config.empty()) throw InputError("command line", "structure: no configuration file given");
   const LoadedConfig cfg = load_config(config, overrides);
   const SimulationSettings& s = cfg.settings;
+  for (const std::string& note : cfg.notes) std::cerr << "coatkmc: note: " << note << "\n";
 
   const Lattice lattice(s.lattice, s.cells);
   MicrostructureSettings ms = s.microstructure;

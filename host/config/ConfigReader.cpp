@@ -391,6 +391,7 @@ LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
     if (file.is_relative() && !from_set)
       file = std::filesystem::path(cfg.path).parent_path() / file;
     StructureImportOptions options;
+    options.notes = &cfg.notes;
     if (toml::node* m = v.find("lattice.mobile")) {
       auto arr = m->as_array();
       if (!arr || arr->empty() || !arr->is_homogeneous(toml::node_type::string))

@@ -15,6 +15,9 @@ struct LoadedConfig {
   std::string resolved_json;          // the same as JSON, for result.json
   std::string lattice_type;
   std::map<std::string, std::string> origin;  // key -> "FILE:LINE" or "--set KEY=VALUE"
+  // What reading a structure file decided on the file's behalf (origin
+  // choice, data block, hop cutoff, ...): commands print each as a note.
+  std::vector<std::string> notes;
 
   // Where a key came from, for error messages about it.
   std::string where(const std::string& key) const;

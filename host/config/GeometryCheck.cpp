@@ -7,7 +7,9 @@
 #include <stdexcept>
 #include <utility>
 
+#include "kmc/lattice/CellList.hpp"
 #include "kmc/lattice/Lattice.hpp"
+#include "kmc/lattice/MobilePairs.hpp"
 #include "kmc/state/SystemState.hpp"
 
 namespace coatkmc {
@@ -24,14 +26,22 @@ double cell_volume(const LatticeDescription& d) {
   return std::fabs(dot(d.vectors[0], cross(d.vectors[1], d.vectors[2])));
 }
 
-// Cells to search along each vector so that every pair within `cutoff` is
-// found; the same bound Lattice uses, so hop offsets never exceed it.
+// Whole cells a hop within `cutoff` can cross along each vector: the fractional
+// difference of two sites is at most cutoff / plane spacing plus the spread of
+// the basis coordinates along that vector.
 std::array<int, 3> search_range(const LatticeDescription& d, double cutoff) {
-  const double volume = cell_volume(d);
   std::array<int, 3> range{0, 0, 0};
   for (int i = 0; i < d.dimension; ++i) {
-    const double spacing = volume / norm(cross(d.vectors[(i + 1) % 3], d.vectors[(i + 2) % 3]));
-    range[i] = static_cast<int>(std::ceil(cutoff / spacing)) + 1;
+    double low = 0, high = 0;
+    bool first = true;
+    for (const BasisSite& b : d.basis) {
+      const double c = i == 0 ? b.fractional.x : i == 1 ? b.fractional.y : b.fractional.z;
+      low = first ? c : std::min(low, c);
+      high = first ? c : std::max(high, c);
+      first = false;
+    }
+    range[i] = std::max(1, static_cast<int>(std::floor(cutoff / plane_spacing(d.vectors, i) +
+                                                       (high - low))));
   }
   return range;
 }
@@ -53,29 +63,13 @@ double neighbors_by_density(const LatticeDescription& d, double cutoff) {
 }
 
 // Largest number of mobile sites within `cutoff` of a mobile site, counted
-// pair by pair in the arithmetic Lattice uses.
+// pair by pair by Lattice's own search.
 int most_neighbors_within(const LatticeDescription& d, double cutoff) {
-  const auto range = search_range(d, cutoff);
-  const int nb = static_cast<int>(d.basis.size());
+  const MobilePairs pairs(d, cutoff);
   int most = 0;
-  for (int from = 0; from < nb; ++from) {
-    if (!d.basis[from].mobile) continue;
-    int count = 0;
-    for (int to = 0; to < nb; ++to) {
-      if (!d.basis[to].mobile) continue;
-      for (int i = -range[0]; i <= range[0]; ++i)
-        for (int j = -range[1]; j <= range[1]; ++j)
-          for (int k = -range[2]; k <= range[2]; ++k) {
-            const Vec3 f = {d.basis[to].fractional.x - d.basis[from].fractional.x + i,
-                            d.basis[to].fractional.y - d.basis[from].fractional.y + j,
-                            d.basis[to].fractional.z - d.basis[from].fractional.z + k};
-            const Vec3 dr = f.x * d.vectors[0] + f.y * d.vectors[1] + f.z * d.vectors[2];
-            const double len = norm(dr);
-            if (len >= 1e-9 && len <= cutoff) ++count;
-          }
-    }
-    most = std::max(most, count);
-  }
+  for (int from = 0; from < static_cast<int>(d.basis.size()); ++from)
+    if (d.basis[from].mobile)
+      most = std::max(most, static_cast<int>(pairs.within(from, cutoff).size()));
   return most;
 }
 
@@ -100,8 +94,13 @@ std::string too_many(double cutoff, double count, bool estimated) {
 std::array<int, 3> probe_cells(const LatticeDescription& desc) {
   double longest = 0;
   for (int i = 0; i < desc.dimension; ++i) longest = std::max(longest, norm(desc.vectors[i]));
-  // The nearest-neighbour cutoff is at most the longest cell vector (times 1 + 1e-4 + 1e-6).
-  double bound = desc.hop_cutoff > 0 ? desc.hop_cutoff : longest * 1.001;
+  // The default cutoff is the nearest mobile distance (times 1 + 1e-6); a
+  // rule's default, the shortest distance between two sublattices, is at most
+  // the longest cell vector.
+  double bound = desc.hop_cutoff > 0 ? desc.hop_cutoff
+                 : desc.hop_rules.empty() ? nearest_mobile_distance(desc) * 1.001
+                                          : longest * 1.001;
+  if (!std::isfinite(bound)) bound = longest * 1.001;
   // Hop rules may reach further than the nearest shell (their own cutoffs).
   for (const HopRule& r : desc.hop_rules) bound = std::max(bound, r.cutoff);
   const auto range = search_range(desc, bound);

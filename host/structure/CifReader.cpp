@@ -1,17 +1,29 @@
 // CIF import through gemmi (Debian gemmi-dev): gemmi parses the file and knows
 // the space groups; this file turns the cell, the atom sites and the symmetry
 // into a LatticeDescription, naming the tag and line of whatever is wrong.
+//
+// Symmetry is taken as the file states it, in this order (docs/structures.md):
+// the listed operations; else the Hall symbol; else the Hermann-Mauguin name
+// with its setting or origin choice; else the International Tables number.
+// Where a name or number leaves the origin choice open, both are expanded and
+// the one that places the atoms without clashes is taken, with a note.
 #include <gemmi/cif.hpp>
 #include <gemmi/numb.hpp>
 #include <gemmi/symmetry.hpp>
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <cstdio>
+#include <tuple>
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "host/structure/StructureFile.hpp"
 #include "kmc/core/Error.hpp"
+#include "kmc/lattice/CellList.hpp"
 
 namespace coatkmc {
 
@@ -22,8 +34,12 @@ namespace cif = gemmi::cif;
 // Images closer than this (Å) are one site: symmetry copies of a special
 // position, or two species sharing a site (mixed occupancy).
 constexpr double kSameSite = 0.01;
-// Images are compared pairwise: keep the cell to what that handles quickly.
-constexpr size_t kMaxSites = 20000;
+// Two atoms closer than this (Å) whose occupancies add up to more than one
+// cannot both be there: an expansion that makes such pairs is the wrong one.
+constexpr double kClash = 0.5;
+// The largest cell read (atoms after expansion); the neighbour search is a
+// cell list, so this bounds memory, not time.
+constexpr size_t kMaxSites = 250000;
 
 class CifContext {
  public:
@@ -75,7 +91,21 @@ std::string first_present(cif::Block& b, std::initializer_list<const char*> tags
   return "";
 }
 
-std::vector<AsymmetricSite> read_atom_sites(CifContext& c) {
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A dummy atom (a calculated position, a marker for a cavity centre or a
+// lone pair) is no atom of the structure: `_atom_site_calc_flag dum`, or the
+// type symbols programs use for them.
+bool is_dummy(const std::string& type, const std::string& calc_flag) {
+  if (lower(calc_flag) == "dum") return true;
+  const std::string t = lower(type);
+  return t == "du" || t == "dum" || t.rfind("dum", 0) == 0;
+}
+
+std::vector<AsymmetricSite> read_atom_sites(CifContext& c, std::vector<std::string>& skipped) {
   cif::Block& b = c.block();
   for (const char* tag : {"_atom_site_fract_x", "_atom_site_fract_y", "_atom_site_fract_z"})
     if (!b.has_tag(tag))
@@ -94,19 +124,29 @@ std::vector<AsymmetricSite> read_atom_sites(CifContext& c) {
   tags.push_back(type_tag.empty() ? label_tag : type_tag);
   const bool has_occupancy = b.has_tag("_atom_site_occupancy");
   if (has_occupancy) tags.push_back("_atom_site_occupancy");
+  const bool has_flag = b.has_tag("_atom_site_calc_flag");
+  if (has_flag) tags.push_back("_atom_site_calc_flag");
   cif::Table table = b.find(tags);
   if (!table.ok()) c.fail("_atom_site_fract_x", "the atom site tags are not in one loop");
+  const size_t flag_column = has_occupancy ? 6 : 5;
   std::vector<AsymmetricSite> out;
   int row_number = 0;
   for (auto row : table) {
     ++row_number;
     AsymmetricSite s;
     s.label = cif::as_string(row[3]);
-    s.species = element_symbol(cif::as_string(row[4]));
+    const std::string type = cif::as_string(row[4]);
     const std::string name = "row " + std::to_string(row_number) + " ('" + s.label + "')";
+    if (is_dummy(type, has_flag ? cif::as_string(row[flag_column]) : "") ||
+        (type_tag.empty() && is_dummy(s.label, ""))) {
+      skipped.push_back(s.label);
+      continue;
+    }
+    s.species = element_symbol(type);
     for (int i = 0; i < 3; ++i) {
       const double x = cif::as_number(row[i]);
       if (!std::isfinite(x)) c.fail(tags[i], name + ": expected a number, got '" + row[i] + "'");
+      if (!(std::fabs(x) < 1e4)) c.fail(tags[i], name + ": '" + row[i] + "' is not a fractional coordinate");
       s.fractional[i] = x;
     }
     if (s.species.empty()) c.fail(tags[4], name + ": '" + row[4] + "' names no element");
@@ -118,39 +158,260 @@ std::vector<AsymmetricSite> read_atom_sites(CifContext& c) {
     }
     out.push_back(s);
   }
-  if (out.empty()) c.fail("_atom_site_fract_x", "the atom sites loop has no rows");
+  if (out.empty())
+    c.fail("_atom_site_fract_x", skipped.empty() ? "the atom sites loop has no rows"
+                                                 : "the atom sites loop has only dummy atoms");
   return out;
 }
 
-// The symmetry operations: the listed ones, else those of the named space group.
-std::vector<gemmi::Op> read_symmetry(CifContext& c) {
+// One way of expanding the asymmetric unit, and what to call it in a note.
+struct SymmetryCandidate {
+  std::vector<gemmi::Op> ops;
+  std::string name;
+};
+
+// How the file states its symmetry: one candidate, or two origin choices.
+struct StatedSymmetry {
+  std::vector<SymmetryCandidate> candidates;
+  std::string tag;     // the tag it came from
+  std::string stated;  // the value as written, for notes
+};
+
+std::vector<gemmi::Op> ops_of(const gemmi::GroupOps& g) {
+  std::vector<gemmi::Op> out;
+  for (const gemmi::Op& op : g) out.push_back(op);
+  return out;
+}
+
+std::string setting_name(const gemmi::SpaceGroup& sg) {
+  std::string s = sg.hm;
+  if (sg.ext == '1' || sg.ext == '2') s += std::string(", origin choice ") + sg.ext;
+  if (sg.ext == 'H') s += ", hexagonal axes";
+  if (sg.ext == 'R') s += ", rhombohedral axes";
+  return s;
+}
+
+// The table entries of one group that differ only in the origin choice
+// (gemmi lists choice 1 and then choice 2); one entry when there is none.
+std::vector<const gemmi::SpaceGroup*> origin_choices(const gemmi::SpaceGroup* sg) {
+  if (sg->ext != '1' && sg->ext != '2') return {sg};
+  std::vector<const gemmi::SpaceGroup*> out;
+  for (const gemmi::SpaceGroup& g : gemmi::spacegroup_tables::main)
+    if (g.number == sg->number && std::string(g.hm) == sg->hm && (g.ext == '1' || g.ext == '2'))
+      out.push_back(&g);
+  return out;
+}
+
+// Decimal translations ("0.66667+x", "x+0.5") as the fractions they stand
+// for: each decimal must lie within 1e-4 of a multiple of 1/12.
+bool with_fractions(const std::string& in, std::string& out) {
+  out.clear();
+  for (size_t i = 0; i < in.size();) {
+    const unsigned char ch = static_cast<unsigned char>(in[i]);
+    if (std::isdigit(ch) || (in[i] == '.' && i + 1 < in.size() &&
+                             std::isdigit(static_cast<unsigned char>(in[i + 1])))) {
+      size_t j = i;
+      while (j < in.size() &&
+             (std::isdigit(static_cast<unsigned char>(in[j])) || in[j] == '.'))
+        ++j;
+      const std::string number = in.substr(i, j - i);
+      if (number.find('.') == std::string::npos) {
+        out += number;
+      } else {
+        if (std::count(number.begin(), number.end(), '.') > 1) return false;
+        const double x = std::strtod(number.c_str(), nullptr);
+        if (!(x < 100)) return false;
+        const double twelfths = std::round(12 * x);
+        if (std::fabs(x - twelfths / 12) > 1e-4) return false;
+        out += std::to_string(static_cast<long>(twelfths)) + "/12";
+      }
+      i = j;
+    } else {
+      out += in[i++];
+    }
+  }
+  return true;
+}
+
+// A Hermann-Mauguin name as written in the wild, reduced to gemmi's spelling
+// plus the setting it states ('1'/'2' origin choice, 'H'/'R' axes, 0 none):
+// "F d -3 m {origin @ centre (-3m)}", "F D -3 M Z", "Fd-3m:2", "P 42/m n m",
+// "P 4_2/m n m", "R -3 m H", "P m 3 m" (the old cubic symbols without the bar).
+struct NormalizedName {
+  std::string name;
+  char setting = 0;
+};
+
+NormalizedName normalize_hm(const std::string& raw) {
+  NormalizedName out;
+  const std::string low = lower(raw);
+  auto has = [&](const char* what) { return low.find(what) != std::string::npos; };
+  if (has("origin choice 2") || has("origin 2") || has("origin @ centre") ||
+      has("origin at centre") || has("origin at -1") || has("origin @ -1") ||
+      has("centre of symmetry") || has("center of symmetry") || has("origin at center") ||
+      has("origin @ center"))
+    out.setting = '2';
+  else if (has("origin choice 1") || has("origin 1") || has("origin @ -4") ||
+           has("origin at -4") || has("origin @ 4") || has("origin at 4") || has("origin at 2") ||
+           has("origin @ 2") || has("origin at 222") || has("origin at -43m"))
+    out.setting = '1';
+  else if (has("hexagonal axes") || has("hexagonal setting"))
+    out.setting = 'H';
+  else if (has("rhombohedral axes") || has("rhombohedral setting"))
+    out.setting = 'R';
+  // The symbol is what comes before any annotation in braces or parentheses.
+  std::string name = raw.substr(0, raw.find_first_of("{(["));
+  if (const size_t colon = name.find(':'); colon != std::string::npos) {
+    std::string tail = lower(name.substr(colon + 1));
+    tail.erase(std::remove_if(tail.begin(), tail.end(),
+                              [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
+               tail.end());
+    if (tail == "1" || tail == "2") out.setting = tail[0];
+    if (tail == "h" || tail == "r") out.setting = static_cast<char>(std::toupper(tail[0]));
+    if (tail == "s") out.setting = '1';
+    if (tail == "z") out.setting = '2';
+    name = name.substr(0, colon);
+  }
+  name.erase(std::remove(name.begin(), name.end(), '_'), name.end());
+  // A last word S or Z (ICSD: origin choice 1 or 2), H or R (axes).
+  std::istringstream words(name);
+  std::vector<std::string> w;
+  for (std::string x; words >> x;) w.push_back(x);
+  if (w.size() > 1 && w.back().size() == 1) {
+    const char c = static_cast<char>(std::toupper(static_cast<unsigned char>(w.back()[0])));
+    if (c == 'S' || c == 'Z' || c == 'H' || c == 'R') {
+      out.setting = c == 'S' ? '1' : c == 'Z' ? '2' : c;
+      w.pop_back();
+    }
+  }
+  for (size_t i = 0; i < w.size(); ++i) out.name += (i ? " " : "") + w[i];
+  return out;
+}
+
+const gemmi::SpaceGroup* lookup_hm(const std::string& name, char setting, double alpha,
+                                   double gamma) {
+  auto find = [&](const std::string& n) -> const gemmi::SpaceGroup* {
+    if (n.empty()) return nullptr;
+    if (setting) {
+      if (const gemmi::SpaceGroup* sg =
+              gemmi::find_spacegroup_by_name(n + ":" + std::string(1, setting), alpha, gamma))
+        return sg;
+    }
+    return gemmi::find_spacegroup_by_name(n, alpha, gamma);
+  };
+  if (const gemmi::SpaceGroup* sg = find(name)) return sg;
+  // The old cubic symbols write -3 as 3 (Fd3m, P m 3 m, Ia3d): try the bar
+  // before each 3 in turn and keep a cubic group that answers.
+  for (size_t i = 1; i < name.size(); ++i) {
+    if (name[i] != '3' || name[i - 1] == '-' || std::isdigit(static_cast<unsigned char>(name[i - 1])))
+      continue;
+    const std::string barred = name.substr(0, i) + "-" + name.substr(i);
+    if (const gemmi::SpaceGroup* sg = find(barred))
+      if (sg->number >= 195) return sg;
+  }
+  return nullptr;
+}
+
+StatedSymmetry from_groups(const std::vector<const gemmi::SpaceGroup*>& groups,
+                           const std::string& tag, const std::string& stated) {
+  StatedSymmetry s;
+  s.tag = tag;
+  s.stated = stated;
+  for (const gemmi::SpaceGroup* g : groups) s.candidates.push_back({ops_of(g->operations()), setting_name(*g)});
+  return s;
+}
+
+// The symmetry as the file states it (precedence in the header comment).
+StatedSymmetry read_symmetry(CifContext& c, const double angles[3]) {
   cif::Block& b = c.block();
   const std::string op_tag =
-      first_present(b, {"_space_group_symop_operation_xyz", "_symmetry_equiv_pos_as_xyz"});
-  std::vector<gemmi::Op> ops;
+      first_present(b, {"_space_group_symop_operation_xyz", "_symmetry_equiv_pos_as_xyz",
+                        "_space_group_symop.operation_xyz", "_symmetry_equiv.pos_as_xyz"});
   if (!op_tag.empty()) {
+    StatedSymmetry s;
+    s.tag = op_tag;
+    s.stated = "the listed operations";
+    SymmetryCandidate listed;
+    listed.name = "the listed operations";
     for (const std::string& raw : b.find_values(op_tag)) {
       const std::string triplet = cif::as_string(raw);
+      std::string exact;
       try {
-        ops.push_back(gemmi::parse_triplet(triplet));
+        if (!with_fractions(triplet, exact)) throw std::invalid_argument("decimal");
+        listed.ops.push_back(gemmi::parse_triplet(exact));
       } catch (const std::exception&) {
-        c.fail(op_tag,
-               "'" + triplet + "' is not a symmetry operation like 'x,y,z' or '-y,x-y,z+1/3'");
+        c.fail(op_tag, "'" + triplet +
+                           "' is not a symmetry operation like 'x,y,z' or '-y,x-y,z+1/3' (decimal "
+                           "translations must be within 1e-4 of a multiple of 1/12)");
       }
     }
-    if (ops.empty()) c.fail(op_tag, "lists no operation");
-    return ops;
+    if (listed.ops.empty()) c.fail(op_tag, "lists no operation");
+    s.candidates.push_back(listed);
+    return s;
   }
+
+  const std::string hall_tag = first_present(
+      b, {"_space_group_name_Hall", "_symmetry_space_group_name_Hall", "_space_group.name_Hall"});
+  if (!hall_tag.empty() && !cif::is_null(*b.find_value(hall_tag))) {
+    const std::string hall = cif::as_string(*b.find_value(hall_tag));
+    gemmi::GroupOps g;
+    try {
+      g = gemmi::symops_from_hall(hall.c_str());
+    } catch (const std::exception&) {
+      c.fail(hall_tag, "'" + hall + "' is not a Hall symbol (e.g. '-F 4vw 2vw 3')");
+    }
+    StatedSymmetry s;
+    s.tag = hall_tag;
+    s.stated = "Hall symbol '" + hall + "'";
+    s.candidates.push_back({ops_of(g), s.stated});
+    return s;
+  }
+
   const std::string name_tag =
-      first_present(b, {"_space_group_name_H-M_alt", "_symmetry_space_group_name_H-M"});
-  if (name_tag.empty())
-    c.fail("_space_group_symop_operation_xyz",
-           "missing (give the symmetry operations or _space_group_name_H-M_alt; 'P 1' for none)");
-  const std::string name = cif::as_string(*b.find_value(name_tag));
-  const gemmi::SpaceGroup* sg = gemmi::find_spacegroup_by_name(name);
-  if (!sg) c.fail(name_tag, "unknown space group '" + name + "'");
-  for (const gemmi::Op& op : sg->operations()) ops.push_back(op);
-  return ops;
+      first_present(b, {"_space_group_name_H-M_alt", "_symmetry_space_group_name_H-M",
+                        "_space_group.name_H-M_alt", "_space_group_name_H-M_ref"});
+  const std::string number_tag = first_present(
+      b, {"_space_group_IT_number", "_symmetry_Int_Tables_number", "_space_group.IT_number"});
+  const std::string code_tag =
+      first_present(b, {"_space_group_IT_coordinate_system_code",
+                        "_space_group.IT_coordinate_system_code"});
+  char coded = 0;
+  if (!code_tag.empty()) {
+    const std::string code = lower(cif::as_string(*b.find_value(code_tag)));
+    if (code == "1" || code == "2") coded = code[0];
+    if (code == "h" || code == "r") coded = static_cast<char>(std::toupper(code[0]));
+  }
+  if (!name_tag.empty() && !cif::is_null(*b.find_value(name_tag))) {
+    const std::string raw = cif::as_string(*b.find_value(name_tag));
+    NormalizedName n = normalize_hm(raw);
+    if (!n.setting) n.setting = coded;
+    const gemmi::SpaceGroup* sg = lookup_hm(n.name, n.setting, angles[0], angles[2]);
+    if (!sg) c.fail(name_tag, "unknown space group '" + raw + "'");
+    const bool stated = (n.setting == '1' || n.setting == '2') && sg->ext == n.setting;
+    return from_groups(stated ? std::vector<const gemmi::SpaceGroup*>{sg} : origin_choices(sg),
+                       name_tag, "'" + raw + "'");
+  }
+  if (!number_tag.empty() && !cif::is_null(*b.find_value(number_tag))) {
+    const std::string raw = cif::as_string(*b.find_value(number_tag));
+    char* end = nullptr;
+    const long number = std::strtol(raw.c_str(), &end, 10);
+    if (end == raw.c_str() || *end != '\0' || number < 1 || number > 230)
+      c.fail(number_tag, "expected a space-group number in [1, 230], got '" + raw + "'");
+    const gemmi::SpaceGroup* sg = &gemmi::get_spacegroup_reference_setting(static_cast<int>(number));
+    // Rhombohedral groups: the reference is hexagonal axes; a cell with three
+    // equal angles other than 90 degrees is on rhombohedral ones.
+    if (sg->ext == 'H' && std::fabs(angles[0] - angles[2]) < 1e-3 && std::fabs(angles[0] - 90) > 1e-3)
+      sg = sg + 1;
+    if (coded == '1' || coded == '2') {
+      for (const gemmi::SpaceGroup* g : origin_choices(sg))
+        if (g->ext == coded) sg = g;
+      return from_groups({sg}, number_tag, "space-group number " + raw);
+    }
+    return from_groups(origin_choices(sg), number_tag, "space-group number " + raw);
+  }
+  c.fail("_space_group_symop_operation_xyz",
+         "missing (give the symmetry operations, a Hall symbol, _space_group_name_H-M_alt or "
+         "_space_group_IT_number; 'P 1' for none)");
 }
 
 // The tag a line of CIF text starts with ("" when it starts with none).
@@ -173,6 +434,138 @@ double wrap(double x) {
   return x >= 1.0 - 1e-12 ? 0.0 : x;
 }
 
+// One position of the expanded cell and what sits on it.
+struct Placed {
+  Vec3 f;
+  std::string label, species;
+  double occupancy;  // of the named occupant
+  double total;      // of every occupant
+  bool mobile;
+};
+
+// Every symmetry image of every site, folded into the cell; images that
+// coincide (within kSameSite) are one site, whose species is the most
+// occupied one on it. Coincident images are found through a grid of bins at
+// least 0.5 Å wide, so a large cell costs no pairwise comparisons.
+std::vector<Placed> expand(const std::vector<AsymmetricSite>& asym,
+                           const std::vector<gemmi::Op>& ops, const Vec3 vectors[3],
+                           const StructureImportOptions& options, CifContext& c) {
+  auto mobile = [&](const std::string& species) {
+    return std::find(options.mobile_species.begin(), options.mobile_species.end(), species) !=
+           options.mobile_species.end();
+  };
+  int bins[3];
+  for (int i = 0; i < 3; ++i)
+    bins[i] = static_cast<int>(std::min(200.0, std::max(1.0, std::floor(plane_spacing(vectors, i) / 0.5))));
+  auto key = [&](int i, int j, int k) {
+    return (int64_t((k % bins[2] + bins[2]) % bins[2]) * bins[1] + (j % bins[1] + bins[1]) % bins[1]) *
+               bins[0] + (i % bins[0] + bins[0]) % bins[0];
+  };
+  std::unordered_map<int64_t, std::vector<int>> grid;
+  std::vector<Placed> sites;
+  for (const AsymmetricSite& s : asym) {
+    for (const gemmi::Op& op : ops) {
+      const auto x = op.apply_to_xyz(s.fractional);
+      const Vec3 f = {wrap(x[0]), wrap(x[1]), wrap(x[2])};
+      const int b[3] = {std::min(bins[0] - 1, int(f.x * bins[0])),
+                        std::min(bins[1] - 1, int(f.y * bins[1])),
+                        std::min(bins[2] - 1, int(f.z * bins[2]))};
+      Placed* same = nullptr;
+      for (int i = -1; i <= 1 && !same; ++i)
+        for (int j = -1; j <= 1 && !same; ++j)
+          for (int k = -1; k <= 1 && !same; ++k) {
+            auto it = grid.find(key(b[0] + i, b[1] + j, b[2] + k));
+            if (it == grid.end()) continue;
+            for (int q : it->second) {
+              Placed& p = sites[q];
+              Vec3 df = f - p.f;
+              df = {df.x - std::round(df.x), df.y - std::round(df.y), df.z - std::round(df.z)};
+              const Vec3 dr = df.x * vectors[0] + df.y * vectors[1] + df.z * vectors[2];
+              if (norm(dr) < kSameSite) {
+                same = &p;
+                break;
+              }
+            }
+          }
+      if (!same) {
+        if (sites.size() >= kMaxSites)
+          c.fail("_atom_site_fract_x",
+                 "the cell holds more than " + std::to_string(kMaxSites) + " atoms");
+        grid[key(b[0], b[1], b[2])].push_back(static_cast<int>(sites.size()));
+        sites.push_back({f, s.label, s.species, s.occupancy, s.occupancy, mobile(s.species)});
+      } else if (same->label != s.label) {
+        // Two atom-site rows on one position (mixed occupancy, e.g. Li/La on the
+        // A site of LLTO): mobile when any occupant is; named after the larger share.
+        same->mobile = same->mobile || mobile(s.species);
+        same->total += s.occupancy;
+        if (s.occupancy > same->occupancy) {
+          same->label = s.label;
+          same->species = s.species;
+          same->occupancy = s.occupancy;
+        }
+      }
+    }
+  }
+  return sites;
+}
+
+// Pairs of atoms closer than kClash that cannot both be present (their
+// occupancies add up to more than one), and the closest such pair.
+struct Clashes {
+  int count = 0;
+  double closest = 1e300;
+  std::string between;
+};
+
+Clashes clashes(const std::vector<Placed>& sites, const Vec3 vectors[3]) {
+  std::vector<Vec3> f;
+  for (const Placed& p : sites) f.push_back(p.f);
+  const PeriodicCellList list(vectors, 3, f, kClash);
+  Clashes out;
+  for (size_t a = 0; a < sites.size(); ++a)
+    list.for_each_candidate(f[a], [&](int b, const std::array<int, 3>& o) {
+      if (b <= static_cast<int>(a)) return;
+      const Vec3 df = {f[b].x - f[a].x + o[0], f[b].y - f[a].y + o[1], f[b].z - f[a].z + o[2]};
+      const double len = norm(df.x * vectors[0] + df.y * vectors[1] + df.z * vectors[2]);
+      if (len >= kClash || sites[a].total + sites[b].total <= 1.01) return;
+      ++out.count;
+      if (len < out.closest) {
+        out.closest = len;
+        out.between = sites[a].label + " and " + sites[b].label;
+      }
+    });
+  return out;
+}
+
+std::string format_length(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", x);
+  return buf;
+}
+
+// The data block that holds the atoms: the first with an atom-site loop
+// (journal CIFs often put the publication data in a block of their own first).
+cif::Block& structure_block(cif::Document& doc, const std::string& path,
+                            std::vector<std::string>* notes) {
+  std::vector<cif::Block*> with_atoms;
+  for (cif::Block& b : doc.blocks)
+    if (b.has_tag("_atom_site_fract_x") || b.has_tag("_atom_site_label") ||
+        b.has_tag("_atom_site_type_symbol"))
+      with_atoms.push_back(&b);
+  if (with_atoms.empty()) return doc.blocks.front();
+  cif::Block& chosen = *with_atoms.front();
+  if (notes && (&chosen != &doc.blocks.front() || with_atoms.size() > 1)) {
+    std::string note = path + ": reading the atoms of data block 'data_" + chosen.name + "'";
+    if (&chosen != &doc.blocks.front())
+      note += " (the first block, 'data_" + doc.blocks.front().name + "', holds no atom sites)";
+    if (with_atoms.size() > 1)
+      note += "; " + std::to_string(with_atoms.size() - 1) +
+              " later block(s) with atom sites are not read";
+    notes->push_back(note);
+  }
+  return chosen;
+}
+
 }  // namespace
 
 LatticeDescription read_cif_text(const std::string& path, const std::string& text,
@@ -192,7 +585,7 @@ LatticeDescription read_cif_text(const std::string& path, const std::string& tex
     throw InputError(path, std::string("CIF: ") + e.what());
   }
   if (doc.blocks.empty()) throw InputError(path, "data_: the file has no data block");
-  cif::Block& block = doc.blocks.front();
+  cif::Block& block = structure_block(doc, path, options.notes);
   CifContext c(path, block);
 
   double lengths[3], angles[3];
@@ -214,52 +607,52 @@ LatticeDescription read_cif_text(const std::string& path, const std::string& tex
     c.fail("_cell_angle_alpha", e.what());
   }
 
-  const std::vector<AsymmetricSite> asym = read_atom_sites(c);
-  const std::vector<gemmi::Op> ops = read_symmetry(c);
+  std::vector<std::string> dummies;
+  const std::vector<AsymmetricSite> asym = read_atom_sites(c, dummies);
+  if (!dummies.empty() && options.notes) {
+    std::string list;
+    for (const auto& l : dummies) list += (list.empty() ? "" : ", ") + l;
+    options.notes->push_back(path + ": skipped " + std::to_string(dummies.size()) +
+                             " dummy atom site(s) (" + list + ")");
+  }
+  const StatedSymmetry symmetry = read_symmetry(c, angles);
 
-  // Every symmetry image of every site, folded into the cell; images that
-  // coincide are one site, whose species is the most occupied one on it.
-  struct Placed {
-    Vec3 f;
-    std::string label, species;
-    double occupancy;
-    bool mobile;
-  };
   std::vector<Placed> sites;
-  auto mobile = [&](const std::string& species) {
-    return std::find(options.mobile_species.begin(), options.mobile_species.end(), species) !=
-           options.mobile_species.end();
-  };
-  for (const AsymmetricSite& s : asym) {
-    for (const gemmi::Op& op : ops) {
-      const auto x = op.apply_to_xyz(s.fractional);
-      const Vec3 f = {wrap(x[0]), wrap(x[1]), wrap(x[2])};
-      Placed* same = nullptr;
-      for (Placed& p : sites) {
-        Vec3 df = f - p.f;
-        df = {df.x - std::round(df.x), df.y - std::round(df.y), df.z - std::round(df.z)};
-        const Vec3 dr = df.x * d.vectors[0] + df.y * d.vectors[1] + df.z * d.vectors[2];
-        if (norm(dr) < kSameSite) {
-          same = &p;
-          break;
-        }
-      }
-      if (!same) {
-        if (sites.size() >= kMaxSites)
-          c.fail("_atom_site_fract_x",
-                 "the cell holds more than " + std::to_string(kMaxSites) + " atoms");
-        sites.push_back({f, s.label, s.species, s.occupancy, mobile(s.species)});
-      } else if (same->label != s.label) {
-        // Two atom-site rows on one position (mixed occupancy, e.g. Li/La on the
-        // A site of LLTO): mobile when any occupant is; named after the larger share.
-        same->mobile = same->mobile || mobile(s.species);
-        if (s.occupancy > same->occupancy) {
-          same->label = s.label;
-          same->species = s.species;
-          same->occupancy = s.occupancy;
-        }
-      }
+  if (symmetry.candidates.size() == 1) {
+    sites = expand(asym, symmetry.candidates[0].ops, d.vectors, options, c);
+  } else {
+    // The name leaves the origin choice open: expand with each and keep the
+    // one whose atoms do not clash (then: fewer atoms, the special positions
+    // having merged; then origin choice 2, the centrosymmetric origin modern
+    // programs write).
+    std::vector<std::vector<Placed>> expanded;
+    std::vector<Clashes> found;
+    size_t best = 0;
+    for (size_t i = 0; i < symmetry.candidates.size(); ++i) {
+      expanded.push_back(expand(asym, symmetry.candidates[i].ops, d.vectors, options, c));
+      found.push_back(clashes(expanded.back(), d.vectors));
+      auto rank = [&](size_t k) {
+        return std::make_tuple(found[k].count, expanded[k].size(), k == 0 ? 1 : 0);
+      };
+      if (rank(i) < rank(best)) best = i;
     }
+    std::string note = path + ": " + symmetry.stated + " does not say which origin choice; using " +
+                       symmetry.candidates[best].name;
+    for (size_t i = 0; i < symmetry.candidates.size(); ++i) {
+      if (i == best) continue;
+      if (found[i].count > 0)
+        note += " (" + symmetry.candidates[i].name + " would put " + found[i].between + " " +
+                format_length(found[i].closest) + " A apart)";
+      else
+        note += " (" + symmetry.candidates[i].name + " also places the atoms without clashes, with " +
+                std::to_string(expanded[i].size()) + " atoms against " +
+                std::to_string(expanded[best].size()) + ")";
+    }
+    if (found[best].count > 0)
+      note += "; even so " + found[best].between + " are " + format_length(found[best].closest) +
+              " A apart";
+    if (options.notes) options.notes->push_back(note);
+    sites = std::move(expanded[best]);
   }
   for (const Placed& p : sites) d.basis.push_back({p.f, p.label, p.mobile, false, 0.0, p.species});
   d.hop_cutoff = options.hop_cutoff;

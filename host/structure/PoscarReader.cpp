@@ -1,6 +1,10 @@
 // VASP 5 POSCAR/CONTCAR import: comment, scale, three cell vectors, species
 // names, counts, optional "Selective dynamics", Direct or Cartesian, one line
 // per atom. Each problem names its line and what that line should hold.
+// VASP 4 files have no names line: their species come from the comment line
+// when it names exactly one element per count (with a note), else the error stays.
+#include <gemmi/elem.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -72,6 +76,24 @@ bool is_number_word(const std::string& w) {
                         w[0] == '+' || w[0] == '.');
 }
 
+// The element a comment-line word names, or "": "Li", "Li_sv", "Li2", "CO" -> "Co".
+std::string named_element(const std::string& word) {
+  size_t letters = 0;
+  while (letters < word.size() && letters < 3 &&
+         std::isalpha(static_cast<unsigned char>(word[letters])))
+    ++letters;
+  if (letters == 0 || letters > 2) return "";
+  // After the symbol: nothing, a count ("Li2", "O0.5"), or a potential suffix ("_sv", "/...").
+  const std::string rest = word.substr(letters);
+  const bool count = !rest.empty() && rest.find_first_not_of("0123456789.") == std::string::npos;
+  if (!rest.empty() && !count && rest[0] != '_' && rest[0] != '/') return "";
+  const std::string symbol = element_symbol(word.substr(0, letters));
+  const gemmi::El el = gemmi::find_element(symbol.c_str());
+  if (el == gemmi::El::X) return "";
+  // gemmi reads "D" as deuterium; a POSCAR means the element.
+  return symbol == "D" ? "H" : symbol;
+}
+
 }  // namespace
 
 LatticeDescription read_poscar_text(const std::string& path, const std::string& text,
@@ -115,36 +137,61 @@ LatticeDescription read_poscar_text(const std::string& path, const std::string& 
 
   const auto names = p.words(6, "species");
   if (names.empty()) p.fail(6, "species", "missing (line 6 names the elements, VASP 5 format)");
-  if (is_number_word(names[0]))
-    p.fail(6, "species",
-           "line 6 holds counts, not element names (VASP 4 format): add a line of "
-           "element names before the counts");
   std::vector<std::string> species;
-  for (const auto& n : names) {
-    // "Li_sv" and "Li/..." (potential labels) name the element before the separator.
-    const std::string e = element_symbol(n);
-    if (e.empty()) p.fail(6, "species", "'" + n + "' names no element");
-    species.push_back(e);
+  int counts_line = 7;
+  if (is_number_word(names[0])) {
+    // VASP 4: line 6 holds the counts; the comment line may name the species.
+    counts_line = 6;
+    std::istringstream comment(text.substr(0, text.find('\n')));
+    std::vector<std::string> named;
+    for (std::string w; comment >> w;) {
+      const std::string e = named_element(w);
+      if (e.empty()) {
+        named.clear();
+        break;
+      }
+      named.push_back(e);
+    }
+    if (named.empty() || named.size() != names.size())
+      p.fail(6, "species",
+             "line 6 holds counts, not element names (VASP 4 format), and the comment line "
+             "does not name one element per count: add a line of element names before the "
+             "counts");
+    species = named;
+    if (options.notes) {
+      std::string list;
+      for (const auto& e : species) list += (list.empty() ? "" : " ") + e;
+      options.notes->push_back(path + ": VASP 4 file (no line of element names): species " +
+                               list + " taken from the comment line");
+    }
+  } else {
+    for (const auto& n : names) {
+      // "Li_sv" and "Li/..." (potential labels) name the element before the separator.
+      const std::string e = element_symbol(n);
+      if (e.empty()) p.fail(6, "species", "'" + n + "' names no element");
+      species.push_back(e);
+    }
   }
-  const auto counts_words = p.words(7, "counts");
+  const auto counts_words = p.words(counts_line, "counts");
   if (counts_words.size() != species.size())
-    p.fail(7, "counts",
+    p.fail(counts_line, "counts",
            "expected " + std::to_string(species.size()) + " counts (one per species), got " +
                std::to_string(counts_words.size()));
   std::vector<long> counts;
   long total = 0;
   for (const auto& w : counts_words) {
-    const double x = p.number(w, 7, "counts");
+    const double x = p.number(w, counts_line, "counts");
     if (!(x >= 1 && x <= kMaxAtoms && x == std::floor(x)))
-      p.fail(7, "counts",
+      p.fail(counts_line, "counts",
              "expected a whole number of atoms in [1, " + std::to_string(kMaxAtoms) + "], got '" +
                  w + "'");
     counts.push_back(static_cast<long>(x));
     total += counts.back();
   }
-  if (total > kMaxAtoms) p.fail(7, "counts", "more than " + std::to_string(kMaxAtoms) + " atoms");
+  if (total > kMaxAtoms)
+    p.fail(counts_line, "counts", "more than " + std::to_string(kMaxAtoms) + " atoms");
 
-  int line = 8;
+  int line = counts_line + 1;
   auto mode = p.words(line, "coordinate mode");
   if (!mode.empty() && (mode[0][0] == 'S' || mode[0][0] == 's'))
     mode = p.words(++line, "coordinate mode");

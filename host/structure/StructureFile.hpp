@@ -11,6 +11,10 @@ namespace coatkmc {
 struct StructureImportOptions {
   std::vector<std::string> mobile_species{"Li"};  // element symbols, e.g. {"Li"}
   double hop_cutoff = 0;                          // Å; <= 0: the nearest mobile-mobile distance
+  // Where the readers say what they decided on the file's behalf (which
+  // origin choice, which data block, skipped dummy atoms, VASP 4 species):
+  // one line each, for the command to print as a note. Null: not kept.
+  std::vector<std::string>* notes = nullptr;
 };
 
 enum class StructureFormat { Cif, Poscar };

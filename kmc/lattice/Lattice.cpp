@@ -7,47 +7,14 @@
 #include <string>
 #include <tuple>
 
+#include "kmc/lattice/MobilePairs.hpp"
+
 namespace coatkmc {
 
 namespace {
 
 Vec3 cartesian(const LatticeDescription& d, Vec3 f) {
   return f.x * d.vectors[0] + f.y * d.vectors[1] + f.z * d.vectors[2];
-}
-
-// Number of cells to search along each vector so that every pair within
-// `cutoff` is found: the cutoff over the spacing of the lattice planes.
-std::array<int, 3> search_range(const LatticeDescription& d, double cutoff) {
-  const Vec3* a = d.vectors;
-  const double volume = std::fabs(dot(a[0], cross(a[1], a[2])));
-  std::array<int, 3> range{0, 0, 0};
-  for (int i = 0; i < d.dimension; ++i) {
-    const double spacing = volume / norm(cross(a[(i + 1) % 3], a[(i + 2) % 3]));
-    range[i] = static_cast<int>(std::ceil(cutoff / spacing)) + 1;
-  }
-  return range;
-}
-
-// Every pair (from -> mobile site) within `cutoff`, unsorted.
-std::vector<HopTemplate> pairs_within(const LatticeDescription& d, int from, double cutoff) {
-  std::vector<HopTemplate> out;
-  const auto range = search_range(d, cutoff);
-  const int nb = static_cast<int>(d.basis.size());
-  for (int to = 0; to < nb; ++to) {
-    if (!d.basis[to].mobile) continue;
-    for (int i = -range[0]; i <= range[0]; ++i)
-      for (int j = -range[1]; j <= range[1]; ++j)
-        for (int k = -range[2]; k <= range[2]; ++k) {
-          const Vec3 df = {d.basis[to].fractional.x - d.basis[from].fractional.x + i,
-                           d.basis[to].fractional.y - d.basis[from].fractional.y + j,
-                           d.basis[to].fractional.z - d.basis[from].fractional.z + k};
-          const Vec3 dr = cartesian(d, df);
-          const double len = norm(dr);
-          if (len < 1e-9 || len > cutoff) continue;
-          out.push_back({to, {i, j, k}, dr, len, 0.0});
-        }
-  }
-  return out;
 }
 
 double longest_vector(const LatticeDescription& d) {
@@ -65,9 +32,10 @@ bool rule_joins(const HopRule& r, const std::string& a, const std::string& b) {
 double shortest_between(const LatticeDescription& d, const std::string& a, const std::string& b) {
   double best = std::numeric_limits<double>::infinity();
   const double reach = longest_vector(d) * 1.0001;
+  const MobilePairs pairs(d, reach);
   for (int from = 0; from < static_cast<int>(d.basis.size()); ++from) {
     if (d.basis[from].sublattice != a || !d.basis[from].mobile) continue;
-    for (const HopTemplate& h : pairs_within(d, from, reach))
+    for (const HopTemplate& h : pairs.within(from, reach))
       if (d.basis[h.to_basis].sublattice == b) best = std::min(best, h.length);
   }
   return best;
@@ -86,16 +54,17 @@ std::vector<double> rule_cutoffs(const LatticeDescription& d) {
 
 // The hops of basis site `from`: every mobile site within `cutoff`, or with
 // hop rules, the pairs a rule admits, each with that rule's barrier.
-std::vector<HopTemplate> hops_within(const LatticeDescription& d, int from, double cutoff,
+std::vector<HopTemplate> hops_within(const LatticeDescription& d, const MobilePairs& pairs,
+                                     int from, double cutoff,
                                      const std::vector<double>& rule_cutoff = {}) {
   std::vector<HopTemplate> out;
   if (d.hop_rules.empty()) {
-    out = pairs_within(d, from, cutoff);
+    out = pairs.within(from, cutoff);
   } else {
     double reach = 0;
     for (double c : rule_cutoff) reach = std::isfinite(c) ? std::max(reach, c) : reach;
     const std::string& a = d.basis[from].sublattice;
-    for (HopTemplate h : pairs_within(d, from, reach)) {
+    for (HopTemplate h : pairs.within(from, reach)) {
       const std::string& b = d.basis[h.to_basis].sublattice;
       int best = -1;
       for (int r = 0; r < static_cast<int>(d.hop_rules.size()); ++r)
@@ -113,17 +82,6 @@ std::vector<HopTemplate> hops_within(const LatticeDescription& d, int from, doub
            std::make_tuple(q.length, q.to_basis, q.cell_offset);
   });
   return out;
-}
-
-double nearest_mobile_distance(const LatticeDescription& d) {
-  // Search a generous cutoff (the longest cell vector) and keep the shortest hop.
-  const double longest = longest_vector(d);
-  double best = std::numeric_limits<double>::infinity();
-  for (int b = 0; b < static_cast<int>(d.basis.size()); ++b) {
-    if (!d.basis[b].mobile) continue;
-    for (const HopTemplate& h : pairs_within(d, b, longest * 1.0001)) best = std::min(best, h.length);
-  }
-  return best;
 }
 
 }  // namespace
@@ -162,8 +120,9 @@ Lattice::Lattice(LatticeDescription description, std::array<int, 3> cells)
     for (double c : rule_cutoff) cutoff_ = std::isfinite(c) ? std::max(cutoff_, c) : cutoff_;
   }
   hops_.assign(nb, {});
+  const MobilePairs pairs(desc_, std::isfinite(cutoff_) && cutoff_ > 0 ? cutoff_ : 1.0);
   for (int b = 0; b < nb; ++b) {
-    if (desc_.basis[b].mobile) hops_[b] = hops_within(desc_, b, cutoff_, rule_cutoff);
+    if (desc_.basis[b].mobile) hops_[b] = hops_within(desc_, pairs, b, cutoff_, rule_cutoff);
     zmax_ = std::max(zmax_, static_cast<int>(hops_[b].size()));
   }
   if (zmax_ == 0) throw std::invalid_argument("no hop neighbours within the cutoff");
