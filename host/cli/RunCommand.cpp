@@ -128,6 +128,7 @@ int run_command(const std::vector<std::string>& in) {
   LoadedConfig cfg = restart ? load_restart_config(*restart, restart_path, overrides)
                              : load_config(res["config"].as<std::string>(), overrides);
   for (const std::string& note : cfg.notes) std::cerr << "coatkmc: note: " << note << "\n";
+  for (const std::string& w : cfg.warnings) std::cerr << "coatkmc: warning: " << w << "\n";
   if (res.count("print-config")) {
     std::cout << cfg.resolved_toml << "\n";
     return 0;

@@ -54,6 +54,7 @@ int structure_command(const std::vector<std::string>& args) {
   const LoadedConfig cfg = load_config(config, overrides);
   const SimulationSettings& s = cfg.settings;
   for (const std::string& note : cfg.notes) std::cerr << "coatkmc: note: " << note << "\n";
+  for (const std::string& w : cfg.warnings) std::cerr << "coatkmc: warning: " << w << "\n";
 
   const Lattice lattice(s.lattice, s.cells);
   MicrostructureSettings ms = s.microstructure;

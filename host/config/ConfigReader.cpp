@@ -18,6 +18,7 @@
 #include "kernels/SpeciesEnergy.hpp"
 #include "kmc/core/Error.hpp"
 #include "host/structure/StructureFile.hpp"
+#include "kmc/lattice/HopNetwork.hpp"
 #include "kmc/lattice/OxideLattices.hpp"
 #include "kmc/lattice/TextbookLattices.hpp"
 #include "kmc/solvers/SolverFactory.hpp"
@@ -356,6 +357,8 @@ std::string geometry_key(const GeometryProblem& p, const Validator& v) {
 // The lattice of [lattice]: a textbook lattice, a built-in oxide
 // (docs/structures.md) or a structure file; keys that do not apply to the
 // chosen type are errors rather than silently ignored.
+bool type_is_file(const LoadedConfig& cfg) { return cfg.lattice_type == "file"; }
+
 LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
   std::vector<std::string> types = textbook_lattice_names();
   for (const auto& t : oxide_lattice_names()) types.push_back(t);
@@ -428,6 +431,13 @@ LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
     d = make_textbook_lattice(type, v.number("lattice.a", 3.9, 0, 1e3, true));
   }
   d.hop_cutoff = v.number("lattice.cutoff", 0.0, 0, 1e3);
+  // A structure file's default cutoff percolates where the file allows
+  // (docs/structures.md); the built-in lattices keep their nearest shell.
+  if (type == "file" && d.hop_cutoff <= 0) {
+    const HopCutoffChoice choice = choose_hop_cutoff(d);
+    d.hop_cutoff = choice.cutoff;
+    cfg.notes.push_back(v.find("lattice.file")->as_string()->get() + ": " + choice.explanation);
+  }
   return d;
 }
 
@@ -994,6 +1004,17 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
   // fixes them, rather than when the run builds its lattice.
   if (const auto problem = check_lattice_geometry(s.lattice, s.cells))
     v.fail(geometry_key(*problem, v), problem->what);
+  // Whether the hop network runs through the crystal (docs/structures.md):
+  // said for structure files, warned about for any lattice where it does not.
+  {
+    const HopNetwork net = hop_network(s.lattice);
+    if (type_is_file(cfg)) cfg.notes.push_back("hop network: " + net.summary());
+    if (!net.spans())
+      cfg.warnings.push_back(
+          "the hop network has no spanning cluster (" + net.summary() +
+          "): ions only rattle in finite clusters and D measures that, not transport; "
+          "raise lattice.cutoff");
+  }
 
   // [occupancy] ([[occupancy.species]] is read with [hop], whose barrier it defaults to)
   if (v.has("occupancy.fraction") && v.has("occupancy.vacancies"))

@@ -18,6 +18,9 @@ struct LoadedConfig {
   // What reading a structure file decided on the file's behalf (origin
   // choice, data block, hop cutoff, ...): commands print each as a note.
   std::vector<std::string> notes;
+  // What may make the run meaningless without being an error (a hop network
+  // with no spanning cluster): commands print each as a warning.
+  std::vector<std::string> warnings;
 
   // Where a key came from, for error messages about it.
   std::string where(const std::string& key) const;

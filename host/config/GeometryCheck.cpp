@@ -115,6 +115,10 @@ int hop_coordination(const LatticeDescription& description) {
   return Lattice(description, probe_cells(description)).max_coordination();
 }
 
+HopNetwork hop_network(const LatticeDescription& description) {
+  return analyze_hop_network(Lattice(description, probe_cells(description)));
+}
+
 int max_hop_neighbors() {
   using Count = decltype(std::declval<SystemState>().occupied_neighbors)::value_type;
   return std::numeric_limits<Count>::max();

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "kmc/lattice/HopNetwork.hpp"
 #include "kmc/lattice/LatticeDescription.hpp"
 
 namespace coatkmc {
@@ -29,6 +30,10 @@ std::optional<GeometryProblem> check_lattice_geometry(const LatticeDescription& 
 // Largest number of hop neighbours of a site, from a small probe lattice. For a
 // description check_lattice_geometry() accepts; throws std::invalid_argument otherwise.
 int hop_coordination(const LatticeDescription& description);
+
+// How the hop network of a description hangs together (kmc/lattice/HopNetwork),
+// from a small probe lattice. For a description check_lattice_geometry() accepts.
+HopNetwork hop_network(const LatticeDescription& description);
 
 // Occupied-neighbour counts are bytes (SystemState), so a site may have at most this many hops.
 int max_hop_neighbors();
