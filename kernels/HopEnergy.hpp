@@ -3,14 +3,9 @@
 // written. Every solver and backend calls it (directly or through tables the
 // host precomputes from it), so CPU and GPU agree on the physics.
 #include "kernels/HostDevice.hpp"
+#include "kernels/PhysicalConstants.hpp"  // kBoltzmannEv
 
 namespace coatkmc {
-
-// Boltzmann constant, eV/K (CODATA 2018, exact).
-constexpr double kBoltzmannEv = 8.617333262e-5;
-// Elementary charge, C (exact), and kB in J/K (exact).
-constexpr double kElementaryCharge = 1.602176634e-19;
-constexpr double kBoltzmannJ = 1.380649e-23;
 
 struct HopEnergyEvaluator {
   // Activation energy (eV) of a hop from `origin` to an empty `target`:

@@ -10,7 +10,7 @@
 #include "host/cli/Commands.hpp"
 #include "host/cli/StructureCommand.hpp"
 #include "host/cli/SweepCommands.hpp"
-#include "host/continuum/AnnealCommand.hpp"
+#include "host/cli/AnnealCommand.hpp"
 #include "host/io/BuildInfo.hpp"
 #include "kmc/backend/Backend.hpp"
 #include "kmc/core/Error.hpp"

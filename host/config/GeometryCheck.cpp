@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "kernels/PhysicalConstants.hpp"
 #include "kmc/lattice/CellList.hpp"
 #include "kmc/lattice/Lattice.hpp"
 #include "kmc/lattice/MobilePairs.hpp"
@@ -15,8 +16,6 @@
 namespace coatkmc {
 
 namespace {
-
-constexpr double kPi = 3.14159265358979323846;
 
 // Building the full supercell as a last check is worth it up to about this
 // many neighbour-pair comparisons (Lattice compares the hops of a site pairwise).

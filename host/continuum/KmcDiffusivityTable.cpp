@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "host/analysis/TransportEstimates.hpp"
+#include "kernels/PhysicalConstants.hpp"
 #include "kmc/lattice/TextbookLattices.hpp"
 #include "kmc/simulation/Simulation.hpp"
 
@@ -50,10 +51,9 @@ KmcDiffusivityTable tabulate_kmc_diffusivity(const KmcDiffusivitySettings& in) {
   }
   if (!(anchor_kmc > 0)) throw std::runtime_error("kMC diffusivity at the anchor is not positive");
   std::vector<ArrheniusPoint> points;
-  constexpr double kB = 8.617333262e-5;  // eV/K
   for (KmcDiffusivityRow& r : table.rows) {
     const double defects =
-        std::exp(-in.vacancy_formation_eV / kB * (1 / r.temperature_K - 1 / in.anchor_K));
+        std::exp(-in.vacancy_formation_eV / kBoltzmannEv * (1 / r.temperature_K - 1 / in.anchor_K));
     r.D = in.anchor_D_cm2_s * r.D_kmc / anchor_kmc * defects;
     r.D_err = in.anchor_D_cm2_s * r.D_kmc_err / anchor_kmc * defects;
     if (r.D_err > 0) points.push_back({r.temperature_K, r.D, r.D_err});

@@ -4,9 +4,10 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "kernels/PhysicalConstants.hpp"
+
 namespace coatkmc {
 namespace {
-constexpr double kBoltzmann_eV = 8.617333262e-5;  // eV/K
 
 void require_increasing(const std::vector<double>& v, const char* what) {
   for (size_t i = 1; i < v.size(); ++i)
@@ -62,7 +63,7 @@ double LayerDiffusivity::ln_at_row(const std::vector<double>& ln, double x) cons
 }
 
 double LayerDiffusivity::operator()(double c, double T) const {
-  if (arrhenius_) return D0_ * std::exp(-Ea_ / (kBoltzmann_eV * T));
+  if (arrhenius_) return D0_ * std::exp(-Ea_ / (kBoltzmannEv * T));
   const double x = 1.0 / T;
   if (fractions_.size() == 1) return std::exp(ln_at_row(ln_D_[0], x));
   if (c <= fractions_.front()) return std::exp(ln_at_row(ln_D_.front(), x));

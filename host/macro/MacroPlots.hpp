@@ -15,8 +15,4 @@ struct PlotOutcome {
 // then python3 on PATH. Without one the plots are skipped, and said so.
 PlotOutcome make_macro_plots(const std::string& out_dir);
 
-// The first of $COATKMC_PYTHON, /usr/bin/python3 and python3 (on PATH) that
-// imports matplotlib, or "" when none does. Also used by the anneal study.
-std::string python_with_matplotlib();
-
 }  // namespace coatkmc::macro

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "kmc/core/Error.hpp"
+#include "kernels/Failure.hpp"
 
 namespace coatkmc::cuda {
 

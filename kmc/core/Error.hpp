@@ -2,6 +2,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "kernels/Failure.hpp"  // CannotProceed (exit status 3)
+
 namespace coatkmc {
 
 // Bad input: the command line turns this into exit status 2 and one line
@@ -14,12 +16,6 @@ class InputError : public std::runtime_error {
 
  private:
   std::string where_;
-};
-
-// A run that cannot proceed on this machine (exit status 3), e.g. no usable GPU.
-class CannotProceed : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 }  // namespace coatkmc

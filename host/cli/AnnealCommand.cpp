@@ -1,4 +1,4 @@
-#include "host/continuum/AnnealCommand.hpp"
+#include "host/cli/AnnealCommand.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,7 +13,7 @@
 #include "host/continuum/AnnealStudy.hpp"
 #include "host/io/AtomicFile.hpp"
 #include "host/io/BuildInfo.hpp"
-#include "host/macro/MacroPlots.hpp"
+#include "host/io/PythonScripts.hpp"
 #include "kmc/core/Error.hpp"
 
 #ifndef COATKMC_SOURCE_DIR
@@ -61,12 +61,6 @@ AnnealArgs parse(const std::vector<std::string>& args) {
   }
   if (a.config.empty()) throw InputError("macro", "no configuration file given");
   return a;
-}
-
-std::string shell_quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
 }
 
 nlohmann::json number(double v) {
@@ -229,7 +223,7 @@ int anneal_command(const std::vector<std::string>& args) {
   write_file_atomically(a.out + "/summary.json", j.dump(2) + "\n");
   std::string note;
   if (a.plots) {
-    const std::string python = macro::python_with_matplotlib();
+    const std::string python = python_with_matplotlib();
     const std::string script = std::string(COATKMC_SOURCE_DIR) + "/scripts/plot_anneal_profiles.py";
     const std::string cmd = "MPLBACKEND=Agg " + shell_quote(python) + " " + shell_quote(script) +
                             " " + shell_quote(a.out) + " > " + shell_quote(a.out + "/plots.log") +
