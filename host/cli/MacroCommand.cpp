@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "host/cli/AnnealCommand.hpp"
 #include "host/cli/CommandLine.hpp"
 #include "host/cli/Commands.hpp"
 #include "host/io/AtomicFile.hpp"
@@ -23,6 +24,9 @@
 namespace coatkmc {
 
 int macro_command(const std::vector<std::string>& in) {
+  // An anneal study has its own verb; `macro` still runs one, unchanged and
+  // without a notice (its output and errors are what scripts already read).
+  if (is_anneal_command_line(in)) return anneal_command(in);
   namespace fs = std::filesystem;
   // --kmc-set values are TOML and may hold commas: take them out first (as run does for --set).
   std::vector<std::string> kmc_set;

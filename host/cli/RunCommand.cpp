@@ -16,7 +16,7 @@
 #include "host/cli/ProgressLine.hpp"
 #include "host/cli/RestartConfig.hpp"
 #include "host/cli/RunCheckpoints.hpp"
-#include "host/cli/RunMemory.hpp"
+#include "host/run/KmcRun.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/io/AtomicFile.hpp"
 #include "host/io/CheckpointFile.hpp"
@@ -43,15 +43,36 @@ int64_t parse_integer(const std::string& option, const std::string& text, int64_
   return value;
 }
 
-}  // namespace
+// What `coatkmc run` was asked to do, from its command line.
+struct RunRequest {
+  std::string config_path, restart_path, out;
+  std::vector<std::string> overrides;  // --set, then --backend and --seed as keys
+  int threads = 1;
+  double checkpoint_minutes = 0;
+  bool print_config = false, force = false, help = false;
+  std::string help_text;
+  nlohmann::json tags = nlohmann::json::object();  // --tag KEY=VALUE
+};
 
-int run_command(const std::vector<std::string>& in) {
-  // From here on SIGTERM and SIGUSR1 wait for the run's next milestone (and a checkpoint).
-  CheckpointSignals signals;
+double parse_minutes(const std::string& text) {
+  double minutes = 0;
+  try {
+    size_t used = 0;
+    minutes = std::stod(text, &used);
+    if (used != text.size()) throw std::invalid_argument(text);
+  } catch (const std::exception&) {
+    throw InputError("--checkpoint-every", "'" + text + "' is not a number of minutes");
+  }
+  if (!(minutes > 0) || minutes > 1e6)
+    throw InputError("--checkpoint-every", text + " out of range (0, 1e6] minutes");
+  return minutes;
+}
+
+RunRequest parse_run_command_line(const std::vector<std::string>& in) {
+  RunRequest q;
   // --set values are TOML and may hold commas ("lattice.cells=[8,8,8]"), which
   // cxxopts would split as a list: take them out before it parses the rest.
-  std::vector<std::string> overrides;
-  const std::vector<std::string> args = take_option_values(in, {{"--set", &overrides}}, "KEY=VALUE");
+  const std::vector<std::string> args = take_option_values(in, {{"--set", &q.overrides}}, "KEY=VALUE");
   cxxopts::Options opts("coatkmc run", "Run one kinetic Monte Carlo simulation from a TOML configuration.");
   opts.custom_help("CONFIG.toml [options] | --restart DIR/checkpoint.ckpt [options]");
   opts.positional_help("");
@@ -71,34 +92,22 @@ int run_command(const std::vector<std::string>& in) {
   opts.parse_positional({"config"});
   const cxxopts::ParseResult res = parse_command_line(opts, "coatkmc run", args);
   if (res.count("help")) {
-    std::cout << opts.help() << "\n";
-    return 0;
+    q.help = true;
+    q.help_text = opts.help();
+    return q;
   }
-  mark_run_started();
-  std::optional<Checkpoint> restart;
-  std::string restart_path;
   if (res.count("restart")) {
-    restart_path = res["restart"].as<std::string>();
+    q.restart_path = res["restart"].as<std::string>();
     if (res.count("config"))
       throw InputError("--restart", "give a CONFIG.toml or --restart, not both (the checkpoint "
                                     "holds its configuration)");
-    restart = read_checkpoint(restart_path);
   } else if (!res.count("config")) {
     throw InputError("command line", "run needs a CONFIG.toml");
+  } else {
+    q.config_path = res["config"].as<std::string>();
   }
-  double checkpoint_minutes = 0;
-  if (res.count("checkpoint-every")) {
-    const std::string text = res["checkpoint-every"].as<std::string>();
-    try {
-      size_t used = 0;
-      checkpoint_minutes = std::stod(text, &used);
-      if (used != text.size()) throw std::invalid_argument(text);
-    } catch (const std::exception&) {
-      throw InputError("--checkpoint-every", "'" + text + "' is not a number of minutes");
-    }
-    if (!(checkpoint_minutes > 0) || checkpoint_minutes > 1e6)
-      throw InputError("--checkpoint-every", text + " out of range (0, 1e6] minutes");
-  }
+  if (res.count("checkpoint-every"))
+    q.checkpoint_minutes = parse_minutes(res["checkpoint-every"].as<std::string>());
   if (res.count("tag"))
     for (const std::string& t : res["tag"].as<std::vector<std::string>>()) {
       const auto eq = t.find('=');
@@ -106,45 +115,35 @@ int run_command(const std::vector<std::string>& in) {
         throw InputError("--tag", "expected KEY=VALUE, got '" + t + "'");
       const std::string value = t.substr(eq + 1);
       nlohmann::json v = nlohmann::json::parse(value, nullptr, false);
-      set_provenance_tag(t.substr(0, eq), v.is_discarded() ? nlohmann::json(value) : v);
+      q.tags[t.substr(0, eq)] = v.is_discarded() ? nlohmann::json(value) : v;
     }
   if (!res.unmatched().empty())
     throw InputError("command line", "unexpected argument '" + res.unmatched().front() +
                                          "' (run takes one CONFIG.toml)");
-
   if (res.count("backend")) {
     const std::string b = res["backend"].as<std::string>();
     if (b != "auto" && b != "cpu" && b != "cuda")
       throw InputError("--backend", "'" + b + "' is not one of: auto, cpu, cuda");
-    overrides.push_back("run.backend=\"" + b + "\"");
+    q.overrides.push_back("run.backend=\"" + b + "\"");
   }
   if (res.count("seed")) {
     const int64_t seed = parse_integer("--seed", res["seed"].as<std::string>(), 0, INT64_MAX);
-    overrides.push_back("run.seed=" + std::to_string(seed));
+    q.overrides.push_back("run.seed=" + std::to_string(seed));
   }
-  const int threads =
-      static_cast<int>(parse_integer("--threads", res["threads"].as<std::string>(), 1, 4096));
+  q.threads = static_cast<int>(parse_integer("--threads", res["threads"].as<std::string>(), 1, 4096));
+  q.print_config = res.count("print-config") > 0;
+  q.force = res.count("force") > 0;
+  q.out = res["out"].as<std::string>();
+  return q;
+}
 
-  LoadedConfig cfg = restart ? load_restart_config(*restart, restart_path, overrides)
-                             : load_config(res["config"].as<std::string>(), overrides);
-  for (const std::string& note : cfg.notes) std::cerr << "coatkmc: note: " << note << "\n";
-  for (const std::string& w : cfg.warnings) std::cerr << "coatkmc: warning: " << w << "\n";
-  if (res.count("print-config")) {
-    std::cout << cfg.resolved_toml << "\n";
-    return 0;
-  }
-  cfg.settings.threads = threads;
-
-  // A run far too big for this machine (or its GPU) would be killed part way: refuse it now.
-  check_run_fits(cfg.settings, cfg.where("lattice.cells"));
-
-  // A folder that cannot take the results is bad input; find out before the run, not after it.
-  const std::string out = res["out"].as<std::string>();
+// A folder that cannot take the results is bad input; find out before the
+// run, not after it. Results of two runs must never mix: an earlier run's
+// results are kept unless --force, and then removed before this run starts.
+void prepare_output_folder(const std::string& out, const std::string& restart_path, bool force) {
   if (out.empty()) throw InputError("--out", "the output folder name is empty");
-  // Results of two runs must never mix: an earlier run's results are kept
-  // unless --force, and then removed before this run starts.
   if (const auto found = run_outputs_in(out, restart_path); !found.empty()) {
-    if (!res.count("force"))
+    if (!force)
       throw InputError("--out", out + " already holds results (" + found.front() +
                                     "); choose another folder, or --force to replace them");
     try {
@@ -160,44 +159,17 @@ int run_command(const std::vector<std::string>& in) {
   }
   if (::access(out.c_str(), W_OK | X_OK) != 0)
     throw InputError("--out", "cannot write into " + out + ": " + std::strerror(errno));
+}
 
-  SimulationOutcome outcome;
-  ProgressLine progress;
-  try {
-    RunState run;
-    if (restart) {
-      run = std::move(restart->run);
-      set_provenance_tag("restarted_from", restart_path);
-    }
-    RunCheckpoints checkpoints(out + "/checkpoint.ckpt", cfg.resolved_toml, checkpoint_minutes,
-                               run.wall_before);
-    outcome = run_simulation(cfg.settings, run, checkpoints.control(), std::ref(progress));
-    if (outcome.interrupted)
-      throw CannotProceed("stopped by SIGTERM; the run is saved in " + checkpoints.path() +
-                          " (continue it with: coatkmc run --restart " + checkpoints.path() +
-                          " --out DIR)");
-    checkpoints.save_final(run);
-    set_provenance_tag("wall_time_total", run.wall_before + outcome.wall_time);
-  } catch (const ReplanError& e) {
-    throw InputError(restart_path, std::string("cannot continue this checkpoint: ") + e.what());
-  } catch (const std::invalid_argument& e) {
-    // Species that do not fit the sites a microstructure leaves open belong to
-    // [[occupancy.species]]; geometry problems found while building the lattice to [lattice].
-    const std::string what = e.what();
-    if (what.rfind("occupancy.species: ", 0) == 0)
-      throw InputError(cfg.where("occupancy.species"), what);
-    throw InputError(cfg.where("lattice.cells"), "lattice: " + what);
-  }
-  const TransportEstimates est =
-      estimate_transport(outcome, cfg.settings.hop.temperature, cfg.settings.hop.field);
-  const nlohmann::json result = make_result_json(cfg, outcome, est);
+void write_results(const std::string& out, const RunPlan& plan, const SimulationOutcome& outcome,
+                   const nlohmann::json& result) {
   try {
     write_run_outputs(out, result, make_msd_csv(outcome));
     if (!outcome.slabs.empty() || !outcome.layers.empty())
       write_file_atomically(out + "/profile.csv", make_profile_csv(outcome));
     if (!outcome.slab_snapshots.empty() || !outcome.layer_snapshots.empty()) {
       std::vector<std::string> names;
-      for (const SpeciesSpec& sp : cfg.settings.species.species) names.push_back(sp.name);
+      for (const SpeciesSpec& sp : plan.settings.species.species) names.push_back(sp.name);
       write_file_atomically(out + "/species_profile.csv",
                             make_species_profile_csv(outcome, names));
     }
@@ -205,8 +177,64 @@ int run_command(const std::vector<std::string>& in) {
     throw CannotProceed(std::string("the run finished but its results could not be saved: ") +
                         e.what());
   }
-  std::cout << format_summary(result) << "  results in " << out << "/result.json, "
-            << out << "/msd.csv\n";
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& in, const nlohmann::json& tags) {
+  // From here on SIGTERM and SIGUSR1 wait for the run's next milestone (and a checkpoint).
+  CheckpointSignals signals;
+  const RunRequest q = parse_run_command_line(in);
+  if (q.help) {
+    std::cout << q.help_text << "\n";
+    return 0;
+  }
+  RunProvenance provenance;
+  provenance.started_utc = now_utc();
+  provenance.tags = tags.is_object() ? tags : nlohmann::json::object();
+  for (auto it = q.tags.begin(); it != q.tags.end(); ++it) provenance.tags[it.key()] = it.value();
+  std::optional<Checkpoint> restart;
+  if (!q.restart_path.empty()) restart = read_checkpoint(q.restart_path);
+
+  const LoadedConfig cfg = restart ? load_restart_config(*restart, q.restart_path, q.overrides)
+                                   : load_config(q.config_path, q.overrides);
+  for (const std::string& note : cfg.notes) std::cerr << "coatkmc: note: " << note << "\n";
+  for (const std::string& w : cfg.warnings) std::cerr << "coatkmc: warning: " << w << "\n";
+  if (q.print_config) {
+    std::cout << cfg.resolved_toml << "\n";
+    return 0;
+  }
+  // Decided once, before anything is written: solver, backend, sites, ions,
+  // memory (a run far too big for this machine or its GPU is refused now).
+  const RunPlan plan = plan_configured_run(cfg, q.threads, RunKeeping{});
+  prepare_output_folder(q.out, q.restart_path, q.force);
+
+  SimulationOutcome outcome;
+  ProgressLine progress;
+  try {
+    RunState run;
+    if (restart) {
+      run = std::move(restart->run);
+      provenance.tags["restarted_from"] = q.restart_path;
+    }
+    RunCheckpoints checkpoints(q.out + "/checkpoint.ckpt", cfg.resolved_toml, q.checkpoint_minutes,
+                               run.wall_before);
+    outcome = run_simulation(plan, run, checkpoints.control(), std::ref(progress));
+    if (outcome.interrupted)
+      throw CannotProceed("stopped by SIGTERM; the run is saved in " + checkpoints.path() +
+                          " (continue it with: coatkmc run --restart " + checkpoints.path() +
+                          " --out DIR)");
+    checkpoints.save_final(run);
+    provenance.tags["wall_time_total"] = run.wall_before + outcome.wall_time;
+  } catch (const ReplanError& e) {
+    throw InputError(q.restart_path, std::string("cannot continue this checkpoint: ") + e.what());
+  }
+  const TransportEstimates est =
+      estimate_transport(outcome, plan.settings.hop.temperature, plan.settings.hop.field);
+  const nlohmann::json result = make_result_json(cfg, outcome, est, provenance);
+  write_results(q.out, plan, outcome, result);
+  std::cout << format_summary(result) << "  results in " << q.out << "/result.json, "
+            << q.out << "/msd.csv\n";
   return 0;
 }
 

@@ -92,13 +92,12 @@ int task_command(const std::vector<std::string>& in) {
     run.insert(run.end(), {"--checkpoint-every", res["checkpoint-every"].as<std::string>()});
   // A run killed between msd.csv and result.json left a half; the rerun replaces it.
   if (fs::exists(folder / "msd.csv", ec)) run.push_back("--force");
-  clear_provenance_tags();
-  set_provenance_tag("sweep", fs::absolute(dir).lexically_normal().string());
-  set_provenance_tag("sweep_task", id);
-  set_provenance_tag("sweep_replica", task.replica);
+  const nlohmann::json tags = {{"sweep", fs::absolute(dir).lexically_normal().string()},
+                               {"sweep_task", id},
+                               {"sweep_replica", task.replica}};
 
   try {
-    const int status = run_command(run);
+    const int status = run_command(run, tags);
     write_status(folder, static_cast<int>(id), status, "");
     return status;
   } catch (const InputError& e) {

@@ -8,32 +8,21 @@
 #include <vector>
 
 #include "host/cli/Commands.hpp"
-#include "host/cli/StructureCommand.hpp"
-#include "host/cli/SweepCommands.hpp"
-#include "host/cli/AnnealCommand.hpp"
 #include "host/io/BuildInfo.hpp"
 #include "kmc/backend/Backend.hpp"
 #include "kmc/core/Error.hpp"
 
 namespace {
 
-const char* kUsage =
-    "usage: coatkmc COMMAND [options]\n"
-    "\n"
-    "commands:\n"
-    "  run CONFIG.toml [--out DIR] [--set KEY=VALUE]... [--backend auto|cpu|cuda]\n"
-    "                  [--threads N] [--seed N] [--print-config]\n"
-    "  run --restart DIR/checkpoint.ckpt [--set run.hops_per_particle=N] --out DIR2\n"
-    "  sweep CONFIG.toml --vary KEY=V1,V2,... [--vary ...] [--replicas N] [--out DIR]\n"
-    "                  [--slurm [--submit]]   (also: mpirun -n K coatkmc sweep ...)\n"
-    "  collect DIR [--resubmit]\n"
-    "  task DIR ID      (one row of a sweep; what its job array runs)\n"
-    "  structure CONFIG.toml [--out DIR] [--set KEY=VALUE]...   (site map, CIF, POSCAR)\n"
-    "  bench [--backend auto|cpu|cuda] [--out DIR] [--quick]\n"
-    "  macro MODEL.toml [--out DIR] [--threads N] [--kmc-set KEY=VALUE]... [--no-plots] [--force]\n"
-    "  --version | --help | COMMAND --help\n"
-    "\n"
-    "exit status: 0 done, 2 bad input, 3 the run cannot proceed on this machine\n";
+std::string usage() {
+  std::string text = "usage: coatkmc COMMAND [options]\n\ncommands:\n";
+  for (const coatkmc::Command& c : coatkmc::command_table()) text += std::string("  ") + c.usage + "\n";
+  text +=
+      "  --version | --help | COMMAND --help\n"
+      "\n"
+      "exit status: 0 done, 2 bad input, 3 the run cannot proceed on this machine\n";
+  return text;
+}
 
 void print_version() {
   const coatkmc::BuildInfo& b = coatkmc::build_info();
@@ -67,19 +56,11 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
-      std::cout << kUsage;
+      std::cout << usage();
       return 0;
     }
-    // An anneal study ([anneal] table) is the continuum interdiffusion model of `macro`.
-    if (cmd == "macro" && coatkmc::is_anneal_command_line(rest))
-      return coatkmc::anneal_command(rest);
-    if (cmd == "run") return coatkmc::run_command(rest);
-    if (cmd == "bench") return coatkmc::bench_command(rest);
-    if (cmd == "structure") return coatkmc::structure_command(rest);
-    if (cmd == "macro") return coatkmc::macro_command(rest);
-    if (cmd == "sweep") return coatkmc::sweep_command(rest);
-    if (cmd == "collect") return coatkmc::collect_command(rest);
-    if (cmd == "task") return coatkmc::task_command(rest);
+    for (const coatkmc::Command& c : coatkmc::command_table())
+      if (cmd == c.verb) return c.run(rest);
     throw coatkmc::InputError(cmd, "unknown command (see coatkmc --help)");
   } catch (const coatkmc::InputError& e) {
     std::fprintf(stderr, "coatkmc: error: %s: %s\n", one_line(e.where()).c_str(),

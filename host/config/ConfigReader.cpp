@@ -12,7 +12,7 @@
 #include <set>
 #include <sstream>
 
-#include "host/config/GeometryCheck.hpp"
+#include "kmc/simulation/GeometryCheck.hpp"
 #include "host/config/TomlGuard.hpp"
 #include "host/config/TomlWriter.hpp"
 #include "kernels/SpeciesEnergy.hpp"
@@ -930,8 +930,6 @@ std::string LoadedConfig::where(const std::string& key) const {
 }
 
 LoadedConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
-  LoadedConfig cfg;
-  cfg.path = path;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw InputError(path, "is a directory, not a configuration file");
@@ -948,6 +946,13 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
     if (in.bad()) throw InputError(path, "cannot read the configuration file");
   }
   if (text.size() > kMaxConfigBytes) throw InputError(path, "configuration file larger than 4 MiB");
+  return load_config_text(text, path, overrides);
+}
+
+LoadedConfig load_config_text(const std::string& text, const std::string& path,
+                              const std::vector<std::string>& overrides) {
+  LoadedConfig cfg;
+  cfg.path = path;
   if (const auto nul = text.find('\0'); nul != std::string::npos) {
     const auto line = 1 + std::count(text.begin(), text.begin() + nul, '\n');
     throw InputError(path + ":" + std::to_string(line),

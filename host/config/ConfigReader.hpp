@@ -30,4 +30,9 @@ struct LoadedConfig {
 // configuration. Every problem throws InputError naming file, line and key.
 LoadedConfig load_config(const std::string& path, const std::vector<std::string>& overrides);
 
+// The same for configuration text already in memory; `path` names it in
+// errors and is the folder that relative paths in it start from.
+LoadedConfig load_config_text(const std::string& text, const std::string& path,
+                              const std::vector<std::string>& overrides);
+
 }  // namespace coatkmc

@@ -290,6 +290,7 @@ AnnealStudySettings load_anneal_config(const std::string& path,
     if (!kt) r.fail("kmc", "expected a table");
     TableReader k(path, *kt, "anneal.kmc.", &overridden);
     KmcDiffusivitySettings ks;
+    ks.source = path + " [anneal.kmc, as a kMC configuration]";
     ks.lattice = k.text("lattice", std::string("sc"));
     ks.a_angstrom = k.number("a", std::nullopt, 0, 1e3, true);
     try {

@@ -2,15 +2,43 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <sstream>
 #include <cmath>
 #include <stdexcept>
 
 #include "host/analysis/TransportEstimates.hpp"
+#include "host/config/ConfigReader.hpp"
+#include "host/run/KmcRun.hpp"
 #include "kernels/PhysicalConstants.hpp"
-#include "kmc/lattice/TextbookLattices.hpp"
-#include "kmc/simulation/Simulation.hpp"
 
 namespace coatkmc {
+
+namespace {
+
+std::string exact(double x) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", x);
+  std::string t = buf;
+  // A TOML float needs a fraction or an exponent.
+  if (t.find_first_of(".eEn") == std::string::npos) t += ".0";
+  return t;
+}
+
+}  // namespace
+
+std::string kmc_config_text(const KmcDiffusivitySettings& in, double temperature_K) {
+  std::ostringstream t;
+  t << "[lattice]\ntype = \"" << in.lattice << "\"\na = " << exact(in.a_angstrom)
+    << "\ncells = [" << in.cells[0] << ", " << in.cells[1] << ", " << in.cells[2] << "]\n"
+    << "[occupancy]\nvacancies = 1\n"
+    << "[hop]\nbarrier = " << exact(in.barrier_eV)
+    << "\nattempt_frequency = " << exact(in.attempt_frequency) << "\n"
+    << "[run]\ntemperature = " << exact(temperature_K)
+    << "\nhops_per_particle = " << exact(in.hops_per_particle) << "\nreplicas = " << in.replicas
+    << "\nseed = " << in.seed << "\nsolver = \"bkl\"\nbackend = \"cpu\"\n";
+  return t.str();
+}
 
 KmcDiffusivityTable tabulate_kmc_diffusivity(const KmcDiffusivitySettings& in) {
   const auto start = std::chrono::steady_clock::now();
@@ -24,22 +52,12 @@ KmcDiffusivityTable tabulate_kmc_diffusivity(const KmcDiffusivitySettings& in) {
   KmcDiffusivityTable table;
   double anchor_kmc = 0, f_sum = 0;
   for (double T : temps) {
-    SimulationSettings s;
-    s.lattice = make_textbook_lattice(in.lattice, in.a_angstrom);
-    s.cells = in.cells;
-    s.occupancy.by_vacancies = true;
-    s.occupancy.vacancies = 1;
-    s.hop.barrier = in.barrier_eV;
-    s.hop.attempt_frequency = in.attempt_frequency;
-    s.hop.temperature = T;
-    s.hops_per_particle = in.hops_per_particle;
-    s.replicas = in.replicas;
-    s.threads = 1;
-    s.seed = in.seed;
-    s.solver = "bkl";
-    s.backend = "cpu";
-    const SimulationOutcome out = run_simulation(s);
-    const TransportEstimates e = estimate_transport(out, T, Vec3{});
+    // Through the configuration reader and plan_run, as `coatkmc run` goes:
+    // every value is checked as a configuration key would be.
+    const LoadedConfig cfg = load_config_text(kmc_config_text(in, T), in.source, {});
+    const KmcRun run = run_configured(cfg, 1, RunProvenance{});
+    const SimulationOutcome& out = run.outcome;
+    const TransportEstimates& e = run.estimates;
     table.sites = static_cast<int>(out.sites);
     KmcDiffusivityRow row;
     row.temperature_K = T;

@@ -32,6 +32,7 @@ struct KmcDiffusivitySettings {
   double anchor_D_cm2_s = 1e-16;
   double vacancy_formation_eV = 0;     // E_f of the defects that carry the exchange
   std::vector<double> temperatures_K;  // where to tabulate (the anchor is added)
+  std::string source = "anneal study";  // what errors in the kMC runs are reported at
 };
 
 struct KmcDiffusivityRow {
@@ -50,5 +51,9 @@ struct KmcDiffusivityTable {
 };
 
 KmcDiffusivityTable tabulate_kmc_diffusivity(const KmcDiffusivitySettings& settings);
+
+// The kMC configuration (TOML) of one temperature of the table: the engine
+// reads it through load_config_text and runs it as `coatkmc run` would.
+std::string kmc_config_text(const KmcDiffusivitySettings& settings, double temperature_K);
 
 }  // namespace coatkmc

@@ -4,26 +4,11 @@
 
 #include <cstdlib>
 #include <ctime>
-#include <mutex>
 
 #include "host/io/BuildInfo.hpp"
 #include "host/io/Sha256.hpp"
 
 namespace coatkmc {
-
-namespace {
-std::mutex& tag_mutex() {
-  static std::mutex m;
-  return m;
-}
-nlohmann::json& tags() {
-  static nlohmann::json t = nlohmann::json::object();
-  return t;
-}
-std::string& started() {
-  static std::string s;
-  return s;
-}
 
 std::string now_utc() {
   const std::time_t t = std::time(nullptr);
@@ -34,6 +19,7 @@ std::string now_utc() {
   return buf;
 }
 
+namespace {
 std::string hostname() {
   char buf[256] = {0};
   ::gethostname(buf, sizeof buf - 1);
@@ -46,22 +32,8 @@ nlohmann::json env(const char* name) {
 }
 }  // namespace
 
-void set_provenance_tag(const std::string& key, const nlohmann::json& value) {
-  std::lock_guard<std::mutex> lock(tag_mutex());
-  tags()[key] = value;
-}
-
-void clear_provenance_tags() {
-  std::lock_guard<std::mutex> lock(tag_mutex());
-  tags() = nlohmann::json::object();
-}
-
-void mark_run_started() {
-  std::lock_guard<std::mutex> lock(tag_mutex());
-  started() = now_utc();
-}
-
-nlohmann::json make_provenance(const LoadedConfig& config, const std::string& device) {
+nlohmann::json make_provenance(const LoadedConfig& config, const std::string& device,
+                               const RunProvenance& run) {
   const BuildInfo& b = build_info();
   nlohmann::json p;
   p["version"] = b.version;
@@ -73,10 +45,7 @@ nlohmann::json make_provenance(const LoadedConfig& config, const std::string& de
   p["cuda_version"] = b.cuda_version;
   p["device"] = device;
   p["host"] = hostname();
-  {
-    std::lock_guard<std::mutex> lock(tag_mutex());
-    p["started_utc"] = started().empty() ? nlohmann::json(nullptr) : nlohmann::json(started());
-  }
+  p["started_utc"] = run.started_utc.empty() ? nlohmann::json(nullptr) : nlohmann::json(run.started_utc);
   p["finished_utc"] = now_utc();
   p["config_file"] = config.path;
   p["config_sha256"] = sha256_hex(config.resolved_toml);
@@ -92,8 +61,7 @@ nlohmann::json make_provenance(const LoadedConfig& config, const std::string& de
   nlohmann::json rank = env("OMPI_COMM_WORLD_RANK");
   if (rank.is_null()) rank = env("PMI_RANK");
   p["mpi_rank"] = rank;
-  std::lock_guard<std::mutex> lock(tag_mutex());
-  for (auto it = tags().begin(); it != tags().end(); ++it) p[it.key()] = it.value();
+  for (auto it = run.tags.begin(); it != run.tags.end(); ++it) p[it.key()] = it.value();
   return p;
 }
 

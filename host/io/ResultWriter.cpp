@@ -20,7 +20,7 @@ nlohmann::json num(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlo
 }  // namespace
 
 nlohmann::json make_result_json(const LoadedConfig& config, const SimulationOutcome& o,
-                                const TransportEstimates& e) {
+                                const TransportEstimates& e, const RunProvenance& provenance) {
   using nlohmann::json;
   json r;
   r["D_tracer"] = num(e.D_tracer.value);
@@ -82,7 +82,7 @@ nlohmann::json make_result_json(const LoadedConfig& config, const SimulationOutc
   r["blocks"] = s.blocks;
   r["error_method"] = "independent blocks (see docs/observables.md)";
   r["dimension"] = o.dimension;
-  r["provenance"] = make_provenance(config, o.device);
+  r["provenance"] = make_provenance(config, o.device, provenance);
   r["config"] = json::parse(config.resolved_json);
   return r;
 }

@@ -4,13 +4,14 @@
 
 #include "host/analysis/TransportEstimates.hpp"
 #include "host/config/ConfigReader.hpp"
+#include "host/io/Provenance.hpp"
 #include "kmc/simulation/Simulation.hpp"
 
 namespace coatkmc {
 
 // result.json as SPEC defines it (plus provenance and error-model fields).
 nlohmann::json make_result_json(const LoadedConfig& config, const SimulationOutcome& outcome,
-                                const TransportEstimates& estimates);
+                                const TransportEstimates& estimates, const RunProvenance& provenance);
 
 // msd.csv: time and MSDs averaged over replicas at each sample instant.
 std::string make_msd_csv(const SimulationOutcome& outcome);

@@ -10,6 +10,7 @@
 #include "host/analysis/TransportEstimates.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/io/ResultWriter.hpp"
+#include "host/run/KmcRun.hpp"
 #include "host/macro/PhysicalConstants.hpp"
 #include "kmc/core/Error.hpp"
 #include "kmc/simulation/Simulation.hpp"
@@ -85,20 +86,14 @@ KmcPoint run_inline(const KmcSourceSpec& s, double temperature, const std::strin
     overrides.push_back(buf);
   }
   for (const auto& e : o.extra_overrides) overrides.push_back(e);
-  LoadedConfig cfg = load_config(s.config, overrides);
-  cfg.settings.threads = o.threads;
+  const LoadedConfig cfg = load_config(s.config, overrides);
   if (!o.quiet)
     std::cout << "  kmc " << s.name << ": " << s.config
               << " at T = " << cfg.settings.hop.temperature << " K ..." << std::flush;
-  SimulationOutcome outcome;
-  try {
-    outcome = run_simulation(cfg.settings);
-  } catch (const std::invalid_argument& e) {
-    throw InputError(cfg.where("lattice.cells"), std::string("lattice: ") + e.what());
-  }
-  const TransportEstimates est =
-      estimate_transport(outcome, cfg.settings.hop.temperature, cfg.settings.hop.field);
-  const nlohmann::json result = make_result_json(cfg, outcome, est);
+  // The same validated path as `coatkmc run` (host/run/KmcRun.hpp).
+  const KmcRun run = run_configured(cfg, o.threads, RunProvenance{});
+  const SimulationOutcome& outcome = run.outcome;
+  const nlohmann::json& result = run.result;
   write_run_outputs(dir, result, make_msd_csv(outcome));
   KmcPoint p = point_from(result, dir + "/result.json");
   p.result_file = dir + "/result.json";

@@ -10,7 +10,7 @@ namespace {
 constexpr int kProgressChunks = 200;
 }
 
-std::vector<Milestone> plan_milestones(const RunPlan& plan) {
+std::vector<Milestone> plan_milestones(const WindowPlan& plan) {
   std::vector<Milestone> m;
   auto add = [&](uint64_t num, uint64_t den, bool block, bool msd) {
     const uint64_t g = std::gcd(num, den);
@@ -35,7 +35,7 @@ std::vector<Milestone> plan_milestones(const RunPlan& plan) {
   return merged;
 }
 
-MilestoneTag milestone_tag(const RunPlan& plan, const Milestone& m) {
+MilestoneTag milestone_tag(const WindowPlan& plan, const Milestone& m) {
   MilestoneTag t;
   if (plan.by_time)
     t.time = plan.run_time * static_cast<double>(m.num) / static_cast<double>(m.den);
@@ -44,12 +44,12 @@ MilestoneTag milestone_tag(const RunPlan& plan, const Milestone& m) {
   return t;
 }
 
-bool same_point(const RunPlan& plan, const MilestoneTag& a, const MilestoneTag& b) {
+bool same_point(const WindowPlan& plan, const MilestoneTag& a, const MilestoneTag& b) {
   if (!plan.by_time) return a.hops == b.hops;
   return std::fabs(a.time - b.time) <= 1e-12 * std::max(std::fabs(a.time), std::fabs(b.time));
 }
 
-bool not_after(const RunPlan& plan, const MilestoneTag& a, const MilestoneTag& b) {
+bool not_after(const WindowPlan& plan, const MilestoneTag& a, const MilestoneTag& b) {
   if (!plan.by_time) return a.hops <= b.hops;
   return a.time <= b.time || same_point(plan, a, b);
 }

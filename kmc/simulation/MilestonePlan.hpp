@@ -5,16 +5,16 @@
 namespace coatkmc {
 
 // What the milestones of a run are computed from: its length and how finely it is observed.
-struct RunPlan {
+struct WindowPlan {
   bool by_time = false;
   uint64_t run_hops = 0;  // accepted hops of the observed window, per replica
   double run_time = 0;    // s, when by_time
   int blocks = 10, msd_samples = 100;
-  bool operator==(const RunPlan& o) const {
+  bool operator==(const WindowPlan& o) const {
     return by_time == o.by_time && run_hops == o.run_hops && run_time == o.run_time &&
            blocks == o.blocks && msd_samples == o.msd_samples;
   }
-  bool operator!=(const RunPlan& o) const { return !(*this == o); }
+  bool operator!=(const WindowPlan& o) const { return !(*this == o); }
 };
 
 // A point of the run where something is observed, at fraction num/den of the
@@ -33,12 +33,12 @@ struct MilestoneTag {
 };
 
 // Block ends, MSD samples and progress points, in order, equal points merged.
-std::vector<Milestone> plan_milestones(const RunPlan& plan);
-MilestoneTag milestone_tag(const RunPlan& plan, const Milestone& m);
+std::vector<Milestone> plan_milestones(const WindowPlan& plan);
+MilestoneTag milestone_tag(const WindowPlan& plan, const Milestone& m);
 // Same point of the window (time tags within 1e-12 relative: grids of
 // different lengths can round the same instant differently).
-bool same_point(const RunPlan& plan, const MilestoneTag& a, const MilestoneTag& b);
+bool same_point(const WindowPlan& plan, const MilestoneTag& a, const MilestoneTag& b);
 // a lies at or before b.
-bool not_after(const RunPlan& plan, const MilestoneTag& a, const MilestoneTag& b);
+bool not_after(const WindowPlan& plan, const MilestoneTag& a, const MilestoneTag& b);
 
 }  // namespace coatkmc

@@ -5,7 +5,7 @@
 namespace coatkmc {
 
 namespace {
-std::string describe(const RunPlan& plan, const MilestoneTag& t) {
+std::string describe(const WindowPlan& plan, const MilestoneTag& t) {
   std::ostringstream os;
   os.precision(12);
   if (plan.by_time)
@@ -16,7 +16,7 @@ std::string describe(const RunPlan& plan, const MilestoneTag& t) {
 }
 }  // namespace
 
-void replan_run(RunState& run, const RunPlan& plan) {
+void replan_run(RunState& run, const WindowPlan& plan) {
   if (run.plan == plan) return;
   if (run.plan.by_time != plan.by_time)
     throw ReplanError(std::string("the checkpointed run stops by ") +

@@ -29,7 +29,7 @@ struct ReplicaRun {
 
 // A whole run in progress: what DIR/checkpoint.ckpt holds (with the configuration).
 struct RunState {
-  RunPlan plan;
+  WindowPlan plan;
   std::string solver;  // resolved name
   std::vector<ReplicaRun> replicas;
   double wall_before = 0;  // s spent on this run by earlier processes
@@ -47,7 +47,7 @@ class ReplanError : public std::runtime_error {
 // rows that lie on the new plan's observation points. Throws ReplanError when
 // the new plan ends before that point, observes a point the run did not
 // record, or switches between hop and time targets.
-void replan_run(RunState& run, const RunPlan& plan);
+void replan_run(RunState& run, const WindowPlan& plan);
 
 // Hooks of a run that checkpoints. All are optional.
 struct RunControl {

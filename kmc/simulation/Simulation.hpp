@@ -5,6 +5,7 @@
 
 #include "kmc/observables/ProfileRecorder.hpp"
 #include "kmc/observables/TransportSample.hpp"
+#include "kmc/simulation/RunPlan.hpp"
 #include "kmc/simulation/RunState.hpp"
 #include "kmc/simulation/SimulationSettings.hpp"
 
@@ -42,17 +43,24 @@ struct ProgressInfo {
 };
 using ProgressCallback = std::function<void(const ProgressInfo&)>;
 
-// Builds lattice, model, ions and solver for each replica, runs them (side by
-// side on settings.threads threads) and records transport samples. Replica r
-// uses random stream r, so the outcome does not depend on the thread count.
+// Carries out a plan (kmc/simulation/RunPlan.hpp: plan_run decides the
+// solver, backend, sites and ions and builds the lattice and model once):
+// places ions and makes a solver for each replica, runs them (side by side on
+// settings.threads threads) and records transport samples. Replica r uses
+// random stream r, so the outcome does not depend on the thread count.
+// `run` is empty for a fresh start or holds a checkpointed run to continue
+// (replanned when the settings ask for a longer one, see replan_run); on
+// return it holds where every replica stands. Checkpoints go to
+// control.save; a stop request ends the run early with outcome.interrupted
+// set. A plan with problems throws std::invalid_argument (its first problem).
+SimulationOutcome run_simulation(const RunPlan& plan, RunState& run, const RunControl& control,
+                                 const ProgressCallback& progress = {});
+
+// The same for settings built directly (tests, benchmarks): plan_run without
+// a memory budget, then the run.
 SimulationOutcome run_simulation(const SimulationSettings& settings,
                                  const ProgressCallback& progress = {});
 
-// The same run, resumable: `run` is empty for a fresh start or holds a
-// checkpointed run to continue (replanned when the settings ask for a longer
-// one, see replan_run); on return it holds where every replica stands.
-// Checkpoints go to control.save; a stop request ends the run early with
-// outcome.interrupted set.
 SimulationOutcome run_simulation(const SimulationSettings& settings, RunState& run,
                                  const RunControl& control, const ProgressCallback& progress = {});
 

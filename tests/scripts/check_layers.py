@@ -4,7 +4,7 @@
 Layers, lowest first; a file may include its own layer and those below it:
   0 kernels/                                     update rules, CPU launchers, CUDA drivers
   1 kmc/                                         the engine core
-  2 host/config io analysis structure sweep      what a run needs around the engine
+  2 host/config io analysis structure sweep run  what a run needs around the engine
   3 host/macro | host/continuum                  the interface model | the anneal model (side by
                                                  side: neither may include the other)
   4 host/cli                                     the commands
@@ -27,6 +27,7 @@ LAYER = {
     "kernels": 0,
     "kmc": 1,
     "host/config": 2, "host/io": 2, "host/analysis": 2, "host/structure": 2, "host/sweep": 2,
+    "host/run": 2,
     "host/macro": 3, "host/continuum": 3,
     "host/cli": 4,
 }

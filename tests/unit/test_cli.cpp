@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "CommandRunner.hpp"
-#include "host/cli/RunMemory.hpp"
+#include "host/run/RunMemory.hpp"
 #include "host/io/BuildInfo.hpp"
 #include "kmc/backend/Backend.hpp"
 
@@ -280,6 +280,26 @@ TEST(Cli, RunTooBigForTheMachineExitsTwoBeforeAllocating) {
             0u)
       << r.err;
   EXPECT_NE(r.err.find("memory"), std::string::npos) << r.err;
+  EXPECT_FALSE(file_exists(dir / "out"));
+}
+
+TEST(Cli, TooManyReplicasForTheMachineNameRunReplicas) {
+  // One replica of 64^3 sites fits anywhere; 2^20 of them, each kept to the end
+  // with its block marks, need tens of TB: the replicas are what is too many,
+  // and the error points at the --set that asked for them (plan_run's typed
+  // problem, not the text of an error read back).
+  if (coatkmc::usable_memory_bytes() > 1e15) GTEST_SKIP() << "this machine has over 1 PB of memory";
+  ScratchDir dir;
+  const std::string cfg = write_config(dir);
+  const CommandResult r =
+      run_coatkmc({"run", cfg, "--out", "out", "--set", "lattice.cells=[64,64,64]", "--set",
+                   "run.replicas=1048576"},
+                  dir.path());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(lines_of(r.err), 1) << r.err;
+  EXPECT_EQ(r.err.rfind("coatkmc: error: --set run.replicas=1048576: run.replicas: ", 0), 0u)
+      << r.err;
+  EXPECT_NE(r.err.find("fewer replicas"), std::string::npos) << r.err;
   EXPECT_FALSE(file_exists(dir / "out"));
 }
 

@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "host/config/GeometryCheck.hpp"
+#include "kmc/simulation/GeometryCheck.hpp"
 #include "kmc/lattice/Lattice.hpp"
 #include "kmc/lattice/TextbookLattices.hpp"
 

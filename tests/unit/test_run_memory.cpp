@@ -1,5 +1,5 @@
 // The memory estimate that refuses runs too big for the machine or its GPU
-// (host/cli/RunMemory): a lower bound of what a run really uses, yet close
+// (host/run/RunMemory): a lower bound of what a run really uses, yet close
 // enough to it to refuse what cannot fit, for every solver.
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <fstream>
 
 #include "CommandRunner.hpp"
-#include "host/cli/RunMemory.hpp"
+#include "host/run/RunMemory.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/io/CheckpointFile.hpp"
 #include "kmc/backend/Backend.hpp"

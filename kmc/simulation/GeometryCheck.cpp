@@ -1,4 +1,4 @@
-#include "host/config/GeometryCheck.hpp"
+#include "kmc/simulation/GeometryCheck.hpp"
 
 #include <algorithm>
 #include <cmath>

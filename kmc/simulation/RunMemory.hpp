@@ -27,32 +27,18 @@ struct RunKeeping {
   bool final_checkpoint = true;  // the checkpoint written after the run
 };
 
-// `solver` and `backend` as the run resolves them (not "auto").
-RunMemory minimum_run_memory(const SimulationSettings& settings, const std::string& solver,
-                             BackendKind backend, const RunKeeping& keeping = {});
-
-// Memory this process may use: physical memory, or the control group's limit
-// when that is lower. 0 when unknown.
-double usable_memory_bytes();
-
-// Free memory of the CUDA device the run would use; 0 when unknown or none.
-double free_device_memory_bytes();
-
 // What is available to a run; 0 means unknown (not checked).
 struct MemoryBudget {
   double host = 0;
   double device = 0;
 };
 
-// Refuses, before anything is allocated, a run that cannot fit: throws
-// InputError at `where` (the place of lattice.cells) naming what is needed
-// and what there is.
-void check_run_fits(const SimulationSettings& settings, const std::string& solver,
-                    BackendKind backend, const MemoryBudget& available, const std::string& where);
+// `solver` and `backend` as the run resolves them (not "auto").
+RunMemory minimum_run_memory(const SimulationSettings& settings, const std::string& solver,
+                             BackendKind backend, const RunKeeping& keeping = {});
 
-// The same for a run of `coatkmc run` (checkpointing) as run_simulation will
-// resolve it (solver "auto", backend "auto"), against this machine. A backend
-// that cannot be had throws CannotProceed, as the run would.
-void check_run_fits(const SimulationSettings& settings, const std::string& where);
+// Ions per replica from the settings alone: the occupancy of every host site
+// (a microstructure may close some; plan_run counts those after building it).
+int64_t ions_on_host_sites(const SimulationSettings& settings);
 
 }  // namespace coatkmc

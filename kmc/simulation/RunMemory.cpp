@@ -1,25 +1,13 @@
-#include "host/cli/RunMemory.hpp"
-
-#include <unistd.h>
+#include "kmc/simulation/RunMemory.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <fstream>
-#include <string>
 
-#include "host/config/GeometryCheck.hpp"
-#include "kmc/core/Error.hpp"
 #include "kmc/observables/TransportSample.hpp"
-#include "kmc/solvers/SolverFactory.hpp"
-#if COATKMC_HAVE_CUDA
-#include "kernels/cuda/DeviceQuery.cuh"
-#endif
+#include "kmc/simulation/GeometryCheck.hpp"
 
 namespace coatkmc {
 
-namespace {
-
-int64_t ions_of(const SimulationSettings& s) {
+int64_t ions_on_host_sites(const SimulationSettings& s) {
   const LatticeDescription& d = s.lattice;
   const int64_t cells = int64_t(s.cells[0]) * s.cells[1] * (d.dimension == 2 ? 1 : s.cells[2]);
   const int64_t mobile_basis =
@@ -27,20 +15,12 @@ int64_t ions_of(const SimulationSettings& s) {
   return s.occupancy.ion_count(cells * mobile_basis);
 }
 
-std::string gib(double bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / double(1 << 30));
-  return buf;
-}
-
-}  // namespace
-
 RunMemory minimum_run_memory(const SimulationSettings& s, const std::string& solver,
                              BackendKind backend, const RunKeeping& keeping) {
   const LatticeDescription& d = s.lattice;
   const double nb = static_cast<double>(d.basis.size());
   const double sites = double(s.cells[0]) * s.cells[1] * (d.dimension == 2 ? 1 : s.cells[2]) * nb;
-  const double ions = static_cast<double>(ions_of(s));
+  const double ions = static_cast<double>(ions_on_host_sites(s));
   const double z = hop_coordination(d);  // width of every per-site hop row
   // What run_simulation hands HopModel (kmc/model/Landscape.hpp): the given
   // site energies, else a drawn landscape.
@@ -101,55 +81,6 @@ RunMemory minimum_run_memory(const SimulationSettings& s, const std::string& sol
   }
   m.device = running * solver_device;
   return m;
-}
-
-double usable_memory_bytes() {
-  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
-  double bytes = (pages > 0 && page > 0) ? double(pages) * double(page) : 0.0;
-  // cgroup v2 ("max" when unlimited) and v1.
-  for (const char* path :
-       {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
-    std::ifstream in(path);
-    std::string text;
-    if (!(in >> text) || text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
-      continue;
-    const double limit = std::stod(text);
-    if (limit > 0 && (bytes == 0 || limit < bytes)) bytes = limit;
-  }
-  return bytes;
-}
-
-double free_device_memory_bytes() {
-#if COATKMC_HAVE_CUDA
-  if (backend_info().cuda_devices == 0) return 0;
-  return static_cast<double>(cuda::free_device_memory());
-#else
-  return 0;
-#endif
-}
-
-void check_run_fits(const SimulationSettings& s, const std::string& solver, BackendKind backend,
-                    const MemoryBudget& available, const std::string& where) {
-  const RunMemory need = minimum_run_memory(s, solver, backend);
-  const char* advice = "(use fewer cells, or fewer threads when replicas run side by side)";
-  if (available.host > 0 && need.host > available.host)
-    throw InputError(where, "lattice.cells: this run needs at least " + gib(need.host) +
-                                " of memory and this machine has " + gib(available.host) + " " +
-                                advice);
-  if (backend == BackendKind::Cuda && available.device > 0 && need.device > available.device)
-    throw InputError(where, "lattice.cells: this run needs at least " + gib(need.device) +
-                                " of GPU memory and the GPU has " + gib(available.device) +
-                                " free " + advice);
-}
-
-void check_run_fits(const SimulationSettings& s, const std::string& where) {
-  // As run_simulation resolves them.
-  const std::string solver = s.solver == "auto" ? auto_solver(s.hop, ions_of(s)) : s.solver;
-  const BackendKind backend = resolve_backend(s.backend, solver_has_cuda(solver));
-  MemoryBudget available;
-  available.host = usable_memory_bytes();
-  if (backend == BackendKind::Cuda) available.device = free_device_memory_bytes();
-  check_run_fits(s, solver, backend, available, where);
 }
 
 }  // namespace coatkmc

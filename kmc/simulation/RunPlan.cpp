@@ -1,0 +1,161 @@
+#include "kmc/simulation/RunPlan.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <numeric>
+#include <stdexcept>
+
+#include "kmc/microstructure/Microstructure.hpp"
+#include "kmc/model/Landscape.hpp"
+#include "kmc/solvers/SolverFactory.hpp"
+
+namespace coatkmc {
+
+namespace {
+
+std::string gib(double bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / double(1 << 30));
+  return buf;
+}
+
+std::string solver_for(const SimulationSettings& s, int64_t ions) {
+  if (s.solver != "auto") return s.solver;
+  // Walkers take no species: several species run on bkl.
+  return s.species.active() ? std::string("bkl") : auto_solver(s.hop, ions);
+}
+
+// Adds plan_run's memory problem, if any, and records the memory.
+void check_memory(RunPlan& plan, const MemoryBudget& available, const RunKeeping& keeping) {
+  plan.memory = minimum_run_memory(plan.settings, plan.solver, plan.backend, keeping);
+  if (auto problem = memory_problem(plan.settings, plan.solver, plan.backend, available, keeping))
+    plan.problems.push_back(std::move(*problem));
+}
+
+// The lattice, the microstructure's landscape and closed sites, the hop model.
+// Geometry a description cannot make is a problem of lattice.cells.
+std::shared_ptr<RunWorld> build_world(const SimulationSettings& cfg, std::vector<PlanProblem>& problems) {
+  try {
+    auto world = std::make_shared<RunWorld>(cfg.lattice, cfg.cells);
+    const Lattice& lattice = world->lattice;
+    world->open_sites = lattice.num_host_sites();
+    Landscape landscape;
+    if (!cfg.site_energy.empty()) {
+      landscape.site_energy = cfg.site_energy;
+    } else if (cfg.microstructure.active()) {
+      SiteMap map = build_microstructure(lattice, cfg.microstructure, cfg.hop.barrier);
+      landscape.site_energy = std::move(map.site_energy);
+      landscape.bond_barrier = std::move(map.bond_barrier);
+      world->blocked = std::move(map.blocked);
+      world->open_sites = map.open_host_sites;
+      if (!cfg.microstructure.layers.empty()) world->site_layer = std::move(map.layer);
+    } else if (cfg.landscape.disordered()) {
+      landscape = draw_landscape(lattice, cfg.landscape);
+    }
+    world->model = std::make_unique<HopModel>(lattice, cfg.hop, std::move(landscape.site_energy),
+                                              std::move(landscape.bond_barrier));
+    for (size_t i = 0; i < cfg.microstructure.layers.size(); ++i) {
+      const std::string& name = cfg.microstructure.layers[i].name;
+      world->layer_names.push_back(name.empty() ? "layer " + std::to_string(i + 1) : name);
+    }
+    world->occupancy = cfg.occupancy;
+    return world;
+  } catch (const std::invalid_argument& e) {
+    problems.push_back({"lattice.cells", std::string("lattice: ") + e.what()});
+    return nullptr;
+  }
+}
+
+// Several species: their counts set the occupancy, and must fit the open sites.
+void place_species_counts(const SimulationSettings& cfg, RunWorld& world, int64_t open_sites,
+                          std::vector<PlanProblem>& problems) {
+  try {
+    world.species = std::make_unique<SpeciesRates>(world.lattice, cfg.hop, cfg.species);
+    world.species_counts = cfg.species.counts(cfg.species.region_sites(world.lattice, world.blocked));
+  } catch (const std::invalid_argument& e) {
+    problems.push_back({"occupancy.species", e.what()});
+    return;
+  }
+  const int64_t total =
+      std::accumulate(world.species_counts.begin(), world.species_counts.end(), int64_t(0));
+  // The configuration checked the counts against every host site; a
+  // microstructure may close some of them.
+  if (total > open_sites) {
+    problems.push_back(
+        {"occupancy.species",
+         "occupancy.species: the species place " + std::to_string(total) + " ions on " +
+             std::to_string(open_sites) + " open host sites (the microstructure blocks " +
+             std::to_string(world.lattice.num_host_sites() - open_sites) + ")"});
+    return;
+  }
+  world.occupancy.by_vacancies = true;
+  world.occupancy.vacancies = open_sites - total;
+}
+
+}  // namespace
+
+std::optional<PlanProblem> memory_problem(const SimulationSettings& s, const std::string& solver,
+                                          BackendKind backend, const MemoryBudget& available,
+                                          const RunKeeping& keeping) {
+  const RunMemory need = minimum_run_memory(s, solver, backend, keeping);
+  for (const bool device : {false, true}) {
+    if (device && backend != BackendKind::Cuda) continue;
+    const double needed = device ? need.device : need.host;
+    const double have = device ? available.device : available.host;
+    if (!(have > 0) || needed <= have) continue;
+    // The replicas are what is too many when one replica alone would fit.
+    SimulationSettings one = s;
+    one.replicas = 1;
+    const RunMemory single = minimum_run_memory(one, solver, backend, keeping);
+    const bool replicas = s.replicas > 1 && (device ? single.device : single.host) <= have;
+    const std::string key = replicas ? "run.replicas" : "lattice.cells";
+    const std::string advice =
+        replicas ? "(use fewer replicas, or fewer threads when replicas run side by side)"
+                 : "(use fewer cells, or fewer threads when replicas run side by side)";
+    return PlanProblem{key, key + ": this run needs at least " + gib(needed) +
+                                (device ? " of GPU memory and the GPU has " + gib(have) + " free "
+                                        : " of memory and this machine has " + gib(have) + " ") +
+                                advice};
+  }
+  return std::nullopt;
+}
+
+RunPlan plan_run(SimulationSettings settings, const MemoryBudget& available,
+                 const RunKeeping& keeping) {
+  RunPlan plan;
+  plan.settings = std::move(settings);
+  const SimulationSettings& cfg = plan.settings;
+  // Before anything big is allocated: the solver and memory as the settings
+  // alone tell them (every host site open).
+  plan.ions = ions_on_host_sites(cfg);
+  plan.solver = solver_for(cfg, plan.ions);
+  plan.backend = resolve_backend(cfg.backend, solver_has_cuda(plan.solver));
+  check_memory(plan, available, keeping);
+  if (!plan.ok()) return plan;
+
+  const auto build_start = std::chrono::steady_clock::now();
+  std::shared_ptr<RunWorld> world = build_world(cfg, plan.problems);
+  if (!world) return plan;
+  plan.host_sites = world->lattice.num_host_sites();
+  plan.open_sites = world->open_sites;
+  if (cfg.species.active()) {
+    place_species_counts(cfg, *world, plan.open_sites, plan.problems);
+    if (!plan.ok()) return plan;
+  }
+  // A microstructure may have closed sites: the ions, and with them an automatic
+  // solver choice, follow the open ones.
+  plan.ions = world->occupancy.ion_count(plan.open_sites);
+  const std::string solver = solver_for(cfg, plan.ions);
+  if (solver != plan.solver) {
+    plan.solver = solver;
+    plan.backend = resolve_backend(cfg.backend, solver_has_cuda(plan.solver));
+    check_memory(plan, available, keeping);
+    if (!plan.ok()) return plan;
+  }
+  plan.world = std::move(world);
+  plan.world_build_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count();
+  return plan;
+}
+
+}  // namespace coatkmc
