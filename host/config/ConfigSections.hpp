@@ -1,0 +1,47 @@
+#pragma once
+// The parts of the run configuration reader (host/config/ConfigReader.cpp), one
+// per concern: the schema (known keys, "did you mean", the --set rule), and one
+// reader per section. A new key goes into known_keys() (ConfigSchema.cpp) and
+// into the reader of its section.
+#include <toml++/toml.h>
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "host/config/ConfigReader.hpp"
+#include "host/config/ConfigValidator.hpp"
+
+namespace coatkmc::config {
+
+// ConfigSchema.cpp
+const std::set<std::string>& known_keys();
+std::string line_of(const std::string& file, const toml::node& n);
+// Records where every leaf key came from and rejects keys the schema lacks.
+void check_keys(const toml::table& root, LoadedConfig& cfg);
+// The --set rule: KEY=VALUE (the value in TOML) replaces the file's value.
+void apply_override(toml::table& root, const std::string& assignment, LoadedConfig& cfg);
+// The key that line `line` of a TOML text assigns ("" when none).
+std::string key_on_line(const std::string& text, int line);
+
+// LatticeSection.cpp: [lattice] (type, constants, cells, geometry).
+LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg);
+void read_cells(Validator& v, SimulationSettings& s);
+// Notes and warnings on the hop network (spanning or not) of the lattice.
+void report_hop_network(LoadedConfig& cfg, const SimulationSettings& s);
+
+// MicrostructureSection.cpp: [microstructure] and [[microstructure.layers]].
+void read_microstructure(Validator& v, LoadedConfig& cfg, SimulationSettings& s);
+
+// SpeciesSection.cpp: [[occupancy.species]] and [[hop.exchange]].
+void read_species(Validator& v, LoadedConfig& cfg, SimulationSettings& s, int64_t mobile);
+
+// RunSection.cpp: [occupancy], [hop], [run], [landscape], [sublattice], and
+// the contradictions between them.
+void read_occupancy(Validator& v, SimulationSettings& s);
+void read_hop_and_run(Validator& v, SimulationSettings& s);
+void read_landscape_and_sublattice(Validator& v, SimulationSettings& s);
+void check_ion_counts(Validator& v, SimulationSettings& s, int64_t mobile);
+
+}  // namespace coatkmc::config

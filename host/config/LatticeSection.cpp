@@ -1,0 +1,169 @@
+#include "host/config/ConfigSections.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "kmc/core/Error.hpp"
+#include "host/structure/StructureFile.hpp"
+#include "kmc/lattice/HopNetwork.hpp"
+#include "kmc/lattice/OxideLattices.hpp"
+#include "kmc/lattice/TextbookLattices.hpp"
+#include "kmc/simulation/GeometryCheck.hpp"
+
+namespace coatkmc::config {
+
+namespace {
+
+// Which key a geometry problem belongs to: the cells when they are given, else
+// the cutoff when it is given; a cutoff problem to the cutoff, else the type.
+std::string geometry_key(const GeometryProblem& p, const Validator& v) {
+  if (p.cause == GeometryProblem::Cause::Cells) {
+    if (!v.has("lattice.cells") && v.has("lattice.cutoff")) return "lattice.cutoff";
+    return "lattice.cells";
+  }
+  return v.has("lattice.cutoff") ? "lattice.cutoff" : "lattice.type";
+}
+
+}  // namespace
+
+// The lattice of [lattice]: a textbook lattice, a built-in oxide
+// (docs/structures.md) or a structure file; keys that do not apply to the
+// chosen type are errors rather than silently ignored.
+LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
+  std::vector<std::string> types = textbook_lattice_names();
+  for (const auto& t : oxide_lattice_names()) types.push_back(t);
+  types.push_back("file");
+  const std::string type = v.choice("lattice.type", "sc", types);
+  cfg.lattice_type = type;
+  const bool oxide = std::find(oxide_lattice_names().begin(), oxide_lattice_names().end(), type) !=
+                     oxide_lattice_names().end();
+  auto only_for = [&](const std::string& key, bool applies, const std::string& which) {
+    if (v.has(key) && !applies) v.fail(key, "applies only to " + which + ", not to '" + type + "'");
+  };
+  only_for("lattice.c", type == "layered", "lattice.type = \"layered\"");
+  only_for("lattice.ordering", type == "perovskite" || type == "rocksalt",
+           "the perovskite and rocksalt lattices");
+  only_for("lattice.transition_energy", type == "spinel" || type == "rocksalt" || type == "layered",
+           "lattices with transition sites (spinel, rocksalt, layered)");
+  only_for("lattice.direct_hop_barrier", type == "rocksalt" || type == "layered",
+           "the rocksalt and layered lattices");
+  only_for("lattice.file", type == "file", "lattice.type = \"file\"");
+  only_for("lattice.mobile", type == "file", "lattice.type = \"file\"");
+  only_for("lattice.a", type != "file", "built-in lattices (a structure file sets its own cell)");
+
+  LatticeDescription d;
+  if (type == "file") {
+    toml::node* n = v.find("lattice.file");
+    if (!n) v.fail("lattice.type", "\"file\" needs lattice.file, the CIF or POSCAR to read");
+    auto str = n->as_string();
+    if (!str || str->get().empty()) v.fail("lattice.file", "expected the path of a CIF or POSCAR file");
+    std::filesystem::path file(str->get());
+    // A path in the file is relative to the configuration's folder; one given
+    // with --set to the working directory, like any command-line path.
+    const bool from_set = cfg.where("lattice.file").rfind("--set ", 0) == 0;
+    if (file.is_relative() && !from_set)
+      file = std::filesystem::path(cfg.path).parent_path() / file;
+    StructureImportOptions options;
+    options.notes = &cfg.notes;
+    if (toml::node* m = v.find("lattice.mobile")) {
+      auto arr = m->as_array();
+      if (!arr || arr->empty() || !arr->is_homogeneous(toml::node_type::string))
+        v.fail("lattice.mobile", "expected an array of element symbols, e.g. [\"Li\"]");
+      options.mobile_species.clear();
+      for (auto& e : *arr) options.mobile_species.push_back(e.as_string()->get());
+    } else {
+      toml::array def;
+      def.push_back("Li");
+      v.set("lattice.mobile", std::move(def));
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec))
+      v.fail("lattice.file", "no such file '" + file.string() + "'");
+    d = read_structure_file(file.string(), options);
+    if (d.host_basis_count() == 0) {
+      std::string names;
+      for (const auto& m : options.mobile_species) names += (names.empty() ? "" : ", ") + m;
+      v.fail("lattice.mobile", "no atom of '" + file.string() + "' is " + names);
+    }
+  } else if (oxide) {
+    OxideOptions o;
+    o.a = v.number("lattice.a", default_oxide_a(type), 0, 1e3, true);
+    if (type == "layered") o.c = v.number("lattice.c", o.a * (14.05 / 2.816), 0, 1e4, true);
+    if (type == "perovskite" || type == "rocksalt")
+      o.ordering = v.choice("lattice.ordering", "none", {"none", "layered"});
+    if (type != "perovskite")
+      o.transition_energy = v.number("lattice.transition_energy", o.transition_energy, -10, 10);
+    if (type == "rocksalt" || type == "layered")
+      if (v.has("lattice.direct_hop_barrier"))
+        o.direct_hop_barrier = v.number("lattice.direct_hop_barrier", 0, 0, 100);
+    d = make_oxide_lattice(type, o);
+  } else {
+    d = make_textbook_lattice(type, v.number("lattice.a", 3.9, 0, 1e3, true));
+  }
+  d.hop_cutoff = v.number("lattice.cutoff", 0.0, 0, 1e3);
+  // A structure file's default cutoff percolates where the file allows
+  // (docs/structures.md); the built-in lattices keep their nearest shell.
+  if (type == "file" && d.hop_cutoff <= 0) {
+    const HopCutoffChoice choice = choose_hop_cutoff(d);
+    d.hop_cutoff = choice.cutoff;
+    cfg.notes.push_back(v.find("lattice.file")->as_string()->get() + ": " + choice.explanation);
+  }
+  return d;
+}
+
+// lattice.cells (default 16^3, or 64^2 in 2D), and the geometry they make
+// with the lattice: problems are input errors too, reported now with the key
+// that fixes them rather than when the run builds its lattice.
+void read_cells(Validator& v, SimulationSettings& s) {
+  const int dim = s.lattice.dimension;
+  {
+    const std::vector<double> fallback = dim == 3 ? std::vector<double>{16, 16, 16}
+                                                  : std::vector<double>{64, 64};
+    toml::node* n = v.find("lattice.cells");
+    if (n) {
+      auto arr = n->as_array();
+      if (!arr || !arr->is_homogeneous(toml::node_type::integer))
+        v.fail("lattice.cells", "expected an array of integers");
+    } else {
+      // The default goes into the resolved configuration as integers, or
+      // --print-config would print cells this reader refuses (found by fuzzing).
+      toml::array ints;
+      for (double c : fallback) ints.push_back(static_cast<int64_t>(c));
+      v.set("lattice.cells", std::move(ints));
+    }
+    const auto cells = v.number_array("lattice.cells", fallback, dim, dim);
+    for (int i = 0; i < dim; ++i) {
+      if (cells[i] < 1 || cells[i] > 1 << 20)
+        v.fail("lattice.cells", "cell counts must lie in [1, 1048576]");
+      s.cells[i] = static_cast<int>(cells[i]);
+    }
+    if (dim == 2) s.cells[2] = 1;
+    const double sites = double(s.cells[0]) * s.cells[1] * s.cells[2] * s.lattice.basis.size();
+    if (sites > 2147483647.0) v.fail("lattice.cells", "more than 2^31 sites");
+  }
+  if (const auto problem = check_lattice_geometry(s.lattice, s.cells))
+    v.fail(geometry_key(*problem, v), problem->what);
+
+}
+
+// Whether the hop network runs through the crystal (docs/structures.md):
+// said for structure files, warned about for any lattice where it does not.
+void report_hop_network(LoadedConfig& cfg, const SimulationSettings& s) {
+  const HopNetwork net = hop_network(s.lattice);
+  if (cfg.lattice_type == "file") cfg.notes.push_back("hop network: " + net.summary());
+  if (!net.spans())
+    cfg.warnings.push_back(
+        "the hop network has no spanning cluster (" + net.summary() +
+        "): ions only rattle in finite clusters and D measures that, not transport; "
+        "raise lattice.cutoff");
+}
+
+}  // namespace coatkmc::config

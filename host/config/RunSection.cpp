@@ -1,0 +1,100 @@
+#include "host/config/ConfigSections.hpp"
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "kmc/solvers/SolverFactory.hpp"
+
+namespace coatkmc::config {
+
+// [occupancy] ([[occupancy.species]] is read with [hop], whose barrier it defaults to).
+void read_occupancy(Validator& v, SimulationSettings& s) {
+  if (v.has("occupancy.fraction") && v.has("occupancy.vacancies"))
+    v.fail("occupancy.vacancies", "give occupancy.fraction or occupancy.vacancies, not both");
+  if (v.has("occupancy.species")) {
+    // set by read_species below
+  } else if (v.has("occupancy.vacancies")) {
+    s.occupancy.by_vacancies = true;
+    s.occupancy.vacancies = v.integer("occupancy.vacancies", 0, 0, INT64_MAX);
+  } else {
+    s.occupancy.fraction = v.number("occupancy.fraction", 0.5, 0, 1);
+  }
+
+}
+
+// [hop] and [run].
+void read_hop_and_run(Validator& v, SimulationSettings& s) {
+  const int dim = s.lattice.dimension;
+  // [hop]
+  s.hop.barrier = v.number("hop.barrier", 0.30, 0, 100);
+  s.hop.attempt_frequency = v.number("hop.attempt_frequency", 1e13, 0, 1e20, true);
+  s.hop.interaction = v.number("hop.interaction", 0.0, -100, 100);
+
+  // [run]
+  s.hop.temperature = v.number("run.temperature", 300, 0, 1e5, true);
+  if (v.has("run.hops_per_particle") && v.has("run.time"))
+    v.fail("run.time", "give run.hops_per_particle or run.time, not both");
+  if (v.has("run.time")) {
+    s.time = v.number("run.time", 0, 0, 1e12, true);
+  } else {
+    s.hops_per_particle = v.number("run.hops_per_particle", 100, 0, 1e12, true);
+  }
+  std::vector<std::string> solvers = {"auto"};
+  for (const auto& n : solver_names()) solvers.push_back(n);
+  s.solver = v.choice("run.solver", "auto", solvers);
+  s.backend = v.choice("run.backend", "auto", {"auto", "cpu", "cuda"});
+  s.seed = static_cast<uint64_t>(v.integer("run.seed", 1, 0, INT64_MAX));
+  const auto field = v.number_array("run.field", {0.0, 0.0, 0.0}, 3, 3);
+  s.hop.field = {field[0], field[1], field[2]};
+  if (dim == 2 && field[2] != 0) v.fail("run.field", "a 2D lattice takes no field along z");
+  s.blocks = static_cast<int>(v.integer("run.blocks", 10, 2, 100000));
+  s.msd_samples = static_cast<int>(v.integer("run.msd_samples", 100, 1, 100000));
+  s.replicas = static_cast<int>(v.integer("run.replicas", 1, 1, 1 << 20));
+  s.equilibration_hops_per_particle = v.number("run.equilibration_hops_per_particle", 0, 0, 1e12);
+  s.slabs = static_cast<int>(v.integer("run.slabs", 0, 0, 1 << 20));
+
+}
+
+// [landscape] and [sublattice] (docs/parallel-solvers.md).
+void read_landscape_and_sublattice(Validator& v, SimulationSettings& s) {
+  s.landscape.site_energy_sigma = v.number("landscape.site_energy_sigma", 0, 0, 10);
+  s.landscape.barrier_sigma = v.number("landscape.barrier_sigma", 0, 0, 10);
+  s.landscape.seed = static_cast<uint64_t>(
+      v.integer("landscape.seed", static_cast<int64_t>(s.seed), 0, INT64_MAX));
+  s.acceptance_ceiling =
+      v.number("sublattice.acceptance_ceiling", kDefaultAcceptanceCeiling, 0, 1, true);
+  s.sublattice_attempts = v.choice("sublattice.attempts", "poisson",
+                                   {"poisson", "one_per_ion", "one_per_site"});
+}
+
+// The ions the occupancy places on the `mobile` sites: at least one, a
+// vacancy left unless the run is by time, and a countable number of hops.
+void check_ion_counts(Validator& v, SimulationSettings& s, int64_t mobile) {
+  int64_t ions = 0;
+  try {
+    ions = s.occupancy.ion_count(mobile);
+  } catch (const std::invalid_argument& e) {
+    v.fail(s.species.active()          ? "occupancy.species"
+           : s.occupancy.by_vacancies ? "occupancy.vacancies"
+                                      : "occupancy.fraction",
+           e.what());
+  }
+  const std::string occ_key = s.species.active()        ? "occupancy.species"
+                              : s.occupancy.by_vacancies ? "occupancy.vacancies"
+                                                         : "occupancy.fraction";
+  if (ions == 0) v.fail(occ_key, "places no ion on " + std::to_string(mobile) + " sites");
+  if (ions == mobile && s.time <= 0 && s.solver != "walkers")
+    v.fail(occ_key, "leaves no vacancy, so no ion can hop (run.hops_per_particle cannot be reached)");
+
+  // Hop counts are 64-bit: a run must be able to count its hops (and end).
+  constexpr double kMaxHops = 1e18;
+  if (s.time <= 0 && s.hops_per_particle * double(ions) > kMaxHops)
+    v.fail("run.hops_per_particle", "asks for more than 1e18 hops per replica");
+  if (s.equilibration_hops_per_particle * double(ions) > kMaxHops)
+    v.fail("run.equilibration_hops_per_particle", "asks for more than 1e18 hops per replica");
+
+}
+
+}  // namespace coatkmc::config
