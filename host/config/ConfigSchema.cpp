@@ -13,6 +13,7 @@
 
 #include "kmc/core/Error.hpp"
 #include "host/config/TomlGuard.hpp"
+#include "host/config/TomlOverride.hpp"
 
 namespace coatkmc::config {
 
@@ -150,33 +151,15 @@ void check_keys(const toml::table& root, LoadedConfig& cfg) {
 }
 
 void apply_override(toml::table& root, const std::string& assignment, LoadedConfig& cfg) {
-  const std::string where = "--set " + assignment;
-  const auto eq = assignment.find('=');
-  if (eq == std::string::npos || eq == 0) throw InputError(where, "expected KEY=VALUE");
-  const std::string key = assignment.substr(0, eq);
+  const TomlAssignment a = parse_assignment(assignment);  // the one --set rule (TomlOverride.hpp)
+  const std::string& key = a.key;
+  const std::string& where = a.where;
+  // A run configuration's keys are table.key, each one it knows.
   const auto dot = key.find('.');
   if (dot == std::string::npos || key.find('.', dot + 1) != std::string::npos)
     throw InputError(where, key + ": expected a key of the form table.key");
   if (!known_keys().count(key)) throw InputError(where, key + ": " + unknown_key(key));
-  const std::string value = assignment.substr(eq + 1);
-  if (value.find_first_of("\n\r") != std::string::npos)
-    throw InputError(where, key + ": the value must be on one line");
-  if (const TomlHazard h = find_toml_hazard("value = " + value); h.line)
-    throw InputError(where, key + ": value is not valid TOML (" + h.what + ")");
-  toml::table parsed;
-  try {
-    parsed = toml::parse("value = " + value);
-  } catch (const toml::parse_error& e) {
-    throw InputError(where, key + ": value is not valid TOML (" + std::string(e.description()) + ")");
-  }
-  // "1 # x" is fine; "1\n[run]..." cannot reach here, but keep the check cheap and total.
-  if (parsed.size() != 1 || !parsed.get("value"))
-    throw InputError(where, key + ": expected a single TOML value");
-  const std::string table = key.substr(0, dot), leaf = key.substr(dot + 1);
-  if (!root.contains(table)) root.insert(table, toml::table{});
-  auto t = root[table].as_table();
-  if (!t) throw InputError(where, table + ": expected a table [" + table + "]");
-  t->insert_or_assign(leaf, std::move(*parsed.get("value")));
+  toml::table* t = &apply_assignment(root, a);
   cfg.origin[key] = where;
   // --set overrides the file, also where the file gives the other of two keys
   // that exclude each other: --set run.time=1e-9 turns a run by hops into one

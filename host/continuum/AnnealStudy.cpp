@@ -1,5 +1,6 @@
 #include "host/continuum/AnnealStudy.hpp"
 #include "host/config/TomlGuard.hpp"
+#include "host/config/TomlOverride.hpp"
 
 #include <toml++/toml.h>
 
@@ -116,27 +117,10 @@ class TableReader {
   std::set<std::string> seen_;
 };
 
+// --set KEY=VALUE on an anneal study: the one override rule of every
+// configuration (host/config/TomlOverride.hpp), at any depth of its tables.
 void apply_override(toml::table& root, const std::string& assignment) {
-  const std::string where = "--set " + assignment;
-  const size_t eq = assignment.find('=');
-  if (eq == std::string::npos || eq == 0) throw InputError(where, "expected KEY=VALUE");
-  const std::string key = assignment.substr(0, eq);
-  toml::table parsed;
-  try {
-    parsed = parse_toml("value = " + assignment.substr(eq + 1));
-  } catch (const toml::parse_error& e) {
-    throw InputError(where, key + ": the value is not valid TOML");
-  }
-  toml::table* t = &root;
-  std::string rest = key;
-  for (size_t dot; (dot = rest.find('.')) != std::string::npos;) {
-    const std::string part = rest.substr(0, dot);
-    rest = rest.substr(dot + 1);
-    if (!t->contains(part)) t->insert(part, toml::table{});
-    t = t->get(part)->as_table();
-    if (!t) throw InputError(where, key + ": " + part + " is not a table");
-  }
-  t->insert_or_assign(rest, *parsed.get("value"));
+  apply_assignment(root, parse_assignment(assignment));
 }
 
 // [[anneal.segment]]: hold_s, or to_C (a number or "T") with rate_C_per_min
