@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "host/cli/CommandLine.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/io/AtomicFile.hpp"
 #include "host/io/SiteMapWriter.hpp"
@@ -13,44 +14,35 @@
 
 namespace coatkmc {
 
-namespace {
-
-const char* kStructureUsage =
-    "usage: coatkmc structure CONFIG.toml [--out DIR] [--set KEY=VALUE]...\n"
-    "  builds the lattice and microstructure of CONFIG without running it and writes\n"
-    "  DIR/site_map.xyz (extended XYZ: species, position, sublattice, phase, grain,\n"
-    "  blocked, site_energy, barrier), DIR/structure.cif and DIR/POSCAR (one cell);\n"
-    "  DIR defaults to structure-out\n";
-
-}  // namespace
-
-int structure_command(const std::vector<std::string>& args) {
-  std::string config, out = "structure-out";
+int structure_command(const std::vector<std::string>& in) {
   std::vector<std::string> overrides;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--help" || a == "-h") {
-      std::cout << kStructureUsage;
-      return 0;
-    }
-    if (a == "--out" || a == "--set") {
-      if (i + 1 == args.size()) throw InputError(a, "expected a value after " + a);
-      const std::string& value = args[++i];
-      if (a == "--set") {
-        overrides.push_back(value);
-      } else {
-        if (value.empty()) throw InputError("--out", "the output folder name is empty");
-        out = value;
-      }
-    } else if (!a.empty() && a[0] == '-') {
-      throw InputError(a, "unknown option (see coatkmc structure --help)");
-    } else if (config.empty()) {
-      config = a;
-    } else {
-      throw InputError(a, "one configuration file only");
-    }
+  // --set values are TOML and may hold commas: taken out first, as run does.
+  const std::vector<std::string> args = take_option_values(in, {{"--set", &overrides}}, "KEY=VALUE");
+  cxxopts::Options opts(
+      "coatkmc structure",
+      "Builds the lattice and microstructure of CONFIG without running it and writes "
+      "DIR/site_map.xyz (extended XYZ: species, position, sublattice, phase, grain, blocked, "
+      "site_energy, barrier), DIR/structure.cif and DIR/POSCAR (one cell).");
+  opts.custom_help("CONFIG.toml [--out DIR] [--set KEY=VALUE]...");
+  opts.positional_help("");
+  opts.add_options()
+      ("config", "configuration file", cxxopts::value<std::string>())
+      ("out", "output folder", cxxopts::value<std::string>()->default_value("structure-out"))
+      ("set", "override a key: KEY=VALUE, the value in TOML (repeatable)", cxxopts::value<std::vector<std::string>>())
+      ("h,help", "show this help");
+  opts.parse_positional({"config"});
+  const cxxopts::ParseResult res = parse_command_line(opts, "coatkmc structure", args);
+  if (res.count("help")) {
+    std::cout << opts.help() << "\n";
+    return 0;
   }
-  if (config.empty()) throw InputError("command line", "structure: no configuration file given");
+  if (!res.unmatched().empty())
+    throw InputError(res.unmatched().front(), "one configuration file only");
+  if (!res.count("config"))
+    throw InputError("command line", "structure: no configuration file given");
+  const std::string config = res["config"].as<std::string>();
+  const std::string out = res["out"].as<std::string>();
+  if (out.empty()) throw InputError("--out", "the output folder name is empty");
   const LoadedConfig cfg = load_config(config, overrides);
   const SimulationSettings& s = cfg.settings;
   for (const std::string& note : cfg.notes) std::cerr << "coatkmc: note: " << note << "\n";

@@ -36,13 +36,128 @@ int parse_count(const std::string& option, const std::string& text, int lo, int 
   return static_cast<int>(v);
 }
 
+// What `coatkmc sweep` was asked to do.
+struct SweepRequest {
+  std::string config, out;
+  std::vector<std::string> sets, varies, sbatch;
+  bool slurm = false, submit = false;
+  int replicas = 1, threads = 1, jobs = 0;  // jobs 0: cores / threads
+  std::string checkpoint_every;             // "" when not asked for
+};
+
+// The options after --help, in the order their problems are reported.
+void read_sweep_options(const cxxopts::ParseResult& res, bool under_mpi, SweepRequest& q) {
+  if (!res.count("config")) throw InputError("command line", "sweep needs a CONFIG.toml");
+  if (!res.unmatched().empty())
+    throw InputError("command line", "unexpected argument '" + res.unmatched().front() + "'");
+  q.slurm = res.count("slurm") > 0;
+  q.submit = res.count("submit") > 0;
+  if (q.submit && !q.slurm)
+    throw InputError("--submit", "submits the job array of --slurm; add --slurm");
+  if (!q.sbatch.empty() && !q.slurm) throw InputError("--sbatch", "only with --slurm");
+  if (q.slurm && under_mpi)
+    throw InputError("--slurm", "writes a job array; do not start it under mpirun");
+  q.replicas = parse_count("--replicas", res["replicas"].as<std::string>(), 1, 100000);
+  q.threads = parse_count("--threads", res["threads"].as<std::string>(), 1, 4096);
+  if (res.count("checkpoint-every")) {
+    q.checkpoint_every = res["checkpoint-every"].as<std::string>();
+    try {
+      size_t used = 0;
+      const double m = std::stod(q.checkpoint_every, &used);
+      if (used != q.checkpoint_every.size() || !(m > 0) || m > 1e6) throw std::out_of_range("");
+    } catch (const std::exception&) {
+      throw InputError("--checkpoint-every",
+                       "'" + q.checkpoint_every + "' is not a number of minutes in (0, 1e6]");
+    }
+  }
+  if (res.count("backend")) {
+    const std::string b = res["backend"].as<std::string>();
+    if (b != "auto" && b != "cpu" && b != "cuda")
+      throw InputError("--backend", "'" + b + "' is not one of: auto, cpu, cuda");
+    q.sets.push_back("run.backend=\"" + b + "\"");
+  }
+  q.config = res["config"].as<std::string>();
+  q.out = res["out"].as<std::string>();
+  if (res.count("jobs")) q.jobs = parse_count("--jobs", res["jobs"].as<std::string>(), 1, 4096);
+}
+
+// Every task is validated before anything is written.
+TaskTable validated_tasks(const SweepRequest& q, const LoadedConfig& base) {
+  std::vector<VaryAxis> axes;
+  for (const std::string& v : q.varies) axes.push_back(parse_vary(v));
+  TaskTable table = expand_tasks(axes, q.replicas, base.settings.seed);
+  for (const SweepTask& t : table.tasks) {
+    std::vector<std::string> o = q.sets;
+    for (const std::string& x : table.overrides(t)) o.push_back(x);
+    load_config(q.config, o);
+  }
+  return table;
+}
+
+// DIR/sweep.toml, DIR/job.sbatch with --slurm, and DIR/tasks.csv last: a
+// folder with tasks.csv is a complete sweep folder.
+void write_sweep_folder(const SweepRequest& q, const std::string& dir, const LoadedConfig& base,
+                        const TaskTable& table) {
+  try {
+    make_directories(dir + "/logs");
+    write_file_atomically(dir + "/sweep.toml", base.resolved_toml);
+    if (q.slurm) {
+      SlurmJob job;
+      job.sweep_dir = dir;
+      job.binary = own_executable();
+      job.tasks = static_cast<int>(table.tasks.size());
+      job.threads = q.threads;
+      job.gpu = base.settings.backend == "cuda";
+      job.checkpoint_minutes = q.checkpoint_every.empty() ? 0 : std::stod(q.checkpoint_every);
+      job.extra = q.sbatch;
+      write_file_atomically(dir + "/job.sbatch", slurm_job_script(job));
+    }
+    write_file_atomically(dir + "/tasks.csv", task_table_csv(table));
+  } catch (const std::runtime_error& e) {
+    throw InputError("--out", e.what());
+  }
+}
+
+// Runs the tasks here: round-robin over the MPI ranks, each in this process,
+// or as child processes a few at a time. Returns the failed ones (all ranks).
+long long run_sweep_tasks(const SweepRequest& q, const std::string& dir, const TaskTable& table,
+                          const LoadedConfig& base, MpiRanks& ranks) {
+  const int n = static_cast<int>(table.tasks.size());
+  std::vector<std::string> task_args = {"--threads", std::to_string(q.threads)};
+  if (!q.checkpoint_every.empty())
+    task_args.insert(task_args.end(), {"--checkpoint-every", q.checkpoint_every});
+  long long failed = 0;
+  if (ranks.active()) {
+    for (int id = ranks.rank(); id < n; id += ranks.size()) {
+      std::vector<std::string> a = {dir, std::to_string(id)};
+      a.insert(a.end(), task_args.begin(), task_args.end());
+      try {
+        if (task_command(a) != 0) ++failed;
+      } catch (const std::exception& e) {
+        ++failed;
+        std::cerr << "coatkmc: rank " << ranks.rank() << ": task " << id << " failed: " << e.what()
+                  << "\n";
+      }
+    }
+    return ranks.sum(failed);
+  }
+  LocalRunOptions o;
+  o.gpus = gpus_for_local_tasks(base.settings);
+  o.jobs = q.jobs > 0 ? q.jobs
+                      : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / q.threads);
+  o.task_args = task_args;
+  std::vector<int> ids(n);
+  for (int i = 0; i < n; ++i) ids[i] = i;
+  return run_tasks_locally(dir, table, ids, o);
+}
+
 }  // namespace
 
 int sweep_command(const std::vector<std::string>& in) {
   // Values of --set, --vary and --sbatch may hold commas: take them out first.
-  std::vector<std::string> sets, varies, sbatch;
+  SweepRequest q;
   const std::vector<std::string> args = take_option_values(
-      in, {{"--set", &sets}, {"--vary", &varies}, {"--sbatch", &sbatch}}, "a value");
+      in, {{"--set", &q.sets}, {"--vary", &q.varies}, {"--sbatch", &q.sbatch}}, "a value");
   cxxopts::Options opts("coatkmc sweep",
                         "Run a configuration over the cartesian product of --vary lists, each "
                         "point --replicas times: here, over MPI ranks, or as a Slurm job array.");
@@ -81,83 +196,24 @@ int sweep_command(const std::vector<std::string>& in) {
   // Under mpirun: before anything can start CUDA, keep one GPU for this rank.
   MpiRanks ranks;
   if (ranks.active()) pin_gpu_for_rank(ranks.local_rank());
+  read_sweep_options(res, ranks.active(), q);
 
-  if (!res.count("config")) throw InputError("command line", "sweep needs a CONFIG.toml");
-  if (!res.unmatched().empty())
-    throw InputError("command line", "unexpected argument '" + res.unmatched().front() + "'");
-  const bool slurm = res.count("slurm") > 0, submit = res.count("submit") > 0;
-  if (submit && !slurm)
-    throw InputError("--submit", "submits the job array of --slurm; add --slurm");
-  if (!sbatch.empty() && !slurm) throw InputError("--sbatch", "only with --slurm");
-  if (slurm && ranks.active())
-    throw InputError("--slurm", "writes a job array; do not start it under mpirun");
-  const int replicas = parse_count("--replicas", res["replicas"].as<std::string>(), 1, 100000);
-  const int threads = parse_count("--threads", res["threads"].as<std::string>(), 1, 4096);
-  std::string checkpoint_every;
-  if (res.count("checkpoint-every")) {
-    checkpoint_every = res["checkpoint-every"].as<std::string>();
-    try {
-      size_t used = 0;
-      const double m = std::stod(checkpoint_every, &used);
-      if (used != checkpoint_every.size() || !(m > 0) || m > 1e6) throw std::out_of_range("");
-    } catch (const std::exception&) {
-      throw InputError("--checkpoint-every",
-                       "'" + checkpoint_every + "' is not a number of minutes in (0, 1e6]");
-    }
-  }
-  if (res.count("backend")) {
-    const std::string b = res["backend"].as<std::string>();
-    if (b != "auto" && b != "cpu" && b != "cuda")
-      throw InputError("--backend", "'" + b + "' is not one of: auto, cpu, cuda");
-    sets.push_back("run.backend=\"" + b + "\"");
-  }
-
-  // Every task is validated before anything is written.
-  const std::string config = res["config"].as<std::string>();
-  const LoadedConfig base = load_config(config, sets);
-  std::vector<VaryAxis> axes;
-  for (const std::string& v : varies) axes.push_back(parse_vary(v));
-  const TaskTable table = expand_tasks(axes, replicas, base.settings.seed);
-  for (const SweepTask& t : table.tasks) {
-    std::vector<std::string> o = sets;
-    for (const std::string& x : table.overrides(t)) o.push_back(x);
-    load_config(config, o);
-  }
-
-  const std::string dir = fs::absolute(res["out"].as<std::string>()).lexically_normal().string();
+  const LoadedConfig base = load_config(q.config, q.sets);
+  const TaskTable table = validated_tasks(q, base);
+  const std::string dir = fs::absolute(q.out).lexically_normal().string();
   std::error_code ec;
   if (fs::exists(fs::path(dir) / "tasks.csv", ec))
     throw InputError("--out", dir +
                                   " already holds a sweep (tasks.csv); choose another folder, "
                                   "or run its missing tasks with: coatkmc collect " +
                                   dir + " --resubmit");
-  if (ranks.rank() == 0) {
-    try {
-      make_directories(dir + "/logs");
-      write_file_atomically(dir + "/sweep.toml", base.resolved_toml);
-      if (slurm) {
-        SlurmJob job;
-        job.sweep_dir = dir;
-        job.binary = own_executable();
-        job.tasks = static_cast<int>(table.tasks.size());
-        job.threads = threads;
-        job.gpu = base.settings.backend == "cuda";
-        job.checkpoint_minutes = checkpoint_every.empty() ? 0 : std::stod(checkpoint_every);
-        job.extra = sbatch;
-        write_file_atomically(dir + "/job.sbatch", slurm_job_script(job));
-      }
-      // The task table last: a folder with tasks.csv is a complete sweep folder.
-      write_file_atomically(dir + "/tasks.csv", task_table_csv(table));
-    } catch (const std::runtime_error& e) {
-      throw InputError("--out", e.what());
-    }
-  }
+  if (ranks.rank() == 0) write_sweep_folder(q, dir, base, table);
   ranks.barrier();
   const int n = static_cast<int>(table.tasks.size());
   std::cout << "sweep " << dir << ": " << n << " task(s) in tasks.csv\n";
 
-  if (slurm) {
-    if (!submit) {
+  if (q.slurm) {
+    if (!q.submit) {
       std::cout << "submit the job array with: sbatch " << dir << "/job.sbatch\n";
       return 0;
     }
@@ -167,35 +223,7 @@ int sweep_command(const std::vector<std::string>& in) {
     return 0;
   }
 
-  std::vector<std::string> task_args = {"--threads", std::to_string(threads)};
-  if (!checkpoint_every.empty())
-    task_args.insert(task_args.end(), {"--checkpoint-every", checkpoint_every});
-  long long failed = 0;
-  if (ranks.active()) {
-    // Round-robin over the ranks, each task in this process.
-    for (int id = ranks.rank(); id < n; id += ranks.size()) {
-      std::vector<std::string> a = {dir, std::to_string(id)};
-      a.insert(a.end(), task_args.begin(), task_args.end());
-      try {
-        if (task_command(a) != 0) ++failed;
-      } catch (const std::exception& e) {
-        ++failed;
-        std::cerr << "coatkmc: rank " << ranks.rank() << ": task " << id << " failed: " << e.what()
-                  << "\n";
-      }
-    }
-    failed = ranks.sum(failed);
-  } else {
-    LocalRunOptions o;
-    o.gpus = gpus_for_local_tasks(base.settings);
-    o.jobs = res.count("jobs")
-                 ? parse_count("--jobs", res["jobs"].as<std::string>(), 1, 4096)
-                 : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / threads);
-    o.task_args = task_args;
-    std::vector<int> ids(n);
-    for (int i = 0; i < n; ++i) ids[i] = i;
-    failed = run_tasks_locally(dir, table, ids, o);
-  }
+  const long long failed = run_sweep_tasks(q, dir, table, base, ranks);
   if (ranks.rank() == 0)
     std::cout << n - failed << " of " << n << " task(s) done"
               << (failed ? ", " + std::to_string(failed) + " failed" : std::string())

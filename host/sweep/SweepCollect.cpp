@@ -93,8 +93,12 @@ const std::vector<std::string>& collected_fields() {
   return f;
 }
 
-SweepCollection collect_sweep(const std::string& dir) {
-  SweepCollection c;
+namespace {
+
+using Point = std::vector<std::string>;  // the varied values of a task, as TOML text
+
+// The tasks of DIR: its tasks.csv, or one run in the folder itself.
+TaskTable tasks_of(const std::string& dir, bool& single_run) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw InputError(dir, "no such folder");
   TaskTable table;
@@ -102,89 +106,53 @@ SweepCollection collect_sweep(const std::string& dir) {
     table = read_task_table((fs::path(dir) / "tasks.csv").string());
   } else if (fs::exists(fs::path(dir) / "result.json", ec)) {
     // One run (also one under Slurm): a table of one task in the folder itself.
-    c.single_run = true;
+    single_run = true;
     SweepTask t;
     t.dir = ".";
     table.tasks.push_back(t);
   } else {
     throw InputError(dir, "neither a sweep (no tasks.csv) nor a run (no result.json)");
   }
+  return table;
+}
 
-  nlohmann::json tasks = nlohmann::json::array(), failed = nlohmann::json::array(),
-                 missing = nlohmann::json::array();
-  std::map<std::vector<std::string>, std::vector<nlohmann::json>> by_point;
-  std::vector<std::vector<std::string>> point_order;
-  std::ostringstream csv;
-  csv << "task,replica,seed";
-  for (const std::string& k : table.keys) csv << ',' << csv_text(k);
-  csv << ",status";
-  for (const std::string& f : collected_fields()) csv << ',' << f;
-  csv << '\n';
-
-  for (const SweepTask& t : table.tasks) {
-    const fs::path folder = fs::path(dir) / t.dir;
-    nlohmann::json entry = {{"task", t.index}, {"dir", t.dir}, {"replica", t.replica}};
-    if (!c.single_run) entry["seed"] = t.seed;
-    nlohmann::json values = nlohmann::json::object();
-    for (size_t k = 0; k < table.keys.size(); ++k) values[table.keys[k]] = value_json(t.values[k]);
-    entry["values"] = values;
-
-    std::string problem;
-    std::string status = "missing";
-    nlohmann::json result;
-    if (fs::exists(folder / "result.json", ec)) {
-      result = read_json_file(folder / "result.json", &problem);
-      status = result.is_null() ? "failed" : "done";
-    } else if (fs::exists(folder / "task.json", ec)) {
-      const nlohmann::json st = read_json_file(folder / "task.json", &problem);
-      // Fields of another type are a damaged task.json, not an exception.
-      const auto code = st.is_null() ? st.end() : st.find("status");
-      const auto error = st.is_null() ? st.end() : st.find("error");
-      if (code != st.end() && !code->is_number_integer()) {
-        status = "failed";
-        problem = (folder / "task.json").string() + ": status is not a whole number";
-      } else if (code != st.end() && code->get<int64_t>() != 0) {
-        status = "failed";
-        problem = error != st.end() && error->is_string()
+// What a task's folder says: done (its result.json), failed (a bad result.json,
+// or task.json with a non-zero status) or missing.
+struct TaskState {
+  std::string status = "missing", problem;
+  nlohmann::json result;
+};
+TaskState read_task_state(const fs::path& folder, nlohmann::json& entry) {
+  TaskState s;
+  std::error_code ec;
+  if (fs::exists(folder / "result.json", ec)) {
+    s.result = read_json_file(folder / "result.json", &s.problem);
+    s.status = s.result.is_null() ? "failed" : "done";
+  } else if (fs::exists(folder / "task.json", ec)) {
+    const nlohmann::json st = read_json_file(folder / "task.json", &s.problem);
+    // Fields of another type are a damaged task.json, not an exception.
+    const auto code = st.is_null() ? st.end() : st.find("status");
+    const auto error = st.is_null() ? st.end() : st.find("error");
+    if (code != st.end() && !code->is_number_integer()) {
+      s.status = "failed";
+      s.problem = (folder / "task.json").string() + ": status is not a whole number";
+    } else if (code != st.end() && code->get<int64_t>() != 0) {
+      s.status = "failed";
+      s.problem = error != st.end() && error->is_string()
                       ? error->get<std::string>()
                       : "exit status " + std::to_string(code->get<int64_t>());
-        entry["exit_status"] = code->get<int64_t>();
-      }
+      entry["exit_status"] = code->get<int64_t>();
     }
-    entry["status"] = status;
-    const bool resumable = fs::exists(folder / "checkpoint.ckpt", ec);
-    if (status == "done") {
-      nlohmann::json r = nlohmann::json::object();
-      for (const std::string& f : collected_fields())
-        if (result.contains(f)) r[f] = result[f];
-      if (result.contains("provenance")) r["provenance"] = result["provenance"];
-      entry["result"] = r;
-      by_point[t.values].push_back(r);
-      if (by_point[t.values].size() == 1) point_order.push_back(t.values);
-    } else if (status == "failed") {
-      entry["error"] = problem;
-      entry["checkpoint"] = resumable;
-      failed.push_back(entry);
-      c.failed.push_back(t.index);
-    } else {
-      entry["checkpoint"] = resumable;
-      missing.push_back(entry);
-      c.missing.push_back(t.index);
-    }
-    tasks.push_back(entry);
-
-    csv << t.index << ',' << t.replica << ',' << (c.single_run ? "" : std::to_string(t.seed));
-    for (const std::string& v : t.values) csv << ',' << csv_text(nlohmann::json(v));
-    csv << ',' << status;
-    for (const std::string& f : collected_fields())
-      csv << ',' << (status == "done" && result.contains(f) ? csv_text(result[f]) : "");
-    csv << '\n';
   }
+  return s;
+}
 
-  // Points: replicas of the same values combined (mean; standard error of the
-  // mean from the replicas' own errors, which are independent).
+// Points: replicas of the same values combined (mean; standard error of the
+// mean from the replicas' own errors, which are independent).
+nlohmann::json combine_points(const TaskTable& table, const std::vector<Point>& point_order,
+                              std::map<Point, std::vector<nlohmann::json>>& by_point,
+                              std::map<Point, nlohmann::json>& point_json) {
   nlohmann::json points = nlohmann::json::array();
-  std::map<std::vector<std::string>, nlohmann::json> point_json;
   for (const auto& values : point_order) {
     const auto& runs = by_point[values];
     nlohmann::json p;
@@ -206,8 +174,12 @@ SweepCollection collect_sweep(const std::string& dir) {
     points.push_back(p);
     point_json[values] = p;
   }
+  return points;
+}
 
-  // Arrhenius: wherever run.temperature varies, one fit per setting of the other varied keys.
+// Arrhenius: wherever run.temperature varies, one fit per setting of the other varied keys.
+nlohmann::json arrhenius_fits(const TaskTable& table, const std::vector<Point>& point_order,
+                              std::map<Point, nlohmann::json>& point_json) {
   nlohmann::json fits = nlohmann::json::array();
   int t_axis = -1;
   for (size_t k = 0; k < table.keys.size(); ++k)
@@ -251,7 +223,72 @@ SweepCollection collect_sweep(const std::string& dir) {
       }
     }
   }
+  return fits;
+}
 
+}  // namespace
+
+SweepCollection collect_sweep(const std::string& dir) {
+  SweepCollection c;
+  std::error_code ec;
+  const TaskTable table = tasks_of(dir, c.single_run);
+
+  nlohmann::json tasks = nlohmann::json::array(), failed = nlohmann::json::array(),
+                 missing = nlohmann::json::array();
+  std::map<std::vector<std::string>, std::vector<nlohmann::json>> by_point;
+  std::vector<std::vector<std::string>> point_order;
+  std::ostringstream csv;
+  csv << "task,replica,seed";
+  for (const std::string& k : table.keys) csv << ',' << csv_text(k);
+  csv << ",status";
+  for (const std::string& f : collected_fields()) csv << ',' << f;
+  csv << '\n';
+
+  for (const SweepTask& t : table.tasks) {
+    const fs::path folder = fs::path(dir) / t.dir;
+    nlohmann::json entry = {{"task", t.index}, {"dir", t.dir}, {"replica", t.replica}};
+    if (!c.single_run) entry["seed"] = t.seed;
+    nlohmann::json values = nlohmann::json::object();
+    for (size_t k = 0; k < table.keys.size(); ++k) values[table.keys[k]] = value_json(t.values[k]);
+    entry["values"] = values;
+
+    const TaskState state = read_task_state(folder, entry);
+    const std::string& status = state.status;
+    const std::string& problem = state.problem;
+    const nlohmann::json& result = state.result;
+    entry["status"] = status;
+    const bool resumable = fs::exists(folder / "checkpoint.ckpt", ec);
+    if (status == "done") {
+      nlohmann::json r = nlohmann::json::object();
+      for (const std::string& f : collected_fields())
+        if (result.contains(f)) r[f] = result[f];
+      if (result.contains("provenance")) r["provenance"] = result["provenance"];
+      entry["result"] = r;
+      by_point[t.values].push_back(r);
+      if (by_point[t.values].size() == 1) point_order.push_back(t.values);
+    } else if (status == "failed") {
+      entry["error"] = problem;
+      entry["checkpoint"] = resumable;
+      failed.push_back(entry);
+      c.failed.push_back(t.index);
+    } else {
+      entry["checkpoint"] = resumable;
+      missing.push_back(entry);
+      c.missing.push_back(t.index);
+    }
+    tasks.push_back(entry);
+
+    csv << t.index << ',' << t.replica << ',' << (c.single_run ? "" : std::to_string(t.seed));
+    for (const std::string& v : t.values) csv << ',' << csv_text(nlohmann::json(v));
+    csv << ',' << status;
+    for (const std::string& f : collected_fields())
+      csv << ',' << (status == "done" && result.contains(f) ? csv_text(result[f]) : "");
+    csv << '\n';
+  }
+
+  std::map<Point, nlohmann::json> point_json;
+  const nlohmann::json points = combine_points(table, point_order, by_point, point_json);
+  const nlohmann::json fits = arrhenius_fits(table, point_order, point_json);
   c.summary = {{"sweep", fs::absolute(dir).lexically_normal().string()},
                {"single_run", c.single_run},
                {"varied", table.keys},

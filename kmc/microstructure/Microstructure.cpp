@@ -196,6 +196,90 @@ double annealed_grain_size(const MicrostructureSettings& s) {
 
 namespace {
 
+// Grains and boundaries of a grained type (polycrystalline, composite,
+// annealed): Voronoi grains, and the boundary, glass or crystal phase of each
+// site. Returns each site's distance to the nearest boundary plane.
+std::vector<double> place_grains(const Lattice& lat, const MicrostructureSettings& ms, SiteMap& m) {
+  const std::string& type = ms.type;
+  const int64_t n = lat.num_sites();
+  const PeriodicBox box(lat);
+  if (type == "annealed") m.crystallized_fraction = jmak_crystallized_fraction(ms);
+  m.grain_size = type == "annealed" ? annealed_grain_size(ms) : ms.grain_size;
+  if (!(m.grain_size > 0)) throw std::invalid_argument("grain_size must be positive");
+  const auto seeds = grain_seeds(box, m.grain_size, ms.seed, lat.dimension(), &m.grains);
+  VoronoiSites v = voronoi(lat, box, seeds);
+  m.grain = v.grain;
+  const double half = 0.5 * ms.boundary_width;
+  m.boundary_width = ms.boundary_width;
+  if (type == "polycrystalline") {
+    for (int64_t s = 0; s < n; ++s)
+      if (v.to_boundary[s] < half) m.phase[s] = static_cast<uint8_t>(Phase::Boundary);
+  } else if (type == "composite") {
+    // The glass fills the space between the grains: the glass_fraction of
+    // host sites closest to a boundary plane.
+    const double edge = host_quantile(lat, v.to_boundary, ms.glass_fraction);
+    m.boundary_width = std::isfinite(edge) ? 2 * std::max(0.0, edge) : 0;
+    for (int64_t s = 0; s < n; ++s)
+      if (v.to_boundary[s] < edge || ms.glass_fraction >= 1) {
+        m.phase[s] = static_cast<uint8_t>(Phase::Amorphous);
+        m.grain[s] = -1;
+      }
+  } else {
+    // Each nucleus grows as a sphere inside its Voronoi cell until the
+    // crystallized host sites make up the JMAK fraction.
+    const double radius = host_quantile(lat, v.to_seed, m.crystallized_fraction);
+    for (int64_t s = 0; s < n; ++s) {
+      const double inside = radius - v.to_seed[s];  // > 0 in the crystal
+      Phase p;
+      if (inside > 0 || m.crystallized_fraction >= 1)
+        p = std::min(inside, v.to_boundary[s]) < half ? Phase::Boundary : Phase::Crystal;
+      else
+        p = -inside < half ? Phase::Boundary : Phase::Amorphous;
+      m.phase[s] = static_cast<uint8_t>(p);
+      if (p == Phase::Amorphous) m.grain[s] = -1;
+    }
+  }
+  return std::move(v.to_boundary);
+}
+
+// Point defects (their energy added to `energy`) and blocked sites, each an
+// independent draw per site.
+std::vector<uint8_t> draw_blocked_sites(const Lattice& lat, const MicrostructureSettings& ms,
+                                        std::vector<double>& energy) {
+  std::vector<std::string> blockable = ms.blocked_sublattices;
+  if (blockable.empty())
+    for (const BasisSite& b : lat.description().basis)
+      if (b.host() &&
+          std::find(blockable.begin(), blockable.end(), b.sublattice) == blockable.end())
+        blockable.push_back(b.sublattice);
+  if (!ms.blocked_fractions.empty() && ms.blocked_fractions.size() != 1 &&
+      ms.blocked_fractions.size() != blockable.size())
+    throw std::invalid_argument("blocked fractions: give one value or one per blocked sublattice");
+  std::vector<double> p_blocked(lat.basis_size(), 0.0);
+  for (int b = 0; b < lat.basis_size(); ++b) {
+    const BasisSite& site = lat.description().basis[b];
+    const auto it = std::find(blockable.begin(), blockable.end(), site.sublattice);
+    if (it == blockable.end() || ms.blocked_fractions.empty() || !site.mobile) continue;
+    p_blocked[b] = ms.blocked_fractions.size() == 1 ? ms.blocked_fractions[0]
+                                                    : ms.blocked_fractions[it - blockable.begin()];
+  }
+  for (const std::string& name : ms.blocked_sublattices) {
+    bool found = false;
+    for (const BasisSite& b : lat.description().basis) found |= b.mobile && b.sublattice == name;
+    if (!found) throw std::invalid_argument("no mobile sublattice '" + name + "' to block");
+  }
+  const int64_t n = lat.num_sites();
+  std::vector<uint8_t> blocked(n, 0);
+  for (int64_t s = 0; s < n; ++s) {
+    const double pb = p_blocked[lat.basis_of(s)];
+    if (pb > 0 && uniform(ms.seed, kBlockedSites, s, 0) < pb) blocked[s] = 1;
+    if (ms.defect_fraction > 0 && lat.is_host(s) &&
+        uniform(ms.seed, kDefectSites, s, 0) < ms.defect_fraction)
+      energy[s] += ms.defect_energy;
+  }
+  return blocked;
+}
+
 SiteMap build_single(const Lattice& lat, const MicrostructureSettings& ms, double hop_barrier) {
   const std::string& type = ms.type;
   if (type != "crystalline" && type != "amorphous" && type != "polycrystalline" &&
@@ -210,47 +294,7 @@ SiteMap build_single(const Lattice& lat, const MicrostructureSettings& ms, doubl
 
   // Grains and boundaries.
   const bool grained = type == "polycrystalline" || type == "composite" || type == "annealed";
-  std::vector<double> to_boundary;
-  const PeriodicBox box(lat);
-  if (grained) {
-    if (type == "annealed") m.crystallized_fraction = jmak_crystallized_fraction(ms);
-    m.grain_size = type == "annealed" ? annealed_grain_size(ms) : ms.grain_size;
-    if (!(m.grain_size > 0)) throw std::invalid_argument("grain_size must be positive");
-    const auto seeds = grain_seeds(box, m.grain_size, ms.seed, lat.dimension(), &m.grains);
-    VoronoiSites v = voronoi(lat, box, seeds);
-    m.grain = v.grain;
-    const double half = 0.5 * ms.boundary_width;
-    m.boundary_width = ms.boundary_width;
-    if (type == "polycrystalline") {
-      for (int64_t s = 0; s < n; ++s)
-        if (v.to_boundary[s] < half) m.phase[s] = static_cast<uint8_t>(Phase::Boundary);
-    } else if (type == "composite") {
-      // The glass fills the space between the grains: the glass_fraction of
-      // host sites closest to a boundary plane.
-      const double edge = host_quantile(lat, v.to_boundary, ms.glass_fraction);
-      m.boundary_width = std::isfinite(edge) ? 2 * std::max(0.0, edge) : 0;
-      for (int64_t s = 0; s < n; ++s)
-        if (v.to_boundary[s] < edge || ms.glass_fraction >= 1) {
-          m.phase[s] = static_cast<uint8_t>(Phase::Amorphous);
-          m.grain[s] = -1;
-        }
-    } else {
-      // Each nucleus grows as a sphere inside its Voronoi cell until the
-      // crystallized host sites make up the JMAK fraction.
-      const double radius = host_quantile(lat, v.to_seed, m.crystallized_fraction);
-      for (int64_t s = 0; s < n; ++s) {
-        const double inside = radius - v.to_seed[s];  // > 0 in the crystal
-        Phase p;
-        if (inside > 0 || m.crystallized_fraction >= 1)
-          p = std::min(inside, v.to_boundary[s]) < half ? Phase::Boundary : Phase::Crystal;
-        else
-          p = -inside < half ? Phase::Boundary : Phase::Amorphous;
-        m.phase[s] = static_cast<uint8_t>(p);
-        if (p == Phase::Amorphous) m.grain[s] = -1;
-      }
-    }
-    to_boundary = std::move(v.to_boundary);
-  }
+  const std::vector<double> to_boundary = grained ? place_grains(lat, ms, m) : std::vector<double>{};
 
   // Site energies and bond barriers of each phase.
   const double barrier[3] = {ms.grain_barrier >= 0 ? ms.grain_barrier : hop_barrier,
@@ -282,38 +326,8 @@ SiteMap build_single(const Lattice& lat, const MicrostructureSettings& ms, doubl
     energy[s] = e;
   }
 
-  // Point defects and blocked sites, each an independent draw per site.
-  std::vector<std::string> blockable = ms.blocked_sublattices;
-  if (blockable.empty())
-    for (const BasisSite& b : lat.description().basis)
-      if (b.host() &&
-          std::find(blockable.begin(), blockable.end(), b.sublattice) == blockable.end())
-        blockable.push_back(b.sublattice);
-  if (!ms.blocked_fractions.empty() && ms.blocked_fractions.size() != 1 &&
-      ms.blocked_fractions.size() != blockable.size())
-    throw std::invalid_argument("blocked fractions: give one value or one per blocked sublattice");
-  std::vector<double> p_blocked(lat.basis_size(), 0.0);
-  for (int b = 0; b < lat.basis_size(); ++b) {
-    const BasisSite& site = lat.description().basis[b];
-    const auto it = std::find(blockable.begin(), blockable.end(), site.sublattice);
-    if (it == blockable.end() || ms.blocked_fractions.empty() || !site.mobile) continue;
-    p_blocked[b] = ms.blocked_fractions.size() == 1 ? ms.blocked_fractions[0]
-                                                    : ms.blocked_fractions[it - blockable.begin()];
-  }
-  for (const std::string& name : ms.blocked_sublattices) {
-    bool found = false;
-    for (const BasisSite& b : lat.description().basis) found |= b.mobile && b.sublattice == name;
-    if (!found) throw std::invalid_argument("no mobile sublattice '" + name + "' to block");
-  }
-  std::vector<uint8_t> blocked(n, 0);
-  bool any_blocked = false;
-  for (int64_t s = 0; s < n; ++s) {
-    const double pb = p_blocked[lat.basis_of(s)];
-    if (pb > 0 && uniform(ms.seed, kBlockedSites, s, 0) < pb) blocked[s] = 1, any_blocked = true;
-    if (ms.defect_fraction > 0 && lat.is_host(s) &&
-        uniform(ms.seed, kDefectSites, s, 0) < ms.defect_fraction)
-      energy[s] += ms.defect_energy;
-  }
+  std::vector<uint8_t> blocked = draw_blocked_sites(lat, ms, energy);
+  const bool any_blocked = std::find(blocked.begin(), blocked.end(), 1) != blocked.end();
   for (double e : energy) any_energy |= e != 0.0;
   if (any_energy) m.site_energy = std::move(energy);
 
