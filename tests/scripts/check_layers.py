@@ -75,6 +75,10 @@ def check_layers(root):
                 if not m:
                     continue
                 target = m.group(1)
+                if "../" in target:
+                    problems.append(f"{rel}:{number}: includes {target}: a relative path past "
+                                    f"the folder would escape the layer rule; name it from the root")
+                    continue
                 if not target.startswith(("kernels/", "kmc/", "host/")):
                     continue
                 dst = folder_of(target)
