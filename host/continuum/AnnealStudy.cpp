@@ -1,6 +1,7 @@
 #include "host/continuum/AnnealStudy.hpp"
 #include "host/config/TomlGuard.hpp"
 #include "host/config/TomlOverride.hpp"
+#include "host/config/TomlTableReader.hpp"
 
 #include <toml++/toml.h>
 
@@ -21,101 +22,7 @@ namespace {
 constexpr double kZeroC = 273.15;
 constexpr double kNmToCm = 1e-7;
 
-// Reads typed values out of one table, naming FILE:LINE and the dotted key in
-// every error, and rejects keys it was not asked about.
-class TableReader {
- public:
-  TableReader(const std::string& file, const toml::table& t, std::string prefix,
-              const std::map<std::string, std::string>* overridden = nullptr)
-      : file_(file), t_(t), prefix_(std::move(prefix)), overridden_(overridden) {}
-
-  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
-    const toml::node* n = t_.get(key);
-    if (overridden_ && overridden_->count(prefix_ + key))
-      throw InputError("--set " + overridden_->at(prefix_ + key), prefix_ + key + ": " + what);
-    throw InputError(where(n), prefix_ + key + ": " + what);
-  }
-  std::string where(const toml::node* n) const {
-    const toml::node& m = n ? *n : static_cast<const toml::node&>(t_);
-    return m.source().begin.line ? file_ + ":" + std::to_string(m.source().begin.line) : file_;
-  }
-  bool has(const std::string& key) {
-    seen_.insert(key);
-    return t_.contains(key);
-  }
-  const toml::node* node(const std::string& key) {
-    seen_.insert(key);
-    return t_.get(key);
-  }
-  double number(const std::string& key, std::optional<double> fallback, double lo, double hi,
-                bool open_lo = false) {
-    seen_.insert(key);
-    const toml::node* n = t_.get(key);
-    if (!n) {
-      if (!fallback) fail(key, "missing (a number is required)");
-      return *fallback;
-    }
-    std::optional<double> v = n->value<double>();
-    if (!v || n->is_boolean() || n->is_string()) fail(key, "expected a number");
-    if (!std::isfinite(*v) || *v < lo || *v > hi || (open_lo && *v == lo)) {
-      std::ostringstream os;
-      os << "value " << *v << " out of range (" << (open_lo ? "> " : ">= ") << lo;
-      if (hi < 1e300) os << ", <= " << hi;
-      os << ")";
-      fail(key, os.str());
-    }
-    return *v;
-  }
-  std::string text(const std::string& key, std::optional<std::string> fallback) {
-    seen_.insert(key);
-    const toml::node* n = t_.get(key);
-    if (!n) {
-      if (!fallback) fail(key, "missing (a string is required)");
-      return *fallback;
-    }
-    if (!n->is_string()) fail(key, "expected a string");
-    return *n->value<std::string>();
-  }
-  std::vector<double> numbers(const std::string& key, bool required, double lo, double hi) {
-    seen_.insert(key);
-    const toml::node* n = t_.get(key);
-    if (!n) {
-      if (required) fail(key, "missing (an array of numbers is required)");
-      return {};
-    }
-    const toml::array* a = n->as_array();
-    if (!a || a->empty()) fail(key, "expected a non-empty array of numbers");
-    std::vector<double> out;
-    for (const toml::node& e : *a) {
-      std::optional<double> v = e.value<double>();
-      if (!v || e.is_boolean() || e.is_string()) fail(key, "expected an array of numbers");
-      if (!std::isfinite(*v) || *v < lo || *v > hi) {
-        std::ostringstream os;
-        os << "value " << *v << " out of range [" << lo << ", " << hi << "]";
-        fail(key, os.str());
-      }
-      out.push_back(*v);
-    }
-    return out;
-  }
-  void reject_unknown(const std::set<std::string>& subtables = {}) const {
-    for (const auto& [k, v] : t_) {
-      const std::string key(k.str());
-      if (seen_.count(key) || subtables.count(key)) continue;
-      if (overridden_ && overridden_->count(prefix_ + key))
-        throw InputError("--set " + overridden_->at(prefix_ + key),
-                         prefix_ + key + ": unknown key");
-      throw InputError(where(&v), prefix_ + key + ": unknown key");
-    }
-  }
-
- private:
-  const std::string& file_;
-  const toml::table& t_;
-  std::string prefix_;
-  const std::map<std::string, std::string>* overridden_;
-  std::set<std::string> seen_;
-};
+// Every table is read by the shared TomlTableReader (host/config).
 
 // --set KEY=VALUE on an anneal study: the one override rule of every
 // configuration (host/config/TomlOverride.hpp), at any depth of its tables.
@@ -126,39 +33,39 @@ void apply_override(toml::table& root, const std::string& assignment) {
 // [[anneal.segment]]: hold_s, or to_C (a number or "T") with rate_C_per_min
 // or duration_s. A hold records whether it is at "T" in to_case.
 std::vector<AnnealProgramStep> read_program(const std::string& path, const toml::array& segments,
-                                            TableReader& anneal) {
+                                            TomlTableReader& anneal) {
   std::vector<AnnealProgramStep> out;
   bool at_case = false, held_at_case = false;
   int index = 0;
   for (const toml::node& e : segments) {
-    TableReader g(path, *e.as_table(), "anneal.segment[" + std::to_string(index++) + "].");
+    TomlTableReader g(*e.as_table(), path, "anneal.segment[" + std::to_string(index++) + "]");
     AnnealProgramStep p;
     if (g.has("hold_s")) {
       for (const char* key : {"to_C", "rate_C_per_min", "duration_s"})
         if (g.has(key)) g.fail(key, "a segment is either a hold (hold_s) or a ramp (to_C)");
       p.is_hold = true;
-      p.hold_s = g.number("hold_s", std::nullopt, 0, 1e9, true);
+      p.hold_s = g.required_number("hold_s", 0, 1e9, true);
       p.to_case = at_case;
       held_at_case = held_at_case || at_case;
     } else {
       const toml::node* to = g.node("to_C");
       if (!to) g.fail("to_C", "missing (a segment needs hold_s, or to_C with a rate or duration)");
       if (to->is_string()) {
-        if (g.text("to_C", std::nullopt) != "T")
+        if (g.required_string("to_C", true) != "T")
           g.fail("to_C", "expected a temperature in C or \"T\" (the case's temperature)");
         p.to_case = true;
       } else {
-        p.to_C = g.number("to_C", std::nullopt, -273.0, 3000, true);
+        p.to_C = g.required_number("to_C", -273.0, 3000, true);
       }
       at_case = p.to_case;
       if (g.has("rate_C_per_min") == g.has("duration_s"))
         g.fail("to_C", "give exactly one of rate_C_per_min and duration_s (0: a jump)");
       if (g.has("rate_C_per_min"))
-        p.rate_C_per_min = g.number("rate_C_per_min", std::nullopt, 0, 1e6, true);
+        p.rate_C_per_min = g.required_number("rate_C_per_min", 0, 1e6, true);
       else
-        p.duration_s = g.number("duration_s", std::nullopt, 0, 1e9);
+        p.duration_s = g.required_number("duration_s", 0, 1e9);
     }
-    g.reject_unknown();
+    g.finish();
     out.push_back(p);
   }
   if (out.empty()) anneal.fail("segment", "needs at least one segment");
@@ -168,14 +75,14 @@ std::vector<AnnealProgramStep> read_program(const std::string& path, const toml:
 }
 
 // [anneal.layer.microstructure] of one layer (docs/interdiffusion.md).
-FilmMicrostructureSettings read_film_microstructure(const std::string& path, TableReader& layer,
+FilmMicrostructureSettings read_film_microstructure(const std::string& path, TomlTableReader& layer,
                                                     const std::string& prefix) {
   const toml::table* mt = layer.node("microstructure")->as_table();
   if (!mt) layer.fail("microstructure", "expected a table");
-  TableReader m(path, *mt, prefix + "microstructure.");
+  TomlTableReader m(*mt, path, prefix + ".microstructure");
   FilmMicrostructureSettings f;
-  f.kinetics.crystallization_rate = m.number("crystallization_rate", std::nullopt, 0, 1e30);
-  f.kinetics.crystallization_energy = m.number("crystallization_energy", std::nullopt, 0, 20);
+  f.kinetics.crystallization_rate = m.required_number("crystallization_rate", 0, 1e30);
+  f.kinetics.crystallization_energy = m.required_number("crystallization_energy", 0, 20);
   f.kinetics.avrami_exponent = m.number("avrami_exponent", 3.0, 0.5, 10);
   f.initial_crystallized_fraction = m.number("initial_crystallized_fraction", 0.0, 0, 1);
   f.grain_size_nm = m.number("grain_size_nm", 5.0, 0, 1e9, true);
@@ -185,22 +92,22 @@ FilmMicrostructureSettings read_film_microstructure(const std::string& path, Tab
   if (f.boundary_width_nm > f.grain_size_nm)
     m.fail("boundary_width_nm", "wider than grain_size_nm (the shell lies inside the grains)");
   f.amorphous_D =
-      LayerDiffusivity::arrhenius(m.number("amorphous_D0_cm2_s", std::nullopt, 0, 1e6, true),
-                                  m.number("amorphous_Ea_eV", std::nullopt, 0, 20));
+      LayerDiffusivity::arrhenius(m.required_number("amorphous_D0_cm2_s", 0, 1e6, true),
+                                  m.required_number("amorphous_Ea_eV", 0, 20));
   if (f.boundary_width_nm > 0) {
     f.boundary_D =
-        LayerDiffusivity::arrhenius(m.number("boundary_D0_cm2_s", std::nullopt, 0, 1e6, true),
-                                    m.number("boundary_Ea_eV", std::nullopt, 0, 20));
+        LayerDiffusivity::arrhenius(m.required_number("boundary_D0_cm2_s", 0, 1e6, true),
+                                    m.required_number("boundary_Ea_eV", 0, 20));
   } else {
     for (const char* key : {"boundary_D0_cm2_s", "boundary_Ea_eV"})
       if (m.has(key)) m.fail(key, "needs boundary_width_nm > 0");
   }
   try {
-    f.mixing = parse_diffusivity_mixing(m.text("mixing", std::string("bruggeman")));
+    f.mixing = parse_diffusivity_mixing(m.string("mixing", "bruggeman", true));
   } catch (const std::invalid_argument& e) {
     m.fail("mixing", e.what());
   }
-  m.reject_unknown();
+  m.finish();
   return f;
 }
 
@@ -235,17 +142,17 @@ AnnealStudySettings load_anneal_config(const std::string& path,
   }
   for (const auto& [k, v] : root)
     if (k.str() != "anneal")
-      throw InputError(TableReader(path, root, "").where(&v),
+      throw InputError(TomlTableReader(root, path, "").where(std::string(k.str())),
                        std::string(k.str()) + ": unknown table in an anneal configuration");
   const toml::node* anneal = root.get("anneal");  // absent in a file without [anneal]
   const toml::table* at = anneal ? anneal->as_table() : nullptr;
   if (!at) throw InputError(path, "anneal: expected a table");
 
   AnnealStudySettings s;
-  TableReader r(path, *at, "anneal.", &overridden);
-  s.name = r.text("name", std::string("anneal"));
-  s.species = r.text("species", std::nullopt);
-  s.species_name = r.text("species_name", std::string());
+  TomlTableReader r(*at, path, "anneal", &overridden);
+  s.name = r.string("name", "anneal", true);
+  s.species = r.required_string("species", true);
+  s.species_name = r.string("species_name", "", true);
   s.temperatures_C = r.numbers("temperatures_C", true, -273.0, 3000);
   if (const toml::node* sn = at->get("segment")) {
     if (!sn->is_array_of_tables()) r.fail("segment", "expected [[anneal.segment]] tables");
@@ -255,7 +162,7 @@ AnnealStudySettings load_anneal_config(const std::string& path,
     s.program = read_program(path, *sn->as_array(), r);
     for (const AnnealProgramStep& p : s.program) s.hold_s += p.is_hold && p.to_case ? p.hold_s : 0;
   } else {
-    s.hold_s = r.number("hold_s", std::nullopt, 0, 1e9, true);
+    s.hold_s = r.required_number("hold_s", 0, 1e9, true);
     s.ramp_C_per_min = r.number("ramp_C_per_min", 0.0, 0, 1e6);
   }
   s.room_C = r.number("room_C", 25.0, -273.0, 3000, true);
@@ -264,25 +171,25 @@ AnnealStudySettings load_anneal_config(const std::string& path,
   if (s.profile_times_s.size() > 1000)
     r.fail("profile_times_s", "more than 1000 times (each splits a segment into more steps)");
   std::sort(s.profile_times_s.begin(), s.profile_times_s.end());
-  s.film = r.text("film", std::string());
+  s.film = r.string("film", "", true);
   s.steps_per_segment = static_cast<int>(r.number("steps_per_segment", 300.0, 10, 100000));
   if (r.has("reference_D_cm2_s"))
-    s.reference_D_cm2_s = r.number("reference_D_cm2_s", std::nullopt, 0, 1, true);
+    s.reference_D_cm2_s = r.required_number("reference_D_cm2_s", 0, 1, true);
 
   if (const toml::node* kn = at->get("kmc")) {
     const toml::table* kt = kn->as_table();
     if (!kt) r.fail("kmc", "expected a table");
-    TableReader k(path, *kt, "anneal.kmc.", &overridden);
+    TomlTableReader k(*kt, path, "anneal.kmc", &overridden);
     KmcDiffusivitySettings ks;
     ks.source = path + " [anneal.kmc, as a kMC configuration]";
-    ks.lattice = k.text("lattice", std::string("sc"));
-    ks.a_angstrom = k.number("a", std::nullopt, 0, 1e3, true);
+    ks.lattice = k.string("lattice", "sc", true);
+    ks.a_angstrom = k.required_number("a", 0, 1e3, true);
     try {
       make_textbook_lattice(ks.lattice, ks.a_angstrom);
     } catch (const std::exception& e) {
       k.fail("lattice", e.what());
     }
-    ks.barrier_eV = k.number("barrier", std::nullopt, 0, 20);
+    ks.barrier_eV = k.required_number("barrier", 0, 20);
     ks.attempt_frequency = k.number("attempt_frequency", 1e13, 0, 1e20, true);
     const std::vector<double> cells = k.numbers("cells", false, 2, 64);
     if (!cells.empty()) {
@@ -292,12 +199,12 @@ AnnealStudySettings load_anneal_config(const std::string& path,
     ks.hops_per_particle = k.number("hops_per_particle", 100.0, 0, 1e9, true);
     ks.replicas = static_cast<int>(k.number("replicas", 4.0, 2, 1024));
     ks.seed = static_cast<uint64_t>(k.number("seed", 1.0, 0, 9e15));
-    ks.anchor_K = k.number("anchor_C", std::nullopt, -273.0, 3000, true) + kZeroC;
-    ks.anchor_D_cm2_s = k.number("anchor_D_cm2_s", std::nullopt, 0, 1, true);
+    ks.anchor_K = k.required_number("anchor_C", -273.0, 3000, true) + kZeroC;
+    ks.anchor_D_cm2_s = k.required_number("anchor_D_cm2_s", 0, 1, true);
     ks.vacancy_formation_eV = k.number("vacancy_formation_eV", 0.0, 0, 20);
     for (double c : k.numbers("table_C", false, -273.0, 3000))
       ks.temperatures_K.push_back(c + kZeroC);
-    k.reject_unknown();
+    k.finish();
     s.kmc = ks;
   }
 
@@ -306,26 +213,26 @@ AnnealStudySettings load_anneal_config(const std::string& path,
     r.fail("layer", "missing: at least one [[anneal.layer]] is required");
   int index = 0;
   for (const toml::node& e : *ln->as_array()) {
-    const std::string prefix = "anneal.layer[" + std::to_string(index++) + "].";
-    TableReader l(path, *e.as_table(), prefix);
+    const std::string prefix = "anneal.layer[" + std::to_string(index++) + "]";
+    TomlTableReader l(*e.as_table(), path, prefix);
     AnnealLayerSpec L;
-    L.name = l.text("name", std::nullopt);
-    L.thickness_nm = l.number("thickness_nm", std::nullopt, 0, 1e9, true);
-    L.cell_nm = l.number("cell_nm", std::nullopt, 0, 1e9, true);
+    L.name = l.required_string("name", true);
+    L.thickness_nm = l.required_number("thickness_nm", 0, 1e9, true);
+    L.cell_nm = l.required_number("cell_nm", 0, 1e9, true);
     if (L.thickness_nm / L.cell_nm > 2e6) l.fail("cell_nm", "more than 2e6 cells in one layer");
     L.initial = l.number("initial", 0.0, 0, 1);
     L.partition = l.number("partition", 1.0, 0, 1e9, true);
     if (l.has("D")) {
-      if (l.text("D", std::nullopt) != "kmc")
+      if (l.required_string("D", true) != "kmc")
         l.fail("D", "expected \"kmc\" (or D0_cm2_s and Ea_eV)");
       if (!s.kmc) l.fail("D", "\"kmc\" needs an [anneal.kmc] table");
       L.D_from_kmc = true;
     } else {
-      L.D0_cm2_s = l.number("D0_cm2_s", std::nullopt, 0, 1e6, true);
-      L.Ea_eV = l.number("Ea_eV", std::nullopt, 0, 20);
+      L.D0_cm2_s = l.required_number("D0_cm2_s", 0, 1e6, true);
+      L.Ea_eV = l.required_number("Ea_eV", 0, 20);
     }
     if (l.has("microstructure")) L.microstructure = read_film_microstructure(path, l, prefix);
-    l.reject_unknown();
+    l.finish();
     s.layers.push_back(L);
   }
   if (s.film.empty()) s.film = s.layers.front().name;
@@ -333,7 +240,7 @@ AnnealStudySettings load_anneal_config(const std::string& path,
                                  [&](const AnnealLayerSpec& L) { return L.name == s.film; });
   if (!found) r.fail("film", "names no layer");
   if (s.layers.back().name == s.film) r.fail("film", "the film needs a layer below it");
-  r.reject_unknown({"kmc", "layer", "segment"});
+  r.finish({"kmc", "layer", "segment"});
   return s;
 }
 

@@ -11,7 +11,7 @@
 
 #include "host/config/TomlGuard.hpp"
 #include "host/macro/OcvTable.hpp"
-#include "host/macro/TomlTableReader.hpp"
+#include "host/config/TomlTableReader.hpp"
 #include "kmc/core/Error.hpp"
 
 namespace coatkmc::macro {

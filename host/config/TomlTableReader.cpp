@@ -1,14 +1,15 @@
-#include "host/macro/TomlTableReader.hpp"
+#include "host/config/TomlTableReader.hpp"
 
 #include <cmath>
 #include <sstream>
 
 #include "kmc/core/Error.hpp"
 
-namespace coatkmc::macro {
+namespace coatkmc {
 
-TomlTableReader::TomlTableReader(const toml::table& table, std::string file, std::string prefix)
-    : table_(&table), file_(std::move(file)), prefix_(std::move(prefix)) {}
+TomlTableReader::TomlTableReader(const toml::table& table, std::string file, std::string prefix,
+                                 const std::map<std::string, std::string>* overrides)
+    : table_(&table), file_(std::move(file)), prefix_(std::move(prefix)), overrides_(overrides) {}
 
 std::string TomlTableReader::full(const std::string& key) const {
   return prefix_.empty() ? key : prefix_ + "." + key;
@@ -23,6 +24,10 @@ bool TomlTableReader::has(const std::string& key) const {
 }
 
 std::string TomlTableReader::where(const std::string& key) const {
+  if (overrides_) {
+    const auto it = overrides_->find(full(key));
+    if (it != overrides_->end()) return "--set " + it->second;
+  }
   const toml::node* n = get(key);
   const auto& src = n ? n->source() : table_->source();
   if (src.begin.line == 0) return file_;
@@ -72,7 +77,7 @@ double TomlTableReader::number(const std::string& key, double fallback, double l
 
 double TomlTableReader::required_number(const std::string& key, double lo, double hi,
                                         bool lo_open) {
-  if (!has(key)) fail(key, "missing (required)");
+  if (!has(key)) fail(key, "missing (a number is required)");
   return number(key, 0, lo, hi, lo_open);
 }
 
@@ -99,6 +104,17 @@ std::vector<double> TomlTableReader::number_array(const std::string& key,
   return out;
 }
 
+std::vector<double> TomlTableReader::numbers(const std::string& key, bool required, double lo,
+                                             double hi) {
+  if (!has(key)) {
+    if (required) fail(key, "missing (an array of numbers is required)");
+    return {};
+  }
+  const toml::array* a = get(key)->as_array();
+  if (!a || a->empty()) fail(key, "expected a non-empty array of numbers");
+  return number_array(key, {}, 1, lo, hi);
+}
+
 int64_t TomlTableReader::integer(const std::string& key, int64_t fallback, int64_t lo, int64_t hi) {
   const toml::node* n = get(key);
   if (!n) return fallback;
@@ -120,19 +136,20 @@ bool TomlTableReader::boolean(const std::string& key, bool fallback) {
   return b->get();
 }
 
-std::string TomlTableReader::string(const std::string& key, const std::string& fallback) {
+std::string TomlTableReader::string(const std::string& key, const std::string& fallback,
+                                    bool allow_empty) {
   const toml::node* n = get(key);
   if (!n) return fallback;
   used_.insert(key);
   auto s = n->as_string();
   if (!s) fail(key, "expected a string");
-  if (s->get().empty()) fail(key, "must not be empty");
+  if (s->get().empty() && !allow_empty) fail(key, "must not be empty");
   return s->get();
 }
 
-std::string TomlTableReader::required_string(const std::string& key) {
-  if (!has(key)) fail(key, "missing (required)");
-  return string(key, "");
+std::string TomlTableReader::required_string(const std::string& key, bool allow_empty) {
+  if (!has(key)) fail(key, "missing (a string is required)");
+  return string(key, "", allow_empty);
 }
 
 std::string TomlTableReader::choice(const std::string& key, const std::string& fallback,
@@ -171,7 +188,7 @@ TomlTableReader TomlTableReader::table(const std::string& key) {
   if (!n) fail(key, "missing table [" + full(key) + "]");
   used_.insert(key);
   if (!n->is_table()) fail(key, "expected a table [" + full(key) + "]");
-  return TomlTableReader(*n->as_table(), file_, full(key));
+  return TomlTableReader(*n->as_table(), file_, full(key), overrides_);
 }
 
 std::vector<TomlTableReader> TomlTableReader::tables(const std::string& key) {
@@ -183,7 +200,8 @@ std::vector<TomlTableReader> TomlTableReader::tables(const std::string& key) {
     fail(key, "expected an array of tables [[" + full(key) + "]]");
   std::vector<TomlTableReader> out;
   for (size_t i = 0; i < a->size(); ++i)
-    out.emplace_back(*a->get(i)->as_table(), file_, full(key) + "[" + std::to_string(i) + "]");
+    out.emplace_back(*a->get(i)->as_table(), file_, full(key) + "[" + std::to_string(i) + "]",
+                     overrides_);
   return out;
 }
 
@@ -193,13 +211,13 @@ const toml::node* TomlTableReader::node(const std::string& key) {
   return n;
 }
 
-void TomlTableReader::finish() const {
+void TomlTableReader::finish(const std::set<std::string>& read_elsewhere) const {
   // Report the unknown key that comes first in the file.
   const toml::node* first = nullptr;
   std::string first_key;
   for (auto&& [k, n] : *table_) {
     const std::string key(k.str());
-    if (used_.count(key)) continue;
+    if (used_.count(key) || read_elsewhere.count(key)) continue;
     if (!first || n.source().begin.line < first->source().begin.line) {
       first = &n;
       first_key = key;
@@ -208,4 +226,4 @@ void TomlTableReader::finish() const {
   if (first) fail(first_key, first->is_table() ? "unknown table" : "unknown key");
 }
 
-}  // namespace coatkmc::macro
+}  // namespace coatkmc
