@@ -15,6 +15,13 @@ struct StructureImportOptions {
   // origin choice, which data block, skipped dummy atoms, VASP 4 species):
   // one line each, for the command to print as a note. Null: not kept.
   std::vector<std::string>* notes = nullptr;
+  // Occupancies (CIF, docs/structures.md): mobile positions closer than this
+  // (Å) whose occupancies add up to at most one are split positions of one
+  // ion and become one site; <= 0: never merged.
+  double split_distance = 1.5;
+  // A position shared by a mobile and an immobile species is a hop site only
+  // when the mobile occupancy reaches this; below it, a host (immobile) site.
+  double occupancy_threshold = 0.25;
 };
 
 enum class StructureFormat { Cif, Poscar };

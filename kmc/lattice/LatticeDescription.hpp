@@ -21,6 +21,10 @@ struct BasisSite {
   // landscape: how much less stable a transition site is than a host site.
   double energy = 0;
   std::string species = "";  // what sits here in the crystal ("Li", "Ti", "O"; "" = the label)
+  // How much of the mobile species a structure file puts here (its
+  // occupancy; a group of split positions: their sum); 1 for built-in lattices.
+  // occupancy.from_file fills the lattice to the mean of this over host sites.
+  double occupancy = 1;
 
   bool host() const { return mobile && !transition; }
 };
