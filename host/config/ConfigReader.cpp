@@ -85,7 +85,7 @@ LoadedConfig load_config_text(const std::string& text, const std::string& path,
   // [lattice]
   s.lattice = read_lattice(v, cfg);
   read_cells(v, s);
-  report_hop_network(cfg, s);
+  report_hop_network(v, cfg, s);
   read_occupancy(v, s);
   read_hop_and_run(v, s);
   read_landscape_and_sublattice(v, s);

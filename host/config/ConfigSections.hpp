@@ -29,7 +29,7 @@ std::string key_on_line(const std::string& text, int line);
 LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg);
 void read_cells(Validator& v, SimulationSettings& s);
 // Notes and warnings on the hop network (spanning or not) of the lattice.
-void report_hop_network(LoadedConfig& cfg, const SimulationSettings& s);
+void report_hop_network(Validator& v, LoadedConfig& cfg, const SimulationSettings& s);
 
 // MicrostructureSection.cpp: [microstructure] and [[microstructure.layers]].
 void read_microstructure(Validator& v, LoadedConfig& cfg, SimulationSettings& s);

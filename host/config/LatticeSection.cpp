@@ -57,6 +57,8 @@ LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
            "the rocksalt and layered lattices");
   only_for("lattice.file", type == "file", "lattice.type = \"file\"");
   only_for("lattice.mobile", type == "file", "lattice.type = \"file\"");
+  only_for("lattice.split_distance", type == "file", "lattice.type = \"file\"");
+  only_for("lattice.occupancy_threshold", type == "file", "lattice.type = \"file\"");
   only_for("lattice.a", type != "file", "built-in lattices (a structure file sets its own cell)");
 
   LatticeDescription d;
@@ -73,6 +75,11 @@ LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
       file = std::filesystem::path(cfg.path).parent_path() / file;
     StructureImportOptions options;
     options.notes = &cfg.notes;
+    // Occupancies (docs/structures.md): split positions closer than this are
+    // one site; a mixed site is a hop site from this mobile occupancy on.
+    options.split_distance = v.number("lattice.split_distance", options.split_distance, 0, 10);
+    options.occupancy_threshold =
+        v.number("lattice.occupancy_threshold", options.occupancy_threshold, 0, 1);
     if (toml::node* m = v.find("lattice.mobile")) {
       auto arr = m->as_array();
       if (!arr || arr->empty() || !arr->is_homogeneous(toml::node_type::string))
@@ -156,9 +163,20 @@ void read_cells(Validator& v, SimulationSettings& s) {
 
 // Whether the hop network runs through the crystal (docs/structures.md):
 // said for structure files, warned about for any lattice where it does not.
-void report_hop_network(LoadedConfig& cfg, const SimulationSettings& s) {
+void report_hop_network(Validator& v, LoadedConfig& cfg, const SimulationSettings& s) {
   const HopNetwork net = hop_network(s.lattice);
   if (cfg.lattice_type == "file") cfg.notes.push_back("hop network: " + net.summary());
+  // run.require_percolation = true: a network without a spanning cluster is an error.
+  bool required = false;
+  if (toml::node* n = v.find("run.require_percolation")) {
+    auto b = n->as_boolean();
+    if (!b) v.fail("run.require_percolation", "expected true or false");
+    required = b->get();
+  }
+  if (required && !net.spans())
+    v.fail("run.require_percolation",
+           "the hop network has no spanning cluster (" + net.summary() +
+               "); raise lattice.cutoff (0: the first gap that percolates, for structure files)");
   if (!net.spans())
     cfg.warnings.push_back(
         "the hop network has no spanning cluster (" + net.summary() +

@@ -1,5 +1,6 @@
 #include "host/config/ConfigSections.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -13,6 +14,30 @@ namespace coatkmc::config {
 void read_occupancy(Validator& v, SimulationSettings& s) {
   if (v.has("occupancy.fraction") && v.has("occupancy.vacancies"))
     v.fail("occupancy.vacancies", "give occupancy.fraction or occupancy.vacancies, not both");
+  // occupancy.from_file = true: fill to the structure file's own mobile
+  // occupancy, the mean over the hop (host) sites of what the file puts there.
+  bool from_file = false;
+  if (toml::node* n = v.find("occupancy.from_file")) {
+    auto b = n->as_boolean();
+    if (!b) v.fail("occupancy.from_file", "expected true or false");
+    from_file = b->get();
+  }
+  if (from_file) {
+    if (s.lattice.name != "file")
+      v.fail("occupancy.from_file", "applies only to lattice.type = \"file\"");
+    for (const char* other : {"occupancy.fraction", "occupancy.vacancies", "occupancy.species"})
+      if (v.has(other))
+        v.fail("occupancy.from_file",
+               std::string("give occupancy.from_file or ") + other + ", not both");
+    double sum = 0;
+    int host = 0;
+    for (const BasisSite& b : s.lattice.basis)
+      if (b.host()) sum += b.occupancy, ++host;
+    // Not written back as occupancy.fraction: the resolved configuration
+    // (and a restart from it) keeps from_file and reads the file again.
+    s.occupancy.fraction = host ? std::min(1.0, sum / host) : 0.0;
+    return;
+  }
   if (v.has("occupancy.species")) {
     // set by read_species below
   } else if (v.has("occupancy.vacancies")) {

@@ -42,8 +42,7 @@ std::string length_text(double x) {
 }  // namespace
 
 std::string HopNetwork::summary() const {
-  std::string s = dimensionality == 0 ? "no spanning cluster (0D)"
-                                      : std::to_string(dimensionality) + "D";
+  std::string s = std::to_string(dimensionality) + "D";
   s += ", largest cluster " + std::to_string(largest_host_sites) + " of " +
        std::to_string(host_sites) + " host sites per cell";
   if (clusters > 1) s += " (" + std::to_string(clusters) + " clusters)";

@@ -13,8 +13,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
 
+#include "CommandRunner.hpp"
+#include "host/config/ConfigReader.hpp"
 #include "host/structure/StructureFile.hpp"
 #include "kmc/lattice/HopNetwork.hpp"
 #include "kmc/lattice/Lattice.hpp"
@@ -220,4 +223,44 @@ TEST(StructureOccupancy, FullyOccupiedNeighboursStayApart) {
   ASSERT_EQ(r.d.basis.size(), 3u);
   EXPECT_NEAR(r.d.basis[2].fractional.x, 0.7, 1e-12);
   EXPECT_NEAR(r.d.basis[2].occupancy, 1.0, 1e-12);
+}
+
+// The keys: lattice.split_distance, lattice.occupancy_threshold,
+// occupancy.from_file and run.require_percolation, through load_config.
+TEST(StructureOccupancy, ConfigKeys) {
+  coatkmc_test::ScratchDir dir;
+  std::ofstream(dir / "llzo.cif") << kGarnet;
+  auto load = [&](const std::string& extra) {
+    std::ofstream(dir / "c.toml") << "[lattice]\ntype = \"file\"\nfile = \"llzo.cif\"\n"
+                                     "cells = [1, 1, 1]\n" << extra;
+    return load_config(dir / "c.toml", {});
+  };
+  auto mobile_sites = [](const LoadedConfig& c) {
+    int n = 0;
+    for (const BasisSite& b : c.settings.lattice.basis) n += b.mobile;
+    return n;
+  };
+  EXPECT_EQ(mobile_sites(load("")), 72);
+  EXPECT_EQ(mobile_sites(load("split_distance = 0\n")), 24 + 96);
+  // A split distance below the pairs' 0.7 A leaves them apart too.
+  EXPECT_EQ(mobile_sites(load("split_distance = 0.5\n")), 24 + 96);
+  // The file's Li content: 24 x 0.56 + 96 x 0.44 = 55.68 ions on 72 sites.
+  const LoadedConfig filled = load("[occupancy]\nfrom_file = true\n");
+  EXPECT_NEAR(filled.settings.occupancy.fraction, 55.68 / 72, 1e-12);
+  EXPECT_NEAR(load("").settings.occupancy.fraction, 0.5, 0);  // the default otherwise
+  // Percolating: require_percolation passes quietly.
+  const LoadedConfig required = load("[run]\nrequire_percolation = true\n");
+  EXPECT_TRUE(required.warnings.empty());
+  // A high threshold on a mixed site (LTO's 16d) is read from the key.
+  std::ofstream(dir / "lto.cif")
+      << "data_LTO\n_cell_length_a 8.357\n_cell_length_b 8.357\n_cell_length_c 8.357\n"
+         "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n"
+         "_space_group_name_H-M_alt 'F d -3 m :2'\n"
+         "loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n"
+         "_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\n"
+         "Li1 Li 0.125 0.125 0.125 1\nLi2 Li 0.5 0.5 0.5 0.1667\nTi1 Ti 0.5 0.5 0.5 0.8333\n"
+         "O1 O 0.2625 0.2625 0.2625 1\n";
+  std::ofstream(dir / "lto.toml") << "[lattice]\ntype = \"file\"\nfile = \"lto.cif\"\n"
+                                     "occupancy_threshold = 0.1\ncells = [1, 1, 1]\n";
+  EXPECT_EQ(mobile_sites(load_config(dir / "lto.toml", {})), 24);
 }
