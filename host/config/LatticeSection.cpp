@@ -59,6 +59,7 @@ LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
   only_for("lattice.mobile", type == "file", "lattice.type = \"file\"");
   only_for("lattice.split_distance", type == "file", "lattice.type = \"file\"");
   only_for("lattice.occupancy_threshold", type == "file", "lattice.type = \"file\"");
+  only_for("lattice.cif_block", type == "file", "lattice.type = \"file\"");
   only_for("lattice.a", type != "file", "built-in lattices (a structure file sets its own cell)");
 
   LatticeDescription d;
@@ -80,6 +81,13 @@ LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
     options.split_distance = v.number("lattice.split_distance", options.split_distance, 0, 10);
     options.occupancy_threshold =
         v.number("lattice.occupancy_threshold", options.occupancy_threshold, 0, 1);
+    if (toml::node* b = v.find("lattice.cif_block")) {
+      auto name = b->as_string();
+      if (!name || name->get().empty())
+        v.fail("lattice.cif_block", "expected the name of a CIF data block (without data_)");
+      options.cif_block = name->get();
+      if (options.cif_block.rfind("data_", 0) == 0) options.cif_block = options.cif_block.substr(5);
+    }
     if (toml::node* m = v.find("lattice.mobile")) {
       auto arr = m->as_array();
       if (!arr || arr->empty() || !arr->is_homogeneous(toml::node_type::string))

@@ -686,7 +686,16 @@ std::string format_length(double x) {
 // The data block that holds the atoms: the first with an atom-site loop
 // (journal CIFs often put the publication data in a block of their own first).
 cif::Block& structure_block(cif::Document& doc, const std::string& path,
-                            std::vector<std::string>* notes) {
+                            const std::string& named, std::vector<std::string>* notes) {
+  if (!named.empty()) {
+    std::string names;
+    for (cif::Block& b : doc.blocks) {
+      if (b.name == named) return b;
+      names += (names.empty() ? "" : ", ") + std::string("data_") + b.name;
+    }
+    throw InputError(path, "data_" + named + ": no such data block (lattice.cif_block; the file has " +
+                               names + ")");
+  }
   std::vector<cif::Block*> with_atoms;
   for (cif::Block& b : doc.blocks)
     if (b.has_tag("_atom_site_fract_x") || b.has_tag("_atom_site_label") ||
@@ -725,7 +734,7 @@ LatticeDescription read_cif_text(const std::string& path, const std::string& tex
     throw InputError(path, std::string("CIF: ") + e.what());
   }
   if (doc.blocks.empty()) throw InputError(path, "data_: the file has no data block");
-  cif::Block& block = structure_block(doc, path, options.notes);
+  cif::Block& block = structure_block(doc, path, options.cif_block, options.notes);
   CifContext c(path, block);
 
   double lengths[3], angles[3];

@@ -22,6 +22,9 @@ struct StructureImportOptions {
   // A position shared by a mobile and an immobile species is a hop site only
   // when the mobile occupancy reaches this; below it, a host (immobile) site.
   double occupancy_threshold = 0.25;
+  // CIF: the data block to read (its name without "data_"); empty: the
+  // first block that holds atom sites.
+  std::string cif_block;
 };
 
 enum class StructureFormat { Cif, Poscar };

@@ -319,3 +319,22 @@ TEST(StructureSymmetry, TheCommandSaysWhichOriginChoiceItTook) {
   EXPECT_NE(r.err.find("coatkmc: note: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("origin choice 2"), std::string::npos) << r.err;
 }
+
+// A file with two structures: lattice.cif_block picks the second.
+TEST(StructureSymmetry, TheBlockNamedByTheKey) {
+  const std::string two =
+      spinel_cif_origin_2("_space_group_name_Hall '-F 4vw 2vw 3'") +
+      spinel_cif_origin_1("_space_group_name_Hall ' F 4d 2 3 -1d'").replace(0, 12, "data_second");
+  StructureImportOptions o;
+  expect_same_atoms(spinel_origin_2(), read_cif_text("two.cif", two, o), 1e-6);
+  o.cif_block = "second";
+  expect_same_atoms(spinel_origin_1(), read_cif_text("two.cif", two, o), 1e-6);
+  o.cif_block = "third";
+  try {
+    read_cif_text("two.cif", two, o);
+    ADD_FAILURE() << "a missing block accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("data_LiTi2O4, data_second"), std::string::npos)
+        << e.what();
+  }
+}
