@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "host/config/ConfigReader.hpp"
+#include "host/config/TomlValues.hpp"
 #include "kmc/core/Error.hpp"
 
 namespace coatkmc::config {
@@ -36,19 +37,7 @@ class Validator {
       set(key, fallback);
       return fallback;
     }
-    double v;
-    if (auto i = n->as_integer()) v = static_cast<double>(i->get());
-    else if (auto f = n->as_floating_point()) v = f->get();
-    else fail(key, "expected a number");
-    if (!std::isfinite(v)) fail(key, "must be finite");
-    if (v < lo || (lo_open && v == lo) || v > hi) {
-      std::ostringstream os;
-      os << "value " << v << " out of range (must be " << (lo_open ? "> " : ">= ") << lo;
-      if (std::isfinite(hi)) os << " and <= " << hi;
-      os << ")";
-      fail(key, os.str());
-    }
-    return v;
+    return toml_number(*n, lo, hi, lo_open, [&](const std::string& what) { fail(key, what); });
   }
 
   int64_t integer(const std::string& key, int64_t fallback, int64_t lo, int64_t hi) {
@@ -57,13 +46,7 @@ class Validator {
       set(key, fallback);
       return fallback;
     }
-    auto i = n->as_integer();
-    if (!i) fail(key, "expected an integer");
-    const int64_t v = i->get();
-    if (v < lo || v > hi)
-      fail(key, "value " + std::to_string(v) + " out of range [" + std::to_string(lo) + ", " +
-                    std::to_string(hi) + "]");
-    return v;
+    return toml_integer(*n, lo, hi, [&](const std::string& what) { fail(key, what); });
   }
 
   std::string choice(const std::string& key, const std::string& fallback,

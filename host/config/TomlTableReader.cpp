@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "host/config/TomlValues.hpp"
 #include "kmc/core/Error.hpp"
 
 namespace coatkmc {
@@ -64,15 +65,7 @@ double TomlTableReader::number(const std::string& key, double fallback, double l
   const toml::node* n = get(key);
   if (!n) return fallback;
   used_.insert(key);
-  double v;
-  if (!as_number(*n, v)) fail(key, "expected a number");
-  if (!std::isfinite(v)) fail(key, "must be finite");
-  if (v < lo || (lo_open && v == lo) || v > hi) {
-    std::ostringstream os;
-    os << "value " << v << " out of range (" << range_text(lo, hi, lo_open) << ")";
-    fail(key, os.str());
-  }
-  return v;
+  return toml_number(*n, lo, hi, lo_open, [&](const std::string& what) { fail(key, what); });
 }
 
 double TomlTableReader::required_number(const std::string& key, double lo, double hi,
@@ -119,12 +112,7 @@ int64_t TomlTableReader::integer(const std::string& key, int64_t fallback, int64
   const toml::node* n = get(key);
   if (!n) return fallback;
   used_.insert(key);
-  auto i = n->as_integer();
-  if (!i) fail(key, "expected an integer");
-  if (i->get() < lo || i->get() > hi)
-    fail(key, "value " + std::to_string(i->get()) + " out of range [" + std::to_string(lo) + ", " +
-                  std::to_string(hi) + "]");
-  return i->get();
+  return toml_integer(*n, lo, hi, [&](const std::string& what) { fail(key, what); });
 }
 
 bool TomlTableReader::boolean(const std::string& key, bool fallback) {
