@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "kernels/HopEnergy.hpp"
+#include "kernels/PhysicalConstants.hpp"
 
 namespace coatkmc {
 

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "host/analysis/BlockStatistics.hpp"
-#include "kernels/HopEnergy.hpp"
+#include "kernels/PhysicalConstants.hpp"
 
 namespace coatkmc {
 
