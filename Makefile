@@ -10,7 +10,7 @@ DEB_PACKAGES = cmake g++ make git pkg-config libomp-dev libgtest-dev libgmock-de
   clang-14 libclang-rt-14-dev gemmi-dev tao-pegtl-dev libstb-dev \
   slurm-wlm munge openmpi-bin libopenmpi-dev
 
-.PHONY: all deps configure build demo test sanitize-test bench clean format
+.PHONY: all deps configure build demo test sanitize-test tsan-device-test bench clean format
 
 all: build
 
@@ -32,6 +32,7 @@ demo: build
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
 	@$(MAKE) --no-print-directory sanitize-test
+	@$(MAKE) --no-print-directory tsan-device-test
 
 # The unit tests once more under AddressSanitizer and UndefinedBehaviorSanitizer,
 # and each input reader's fuzz target for a bounded time (docs/reliability.md).
@@ -47,6 +48,21 @@ sanitize-test: deps
 	  -DCOATKMC_CUDA=OFF -DCOATKMC_SANITIZE=address,undefined -DCOATKMC_FUZZ=ON >/dev/null
 	@cmake --build $(SANITIZE_DIR) -j $(JOBS) --target coatkmc coatkmc_unit_tests coatkmc_fuzz_targets
 	@cd $(SANITIZE_DIR) && $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS) -L 'unit|fuzz' --timeout 900
+
+# The replayed device launches (blocks on several host threads) once under
+# ThreadSanitizer: a race between blocks of one launch, or between lanes that
+# the kernels assume independent, fails the run. Only the device test target
+# (kmc/ and kernels/, no host/) is built, with clang and CUDA off.
+TSAN_DIR ?= build-tsan
+TSAN_FILTER = Backends/DeviceEngines.SameTrajectoryAsTheCpuReference/replay_*:Cases/ReplayOrders.*:ReplayOrders.*:ReplayLauncher.*:-*48_cubed*:*rocksalt*
+
+tsan-device-test: deps
+	@cmake -S . -B $(TSAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_CXX_COMPILER=$(SANITIZE_CXX) \
+	  -DCOATKMC_CUDA=OFF -DCOATKMC_SANITIZE=thread >/dev/null
+	@cmake --build $(TSAN_DIR) -j $(JOBS) --target coatkmc_device_tests
+	@cd $(TSAN_DIR) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 OMP_NUM_THREADS=1 \
+	  ./coatkmc_device_tests --gtest_filter='$(TSAN_FILTER)' --gtest_brief=1
 
 bench: build
 	@$(BUILD_DIR)/coatkmc bench

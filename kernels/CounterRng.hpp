@@ -19,6 +19,7 @@ enum RngStream : uint32_t {
   kStreamSublattice = 5,  // sublattice: direction and acceptance of each site attempt
   kStreamClassOrder = 6,  // sublattice: order of the site classes in each sweep
   kStreamSpecies = 7,     // which ion gets which species ([[occupancy.species]])
+  kStreamReplay = 8,      // the replay launcher's block and lane orders (tests only)
 };
 
 struct CounterRng {

@@ -108,11 +108,22 @@ class SiteWords {
  public:
   KMC_HD SiteWords(const SublatticeRngKey& key, uint64_t sweep, int32_t site)
       : key_(key), step_(sweep << 4), site_(static_cast<uint32_t>(site)) {}
+  // Word n % 4 picked by constant indices: a dynamic index into the block
+  // would put it in local memory on the device (ptxas: a stack frame).
   KMC_HD uint32_t next() {
-    if ((n_ & 3) == 0)
-      block_ =
-          CounterRng::words(key_.seed, kStreamSublattice, key_.replica, step_ | (n_ >> 2), site_);
-    return block_[n_++ & 3];
+    uint32_t w;
+    switch (n_ & 3) {
+      case 0:
+        block_ = CounterRng::words(key_.seed, kStreamSublattice, key_.replica, step_ | (n_ >> 2),
+                                   site_);
+        w = block_.v[0];
+        break;
+      case 1: w = block_.v[1]; break;
+      case 2: w = block_.v[2]; break;
+      default: w = block_.v[3]; break;
+    }
+    ++n_;
+    return w;
   }
 
  private:

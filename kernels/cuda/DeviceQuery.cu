@@ -6,6 +6,8 @@
 
 namespace coatkmc::cuda {
 
+bool compiled() { return true; }
+
 int device_count(char* name, int capacity) {
   int count = 0;
   if (cudaGetDeviceCount(&count) != cudaSuccess) {

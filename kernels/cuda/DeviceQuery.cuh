@@ -1,7 +1,11 @@
 #pragma once
 // Plain driver functions around the CUDA runtime; host code includes this
-// header without nvcc. Defined in DeviceQuery.cu, built only with CUDA.
+// header without nvcc. Defined in DeviceQuery.cu when the build has CUDA,
+// otherwise in kernels/cuda_stubs/CudaStubs.cpp (no devices).
 namespace coatkmc::cuda {
+
+// Whether this build has the CUDA backend compiled in.
+bool compiled();
 
 // Number of usable CUDA devices (0 when the driver or a device is missing).
 // Writes the first device's name into `name` (at most `capacity` bytes).

@@ -2,10 +2,8 @@
 
 #include <fstream>
 
-#include "kmc/core/Error.hpp"
-#if COATKMC_HAVE_CUDA
 #include "kernels/cuda/DeviceQuery.cuh"
-#endif
+#include "kmc/core/Error.hpp"
 
 namespace coatkmc {
 
@@ -26,12 +24,11 @@ const BackendInfo& backend_info() {
   static const BackendInfo info = [] {
     BackendInfo b;
     b.cpu_name = read_cpu_name();
-#if COATKMC_HAVE_CUDA
-    b.cuda_compiled = true;
+    // Without CUDA the build links kernels/cuda_stubs: compiled() is false, no devices.
+    b.cuda_compiled = cuda::compiled();
     char name[256] = {0};
     b.cuda_devices = cuda::device_count(name, sizeof(name));
     b.cuda_device_name = name;
-#endif
     return b;
   }();
   return info;
@@ -50,10 +47,18 @@ BackendKind resolve_backend(const std::string& requested, bool solver_has_cuda) 
   return (solver_has_cuda && info.cuda_devices > 0) ? BackendKind::Cuda : BackendKind::Cpu;
 }
 
-std::string backend_name(BackendKind kind) { return kind == BackendKind::Cuda ? "cuda" : "cpu"; }
+std::string backend_name(BackendKind kind) {
+  switch (kind) {
+    case BackendKind::Cuda: return "cuda";
+    case BackendKind::Replay: return "replay";
+    default: return "cpu";
+  }
+}
 
 std::string device_name(BackendKind kind) {
-  return kind == BackendKind::Cuda ? backend_info().cuda_device_name : backend_info().cpu_name;
+  if (kind == BackendKind::Cuda) return backend_info().cuda_device_name;
+  if (kind == BackendKind::Replay) return backend_info().cpu_name + " (device code replayed)";
+  return backend_info().cpu_name;
 }
 
 }  // namespace coatkmc

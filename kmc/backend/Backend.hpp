@@ -3,7 +3,12 @@
 
 namespace coatkmc {
 
-enum class BackendKind { Cpu, Cuda };
+// Cpu: the OpenMP launchers (kernels/cpu). Cuda: the device kernels on a GPU.
+// Replay: the device kernels' bodies run on the host by kernels/replay, which
+// replays the CUDA launch plan (grid, blocks, barriers, per-block counters,
+// the gate) with block and lane orders shuffled: how the device code is
+// tested without a GPU. Not offered by `--backend`; tests and bench use it.
+enum class BackendKind { Cpu, Cuda, Replay };
 
 // What this build and this machine offer. The CUDA part is answered by plain
 // driver functions in kernels/cuda/*.cuh, so no host code needs nvcc.

@@ -4,12 +4,9 @@
 #include <cmath>
 
 #include "kernels/SpeciesEnergy.hpp"
-#include "kernels/cpu/SublatticeSweeps.hpp"
+#include "kernels/SublatticeEngine.hpp"
 #include "kmc/core/Error.hpp"
 #include "kmc/solvers/SublatticeClasses.hpp"
-#if COATKMC_HAVE_CUDA
-#include "kernels/cuda/SublatticeDevice.cuh"
-#endif
 
 namespace coatkmc {
 
@@ -31,18 +28,11 @@ SublatticeAttemptRule sublattice_attempt_rule(const std::string& name) {
   throw CannotProceed("sublattice: unknown attempt rule '" + name + "'");
 }
 
+// The engine of the bound replica (kernels/SublatticeEngine.hpp) and the
+// replica it was made for.
 struct SublatticeSolver::Engine {
-#if COATKMC_HAVE_CUDA
-  cuda::SublatticeDevice* device = nullptr;
-  uint32_t replica = 0;  // what the device was made for
-  void release() {
-    cuda::sublattice_destroy(device);
-    device = nullptr;
-  }
-  ~Engine() {
-    release();
-  }
-#endif
+  std::unique_ptr<SublatticeEngine> engine;
+  uint32_t replica = 0;
 };
 
 SublatticeSolver::SublatticeSolver(const Lattice& lattice, const HopModel& model, uint64_t seed,
@@ -105,13 +95,10 @@ SublatticeSolver::SublatticeSolver(const Lattice& lattice, const HopModel& model
         site_rate_[s * zmax_ + k] = model.static_rate(s, k) * (kTwo32 / gamma_);
   }
   hops_by_slot_.assign(hops_.steps.size(), 0);
-  if (backend_ == BackendKind::Cuda) {
-#if COATKMC_HAVE_CUDA
-    // The device is created when a state is bound (it needs the ion count).
-#else
+  // The engine is made when a state is bound (it is keyed by the replica); a
+  // build without CUDA refuses the CUDA backend here already.
+  if (backend_ == BackendKind::Cuda && !backend_info().cuda_compiled)
     throw CannotProceed("sublattice: this build has no CUDA support");
-#endif
-  }
 }
 
 SublatticeSolver::~SublatticeSolver() = default;
@@ -171,11 +158,9 @@ void SublatticeSolver::set_partial_tables(double fraction) {
   partial_fraction_ = fraction;
   build_tables(fraction, threshold_partial_, factor_partial_);
   build_exchange_table(fraction, exchange_partial_);
-#if COATKMC_HAVE_CUDA
-  if (engine_->device)
-    cuda::sublattice_set_tables(engine_->device, true, threshold_partial_.data(),
-                                factor_partial_.data(), exchange_partial_.data());
-#endif
+  if (engine_->engine)
+    engine_->engine->set_tables(true, threshold_partial_.data(), factor_partial_.data(),
+                                exchange_partial_.data());
 }
 
 void SublatticeSolver::load(SystemState& state) {
@@ -197,42 +182,41 @@ void SublatticeSolver::load(SystemState& state) {
     // Cells count on from the ion's travel record (cells since placement).
     for (int a = 0; a < 3; ++a) record_[s].cells[a] = state.travel_cells[3 * size_t(ion) + a];
   }
-  if (backend_ == BackendKind::Cuda) {
-#if COATKMC_HAVE_CUDA
-    if (engine_->device && engine_->replica != state.replica) engine_->release();
-    if (!engine_->device) {
-      cuda::SublatticeSetup setup;
-      setup.lattice = hops_.view(lattice_);
-      setup.tiling = tiling_;
-      setup.sites = n;
-      setup.key = {seed_, state.replica};
-      setup.interaction = model_.has_interaction();
-      setup.rule = options_.rule;
-      setup.threshold_count = uniform_ ? static_cast<int64_t>(threshold_full_.size()) : 0;
-      setup.site_rate = site_rate_.data();
-      if (options_.species && !uniform_) {
-        setup.species_factor = options_.species->vacancy_factors().data();
-        setup.species_factor_count =
-            static_cast<int64_t>(options_.species->vacancy_factors().size());
-      }
-      setup.exchange_count = static_cast<int64_t>(exchange_full_.size());
-      setup.species = species_count_;
-      engine_->device = cuda::sublattice_create(setup);
-      engine_->replica = state.replica;
-      cuda::sublattice_set_tables(engine_->device, false, threshold_full_.data(),
-                                  factor_full_.data(), exchange_full_.data());
-      partial_fraction_ = -1;
+  if (engine_->engine && engine_->replica != state.replica) engine_->engine.reset();
+  if (!engine_->engine) {
+    SublatticeSetup setup;
+    setup.lattice = hops_.view(lattice_);
+    setup.tiling = tiling_;
+    setup.sites = n;
+    setup.key = {seed_, state.replica};
+    setup.interaction = model_.has_interaction();
+    setup.rule = options_.rule;
+    setup.threshold_count = uniform_ ? static_cast<int64_t>(threshold_full_.size()) : 0;
+    setup.site_rate = uniform_ ? nullptr : site_rate_.data();
+    if (options_.species && !uniform_) {
+      setup.species_factor = options_.species->vacancy_factors().data();
+      setup.species_factor_count = static_cast<int64_t>(options_.species->vacancy_factors().size());
     }
-    cuda::sublattice_upload(engine_->device, site_.data(), record_.data());
-#endif
+    setup.exchange_count = static_cast<int64_t>(exchange_full_.size());
+    setup.species = species_count_;
+    setup.threads = std::max(1, options_.threads);
+    setup.replay_shuffle = options_.replay_shuffle;
+    switch (backend_) {
+      case BackendKind::Cuda: engine_->engine = cuda::make_sublattice_engine(setup); break;
+      case BackendKind::Replay: engine_->engine = replay::make_sublattice_engine(setup); break;
+      default: engine_->engine = cpu::make_sublattice_engine(setup); break;
+    }
+    engine_->replica = state.replica;
+    engine_->engine->set_tables(false, threshold_full_.data(), factor_full_.data(),
+                                exchange_full_.data());
+    partial_fraction_ = -1;
   }
+  engine_->engine->upload(site_.data(), record_.data());
   bound_ = &state;
 }
 
 void SublatticeSolver::store(SystemState& state) {
-#if COATKMC_HAVE_CUDA
-  if (engine_->device) cuda::sublattice_download(engine_->device, site_.data(), record_.data());
-#endif
+  engine_->engine->download(site_.data(), record_.data());
   const int64_t n = lattice_.num_sites();
   std::fill(state.site_ion.begin(), state.site_ion.end(), -1);
   for (int64_t s = 0; s < n; ++s) {
@@ -273,21 +257,9 @@ void SublatticeSolver::advance(SystemState& state, const AdvanceTarget& target) 
     hops_per_sweep_ = std::max(1.0, ions * vacant * options_.acceptance_ceiling * 0.5);
   }
 
-  const SublatticeRngKey key{seed_, state.replica};
   const int32_t P = tiling_.parity_classes, S = tiling_.site_classes;
   std::vector<uint8_t> parity_order;
   std::vector<uint16_t> site_order;
-  const LatticeView view = hops_.view(lattice_);
-  const double* species_factor =
-      options_.species && !uniform_ ? options_.species->vacancy_factors().data() : nullptr;
-  SublatticeTables full{uniform_ ? threshold_full_.data() : nullptr,
-                        uniform_ ? nullptr : site_rate_.data(),
-                        factor_full_.data(),
-                        species_factor,
-                        model_.has_interaction(),
-                        options_.rule,
-                        exchange_full_.empty() ? nullptr : exchange_full_.data(),
-                        species_count_};
 
   while (state.hops < target.hops && state.time < target.time) {
     // Plan: full sweeps that end by the target time, then possibly a partial one.
@@ -325,20 +297,7 @@ void SublatticeSolver::advance(SystemState& state, const AdvanceTarget& target) 
     batch.last_partial = partial;
     batch.hop_budget = remaining;
 
-    SublatticeBatchResult result;
-    if (backend_ == BackendKind::Cuda) {
-#if COATKMC_HAVE_CUDA
-      result = cuda::sublattice_run(engine_->device, batch, hops_by_slot_.data());
-#endif
-    } else {
-      SublatticeTables part = full;
-      part.threshold = uniform_ ? threshold_partial_.data() : nullptr;
-      part.factor = factor_partial_.data();
-      part.exchange = exchange_partial_.empty() ? nullptr : exchange_partial_.data();
-      const SublatticeArrays arr{site_.data(), record_.data()};
-      result = cpu::run_sublattice_batch(view, tiling_, full, part, arr, key, batch,
-                                         std::max(1, options_.threads), hops_by_slot_.data());
-    }
+    const SublatticeBatchResult result = engine_->engine->run(batch, hops_by_slot_.data());
 
     for (int n = 0; n < result.sweeps_done; ++n)
       state.time = (partial && n == sweeps - 1) ? target.time : state.time + sweep_time_;

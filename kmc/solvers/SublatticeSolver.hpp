@@ -21,6 +21,8 @@ struct SublatticeOptions {
   // Several species ([[occupancy.species]]): per-species vacancy factors;
   // nullptr is one species. Direct exchange ([[hop.exchange]]) included.
   const SpeciesRates* species = nullptr;
+  // BackendKind::Replay: seed of the replay's block and lane orders (0: natural order).
+  uint64_t replay_shuffle = 0x5eed;
 };
 
 // Interacting ions on the whole lattice by parallel rejection kinetic Monte
@@ -59,7 +61,7 @@ class SublatticeSolver : public Solver {
   const SublatticeTiling& tiling() const { return tiling_; }
 
  private:
-  struct Engine;  // the arrays of one backend
+  struct Engine;  // the engine of one backend (kernels/SublatticeEngine.hpp)
   void load(SystemState& state);
   void store(SystemState& state);
   void build_tables(double fraction, std::vector<uint32_t>& threshold,

@@ -2,22 +2,15 @@
 
 #include <algorithm>
 
+#include "kernels/WalkerEngine.hpp"
 #include "kernels/WalkerStep.hpp"
-#include "kernels/cpu/WalkerRounds.hpp"
 #include "kmc/core/Error.hpp"
-#if COATKMC_HAVE_CUDA
-#include "kernels/cuda/WalkerDevice.cuh"
-#endif
 
 namespace coatkmc {
 
+// The engine of the batch's backend (kernels/WalkerEngine.hpp), made at the first round.
 struct WalkerBatch::Device {
-#if COATKMC_HAVE_CUDA
-  cuda::WalkerDevice* handle = nullptr;
-  ~Device() {
-    cuda::walkers_destroy(handle);
-  }
-#endif
+  std::unique_ptr<WalkerEngine> engine;
 };
 
 WalkerBatch::WalkerBatch(const Lattice& lattice, BackendKind backend, int threads)
@@ -26,9 +19,8 @@ WalkerBatch::WalkerBatch(const Lattice& lattice, BackendKind backend, int thread
       threads_(std::max(1, threads)),
       hops_(make_hop_steps(lattice)),
       device_(std::make_unique<Device>()) {
-#if !COATKMC_HAVE_CUDA
-  if (backend_ == BackendKind::Cuda) throw CannotProceed("walkers: this build has no CUDA support");
-#endif
+  if (backend_ == BackendKind::Cuda && !backend_info().cuda_compiled)
+    throw CannotProceed("walkers: this build has no CUDA support");
 }
 
 WalkerBatch::~WalkerBatch() = default;
@@ -76,17 +68,21 @@ void WalkerBatch::start() {
   }
   if (hops_.length_sq.size() * groups_.size() > 8192)
     throw CannotProceed("walkers: too many groups times hop lengths in one batch");
-#if COATKMC_HAVE_CUDA
-  if (backend_ == BackendKind::Cuda) {
-    std::vector<cuda::WalkerTable> tables;
-    for (const Group& g : groups_)
-      tables.push_back({g.cumulative.data(), static_cast<int64_t>(g.cumulative.size())});
-    device_->handle =
-        cuda::walkers_create(hops_.view(lattice_), walkers_, tables, hops_.length_class,
-                             static_cast<int32_t>(hops_.length_sq.size()));
-    cuda::walkers_upload(device_->handle, site_.data(), cells_.data());
+  WalkerSetup setup;
+  setup.lattice = hops_.view(lattice_);
+  setup.walkers = walkers_;
+  for (const Group& g : groups_)
+    setup.tables.push_back({g.cumulative.data(), static_cast<int64_t>(g.cumulative.size())});
+  setup.length_class = hops_.length_class;
+  setup.lengths = static_cast<int32_t>(hops_.length_sq.size());
+  setup.threads = threads_;
+  setup.replay_shuffle = replay_shuffle_;
+  switch (backend_) {
+    case BackendKind::Cuda: device_->engine = cuda::make_walker_engine(setup); break;
+    case BackendKind::Replay: device_->engine = replay::make_walker_engine(setup); break;
+    default: device_->engine = cpu::make_walker_engine(setup); break;
   }
-#endif
+  device_->engine->upload(site_.data(), cells_.data());
 }
 
 double WalkerBatch::total_rate(int group) const {
@@ -131,17 +127,8 @@ void WalkerBatch::advance_to(const std::vector<double>& times) {
     w.walkers = static_cast<int32_t>(g.count);
   }
   std::vector<uint64_t> counts(groups_.size() * lengths, 0);
-  if (backend_ == BackendKind::Cuda) {
-#if COATKMC_HAVE_CUDA
-    cuda::walkers_run(device_->handle, launch.data(), static_cast<int32_t>(launch.size()),
-                      counts.data());
-    cuda::walkers_download(device_->handle, site_.data(), cells_.data());
-#endif
-  } else {
-    const WalkerArrays arr{site_.data(), cells_.data(), walkers_};
-    cpu::run_walker_round(hops_.view(lattice_), launch.data(), static_cast<int32_t>(launch.size()),
-                          arr, hops_.length_class.data(), lengths, threads_, counts.data());
-  }
+  device_->engine->run(launch.data(), static_cast<int32_t>(launch.size()), counts.data());
+  device_->engine->download(site_.data(), cells_.data());
   for (size_t gi = 0; gi < groups_.size(); ++gi) {
     Group& g = groups_[gi];
     SystemState& st = *g.state;

@@ -38,6 +38,8 @@ class WalkerBatch {
   void advance_to(const std::vector<double>& times);
   // Sum of the escape rates of group g's walkers at their present sites, 1/s.
   double total_rate(int group) const;
+  // BackendKind::Replay: seed of the replay's block and lane orders (0: natural order).
+  void set_replay_shuffle(uint64_t seed) { replay_shuffle_ = seed; }
 
  private:
   struct Group {
@@ -60,6 +62,7 @@ class WalkerBatch {
   std::vector<int32_t> site_, cells_;  // host arrays (the CPU backend works on them)
   int64_t walkers_ = 0;
   bool started_ = false;
+  uint64_t replay_shuffle_ = 0x5eed;
   std::unique_ptr<Device> device_;
 };
 

@@ -1,0 +1,53 @@
+#pragma once
+// The walkers solver's engine: the walkers of a batch on one backend and the
+// rounds run on them. Implementations as for kernels/SublatticeEngine.hpp:
+// cpu:: (OpenMP), replay:: (the device kernel body on the host), cuda::
+// (CUDA kernel, or a stub throwing CannotProceed in a build without CUDA).
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "kernels/LatticeView.hpp"
+#include "kernels/WalkerStep.hpp"
+
+namespace coatkmc {
+
+// A group's cumulative-rate table on the host, copied once.
+struct WalkerTable {
+  const double* cumulative = nullptr;
+  int64_t count = 0;
+};
+
+struct WalkerSetup {
+  LatticeView lattice;  // steps: host pointer, copied
+  int64_t walkers = 0;
+  std::vector<WalkerTable> tables;  // one per group
+  // length_class (nbasis * zmax entries) numbers the distinct hop lengths,
+  // `lengths` of them; hops are counted per group and length class.
+  std::vector<uint8_t> length_class;
+  int32_t lengths = 1;
+  int32_t threads = 1;
+  uint64_t replay_shuffle = 0;
+};
+
+class WalkerEngine {
+ public:
+  virtual ~WalkerEngine() = default;
+  virtual void upload(const int32_t* site, const int32_t* cells) = 0;
+  virtual void download(int32_t* site, int32_t* cells) = 0;
+  // Advances every group to its t_end (groups[g].cumulative is replaced by
+  // table g of the setup). hops_by_length[g * lengths + l] gets the hops added.
+  virtual void run(const WalkerGroup* groups, int32_t group_count, uint64_t* hops_by_length) = 0;
+};
+
+namespace cpu {
+std::unique_ptr<WalkerEngine> make_walker_engine(const WalkerSetup& setup);
+}
+namespace replay {
+std::unique_ptr<WalkerEngine> make_walker_engine(const WalkerSetup& setup);
+}
+namespace cuda {
+std::unique_ptr<WalkerEngine> make_walker_engine(const WalkerSetup& setup);
+}
+
+}  // namespace coatkmc
