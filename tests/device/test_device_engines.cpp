@@ -206,6 +206,7 @@ struct BackendParam {
   const char* name;
   BackendKind kind;
 };
+void PrintTo(const BackendParam& b, std::ostream* os) { *os << b.name; }
 const BackendParam kBackends[] = {
     {"cpu", BackendKind::Cpu}, {"replay", BackendKind::Replay}, {"cuda", BackendKind::Cuda}};
 

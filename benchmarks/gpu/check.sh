@@ -1,0 +1,72 @@
+#!/bin/bash
+# One call for the day a GPU is lent (an H100 or H200): from binaries built
+# beforehand on a CPU machine (benchmarks/gpu/prebuild.sh: sm_90,
+# COATKMC_REQUIRE_GPU=ON), within 8 minutes:
+#   1. the device's name (nvidia-smi);
+#   2. the CUDA instances of the device tests and the unit tests' CUDA tests
+#      (a skip would be a failure: COATKMC_REQUIRE_GPU);
+#   3. compute-sanitizer memcheck, racecheck and synccheck over a few small
+#      device tests (a tool the machine refuses is reported, not hidden);
+#   4. `coatkmc bench` for walkers and sublattice, 64^3 to 512^3, on the GPU;
+#   5. OUT/<device>-<date>.json (rows: device, solver, lattice, sites,
+#      attempts_per_second, hops_per_second, commit) and a plot beside it.
+# Usage: benchmarks/gpu/check.sh [BIN_DIR=gpu-bin] [OUT=benchmarks/results]
+# Exit status: 0 when every test and sanitizer run passed, 1 otherwise.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+bin=${1:-gpu-bin}
+out=${2:-benchmarks/results}
+# Seconds per step; they add up to under 8 minutes with the start-up.
+T_TESTS=${T_TESTS:-150}
+T_SANITIZER=${T_SANITIZER:-60}
+T_BENCH=${T_BENCH:-150}
+SIZES=${SIZES:-64,128,256,512}
+SAN_FILTER=${SAN_FILTER:-'Backends/DeviceEngines.SameTrajectoryAsTheCpuReference/cuda_species_exchange:Backends/DeviceEngines.SameTrajectoryAsTheCpuReference/cuda_walkers_fcc_full:Backends/DeviceEngines.SameTrajectoryAsTheCpuReference/cuda_honeycomb_interaction_one_per_site'}
+status=0
+log() { echo "check.sh: $*"; }
+
+start=$(date +%s)
+device=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1)
+[ -n "$device" ] || device=${DEVICE_NAME:-unknown-device}
+slug=$(echo "$device" | tr 'A-Z ' 'a-z-' | tr -cd 'a-z0-9-')
+date_tag=$(date -u +%Y-%m-%d)
+commit=$(cat "$bin/COMMIT" 2>/dev/null || git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+log "device '$device', binaries $bin (commit $commit)"
+mkdir -p "$out"
+work=$(mktemp -d)
+
+run_step() {  # name seconds command...
+  local name=$1 seconds=$2
+  shift 2
+  local t0=$(date +%s)
+  timeout "$seconds" "$@" > "$work/$name.log" 2>&1
+  local rc=$?
+  log "$name: exit $rc in $(( $(date +%s) - t0 )) s"
+  return $rc
+}
+
+if ! run_step device-tests "$T_TESTS" "$bin/coatkmc_device_tests" --gtest_filter='*cuda_*:ReplayLauncher.*:LaunchPlan.*' --gtest_brief=1; then
+  status=1; tail -40 "$work/device-tests.log"
+fi
+if ! run_step unit-cuda-tests "$T_TESTS" "$bin/coatkmc_unit_tests" --gtest_filter='*cuda*:*Cuda*' --gtest_brief=1; then
+  status=1; tail -40 "$work/unit-cuda-tests.log"
+fi
+for tool in memcheck racecheck synccheck; do
+  if ! command -v compute-sanitizer >/dev/null; then log "compute-sanitizer: not installed"; status=1; break; fi
+  if ! run_step "sanitizer-$tool" "$T_SANITIZER" compute-sanitizer --tool "$tool" --error-exitcode 1 \
+      "$bin/coatkmc_device_tests" --gtest_filter="$SAN_FILTER" --gtest_brief=1; then
+    status=1; tail -20 "$work/sanitizer-$tool.log"
+  fi
+done
+if run_step bench "$T_BENCH" "$bin/coatkmc" bench --backend cuda --solvers walkers,sublattice \
+    --sizes "$SIZES" --seconds 1 --out "$work/bench"; then
+  name="$out/$slug-$date_tag"
+  python3 "$here/bench_rows.py" "$name.json" --plot "$name.png" "$work"/bench/bench-*.json \
+    && log "wrote $name.json and $name.png"
+  cat "$work/bench.log"
+else
+  status=1; tail -20 "$work/bench.log"
+fi
+for f in "$work"/*.log; do echo "=== $(basename "$f")"; cat "$f"; done > "$out/$slug-$date_tag.log"
+log "done in $(( $(date +%s) - start )) s, status $status"
+exit $status
