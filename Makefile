@@ -61,7 +61,7 @@ tsan-device-test: deps
 	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_CXX_COMPILER=$(SANITIZE_CXX) \
 	  -DCOATKMC_CUDA=OFF -DCOATKMC_SANITIZE=thread >/dev/null
 	@cmake --build $(TSAN_DIR) -j $(JOBS) --target coatkmc_device_tests
-	@cd $(TSAN_DIR) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 OMP_NUM_THREADS=1 \
+	@cd $(TSAN_DIR) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1 OMP_NUM_THREADS=1 \
 	  ./coatkmc_device_tests --gtest_filter='$(TSAN_FILTER)' --gtest_brief=1
 
 bench: build
