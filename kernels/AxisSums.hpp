@@ -11,7 +11,6 @@
 #include <cstdint>
 
 #include "kernels/HostDevice.hpp"
-#include "kmc/core/Vec3.hpp"
 
 namespace coatkmc {
 
@@ -21,14 +20,16 @@ struct AxisSums {
   double r2_total = 0;       // sum_i |dr_i|^2, Å^2 (ion by ion)
   int64_t ions = 0;
 
-  KMC_HD void add_ion(const Vec3& d) {
-    r2[0] += d.x * d.x;
-    r2[1] += d.y * d.y;
-    r2[2] += d.z * d.z;
-    r[0] += d.x;
-    r[1] += d.y;
-    r[2] += d.z;
-    r2_total += norm2(d);
+  // One ion's displacement (dx, dy, dz), Å. r2_total adds dx^2 + dy^2 + dz^2
+  // in that order, as norm2() of a Vec3 does.
+  KMC_HD void add_ion(double dx, double dy, double dz) {
+    r2[0] += dx * dx;
+    r2[1] += dy * dy;
+    r2[2] += dz * dz;
+    r[0] += dx;
+    r[1] += dy;
+    r[2] += dz;
+    r2_total += dx * dx + dy * dy + dz * dz;
     ++ions;
   }
   KMC_HD void merge(const AxisSums& o) {

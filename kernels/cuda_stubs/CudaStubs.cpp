@@ -5,7 +5,7 @@
 #include "kernels/SublatticeEngine.hpp"
 #include "kernels/WalkerEngine.hpp"
 #include "kernels/cuda/DeviceQuery.cuh"
-#include "kmc/core/Error.hpp"
+#include "kernels/Failure.hpp"
 
 namespace coatkmc::cuda {
 

@@ -42,13 +42,13 @@ ObservableSums reduce_observables(const SystemState& now, const ObservableMark& 
   }
   for (size_t i = 0; i < ions; ++i) {
     const Vec3 d = now.displacement[i] - mark.displacement[i];
-    out.all.add_ion(d);
+    out.all.add_ion(d.x, d.y, d.z);
     const int32_t q = labelled ? now.ion_species[i] : 0;
-    if (labelled && q < species) out.species[q].add_ion(d);
+    if (labelled && q < species) out.species[q].add_ion(d.x, d.y, d.z);
     for (size_t k = 0; k < layout.binnings.size(); ++k) {
       const std::vector<int32_t>& bin = layout.binnings[k].bin_of_site;
       const int32_t from = bin[mark.ion_site[i]];
-      if (from >= 0) out.binnings[k].by_start_bin[from].add_ion(d);
+      if (from >= 0) out.binnings[k].by_start_bin[from].add_ion(d.x, d.y, d.z);
       const int32_t here = bin[now.ion_site[i]];
       if (here >= 0 && q < columns) ++out.binnings[k].ions_now[static_cast<size_t>(here) * columns + q];
     }
