@@ -18,6 +18,10 @@ struct ArrheniusFit {
   double prefactor_err = 0;          // standard error of D0 (propagated from ln D0)
   double chi2 = 0;                   // weighted sum of squared residuals of ln D
   int dof = 0;                       // points - 2
+  // 95 % intervals: Ea +- 1.96 err and D0 exp(+-1.96 sigma_lnD0) (asymmetric),
+  // sigma_lnD0 = prefactor_err / prefactor.
+  double activation_energy_ci95_low = 0, activation_energy_ci95_high = 0;
+  double prefactor_ci95_low = 0, prefactor_ci95_high = 0;
 };
 
 // Weighted linear least squares of ln D against 1 / (kB T), with weights

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "host/analysis/BlockStatistics.hpp"
+#include "host/analysis/Quantiles.hpp"
 #include "kernels/PhysicalConstants.hpp"
 
 namespace coatkmc {
@@ -13,18 +14,138 @@ namespace {
 constexpr double kA2ToCm2 = 1e-16;
 constexpr double kAToCm = 1e-8;
 constexpr double kA3ToCm3 = 1e-24;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+double axis(Vec3 v, int a) { return a == 0 ? v.x : a == 1 ? v.y : v.z; }
+
+// Two-sided quantiles: 95 % and 68.27 % (one standard deviation of a Gaussian).
+constexpr double kP95 = 0.975, kP68 = 0.841344746068543;
+
+Estimate missing() { return {kNaN, kNaN, kNaN, kNaN, kNaN, kNaN}; }
+
+Estimate scaled(const Estimate& e, double k) {  // k > 0
+  return {k * e.value, k * e.error, k * e.ci95_low, k * e.ci95_high, k * e.ci68_low, k * e.ci68_high};
+}
+
+// value +- q err with q the two Student-t quantiles (nu = infinity: Gaussian).
+Estimate symmetric(double value, double err, double nu) {
+  const double q95 = nu > 0 ? student_t_quantile(kP95, nu) : kNaN;
+  const double q68 = nu > 0 ? student_t_quantile(kP68, nu) : kNaN;
+  return {value, err, value - q95 * err, value + q95 * err, value - q68 * err, value + q68 * err};
+}
+
+// a / b with independent errors: relative errors in quadrature; the interval
+// combines the two intervals' log half-widths in quadrature, side by side (a
+// high ratio comes from a high a and a low b), which keeps the chi-square
+// asymmetry of D_jump's interval.
 Estimate ratio(const Estimate& a, const Estimate& b) {
   Estimate r;
   r.value = a.value / b.value;
-  r.error = std::fabs(r.value) * std::sqrt(std::pow(a.error / a.value, 2) + std::pow(b.error / b.value, 2));
+  r.error = std::fabs(r.value) *
+            std::sqrt(std::pow(a.error / a.value, 2) + std::pow(b.error / b.value, 2));
+  auto combine = [&](double al, double ah, double bl, double bh, double& lo, double& hi) {
+    if (!(a.value > 0 && b.value > 0 && al > 0 && bl > 0)) return;
+    const double a_lo = std::log(a.value / al), a_hi = std::log(ah / a.value);
+    const double b_lo = std::log(b.value / bl), b_hi = std::log(bh / b.value);
+    lo = r.value * std::exp(-std::hypot(a_lo, b_hi));
+    hi = r.value * std::exp(std::hypot(a_hi, b_lo));
+  };
+  combine(a.ci95_low, a.ci95_high, b.ci95_low, b.ci95_high, r.ci95_low, r.ci95_high);
+  combine(a.ci68_low, a.ci68_high, b.ci68_low, b.ci68_high, r.ci68_low, r.ci68_high);
   return r;
 }
+
+// The collective displacement sum_i dR_i over windows of one block length:
+// per axis the sum of squares S_a (drift taken out under a field), the
+// expectation weight A (E[S_a] = 2 N D_a A) and Q, the sum of the squared
+// time overlaps of every pair of windows of a replica (Var S_a = 2 (2 N D_a)^2 Q
+// for Gaussian increments), so that D_a = S_a / (2 N A) is chi-square with
+// nu = A^2 / Q degrees of freedom (docs/observables.md).
+struct CollectiveSums {
+  std::array<double, 3> S{};
+  double A = 0, Q = 0;
+  bool all_origins = false;
+};
+
+struct Window {
+  Vec3 y;
+  double start, end;
+};
+
+// Windows one block long starting at every MSD row, when the rows fall on
+// the block ends (msd_samples a multiple of blocks) and carry the collective
+// vector; empty otherwise.
+std::vector<std::vector<Window>> origin_windows(const SimulationOutcome& o) {
+  std::vector<std::vector<Window>> all;
+  for (const ReplicaOutcome& r : o.replicas) {
+    const size_t B = r.blocks.size();
+    if (B == 0 || r.msd.size() < 2) return {};
+    const size_t M = r.msd.size() - 1;
+    if (M % B != 0 || r.msd[0].time != 0) return {};
+    for (const MsdPoint& p : r.msd)
+      if (!std::isfinite(p.sum_r.x) || !std::isfinite(p.sum_r.y) || !std::isfinite(p.sum_r.z) ||
+          !std::isfinite(p.time))
+        return {};
+    const size_t L = M / B;
+    double end = 0;
+    for (size_t j = 1; j <= B; ++j) {
+      end += r.blocks[j - 1].duration;
+      if (std::fabs(r.msd[j * L].time - end) > 1e-9 * std::max(1e-300, std::fabs(end))) return {};
+    }
+    // Origins every g rows: more than ~16 origins per window length add
+    // little (the windows overlap almost entirely) and cost O(origins * L).
+    const size_t g = std::max<size_t>(1, L / 16);
+    std::vector<Window> w;
+    for (size_t k = 0; k + L <= M; k += g)
+      w.push_back({r.msd[k + L].sum_r - r.msd[k].sum_r, r.msd[k].time, r.msd[k + L].time});
+    all.push_back(std::move(w));
+  }
+  return all;
+}
+
+CollectiveSums collective_sums(const SimulationOutcome& o, bool driven, Vec3 drift_per_ion,
+                               double total_time) {
+  const double n = static_cast<double>(o.particles);
+  std::vector<std::vector<Window>> windows = origin_windows(o);
+  CollectiveSums c;
+  c.all_origins = !windows.empty();
+  if (!c.all_origins) {
+    for (const ReplicaOutcome& r : o.replicas) {
+      std::vector<Window> w;
+      double t = 0;
+      for (const TransportSample& b : r.blocks) {
+        if (b.duration > 0) w.push_back({b.sum_r, t, t + b.duration});
+        t += b.duration;
+      }
+      windows.push_back(std::move(w));
+    }
+  }
+  for (const std::vector<Window>& w : windows) {
+    for (size_t i = 0; i < w.size(); ++i) {
+      const double tau = w[i].end - w[i].start;
+      Vec3 y = w[i].y;
+      if (driven) y = y - (n * tau) * drift_per_ion;
+      c.S[0] += y.x * y.x;
+      c.S[1] += y.y * y.y;
+      c.S[2] += y.z * y.z;
+      // Subtracting the drift estimated from the same data removes part of
+      // every window's variance: E[(Y - tau V)^2] = sigma^2 tau (1 - tau / T).
+      c.A += driven ? tau * (1 - tau / total_time) : tau;
+      // Windows are in time order: only neighbours overlap.
+      for (size_t j = i; j < w.size() && w[j].start < w[i].end; ++j) {
+        const double ov = std::min(w[i].end, w[j].end) - std::max(w[i].start, w[j].start);
+        if (ov > 0) c.Q += (j == i ? 1.0 : 2.0) * ov * ov;
+      }
+    }
+  }
+  return c;
+}
+
 // Per-species tracer D: as D_tracer, over the ions of one species (under a
 // field the drift of the whole ion population is taken out: species with
 // different mobilities drift differently, so this is the tracer D about the
 // common drift).
-void estimate_species(const SimulationOutcome& o, bool driven, Vec3 v_ion,
+void estimate_species(const SimulationOutcome& o, bool driven, Vec3 v_ion, double count_noise,
                       TransportEstimates& e) {
   const double d = o.dimension;
   const double R = static_cast<double>(o.replicas.size());
@@ -52,20 +173,58 @@ void estimate_species(const SimulationOutcome& o, bool driven, Vec3 v_ion,
         if (!(b.duration > 0)) continue;
         double br2 = b.species[q].sum_r2;
         if (driven) br2 -= n * norm2(b.duration * v_ion);
-        tracer_b.push_back(br2 / (2 * d * n * b.duration) * kA2ToCm2);
+        if (b.sum_hop_l2 > 0) tracer_b.push_back(br2 / b.sum_hop_l2);
       }
     }
-    out[q].D_tracer.value = tracer_sum / R * kA2ToCm2;
-    out[q].D_tracer.error = sample_stats(tracer_b).stddev / std::sqrt(R);
+    out[q].D_tracer =
+        block_relative_estimate(tracer_sum / R * kA2ToCm2, tracer_b, R, d * out[q].ions, count_noise);
   }
   e.species = std::move(out);
 }
 }  // namespace
 
+Estimate chi_square_estimate(double value, double nu) {
+  if (!std::isfinite(value) || !(nu > 0) || !std::isfinite(nu))
+    return {value, kNaN, kNaN, kNaN, kNaN, kNaN};
+  Estimate e{value, std::fabs(value) * std::sqrt(2.0 / nu), kNaN, kNaN, kNaN, kNaN};
+  if (value >= 0) {
+    e.ci95_low = value * nu / chi_square_quantile(kP95, nu);
+    e.ci95_high = value * nu / chi_square_quantile(1 - kP95, nu);
+    e.ci68_low = value * nu / chi_square_quantile(kP68, nu);
+    e.ci68_high = value * nu / chi_square_quantile(1 - kP68, nu);
+  }
+  return e;
+}
+
+Estimate block_relative_estimate(double value, const std::vector<double>& blocks,
+                                 double replicas, double nu_ions, double count_noise) {
+  const SampleStats s = sample_stats(blocks);
+  if (s.count < 2 || !std::isfinite(value) || !std::isfinite(s.stddev) || !(replicas > 0))
+    return {value, kNaN, kNaN, kNaN, kNaN, kNaN};
+  if (!(s.mean > 0) || !(value > 0))  // no relative spread: an absolute one
+    return symmetric(value, std::fabs(value) * s.stddev / std::fabs(s.mean) / std::sqrt(replicas),
+                     s.count - 1.0);
+  const double rel2 = std::pow(s.stddev / s.mean, 2);
+  // A mean square whose relative variance per replica is v has nu = 2 R / v
+  // chi-square degrees of freedom. v: the blocks' measured relative spread,
+  // but never less than independent Gaussian ions would give (2 / nu_ions;
+  // the blocks of one walker scatter so much that their spread is often
+  // underestimated), plus the whole window's hop-count (or duration) noise.
+  const double v = std::max(rel2, nu_ions > 0 ? 2 / nu_ions : 0.0) + count_noise;
+  return chi_square_estimate(value, 2 * replicas / v);
+}
+
+Estimate mean_estimate(const std::vector<double>& samples) {
+  const SampleStats s = sample_stats(samples);
+  if (s.count < 2 || !std::isfinite(s.stddev)) return {s.mean, kNaN, kNaN, kNaN, kNaN, kNaN};
+  return symmetric(s.mean, s.stddev / std::sqrt(double(s.count)), s.count - 1.0);
+}
+
 TransportEstimates estimate_transport(const SimulationOutcome& o, double temperature, Vec3 field) {
   TransportEstimates e;
   const double n = static_cast<double>(o.particles);
-  const double d = o.dimension;
+  const int dim = o.dimension;
+  const double d = dim;
   const double R = static_cast<double>(o.replicas.size());
 
   const bool driven = norm2(field) > 0;
@@ -87,82 +246,122 @@ TransportEstimates estimate_transport(const SimulationOutcome& o, double tempera
   const Vec3 v_ion = (1.0 / (n * block_time)) * sum_r_total;
 
   // Whole-window estimates per replica (tracer, correlation factor), averaged over replicas.
-  double tracer_sum = 0, r2_total = 0, l2_total = 0, time_sum = 0;
+  double tracer_sum = 0, r2_total = 0, l2_total = 0, time_sum = 0, hops_window = 0;
+  std::array<double, 3> tracer_axes{};
   for (const ReplicaOutcome& r : o.replicas) {
     double r2 = r.whole.sum_r2;
     if (driven) r2 -= n * norm2(r.whole.duration * v_ion);
     tracer_sum += r2 / (2 * d * n * r.whole.duration);
+    for (int a = 0; a < 3; ++a) {
+      double r2a = axis(r.whole.sum_r2_axes, a);
+      if (driven) r2a -= n * std::pow(r.whole.duration * axis(v_ion, a), 2);
+      tracer_axes[a] += r2a / (2 * n * r.whole.duration);
+    }
     r2_total += r.whole.sum_r2;
     l2_total += r.whole.sum_hop_l2;
+    hops_window += static_cast<double>(r.whole.hops);
     time_sum += r.whole.duration;
   }
 
   // Block estimates from every replica.
-  std::vector<double> tracer_b, jump_b, f_b;
-  std::array<std::vector<double>, 3> drift_b;
-  double com_total = 0;
+  std::vector<double> tracer_b, f_b;
+  std::array<std::vector<double>, 3> tracer_axes_b;
   for (const ReplicaOutcome& r : o.replicas)
     for (const TransportSample& b : r.blocks) {
       if (!(b.duration > 0)) continue;
-      double r2 = b.sum_r2, com2 = b.com_r2;
-      if (driven) {
-        const Vec3 expected = (n * b.duration) * v_ion;
-        r2 -= n * norm2(b.duration * v_ion);
-        com2 = norm2(b.sum_r - expected);
+      double r2 = b.sum_r2;
+      if (driven) r2 -= n * norm2(b.duration * v_ion);
+      // Per hop length squared, not per second: the spread of a short
+      // block's duration (or hop count) is not that of the whole window's,
+      // which count_noise below accounts for.
+      if (!(b.sum_hop_l2 > 0)) continue;
+      tracer_b.push_back(r2 / b.sum_hop_l2);
+      for (int a = 0; a < 3; ++a) {
+        double r2a = axis(b.sum_r2_axes, a);
+        if (driven) r2a -= n * std::pow(b.duration * axis(v_ion, a), 2);
+        tracer_axes_b[a].push_back(r2a / b.sum_hop_l2);
       }
-      tracer_b.push_back(r2 / (2 * d * n * b.duration) * kA2ToCm2);
-      jump_b.push_back(com2 / (2 * d * n * b.duration) * kA2ToCm2);
       f_b.push_back(b.sum_hop_l2 > 0 ? b.sum_r2 / b.sum_hop_l2 : 0.0);
-      drift_b[0].push_back(b.sum_r.x / (n * b.duration) * kAToCm);
-      drift_b[1].push_back(b.sum_r.y / (n * b.duration) * kAToCm);
-      drift_b[2].push_back(b.sum_r.z / (n * b.duration) * kAToCm);
-      com_total += com2;
     }
-  const double nb = static_cast<double>(tracer_b.size());
-  e.independent_blocks = static_cast<int>(nb);
+  e.independent_blocks = static_cast<int>(tracer_b.size());
 
-  // Tracer and correlation factor: the whole window (SPEC's definitions). Each
-  // block estimate has about the spread of a whole-window one, so the error of
-  // their replica average is the block spread over sqrt(replicas).
-  e.D_tracer.value = tracer_sum / R * kA2ToCm2;
-  e.D_tracer.error = sample_stats(tracer_b).stddev / std::sqrt(R);
-  e.correlation_factor.value = l2_total > 0 ? r2_total / l2_total : 0.0;
-  e.correlation_factor.error = sample_stats(f_b).stddev / std::sqrt(R);
+  // Tracer and correlation factor: the whole window (SPEC's definitions), with
+  // the relative spread of the block estimates (docs/observables.md).
+  // Independent Gaussian ions would give d N R (per axis N R) chi-square dof.
+  // The relative variance of a whole window's hop count at fixed duration (or
+  // of its duration at a fixed hop count) is 1 / hops (Poisson).
+  const double count_noise = hops_window > 0 ? R / hops_window : 0.0;
+  e.D_tracer = block_relative_estimate(tracer_sum / R * kA2ToCm2, tracer_b, R, d * n, count_noise);
+  e.correlation_factor =
+      block_relative_estimate(l2_total > 0 ? r2_total / l2_total : 0.0, f_b, R, d * n, 0.0);
+  for (int a = 0; a < 3; ++a)
+    e.D_tracer_xyz[a] = a < dim ? block_relative_estimate(tracer_axes[a] / R * kA2ToCm2,
+                                                          tracer_axes_b[a], R, n, count_noise)
+                                : missing();
 
-  // Collective quantities: the centre of mass is a single walker per replica,
-  // so they pool every block (ratio of sums) and the error is the standard
-  // error of the block mean. Subtracting the drift estimated from the same
-  // blocks removes one degree of freedom: the B/(B-1) factor undoes that bias.
-  const double dof = driven && blocks_total > 1 ? blocks_total / (blocks_total - 1.0) : 1.0;
-  e.D_jump.value = dof * com_total / (2 * d * n * block_time) * kA2ToCm2;
-  e.D_jump.error = dof * sample_stats(jump_b).stddev / std::sqrt(nb);
-  const double v[3] = {sum_r_total.x, sum_r_total.y, sum_r_total.z};
-  for (int i = 0; i < 3; ++i) {
-    e.drift_velocity[i].value = v[i] / (n * block_time) * kAToCm;
-    e.drift_velocity[i].error = sample_stats(drift_b[i]).stddev / std::sqrt(nb);
+  // Collective quantities: the centre of mass is a single walker per replica;
+  // its displacement over windows of one block length from every time origin
+  // gives a chi-square estimate per axis (docs/observables.md).
+  const CollectiveSums c = collective_sums(o, driven, v_ion, block_time);
+  const double nu_axis = c.Q > 0 ? c.A * c.A / c.Q : kNaN;
+  std::array<double, 3> jump{};
+  double jump_sum = 0, jump_sq = 0;
+  for (int a = 0; a < dim; ++a) {
+    jump[a] = c.A > 0 ? c.S[a] / (2 * n * c.A) * kA2ToCm2 : kNaN;
+    jump_sum += jump[a];
+    jump_sq += jump[a] * jump[a];
+  }
+  // Independent axes: the isotropic mean has Satterthwaite's effective dof
+  // nu_axis (sum D_a)^2 / sum D_a^2, with D_a^2 and (sum D_a)^2 estimated
+  // without the bias their noise gives the plain plug-in (E[D^_a^2] =
+  // D_a^2 (1 + 2 / nu_axis)), which would understate nu by ~10 % on an
+  // isotropic lattice; kept within [nu_axis, d nu_axis].
+  double nu = nu_axis;
+  if (jump_sq > 0 && nu_axis > 0) {
+    const double sq = jump_sq / (1 + 2 / nu_axis);
+    const double sum2 = jump_sum * jump_sum - 2 / nu_axis * sq;
+    nu = std::clamp(nu_axis * sum2 / sq, nu_axis, d * nu_axis);
+  }
+  e.jump_windows = c.all_origins ? "all time origins" : "blocks";
+  e.jump_dof = nu;
+  e.D_jump = chi_square_estimate(jump_sum / d, nu);
+  for (int a = 0; a < 3; ++a)
+    e.D_jump_xyz[a] = a < dim ? chi_square_estimate(jump[a], nu_axis) : missing();
+
+  // Drift: per axis the mean of a Gaussian whose variance 2 N D_a T is
+  // estimated with nu_axis dof, so a Student-t interval.
+  std::array<double, 3> drift_var{};
+  for (int a = 0; a < 3; ++a) {
+    const double Da = a < dim && c.A > 0 ? c.S[a] / (2 * n * c.A) : 0.0;  // Å^2/s
+    drift_var[a] = 2 * Da / (n * block_time) * kAToCm * kAToCm;
+    e.drift_velocity[a] = symmetric(axis(sum_r_total, a) / (n * block_time) * kAToCm,
+                                    std::sqrt(drift_var[a]), nu_axis);
   }
 
   e.haven_ratio = ratio(e.D_tracer, e.D_jump);
   // Nernst-Einstein: sigma = n q^2 D_jump / (kB T), with n in cm^-3.
   e.carrier_density = n / (o.volume * kA3ToCm3);
   const double ne = e.carrier_density * kElementaryCharge * kElementaryCharge / (kBoltzmannJ * temperature);
-  e.conductivity = {ne * e.D_jump.value, ne * e.D_jump.error};
+  e.conductivity = scaled(e.D_jump, ne);
+  for (int a = 0; a < 3; ++a) e.conductivity_xyz[a] = scaled(e.D_jump_xyz[a], ne);
 
   const double fmag = std::sqrt(norm2(field));
   if (fmag > 0) {
-    // sigma_field = n q (v . F_hat) / |F|
+    // sigma_field = n q (v . F_hat) / |F|; Satterthwaite dof over the axes.
     const Vec3 u = (1.0 / fmag) * field;
-    double vpar = 0, var = 0;
-    const double uc[3] = {u.x, u.y, u.z};
-    for (int i = 0; i < 3; ++i) {
-      vpar += e.drift_velocity[i].value * uc[i];
-      var += std::pow(e.drift_velocity[i].error * uc[i], 2);
+    double vpar = 0, var = 0, var2_over_nu = 0;
+    for (int a = 0; a < 3; ++a) {
+      vpar += e.drift_velocity[a].value * axis(u, a);
+      const double va = drift_var[a] * axis(u, a) * axis(u, a);
+      var += va;
+      var2_over_nu += va * va / nu_axis;
     }
     const double q_n = e.carrier_density * kElementaryCharge / fmag;
-    e.conductivity_field = Estimate{q_n * vpar, q_n * std::sqrt(var)};
+    const double nu_f = var2_over_nu > 0 ? var * var / var2_over_nu : nu_axis;
+    e.conductivity_field = symmetric(q_n * vpar, q_n * std::sqrt(var), nu_f);
   }
   e.simulated_time = time_sum / R;
-  estimate_species(o, driven, v_ion, e);
+  estimate_species(o, driven, v_ion, count_noise, e);
   return e;
 }
 

@@ -109,6 +109,7 @@ void put_sample(Writer& w, const TransportSample& s) {
   w.put(s.sum_r2);
   w.put(s.com_r2);
   w.put(s.sum_r);
+  w.put(s.sum_r2_axes);  // format 4
   w.put(s.sum_hop_l2);
   w.put(s.hops);
   w.put(s.attempts);
@@ -117,15 +118,22 @@ void put_sample(Writer& w, const TransportSample& s) {
   for (const TransportSample::Species& q : s.species) {
     w.put(q.sum_r2);
     w.put(q.ions);
+    w.put(q.sum_r2_axes);  // format 4
   }
 }
 
-TransportSample get_sample(Reader& r) {
+// Sums a format-3 checkpoint does not hold: NaN, so the estimators that need
+// them report null instead of a number computed from zeros.
+constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
+constexpr Vec3 kMissingVec{kMissing, kMissing, kMissing};
+
+TransportSample get_sample(Reader& r, unsigned version) {
   TransportSample s;
   s.duration = r.get<double>();
   s.sum_r2 = r.get<double>();
   s.com_r2 = r.get<double>();
   s.sum_r = r.get<Vec3>();
+  s.sum_r2_axes = version >= 4 ? r.get<Vec3>() : kMissingVec;
   s.sum_hop_l2 = r.get<double>();
   s.hops = r.get<uint64_t>();
   s.attempts = r.get<uint64_t>();
@@ -133,6 +141,7 @@ TransportSample get_sample(Reader& r) {
   for (TransportSample::Species& q : s.species) {
     q.sum_r2 = r.get<double>();
     q.ions = r.get<int64_t>();
+    q.sum_r2_axes = version >= 4 ? r.get<Vec3>() : kMissingVec;
     if (!(q.sum_r2 >= 0) || q.ions < 0) r.fail("a block's species sums are negative");
   }
   return s;
@@ -195,7 +204,7 @@ void put_replica(Writer& w, const ReplicaRun& rr) {
   put_tags(w, rr.msd_tags);
 }
 
-void get_replica(Reader& r, ReplicaRun& rr, uint32_t index) {
+void get_replica(Reader& r, ReplicaRun& rr, uint32_t index, unsigned version) {
   const uint8_t started = r.get<uint8_t>();
   if (started > 1) r.fail("bad replica flag");
   rr.started = started;
@@ -255,8 +264,25 @@ void get_replica(Reader& r, ReplicaRun& rr, uint32_t index) {
     m.sum_hop_length_sq = r.get<double>();
   }
   std::vector<TransportSample> blocks(r.count(uint64_t(1) << 20, "blocks", 80));
-  for (TransportSample& b : blocks) b = get_sample(r);
-  std::vector<MsdPoint> msd = r.get_vector<MsdPoint>();
+  for (TransportSample& b : blocks) b = get_sample(r, version);
+  std::vector<MsdPoint> msd;
+  if (version >= 4) {
+    msd = r.get_vector<MsdPoint>();
+  } else {
+    // Format 3 rows: time, tracer MSD, collective MSD, hops per ion only.
+    struct Row3 {
+      double time, msd_tracer, msd_com, hops_per_particle;
+    };
+    for (const Row3& o : r.get_vector<Row3>()) {
+      MsdPoint p;
+      p.time = o.time;
+      p.msd_tracer = o.msd_tracer;
+      p.msd_com = o.msd_com;
+      p.hops_per_particle = o.hops_per_particle;
+      p.sum_r = p.msd_axes = kMissingVec;
+      msd.push_back(p);
+    }
+  }
   rr.mark_tags = get_tags(r, nmarks);
   rr.msd_tags = get_tags(r, msd.size());
   if (rr.mark_tags.size() != nmarks || rr.msd_tags.size() != msd.size())
@@ -312,9 +338,9 @@ Checkpoint decode_checkpoint(const std::string& bytes, const std::string& name) 
   const uint32_t probe = hr.get<uint32_t>();
   const uint64_t size = hr.get<uint64_t>();
   const uint64_t sum = hr.get<uint64_t>();
-  if (version != kCheckpointVersion)
+  if (version != kCheckpointVersion && version != 3)
     throw InputError(name, "checkpoint format version " + std::to_string(version) +
-                               " (this coatkmc reads version " +
+                               " (this coatkmc reads versions 3 to " +
                                std::to_string(kCheckpointVersion) + ")");
   if (probe != 0x01020304u)
     throw InputError(name, "checkpoint written on a machine of another byte order");
@@ -348,7 +374,7 @@ Checkpoint decode_checkpoint(const std::string& bytes, const std::string& name) 
   const size_t plan_size = plan_milestones(c.run.plan).size();
   c.run.replicas.resize(n);
   for (uint32_t i = 0; i < n; ++i) {
-    get_replica(r, c.run.replicas[i], i);
+    get_replica(r, c.run.replicas[i], i, version);
     if (c.run.replicas[i].next > plan_size) r.fail("a replica is past the end of its plan");
   }
   if (!r.at_end()) r.fail("bytes left after the last replica");

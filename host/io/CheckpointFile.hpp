@@ -18,7 +18,11 @@ struct Checkpoint {
 
 // 2: SystemState's travel record (travel_cells, travel_origin, hops_by_length).
 // 3: per-species sums of every closed block (TransportSample::species).
-constexpr unsigned kCheckpointVersion = 3;
+// 4: per-axis tracer sums of every block (TransportSample::sum_r2_axes, also
+//    per species) and per MSD row the collective displacement vector and
+//    per-axis MSD (MsdPoint::sum_r, msd_axes). Format 3 is still read: those
+//    sums are NaN there (docs/observables.md says what is then reported).
+constexpr unsigned kCheckpointVersion = 4;
 
 std::string encode_checkpoint(const std::string& config_toml, const RunState& header,
                               const std::vector<const ReplicaRun*>& replicas, double wall_total);

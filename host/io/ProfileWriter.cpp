@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <numeric>
 
+#include "host/analysis/TransportEstimates.hpp"
+
 namespace coatkmc {
 
 namespace {
@@ -27,11 +29,30 @@ void rows(std::string& out, const char* kind, const std::vector<ProfileBin>& bin
                                                        double(b.block_occupancy.size());
     const double d =
         b.sum_ion_time > 0 ? b.sum_r2 / (2.0 * dimension * b.sum_ion_time) * kA2ToCm2 : NAN;
+    // Interval: the D of a bin is a mean over independent blocks (Student t).
+    const Estimate mean_d = mean_estimate(b.block_d);
+    const double scale = d / mean_d.value;  // the pooled value, the blocks' relative interval
     char buf[512];
-    std::snprintf(buf, sizeof buf, "%s,%zu,%s,%.6g,%.6g,%lld,%.6g,%.3g,%.6g,%.3g\n", kind, i + 1,
-                  b.name.c_str(), b.z_low, b.z_high, static_cast<long long>(b.open_sites), occ,
-                  standard_error(b.block_occupancy), d, standard_error(b.block_d) * kA2ToCm2);
+    std::snprintf(buf, sizeof buf, "%s,%zu,%s,%.6g,%.6g,%lld,%.6g,%.3g,%.6g,%.3g,%.6g,%.6g", kind,
+                  i + 1, b.name.c_str(), b.z_low, b.z_high, static_cast<long long>(b.open_sites),
+                  occ, standard_error(b.block_occupancy), d, standard_error(b.block_d) * kA2ToCm2,
+                  mean_d.ci95_low * scale, mean_d.ci95_high * scale);
     out += buf;
+    // Per axis: D_a = sum dR_a^2 / (2 sum_ions dt) (per-axis normalisation),
+    // error from the blocks' per-axis estimates; z empty on a 2D lattice.
+    const double r2[3] = {b.sum_r2_axes.x, b.sum_r2_axes.y, b.sum_r2_axes.z};
+    for (int a = 0; a < 3; ++a) {
+      if (a >= dimension) {
+        out += ",,";
+        continue;
+      }
+      std::vector<double> blocks;
+      for (const Vec3& v : b.block_d_axes) blocks.push_back(a == 0 ? v.x : a == 1 ? v.y : v.z);
+      const double da = b.sum_ion_time > 0 ? r2[a] / (2.0 * b.sum_ion_time) * kA2ToCm2 : NAN;
+      std::snprintf(buf, sizeof buf, ",%.6g,%.3g", da, standard_error(blocks) * kA2ToCm2);
+      out += buf;
+    }
+    out += '\n';
   }
 }
 
@@ -75,7 +96,9 @@ std::string make_species_profile_csv(const SimulationOutcome& o,
 
 std::string make_profile_csv(const SimulationOutcome& o) {
   std::string out =
-      "kind,index,name,z_low_A,z_high_A,open_sites,occupancy,occupancy_err,D_tracer,D_tracer_err\n";
+      "kind,index,name,z_low_A,z_high_A,open_sites,occupancy,occupancy_err,D_tracer,D_tracer_err,"
+      "D_tracer_ci95_low,D_tracer_ci95_high,D_tracer_x,D_tracer_x_err,D_tracer_y,D_tracer_y_err,"
+      "D_tracer_z,D_tracer_z_err\n";
   rows(out, "layer", o.layers, o.dimension);
   rows(out, "slab", o.slabs, o.dimension);
   return out;

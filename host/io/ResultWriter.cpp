@@ -17,32 +17,54 @@ namespace coatkmc {
 namespace {
 nlohmann::json num(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
 
+// [low, high] of a 95 % interval, or null when it cannot be estimated.
+nlohmann::json ci95(const Estimate& e) {
+  if (!std::isfinite(e.ci95_low) || !std::isfinite(e.ci95_high)) return nullptr;
+  return {e.ci95_low, e.ci95_high};
+}
+
+// value, value_err, value_ci95.
+void put(nlohmann::json& r, const std::string& key, const Estimate& e) {
+  r[key] = num(e.value);
+  r[key + "_err"] = num(e.error);
+  r[key + "_ci95"] = ci95(e);
+}
+
+// Three components (null where not defined: z of a 2D lattice): key, key_err, key_ci95.
+void put_xyz(nlohmann::json& r, const std::string& key, const std::array<Estimate, 3>& e) {
+  nlohmann::json v = nlohmann::json::array(), err = nlohmann::json::array(),
+                 ci = nlohmann::json::array();
+  for (const Estimate& x : e) {
+    v.push_back(num(x.value));
+    err.push_back(num(x.error));
+    ci.push_back(ci95(x));
+  }
+  r[key] = v;
+  r[key + "_err"] = err;
+  r[key + "_ci95"] = ci;
+}
+
 }  // namespace
 
 nlohmann::json make_result_json(const LoadedConfig& config, const SimulationOutcome& o,
                                 const TransportEstimates& e, const RunProvenance& provenance) {
   using nlohmann::json;
   json r;
-  r["D_tracer"] = num(e.D_tracer.value);
-  r["D_tracer_err"] = num(e.D_tracer.error);
-  r["D_jump"] = num(e.D_jump.value);
-  r["D_jump_err"] = num(e.D_jump.error);
-  r["haven_ratio"] = num(e.haven_ratio.value);
-  r["haven_ratio_err"] = num(e.haven_ratio.error);
-  r["conductivity"] = num(e.conductivity.value);
-  r["conductivity_err"] = num(e.conductivity.error);
-  r["correlation_factor"] = num(e.correlation_factor.value);
-  r["correlation_factor_err"] = num(e.correlation_factor.error);
-  r["drift_velocity"] = {num(e.drift_velocity[0].value), num(e.drift_velocity[1].value),
-                         num(e.drift_velocity[2].value)};
-  r["drift_velocity_err"] = {num(e.drift_velocity[0].error), num(e.drift_velocity[1].error),
-                             num(e.drift_velocity[2].error)};
+  put(r, "D_tracer", e.D_tracer);
+  put(r, "D_jump", e.D_jump);
+  put(r, "haven_ratio", e.haven_ratio);
+  put(r, "conductivity", e.conductivity);
+  put(r, "correlation_factor", e.correlation_factor);
+  put_xyz(r, "D_tracer_xyz", e.D_tracer_xyz);
+  put_xyz(r, "D_jump_xyz", e.D_jump_xyz);
+  put_xyz(r, "conductivity_xyz", e.conductivity_xyz);
+  put_xyz(r, "drift_velocity", e.drift_velocity);
   if (e.conductivity_field) {
-    r["conductivity_field"] = num(e.conductivity_field->value);
-    r["conductivity_field_err"] = num(e.conductivity_field->error);
+    put(r, "conductivity_field", *e.conductivity_field);
   } else {
     r["conductivity_field"] = nullptr;
     r["conductivity_field_err"] = nullptr;
+    r["conductivity_field_ci95"] = nullptr;
   }
   uint64_t hops = 0, attempts = 0;
   for (const auto& rep : o.replicas) {
@@ -59,6 +81,7 @@ nlohmann::json make_result_json(const LoadedConfig& config, const SimulationOutc
       one["fraction"] = num(o.sites > 0 ? double(e.species[q].ions) / double(o.sites) : 0.0);
       one["D_tracer"] = num(e.species[q].D_tracer.value);
       one["D_tracer_err"] = num(e.species[q].D_tracer.error);
+      one["D_tracer_ci95"] = ci95(e.species[q].D_tracer);
       sp[cs.species.species[q].name] = one;
     }
     r["species"] = sp;
@@ -80,7 +103,11 @@ nlohmann::json make_result_json(const LoadedConfig& config, const SimulationOutc
   r["version"] = build_info().version;
   r["replicas"] = o.replicas.size();
   r["blocks"] = s.blocks;
-  r["error_method"] = "independent blocks (see docs/observables.md)";
+  r["error_method"] =
+      "D_jump, conductivity: chi-square over the collective displacement of windows one block "
+      "long (" + e.jump_windows + "); tracer, correlation factor: relative spread of "
+      "independent blocks (see docs/observables.md)";
+  r["D_jump_dof"] = num(e.jump_dof);
   r["dimension"] = o.dimension;
   r["provenance"] = make_provenance(config, o.device, provenance);
   r["config"] = json::parse(config.resolved_json);
@@ -90,19 +117,36 @@ nlohmann::json make_result_json(const LoadedConfig& config, const SimulationOutc
 std::string make_msd_csv(const SimulationOutcome& o) {
   std::ostringstream os;
   os.precision(10);
-  os << "time_s,msd_tracer_A2,msd_com_A2,hops_per_particle\n";
+  os << "time_s,msd_tracer_A2,msd_com_A2,hops_per_particle,msd_tracer_x_A2,msd_tracer_y_A2,"
+        "msd_tracer_z_A2,msd_com_x_A2,msd_com_y_A2,msd_com_z_A2\n";
   if (o.replicas.empty()) return os.str();
   const size_t rows = o.replicas.front().msd.size();
   const double R = static_cast<double>(o.replicas.size());
   for (size_t i = 0; i < rows; ++i) {
     double t = 0, tr = 0, com = 0, hpp = 0;
+    Vec3 tr_axes, com_axes;
     for (const auto& rep : o.replicas) {
-      t += rep.msd[i].time;
-      tr += rep.msd[i].msd_tracer;
-      com += rep.msd[i].msd_com;
-      hpp += rep.msd[i].hops_per_particle;
+      const MsdPoint& p = rep.msd[i];
+      t += p.time;
+      tr += p.msd_tracer;
+      com += p.msd_com;
+      hpp += p.hops_per_particle;
+      tr_axes += p.msd_axes;
+      if (o.particles > 0)
+        com_axes += (1.0 / double(o.particles)) *
+                    Vec3{p.sum_r.x * p.sum_r.x, p.sum_r.y * p.sum_r.y, p.sum_r.z * p.sum_r.z};
     }
-    os << t / R << ',' << tr / R << ',' << com / R << ',' << hpp / R << '\n';
+    os << t / R << ',' << tr / R << ',' << com / R << ',' << hpp / R;
+    // Per-axis components; z is empty for a 2D lattice, and every component
+    // is empty for rows restored from a format-3 checkpoint (not recorded).
+    const double tra[3] = {tr_axes.x, tr_axes.y, tr_axes.z};
+    const double coma[3] = {com_axes.x, com_axes.y, com_axes.z};
+    for (const double* c : {tra, coma})
+      for (int a = 0; a < 3; ++a) {
+        os << ',';
+        if (a < o.dimension && std::isfinite(c[a])) os << c[a] / R;
+      }
+    os << '\n';
   }
   return os.str();
 }
@@ -132,6 +176,24 @@ std::string format_summary(const nlohmann::json& r) {
      << f("correlation_factor_err") << "\n";
   os << "  conductivity       = " << f("conductivity") << " +- " << f("conductivity_err")
      << " S/cm\n";
+  // The diagonal: x, y, z (z "n/a" on a 2D lattice).
+  auto xyz = [&](const char* key) {
+    std::string line;
+    for (int a = 0; a < 3; ++a) {
+      char buf[64];
+      const nlohmann::json& v = r[key][a];
+      const nlohmann::json& e = r[std::string(key) + "_err"][a];
+      if (v.is_null())
+        std::snprintf(buf, sizeof buf, "%sn/a", a ? ", " : "");
+      else
+        std::snprintf(buf, sizeof buf, "%s%.4g +- %.2g", a ? ", " : "", v.get<double>(),
+                      e.is_null() ? NAN : e.get<double>());
+      line += buf;
+    }
+    return line;
+  };
+  os << "  D_jump x, y, z     = " << xyz("D_jump_xyz") << " cm^2/s\n";
+  os << "  sigma x, y, z      = " << xyz("conductivity_xyz") << " S/cm\n";
   if (!r["conductivity_field"].is_null())
     os << "  conductivity_field = " << f("conductivity_field") << " +- "
        << f("conductivity_field_err") << " S/cm\n";

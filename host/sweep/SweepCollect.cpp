@@ -211,8 +211,11 @@ nlohmann::json arrhenius_fits(const TaskTable& table, const std::vector<Point>& 
           const ArrheniusFit f = fit_arrhenius(pts);
           fit["activation_energy_eV"] = num(f.activation_energy_eV);
           fit["activation_energy_err"] = num(f.activation_energy_err);
+          fit["activation_energy_ci95"] = {num(f.activation_energy_ci95_low),
+                                           num(f.activation_energy_ci95_high)};
           fit["prefactor"] = num(f.prefactor);
           fit["prefactor_err"] = num(f.prefactor_err);
+          fit["prefactor_ci95"] = {num(f.prefactor_ci95_low), num(f.prefactor_ci95_high)};
           fit["prefactor_unit"] = "cm^2/s";
           fit["chi2"] = num(f.chi2);
           fit["dof"] = f.dof;

@@ -63,12 +63,14 @@ void ProfileRecorder::start(const SystemState& st) {
 void ProfileRecorder::close_block(const SystemState& st) {
   const double dt = st.time - start_time_;
   std::vector<double> r2(bins_.size(), 0.0);
+  std::vector<Vec3> r2_axes(bins_.size());
   std::vector<int64_t> ions(bins_.size(), 0), now(bins_.size(), 0);
   for (size_t i = 0; i < st.ion_site.size(); ++i) {
     const int b = start_bin_[i];
     if (b >= 0) {
       const Vec3 d = st.displacement[i] - start_r_[i];
       r2[b] += dot(d, d);
+      r2_axes[b] += Vec3{d.x * d.x, d.y * d.y, d.z * d.z};
       ++ions[b];
     }
     const int b_now = bin_of_site_[st.ion_site[i]];
@@ -80,6 +82,10 @@ void ProfileRecorder::close_block(const SystemState& st) {
       bin.block_d.push_back(r2[b] / (2.0 * dimension_ * double(ions[b]) * dt));
       bin.sum_r2 += r2[b];
       bin.sum_ion_time += double(ions[b]) * dt;
+      const double per_axis = 2.0 * double(ions[b]) * dt;
+      bin.block_d_axes.push_back(
+          {r2_axes[b].x / per_axis, r2_axes[b].y / per_axis, r2_axes[b].z / per_axis});
+      bin.sum_r2_axes += r2_axes[b];
     }
     if (bin.open_sites > 0) bin.block_occupancy.push_back(double(now[b]) / double(bin.open_sites));
   }
@@ -94,7 +100,10 @@ void ProfileRecorder::merge(const ProfileRecorder& other) {
     to.block_d.insert(to.block_d.end(), from.block_d.begin(), from.block_d.end());
     to.block_occupancy.insert(to.block_occupancy.end(), from.block_occupancy.begin(),
                               from.block_occupancy.end());
+    to.block_d_axes.insert(to.block_d_axes.end(), from.block_d_axes.begin(),
+                           from.block_d_axes.end());
     to.sum_r2 += from.sum_r2;
+    to.sum_r2_axes += from.sum_r2_axes;
     to.sum_ion_time += from.sum_ion_time;
   }
   // Every replica samples at the same milestones, so snapshot k of each is the same sample.

@@ -20,6 +20,10 @@ struct ProfileBin {
   std::vector<double> block_d;          // Å^2/s per block with ions in the bin (all replicas)
   std::vector<double> block_occupancy;  // per block end
   double sum_r2 = 0, sum_ion_time = 0;  // Å^2, ion-seconds, all blocks
+  // Per axis (the diagonal of the tracer tensor): sum dR_a^2 over all blocks
+  // (Å^2) and each block's D_a = sum dR_a^2 / (2 sum_ions dt), Å^2/s.
+  Vec3 sum_r2_axes;
+  std::vector<Vec3> block_d_axes;
   double volume = 0;                    // Å^3 of the bin's cells
 };
 

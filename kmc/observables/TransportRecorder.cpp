@@ -34,13 +34,16 @@ TransportSample TransportRecorder::window(const std::vector<Vec3>& displacement,
     const Vec3 d = displacement[i] - from.displacement[i];
     out.sum_r2 += norm2(d);
     out.sum_r += d;
+    out.sum_r2_axes += Vec3{d.x * d.x, d.y * d.y, d.z * d.z};
   }
   out.com_r2 = norm2(out.sum_r);
   if (species_count_ > 0 && species_.size() == from.displacement.size()) {
     out.species.assign(species_count_, {});
     for (size_t i = 0; i < from.displacement.size(); ++i) {
       TransportSample::Species& sp = out.species[species_[i]];
-      sp.sum_r2 += norm2(displacement[i] - from.displacement[i]);
+      const Vec3 d = displacement[i] - from.displacement[i];
+      sp.sum_r2 += norm2(d);
+      sp.sum_r2_axes += Vec3{d.x * d.x, d.y * d.y, d.z * d.z};
       ++sp.ions;
     }
   }
@@ -73,6 +76,8 @@ void TransportRecorder::sample_msd(const SystemState& s) {
   p.msd_tracer = n > 0 ? w.sum_r2 / n : 0.0;
   p.msd_com = n > 0 ? w.com_r2 / n : 0.0;
   p.hops_per_particle = n > 0 ? static_cast<double>(w.hops) / n : 0.0;
+  p.sum_r = w.sum_r;
+  if (n > 0) p.msd_axes = {w.sum_r2_axes.x / n, w.sum_r2_axes.y / n, w.sum_r2_axes.z / n};
   msd_.push_back(p);
 }
 
