@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -334,6 +335,23 @@ TEST(CheckpointFile, CorruptionForeignVersionsAndTrailingBytesAreRejected) {
   const uint64_t sum = fnv1a64(forged, 32);
   std::memcpy(&forged[24], &sum, 8);
   EXPECT_NE(reject(forged).find("corrupt checkpoint"), std::string::npos);
+}
+
+// A format-3 file (the fuzz seed, written before the per-axis sums existed)
+// still decodes; the sums it lacks are NaN, so the results report them as
+// null and D_jump falls back to the blocks (docs/checkpoints.md).
+TEST(CheckpointFile, FormatThreeIsReadWithoutTheAxisSums) {
+  std::ifstream in(COATKMC_SOURCE_DIR "/tests/fuzz/seeds/checkpoint/bkl_two_replicas.ckpt",
+                   std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes.size(), 32u);
+  ASSERT_EQ(bytes[8], 3);
+  const Checkpoint c = decode_checkpoint(bytes, "v3.ckpt");
+  ASSERT_FALSE(c.run.replicas.empty());
+  const TransportRecorder& rec = c.run.replicas[0].recorder;
+  ASSERT_FALSE(rec.msd().empty());
+  EXPECT_TRUE(std::isnan(rec.msd()[0].sum_r.x));
+  for (const TransportSample& b : rec.blocks()) EXPECT_TRUE(std::isnan(b.sum_r2_axes.x));
 }
 
 // ---- through the executable ----------------------------------------------------
