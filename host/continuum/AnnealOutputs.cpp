@@ -83,6 +83,7 @@ nlohmann::json kmc_summary(const AnnealStudySettings& s, const AnnealStudyResult
   k["anchor_temperature_C"] = ks.anchor_K - 273.15;
   k["anchor_D_cm2_s"] = ks.anchor_D_cm2_s;
   k["vacancy_formation_eV"] = ks.vacancy_formation_eV;
+  k["component"] = ks.component;
   k["vacancy_fraction_at_anchor"] = r.kmc->vacancy_fraction;
   k["correlation_factor"] = r.kmc->correlation_factor;
   k["activation_energy_eV"] = number(r.kmc->fit.activation_energy_eV);

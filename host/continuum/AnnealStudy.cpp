@@ -202,6 +202,11 @@ AnnealStudySettings load_anneal_config(const std::string& path,
     ks.anchor_K = k.required_number("anchor_C", -273.0, 3000, true) + kZeroC;
     ks.anchor_D_cm2_s = k.required_number("anchor_D_cm2_s", 0, 1, true);
     ks.vacancy_formation_eV = k.number("vacancy_formation_eV", 0.0, 0, 20);
+    ks.component = k.string("component", "z");
+    if (ks.component != "x" && ks.component != "y" && ks.component != "z" &&
+        ks.component != "mean")
+      k.fail("component", "expected \"x\", \"y\", \"z\" (the film normal) or \"mean\", got '" +
+                              ks.component + "'");
     for (double c : k.numbers("table_C", false, -273.0, 3000))
       ks.temperatures_K.push_back(c + kZeroC);
     k.finish();

@@ -61,8 +61,13 @@ KmcDiffusivityTable tabulate_kmc_diffusivity(const KmcDiffusivitySettings& in) {
     table.sites = static_cast<int>(out.sites);
     KmcDiffusivityRow row;
     row.temperature_K = T;
-    row.D_kmc = e.D_tracer.value;
-    row.D_kmc_err = e.D_tracer.error;
+    // Diffusion into the film runs along its normal: the z component by
+    // default (on the cubic cation networks the same D, estimated from one
+    // axis instead of three, docs/interdiffusion.md).
+    const int axis = in.component == "x" ? 0 : in.component == "y" ? 1 : in.component == "z" ? 2 : -1;
+    const Estimate& d = axis >= 0 ? e.D_tracer_xyz[axis] : e.D_tracer;
+    row.D_kmc = d.value;
+    row.D_kmc_err = d.error;
     f_sum += e.correlation_factor.value;
     if (std::abs(T - in.anchor_K) < 1e-9) anchor_kmc = row.D_kmc;
     table.rows.push_back(row);

@@ -33,6 +33,9 @@ struct KmcDiffusivitySettings {
   double vacancy_formation_eV = 0;     // E_f of the defects that carry the exchange
   std::vector<double> temperatures_K;  // where to tabulate (the anchor is added)
   std::string source = "anneal study";  // what errors in the kMC runs are reported at
+  // The tracer D taken from each run: "z", the film normal (default), "x",
+  // "y", or "mean" (the isotropic average, as before issue 13).
+  std::string component = "z";
 };
 
 struct KmcDiffusivityRow {

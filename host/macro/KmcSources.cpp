@@ -35,7 +35,16 @@ nlohmann::json read_json(const std::string& path) {
   }
 }
 
-KmcPoint point_from(const nlohmann::json& r, const std::string& where) {
+// Component `axis` (0-2) of the array `key`, when the result has it (results
+// from before issue 13, and z of a 2D lattice, do not: NaN).
+double component_of(const nlohmann::json& r, const std::string& key, int axis) {
+  if (!r.contains(key) || !r[key].is_array() || r[key].size() != 3) return NAN;
+  const nlohmann::json& v = r[key][axis];
+  return v.is_number() ? v.get<double>() : NAN;
+}
+
+KmcPoint point_from(const nlohmann::json& r, const std::string& where,
+                    const std::string& component) {
   KmcPoint p;
   p.temperature = number_or(r, "temperature", NAN);
   if (!std::isfinite(p.temperature) && r.contains("config") && r["config"].contains("run"))
@@ -44,6 +53,21 @@ KmcPoint point_from(const nlohmann::json& r, const std::string& where) {
   p.conductivity_err = number_or(r, "conductivity_err", 0);
   p.d_tracer = number_or(r, "D_tracer", NAN);
   p.d_tracer_err = number_or(r, "D_tracer_err", 0);
+  // A film conducts through its thickness: by default the component along the
+  // film normal z (docs/observables.md), where the result has it; "mean" (or a
+  // result without components) keeps the isotropic average.
+  const int axis = component == "x" ? 0 : component == "y" ? 1 : component == "z" ? 2 : -1;
+  if (axis >= 0 && std::isfinite(component_of(r, "conductivity_xyz", axis))) {
+    p.conductivity = component_of(r, "conductivity_xyz", axis);
+    const double e = component_of(r, "conductivity_xyz_err", axis);
+    p.conductivity_err = std::isfinite(e) ? e : 0;
+    p.component = component;
+  }
+  if (axis >= 0 && std::isfinite(component_of(r, "D_tracer_xyz", axis))) {
+    p.d_tracer = component_of(r, "D_tracer_xyz", axis);
+    const double e = component_of(r, "D_tracer_xyz_err", axis);
+    p.d_tracer_err = std::isfinite(e) ? e : 0;
+  }
   p.d_jump = number_or(r, "D_jump", NAN);
   p.haven_ratio = number_or(r, "haven_ratio", NAN);
   if (!(p.temperature > 0)) throw InputError(where, "no temperature in the result");
@@ -95,7 +119,7 @@ KmcPoint run_inline(const KmcSourceSpec& s, double temperature, const std::strin
   const SimulationOutcome& outcome = run.outcome;
   const nlohmann::json& result = run.result;
   write_run_outputs(dir, result, make_msd_csv(outcome));
-  KmcPoint p = point_from(result, dir + "/result.json");
+  KmcPoint p = point_from(result, dir + "/result.json", s.component);
   p.result_file = dir + "/result.json";
   if (!o.quiet) {
     char buf[160];
@@ -108,8 +132,8 @@ KmcPoint run_inline(const KmcSourceSpec& s, double temperature, const std::strin
 
 }  // namespace
 
-KmcPoint read_result_json(const std::string& path) {
-  KmcPoint p = point_from(read_json(path), path);
+KmcPoint read_result_json(const std::string& path, const std::string& component) {
+  KmcPoint p = point_from(read_json(path), path, component);
   p.result_file = path;
   return p;
 }
@@ -123,7 +147,8 @@ bool same_value(const nlohmann::json& a, const nlohmann::json& b) {
 }
 }  // namespace
 
-std::vector<KmcPoint> read_sweep_json(const std::string& path, const nlohmann::json& select) {
+std::vector<KmcPoint> read_sweep_json(const std::string& path, const nlohmann::json& select,
+                                      const std::string& component) {
   const nlohmann::json j = read_json(path);
   std::vector<KmcPoint> pts;
   auto selected = [&](const nlohmann::json& entry) {
@@ -138,7 +163,7 @@ std::vector<KmcPoint> read_sweep_json(const std::string& path, const nlohmann::j
     for (const auto& p : j["points"]) {
       if (!selected(p)) continue;
       try {
-        KmcPoint k = point_from(p, path);
+        KmcPoint k = point_from(p, path, component);
         k.result_file = path;
         pts.push_back(k);
       } catch (const InputError&) {
@@ -151,7 +176,7 @@ std::vector<KmcPoint> read_sweep_json(const std::string& path, const nlohmann::j
       if (!selected(t)) continue;
       const nlohmann::json& r = t.contains("result") && t["result"].is_object() ? t["result"] : t;
       try {
-        pts.push_back(point_from(r, path));
+        pts.push_back(point_from(r, path, component));
       } catch (const InputError&) {
         continue;  // a failed or unfinished task
       }
@@ -217,6 +242,7 @@ nlohmann::json KmcValue::json() const {
                            {"D_tracer_err_cm2_s", p.d_tracer_err},
                            {"D_jump_cm2_s", p.d_jump},
                            {"haven_ratio", p.haven_ratio},
+                           {"component", p.component},
                            {"result_json", p.result_file}});
   auto fit_json = [](const ArrheniusFit& f, const char* what) {
     return nlohmann::json{{"quantity", what},
@@ -252,10 +278,10 @@ KmcValues resolve_kmc_sources(const MacroConfig& m, const KmcRunOptions& o) {
       }
     } else if (!s.result.empty()) {
       v.origin = "result " + s.result;
-      v.points.push_back(read_result_json(s.result));
+      v.points.push_back(read_result_json(s.result, s.component));
     } else {
       v.origin = "sweep " + s.sweep + (s.select.empty() ? "" : " " + s.select.dump());
-      v.points = read_sweep_json(s.sweep, s.select);
+      v.points = read_sweep_json(s.sweep, s.select, s.component);
     }
     v.conductivity_fit = fit(v.points, true);
     v.tracer_fit = fit(v.points, false);

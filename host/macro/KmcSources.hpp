@@ -18,6 +18,10 @@ struct KmcPoint {
   double d_tracer = 0, d_tracer_err = 0;          // cm^2/s
   double d_jump = 0, haven_ratio = 0;
   std::string result_file;
+  // The tensor component the conductivity and D_tracer are ("x", "y", "z"),
+  // or "mean" when they are the isotropic averages (asked for, or the result
+  // has no components).
+  std::string component = "mean";
 };
 
 struct KmcValue {
@@ -48,13 +52,16 @@ struct KmcRunOptions {
 KmcValues resolve_kmc_sources(const MacroConfig& config, const KmcRunOptions& options);
 
 // Reads one result.json (a coatkmc run's output) into a point.
-KmcPoint read_result_json(const std::string& path);
+// `component`: "z" (the film normal, default), "x", "y" or "mean" (the
+// isotropic average); a result without that component gives the average.
+KmcPoint read_result_json(const std::string& path, const std::string& component = "z");
 
 // Reads a collected sweep (DIR/sweep.json of `coatkmc collect`): its
 // "points" (replicas combined), or, without them, every finished task. When
 // the sweep varies more than run.temperature, `select` (varied key -> value)
 // picks the points to use.
 std::vector<KmcPoint> read_sweep_json(const std::string& path,
-                                      const nlohmann::json& select = nlohmann::json::object());
+                                      const nlohmann::json& select = nlohmann::json::object(),
+                                      const std::string& component = "z");
 
 }  // namespace coatkmc::macro

@@ -188,6 +188,10 @@ std::set<std::string> read_kmc_sources(TomlTableReader& top, MacroConfig& m) {
       s.select = to_json(*n);
     }
     s.temperatures = r.number_array("temperatures", {}, 2, 0, 1e5, true);
+    s.component = r.string("component", "z");
+    if (s.component != "x" && s.component != "y" && s.component != "z" && s.component != "mean")
+      r.fail("component", "expected \"x\", \"y\", \"z\" (the film normal) or \"mean\", got '" +
+                              s.component + "'");
     if (s.config.empty() && (!s.overrides.empty() || !s.temperatures.empty()))
       r.fail(s.overrides.empty() ? "temperatures" : "set",
              "only a kMC run from a config takes this");

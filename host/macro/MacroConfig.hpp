@@ -17,6 +17,9 @@ struct KmcSourceSpec {
   std::string result;                  // result.json path, or ""
   std::string sweep;                   // sweep.json path, or ""
   nlohmann::json select = nlohmann::json::object();  // sweep points: varied key -> value
+  // Which component of the transport tensor the model takes: "z", the film
+  // normal (default), "x", "y", or "mean" (the isotropic average).
+  std::string component = "z";
 };
 
 // A value that is either a number or "kmc:NAME" (the conductivity of that source).

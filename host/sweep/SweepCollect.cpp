@@ -23,6 +23,7 @@ namespace {
 // Fields averaged over the replicas of a point, each with its *_err.
 const std::vector<std::string> kCombined = {"D_tracer", "D_jump", "haven_ratio",
                                             "correlation_factor", "conductivity"};
+const std::vector<std::string> kCombinedXyz = {"D_tracer_xyz", "D_jump_xyz", "conductivity_xyz"};
 
 nlohmann::json read_json_file(const fs::path& p, std::string* problem) {
   std::ifstream in(p, std::ios::binary);
@@ -171,6 +172,26 @@ nlohmann::json combine_points(const TaskTable& table, const std::vector<Point>& 
       p[f] = num(sum / n);
       p[f + "_err"] = num(std::sqrt(var) / n);
     }
+    // Per component, the same; null where a replica lacks it (z of a 2D lattice).
+    for (const std::string& f : kCombinedXyz) {
+      nlohmann::json v = nlohmann::json::array(), e = nlohmann::json::array();
+      for (int a = 0; a < 3; ++a) {
+        double sum = 0, var = 0;
+        for (const auto& r : runs) {
+          const bool has = r.contains(f) && r[f].is_array() && r[f].size() == 3 &&
+                           r[f][a].is_number() && r.contains(f + "_err") &&
+                           r[f + "_err"].is_array() && r[f + "_err"].size() == 3 &&
+                           r[f + "_err"][a].is_number();
+          sum += has ? r[f][a].get<double>() : NAN;
+          var += has ? std::pow(r[f + "_err"][a].get<double>(), 2) : NAN;
+        }
+        const double n = static_cast<double>(runs.size());
+        v.push_back(num(sum / n));
+        e.push_back(num(std::sqrt(var) / n));
+      }
+      p[f] = v;
+      p[f + "_err"] = e;
+    }
     points.push_back(p);
     point_json[values] = p;
   }
@@ -265,6 +286,10 @@ SweepCollection collect_sweep(const std::string& dir) {
       nlohmann::json r = nlohmann::json::object();
       for (const std::string& f : collected_fields())
         if (result.contains(f)) r[f] = result[f];
+      // The tensor's diagonal (arrays of three; not CSV columns).
+      for (const std::string& f : kCombinedXyz)
+        for (const std::string& g : {f, f + "_err"})
+          if (result.contains(g)) r[g] = result[g];
       if (result.contains("provenance")) r["provenance"] = result["provenance"];
       entry["result"] = r;
       by_point[t.values].push_back(r);

@@ -90,3 +90,41 @@ TEST(MacroKmcSources, ResultJsonFields) {
   std::ofstream(dir / "broken.json") << "{\"temperature\": ";
   EXPECT_THROW(read_result_json(dir / "broken.json"), coatkmc::InputError);
 }
+
+// A film conducts through its thickness: the z component by default (issue
+// 13), another on request, the isotropic average where the result has no
+// components (older results, z of a 2D lattice).
+TEST(MacroKmcSources, TakesTheComponentAlongTheFilmNormal) {
+  coatkmc_test::ScratchDir dir;
+  std::ofstream(dir / "result.json") << nlohmann::json{
+      {"temperature", 298.0},
+      {"conductivity", 1.0e-5},
+      {"conductivity_err", 1e-6},
+      {"D_tracer", 2e-10},
+      {"D_tracer_err", 1e-11},
+      {"conductivity_xyz", {1.4e-5, 1.5e-5, 0.1e-5}},
+      {"conductivity_xyz_err", {2e-6, 2e-6, 3e-7}},
+      {"D_tracer_xyz", {2.8e-10, 2.9e-10, 0.3e-10}},
+      {"D_tracer_xyz_err", {2e-11, 2e-11, 4e-12}}}.dump();
+  const KmcPoint z = read_result_json(dir / "result.json");
+  EXPECT_EQ(z.conductivity, 0.1e-5);
+  EXPECT_EQ(z.conductivity_err, 3e-7);
+  EXPECT_EQ(z.d_tracer, 0.3e-10);
+  EXPECT_EQ(z.d_tracer_err, 4e-12);
+  EXPECT_EQ(z.component, "z");
+  const KmcPoint x = read_result_json(dir / "result.json", "x");
+  EXPECT_EQ(x.conductivity, 1.4e-5);
+  const KmcPoint mean = read_result_json(dir / "result.json", "mean");
+  EXPECT_EQ(mean.conductivity, 1.0e-5);
+  EXPECT_EQ(mean.component, "mean");
+  // A 2D lattice: z is null, the average is taken and said so.
+  std::ofstream(dir / "flat.json") << nlohmann::json{
+      {"temperature", 298.0},
+      {"conductivity", 1.0e-5},
+      {"D_tracer", 2e-10},
+      {"conductivity_xyz", {1.0e-5, 1.0e-5, nullptr}},
+      {"conductivity_xyz_err", {1e-6, 1e-6, nullptr}}}.dump();
+  const KmcPoint flat = read_result_json(dir / "flat.json");
+  EXPECT_EQ(flat.conductivity, 1.0e-5);
+  EXPECT_EQ(flat.component, "mean");
+}
