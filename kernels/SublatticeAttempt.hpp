@@ -138,18 +138,24 @@ struct SublatticeAttempt {
   // Attempts per visit are capped here; P(Poisson(1) > 15) is about 1e-14.
   static constexpr int32_t kMaxAttempts = 15;
 
-  // K ~ Poisson(1) from one word: the smallest K whose CDF (times 2^32) exceeds it.
+  // K ~ Poisson(1) from one word: the smallest K whose CDF (times 2^32)
+  // exceeds it. kPoissonThreshold[k] = ceil(cdf_k), cdf_k being the Poisson(1)
+  // CDF at k times 2^32 as the loop term_0 = e^-1 2^32, term_k = term_{k-1} / k,
+  // cdf_k = cdf_{k-1} + term_k computes it in IEEE double (the solver's former
+  // definition, kept in tests/device/test_poisson_table.cpp): for an integer
+  // word w, double(w) >= cdf_k exactly when w >= ceil(cdf_k). From k = 12 on
+  // cdf_k rounds up to 2^32, which no word reaches, so K <= 12. Integer
+  // compares instead of an FP64 loop with a division: the same K, far fewer
+  // instructions and registers on the device.
+  static constexpr uint32_t kPoissonThreshold[12] = {
+      1580030169u, 3160060338u, 3950075422u, 4213413784u, 4279248374u, 4292415292u,
+      4294609778u, 4294923277u, 4294962464u, 4294966818u, 4294967253u, 4294967293u};
   KMC_HD static int32_t poisson_one(uint32_t word) {
-    const double u = static_cast<double>(word);
-    double term = 0.36787944117144233 * 4294967296.0;  // e^-1 2^32
-    double cdf = term;
-    int32_t k = 0;
-    while (u >= cdf && k < kMaxAttempts) {
-      ++k;
-      term /= k;
-      cdf += term;
-    }
-    return k;
+    // Literal thresholds (not the array) so device code needs no constant memory.
+    return (word >= 1580030169u) + (word >= 3160060338u) + (word >= 3950075422u) +
+           (word >= 4213413784u) + (word >= 4279248374u) + (word >= 4292415292u) +
+           (word >= 4294609778u) + (word >= 4294923277u) + (word >= 4294962464u) +
+           (word >= 4294966818u) + (word >= 4294967253u) + (word >= 4294967293u);
   }
 
   KMC_HD static int32_t occupied_around(const LatticeView& lat, const uint8_t* site,

@@ -6,7 +6,12 @@
 //   phase 1  its walker's n-fold-way steps to its group's t_end
 //            (kernels/WalkerStep.hpp), hops counted in registers for up to
 //            kRegisterLengths length classes, then added to the block counters
-//   phase 2  add the block counters to the global ones
+//   phase 2  add the block counters to the global ones (and to the tally of
+//            the rounds' gate, when the launch has one)
+// Several rounds per call (run_rounds): a one-thread gate launch before every
+// round after the first lets the round run only while the hops so far are
+// below the budget and the previous round made a hop, so the rounds that run
+// are exactly those a loop of one-round calls would run (WalkersSolver).
 #include <cstdint>
 #include <type_traits>
 
@@ -24,12 +29,17 @@ struct WalkerLaunch {
   WalkerArrays arr;
   const uint8_t* length_class;
   unsigned long long* counts;  // [group * lengths + l]
+  // Rounds with a gate: control = {active, rounds done}, tally = {hops so far,
+  // hops of the current round}; nullptr for a single round.
+  const int32_t* control;
+  unsigned long long* tally;
 };
 
 static_assert(std::is_trivially_copyable<WalkerLaunch>::value, "kernel parameter: plain data");
 static_assert(sizeof(WalkerGroup) == 56 && alignof(WalkerGroup) == 8,
               "WalkerGroup crosses to the device: keep its layout fixed");
 static_assert(sizeof(WalkerArrays) == 24, "WalkerArrays layout");
+static_assert(sizeof(WalkerLaunch) == 104, "WalkerLaunch is a kernel parameter: keep its layout fixed");
 
 struct WalkerLaunchPlan {
   int32_t grid = 1;
@@ -51,6 +61,19 @@ struct WalkerKernel {
   // Up to this many hop lengths are counted in registers; more go to shared memory.
   static constexpr int kRegisterLengths = 4;
 
+  // The gate before a round: the first round always runs (the caller asks
+  // only while hops are below the budget); a later one only while the hops
+  // so far are below `budget` and the previous round made at least one.
+  KMC_HD static void gate(int32_t* control, unsigned long long* tally, unsigned long long budget) {
+    if (control[0] && control[1] > 0 && (tally[0] >= budget || tally[1] == 0)) control[0] = 0;
+    if (control[0]) {
+      ++control[1];
+      tally[1] = 0;
+    }
+  }
+
+  KMC_HD static bool active(const WalkerLaunch& L) { return !L.control || L.control[0] != 0; }
+
   KMC_HD static void phase(const WalkerLaunch& L, const Lane& lane, int32_t phase,
                            unsigned int* shared) {
     const int32_t total = L.group_count * L.lengths;
@@ -59,8 +82,14 @@ struct WalkerKernel {
       return;
     }
     if (phase == 2) {
-      for (int32_t c = lane.thread; c < total; c += lane.block_threads)
-        if (shared[c]) atomic_add(&L.counts[c], static_cast<unsigned long long>(shared[c]));
+      for (int32_t c = lane.thread; c < total; c += lane.block_threads) {
+        if (!shared[c]) continue;
+        atomic_add(&L.counts[c], static_cast<unsigned long long>(shared[c]));
+        if (L.tally) {
+          atomic_add(&L.tally[0], static_cast<unsigned long long>(shared[c]));
+          atomic_add(&L.tally[1], static_cast<unsigned long long>(shared[c]));
+        }
+      }
       return;
     }
     const int64_t i = int64_t(lane.block) * lane.block_threads + lane.thread;

@@ -44,7 +44,7 @@ def sublattice_visit(design):
     mapping = 60 if design == "landed" else 8       # div/mod by member counts vs precomputed offsets
     eligible = 6
     overhead = 15
-    poisson = 40 if design == "landed" else 12      # FP64 CDF loop with a division vs integer table
+    poisson = 12                                    # T1 (landed): 12 integer compares (was an FP64 loop, 40)
     attempt = 45                                    # slot, step, target, index, byte, threshold, compare
     accept = 15 * C * (1 - C) * CEILING * 0 + 15 * (1 - C) * CEILING  # stores + record move, per attempt
     empty = mapping + eligible + overhead
@@ -144,11 +144,14 @@ def walkers(dev, n, design):
     t_issue = warp / issue_rate
     # per launch: walker state 16 B read + written; uniform rate tables stay in L1
     t_dram = 32 / rounds / d["dram"]
-    t_launch = LAUNCH_GAP / (walkers_count * rounds)
     if design == "landed":
-        # WalkerBatch downloads 16 B per walker and rebuilds host state every round
-        t_host = 16 / PCIE + HOST_NS_PER_WALKER
+        # a gate launch and a round launch per round (about a hop per walker)
+        t_launch = 2 * LAUNCH_GAP / walkers_count
+        # WalkersSolver runs up to 64 rounds per engine call (WalkerBatch::advance_rounds);
+        # after each call the batch downloads 16 B per walker and rebuilds the host state
+        t_host = (16 / PCIE + HOST_NS_PER_WALKER) / 64
     else:
+        t_launch = LAUNCH_GAP / (walkers_count * rounds)
         t_host = 0.0
     limits = {"instruction issue (divergent lanes)": t_issue, "DRAM bandwidth": t_dram,
               "launch gaps": t_launch, "host round trips": t_host}

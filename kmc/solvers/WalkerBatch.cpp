@@ -148,3 +148,49 @@ void WalkerBatch::advance_to(const std::vector<double>& times) {
 }
 
 }  // namespace coatkmc
+
+namespace coatkmc {
+
+uint64_t WalkerBatch::advance_rounds(const std::vector<double>& ends, uint64_t budget) {
+  if (groups_.size() != 1) throw std::logic_error("WalkerBatch: advance_rounds takes one group");
+  if (ends.empty() || static_cast<int32_t>(ends.size()) > WalkerEngine::kMaxRounds)
+    throw std::logic_error("WalkerBatch: 1 to kMaxRounds round ends");
+  if (!started_) start();
+  Group& g = groups_[0];
+  SystemState& st = *g.state;
+  if (st.rng_step + ends.size() >= (uint64_t(1) << (64 - WalkerStep::kDrawBits)))
+    throw CannotProceed("walkers: round counter exhausted");
+  WalkerGroup w;
+  w.cumulative = g.cumulative.data();
+  w.per_site = g.per_site;
+  w.replica = st.replica;
+  w.seed = g.seed;
+  w.round = st.rng_step;
+  w.t_begin = st.time;
+  w.t_end = ends[0];
+  w.first_walker = static_cast<int32_t>(g.first);
+  w.walkers = static_cast<int32_t>(g.count);
+  std::vector<double> clamped(ends);
+  double previous = st.time;
+  for (double& e : clamped) e = previous = std::max(e, previous);  // as advance_to: never back
+  const int lengths = static_cast<int>(hops_.length_sq.size());
+  std::vector<uint64_t> counts(lengths, 0);
+  const WalkerEngine::Rounds r =
+      device_->engine->run_rounds(w, clamped.data(), static_cast<int32_t>(clamped.size()), budget,
+                                  counts.data());
+  device_->engine->download(site_.data(), cells_.data());
+  uint64_t hops = 0;
+  for (int l = 0; l < lengths; ++l) {
+    hops += counts[l];
+    st.hops_by_length[l] += counts[l];
+  }
+  st.sum_hop_length_sq = hops_.sum_length_sq(st.hops_by_length);
+  st.hops += hops;
+  st.attempts += hops;
+  if (r.done > 0) st.time = clamped[r.done - 1];
+  st.rng_step += r.done;
+  sync(g);
+  return r.last_round_hops;
+}
+
+}  // namespace coatkmc

@@ -36,6 +36,12 @@ class WalkerBatch {
   int groups() const { return static_cast<int>(groups_.size()); }
   // One round: group g goes from its state's time to times[g] (>= it).
   void advance_to(const std::vector<double>& times);
+  // Several rounds of a batch of one group without a round trip to the host
+  // (kernels/WalkerEngine.hpp run_rounds): round r goes to ends[r]; a round
+  // after the first runs only while the group's hops since this call are
+  // below `budget` and the previous round made a hop, which is where a loop of
+  // advance_to() calls stops too. Returns the hops of the last round run.
+  uint64_t advance_rounds(const std::vector<double>& ends, uint64_t budget);
   // Sum of the escape rates of group g's walkers at their present sites, 1/s.
   double total_rate(int group) const;
   // BackendKind::Replay: seed of the replay's block and lane orders (0: natural order).

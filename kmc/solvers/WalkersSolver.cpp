@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "kernels/WalkerEngine.hpp"
 #include "kmc/core/Error.hpp"
 
 namespace coatkmc {
@@ -70,11 +71,29 @@ void WalkersSolver::advance(SystemState& state, const AdvanceTarget& target) {
     stuck();
   } else {
     // Rounds on the fixed grid of round_time_, whatever the target: where a
-    // run stops (its milestones, a checkpoint) never changes its rounds.
+    // run stops (its milestones, a checkpoint) never changes its rounds. Up
+    // to kMaxRounds of them per call to the engine (no host round trip
+    // between them); the engine's gate stops where a loop of single rounds
+    // would: at the first round that reaches the target, or after a round
+    // without a hop (then a stuck lattice is told from an unlucky round here).
+    std::vector<double> ends;
     while (state.hops < target.hops && state.time < target.time) {
-      const uint64_t before = state.hops;
-      batch_->advance_to({std::min(target.time, next_round_end(state.time))});
-      if (state.hops == before && !(batch_->total_rate(0) > 0)) {
+      ends.clear();
+      double t = state.time;
+      while (static_cast<int32_t>(ends.size()) < WalkerEngine::kMaxRounds) {
+        double end;
+        try {
+          end = std::min(target.time, next_round_end(t));
+        } catch (const CannotProceed&) {
+          if (ends.empty()) throw;  // as before: only when the next round cannot start
+          break;
+        }
+        ends.push_back(end);
+        if (!(end < target.time)) break;
+        t = end;
+      }
+      const uint64_t last = batch_->advance_rounds(ends, target.hops - state.hops);
+      if (last == 0 && !(batch_->total_rate(0) > 0)) {
         stuck();
         break;
       }

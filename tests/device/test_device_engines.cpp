@@ -260,6 +260,47 @@ INSTANTIATE_TEST_SUITE_P(Backends, DeviceEngines,
                                   std::get<1>(info.param).name;
                          });
 
+// Several rounds per engine call (the gate on the device) stop exactly where a
+// loop of one-round calls stops: at the first round that reaches the hop
+// budget, with the same trajectory.
+class WalkerRounds : public ::testing::TestWithParam<BackendParam> {
+ protected:
+  void SetUp() override {
+    if (GetParam().kind == BackendKind::Cuda) SKIP_WITHOUT_GPU();
+  }
+};
+
+TEST_P(WalkerRounds, SeveralRoundsPerCallStopWhereSingleRoundsStop) {
+  const Case& c = kCases[13];  // walkers, sc, disordered
+  const Built b(c);
+  const double tau = 1.0 / (b.lattice.max_coordination() * b.model->max_rate());
+  std::vector<double> ends;
+  for (int r = 1; r <= 40; ++r) ends.push_back(r * tau);
+  // A budget that the 40 rounds pass about half way: half the hops they make.
+  uint64_t budget = 0;
+  {
+    SystemState probe = b.initial;
+    WalkerBatch all(b.lattice, BackendKind::Cpu, 1);
+    all.add_group(*b.model, 99, probe);
+    for (double e : ends) all.advance_to({e});
+    budget = probe.hops / 2;
+  }
+  ASSERT_GT(budget, 0u);
+  SystemState single = b.initial, several = b.initial;
+  WalkerBatch one(b.lattice, GetParam().kind, 2), many(b.lattice, GetParam().kind, 2);
+  one.add_group(*b.model, 99, single);
+  many.add_group(*b.model, 99, several);
+  // The loop the solver used to run: one round per call until the budget is reached.
+  for (size_t r = 0; r < ends.size() && single.hops < budget; ++r) one.advance_to({ends[r]});
+  many.advance_rounds(ends, budget);
+  ASSERT_LT(single.rng_step, ends.size()) << "the budget must stop the rounds early";
+  expect_same_trajectory(single, several);
+  EXPECT_GE(several.hops, budget);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, WalkerRounds, ::testing::ValuesIn(kBackends),
+                         [](const auto& info) { return std::string(info.param.name); });
+
 // The replay under other block and lane orders and thread counts: the same
 // trajectory (members of a class and tiles of a parity class are independent).
 class ReplayOrders : public ::testing::TestWithParam<Case> {};
