@@ -216,6 +216,9 @@ bool with_fractions(const std::string& in, std::string& out) {
         ++j;
       const std::string number = in.substr(i, j - i);
       if (number.find('.') == std::string::npos) {
+        // gemmi multiplies each integer by 24 in a long: keep them small
+        // (a 20-digit translation overflowed it; found by fuzz.structure).
+        if (number.size() > 6) return false;
         out += number;
       } else {
         if (std::count(number.begin(), number.end(), '.') > 1) return false;
