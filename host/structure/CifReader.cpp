@@ -291,6 +291,31 @@ NormalizedName normalize_hm(const std::string& raw) {
   return out;
 }
 
+// Whether gemmi 0.5.7 can read a Hall symbol without indexing out of bounds:
+// it applies a numeric screw subscript ("41", "61") along the principal axis
+// of the matrix symbol, and for a symbol that has none (a diagonal axis ' " *,
+// or an implicit axis it does not fill in) it indexes an array at a negative
+// position (found by fuzz.structure). Standard Hall symbols put subscripts
+// only on the first matrix symbol, or give the axis (x, y, z) with them.
+bool hall_symbol_safe(const std::string& hall) {
+  std::istringstream in(hall.substr(0, hall.find('(')));
+  std::vector<std::string> tokens;
+  for (std::string t; in >> t;) tokens.push_back(t);
+  for (size_t i = 1; i < tokens.size(); ++i) {  // tokens[0] is the lattice symbol
+    std::string t = tokens[i];
+    if (!t.empty() && t[0] == '-') t = t.substr(1);
+    if (t.empty()) return false;
+    bool subscript = false, axis = false, diagonal = false;
+    for (size_t k = 1; k < t.size(); ++k) {
+      subscript = subscript || (t[k] >= '1' && t[k] <= '5');
+      axis = axis || t[k] == 'x' || t[k] == 'y' || t[k] == 'z';
+      diagonal = diagonal || t[k] == '\'' || t[k] == '"' || t[k] == '*';
+    }
+    if (subscript && (diagonal || (!axis && i > 1))) return false;
+  }
+  return true;
+}
+
 const gemmi::SpaceGroup* lookup_hm(const std::string& name, char setting, double alpha,
                                    double gamma) {
   auto find = [&](const std::string& n) -> const gemmi::SpaceGroup* {
@@ -359,6 +384,7 @@ StatedSymmetry read_symmetry(CifContext& c, const double angles[3]) {
     const std::string hall = cif::as_string(*b.find_value(hall_tag));
     gemmi::GroupOps g;
     try {
+      if (!hall_symbol_safe(hall)) throw std::invalid_argument("unsafe");
       g = gemmi::symops_from_hall(hall.c_str());
     } catch (const std::exception&) {
       c.fail(hall_tag, "'" + hall + "' is not a Hall symbol (e.g. '-F 4vw 2vw 3')");

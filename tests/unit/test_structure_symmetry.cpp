@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <gemmi/symmetry.hpp>
+
 #include "CommandRunner.hpp"
 #include "host/structure/StructureFile.hpp"
 #include "kmc/core/Error.hpp"
@@ -336,5 +338,36 @@ TEST(StructureSymmetry, TheBlockNamedByTheKey) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("data_LiTi2O4, data_second"), std::string::npos)
         << e.what();
+  }
+}
+
+// Every Hall symbol of the International Tables (gemmi's list of 530
+// settings) is read, and expands a general position into as many atoms as
+// the group has operations; Hall symbols gemmi would misread are refused
+// with the tag named (one found by fuzzing: '-F 3vw 22w 3').
+TEST(StructureSymmetry, EveryTabulatedHallSymbolIsRead) {
+  int read = 0;
+  for (const gemmi::SpaceGroup& sg : gemmi::spacegroup_tables::main) {
+    SCOPED_TRACE(sg.hall);
+    const bool hexagonal = sg.ext == 'H' || (sg.number >= 143 && sg.number <= 194);
+    const bool rhombohedral = sg.ext == 'R';
+    std::ostringstream text;
+    text << "data_g\n_cell_length_a 7\n_cell_length_b 7\n_cell_length_c 7\n"
+         << "_cell_angle_alpha " << (rhombohedral ? 80 : 90) << "\n_cell_angle_beta "
+         << (rhombohedral ? 80 : 90) << "\n_cell_angle_gamma "
+         << (rhombohedral ? 80 : hexagonal ? 120 : 90) << "\n_space_group_name_Hall '" << sg.hall
+         << "'\nloop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n"
+         << "_atom_site_fract_z\nLi1 0.0123 0.2345 0.3789\n";
+    const LatticeDescription d = read_cif_text("g.cif", text.str(), {});
+    EXPECT_EQ(static_cast<int>(d.basis.size()), sg.operations().order());
+    ++read;
+  }
+  EXPECT_GE(read, 500);
+  const std::string bad = spinel_cif_origin_2("_space_group_name_Hall '-F 3vw 22w 3'");
+  try {
+    read_cif_text("bad.cif", bad, {});
+    ADD_FAILURE() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("_space_group_name_Hall:", 0), 0u) << e.what();
   }
 }
