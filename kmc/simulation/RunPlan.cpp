@@ -21,8 +21,18 @@ std::string gib(double bytes) {
 
 std::string solver_for(const SimulationSettings& s, int64_t ions) {
   if (s.solver != "auto") return s.solver;
-  // Walkers take no species: several species run on bkl.
-  return s.species.active() ? std::string("bkl") : auto_solver(s.hop, ions);
+  if (!s.species.active()) return auto_solver(s.hop, ions);
+  // Several species: the first exact solver of the registry that takes them (bkl).
+  for (const SolverEntry& e : solver_registry())
+    if (e.capabilities.exact && e.capabilities.species) return e.name;
+  return auto_solver(s.hop, ions);
+}
+
+// The registry entry of the plan's solver; an unknown name is a problem of run.solver.
+bool known_solver(RunPlan& plan) {
+  if (find_solver(plan.solver)) return true;
+  plan.problems.push_back({"run.solver", "run.solver: no solver named '" + plan.solver + "'"});
+  return false;
 }
 
 // Adds plan_run's memory problem, if any, and records the memory.
@@ -129,6 +139,7 @@ RunPlan plan_run(SimulationSettings settings, const MemoryBudget& available,
   // alone tell them (every host site open).
   plan.ions = ions_on_host_sites(cfg);
   plan.solver = solver_for(cfg, plan.ions);
+  if (!known_solver(plan)) return plan;
   plan.backend = resolve_backend(cfg.backend, solver_has_cuda(plan.solver));
   check_memory(plan, available, keeping);
   if (!plan.ok()) return plan;

@@ -113,7 +113,7 @@ class RunExecution {
     threads_ = std::max(1, std::min(cfg_.threads, cfg_.replicas));
     // Parallel solvers get the threads the replicas leave over.
     solver_options_.threads =
-        solver_is_parallel(plan.solver) ? std::max(1, cfg_.threads / threads_) : 1;
+        find_solver(plan.solver)->capabilities.parallel ? std::max(1, cfg_.threads / threads_) : 1;
     solver_options_.acceptance_ceiling = cfg_.acceptance_ceiling;
     solver_options_.sublattice_attempts = cfg_.sublattice_attempts;
     solver_options_.species = world_.species.get();

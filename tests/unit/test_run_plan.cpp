@@ -104,5 +104,14 @@ TEST(RunPlan, MemoryProblemsNameTheKeyThatIsTooBig) {
   EXPECT_TRUE(plan_run(s, budget).ok());
 }
 
+TEST(RunPlan, ASolverTheRegistryDoesNotKnowIsAProblemOfRunSolver) {
+  SimulationSettings s = small_sc(4);
+  s.solver = "metropolis";
+  const RunPlan plan = plan_run(s);
+  ASSERT_EQ(plan.problems.size(), 1u);
+  EXPECT_EQ(plan.problems[0].key, "run.solver");
+  EXPECT_FALSE(plan.world);
+}
+
 }  // namespace
 }  // namespace coatkmc
