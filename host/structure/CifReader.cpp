@@ -349,6 +349,15 @@ StatedSymmetry from_groups(const std::vector<const gemmi::SpaceGroup*>& groups,
   return s;
 }
 
+// The first value of a tag, whether a tag-value pair or the first row of a
+// loop (a fuzzed file put the Hall symbol in a loop: find_value alone is null).
+const std::string& first_value(cif::Block& b, const std::string& tag) {
+  static const std::string none = "?";
+  if (const std::string* v = b.find_value(tag)) return *v;
+  cif::Column col = b.find_values(tag);
+  return col.length() > 0 ? col[0] : none;
+}
+
 // The symmetry as the file states it (precedence in the header comment).
 StatedSymmetry read_symmetry(CifContext& c, const double angles[3]) {
   cif::Block& b = c.block();
@@ -380,8 +389,8 @@ StatedSymmetry read_symmetry(CifContext& c, const double angles[3]) {
 
   const std::string hall_tag = first_present(
       b, {"_space_group_name_Hall", "_symmetry_space_group_name_Hall", "_space_group.name_Hall"});
-  if (!hall_tag.empty() && !cif::is_null(*b.find_value(hall_tag))) {
-    const std::string hall = cif::as_string(*b.find_value(hall_tag));
+  if (!hall_tag.empty() && !cif::is_null(first_value(b, hall_tag))) {
+    const std::string hall = cif::as_string(first_value(b, hall_tag));
     gemmi::GroupOps g;
     try {
       if (!hall_symbol_safe(hall)) throw std::invalid_argument("unsafe");
@@ -406,12 +415,12 @@ StatedSymmetry read_symmetry(CifContext& c, const double angles[3]) {
                         "_space_group.IT_coordinate_system_code"});
   char coded = 0;
   if (!code_tag.empty()) {
-    const std::string code = lower(cif::as_string(*b.find_value(code_tag)));
+    const std::string code = lower(cif::as_string(first_value(b, code_tag)));
     if (code == "1" || code == "2") coded = code[0];
     if (code == "h" || code == "r") coded = static_cast<char>(std::toupper(code[0]));
   }
-  if (!name_tag.empty() && !cif::is_null(*b.find_value(name_tag))) {
-    const std::string raw = cif::as_string(*b.find_value(name_tag));
+  if (!name_tag.empty() && !cif::is_null(first_value(b, name_tag))) {
+    const std::string raw = cif::as_string(first_value(b, name_tag));
     NormalizedName n = normalize_hm(raw);
     if (!n.setting) n.setting = coded;
     const gemmi::SpaceGroup* sg = lookup_hm(n.name, n.setting, angles[0], angles[2]);
@@ -420,8 +429,8 @@ StatedSymmetry read_symmetry(CifContext& c, const double angles[3]) {
     return from_groups(stated ? std::vector<const gemmi::SpaceGroup*>{sg} : origin_choices(sg),
                        name_tag, "'" + raw + "'");
   }
-  if (!number_tag.empty() && !cif::is_null(*b.find_value(number_tag))) {
-    const std::string raw = cif::as_string(*b.find_value(number_tag));
+  if (!number_tag.empty() && !cif::is_null(first_value(b, number_tag))) {
+    const std::string raw = cif::as_string(first_value(b, number_tag));
     char* end = nullptr;
     const long number = std::strtol(raw.c_str(), &end, 10);
     if (end == raw.c_str() || *end != '\0' || number < 1 || number > 230)
