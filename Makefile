@@ -8,7 +8,9 @@ DEB_PACKAGES = cmake g++ make git pkg-config libomp-dev libgtest-dev libgmock-de
   libbenchmark-dev libtomlplusplus-dev libcxxopts-dev nlohmann-json3-dev \
   librandom123-dev libeigen3-dev python3-matplotlib \
   clang-14 libclang-rt-14-dev gemmi-dev tao-pegtl-dev libstb-dev \
-  slurm-wlm munge openmpi-bin libopenmpi-dev
+  slurm-wlm munge openmpi-bin libopenmpi-dev \
+  python3-dev pybind11-dev python3-pybind11 python3-pandas python3-ase python3-pymatgen \
+  python3-h5py libhdf5-dev python3-pytest python3-nbconvert python3-nbformat python3-ipykernel
 
 .PHONY: all deps configure build demo test sanitize-test tsan-device-test bench clean format
 

@@ -15,6 +15,7 @@
 #include "host/cli/Commands.hpp"
 #include "host/io/AtomicFile.hpp"
 #include "host/io/BuildInfo.hpp"
+#include "host/io/Units.hpp"
 #include "host/macro/KmcSources.hpp"
 #include "host/macro/MacroConfig.hpp"
 #include "host/macro/MacroPlots.hpp"
@@ -91,6 +92,7 @@ int macro_command(const std::vector<std::string>& in) {
   study.summary["version"] = build_info().version;
   study.summary["git_sha"] = build_info().git_sha;
   study.summary["kmc_overrides"] = kmc_set;
+  study.summary["units"] = units_object(study.summary);
   try {
     for (const auto& [name, text] : study.files) write_file_atomically(out + "/" + name, text);
     write_file_atomically(out + "/summary.json", study.summary.dump(2) + "\n");

@@ -53,10 +53,13 @@ int structure_command(const std::vector<std::string>& in) {
   if (!ms.active()) ms.type = "crystalline";  // the perfect lattice: still a map to look at
   const SiteMap map = build_microstructure(lattice, ms, s.hop.barrier);
 
+  // Elements ASE and pymatgen accept: a site's species, else the configured ion species.
+  std::vector<std::string> ions;
+  for (const SpeciesSpec& sp : s.species.species) ions.push_back(sp.name);
   make_directories(out);
-  write_file_atomically(out + "/site_map.xyz", site_map_xyz(lattice, map, s.hop.barrier));
-  write_file_atomically(out + "/structure.cif", cif_text(s.lattice));
-  write_file_atomically(out + "/POSCAR", poscar_text(s.lattice));
+  write_file_atomically(out + "/site_map.xyz", site_map_xyz(lattice, map, s.hop.barrier, ions));
+  write_file_atomically(out + "/structure.cif", cif_text(s.lattice, ions));
+  write_file_atomically(out + "/POSCAR", poscar_text(s.lattice, ions));
 
   const int64_t host = lattice.num_host_sites();
   std::printf("coatkmc structure: %s, %s microstructure\n", cfg.lattice_type.c_str(),

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "host/io/BuildInfo.hpp"
+#include "host/io/Units.hpp"
 
 namespace coatkmc {
 
@@ -161,6 +162,7 @@ nlohmann::json anneal_summary_json(const AnnealStudySettings& s, const AnnealStu
   if (r.kmc) j["kmc"] = kmc_summary(s, r);
   for (const AnnealCase& c : r.cases) j["cases"].push_back(case_summary(s, c));
   j["wall_time"] = wall_s;
+  j["units"] = units_object(j);
   return j;
 }
 

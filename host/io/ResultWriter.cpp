@@ -11,6 +11,7 @@
 #include "host/io/AtomicFile.hpp"
 #include "host/io/BuildInfo.hpp"
 #include "host/io/Provenance.hpp"
+#include "host/io/Units.hpp"
 
 namespace coatkmc {
 
@@ -91,6 +92,19 @@ nlohmann::json make_result_json(const LoadedConfig& config, const SimulationOutc
   r["particles"] = o.particles;
   r["sites"] = o.sites;
   r["carrier_density"] = num(e.carrier_density);
+  // The periodic box of one replica: the cell vectors times the cells (Å; a 2D
+  // lattice's third vector is its layer thickness, once) and its volume (Å^3,
+  // the V of carrier_density = particles / V).
+  {
+    json cell = json::array();
+    for (int i = 0; i < 3; ++i) {
+      const double n = i < o.dimension ? config.settings.cells[i] : 1;
+      const Vec3& v = config.settings.lattice.vectors[i];
+      cell.push_back({n * v.x, n * v.y, n * v.z});
+    }
+    r["cell_angstrom"] = cell;
+    r["volume_angstrom3"] = num(o.volume);
+  }
   r["simulated_time"] = num(e.simulated_time);
   r["wall_time"] = num(o.wall_time);
   r["hops_per_second"] = num(o.wall_time > 0 ? hops / o.wall_time : 0.0);
@@ -111,6 +125,7 @@ nlohmann::json make_result_json(const LoadedConfig& config, const SimulationOutc
   r["dimension"] = o.dimension;
   r["provenance"] = make_provenance(config, o.device, provenance);
   r["config"] = json::parse(config.resolved_json);
+  r["units"] = units_object(r);
   return r;
 }
 
@@ -118,7 +133,8 @@ std::string make_msd_csv(const SimulationOutcome& o) {
   std::ostringstream os;
   os.precision(10);
   os << "time_s,msd_tracer_A2,msd_com_A2,hops_per_particle,msd_tracer_x_A2,msd_tracer_y_A2,"
-        "msd_tracer_z_A2,msd_com_x_A2,msd_com_y_A2,msd_com_z_A2\n";
+        "msd_tracer_z_A2,msd_com_x_A2,msd_com_y_A2,msd_com_z_A2,msd_tracer_err_A2,"
+        "msd_com_err_A2\n";
   if (o.replicas.empty()) return os.str();
   const size_t rows = o.replicas.front().msd.size();
   const double R = static_cast<double>(o.replicas.size());
@@ -146,6 +162,21 @@ std::string make_msd_csv(const SimulationOutcome& o) {
         os << ',';
         if (a < o.dimension && std::isfinite(c[a])) os << c[a] / R;
       }
+    // Standard errors of the two means over the replicas (independent runs;
+    // the ions of one replica are not independent of each other); empty
+    // with one replica.
+    for (const bool tracer : {true, false}) {
+      os << ',';
+      if (o.replicas.size() < 2) continue;
+      const double mean = (tracer ? tr : com) / R;
+      double ss = 0;
+      for (const auto& rep : o.replicas) {
+        const double x = tracer ? rep.msd[i].msd_tracer : rep.msd[i].msd_com;
+        ss += (x - mean) * (x - mean);
+      }
+      const double err = std::sqrt(ss / (R * (R - 1)));
+      if (std::isfinite(err)) os << err;
+    }
     os << '\n';
   }
   return os.str();

@@ -4,9 +4,12 @@
 #include <cstdio>
 #include <sstream>
 
+#include "host/structure/ElementSymbols.hpp"
+
 namespace coatkmc {
 
-std::string site_map_xyz(const Lattice& lat, const SiteMap& map, double hop_barrier) {
+std::string site_map_xyz(const Lattice& lat, const SiteMap& map, double hop_barrier,
+                         const std::vector<std::string>& ion_species) {
   const int64_t n = lat.num_sites();
   const int z = lat.max_coordination();
   const LatticeDescription& d = lat.description();
@@ -26,7 +29,7 @@ std::string site_map_xyz(const Lattice& lat, const SiteMap& map, double hop_barr
      << (lat.dimension() == 3 ? "T" : "F") << "\"\n";
   for (int64_t s = 0; s < n; ++s) {
     const BasisSite& b = d.basis[lat.basis_of(s)];
-    const std::string species = b.species.empty() ? (b.transition ? "X" : b.sublattice) : b.species;
+    const std::string species = element_of_site(b, ion_species);
     const Vec3 r = lat.position(s);
     const bool blocked = !map.blocked.empty() && map.blocked[s];
     double energy = b.energy + (map.site_energy.empty() ? 0.0 : map.site_energy[s]);

@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <vector>
 
 #include "kmc/lattice/Lattice.hpp"
 #include "kmc/microstructure/Microstructure.hpp"
@@ -12,6 +13,9 @@ namespace coatkmc {
 // (eV, sublattice energy included) and the mean barrier (eV) of its open hops
 // (0 for immobile or fully blocked sites), and its layer (0 without layers).
 // `hop_barrier` is the bare barrier.
-std::string site_map_xyz(const Lattice& lattice, const SiteMap& map, double hop_barrier);
+// The species column is an element (host/structure/ElementSymbols.hpp: the
+// site's species, else the first of `ion_species` when all are elements, else X).
+std::string site_map_xyz(const Lattice& lattice, const SiteMap& map, double hop_barrier,
+                         const std::vector<std::string>& ion_species = {});
 
 }  // namespace coatkmc

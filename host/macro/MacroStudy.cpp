@@ -77,7 +77,8 @@ Fitted fit_free_parameter(const MacroConfig& m, const KmcValues& kmc, StudyOutpu
       if (c.name == m.fit.case_name) target_case = &c;
     FitResult fr;
     std::string target_text;
-    if (m.fit.parameter == "coating_transport.constriction_factor") {
+    const bool capacity_fit = m.fit.parameter == "coating_transport.constriction_factor";
+    if (capacity_fit) {
       const CaseModel cm = build_case(m, *target_case, kmc, transfer);
       const CycleProtocol p = make_protocol(m, m.fit.c_rate);
       auto fit_g = [&](double sp) {
@@ -106,7 +107,9 @@ Fitted fit_free_parameter(const MacroConfig& m, const KmcValues& kmc, StudyOutpu
                                           {"achieved", sr.achieved},
                                           {"status", sr.status},
                                           {"bracket", {m.fit.spread_lo, m.fit.spread_hi}},
-                                          {"evaluations", sr.evaluations}});
+                                          {"evaluations", sr.evaluations},
+                                          {"unit", "1"},
+                                          {"achieved_unit", "mAh/g"}});
         out.report.push_back("fitted cathode.contact_spread = " + fmt("%.4g", sr.value) +
                              " so that " + target_case->name + " capacity at " +
                              rate_key(m.fit.spread_c_rate) + " = " +
@@ -128,7 +131,10 @@ Fitted fit_free_parameter(const MacroConfig& m, const KmcValues& kmc, StudyOutpu
                                       {"achieved", fr.achieved},
                                       {"status", fr.status},
                                       {"bracket", {m.fit.lo, m.fit.hi}},
-                                      {"evaluations", fr.evaluations}});
+                                      {"evaluations", fr.evaluations},
+                                      // The units of value/bracket and of achieved (summary.json units).
+                                      {"unit", capacity_fit ? "1" : "S/cm^3"},
+                                      {"achieved_unit", capacity_fit ? "mAh/g" : "ohm cm^2"}});
     out.report.push_back("fitted " + m.fit.parameter + " = " + fmt("%.4g", fr.value) + " so that " +
                          target_text + " (" + fr.status + ")");
   }

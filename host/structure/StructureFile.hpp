@@ -45,9 +45,13 @@ LatticeDescription read_poscar_text(const std::string& path, const std::string& 
                                     const StructureImportOptions& options);
 
 // The atoms of a description (transition sites are empty and left out) as a
-// P1 CIF and as a VASP 5 POSCAR in Direct coordinates.
-std::string cif_text(const LatticeDescription& description);
-std::string poscar_text(const LatticeDescription& description);
+// P1 CIF and as a VASP 5 POSCAR in Direct coordinates. Each atom's element is
+// element_of_site (ElementSymbols.hpp: its species, else the configured ion
+// species when they are elements, else X), its sublattice a label beside it.
+std::string cif_text(const LatticeDescription& description,
+                     const std::vector<std::string>& ion_species = {});
+std::string poscar_text(const LatticeDescription& description,
+                        const std::vector<std::string>& ion_species = {});
 
 // Cell vectors (Å) from lengths (Å) and angles (degrees): a along x, b in the
 // xy plane. Throws std::invalid_argument for a degenerate cell.

@@ -4,15 +4,12 @@
 #include <map>
 #include <sstream>
 
+#include "host/structure/ElementSymbols.hpp"
 #include "host/structure/StructureFile.hpp"
 
 namespace coatkmc {
 
 namespace {
-
-std::string species_of(const BasisSite& b) {
-  return b.species.empty() ? b.sublattice : b.species;
-}
 
 std::string fixed(double x, int digits) {
   char buf[64];
@@ -30,12 +27,13 @@ std::string cif_value(const std::string& s) {
 
 }  // namespace
 
-std::string cif_text(const LatticeDescription& d) {
+std::string cif_text(const LatticeDescription& d, const std::vector<std::string>& ion_species) {
   double l[3], ang[3];
   cell_parameters(d.vectors, l, ang);
   std::ostringstream os;
   os << "# written by coatkmc: the atoms of one cell of lattice '" << d.name << "'\n"
-     << "# (space group P 1; each atom's label is its sublattice, numbered)\n"
+     << "# (space group P 1; each atom's label is its sublattice, numbered; its type an element,\n"
+     << "# X where the site has none)\n"
      << "data_" << (d.name.empty() ? "coatkmc" : d.name) << "\n"
      << "_cell_length_a " << fixed(l[0], 8) << "\n"
      << "_cell_length_b " << fixed(l[1], 8) << "\n"
@@ -51,19 +49,20 @@ std::string cif_text(const LatticeDescription& d) {
   for (const BasisSite& b : d.basis) {
     if (b.transition) continue;
     const std::string label = b.sublattice + "_" + std::to_string(++numbered[b.sublattice]);
-    os << cif_value(label) << ' ' << cif_value(species_of(b)) << ' ' << fixed(b.fractional.x, 10)
+    os << cif_value(label) << ' ' << cif_value(element_of_site(b, ion_species)) << ' ' << fixed(b.fractional.x, 10)
        << ' ' << fixed(b.fractional.y, 10) << ' ' << fixed(b.fractional.z, 10) << " 1\n";
   }
   return os.str();
 }
 
-std::string poscar_text(const LatticeDescription& d) {
-  // Species in order of first appearance, each with its atoms.
+std::string poscar_text(const LatticeDescription& d, const std::vector<std::string>& ion_species) {
+  // Elements in order of first appearance, each with its atoms (after each
+  // atom's coordinates its element and sublattice, which VASP and ASE ignore).
   std::vector<std::string> order;
   std::map<std::string, std::vector<const BasisSite*>> atoms;
   for (const BasisSite& b : d.basis) {
     if (b.transition) continue;
-    const std::string s = species_of(b);
+    const std::string s = element_of_site(b, ion_species);
     if (!atoms.count(s)) order.push_back(s);
     atoms[s].push_back(&b);
   }
@@ -79,7 +78,7 @@ std::string poscar_text(const LatticeDescription& d) {
   for (const auto& s : order)
     for (const BasisSite* b : atoms[s])
       os << "  " << fixed(b->fractional.x, 10) << ' ' << fixed(b->fractional.y, 10) << ' '
-         << fixed(b->fractional.z, 10) << ' ' << s << "\n";
+         << fixed(b->fractional.z, 10) << ' ' << s << ' ' << b->sublattice << "\n";
   return os.str();
 }
 

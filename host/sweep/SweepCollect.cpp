@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "host/analysis/ArrheniusFit.hpp"
+#include "host/io/Units.hpp"
 #include "host/sweep/TaskTable.hpp"
 #include "kmc/core/Error.hpp"
 
@@ -328,6 +329,7 @@ SweepCollection collect_sweep(const std::string& dir) {
                {"points", points},
                {"arrhenius", fits},
                {"tasks", tasks}};
+  c.summary["units"] = units_object(c.summary);
   c.csv = csv.str();
   return c;
 }
