@@ -29,7 +29,16 @@ struct CounterRng {
   // side of the counter, so replicas never share a number.
   KMC_HD static Philox::ctr_type words(uint64_t seed, uint32_t stream, uint32_t replica,
                                        uint64_t step, uint32_t index) {
-    Philox::key_type key = {{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32)}};
+    uint32_t k0 = static_cast<uint32_t>(seed), k1 = static_cast<uint32_t>(seed >> 32);
+#if defined(__CUDA_ARCH__)
+    // The ten round keys depend on the seed only, so the compiler would
+    // compute them once per kernel and hold all twenty words in registers
+    // through every loop (the sublattice kernel needed 89); an opaque copy of
+    // the key makes each block bump its two words round by round instead.
+    // The words are the same: the asm is empty.
+    asm volatile("" : "+r"(k0), "+r"(k1));
+#endif
+    Philox::key_type key = {{k0, k1}};
     Philox::ctr_type ctr = {{static_cast<uint32_t>(step), static_cast<uint32_t>(step >> 32),
                              index, (replica << 8) ^ stream}};
     Philox philox;

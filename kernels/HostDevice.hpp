@@ -5,3 +5,13 @@
 #else
 #define KMC_HD inline
 #endif
+
+// Keeps a device loop rolled (nvcc's `#pragma unroll 1`): unrolling a loop of
+// dependent loads buys little and costs registers the kernel must keep under
+// its launch bound (tests/CMakeLists.txt, gpu-resources). Host compilers see
+// nothing (GCC would warn about an unknown pragma).
+#if defined(__CUDA_ARCH__)
+#define KMC_DEVICE_LOOP_ROLLED _Pragma("unroll 1")
+#else
+#define KMC_DEVICE_LOOP_ROLLED
+#endif

@@ -55,6 +55,12 @@ static_assert(sizeof(SublatticeTiling) == 3 * 16 + 4 + 4 + 64 * 4 + 12,
               "SublatticeTiling is a kernel parameter: keep its layout fixed");
 static_assert(sizeof(SublatticeLaunch) <= 4096, "kernel parameters stay under 4 KiB");
 
+// At most this many threads per block, and this many blocks resident per SM:
+// the CUDA kernel's __launch_bounds__, so ptxas keeps it at <= 72 registers
+// (65536 / (4 * 224) = 73), checked without spills by the gpu-resources test.
+constexpr int32_t kSublatticeMaxBlock = 224;
+constexpr int32_t kSublatticeMinBlocksPerSm = 4;
+
 // Grid, block and shared memory of a parity-class launch: one host function
 // that the CUDA driver and the replay both use.
 struct SublatticeLaunchPlan {
@@ -69,15 +75,15 @@ inline SublatticeLaunchPlan plan_sublattice_launch(const SublatticeTiling& tilin
                                                    const LatticeView& lat) {
   SublatticeLaunchPlan p;
   p.grid = tiling.tiles_per_parity;
-  // Enough threads for the largest site class of a tile, in whole warps, at most 224
-  // (4 blocks of 224 threads at <= 72 registers fit on one SM).
+  // Enough threads for the largest site class of a tile, in whole warps, at
+  // most kSublatticeMaxBlock.
   int64_t largest = 1;
   for (int a = 0; a < 3; ++a) {
     const AxisTiling& ax = tiling.axis[a];
     const int32_t widest = ax.tiles >= 2 ? ax.tile_start(1) - ax.tile_start(0) + 1 : ax.n;
     largest *= (widest + ax.spacing - 1) / ax.spacing;
   }
-  p.block = static_cast<int32_t>(std::min<int64_t>(224, std::max<int64_t>(32, (largest + 31) / 32 * 32)));
+  p.block = static_cast<int32_t>(std::min<int64_t>(kSublatticeMaxBlock, std::max<int64_t>(32, (largest + 31) / 32 * 32)));
   p.slots = lat.nbasis * lat.zmax;
   p.shared_bytes = static_cast<int32_t>(sizeof(unsigned int)) * p.slots;
   p.phases = tiling.site_classes + 2;

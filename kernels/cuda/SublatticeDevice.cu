@@ -13,16 +13,14 @@
 namespace coatkmc::cuda {
 
 namespace {
-
-
-
 __global__ void gate_kernel(int32_t* control, const unsigned long long* hops,
                             unsigned long long budget) {
   SublatticeKernel::gate(control, hops, budget);
 }
 
-// One parity class of one sweep: block = one tile.
-__global__ void parity_kernel(SublatticeLaunch L) {
+// One parity class of one sweep: block = one tile. The bound keeps ptxas at
+// <= 72 registers (4 blocks of 224 per SM; gpu-resources test).
+__global__ void __launch_bounds__(kSublatticeMaxBlock, kSublatticeMinBlocksPerSm) parity_kernel(SublatticeLaunch L) {
   extern __shared__ unsigned int block_slots[];
   if (!SublatticeKernel::active(L)) return;  // uniform over the grid: before any barrier
   const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
