@@ -25,7 +25,7 @@ __global__ void __launch_bounds__(kSublatticeMaxBlock, kSublatticeMinBlocksPerSm
   if (!SublatticeKernel::active(L)) return;  // uniform over the grid: before any barrier
   const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
                   static_cast<int32_t>(blockIdx.x)};
-  const int32_t phases = L.tiling.site_classes + 2;
+  const int32_t phases = SublatticeKernel::phase_count(L.tiling, lane.block_threads);
   for (int32_t p = 0; p < phases; ++p) {
     SublatticeKernel::phase(L, lane, p, block_slots);
     __syncthreads();  // the next phase reads what this one wrote

@@ -72,6 +72,10 @@ const Case kCases[] = {
      1, 20, 1, 2},
     {"sc_48_cubed", "sublattice", "sc", {48, 48, 48}, 0.5, 0, 0, 0, 0.5, "poisson", 0, false, 1,
      2, 1, 0.2},
+    // Tiles 24 x 24 x 10 cells: 8 x 8 x 4 = 256 class members per tile, more
+    // than a block's 224 threads, so each site class runs in two scan/visit rounds.
+    {"sc_two_rounds", "sublattice", "sc", {95, 95, 40}, 0.5, 0, 0, 0, 0.5, "poisson", 0, false, 1,
+     2, 1, 0.2},
     {"walkers_sc_disordered", "walkers", "sc", {12, 12, 12}, 0.3, 0, 0.05, 0.03},
     {"walkers_fcc_full", "walkers", "fcc", {4, 4, 4}, 1.0},
     {"walkers_spinel", "walkers", "spinel", {2, 2, 2}, 0.2},

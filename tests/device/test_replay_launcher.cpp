@@ -69,8 +69,10 @@ TEST(ReplayLauncher, PassesAnExceptionOfABlockToTheCaller) {
 }
 
 // The sublattice plan: one block per tile of a parity class, whole warps of
-// at most 224 threads, enough for the largest site class of a tile (when it fits),
-// one shared counter per slot, and a phase per site class plus two.
+// at most 224 threads, enough for the largest site class of a tile (when it
+// fits), rounds that cover the block's member grid, a scan and a visit phase
+// per site class and round plus two, the shared layout's words; and the
+// member grid holds every member of every class of every tile.
 TEST(LaunchPlan, SublatticePlanCoversTheTilingInWholeWarps) {
   for (const char* type : {"sc", "fcc", "bcc", "honeycomb"}) {
     for (int n : {6, 16, 48, 64}) {
@@ -84,9 +86,13 @@ TEST(LaunchPlan, SublatticePlanCoversTheTilingInWholeWarps) {
         EXPECT_EQ(plan.block % 32, 0);
         EXPECT_GE(plan.block, 32);
         EXPECT_LE(plan.block, 224);
-        EXPECT_EQ(plan.phases, tiling.site_classes + 2);
+        const SublatticeMemberGrid grid(tiling);
+        EXPECT_GE(int64_t(plan.rounds) * plan.block, grid.members);
+        EXPECT_LT(int64_t(plan.rounds - 1) * plan.block, grid.members);
+        EXPECT_EQ(plan.phases, 2 * tiling.site_classes * plan.rounds + 2);
         EXPECT_EQ(plan.slots, lattice.basis_size() * lattice.max_coordination());
-        EXPECT_EQ(plan.shared_bytes, 4 * plan.slots);
+        EXPECT_EQ(plan.shared_bytes,
+                  4 * (plan.slots + 4 + 4 * tiling.site_classes + 2 * grid.members + plan.block));
         // The largest class of any tile, over every tile and class.
         int32_t largest = 0;
         for (int32_t p = 0; p < tiling.parity_classes; ++p)
@@ -98,6 +104,7 @@ TEST(LaunchPlan, SublatticePlanCoversTheTilingInWholeWarps) {
               tiling.site_class(q, c, b);
               for (int a = 0; a < 3; ++a) tiling.axis[a].members(tile[a], c[a], first[a], count[a]);
               largest = std::max(largest, count[0] * count[1] * count[2]);
+              for (int a = 0; a < 3; ++a) EXPECT_LE(count[a], grid.widest[a]) << "axis " << a;
             }
           }
         if (largest <= 224) EXPECT_GE(plan.block, largest);
