@@ -3,18 +3,24 @@
 number). Writes benchmarks/gpu/model.json: one row per (device, solver,
 design, lattice) with the predicted rate and the bound that sets it.
 
-It counts, per sublattice site visit and per walker hop: lane instructions
-(from the code paths of kernels/SublatticeAttempt.hpp, WalkerStep.hpp,
-CounterRng.hpp and PortableLog.hpp), warp instructions (divergence and lane
-use), DRAM bytes, dependent phases per sweep and host round trips, and takes
-the slowest of the resulting time limits. Two designs are modelled:
-  "landed"   the code as it is in this commit;
-  "target"   the changes listed in NOTES.md (not yet implemented).
+Instruction counts come from the sm_90 SASS of the code
+(benchmarks/gpu/sass_counts.json, written by sass_counts.py from the probe
+kernels of sass_probes.cu and the two CUDA engines); the lattice geometry
+(tiles, members, blocks) from the tiling rule of kmc/solvers/SublatticeClasses.cpp;
+everything else is a stated assumption below. Two designs:
+  "landed"   the code of this commit (kernels, drivers, solvers);
+  "target"   the further changes NOTES.md lists (not implemented).
 Usage: benchmarks/gpu/model.py [OUT_JSON]
+       benchmarks/gpu/model.py --check   (model.json is what this file and
+                                          sass_counts.json give; ctest gpu-resources.model)
 """
 import json
 import math
+import os
 import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SASS = json.load(open(os.path.join(HERE, "sass_counts.json")))["kernels"]
 
 DEVICES = {
     # SMs, boost clock (Hz), DRAM bytes/s, L2 bytes (NVIDIA specifications, SXM parts)
@@ -22,148 +28,211 @@ DEVICES = {
     "H200": dict(sms=132, clock=1.98e9, dram=4.8e12, l2=50e6),
 }
 ISSUE_EFFICIENCY = 0.7   # achieved / peak warp-instruction issue (4 per SM per clock)
-PCIE = 20e9              # bytes/s, pageable-or-pinned host copies as used per milestone
+CYCLES_PER_DEPENDENT_INSTRUCTION = 1.5  # a lone warp's ALU path (latency partly hidden by ILP)
+PCIE = 20e9              # bytes/s, host copies per milestone
 HOST_NS_PER_SITE = 10e-9 # host loop rebuilding SystemState per site (store())
 HOST_NS_PER_WALKER = 20e-9
 LAUNCH_GAP = 2.5e-6      # s between dependent kernels queued on one stream
 GRAPH_GAP = 0.8e-6       # s with the sweep's launches in a CUDA graph
+BARRIER_CYCLES = 100     # __syncthreads() and the phase's first issue
+L1_LATENCY = 35          # cycles: shared memory or an L1 hit
 L2_LATENCY = 300         # cycles, a dependent load that hits L2
 DRAM_LATENCY = 650       # cycles, one that misses
-BLOCKS_PER_SM = {"landed": 3,   # 224 threads at 89 registers (ptxas, sm_90): 19,936 of 65,536
-                 "target": 4}   # 224 threads at <= 72 registers
+BLOCKS_PER_SM = 4        # 224 threads at <= 72 registers (gpu-resources test: 71)
 C = 0.5                  # half-filled lattice gas (the bench case)
 CEILING = 0.25
+# The solvers at this commit download the state after every advance (sublattice:
+# 17 B per site, SublatticeSolver::store; walkers: 16 B per walker per engine call of
+# up to 64 rounds). Set True once the state stays on the engine between milestones
+# (issue 12, T7/W2) and rerun.
+STATE_RESIDENT = False
 
-# ---- sublattice: lane instructions per site visit -------------------------
-PHILOX = 90                                   # one Philox4x32-10 block
-def poisson_blocks():
-    # words used = 1 + 2K (K ~ Poisson(1)); a block holds 4 words
-    return sum(math.exp(-1) / math.factorial(k) * math.ceil((1 + 2 * k) / 4) for k in range(16))
 
-def sublattice_visit(design):
-    mapping = 60 if design == "landed" else 8       # div/mod by member counts vs precomputed offsets
-    eligible = 6
-    overhead = 15
-    poisson = 12                                    # T1 (landed): 12 integer compares (was an FP64 loop, 40)
-    attempt = 45                                    # slot, step, target, index, byte, threshold, compare
-    accept = 15 * C * (1 - C) * CEILING * 0 + 15 * (1 - C) * CEILING  # stores + record move, per attempt
-    empty = mapping + eligible + overhead
-    occupied = empty + poisson_blocks() * PHILOX + poisson + attempt + accept
-    if design == "landed":
-        # a warp runs the occupied path whenever any of its lanes holds an ion
-        warp = occupied / 32
-    else:
-        # ballot compaction: lanes scan 32 sites cheaply (12 lane instructions), then
-        # the warp runs the occupied path on 32 occupied sites at once
-        warp = C * (occupied - mapping - eligible) / 32 + 12 / 32
-    return dict(lane_empty=empty, lane_occupied=occupied, warp_per_visit=warp)
+def sass(name):
+    return SASS[name]["sass"] - SASS["probe_frame"]["sass"]
 
+
+# ---- lane instructions of the pieces, from the SASS ------------------------
+PHILOX = sass("probe_philox") - 3            # one Philox4x32-10 block (the probe XORs 4 words)
+POISSON = sass("probe_poisson") - 2          # K from 12 thresholds (the probe loads the word)
+VISIT_ONE = sass("probe_visit_one_attempt")  # prologue + one block + one attempt + accepted path
+ATTEMPT = VISIT_ONE - PHILOX                 # per attempt, prologue included (an upper bound)
+SCAN = sass("probe_scan")                    # one member: bounds, eligibility, claim_place
+SCAN_PHASE = sass("probe_phase_scan")        # a whole scan phase of one lane
+DISPATCH = SCAN_PHASE - SCAN                 # phase decode, header and class entry
+LIST_READ = 15                               # visit: list entry, member words, coordinates (estimate)
+WALKER_HOP = sass("probe_walker_hop")        # words, PortableLog, slot search, step (static)
+WALKER_FP64 = SASS["probe_walker_hop"]["fp64_ptx"]
+
+
+def poisson_pmf(k):
+    return math.exp(-1) / math.factorial(k)
+
+
+def poisson_cdf(k):
+    return sum(poisson_pmf(j) for j in range(k + 1))
+
+
+def blocks_for(k):
+    """Philox blocks a visit with k attempts draws: words 1 + 2k, four per block."""
+    return math.ceil((1 + 2 * k) / 4)
+
+
+def warp_max_expectations(lanes=32):
+    """E[max(K, 1)] and E[blocks(max K)] over the lanes of a warp (K ~ Poisson(1) each):
+    a warp runs its loop as often as its busiest lane."""
+    e_att = e_blk = 0.0
+    for k in range(0, 20):
+        p = poisson_cdf(k) ** lanes - (poisson_cdf(k - 1) ** lanes if k > 0 else 0.0)
+        e_att += p * max(k, 1)
+        e_blk += p * blocks_for(k)
+    return e_att, e_blk
+
+
+def mean_expectations():
+    """E[max(K, 1)] and E[blocks(K)] of one site (no divergence)."""
+    e_att = sum(poisson_pmf(k) * max(k, 1) for k in range(20))
+    e_blk = sum(poisson_pmf(k) * blocks_for(k) for k in range(20))
+    return e_att, e_blk
+
+
+def bench_tiling(n):
+    """sc, no interaction: spacing 3, tiles as make_axis() cuts them."""
+    m = 3
+    w = max(m, min(16, n // 4))
+    tiles = 2 * (n // (2 * w))
+    if tiles < 2:
+        tiles = 2 if n >= 2 * m else 1
+    width = n / tiles
+    widest = math.ceil(math.ceil(width) / m)
+    return dict(m=m, tiles=tiles, width=width, members_grid=widest ** 3,
+                members_mean=width ** 3 / m ** 3, classes=m ** 3, parity=8,
+                blocks=(tiles // 2) ** 3, tile_sites=width ** 3)
+
+
+# ---- sublattice --------------------------------------------------------------
 def sublattice(dev, n, design):
     d = DEVICES[dev]
+    t = bench_tiling(n)
     sites = n ** 3
-    tile = 16
-    m = 3                                    # sc without interaction: class spacing 2*reach + 1
-    classes = m ** 3                         # site classes per tile
-    parity = 8
-    tiles = max(1, (n // tile) ** 3)
-    blocks = max(1, tiles // parity)         # blocks per parity launch
-    members = (tile / m) ** 3                # mean members of a class
+    block = min(224, 32 * math.ceil(t["members_grid"] / 32))
+    warps = block // 32
+    eligible = C * t["members_mean"]                 # occupied members of a class
+    if design == "landed":
+        e_att, e_blk = warp_max_expectations()       # lanes of a warp: different K
+    else:
+        e_att, e_blk = mean_expectations()           # T8: visits grouped by K
+    visit_warp = DISPATCH + LIST_READ + PHILOX * e_blk + POISSON + ATTEMPT * e_att
+    busy_warps = min(warps, math.ceil(eligible / 32))
+    per_class = warps * SCAN_PHASE + busy_warps * visit_warp + (warps - busy_warps) * (DISPATCH + 3)
+    warp_per_visit = per_class * t["classes"] / t["tile_sites"]
     replicas = 1
-    slots = d["sms"] * BLOCKS_PER_SM[design]
-    if design == "target" and blocks < slots:
-        # T5: several replicas in one launch fill the GPU on small lattices (counted as attempts)
-        replicas = max(1, slots // blocks)
-    waves = math.ceil(blocks * replicas / slots)
-    v = sublattice_visit(design)
+    slots = d["sms"] * BLOCKS_PER_SM
+    if design == "target" and t["blocks"] < slots:
+        replicas = max(1, slots // t["blocks"])      # T5: replicas fill the GPU
+    waves = math.ceil(t["blocks"] * replicas / slots)
     issue_rate = d["sms"] * 4 * d["clock"] * ISSUE_EFFICIENCY
-    # per phase: a visit's chain of dependent loads (site byte, target byte, threshold,
-    # records on a hop) plus the ALU path of one occupied visit, per member a thread holds
-    # site bytes (1 B/site, per replica) stay in L2 up to 50 MB; ion records (16 B/site)
-    # are touched only by accepted hops and come from DRAM once they exceed L2
     bytes_in_l2 = sites * replicas <= d["l2"]
     records_in_l2 = 16 * sites * replicas <= d["l2"]
-    lat_bytes = L2_LATENCY if bytes_in_l2 else DRAM_LATENCY
+    lat_byte = L2_LATENCY if bytes_in_l2 else DRAM_LATENCY
     lat_record = L2_LATENCY if records_in_l2 else DRAM_LATENCY
-    # the critical path of a block's phase: site byte, target byte, threshold (L1),
-    # and a record move (some member of the block hops), plus one occupied visit's ALU path
-    if design == "landed":
-        chain_cycles = 2 * lat_bytes + 30 + lat_record + v["lane_occupied"] * 1.5
-        launch_cycles = 0
+    if design == "target":
+        lat_byte_phase, lat_record_phase = L1_LATENCY, L1_LATENCY   # T4: tile in shared memory
+        launch_cycles = 2 * lat_byte + lat_record
     else:
-        # T4: the tile and its halo (site bytes and a site -> ion map) staged in shared
-        # memory once per launch; travel cells updated by fire-and-forget atomics per ion
-        chain_cycles = 2 * 30 + 30 + v["lane_occupied"] * 1.5
-        launch_cycles = 2 * lat_bytes + lat_record
-    per_thread = math.ceil(members / 224)
-    phase_latency = per_thread * chain_cycles / d["clock"] + 0.05e-6   # + barrier
-    # issue limit of one phase across the resident blocks of a wave
-    phase_issue = min(blocks * replicas, slots) * members * v["warp_per_visit"] / issue_rate
-    phase = max(phase_latency, phase_issue)
-    gap = LAUNCH_GAP if design == "landed" else GRAPH_GAP
-    sweep = parity * (waves * (classes * phase + launch_cycles / d["clock"]) + gap)
-    visits = sites * replicas
-    t_gpu = sweep / visits
-    # DRAM: site byte read + write, records of accepted hops (2 x 16 B), when the lattice
-    # exceeds L2; hops per visit = c (1 - c) ceiling
+        lat_byte_phase, lat_record_phase = lat_byte, lat_record
+        launch_cycles = 0
+    # the chain of one class step of a block: scan (site byte, ALU), visit (site byte,
+    # then per attempt the target byte and the threshold, an accepted hop's record)
+    scan_cycles = lat_byte_phase + SCAN_PHASE * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES
+    visit_cycles = (lat_byte_phase + e_att * (lat_byte_phase + L1_LATENCY) + lat_record_phase
+                    + (visit_warp - DISPATCH) * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES)
+    phase_latency = (scan_cycles + visit_cycles) / d["clock"]
+    class_issue = min(t["blocks"] * replicas, slots) * per_class / issue_rate
+    class_time = max(phase_latency, class_issue)
+    gap = GRAPH_GAP if design == "target" else LAUNCH_GAP
+    sweep = t["parity"] * (waves * (t["classes"] * class_time + launch_cycles / d["clock"]) + gap)
+    t_gpu = sweep / (sites * replicas)
     bytes_per_visit = (0.0 if bytes_in_l2 else 2.0) + (0.0 if records_in_l2 else 32 * C * (1 - C) * CEILING)
     t_dram = bytes_per_visit / d["dram"]
-    t_issue = v["warp_per_visit"] / issue_rate
-    # host round trip per batch of 256 sweeps (landed: store() downloads 17 B/site and
-    # rebuilds the host state at every advance; target: only sums cross)
-    if design == "landed":
-        t_host = (17 / PCIE + HOST_NS_PER_SITE) / 256
-    else:
-        t_host = 0.0
+    t_issue = warp_per_visit / issue_rate
+    resident = STATE_RESIDENT or design == "target"
+    t_host = 0.0 if resident else (17 / PCIE + HOST_NS_PER_SITE) / 256
     limits = {"dependent phases and launch gaps": t_gpu, "instruction issue": t_issue,
               "DRAM bandwidth": t_dram, "host round trips": t_host}
     bound = max(limits, key=limits.get)
-    # the latency limit already contains the issue limit of each phase; name issue when it set the phase
-    if bound == "dependent phases and launch gaps" and phase_issue >= phase_latency:
+    if bound == "dependent phases and launch gaps" and class_issue >= phase_latency:
         bound = "instruction issue"
-    t = max(limits.values())
-    return dict(rate=1 / t, bound=bound,
+    t_all = max(limits.values())
+    return dict(rate=1 / t_all, bound=bound,
                 limits_per_second={k: (1 / x if x > 0 else None) for k, x in limits.items()},
-                warp_instructions_per_attempt=v["warp_per_visit"],
-                lane_instructions_per_occupied_visit=v["lane_occupied"],
-                dram_bytes_per_attempt=bytes_per_visit, dependent_phases_per_sweep=parity * classes,
-                blocks_per_launch=blocks * replicas, replicas_per_launch=replicas)
+                warp_instructions_per_attempt=warp_per_visit,
+                lane_instructions_per_eligible_visit=visit_warp,
+                expected_attempt_loop_iterations_per_warp=e_att,
+                dram_bytes_per_attempt=bytes_per_visit,
+                dependent_phases_per_sweep=t["parity"] * (2 + 2 * t["classes"]),
+                blocks_per_launch=t["blocks"] * replicas, replicas_per_launch=replicas,
+                block_threads=block)
 
-# ---- walkers: per hop ------------------------------------------------------
+
+# ---- walkers ------------------------------------------------------------------
 def walkers(dev, n, design):
     d = DEVICES[dev]
     walkers_count = int(C * n ** 3)
-    lane = PHILOX + 70 + 10 + 24 + 30 + 8       # Philox, PortableLog, uniforms, slot search, step, count
-    fp64 = 60                                   # FP64 instructions per hop (half-rate pipe on H100/H200)
-    rounds = 1 if design == "landed" else 64    # rounds (about a hop each) per launch
-    # a warp lasts as long as its busiest lane: E[max of 32 Poisson(rounds)] / rounds
+    lane = WALKER_HOP + WALKER_FP64        # FP64 on the half-rate pipe: two issue slots
+    rounds = 1 if design == "landed" else 64   # W1: rounds (about a hop each) per launch
     lam = rounds
-    emax = lam + math.sqrt(lam) * 2.07 if lam > 8 else {1: 4.0}.get(lam, lam + 3)
+    # a warp lasts as long as its busiest lane: E[max of 32 Poisson(lam)]
+    emax, cdf_prev, pmf = 0.0, 0.0, math.exp(-lam)
+    for k in range(0, int(lam * 4 + 40)):
+        if k > 0:
+            pmf *= lam / k
+        cdf_k = min(1.0, cdf_prev + pmf)
+        emax += k * (cdf_k ** 32 - cdf_prev ** 32)
+        cdf_prev = cdf_k
     efficiency = lam / emax
-    warp = (lane + fp64) / 32 / efficiency      # FP64 instructions cost two issue slots
+    warp = lane / 32 / efficiency
     issue_rate = d["sms"] * 4 * d["clock"] * ISSUE_EFFICIENCY
     t_issue = warp / issue_rate
-    # per launch: walker state 16 B read + written; uniform rate tables stay in L1
-    t_dram = 32 / rounds / d["dram"]
-    if design == "landed":
-        # a gate launch and a round launch per round (about a hop per walker)
-        t_launch = 2 * LAUNCH_GAP / walkers_count
-        # WalkersSolver runs up to 64 rounds per engine call (WalkerBatch::advance_rounds);
-        # after each call the batch downloads 16 B per walker and rebuilds the host state
-        t_host = (16 / PCIE + HOST_NS_PER_WALKER) / 64
-    else:
-        t_launch = LAUNCH_GAP / (walkers_count * rounds)
-        t_host = 0.0
+    t_dram = 32 / rounds / d["dram"]       # walker state 16 B read + written per launch
+    t_launch = 2 * LAUNCH_GAP / (walkers_count * rounds)   # gate + round launch per round
+    resident = STATE_RESIDENT or design == "target"
+    t_host = 0.0 if resident else (16 / PCIE + HOST_NS_PER_WALKER) / 64
     limits = {"instruction issue (divergent lanes)": t_issue, "DRAM bandwidth": t_dram,
               "launch gaps": t_launch, "host round trips": t_host}
     bound = max(limits, key=limits.get)
     return dict(rate=1 / max(limits.values()), bound=bound,
                 limits_per_second={k: (1 / x if x > 0 else None) for k, x in limits.items()},
-                warp_instructions_per_hop=warp,
-                lane_instructions_per_hop=lane + fp64, lane_efficiency=efficiency,
-                rounds_per_launch=rounds)
+                warp_instructions_per_hop=warp, lane_instructions_per_hop=lane,
+                lane_efficiency=efficiency, rounds_per_launch=rounds)
+
+
+def same(a, b):
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) or isinstance(b, float):
+        return a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9)
+    return a == b
+
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else "benchmarks/gpu/model.json"
+    if sys.argv[1:] == ["--check"]:
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = os.path.join(tmp, "model.json")
+            sys.argv = [sys.argv[0], fresh]
+            import contextlib
+            import io
+            with contextlib.redirect_stdout(io.StringIO()):
+                main()
+            ok = same(json.load(open(fresh)), json.load(open(os.path.join(HERE, "model.json"))))
+        print("model.json is current" if ok else
+              "FAIL: benchmarks/gpu/model.json differs from what model.py and sass_counts.json "
+              "give: rerun benchmarks/gpu/model.py (and update NOTES.md's tables)")
+        sys.exit(0 if ok else 1)
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "model.json")
     rows = []
     for dev in DEVICES:
         for design in ("landed", "target"):
@@ -179,14 +248,22 @@ def main():
                                  sites=n ** 3, predicted_attempts_per_second=w["rate"],
                                  predicted_hops_per_second=w["rate"], bound=w["bound"],
                                  **{k: v for k, v in w.items() if k not in ("rate", "bound")}))
+    pieces = dict(philox=PHILOX, poisson=POISSON, visit_one_attempt=VISIT_ONE, attempt=ATTEMPT,
+                  scan=SCAN, scan_phase=SCAN_PHASE, dispatch=DISPATCH, walker_hop=WALKER_HOP,
+                  walker_fp64=WALKER_FP64)
     with open(out, "w") as f:
         json.dump({"note": "benchmarks/NOTES.md; design 'landed' is the code of this commit, "
-                           "'target' the changes NOTES.md lists (not implemented yet)",
-                   "rows": rows}, f, indent=1)
+                           "'target' the changes NOTES.md lists (not implemented); lane "
+                           "instruction counts from benchmarks/gpu/sass_counts.json",
+                   "state_resident": STATE_RESIDENT,
+                   "lane_instructions": pieces, "rows": rows}, f, indent=1)
         f.write("\n")
+    print("lane instructions (SASS):", pieces)
     for r in rows:
         rate = r["predicted_hops_per_second"] if r["solver"] == "walkers" else r["predicted_attempts_per_second"]
-        print(f'{r["device"]} {r["solver"]:10s} {r["design"]:6s} {r["cells"]:3d}^3  {rate:9.2e}/s  {r["bound"]}')
+        lim = {k: ("%.2e" % v if v else "-") for k, v in r["limits_per_second"].items()}
+        print(f'{r["device"]} {r["solver"]:10s} {r["design"]:6s} {r["cells"]:3d}^3  {rate:9.2e}/s  {r["bound"]:35s} {lim}')
+
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,121 @@
+// Probe kernels for the throughput model (benchmarks/gpu/sass_counts.sh):
+// each wraps one piece of the device code, compiled for sm_90 with the
+// Release flags, so that the size of its SASS (16 bytes per instruction on
+// sm_90) counts the instructions that piece costs. Where a probe fixes a
+// feature at compile time (attempt rule, no interaction, no exchange, the
+// uniform-landscape threshold path) it is the bench case of NOTES.md, and
+// the compiler drops the other paths, so the probe's code is the path a lane
+// of that case runs. Not part of any build; only sass_counts.sh compiles it.
+#include "kernels/CounterRng.hpp"
+#include "kernels/PortableLog.hpp"
+#include "kernels/SublatticeKernel.hpp"
+#include "kernels/WalkerStep.hpp"
+
+using namespace coatkmc;
+
+// The kernel frame alone (thread index, one store, exit): subtracted from the others.
+extern "C" __global__ void probe_frame(uint32_t* out, uint32_t x) { out[threadIdx.x] = x; }
+
+// One Philox4x32-10 block with the sublattice keying.
+extern "C" __global__ void probe_philox(uint32_t* out, uint64_t seed, uint32_t replica,
+                                        uint64_t step) {
+  const auto w = CounterRng::words(seed, kStreamSublattice, replica, step, threadIdx.x);
+  out[threadIdx.x] = w[0] ^ w[1] ^ w[2] ^ w[3];
+}
+
+// K ~ Poisson(1) from one word.
+extern "C" __global__ void probe_poisson(uint32_t* out, const uint32_t* in) {
+  out[threadIdx.x] = static_cast<uint32_t>(SublatticeAttempt::poisson_one(in[threadIdx.x]));
+}
+
+namespace {
+__device__ __forceinline__ SublatticeTables bench_tables(const uint32_t* threshold, int32_t rule) {
+  __builtin_assume(threshold != nullptr);
+  SublatticeTables t{};
+  t.threshold = threshold;
+  t.site_rate = nullptr;
+  t.factor = nullptr;
+  t.species_factor = nullptr;
+  t.interaction = 0;
+  t.rule = rule;
+  t.exchange = nullptr;
+  t.species = 1;
+  return t;
+}
+}  // namespace
+
+// A visit of an occupied site with exactly one attempt (rule one_per_site,
+// lattice gas, uniform landscape): the site's words (one Philox block), one
+// attempt, and, when accepted, the two site bytes and the record move.
+extern "C" __global__ void probe_visit_one_attempt(LatticeView lat, const uint32_t* threshold,
+                                                   SublatticeArrays arr, SublatticeRngKey key,
+                                                   uint64_t sweep, unsigned int* slots) {
+  const SublatticeTables tab = bench_tables(threshold, kOneAttemptPerSite);
+  SiteCoord s{{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockIdx.x),
+               static_cast<int32_t>(blockIdx.y)},
+              0};
+  const int32_t i = lat.index(s);
+  SublatticeAttempt::Move m;
+  if (SublatticeAttempt::decide(lat, tab, arr, key, sweep, s, i, m) == kAttemptAccepted) {
+    SublatticeAttempt::move_record(arr, m);
+    atomicAdd(&slots[m.slot], static_cast<unsigned int>(m.ions));
+  }
+}
+
+// The same visit with K ~ Poisson(1) attempts (the bench rule): a loop whose
+// static size holds Philox blocks for the words it may need.
+extern "C" __global__ void probe_visit_poisson(LatticeView lat, const uint32_t* threshold,
+                                               SublatticeArrays arr, SublatticeRngKey key,
+                                               uint64_t sweep, unsigned int* slots) {
+  const SublatticeTables tab = bench_tables(threshold, kPoissonAttempts);
+  SiteCoord s{{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockIdx.x),
+               static_cast<int32_t>(blockIdx.y)},
+              0};
+  const int32_t i = lat.index(s);
+  SublatticeAttempt::Move m;
+  if (SublatticeAttempt::decide(lat, tab, arr, key, sweep, s, i, m) == kAttemptAccepted) {
+    SublatticeAttempt::move_record(arr, m);
+    atomicAdd(&slots[m.slot], static_cast<unsigned int>(m.ions));
+  }
+}
+
+// One lane's scan of one grid member (SublatticeKernel::scan, bench rule).
+extern "C" __global__ void probe_scan(SublatticeLaunch L, int32_t members) {
+  extern __shared__ unsigned int shared[];
+  SublatticeKernel::scan(L, static_cast<int32_t>(threadIdx.x), members, shared, shared + 4,
+                         shared + 4 + members, shared + 4 + 2 * members,
+                         shared + 6 + 2 * members);
+}
+
+// One walker hop's arithmetic without the loop: words, waiting time
+// (PortableLog), slot search over zmax cumulative rates, step.
+extern "C" __global__ void probe_walker_hop(LatticeView lat, const double* cum, uint64_t seed,
+                                            uint32_t replica, uint64_t base, double* t_out,
+                                            int32_t* site_out) {
+  SiteCoord s = lat.coord(static_cast<int32_t>(blockIdx.x * blockDim.x + threadIdx.x));
+  const double total = cum[lat.zmax - 1];
+  const auto r = CounterRng::words(seed, kStreamWalkers, replica, base, threadIdx.x);
+  const double t = -PortableLog::log(CounterRng::uniform_open_zero(r[2], r[3])) / total;
+  const double x = CounterRng::uniform(r[0], r[1]) * total;
+  int32_t k = 0;
+  while (k < lat.zmax - 1 && !(x < cum[k])) ++k;
+  while (k > 0 && !(cum[k] > cum[k - 1])) --k;
+  const HopStep& h = lat.step(s.b, k);
+  s = lat.target(s, h);
+  t_out[threadIdx.x] = t;
+  site_out[threadIdx.x] = lat.index(s);
+}
+
+// PortableLog::log alone.
+extern "C" __global__ void probe_log(double* out, const double* in) {
+  out[threadIdx.x] = PortableLog::log(in[threadIdx.x]);
+}
+
+// A whole scan phase of the sublattice kernel (phase 1: dispatch, header,
+// class entry, scan), bench rule from the launch's tables.
+extern "C" __global__ void probe_phase_scan(SublatticeLaunch L) {
+  extern __shared__ unsigned int shared[];
+  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+                  static_cast<int32_t>(blockIdx.x)};
+  SublatticeKernel::phase(L, lane, 1, shared);
+}
