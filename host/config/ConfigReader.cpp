@@ -34,6 +34,14 @@ std::string LoadedConfig::where(const std::string& key) const {
   return path;
 }
 
+namespace config {
+Validator run_config_reader(toml::table& root, LoadedConfig& cfg) {
+  // check_keys (ConfigSchema.cpp) recorded where every key and table came
+  // from, --set first: errors are reported there.
+  return TomlTableReader::resolving(root, cfg.path, &cfg.origin);
+}
+}  // namespace config
+
 LoadedConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
@@ -79,7 +87,7 @@ LoadedConfig load_config_text(const std::string& text, const std::string& path,
   for (const std::string& o : overrides) apply_override(root, o, cfg);
   check_keys(root, cfg);
 
-  Validator v(root, cfg);
+  Validator v = run_config_reader(root, cfg);
   SimulationSettings& s = cfg.settings;
 
   // [lattice]

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "kmc/core/Error.hpp"
+#include "host/config/KeyCheck.hpp"
 #include "host/config/TomlGuard.hpp"
 #include "host/config/TomlOverride.hpp"
 
@@ -88,15 +89,15 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
-// "unknown key", with the closest known key when it is only a typo away.
-std::string unknown_key(const std::string& key) {
+// " (did you mean KEY?)" when a known key is only a typo away, else "".
+std::string did_you_mean(const std::string& key) {
   std::string best;
   size_t best_distance = 3;  // suggest at most two edits away
   for (const auto& k : known_keys()) {
     const size_t d = edit_distance(key, k);
     if (d < best_distance) best_distance = d, best = k;
   }
-  return best.empty() ? "unknown key" : "unknown key (did you mean " + best + "?)";
+  return best.empty() ? "" : " (did you mean " + best + "?)";
 }
 
 }  // namespace
@@ -114,41 +115,30 @@ std::string line_of(const std::string& file, const toml::node& n) {
   return file + ":" + std::to_string(src.begin.line);
 }
 
-// Records where every leaf key came from and rejects keys the schema lacks.
-// Of several unknown keys the first in the file is reported (the table is
-// ordered by name, not by line); one given with --set comes before all of them.
+// Records where every leaf key came from and rejects keys the schema lacks,
+// through the one key check (KeyCheck.hpp): of several unknown keys the first
+// in the file is reported, one given with --set before all of them.
 void check_keys(const toml::table& root, LoadedConfig& cfg) {
-  struct Problem {
-    uint32_t line;
-    std::string where, what;
-  };
-  std::optional<Problem> first;
-  auto report = [&](const toml::node& n, const std::string& key, const std::string& what) {
-    const bool from_set = cfg.where(key).rfind("--set ", 0) == 0;
-    const uint32_t line = from_set ? 0 : n.source().begin.line;
-    if (!first || line < first->line) first = Problem{line, cfg.where(key), key + ": " + what};
-  };
+  KeyCheck check;
   for (auto&& [tkey, tnode] : root) {
     const std::string table(tkey.str());
     if (!cfg.origin.count(table)) cfg.origin[table] = line_of(cfg.path, tnode);
     if (!is_known_table(table)) {
-      report(tnode, table,
-             std::string("unknown ") + (tnode.is_table() ? "table" : "key") +
-                 " (the tables are " + table_list() + ")");
+      check.unknown(table, tnode, cfg.where(table), " (the tables are " + table_list() + ")");
       continue;
     }
     auto t = tnode.as_table();
     if (!t) {
-      report(tnode, table, "expected a table [" + table + "]");
+      check.problem(table, tnode, cfg.where(table), "expected a table [" + table + "]");
       continue;
     }
     for (auto&& [k, n] : *t) {
       const std::string key = table + "." + std::string(k.str());
       if (!cfg.origin.count(key)) cfg.origin[key] = line_of(cfg.path, n);
-      if (!known_keys().count(key)) report(n, key, unknown_key(key));
+      if (!known_keys().count(key)) check.unknown(key, n, cfg.where(key), did_you_mean(key));
     }
   }
-  if (first) throw InputError(first->where, first->what);
+  check.throw_first();
 }
 
 void apply_override(toml::table& root, const std::string& assignment, LoadedConfig& cfg) {
@@ -159,7 +149,8 @@ void apply_override(toml::table& root, const std::string& assignment, LoadedConf
   const auto dot = key.find('.');
   if (dot == std::string::npos || key.find('.', dot + 1) != std::string::npos)
     throw InputError(where, key + ": expected a key of the form table.key");
-  if (!known_keys().count(key)) throw InputError(where, key + ": " + unknown_key(key));
+  if (!known_keys().count(key))
+    throw InputError(where, key + ": " + KeyCheck::unknown_text(false, did_you_mean(key)));
   toml::table* t = &apply_assignment(root, a);
   cfg.origin[key] = where;
   // --set overrides the file, also where the file gives the other of two keys

@@ -1,8 +1,10 @@
 #pragma once
 // The parts of the run configuration reader (host/config/ConfigReader.cpp), one
 // per concern: the schema (known keys, "did you mean", the --set rule), and one
-// reader per section. A new key goes into known_keys() (ConfigSchema.cpp) and
-// into the reader of its section.
+// parse function per section, each reading its keys through the one reader
+// (TomlTableReader, over the whole document: dotted keys, defaults written
+// back). A new key goes into known_keys() (ConfigSchema.cpp) and into the
+// parse function of its section (docs: /work/coord/DECISIONS.md, issue 15).
 #include <toml++/toml.h>
 
 #include <cstdint>
@@ -11,9 +13,18 @@
 #include <vector>
 
 #include "host/config/ConfigReader.hpp"
-#include "host/config/ConfigValidator.hpp"
+#include "host/config/TomlTableReader.hpp"
 
 namespace coatkmc::config {
+
+// The run configuration's reader: the whole document, keys as "table.key",
+// every number, integer, choice and number array's default written back into
+// the resolved configuration (run_config_reader in ConfigReader.cpp).
+using Validator = TomlTableReader;
+Validator run_config_reader(toml::table& root, LoadedConfig& cfg);
+
+// "a, b, c".
+std::string join(const std::vector<std::string>& v);
 
 // ConfigSchema.cpp
 const std::set<std::string>& known_keys();

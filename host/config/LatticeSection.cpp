@@ -64,7 +64,7 @@ LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
 
   LatticeDescription d;
   if (type == "file") {
-    toml::node* n = v.find("lattice.file");
+    const toml::node* n = v.node("lattice.file");
     if (!n) v.fail("lattice.type", "\"file\" needs lattice.file, the CIF or POSCAR to read");
     auto str = n->as_string();
     if (!str || str->get().empty()) v.fail("lattice.file", "expected the path of a CIF or POSCAR file");
@@ -81,14 +81,14 @@ LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
     options.split_distance = v.number("lattice.split_distance", options.split_distance, 0, 10);
     options.occupancy_threshold =
         v.number("lattice.occupancy_threshold", options.occupancy_threshold, 0, 1);
-    if (toml::node* b = v.find("lattice.cif_block")) {
+    if (const toml::node* b = v.node("lattice.cif_block")) {
       auto name = b->as_string();
       if (!name || name->get().empty())
         v.fail("lattice.cif_block", "expected the name of a CIF data block (without data_)");
       options.cif_block = name->get();
       if (options.cif_block.rfind("data_", 0) == 0) options.cif_block = options.cif_block.substr(5);
     }
-    if (toml::node* m = v.find("lattice.mobile")) {
+    if (const toml::node* m = v.node("lattice.mobile")) {
       auto arr = m->as_array();
       if (!arr || arr->empty() || !arr->is_homogeneous(toml::node_type::string))
         v.fail("lattice.mobile", "expected an array of element symbols, e.g. [\"Li\"]");
@@ -129,7 +129,7 @@ LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
   if (type == "file" && d.hop_cutoff <= 0) {
     const HopCutoffChoice choice = choose_hop_cutoff(d);
     d.hop_cutoff = choice.cutoff;
-    cfg.notes.push_back(v.find("lattice.file")->as_string()->get() + ": " + choice.explanation);
+    cfg.notes.push_back(v.node("lattice.file")->as_string()->get() + ": " + choice.explanation);
   }
   return d;
 }
@@ -142,7 +142,7 @@ void read_cells(Validator& v, SimulationSettings& s) {
   {
     const std::vector<double> fallback = dim == 3 ? std::vector<double>{16, 16, 16}
                                                   : std::vector<double>{64, 64};
-    toml::node* n = v.find("lattice.cells");
+    const toml::node* n = v.node("lattice.cells");
     if (n) {
       auto arr = n->as_array();
       if (!arr || !arr->is_homogeneous(toml::node_type::integer))
@@ -175,12 +175,7 @@ void report_hop_network(Validator& v, LoadedConfig& cfg, const SimulationSetting
   const HopNetwork net = hop_network(s.lattice);
   if (cfg.lattice_type == "file") cfg.notes.push_back("hop network: " + net.summary());
   // run.require_percolation = true: a network without a spanning cluster is an error.
-  bool required = false;
-  if (toml::node* n = v.find("run.require_percolation")) {
-    auto b = n->as_boolean();
-    if (!b) v.fail("run.require_percolation", "expected true or false");
-    required = b->get();
-  }
+  const bool required = v.boolean("run.require_percolation", false);
   if (required && !net.spans())
     v.fail("run.require_percolation",
            "the hop network has no spanning cluster (" + net.summary() +

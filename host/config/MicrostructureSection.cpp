@@ -68,7 +68,7 @@ void read_microstructure(Validator& v, LoadedConfig& cfg, SimulationSettings& s)
   m.seed = static_cast<uint64_t>(v.integer("microstructure.seed", static_cast<int64_t>(s.seed), 0, INT64_MAX));
   if (t == "multilayer") {
     // Everything else belongs to the layers.
-    if (const toml::table* table = v.find("microstructure")->as_table())
+    if (const toml::table* table = v.node("microstructure")->as_table())
       for (auto&& [k, n] : *table) {
         const std::string key = "microstructure." + std::string(k.str());
         if (key != "microstructure.type" && key != "microstructure.seed" &&
@@ -81,7 +81,7 @@ void read_microstructure(Validator& v, LoadedConfig& cfg, SimulationSettings& s)
 
   // Blocked sites: one fraction for every host sublattice, or one per listed sublattice.
   std::vector<std::string> names;
-  if (toml::node* n = v.find("microstructure.blocked_sublattices")) {
+  if (const toml::node* n = v.node("microstructure.blocked_sublattices")) {
     auto arr = n->as_array();
     if (!arr || arr->empty() || !arr->is_homogeneous(toml::node_type::string))
       v.fail("microstructure.blocked_sublattices", "expected an array of sublattice names");
@@ -103,7 +103,7 @@ void read_microstructure(Validator& v, LoadedConfig& cfg, SimulationSettings& s)
       v.fail("microstructure.blocked_sublattices", "give microstructure.blocked_fraction too");
   }
   m.blocked_sublattices = names;
-  if (toml::node* n = v.find("microstructure.blocked_fraction")) {
+  if (const toml::node* n = v.node("microstructure.blocked_fraction")) {
     const std::string key = "microstructure.blocked_fraction";
     std::vector<double> f;
     if (n->is_array()) f = v.number_array(key, {}, 1, 1 << 16);
@@ -174,7 +174,7 @@ namespace {
 // the third lattice vector), energy, interface_barrier and name. Errors name
 // the layer's key as microstructure.layers[N].KEY (N from 1).
 void read_layers(Validator& v, LoadedConfig& cfg, SimulationSettings& s) {
-  toml::node* node = v.find("microstructure.layers");
+  const toml::node* node = v.node("microstructure.layers");
   if (!node) v.fail("microstructure.type", "\"multilayer\" needs [[microstructure.layers]] tables");
   auto arr = node->as_array();
   if (!arr || arr->empty() || !arr->is_homogeneous(toml::node_type::table))
@@ -239,7 +239,7 @@ void read_layers(Validator& v, LoadedConfig& cfg, SimulationSettings& s) {
     copy.microstructure = MicrostructureSettings{};
     copy.landscape = LandscapeSettings{};
     try {
-      Validator lv(root, sub);
+      Validator lv = run_config_reader(root, sub);
       read_microstructure(lv, sub, copy);
     } catch (const InputError& e) {
       std::string what = e.what();

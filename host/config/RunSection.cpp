@@ -16,13 +16,7 @@ void read_occupancy(Validator& v, SimulationSettings& s) {
     v.fail("occupancy.vacancies", "give occupancy.fraction or occupancy.vacancies, not both");
   // occupancy.from_file = true: fill to the structure file's own mobile
   // occupancy, the mean over the hop (host) sites of what the file puts there.
-  bool from_file = false;
-  if (toml::node* n = v.find("occupancy.from_file")) {
-    auto b = n->as_boolean();
-    if (!b) v.fail("occupancy.from_file", "expected true or false");
-    from_file = b->get();
-  }
-  if (from_file) {
+  if (v.boolean("occupancy.from_file", false)) {
     if (s.lattice.name != "file")
       v.fail("occupancy.from_file", "applies only to lattice.type = \"file\"");
     for (const char* other : {"occupancy.fraction", "occupancy.vacancies", "occupancy.species"})

@@ -26,7 +26,7 @@ struct TableEntry {
 };
 std::vector<TableEntry> table_entries(Validator& v, LoadedConfig& cfg, const std::string& key,
                                       const std::string& what) {
-  toml::node* node = v.find(key);
+  const toml::node* node = v.node(key);
   auto arr = node ? node->as_array() : nullptr;
   if (!arr || arr->empty() || !arr->is_homogeneous(toml::node_type::table))
     v.fail(key, "expected [[" + key + "]] tables, " + what);

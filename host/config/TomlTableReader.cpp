@@ -1,23 +1,33 @@
 #include "host/config/TomlTableReader.hpp"
 
-#include <cmath>
-#include <sstream>
-
-#include "host/config/TomlValues.hpp"
+#include "host/config/KeyCheck.hpp"
 #include "kmc/core/Error.hpp"
 
 namespace coatkmc {
 
 TomlTableReader::TomlTableReader(const toml::table& table, std::string file, std::string prefix,
-                                 const std::map<std::string, std::string>* overrides)
-    : table_(&table), file_(std::move(file)), prefix_(std::move(prefix)), overrides_(overrides) {}
+                                 const std::map<std::string, std::string>* origins)
+    : table_(&table), file_(std::move(file)), prefix_(std::move(prefix)), origins_(origins) {}
+
+TomlTableReader TomlTableReader::resolving(toml::table& root, std::string file,
+                                           const std::map<std::string, std::string>* origins) {
+  TomlTableReader r(root, std::move(file), "", origins);
+  r.writable_ = &root;
+  return r;
+}
 
 std::string TomlTableReader::full(const std::string& key) const {
   return prefix_.empty() ? key : prefix_ + "." + key;
 }
 
 const toml::node* TomlTableReader::get(const std::string& key) const {
-  return table_->get(key);
+  if (key.find_first_of(".[") == std::string::npos) return table_->get(key);
+  return table_->at_path(key).node();
+}
+
+std::string TomlTableReader::line_of(const toml::node& n) const {
+  const auto line = n.source().begin.line;
+  return line == 0 ? "" : file_ + ":" + std::to_string(line);
 }
 
 bool TomlTableReader::has(const std::string& key) const {
@@ -25,45 +35,48 @@ bool TomlTableReader::has(const std::string& key) const {
 }
 
 std::string TomlTableReader::where(const std::string& key) const {
-  if (overrides_) {
-    const auto it = overrides_->find(full(key));
-    if (it != overrides_->end()) return "--set " + it->second;
+  // The key itself, else the tables that hold it (a missing key is reported
+  // at its table), else this table, else the file.
+  for (std::string k = key;;) {
+    if (origins_) {
+      const auto it = origins_->find(full(k));
+      if (it != origins_->end()) return it->second;
+    }
+    if (const toml::node* n = get(k))
+      if (std::string at = line_of(*n); !at.empty()) return at;
+    const auto dot = k.rfind('.');
+    if (dot == std::string::npos) break;
+    k.erase(dot);
   }
-  const toml::node* n = get(key);
-  const auto& src = n ? n->source() : table_->source();
-  if (src.begin.line == 0) return file_;
-  return file_ + ":" + std::to_string(src.begin.line);
+  const std::string at = line_of(*table_);
+  return at.empty() ? file_ : at;
 }
 
 void TomlTableReader::fail(const std::string& key, const std::string& what) const {
   throw InputError(where(key), full(key) + ": " + what);
 }
 
-namespace {
-bool as_number(const toml::node& n, double& v) {
-  if (auto i = n.as_integer()) {
-    v = static_cast<double>(i->get());
-    return true;
+toml::table* TomlTableReader::table_for(const std::string& key, std::string& leaf) {
+  if (!writable_) return nullptr;
+  toml::table* t = writable_;
+  size_t start = 0;
+  for (size_t dot; (dot = key.find('.', start)) != std::string::npos; start = dot + 1) {
+    const std::string part = key.substr(start, dot - start);
+    if (!t->contains(part)) t->insert(part, toml::table{});
+    t = t->get(part)->as_table();
+    if (!t) return nullptr;  // the schema check refused this already
   }
-  if (auto f = n.as_floating_point()) {
-    v = f->get();
-    return true;
-  }
-  return false;
+  leaf = key.substr(start);
+  return t;
 }
-
-std::string range_text(double lo, double hi, bool lo_open) {
-  std::ostringstream os;
-  os << "must be " << (lo_open ? "> " : ">= ") << lo;
-  if (std::isfinite(hi)) os << " and <= " << hi;
-  return os.str();
-}
-}  // namespace
 
 double TomlTableReader::number(const std::string& key, double fallback, double lo, double hi,
                                bool lo_open) {
   const toml::node* n = get(key);
-  if (!n) return fallback;
+  if (!n) {
+    set(key, fallback);
+    return fallback;
+  }
   used_.insert(key);
   return toml_number(*n, lo, hi, lo_open, [&](const std::string& what) { fail(key, what); });
 }
@@ -76,25 +89,20 @@ double TomlTableReader::required_number(const std::string& key, double lo, doubl
 
 std::vector<double> TomlTableReader::number_array(const std::string& key,
                                                   std::vector<double> fallback, size_t min_len,
-                                                  double lo, double hi, bool lo_open) {
+                                                  size_t max_len, double lo, double hi,
+                                                  bool lo_open) {
   const toml::node* n = get(key);
-  if (!n) return fallback;
-  used_.insert(key);
-  const toml::array* a = n->as_array();
-  if (!a) fail(key, "expected an array of numbers");
-  if (a->size() < min_len) fail(key, "expected at least " + std::to_string(min_len) + " numbers");
-  std::vector<double> out;
-  for (const auto& e : *a) {
-    double v;
-    if (!as_number(e, v)) fail(key, "expected an array of numbers");
-    if (!std::isfinite(v) || v < lo || (lo_open && v == lo) || v > hi) {
-      std::ostringstream os;
-      os << "element " << v << " out of range (" << range_text(lo, hi, lo_open) << ")";
-      fail(key, os.str());
+  if (!n) {
+    if (writable_) {
+      toml::array a;
+      for (double x : fallback) a.push_back(x);
+      set(key, std::move(a));
     }
-    out.push_back(v);
+    return fallback;
   }
-  return out;
+  used_.insert(key);
+  return toml_number_array(*n, min_len, max_len, lo, hi, lo_open,
+                           [&](const std::string& what) { fail(key, what); });
 }
 
 std::vector<double> TomlTableReader::numbers(const std::string& key, bool required, double lo,
@@ -105,12 +113,15 @@ std::vector<double> TomlTableReader::numbers(const std::string& key, bool requir
   }
   const toml::array* a = get(key)->as_array();
   if (!a || a->empty()) fail(key, "expected a non-empty array of numbers");
-  return number_array(key, {}, 1, lo, hi);
+  return number_array(key, {}, 1, kAnyLength, lo, hi);
 }
 
 int64_t TomlTableReader::integer(const std::string& key, int64_t fallback, int64_t lo, int64_t hi) {
   const toml::node* n = get(key);
-  if (!n) return fallback;
+  if (!n) {
+    set(key, fallback);
+    return fallback;
+  }
   used_.insert(key);
   return toml_integer(*n, lo, hi, [&](const std::string& what) { fail(key, what); });
 }
@@ -142,13 +153,19 @@ std::string TomlTableReader::required_string(const std::string& key, bool allow_
 
 std::string TomlTableReader::choice(const std::string& key, const std::string& fallback,
                                     const std::vector<std::string>& allowed) {
-  const std::string v = string(key, fallback);
   std::string list;
-  for (const auto& a : allowed) {
-    if (a == v) return v;
-    list += (list.empty() ? "" : ", ") + a;
+  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+  const toml::node* n = get(key);
+  if (!n) {
+    set(key, fallback);
+    return fallback;
   }
-  fail(key, "'" + v + "' is not one of: " + list);
+  used_.insert(key);
+  auto s = n->as_string();
+  if (!s) fail(key, "expected a string, one of: " + list);
+  for (const auto& a : allowed)
+    if (a == s->get()) return a;
+  fail(key, "'" + s->get() + "' is not one of: " + list);
 }
 
 std::vector<std::string> TomlTableReader::string_array(const std::string& key) {
@@ -176,10 +193,10 @@ TomlTableReader TomlTableReader::table(const std::string& key) {
   if (!n) fail(key, "missing table [" + full(key) + "]");
   used_.insert(key);
   if (!n->is_table()) fail(key, "expected a table [" + full(key) + "]");
-  return TomlTableReader(*n->as_table(), file_, full(key), overrides_);
+  return TomlTableReader(*n->as_table(), file_, full(key), origins_);
 }
 
-std::vector<TomlTableReader> TomlTableReader::tables(const std::string& key) {
+std::vector<TomlTableReader> TomlTableReader::tables(const std::string& key, int first_index) {
   const toml::node* n = get(key);
   if (!n) return {};
   used_.insert(key);
@@ -188,8 +205,9 @@ std::vector<TomlTableReader> TomlTableReader::tables(const std::string& key) {
     fail(key, "expected an array of tables [[" + full(key) + "]]");
   std::vector<TomlTableReader> out;
   for (size_t i = 0; i < a->size(); ++i)
-    out.emplace_back(*a->get(i)->as_table(), file_, full(key) + "[" + std::to_string(i) + "]",
-                     overrides_);
+    out.emplace_back(*a->get(i)->as_table(), file_,
+                     full(key) + "[" + std::to_string(first_index + static_cast<int>(i)) + "]",
+                     origins_);
   return out;
 }
 
@@ -200,18 +218,12 @@ const toml::node* TomlTableReader::node(const std::string& key) {
 }
 
 void TomlTableReader::finish(const std::set<std::string>& read_elsewhere) const {
-  // Report the unknown key that comes first in the file.
-  const toml::node* first = nullptr;
-  std::string first_key;
+  KeyCheck check;
   for (auto&& [k, n] : *table_) {
     const std::string key(k.str());
-    if (used_.count(key) || read_elsewhere.count(key)) continue;
-    if (!first || n.source().begin.line < first->source().begin.line) {
-      first = &n;
-      first_key = key;
-    }
+    if (!used_.count(key) && !read_elsewhere.count(key)) check.unknown(full(key), n, where(key));
   }
-  if (first) fail(first_key, first->is_table() ? "unknown table" : "unknown key");
+  check.throw_first();
 }
 
 }  // namespace coatkmc

@@ -135,10 +135,10 @@ AnnealStudySettings load_anneal_config(const std::string& path,
     throw InputError(path + ":" + std::to_string(e.source().begin.line),
                      std::string(e.description()));
   }
-  std::map<std::string, std::string> overridden;  // key -> its KEY=VALUE
+  std::map<std::string, std::string> overridden;  // key -> "--set KEY=VALUE"
   for (const std::string& o : overrides) {
     apply_override(root, o);
-    overridden[o.substr(0, o.find('='))] = o;
+    overridden[o.substr(0, o.find('='))] = "--set " + o;
   }
   for (const auto& [k, v] : root)
     if (k.str() != "anneal")

@@ -162,7 +162,7 @@ void read_macro_table(TomlTableReader& top, const std::string& path, MacroConfig
   m.title = r.string("title", fs::path(path).stem().string());
   m.reference = r.string("reference", "");
   m.temperature = r.number("temperature", 298.15, 0, 5000, true);
-  m.rates = r.number_array("rates", {0.1, 1.0}, 1, 0, 1000, true);
+  m.rates = r.number_array("rates", {0.1, 1.0}, 1, kAnyLength, 0, 1000, true);
   m.shells = static_cast<int>(r.integer("shells", 30, 4, 2000));
   m.steps = static_cast<int>(r.integer("steps", 2000, 50, 10000000));
   if (const toml::node* n = r.node("paper")) m.paper = to_json(*n);
@@ -187,7 +187,7 @@ std::set<std::string> read_kmc_sources(TomlTableReader& top, MacroConfig& m) {
       if (s.sweep.empty()) r.fail("select", "only a sweep takes this");
       s.select = to_json(*n);
     }
-    s.temperatures = r.number_array("temperatures", {}, 2, 0, 1e5, true);
+    s.temperatures = r.number_array("temperatures", {}, 2, kAnyLength, 0, 1e5, true);
     s.component = r.string("component", "z");
     if (s.component != "x" && s.component != "y" && s.component != "z" && s.component != "mean")
       r.fail("component", "expected \"x\", \"y\", \"z\" (the film normal) or \"mean\", got '" +
@@ -346,7 +346,7 @@ void read_fit(TomlTableReader& top, MacroConfig& m, const std::set<std::string>&
     if (!m.mixed_zone.enabled) r.fail("parameter", "needs a [mixed_zone]");
     f.target = r.required_number("target_asr_ohm_cm2", 0, kInf, true);
   }
-  const auto b = r.number_array("bracket", {1.0, 1e8}, 2, 0, kInf, true);
+  const auto b = r.number_array("bracket", {1.0, 1e8}, 2, kAnyLength, 0, kInf, true);
   if (b.size() != 2 || !(b[1] > b[0])) r.fail("bracket", "expected [low, high] with high > low");
   f.lo = b[0];
   f.hi = b[1];
@@ -357,7 +357,7 @@ void read_fit(TomlTableReader& top, MacroConfig& m, const std::set<std::string>&
     f.spread = true;
     f.spread_target = r.number("spread_target_capacity_mAh_g", 0, 0, 1e4, true);
     f.spread_c_rate = r.required_number("spread_c_rate", 0, 1000, true);
-    const auto sb = r.number_array("spread_bracket", {0.0, 3.0}, 2, 0, 5);
+    const auto sb = r.number_array("spread_bracket", {0.0, 3.0}, 2, kAnyLength, 0, 5);
     if (sb.size() != 2 || !(sb[1] > sb[0]))
       r.fail("spread_bracket", "expected [low, high] with high > low");
     f.spread_lo = sb[0];
@@ -397,14 +397,14 @@ void read_plating(TomlTableReader& top, MacroConfig& m) {
   TomlTableReader r = top.table("plating");
   PlatingSpec& p = m.plating;
   p.enabled = true;
-  for (double t : r.number_array("thicknesses_um", {0.1, 1, 10}, 1, 0, 1e5, true))
+  for (double t : r.number_array("thicknesses_um", {0.1, 1, 10}, 1, kAnyLength, 0, 1e5, true))
     p.thicknesses_cm.push_back(t * 1e-4);
   p.nucleation_overpotential = r.number("nucleation_overpotential_V", 0.03, 0, 10, true);
   p.current_density = r.number("current_density_mA_cm2", 1.0, 0, kInf, true);
   for (auto& a : r.tables("alloy")) {
     PlatingAlloySpec s;
     s.name = a.required_string("name");
-    const auto d = a.number_array("diffusivity_cm2_s", {}, 1, 0, 1, true);
+    const auto d = a.number_array("diffusivity_cm2_s", {}, 1, kAnyLength, 0, 1, true);
     if (d.empty() || d.size() > 2) a.fail("diffusivity_cm2_s", "expected [D] or [D_min, D_max]");
     s.d_min = std::min(d.front(), d.back());
     s.d_max = std::max(d.front(), d.back());
