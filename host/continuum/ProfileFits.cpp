@@ -5,6 +5,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "kernels/PhysicalConstants.hpp"
+
 namespace coatkmc {
 
 LeastSquaresResult least_squares(
@@ -98,7 +100,7 @@ ProfileFit fit_thin_film(const std::vector<double>& x, const std::vector<double>
   f.D = -1.0 / (4.0 * slope * t);
   f.D_err = std::abs(f.D) * slope_err / std::abs(slope);
   const double A = std::exp(icpt);
-  const double M = A * std::sqrt(M_PI * f.D * t);
+  const double M = A * std::sqrt(kPi * f.D * t);
   f.params = {M};
   f.errors = {M * std::hypot(icpt_err, 0.5 * slope_err / std::abs(slope))};
   double sq = 0;

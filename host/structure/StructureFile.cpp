@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "kernels/PhysicalConstants.hpp"
 #include "kmc/core/Error.hpp"
 
 namespace coatkmc {
@@ -14,7 +15,7 @@ namespace coatkmc {
 namespace {
 
 constexpr std::size_t kMaxStructureBytes = 16 << 20;
-constexpr double kDegree = 3.14159265358979323846 / 180.0;
+constexpr double kDegree = kPi / 180.0;
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   if (s.size() < suffix.size()) return false;

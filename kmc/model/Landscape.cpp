@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "kernels/CounterRng.hpp"
+#include "kernels/PhysicalConstants.hpp"
 
 namespace coatkmc {
 
@@ -13,7 +14,7 @@ double gaussian(uint64_t seed, uint64_t step, uint32_t index) {
   const auto w = CounterRng::words(seed, kStreamLandscape, 0, step, index);
   const double u1 = CounterRng::uniform_open_zero(w[0], w[1]);
   const double u2 = CounterRng::uniform(w[2], w[3]);
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * kPi * u2);
 }
 
 }  // namespace
