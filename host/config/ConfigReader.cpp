@@ -105,7 +105,7 @@ LoadedConfig load_config_text(const std::string& text, const std::string& path,
   // Contradictions between keys.
   const int64_t mobile_basis = s.lattice.host_basis_count();
   const int64_t mobile = int64_t(s.cells[0]) * s.cells[1] * s.cells[2] * mobile_basis;
-  read_species(v, cfg, s, mobile);
+  read_species(v, s, mobile);
   if (s.species.active() && s.solver == "walkers")
     v.fail("occupancy.species", "walkers do not see each other, so they take no species "
                                 "(use run.solver = \"bkl\" or \"sublattice\")");

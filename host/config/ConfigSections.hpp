@@ -46,7 +46,7 @@ void report_hop_network(Validator& v, LoadedConfig& cfg, const SimulationSetting
 void read_microstructure(Validator& v, LoadedConfig& cfg, SimulationSettings& s);
 
 // SpeciesSection.cpp: [[occupancy.species]] and [[hop.exchange]].
-void read_species(Validator& v, LoadedConfig& cfg, SimulationSettings& s, int64_t mobile);
+void read_species(Validator& v, SimulationSettings& s, int64_t mobile);
 
 // RunSection.cpp: [occupancy], [hop], [run], [landscape], [sublattice], and
 // the contradictions between them.

@@ -182,55 +182,38 @@ void read_layers(Validator& v, LoadedConfig& cfg, SimulationSettings& s) {
   if (arr->size() > 255) v.fail("microstructure.layers", "more than 255 layers");
   const double c_length = norm(s.lattice.vectors[2]);
   int total_cells = 0;
-  int index = 0;
-  for (auto& entry : *arr) {
-    ++index;
-    const std::string prefix = "microstructure.layers[" + std::to_string(index) + "].";
-    const toml::table& layer_table = *entry.as_table();
-    const std::string at = line_of(cfg.path, entry);
+  // A layer takes its own keys and those of a [microstructure] but the seed and the layers.
+  std::set<std::string> layer_keys = {"thickness", "energy", "interface_barrier", "name"};
+  for (const std::string& k : known_keys())
+    if (k.rfind("microstructure.", 0) == 0 && k != "microstructure.seed" &&
+        k != "microstructure.layers")
+      layer_keys.insert(k.substr(15));
+  std::vector<TomlTableReader> layers = v.tables("microstructure.layers", 1);
+  for (size_t i = 0; i < layers.size(); ++i) {
+    TomlTableReader& l = layers[i];
+    const std::string prefix = l.prefix() + ".";
+    const toml::table& layer_table = *arr->get(i)->as_table();
+    const std::string at = line_of(cfg.path, *arr->get(i));
+    l.refuse_other_keys(layer_keys, " for a layer");
     LayerSettings layer;
-    // The layer's own keys first, then the rest as a [microstructure] of its own.
+    if (!l.has("thickness")) l.fail("thickness", "missing (the layer's thickness in A)");
+    layer.cells = static_cast<int>(std::lround(l.number("thickness", 0, 0, 1e6) / c_length));
+    if (layer.cells < 1)
+      l.fail("thickness", "thinner than one cell (" + std::to_string(c_length) + " A)");
+    layer.energy = l.number("energy", layer.energy, -10, 10);
+    layer.interface_barrier = l.number("interface_barrier", layer.interface_barrier, -10, 100);
+    layer.name = l.string("name", layer.name, true);
+    // The rest as a [microstructure] of its own, in the same file.
     toml::table micro;
     LoadedConfig sub;
     sub.path = cfg.path;
     sub.origin["microstructure"] = at;
-    for (auto&& [k, node] : layer_table) {
-      // clang 14 (the sanitizer build) cannot capture a structured binding in a lambda.
-      const toml::node& n = node;
+    for (auto&& [k, value] : layer_table) {
       const std::string key(k.str());
-      const std::string where = line_of(cfg.path, n);
-      sub.origin["microstructure." + key] = where;
-      auto number = [&](double lo, double hi) {
-        double x;
-        if (auto i = n.as_integer()) x = static_cast<double>(i->get());
-        else if (auto f = n.as_floating_point()) x = f->get();
-        else throw InputError(where, prefix + key + ": expected a number");
-        if (!std::isfinite(x) || x < lo || x > hi)
-          throw InputError(where, prefix + key + ": out of range");
-        return x;
-      };
-      if (key == "thickness") {
-        const double t = number(0, 1e6);
-        layer.cells = static_cast<int>(std::lround(t / c_length));
-        if (layer.cells < 1)
-          throw InputError(where, prefix + key + ": thinner than one cell (" + std::to_string(c_length) + " A)");
-      } else if (key == "energy") {
-        layer.energy = number(-10, 10);
-      } else if (key == "interface_barrier") {
-        layer.interface_barrier = number(-10, 100);
-      } else if (key == "name") {
-        auto str = n.as_string();
-        if (!str) throw InputError(where, prefix + key + ": expected a string");
-        layer.name = str->get();
-      } else if (key == "seed" || key == "layers" ||
-                 !known_keys().count("microstructure." + key)) {
-        throw InputError(where, prefix + key + ": unknown key for a layer");
-      } else {
-        micro.insert(key, n);
-      }
+      sub.origin["microstructure." + key] = line_of(cfg.path, value);
+      if (key != "thickness" && key != "energy" && key != "interface_barrier" && key != "name")
+        micro.insert(key, value);
     }
-    if (!layer_table.contains("thickness"))
-      throw InputError(at, prefix + "thickness: missing (the layer's thickness in A)");
     if (!micro.contains("type")) micro.insert("type", "crystalline");
     // Validate it like a [microstructure] table of its own, in the same file.
     toml::table root;

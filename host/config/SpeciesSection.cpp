@@ -18,50 +18,15 @@ namespace coatkmc::config {
 
 namespace {
 
-// The tables of an array of tables `key` ([[occupancy.species]]): each with
-// its line and the prefix its errors name (key[N]., N from 1).
-struct TableEntry {
-  const toml::table* table;
-  std::string at, prefix;
-};
-std::vector<TableEntry> table_entries(Validator& v, LoadedConfig& cfg, const std::string& key,
-                                      const std::string& what) {
+// The entries of an array of tables `key` ([[occupancy.species]]), each read
+// by the one reader and named in errors as key[N] (N from 1).
+std::vector<TomlTableReader> table_entries(Validator& v, const std::string& key,
+                                           const std::string& what) {
   const toml::node* node = v.node(key);
   auto arr = node ? node->as_array() : nullptr;
   if (!arr || arr->empty() || !arr->is_homogeneous(toml::node_type::table))
     v.fail(key, "expected [[" + key + "]] tables, " + what);
-  std::vector<TableEntry> out;
-  int index = 0;
-  for (auto& entry : *arr)
-    out.push_back({entry.as_table(), line_of(cfg.path, entry),
-                   key + "[" + std::to_string(++index) + "]."});
-  return out;
-}
-
-// A number of one entry of an array of tables, in [lo, hi].
-double entry_number(const TableEntry& e, LoadedConfig& cfg, const std::string& key, double lo,
-                    double hi) {
-  const toml::node* n = e.table->get(key);
-  const std::string where = line_of(cfg.path, *n);
-  double x;
-  if (auto i = n->as_integer()) x = static_cast<double>(i->get());
-  else if (auto f = n->as_floating_point()) x = f->get();
-  else throw InputError(where, e.prefix + key + ": expected a number");
-  if (!std::isfinite(x) || x < lo || x > hi) {
-    std::ostringstream os;
-    os << e.prefix << key << ": value " << x << " out of range [" << lo << ", " << hi << "]";
-    throw InputError(where, os.str());
-  }
-  return x;
-}
-
-std::string entry_string(const TableEntry& e, LoadedConfig& cfg, const std::string& key) {
-  const toml::node* n = e.table->get(key);
-  if (!n) throw InputError(e.at, e.prefix + key + ": missing");
-  auto str = n->as_string();
-  if (!str || str->get().empty())
-    throw InputError(line_of(cfg.path, *n), e.prefix + key + ": expected a non-empty string");
-  return str->get();
+  return v.tables(key, 1);
 }
 
 // Height of the box along the third lattice vector (Å): cells times the
@@ -81,17 +46,13 @@ int64_t region_host_sites(const SimulationSettings& s, const SpeciesSpec& spec) 
 }
 
 // z_range = [lo, hi] (fractions of the box height) or z_range_A = [lo, hi] (Å).
-void read_species_region(const TableEntry& e, LoadedConfig& cfg, const SimulationSettings& s,
-                         SpeciesSpec& spec) {
-  const bool frac = e.table->contains("z_range"), angstrom = e.table->contains("z_range_A");
+void read_species_region(TomlTableReader& e, const SimulationSettings& s, SpeciesSpec& spec) {
+  const bool frac = e.has("z_range"), angstrom = e.has("z_range_A");
   if (!frac && !angstrom) return;
   if (frac && angstrom)
-    throw InputError(line_of(cfg.path, *e.table->get("z_range_A")),
-                     e.prefix + "z_range_A: give z_range (fractions of the box height) or "
-                                "z_range_A (Å), not both");
+    e.fail("z_range_A", "give z_range (fractions of the box height) or z_range_A (Å), not both");
   const std::string key = frac ? "z_range" : "z_range_A";
-  const toml::node* n = e.table->get(key);
-  const std::string where = line_of(cfg.path, *n);
+  const toml::node* n = e.node(key);
   const double height = box_height(s);
   const double top = frac ? 1.0 : height;
   std::ostringstream bound;
@@ -108,21 +69,47 @@ void read_species_region(const TableEntry& e, LoadedConfig& cfg, const Simulatio
   }
   if (!ok || !std::isfinite(v[0]) || !std::isfinite(v[1]) || v[0] < 0 || v[1] > top ||
       !(v[0] < v[1]))
-    throw InputError(where, e.prefix + key + ": " + bound.str());
+    e.fail(key, bound.str());
   if (s.lattice.dimension != 3)
-    throw InputError(where, e.prefix + key + ": a region along the third lattice vector needs a "
-                                             "3D lattice");
+    e.fail(key, "a region along the third lattice vector needs a 3D lattice");
   spec.region = true;
   spec.z_low = v[0] / top;
   spec.z_high = v[1] / top;
-  if (region_host_sites(s, spec) == 0)
-    throw InputError(where, e.prefix + key + ": holds no host site");
+  if (region_host_sites(s, spec) == 0) e.fail(key, "holds no host site");
+}
+
+// species.site_energy = { SUBLATTICE = eV, ... }: an energy per mobile sublattice.
+void read_species_site_energy(TomlTableReader& e, const SimulationSettings& s, SpeciesSpec& spec) {
+  if (!e.has("site_energy")) return;
+  if (!e.has_table("site_energy"))
+    e.fail("site_energy", "expected a table of sublattice = eV, e.g. { A = 0.0, B = 0.1 }");
+  TomlTableReader energies = e.table("site_energy");
+  spec.basis_energy.assign(s.lattice.basis.size(), 0.0);
+  const toml::table& t = *e.node("site_energy")->as_table();
+  for (auto&& [label, value] : t) {
+    const std::string name(label.str());
+    const double x = energies.number(name, 0, -10, 10);
+    bool found = false;
+    std::string known;
+    for (size_t b = 0; b < s.lattice.basis.size(); ++b) {
+      const BasisSite& site = s.lattice.basis[b];
+      if (!site.mobile) continue;
+      if (known.find("'" + site.sublattice + "'") == std::string::npos)
+        known += (known.empty() ? "" : ", ") + ("'" + site.sublattice + "'");
+      if (site.sublattice == name) {
+        spec.basis_energy[b] = x;
+        found = true;
+      }
+    }
+    if (!found)
+      energies.fail(name, "no mobile sublattice '" + name + "' (this lattice has " + known + ")");
+  }
 }
 
 }  // namespace
 
 // [[occupancy.species]] and [[hop.exchange]] (docs/configuration.md, "Several species").
-void read_species(Validator& v, LoadedConfig& cfg, SimulationSettings& s, int64_t mobile) {
+void read_species(Validator& v, SimulationSettings& s, int64_t mobile) {
   SpeciesSettings& sp = s.species;
   if (!v.has("occupancy.species")) {
     if (v.has("hop.exchange"))
@@ -132,86 +119,39 @@ void read_species(Validator& v, LoadedConfig& cfg, SimulationSettings& s, int64_
   for (const char* key : {"occupancy.fraction", "occupancy.vacancies"})
     if (v.has(key))
       v.fail(key, "[[occupancy.species]] sets the occupancy; give one or the other, not both");
-  const auto species = table_entries(v, cfg, "occupancy.species", "one per species");
+  auto species = table_entries(v, "occupancy.species", "one per species");
   if (species.size() > static_cast<size_t>(kMaxSpecies))
     v.fail("occupancy.species", "more than " + std::to_string(kMaxSpecies) + " species");
   int64_t total = 0;
-  for (const TableEntry& e : species) {
+  for (TomlTableReader& e : species) {
+    e.refuse_other_keys(
+        {"name", "fraction", "count", "barrier", "site_energy", "z_range", "z_range_A"},
+        " for a species (name, fraction or count, barrier, site_energy, z_range or z_range_A)");
     SpeciesSpec spec;
-    for (auto&& [k, node] : *e.table) {
-      const std::string key(k.str());
-      if (key != "name" && key != "fraction" && key != "count" && key != "barrier" &&
-          key != "site_energy" && key != "z_range" && key != "z_range_A")
-        throw InputError(line_of(cfg.path, node),
-                         e.prefix + key +
-                             ": unknown key for a species (name, fraction or count, barrier, "
-                             "site_energy, z_range or z_range_A)");
-    }
-    read_species_region(e, cfg, s, spec);
+    read_species_region(e, s, spec);
     const int64_t sites = spec.region ? region_host_sites(s, spec) : mobile;
-    spec.name = entry_string(e, cfg, "name");
+    if (!e.has("name")) e.fail("name", "missing");
+    spec.name = e.string("name", "");
     for (const SpeciesSpec& other : sp.species)
-      if (other.name == spec.name)
-        throw InputError(line_of(cfg.path, *e.table->get("name")),
-                         e.prefix + "name: species '" + spec.name + "' is given twice");
-    const bool by_fraction = e.table->contains("fraction"), by_count = e.table->contains("count");
+      if (other.name == spec.name) e.fail("name", "species '" + spec.name + "' is given twice");
+    const bool by_fraction = e.has("fraction"), by_count = e.has("count");
     if (by_fraction == by_count)
-      throw InputError(e.at, e.prefix + (by_count ? "count" : "fraction") +
-                                 ": give fraction (of the host sites) or count (ions), one of them");
+      e.fail_table(by_count ? "count" : "fraction",
+                   "give fraction (of the host sites) or count (ions), one of them");
     if (by_count) {
-      const toml::node* n = e.table->get("count");
-      auto i = n->as_integer();
-      if (!i || i->get() < 1 || i->get() > mobile)
-        throw InputError(line_of(cfg.path, *n), e.prefix + "count: expected an integer in [1, " +
-                                                    std::to_string(mobile) + "]");
-      spec.count = i->get();
+      spec.count = e.integer("count", 0, 1, mobile);
     } else {
-      spec.fraction = entry_number(e, cfg, "fraction", 0, 1);
+      spec.fraction = e.number("fraction", 0, 0, 1);
       if (std::llround(spec.fraction * double(sites)) < 1)
-        throw InputError(line_of(cfg.path, *e.table->get("fraction")),
-                         e.prefix + "fraction: places no ion on " + std::to_string(sites) +
-                             " sites" + (spec.region ? " of its z_range" : ""));
+        e.fail("fraction", "places no ion on " + std::to_string(sites) + " sites" +
+                               (spec.region ? " of its z_range" : ""));
     }
-    spec.barrier = e.table->contains("barrier") ? entry_number(e, cfg, "barrier", 0, 100)
-                                                : s.hop.barrier;
-    if (const toml::node* n = e.table->get("site_energy")) {
-      const std::string where = line_of(cfg.path, *n);
-      auto t = n->as_table();
-      if (!t)
-        throw InputError(where, e.prefix + "site_energy: expected a table of sublattice = eV, "
-                                           "e.g. { A = 0.0, B = 0.1 }");
-      spec.basis_energy.assign(s.lattice.basis.size(), 0.0);
-      for (auto&& [label, value] : *t) {
-        const std::string name(label.str());
-        const std::string at = line_of(cfg.path, value);
-        double x;
-        if (auto i = value.as_integer()) x = static_cast<double>(i->get());
-        else if (auto f = value.as_floating_point()) x = f->get();
-        else throw InputError(at, e.prefix + "site_energy." + name + ": expected a number (eV)");
-        if (!std::isfinite(x) || x < -10 || x > 10)
-          throw InputError(at, e.prefix + "site_energy." + name + ": out of range [-10, 10] eV");
-        bool found = false;
-        std::string known;
-        for (size_t b = 0; b < s.lattice.basis.size(); ++b) {
-          const BasisSite& site = s.lattice.basis[b];
-          if (!site.mobile) continue;
-          if (known.find("'" + site.sublattice + "'") == std::string::npos)
-            known += (known.empty() ? "" : ", ") + ("'" + site.sublattice + "'");
-          if (site.sublattice == name) {
-            spec.basis_energy[b] = x;
-            found = true;
-          }
-        }
-        if (!found)
-          throw InputError(at, e.prefix + "site_energy." + name + ": no mobile sublattice '" +
-                                   name + "' (this lattice has " + known + ")");
-      }
-    }
+    spec.barrier = e.number("barrier", s.hop.barrier, 0, 100);
+    read_species_site_energy(e, s, spec);
     const int64_t n = spec.count >= 0 ? spec.count : std::llround(spec.fraction * double(sites));
     if (spec.region && n > sites)  // only a count can ask for more than the region holds
-      throw InputError(line_of(cfg.path, *e.table->get("count")),
-                       e.prefix + "count: " + std::to_string(n) + " ions on the " +
-                           std::to_string(sites) + " host sites of its z_range");
+      e.fail("count", std::to_string(n) + " ions on the " + std::to_string(sites) +
+                          " host sites of its z_range");
     total += n;
     sp.species.push_back(spec);
   }
@@ -222,35 +162,28 @@ void read_species(Validator& v, LoadedConfig& cfg, SimulationSettings& s, int64_
   s.occupancy.vacancies = mobile - total;
 
   if (!v.has("hop.exchange")) return;
-  for (const TableEntry& e : table_entries(v, cfg, "hop.exchange", "one per pair of species")) {
-    for (auto&& [k, node] : *e.table) {
-      const std::string key(k.str());
-      if (key != "a" && key != "b" && key != "barrier")
-        throw InputError(line_of(cfg.path, node),
-                         e.prefix + key + ": unknown key for an exchange (a, b, barrier)");
-    }
+  for (TomlTableReader& e : table_entries(v, "hop.exchange", "one per pair of species")) {
+    e.refuse_other_keys({"a", "b", "barrier"}, " for an exchange (a, b, barrier)");
     ExchangeSpec x;
     int* ends[2] = {&x.a, &x.b};
     const char* names[2] = {"a", "b"};
     for (int q = 0; q < 2; ++q) {
-      const std::string name = entry_string(e, cfg, names[q]);
+      if (!e.has(names[q])) e.fail(names[q], "missing");
+      const std::string name = e.string(names[q], "");
       *ends[q] = -1;
       for (size_t i = 0; i < sp.species.size(); ++i)
         if (sp.species[i].name == name) *ends[q] = static_cast<int>(i);
       if (*ends[q] < 0)
-        throw InputError(line_of(cfg.path, *e.table->get(names[q])),
-                         e.prefix + names[q] + ": no species '" + name + "' in [[occupancy.species]]");
+        e.fail(names[q], "no species '" + name + "' in [[occupancy.species]]");
     }
     if (x.a == x.b)
-      throw InputError(line_of(cfg.path, *e.table->get("b")),
-                       e.prefix + "b: an exchange needs two different species");
+      e.fail("b", "an exchange needs two different species");
     for (const ExchangeSpec& other : sp.exchange)
       if ((other.a == x.a && other.b == x.b) || (other.a == x.b && other.b == x.a))
-        throw InputError(e.at, e.prefix + "a: the pair " + sp.species[x.a].name + "-" +
-                                   sp.species[x.b].name + " is given twice");
-    if (!e.table->contains("barrier"))
-      throw InputError(e.at, e.prefix + "barrier: missing (the exchange barrier in eV)");
-    x.barrier = entry_number(e, cfg, "barrier", 0, 100);
+        e.fail_table("a", "the pair " + sp.species[x.a].name + "-" + sp.species[x.b].name +
+                        " is given twice");
+    if (!e.has("barrier")) e.fail_table("barrier", "missing (the exchange barrier in eV)");
+    x.barrier = e.number("barrier", 0, 0, 100);
     sp.exchange.push_back(x);
   }
 }

@@ -56,6 +56,11 @@ void TomlTableReader::fail(const std::string& key, const std::string& what) cons
   throw InputError(where(key), full(key) + ": " + what);
 }
 
+void TomlTableReader::fail_table(const std::string& key, const std::string& what) const {
+  const std::string at = line_of(*table_);
+  throw InputError(at.empty() ? file_ : at, full(key) + ": " + what);
+}
+
 toml::table* TomlTableReader::table_for(const std::string& key, std::string& leaf) {
   if (!writable_) return nullptr;
   toml::table* t = writable_;
@@ -222,6 +227,16 @@ void TomlTableReader::finish(const std::set<std::string>& read_elsewhere) const 
   for (auto&& [k, n] : *table_) {
     const std::string key(k.str());
     if (!used_.count(key) && !read_elsewhere.count(key)) check.unknown(full(key), n, where(key));
+  }
+  check.throw_first();
+}
+
+void TomlTableReader::refuse_other_keys(const std::set<std::string>& known,
+                                        const std::string& hint) const {
+  KeyCheck check;
+  for (auto&& [k, n] : *table_) {
+    const std::string key(k.str());
+    if (!known.count(key)) check.unknown(full(key), n, where(key), hint);
   }
   check.throw_first();
 }

@@ -45,6 +45,8 @@ class TomlTableReader {
 
   bool has(const std::string& key) const;
   [[noreturn]] void fail(const std::string& key, const std::string& what) const;
+  // The same at the line of this table (a problem of the whole entry that names one key).
+  [[noreturn]] void fail_table(const std::string& key, const std::string& what) const;
   std::string where(const std::string& key) const;  // FILE:LINE of a key (or of its table)
   const std::string& prefix() const { return prefix_; }
   const std::string& file() const { return file_; }
@@ -87,6 +89,9 @@ class TomlTableReader {
     if (toml::table* t = table_for(key, leaf)) t->insert_or_assign(leaf, std::forward<T>(value));
   }
 
+  // Errors for keys of this table that are not among `known`, before any is
+  // read (a schema), `hint` after the wording: " for a species (name, ...)".
+  void refuse_other_keys(const std::set<std::string>& known, const std::string& hint = "") const;
   // Errors for keys of this table that were never read (`read_elsewhere`:
   // keys another parse function reads), the first in the file first.
   void finish(const std::set<std::string>& read_elsewhere = {}) const;
