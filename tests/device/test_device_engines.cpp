@@ -21,22 +21,11 @@
 #include "kmc/solvers/WalkerBatch.hpp"
 #include "kmc/solvers/WalkersSolver.hpp"
 
-#ifndef COATKMC_REQUIRE_GPU
-#define COATKMC_REQUIRE_GPU 0
-#endif
+#include "GpuTestSkip.hpp"
 
 using namespace coatkmc;
 
 namespace {
-
-#define SKIP_WITHOUT_GPU()                                                                      \
-  do {                                                                                          \
-    if (backend_info().cuda_devices == 0) {                                                     \
-      if (COATKMC_REQUIRE_GPU) FAIL() << "COATKMC_REQUIRE_GPU is set but no CUDA device works"; \
-      GTEST_SKIP() << (backend_info().cuda_compiled ? "no usable CUDA device"                   \
-                                                    : "built without CUDA");                    \
-    }                                                                                           \
-  } while (0)
 
 // One system on which a parallel solver runs, and the schedule of targets it
 // runs through (like the driver's milestones: time targets, then hop targets).

@@ -11,24 +11,11 @@
 #include "kmc/model/Landscape.hpp"
 #include "kmc/solvers/SolverFactory.hpp"
 
-#ifndef COATKMC_REQUIRE_GPU
-#define COATKMC_REQUIRE_GPU 0
-#endif
+#include "GpuTestSkip.hpp"
 
 using namespace coatkmc;
 
 namespace {
-
-// Skips (visibly) a GPU test on a machine without a usable CUDA device, or
-// fails it when the build demands a GPU (-DCOATKMC_REQUIRE_GPU=ON).
-#define SKIP_WITHOUT_GPU()                                                                      \
-  do {                                                                                          \
-    if (backend_info().cuda_devices == 0) {                                                     \
-      if (COATKMC_REQUIRE_GPU) FAIL() << "COATKMC_REQUIRE_GPU is set but no CUDA device works"; \
-      GTEST_SKIP() << (backend_info().cuda_compiled ? "no usable CUDA device"                   \
-                                                    : "built without CUDA");                    \
-    }                                                                                           \
-  } while (0)
 
 // A small system on which both parallel solvers run.
 struct Problem {
