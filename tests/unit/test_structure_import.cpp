@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "CommandRunner.hpp"
+#include "StructureChecks.hpp"
 #include "host/structure/StructureFile.hpp"
 #include "kmc/core/Error.hpp"
 #include "kmc/lattice/Lattice.hpp"
@@ -23,42 +24,13 @@ using namespace coatkmc_test;
 
 namespace {
 
-const std::string kStructures = std::string(COATKMC_SOURCE_DIR) + "/configs/structures";
 const std::string kBad = std::string(COATKMC_SOURCE_DIR) + "/tests/data/bad_structures";
-
-// Shortest distance (Å) between fractional positions f and g, over periodic images.
-double periodic_distance(const LatticeDescription& d, Vec3 f, Vec3 g) {
-  Vec3 df = f - g;
-  df = {df.x - std::round(df.x), df.y - std::round(df.y), df.z - std::round(df.z)};
-  double best = 1e9;
-  for (int i = -1; i <= 1; ++i)
-    for (int j = -1; j <= 1; ++j)
-      for (int k = -1; k <= 1; ++k) {
-        const Vec3 x = df + Vec3{double(i), double(j), double(k)};
-        best = std::min(best, norm(x.x * d.vectors[0] + x.y * d.vectors[1] + x.z * d.vectors[2]));
-      }
-  return best;
-}
 
 // Every atom (non-transition site) of `expected` has one atom of `got` of the
 // same species and mobility within `tol` Å, and the counts agree.
 void expect_same_atoms(const LatticeDescription& expected, const LatticeDescription& got,
                        double tol) {
-  size_t atoms = 0;
-  for (const BasisSite& e : expected.basis) {
-    if (e.transition) continue;
-    ++atoms;
-    int matches = 0;
-    for (const BasisSite& g : got.basis)
-      if (periodic_distance(got, e.fractional, g.fractional) < tol) {
-        ++matches;
-        EXPECT_EQ(g.species, e.species) << e.sublattice;
-        EXPECT_EQ(g.mobile, e.mobile) << e.sublattice;
-      }
-    EXPECT_EQ(matches, 1) << e.sublattice << " at " << e.fractional.x << " " << e.fractional.y
-                          << " " << e.fractional.z;
-  }
-  EXPECT_EQ(got.basis.size(), atoms);
+  coatkmc_test::expect_same_atoms(expected, got, tol, /*same_mobility=*/true);
 }
 
 void expect_same_cell(const LatticeDescription& a, const LatticeDescription& b, double tol) {
