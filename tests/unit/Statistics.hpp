@@ -1,6 +1,13 @@
 #pragma once
 // Small statistics helpers for tests that compare observed frequencies with
 // probabilities: the chi-square statistic and its upper-tail p-value.
+//
+// gamma_q is written again here on purpose, independently of the production
+// host/analysis/Quantiles.cpp (gamma_p, the CDF its chi-square quantiles
+// invert): the p-values that judge the samplers (test_rng, test_bkl_solver,
+// test_sum_tree) must not depend on the code of the result's error bars, and
+// the two implementations check each other (test_quantiles.cpp,
+// IndependentGammaFunctionsAgree: Q + P = 1).
 #include <cmath>
 #include <limits>
 #include <vector>
