@@ -14,6 +14,7 @@
 #include "host/cli/CommandLine.hpp"
 #include "host/cli/Commands.hpp"
 #include "host/io/AtomicFile.hpp"
+#include "host/io/OptionalFiles.hpp"
 #include "host/io/BuildInfo.hpp"
 #include "host/io/Units.hpp"
 #include "host/macro/KmcSources.hpp"
@@ -101,15 +102,21 @@ int macro_command(const std::vector<std::string>& in) {
                         e.what());
   }
 
-  // Plots last: they read what was just written.
+  // Plots last (optional files): they read what was just written. A plot
+  // script that fails (a full disk) costs the plots, not the results.
+  OptionalFiles optional;
   macro::PlotOutcome plots;
   if (res.count("no-plots"))
     plots.reason = "--no-plots";
   else
     plots = macro::make_macro_plots(out);
+  if (plots.failed) optional.failed(out + "/plots", plots.reason);
   study.summary["plots"] = plots.files;
   if (!plots.made) study.summary["plots_skipped"] = plots.reason;
-  write_file_atomically(out + "/summary.json", study.summary.dump(2) + "\n");
+  // summary.json again, naming the plots: without it the first one stands.
+  optional.write(out + "/summary.json (with the plot list)", [&] {
+    write_file_atomically(out + "/summary.json", study.summary.dump(2) + "\n");
+  });
 
   for (const auto& line : study.report) std::cout << "  " << line << "\n";
   for (const auto& c : study.summary["cases"]) {
@@ -161,7 +168,7 @@ int macro_command(const std::vector<std::string>& in) {
   } else {
     std::cout << "  plots skipped: " << plots.reason << " (CSV and JSON are written)\n";
   }
-  return 0;
+  return optional.exit_status();
 }
 
 }  // namespace coatkmc

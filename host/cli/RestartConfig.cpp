@@ -61,8 +61,10 @@ class TemporaryConfig {
 }  // namespace
 
 const std::vector<std::string>& restart_changeable_keys() {
+  // run.checkpoint is how the run is saved, not what it computes (and
+  // checkpoints older than format 5 do not name it).
   static const std::vector<std::string> keys = {"run.hops_per_particle", "run.time", "run.blocks",
-                                                "run.msd_samples", "run.backend"};
+                                                "run.msd_samples", "run.backend", "run.checkpoint"};
   return keys;
 }
 
@@ -107,8 +109,8 @@ LoadedConfig load_restart_config(const Checkpoint& checkpoint, const std::string
                                            "with " +
                                            was +
                                            "; only run.hops_per_particle, "
-                                           "run.time, run.blocks, run.msd_samples and "
-                                           "run.backend can)");
+                                           "run.time, run.blocks, run.msd_samples, "
+                                           "run.backend and run.checkpoint can)");
   }
   return cfg;
 }

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "host/io/CheckpointFile.hpp"
+#include "host/io/OptionalFiles.hpp"
 #include "kmc/core/Error.hpp"
 
 namespace coatkmc {
@@ -25,13 +26,22 @@ extern "C" void on_checkpoint_signal(int sig) {
 }
 }  // namespace
 
-RunCheckpoints::RunCheckpoints(std::string path, std::string config_toml, double every_minutes,
-                               double wall_before)
+CheckpointMode checkpoint_mode(const std::string& name) {
+  if (name == "periodic") return CheckpointMode::Periodic;
+  if (name == "none") return CheckpointMode::None;
+  return CheckpointMode::End;
+}
+
+RunCheckpoints::RunCheckpoints(std::string path, std::string config_toml, CheckpointMode mode,
+                               double every_minutes, double wall_before, OptionalFiles* optional)
     : path_(std::move(path)),
       config_toml_(std::move(config_toml)),
+      mode_(mode),
+      optional_(optional),
       start_(std::chrono::steady_clock::now()),
       wall_before_(wall_before) {
-  const bool timed = every_minutes > 0 && std::isfinite(every_minutes);
+  const bool timed =
+      mode != CheckpointMode::None && every_minutes > 0 && std::isfinite(every_minutes);
   every_ = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
       std::chrono::duration<double>(timed ? every_minutes * 60 : 0));
   next_due_ = timed ? (start_ + every_).time_since_epoch().count() : INT64_MAX;
@@ -64,6 +74,12 @@ int RunCheckpoints::stop_signal() const {
 
 RunControl RunCheckpoints::control() {
   RunControl c;
+  if (mode_ == CheckpointMode::None) {
+    // Nothing to save, so nothing kept for a checkpoint; SIGTERM still stops
+    // the run at a milestone (exit status 3, no results, nothing saved).
+    c.stop_requested = [] { return g_term.load() != 0; };
+    return c;
+  }
   c.keep_marks = true;
   c.keep_states = true;
   c.stop_requested = [] { return g_term.load() != 0; };
@@ -85,11 +101,15 @@ void RunCheckpoints::save(const RunState& header, const std::vector<const Replic
     write_checkpoint(path_, config_toml_, header, replicas, wall());
     ++saves_;
   } catch (const std::runtime_error& e) {
-    throw CannotProceed(std::string("cannot write the checkpoint: ") + e.what());
+    // A stopping run without its checkpoint is lost: that is no optional file.
+    if (g_term.load() || !optional_)
+      throw CannotProceed(std::string("cannot write the checkpoint: ") + e.what());
+    optional_->failed(path_, e.what());
   }
 }
 
 void RunCheckpoints::save_final(const RunState& run) {
+  if (mode_ == CheckpointMode::None) return;
   std::vector<const ReplicaRun*> all;
   for (const ReplicaRun& rr : run.replicas) all.push_back(&rr);
   save(run, all);

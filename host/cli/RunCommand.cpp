@@ -21,6 +21,7 @@
 #include "host/io/AtomicFile.hpp"
 #include "host/io/CheckpointFile.hpp"
 #include "host/io/Provenance.hpp"
+#include "host/io/OptionalFiles.hpp"
 #include "host/io/OutputFolder.hpp"
 #include "host/io/ProfileWriter.hpp"
 #include "host/io/ResultWriter.hpp"
@@ -85,7 +86,7 @@ RunRequest parse_run_command_line(const std::vector<std::string>& in) {
       ("seed", "random seed (overrides run.seed)", cxxopts::value<std::string>())
       ("print-config", "print the resolved configuration and exit")
       ("restart", "continue the run saved in a checkpoint (give no CONFIG.toml; --set may change run.hops_per_particle, run.time, run.blocks, run.msd_samples, run.backend)", cxxopts::value<std::string>())
-      ("checkpoint-every", "also save OUT/checkpoint.ckpt every M minutes (always at the end, on SIGUSR1, and on SIGTERM, which then stops the run)", cxxopts::value<std::string>())
+      ("checkpoint-every", "also save OUT/checkpoint.ckpt every M minutes (unless run.checkpoint = none it is saved after the results, on SIGUSR1, and on SIGTERM, which then stops the run)", cxxopts::value<std::string>())
       ("tag", "add KEY=VALUE to the provenance of result.json (repeatable)", cxxopts::value<std::vector<std::string>>())
       ("force", "run into an output folder that already holds results (they are removed first)")
       ("h,help", "show this help");
@@ -206,25 +207,37 @@ int run_command(const std::vector<std::string>& in, const nlohmann::json& tags) 
   }
   // Decided once, before anything is written: solver, backend, sites, ions,
   // memory (a run far too big for this machine or its GPU is refused now).
-  const RunPlan plan = plan_configured_run(cfg, q.threads, RunKeeping{});
+  const CheckpointMode mode = checkpoint_mode(cfg.settings.checkpoint);
+  if (mode == CheckpointMode::None && q.checkpoint_minutes > 0)
+    throw InputError("--checkpoint-every", "the run saves no checkpoint (run.checkpoint = \"none\" at " +
+                                               cfg.where("run.checkpoint") + ")");
+  // run.checkpoint = "periodic" without --checkpoint-every: every 30 minutes.
+  const double every_minutes =
+      q.checkpoint_minutes > 0 ? q.checkpoint_minutes : mode == CheckpointMode::Periodic ? 30 : 0;
+  const RunKeeping keeping = mode == CheckpointMode::None ? RunKeeping{false, false, false}
+                                                          : RunKeeping{};
+  const RunPlan plan = plan_configured_run(cfg, q.threads, keeping);
   prepare_output_folder(q.out, q.restart_path, q.force);
 
   SimulationOutcome outcome;
   ProgressLine progress;
+  OptionalFiles optional;  // the checkpoint (after the results)
+  std::optional<RunCheckpoints> checkpoints;
+  RunState run;
   try {
-    RunState run;
     if (restart) {
       run = std::move(restart->run);
       provenance.tags["restarted_from"] = q.restart_path;
     }
-    RunCheckpoints checkpoints(q.out + "/checkpoint.ckpt", cfg.resolved_toml, q.checkpoint_minutes,
-                               run.wall_before);
-    outcome = run_simulation(plan, run, checkpoints.control(), std::ref(progress));
+    checkpoints.emplace(q.out + "/checkpoint.ckpt", cfg.resolved_toml, mode, every_minutes,
+                        run.wall_before, &optional);
+    outcome = run_simulation(plan, run, checkpoints->control(), std::ref(progress));
+    if (outcome.interrupted && mode == CheckpointMode::None)
+      throw CannotProceed("stopped by SIGTERM; nothing is saved (run.checkpoint = \"none\")");
     if (outcome.interrupted)
-      throw CannotProceed("stopped by SIGTERM; the run is saved in " + checkpoints.path() +
-                          " (continue it with: coatkmc run --restart " + checkpoints.path() +
+      throw CannotProceed("stopped by SIGTERM; the run is saved in " + checkpoints->path() +
+                          " (continue it with: coatkmc run --restart " + checkpoints->path() +
                           " --out DIR)");
-    checkpoints.save_final(run);
     provenance.tags["wall_time_total"] = run.wall_before + outcome.wall_time;
   } catch (const ReplanError& e) {
     throw InputError(q.restart_path, std::string("cannot continue this checkpoint: ") + e.what());
@@ -232,10 +245,12 @@ int run_command(const std::vector<std::string>& in, const nlohmann::json& tags) 
   const TransportEstimates est =
       estimate_transport(outcome, plan.settings.hop.temperature, plan.settings.hop.field);
   const nlohmann::json result = make_result_json(cfg, outcome, est, provenance);
+  // Results first: a full disk then costs the checkpoint, never the results.
   write_results(q.out, plan, outcome, result);
   std::cout << format_summary(result) << "  results in " << q.out << "/result.json, "
             << q.out << "/msd.csv\n";
-  return 0;
+  checkpoints->save_final(run);
+  return optional.exit_status();
 }
 
 }  // namespace coatkmc

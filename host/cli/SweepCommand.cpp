@@ -11,6 +11,7 @@
 #include "host/cli/SweepCommands.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/io/AtomicFile.hpp"
+#include "host/io/OptionalFiles.hpp"
 #include "host/sweep/LocalRunner.hpp"
 #include "host/sweep/MpiRanks.hpp"
 #include "host/sweep/SlurmScript.hpp"
@@ -81,6 +82,22 @@ void read_sweep_options(const cxxopts::ParseResult& res, bool under_mpi, SweepRe
   if (res.count("jobs")) q.jobs = parse_count("--jobs", res["jobs"].as<std::string>(), 1, 4096);
 }
 
+// The configuration every task starts from. Sweep tasks save no checkpoint
+// unless asked: run.checkpoint = "none" is written into sweep.toml when the
+// configuration does not name it and --checkpoint-every is not given (a
+// cluster sweep's checkpoints would fill a quota nobody restarts from).
+LoadedConfig sweep_base_config(SweepRequest& q) {
+  LoadedConfig base = load_config(q.config, q.sets);
+  if (!q.checkpoint_every.empty() && base.settings.checkpoint == "none")
+    throw InputError("--checkpoint-every", "the tasks save no checkpoint (run.checkpoint = \"none\" at " +
+                                               base.where("run.checkpoint") + ")");
+  if (q.checkpoint_every.empty() && !base.origin.count("run.checkpoint")) {
+    q.sets.push_back("run.checkpoint=\"none\"");
+    base = load_config(q.config, q.sets);
+  }
+  return base;
+}
+
 // Every task is validated before anything is written.
 TaskTable validated_tasks(const SweepRequest& q, const LoadedConfig& base) {
   std::vector<VaryAxis> axes;
@@ -132,7 +149,8 @@ long long run_sweep_tasks(const SweepRequest& q, const std::string& dir, const T
       std::vector<std::string> a = {dir, std::to_string(id)};
       a.insert(a.end(), task_args.begin(), task_args.end());
       try {
-        if (task_command(a) != 0) ++failed;
+        const int status = task_command(a);
+        if (status != 0 && status != kExitOptionalFileFailed) ++failed;
       } catch (const std::exception& e) {
         ++failed;
         std::cerr << "coatkmc: rank " << ranks.rank() << ": task " << id << " failed: " << e.what()
@@ -198,7 +216,7 @@ int sweep_command(const std::vector<std::string>& in) {
   if (ranks.active()) pin_gpu_for_rank(ranks.local_rank());
   read_sweep_options(res, ranks.active(), q);
 
-  const LoadedConfig base = load_config(q.config, q.sets);
+  const LoadedConfig base = sweep_base_config(q);
   const TaskTable table = validated_tasks(q, base);
   const std::string dir = fs::absolute(q.out).lexically_normal().string();
   std::error_code ec;

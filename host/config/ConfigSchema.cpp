@@ -28,7 +28,7 @@ const std::set<std::string>& known_keys() {
       "occupancy.fraction", "occupancy.vacancies", "occupancy.species", "occupancy.from_file",
       "hop.barrier", "hop.attempt_frequency", "hop.interaction", "hop.exchange",
       "run.temperature", "run.hops_per_particle", "run.time", "run.solver", "run.backend",
-      "run.seed", "run.field", "run.blocks", "run.msd_samples", "run.replicas",
+      "run.seed", "run.field", "run.blocks", "run.msd_samples", "run.replicas", "run.checkpoint",
       "run.equilibration_hops_per_particle", "run.slabs", "run.require_percolation",
       "landscape.site_energy_sigma", "landscape.barrier_sigma", "landscape.seed",
       "microstructure.type", "microstructure.seed", "microstructure.blocked_fraction",

@@ -71,6 +71,7 @@ void read_hop_and_run(Validator& v, SimulationSettings& s) {
   s.blocks = static_cast<int>(v.integer("run.blocks", 10, 2, 100000));
   s.msd_samples = static_cast<int>(v.integer("run.msd_samples", 100, 1, 100000));
   s.replicas = static_cast<int>(v.integer("run.replicas", 1, 1, 1 << 20));
+  s.checkpoint = v.choice("run.checkpoint", "end", {"end", "periodic", "none"});
   s.equilibration_hops_per_particle = v.number("run.equilibration_hops_per_particle", 0, 0, 1e12);
   s.slabs = static_cast<int>(v.integer("run.slabs", 0, 0, 1 << 20));
 

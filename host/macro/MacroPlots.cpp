@@ -27,6 +27,7 @@ PlotOutcome make_macro_plots(const std::string& out_dir) {
   const std::string cmd = "MPLBACKEND=Agg " + shell_quote(python) + " " + shell_quote(script) + " " +
                           shell_quote(out_dir) + " >" + shell_quote(log) + " 2>&1";
   if (std::system(cmd.c_str()) != 0) {
+    o.failed = true;
     o.reason = "the plot script failed (see " + log + ")";
     return o;
   }

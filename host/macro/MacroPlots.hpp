@@ -8,6 +8,9 @@ struct PlotOutcome {
   bool made = false;
   std::vector<std::string> files;  // PNGs written
   std::string reason;              // why not, when not
+  // The script ran and failed (e.g. a full disk): an optional file that could
+  // not be written, unlike plots skipped for want of matplotlib or --no-plots.
+  bool failed = false;
 };
 
 // Runs scripts/macro_plots.py on DIR (summary.json and the CSVs beside it)

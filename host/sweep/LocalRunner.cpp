@@ -9,6 +9,7 @@
 #include <deque>
 #include <map>
 
+#include "host/io/OptionalFiles.hpp"
 #include "host/sweep/Subprocess.hpp"
 #include "kmc/backend/Backend.hpp"
 #include "kmc/core/Error.hpp"
@@ -82,15 +83,17 @@ int run_tasks_locally(const std::string& dir, const TaskTable& table, const std:
     ++finished;
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - r.start).count();
-    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    // Exit status 4: the results are written, an optional file (its checkpoint) is not.
+    const bool partial = WIFEXITED(status) && WEXITSTATUS(status) == kExitOptionalFileFailed;
+    const bool ok = (WIFEXITED(status) && WEXITSTATUS(status) == 0) || partial;
     std::string what;
     for (size_t k = 0; k < table.keys.size(); ++k)
       what += (k ? ", " : "") + table.keys[k] + "=" + table.tasks[r.task].values[k];
     if (!what.empty()) what += ", ";
     what += "replica " + std::to_string(table.tasks[r.task].replica);
     if (ok) {
-      std::printf("[%d/%d] task %d (%s) done in %.1f s\n", finished, total, r.task, what.c_str(),
-                  seconds);
+      std::printf("[%d/%d] task %d (%s) done in %.1f s%s\n", finished, total, r.task, what.c_str(),
+                  seconds, partial ? " (an optional file is missing: see the log)" : "");
     } else {
       ++failed;
       const std::string how = WIFEXITED(status)

@@ -44,6 +44,9 @@ struct SimulationSettings {
   uint64_t seed = 1;
   std::string solver = "bkl";
   std::string backend = "cpu";
+  // run.checkpoint: when the host writes DIR/checkpoint.ckpt (end | periodic |
+  // none; docs/checkpoints.md). The engine only sees it as RunControl/RunKeeping.
+  std::string checkpoint = "end";
   // Sublattice solver: largest acceptance probability (max rate / gamma), and
   // what a site visit does (poisson | one_per_ion | one_per_site); see
   // docs/parallel-solvers.md.
