@@ -6,7 +6,7 @@ CMAKE_ARGS ?=
 
 DEB_PACKAGES = cmake g++ make git pkg-config libomp-dev libgtest-dev libgmock-dev \
   libbenchmark-dev libtomlplusplus-dev libcxxopts-dev nlohmann-json3-dev \
-  librandom123-dev libeigen3-dev python3-matplotlib \
+  librandom123-dev libeigen3-dev libzstd-dev python3-matplotlib \
   clang-14 libclang-rt-14-dev gemmi-dev tao-pegtl-dev libstb-dev \
   slurm-wlm munge openmpi-bin libopenmpi-dev \
   python3-dev pybind11-dev python3-pybind11 python3-pandas python3-ase python3-pymatgen \

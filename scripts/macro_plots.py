@@ -27,9 +27,18 @@ def read_csv(path):
 
 
 def save(fig, out, name):
+    # Atomically, as every coatkmc output: a temporary file renamed over the
+    # name, removed when the disk is full, so no half-written PNG is left.
     path = os.path.join(out, name)
+    tmp = path + ".tmp." + str(os.getpid())
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    try:
+        fig.savefig(tmp, dpi=120, format="png")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
     plt.close(fig)
     print("wrote " + path)
 

@@ -1,6 +1,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstdint>
@@ -17,6 +18,7 @@
 #include "host/cli/RestartConfig.hpp"
 #include "host/cli/RunCheckpoints.hpp"
 #include "host/run/KmcRun.hpp"
+#include "host/run/RunMemory.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/io/AtomicFile.hpp"
 #include "host/io/CheckpointFile.hpp"
@@ -162,6 +164,35 @@ void prepare_output_folder(const std::string& out, const std::string& restart_pa
     throw InputError("--out", "cannot write into " + out + ": " + std::strerror(errno));
 }
 
+std::string bytes_text(double b) {
+  char buf[32];
+  if (b >= 1e9)
+    std::snprintf(buf, sizeof buf, "%.1f GB", b / 1e9);
+  else if (b >= 1e6)
+    std::snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
+  else
+    std::snprintf(buf, sizeof buf, "%.0f kB", std::max(1.0, b / 1e3));
+  return buf;
+}
+
+// With the memory check, before anything is written: the checkpoint's size
+// (said on stdout), and a run whose checkpoint cannot fit on the output
+// filesystem is refused as a problem of run.checkpoint.
+void check_checkpoint_fits(const LoadedConfig& cfg, const RunPlan& plan, CheckpointMode mode,
+                           const std::string& out) {
+  const double need = estimated_checkpoint_bytes(plan.settings, plan.ions, plan.solver != "bkl");
+  const double free = free_disk_bytes(out);
+  const std::string name = mode == CheckpointMode::Periodic ? "periodic" : "end";
+  if (free > 0 && need > free)
+    throw InputError(cfg.where("run.checkpoint"),
+                     "run.checkpoint: the checkpoint of this run needs about " + bytes_text(need) +
+                         " and the filesystem of " + out + " has " + bytes_text(free) +
+                         " free (set run.checkpoint = \"none\", or free some space)");
+  std::cout << "checkpoint: about " << bytes_text(need) << " (run.checkpoint = \"" << name
+            << "\"; " << (free > 0 ? bytes_text(free) + " free" : std::string("free space unknown"))
+            << " where it goes)\n";
+}
+
 void write_results(const std::string& out, const RunPlan& plan, const SimulationOutcome& outcome,
                    const nlohmann::json& result) {
   try {
@@ -217,6 +248,7 @@ int run_command(const std::vector<std::string>& in, const nlohmann::json& tags) 
   const RunKeeping keeping = mode == CheckpointMode::None ? RunKeeping{false, false, false}
                                                           : RunKeeping{};
   const RunPlan plan = plan_configured_run(cfg, q.threads, keeping);
+  if (mode != CheckpointMode::None) check_checkpoint_fits(cfg, plan, mode, q.out);
   prepare_output_folder(q.out, q.restart_path, q.force);
 
   SimulationOutcome outcome;

@@ -1,5 +1,6 @@
 // coatkmc command line: dispatches to a command and maps failures to the exit
-// statuses of SPEC (2 bad input, 3 cannot proceed).
+// statuses of SPEC (2 bad input, 3 cannot proceed; a command returns 4 itself
+// when its results are written but an optional file is not).
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -20,7 +21,8 @@ std::string usage() {
   text +=
       "  --version | --help | COMMAND --help\n"
       "\n"
-      "exit status: 0 done, 2 bad input, 3 the run cannot proceed on this machine\n";
+      "exit status: 0 done, 2 bad input, 3 the run cannot proceed on this machine,\n"
+      "             4 results written but an optional file (checkpoint, plot) not\n";
   return text;
 }
 

@@ -72,6 +72,11 @@ LoadedConfig load_config_text(const std::string& text, const std::string& path,
                      "not a text file (NUL byte): is this really a TOML configuration?");
   }
 
+  // A zero-byte copy or a blank file would otherwise run every default.
+  if (text.find_first_not_of(" \t\r\n\f\v") == std::string::npos)
+    throw InputError(path, std::string("the configuration is empty (") +
+                               (text.empty() ? "zero bytes" : "only whitespace") +
+                               "): it names no lattice, so there is nothing to run");
   if (const TomlHazard h = find_toml_hazard(text); h.line)
     throw InputError(path + ":" + std::to_string(h.line), "TOML syntax: " + h.what);
   toml::table root;
@@ -86,6 +91,9 @@ LoadedConfig load_config_text(const std::string& text, const std::string& path,
   }
   for (const std::string& o : overrides) apply_override(root, o, cfg);
   check_keys(root, cfg);
+  // Asked after the other checks (their problems name their own keys), but
+  // before the readers fill in the defaults of [lattice].
+  const bool names_lattice = root.contains("lattice");
 
   Validator v = run_config_reader(root, cfg);
   SimulationSettings& s = cfg.settings;
@@ -110,6 +118,10 @@ LoadedConfig load_config_text(const std::string& text, const std::string& path,
     v.fail("occupancy.species", "walkers do not see each other, so they take no species "
                                 "(use run.solver = \"bkl\" or \"sublattice\")");
   check_ion_counts(v, s, mobile);
+
+  if (!names_lattice)
+    throw InputError(path, "lattice: the configuration names no lattice (add a [lattice] table: "
+                           "type = \"sc\" and cells, or type = \"file\" and file)");
 
   std::ostringstream json_text;
   json_text << toml::json_formatter{root};

@@ -3,21 +3,29 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <limits>
-#include <type_traits>
 
 #include "host/io/AtomicFile.hpp"
-#include "kernels/SpeciesEnergy.hpp"
+#include "host/io/CheckpointParts.hpp"
+#include "host/io/Zstd.hpp"
 #include "kmc/core/Error.hpp"
 
 namespace coatkmc {
 
 namespace {
 
+using checkpoint_bytes::Reader;
+using checkpoint_bytes::Writer;
+
 constexpr char kMagic[8] = {'C', 'O', 'A', 'T', 'C', 'K', 'P', 'T'};
 constexpr size_t kHeaderBytes = 32;
 // A checkpoint of a lattice of 2^31 sites with a few replicas stays far below this.
 constexpr uint64_t kMaxPayloadBytes = uint64_t(1) << 40;
+constexpr unsigned kOldestReadable = 3;
+// Format 5 payload: the decoded size (u64) and how it is stored (u8), then the data.
+enum : uint8_t { kStored = 0, kZstd = 1 };
+// zstd reaches a few thousand to one only on long runs of equal bytes; a
+// payload announcing more than this per compressed byte is forged.
+constexpr uint64_t kMaxExpansion = uint64_t(1) << 15;
 
 uint64_t fnv1a64(const char* data, size_t n) {
   uint64_t h = 1469598103934665603ull;
@@ -28,283 +36,31 @@ uint64_t fnv1a64(const char* data, size_t n) {
   return h;
 }
 
-// Plain little-endian encoding of trivially copyable values (the machines
-// coatkmc runs on are little-endian; the header check catches the others).
-class Writer {
- public:
-  template <class T>
-  void put(const T& v) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    out_.append(reinterpret_cast<const char*>(&v), sizeof(T));
+// The decoded format-5 payload held after the header.
+std::string unpack_payload(const std::string& bytes, const std::string& name) {
+  Reader r(bytes, kHeaderBytes, name);
+  const uint64_t raw_size = r.get<uint64_t>();
+  const uint8_t method = r.get<uint8_t>();
+  const std::string data = bytes.substr(kHeaderBytes + 9);
+  if (method == kStored) {
+    if (raw_size != data.size()) r.fail("the stored payload's size disagrees with its record");
+    return data;
   }
-  template <class T>
-  void put_vector(const std::vector<T>& v) {
-    put<uint64_t>(v.size());
-    if (!v.empty()) out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+  if (method != kZstd) r.fail("unknown payload compression " + std::to_string(method));
+  if (raw_size > kMaxPayloadBytes || raw_size / kMaxExpansion > data.size())
+    r.fail("implausible decompressed size " + std::to_string(raw_size));
+  try {
+    return zstd_decompress(data, raw_size);
+  } catch (const std::runtime_error& e) {
+    r.fail(std::string("cannot decompress the payload: ") + e.what());
   }
-  void put_string(const std::string& s) {
-    put<uint64_t>(s.size());
-    out_ += s;
-  }
-  std::string& bytes() { return out_; }
-
- private:
-  std::string out_;
-};
-
-class Reader {
- public:
-  Reader(const std::string& bytes, size_t begin, std::string name)
-      : data_(bytes), pos_(begin), name_(std::move(name)) {}
-  template <class T>
-  T get() {
-    static_assert(std::is_trivially_copyable_v<T>);
-    need(sizeof(T));
-    T v;
-    std::memcpy(&v, data_.data() + pos_, sizeof(T));
-    pos_ += sizeof(T);
-    return v;
-  }
-  template <class T>
-  std::vector<T> get_vector() {
-    const uint64_t n = get<uint64_t>();
-    if (n > (data_.size() - pos_) / sizeof(T)) fail("an array runs past the end of the file");
-    std::vector<T> v(n);
-    if (n) std::memcpy(v.data(), data_.data() + pos_, n * sizeof(T));
-    pos_ += n * sizeof(T);
-    return v;
-  }
-  std::string get_string() {
-    const uint64_t n = get<uint64_t>();
-    if (n > data_.size() - pos_) fail("a text runs past the end of the file");
-    std::string s = data_.substr(pos_, n);
-    pos_ += n;
-    return s;
-  }
-  // A count of entries of at least `min_bytes` each: no more than the bytes
-  // left can hold, so a forged count cannot make the reader allocate much.
-  uint64_t count(uint64_t max, const char* what, size_t min_bytes) {
-    const uint64_t n = get<uint64_t>();
-    if (n > max || n > (data_.size() - pos_) / min_bytes)
-      fail(std::string("implausible number of ") + what);
-    return n;
-  }
-  size_t left() const { return data_.size() - pos_; }
-  bool at_end() const { return pos_ == data_.size(); }
-  [[noreturn]] void fail(const std::string& what) const {
-    throw InputError(name_, "corrupt checkpoint: " + what);
-  }
-
- private:
-  void need(size_t n) const {
-    if (n > data_.size() - pos_) fail("a value runs past the end of the file");
-  }
-  const std::string& data_;
-  size_t pos_;
-  std::string name_;
-};
-
-void put_sample(Writer& w, const TransportSample& s) {
-  w.put(s.duration);
-  w.put(s.sum_r2);
-  w.put(s.com_r2);
-  w.put(s.sum_r);
-  w.put(s.sum_r2_axes);  // format 4
-  w.put(s.sum_hop_l2);
-  w.put(s.hops);
-  w.put(s.attempts);
-  // Per-species sums (format 3): count, then (sum_r2, ions) per species.
-  w.put<uint64_t>(s.species.size());
-  for (const TransportSample::Species& q : s.species) {
-    w.put(q.sum_r2);
-    w.put(q.ions);
-    w.put(q.sum_r2_axes);  // format 4
-  }
-}
-
-// Sums a format-3 checkpoint does not hold: NaN, so the estimators that need
-// them report null instead of a number computed from zeros.
-constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
-constexpr Vec3 kMissingVec{kMissing, kMissing, kMissing};
-
-TransportSample get_sample(Reader& r, unsigned version) {
-  TransportSample s;
-  s.duration = r.get<double>();
-  s.sum_r2 = r.get<double>();
-  s.com_r2 = r.get<double>();
-  s.sum_r = r.get<Vec3>();
-  s.sum_r2_axes = version >= 4 ? r.get<Vec3>() : kMissingVec;
-  s.sum_hop_l2 = r.get<double>();
-  s.hops = r.get<uint64_t>();
-  s.attempts = r.get<uint64_t>();
-  s.species.resize(r.count(kMaxSpecies, "species of a block", 16));
-  for (TransportSample::Species& q : s.species) {
-    q.sum_r2 = r.get<double>();
-    q.ions = r.get<int64_t>();
-    q.sum_r2_axes = version >= 4 ? r.get<Vec3>() : kMissingVec;
-    if (!(q.sum_r2 >= 0) || q.ions < 0) r.fail("a block's species sums are negative");
-  }
-  return s;
-}
-
-void put_tags(Writer& w, const std::vector<MilestoneTag>& tags) {
-  w.put<uint64_t>(tags.size());
-  for (const MilestoneTag& t : tags) {
-    w.put(t.hops);
-    w.put(t.time);
-  }
-}
-
-std::vector<MilestoneTag> get_tags(Reader& r, uint64_t max) {
-  std::vector<MilestoneTag> tags(r.count(max, "milestone tags", 16));
-  for (MilestoneTag& t : tags) {
-    t.hops = r.get<uint64_t>();
-    t.time = r.get<double>();
-  }
-  return tags;
-}
-
-void put_replica(Writer& w, const ReplicaRun& rr) {
-  w.put<uint8_t>(rr.started);
-  if (!rr.started) return;
-  w.put(rr.next);
-  w.put(rr.h0);
-  w.put(rr.t0);
-  const SystemState& s = rr.state;
-  w.put(s.replica);
-  w.put(s.time);
-  w.put(s.hops);
-  w.put(s.attempts);
-  w.put(s.sum_hop_length_sq);
-  w.put(s.rng_step);
-  w.put<uint8_t>(s.neighbor_counts_valid);
-  w.put_vector(s.site_ion);
-  w.put_vector(s.occupied);
-  w.put_vector(s.occupied_neighbors);
-  w.put_vector(s.ion_site);
-  w.put_vector(s.displacement);
-  w.put_vector(s.ion_species);
-  w.put_vector(s.travel_cells);
-  w.put_vector(s.travel_origin);
-  w.put_vector(s.hops_by_length);
-  const TransportRecorder& rec = rr.recorder;
-  w.put<uint8_t>(rec.keeps_marks());
-  w.put<uint64_t>(rec.marks().size());
-  for (const TransportRecorder::Mark& m : rec.marks()) {
-    w.put_vector(m.displacement);
-    w.put(m.time);
-    w.put(m.hops);
-    w.put(m.attempts);
-    w.put(m.sum_hop_length_sq);
-  }
-  w.put<uint64_t>(rec.blocks().size());
-  for (const TransportSample& b : rec.blocks()) put_sample(w, b);
-  w.put_vector(rec.msd());
-  put_tags(w, rr.mark_tags);
-  put_tags(w, rr.msd_tags);
-}
-
-void get_replica(Reader& r, ReplicaRun& rr, uint32_t index, unsigned version) {
-  const uint8_t started = r.get<uint8_t>();
-  if (started > 1) r.fail("bad replica flag");
-  rr.started = started;
-  if (!rr.started) return;
-  rr.next = r.get<uint32_t>();
-  rr.h0 = r.get<uint64_t>();
-  rr.t0 = r.get<double>();
-  SystemState& s = rr.state;
-  s.replica = r.get<uint32_t>();
-  if (s.replica != index)
-    r.fail("replica " + std::to_string(index) + " is numbered " + std::to_string(s.replica));
-  s.time = r.get<double>();
-  s.hops = r.get<uint64_t>();
-  s.attempts = r.get<uint64_t>();
-  s.sum_hop_length_sq = r.get<double>();
-  s.rng_step = r.get<uint64_t>();
-  const uint8_t valid = r.get<uint8_t>();
-  if (valid > 1) r.fail("bad neighbour-count flag");
-  s.neighbor_counts_valid = valid;
-  s.site_ion = r.get_vector<int32_t>();
-  s.occupied = r.get_vector<uint8_t>();
-  s.occupied_neighbors = r.get_vector<uint8_t>();
-  s.ion_site = r.get_vector<int32_t>();
-  s.displacement = r.get_vector<Vec3>();
-  s.ion_species = r.get_vector<uint8_t>();
-  s.travel_cells = r.get_vector<int32_t>();
-  s.travel_origin = r.get_vector<int32_t>();
-  s.hops_by_length = r.get_vector<uint64_t>();
-  const size_t sites = s.site_ion.size(), ions = s.ion_site.size();
-  const bool travel = !s.travel_cells.empty() || !s.travel_origin.empty();
-  if (s.occupied.size() != sites || s.occupied_neighbors.size() != sites ||
-      s.displacement.size() != ions || (!s.ion_species.empty() && s.ion_species.size() != ions) ||
-      (travel && (s.travel_cells.size() != 3 * ions || s.travel_origin.size() != ions)) ||
-      s.hops_by_length.size() > 256 || ions > sites || sites > size_t(INT32_MAX))
-    r.fail("replica " + std::to_string(index) + ": array sizes disagree");
-  for (int32_t site : s.travel_origin)
-    if (site < 0 || size_t(site) >= sites) r.fail("an ion started on a site outside the lattice");
-  for (int32_t site : s.ion_site)
-    if (site < 0 || size_t(site) >= sites) r.fail("an ion sits on a site outside the lattice");
-  for (int32_t ion : s.site_ion)
-    if (ion < -1 || (ion >= 0 && size_t(ion) >= ions))
-      r.fail("a site holds an ion that does not exist");
-  if (!(s.time >= 0) || !(rr.t0 >= 0) || rr.t0 > s.time || rr.h0 > s.hops)
-    r.fail("replica " + std::to_string(index) + ": times or hop counts out of order");
-
-  const uint8_t keep = r.get<uint8_t>();
-  if (keep > 1) r.fail("bad recorder flag");
-  const uint64_t nmarks = r.count(uint64_t(1) << 20, "recorder marks", 40);
-  if (nmarks == 0) r.fail("recorder without marks");
-  std::vector<TransportRecorder::Mark> marks(nmarks);
-  for (TransportRecorder::Mark& m : marks) {
-    m.displacement = r.get_vector<Vec3>();
-    if (m.displacement.size() != ions) r.fail("a recorder mark has the wrong number of ions");
-    m.time = r.get<double>();
-    m.hops = r.get<uint64_t>();
-    m.attempts = r.get<uint64_t>();
-    m.sum_hop_length_sq = r.get<double>();
-  }
-  std::vector<TransportSample> blocks(r.count(uint64_t(1) << 20, "blocks", 80));
-  for (TransportSample& b : blocks) b = get_sample(r, version);
-  std::vector<MsdPoint> msd;
-  if (version >= 4) {
-    msd = r.get_vector<MsdPoint>();
-  } else {
-    // Format 3 rows: time, tracer MSD, collective MSD, hops per ion only.
-    struct Row3 {
-      double time, msd_tracer, msd_com, hops_per_particle;
-    };
-    for (const Row3& o : r.get_vector<Row3>()) {
-      MsdPoint p;
-      p.time = o.time;
-      p.msd_tracer = o.msd_tracer;
-      p.msd_com = o.msd_com;
-      p.hops_per_particle = o.hops_per_particle;
-      p.sum_r = p.msd_axes = kMissingVec;
-      msd.push_back(p);
-    }
-  }
-  rr.mark_tags = get_tags(r, nmarks);
-  rr.msd_tags = get_tags(r, msd.size());
-  if (rr.mark_tags.size() != nmarks || rr.msd_tags.size() != msd.size())
-    r.fail("replica " + std::to_string(index) + ": milestone tags do not match the records");
-  for (const TransportSample& b : blocks) {
-    int64_t counted = 0;
-    for (const TransportSample::Species& q : b.species) {
-      // Each count bounded first, so the sum cannot overflow (the fuzzer's find).
-      if (q.ions > int64_t(ions))  // negative counts were refused when read
-        r.fail("replica " + std::to_string(index) + ": a block's species count is out of range");
-      counted += q.ions;
-    }
-    if (!b.species.empty() && (s.ion_species.empty() || counted != int64_t(ions)))
-      r.fail("replica " + std::to_string(index) + ": a block's species do not hold its ions");
-  }
-  rr.recorder.restore(std::move(marks), std::move(blocks), std::move(msd), keep, s.ion_species);
 }
 
 }  // namespace
 
 std::string encode_checkpoint(const std::string& config_toml, const RunState& header,
-                              const std::vector<const ReplicaRun*>& replicas, double wall_total) {
+                              const std::vector<const ReplicaRun*>& replicas, double wall_total,
+                              CheckpointCompression compression) {
   Writer w;
   w.put_string(config_toml);
   w.put(wall_total);
@@ -315,9 +71,15 @@ std::string encode_checkpoint(const std::string& config_toml, const RunState& he
   w.put<int32_t>(header.plan.msd_samples);
   w.put_string(header.solver);
   w.put<uint32_t>(static_cast<uint32_t>(replicas.size()));
-  for (const ReplicaRun* rr : replicas) put_replica(w, *rr);
+  for (const ReplicaRun* rr : replicas) checkpoint_parts::put_replica_compact(w, *rr);
 
-  std::string payload = std::move(w.bytes());
+  const std::string& raw = w.bytes();
+  const bool zstd = compression == CheckpointCompression::Zstd;
+  Writer p;
+  p.put<uint64_t>(raw.size());
+  p.put<uint8_t>(zstd ? kZstd : kStored);
+  p.bytes() += zstd ? zstd_compress(raw) : raw;
+  const std::string& payload = p.bytes();
   Writer h;
   h.bytes().append(kMagic, sizeof kMagic);
   h.put<uint32_t>(kCheckpointVersion);
@@ -325,6 +87,18 @@ std::string encode_checkpoint(const std::string& config_toml, const RunState& he
   h.put<uint64_t>(payload.size());
   h.put<uint64_t>(fnv1a64(payload.data(), payload.size()));
   return h.bytes() + payload;
+}
+
+double estimated_checkpoint_bytes(const SimulationSettings& s, int64_t ions, bool travel_record) {
+  const double species = s.species.active() ? 1 : 0;
+  // Per ion: its site (2-3 varint bytes), species byte, travel record (about
+  // 5 bytes); per ion and displacement row 3 index changes of about a byte
+  // each before compression, which zstd halves or better.
+  const double per_ion = 3 + species + (travel_record ? 5 : 0) + (s.blocks + 2.0) * 3 * 0.75;
+  const double per_replica = 256 + double(ions) * per_ion +
+                             s.blocks * (160 + 72 * double(s.species.species.size())) +
+                             (s.msd_samples + 1.0) * sizeof(MsdPoint) + (s.blocks + 1.0) * 48;
+  return 4096 + s.replicas * per_replica;
 }
 
 Checkpoint decode_checkpoint(const std::string& bytes, const std::string& name) {
@@ -338,9 +112,9 @@ Checkpoint decode_checkpoint(const std::string& bytes, const std::string& name) 
   const uint32_t probe = hr.get<uint32_t>();
   const uint64_t size = hr.get<uint64_t>();
   const uint64_t sum = hr.get<uint64_t>();
-  if (version != kCheckpointVersion && version != 3)
+  if (version > kCheckpointVersion || version < kOldestReadable)
     throw InputError(name, "checkpoint format version " + std::to_string(version) +
-                               " (this coatkmc reads versions 3 to " +
+                               " (this coatkmc reads versions " + std::to_string(kOldestReadable) + " to " +
                                std::to_string(kCheckpointVersion) + ")");
   if (probe != 0x01020304u)
     throw InputError(name, "checkpoint written on a machine of another byte order");
@@ -354,7 +128,9 @@ Checkpoint decode_checkpoint(const std::string& bytes, const std::string& name) 
   if (fnv1a64(bytes.data() + kHeaderBytes, size) != sum)
     throw InputError(name, "corrupt checkpoint: checksum mismatch");
 
-  Reader r(bytes, kHeaderBytes, name);
+  // Format 5 decoded into `raw`; formats 3 and 4 are read where they lie.
+  const std::string raw = version >= 5 ? unpack_payload(bytes, name) : std::string();
+  Reader r(version >= 5 ? raw : bytes, version >= 5 ? 0 : kHeaderBytes, name);
   Checkpoint c;
   c.config_toml = r.get_string();
   c.run.wall_before = r.get<double>();
@@ -374,7 +150,10 @@ Checkpoint decode_checkpoint(const std::string& bytes, const std::string& name) 
   const size_t plan_size = plan_milestones(c.run.plan).size();
   c.run.replicas.resize(n);
   for (uint32_t i = 0; i < n; ++i) {
-    get_replica(r, c.run.replicas[i], i, version);
+    if (version >= 5)
+      checkpoint_parts::get_replica_compact(r, c.run.replicas[i], i);
+    else
+      checkpoint_parts::get_replica_legacy(r, c.run.replicas[i], i, version);
     if (c.run.replicas[i].next > plan_size) r.fail("a replica is past the end of its plan");
   }
   if (!r.at_end()) r.fail("bytes left after the last replica");

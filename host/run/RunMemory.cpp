@@ -1,7 +1,9 @@
 #include "host/run/RunMemory.hpp"
 
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -12,6 +14,16 @@
 #endif
 
 namespace coatkmc {
+
+double free_disk_bytes(const std::string& path) {
+  std::filesystem::path p = std::filesystem::absolute(path.empty() ? "." : path);
+  std::error_code ec;
+  while (!std::filesystem::exists(p, ec) && p.has_parent_path() && p.parent_path() != p)
+    p = p.parent_path();
+  struct statvfs st {};
+  if (::statvfs(p.c_str(), &st) != 0) return 0;
+  return double(st.f_bavail) * double(st.f_frsize);
+}
 
 double usable_memory_bytes() {
   const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);

@@ -14,6 +14,11 @@ namespace coatkmc {
 // when that is lower. 0 when unknown.
 double usable_memory_bytes();
 
+// Bytes an unprivileged writer may still use on the filesystem that holds
+// `path` (or, when it does not exist yet, its nearest existing parent); 0
+// when unknown.
+double free_disk_bytes(const std::string& path);
+
 // Free memory of the CUDA device the run would use; 0 when unknown or none.
 double free_device_memory_bytes();
 

@@ -75,9 +75,15 @@ RunMemory minimum_run_memory(const SimulationSettings& s, const std::string& sol
   if (keeping.states) {
     // As the last replica ends: every replica's state and marks, one solver.
     m.host = std::max(m.host, shared + replicas * (state + marks) + solver_host + outcomes);
-    // The final checkpoint, after the run: the kept states and marks, the
-    // payload that encodes them, and the file's bytes (header + payload).
-    if (keeping.final_checkpoint) m.host = std::max(m.host, 3 * replicas * (state + marks) + outcomes);
+    // The final checkpoint, after the run (format 5, host/io/CheckpointCompact):
+    // the kept states and marks; the payload, at least a byte per ion, row
+    // (marks and the state) and axis; zstd's output buffer, as large; and
+    // while a column is encoded, a sort key per ion and row.
+    if (keeping.final_checkpoint) {
+      const double rows = (keeping.marks ? s.blocks + 1.0 : 2.0) + 1;
+      const double payload = replicas * rows * ions * 3;
+      m.host = std::max(m.host, replicas * (state + marks) + outcomes + 2 * payload + rows * ions * 8);
+    }
   }
   m.device = running * solver_device;
   return m;

@@ -2,7 +2,7 @@
 //
 // Every input is decoded as it is. When it starts with the checkpoint magic,
 // it is decoded a second time with its header's payload size and checksum
-// made to match, so that mutations reach the payload decoder instead of
+// (and for an uncompressed format-5 payload its decoded size) made to match, so that mutations reach the payload decoder instead of
 // stopping at the checksum; a checkpoint that decodes is then turned into a
 // run configuration as --restart does. The only failure allowed is InputError.
 #include <cstring>
@@ -33,6 +33,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < kHeaderBytes || std::memcmp(data, "COATCKPT", 8) != 0) return 0;
 
   std::string fixed = bytes;
+  // Format 5 stored without compression (seeds *_stored.ckpt): its decoded
+  // size (u64 after the header) made to match too, so that mutations reach
+  // the compact replica decoder instead of stopping at a size check.
+  if (size >= kHeaderBytes + 9 && data[8] == 5 && data[kHeaderBytes + 8] == 0) {
+    const uint64_t raw = size - kHeaderBytes - 9;
+    std::memcpy(&fixed[kHeaderBytes], &raw, 8);
+  }
   const uint64_t payload = size - kHeaderBytes;
   const uint64_t sum = fnv1a64(fixed.data() + kHeaderBytes, payload);
   std::memcpy(&fixed[16], &payload, 8);  // little-endian, as the writer (x86-64, aarch64)

@@ -9,10 +9,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -327,9 +329,15 @@ TEST(CheckpointFile, CorruptionForeignVersionsAndTrailingBytesAreRejected) {
 
   // Contents that pass the checksum but contradict themselves: the replica
   // count (after the config text, wall time, plan and solver name) set to 0.
-  std::string forged = bytes;
+  // Format 5 compresses the payload: this one is stored as it is (its
+  // decoded size and the storage byte come first, 9 bytes).
+  SimulationSettings s = settings_for("bkl", 2);
+  s.replicas = 1;
+  RunState run = finished_run(s);
+  std::string forged = encode_checkpoint("[run]\nseed = 11\n", run, {&run.replicas[0]}, 1.5,
+                                         CheckpointCompression::Stored);
   const size_t config_len = 16, solver_len = 3;
-  const size_t count_at = 32 + 8 + config_len + 8 + 1 + 8 + 8 + 4 + 4 + 8 + solver_len;
+  const size_t count_at = 32 + 9 + 8 + config_len + 8 + 1 + 8 + 8 + 4 + 4 + 8 + solver_len;
   ASSERT_EQ(forged.substr(count_at - solver_len, solver_len), "bkl");
   forged[count_at] = 0;
   const uint64_t sum = fnv1a64(forged, 32);
@@ -352,6 +360,82 @@ TEST(CheckpointFile, FormatThreeIsReadWithoutTheAxisSums) {
   ASSERT_FALSE(rec.msd().empty());
   EXPECT_TRUE(std::isnan(rec.msd()[0].sum_r.x));
   for (const TransportSample& b : rec.blocks()) EXPECT_TRUE(std::isnan(b.sum_r2_axes.x));
+}
+
+// Format 4 (written before the compact format 5) still decodes, its per-axis
+// sums present.
+TEST(CheckpointFile, FormatFourIsStillRead) {
+  std::ifstream in(COATKMC_SOURCE_DIR "/tests/fuzz/seeds/checkpoint/bkl_format4.ckpt",
+                   std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes.size(), 32u);
+  ASSERT_EQ(bytes[8], 4);
+  const Checkpoint c = decode_checkpoint(bytes, "v4.ckpt");
+  ASSERT_FALSE(c.run.replicas.empty());
+  const TransportRecorder& rec = c.run.replicas[0].recorder;
+  ASSERT_FALSE(rec.blocks().empty());
+  EXPECT_FALSE(std::isnan(rec.blocks()[0].sum_r2_axes.x));
+}
+
+// Format 5, compressed or stored as it is, decodes to the same run: every
+// displacement of every mark and of the state bit for bit, the site table
+// and occupancy rebuilt from the ions, for every solver (walkers keep the
+// placement in their site table, which is rebuilt from the travel origins).
+TEST(CheckpointFile, CompactFormatKeepsEveryDisplacementBitForBit) {
+  for (const std::string solver : {"bkl", "walkers", "sublattice"}) {
+    SimulationSettings s = settings_for(solver, 4);
+    s.replicas = 1;
+    RunState run = finished_run(s);
+    const ReplicaRun& before = run.replicas[0];
+    const std::string zstd = encode_checkpoint("", run, {&before}, 0.0);
+    const std::string stored =
+        encode_checkpoint("", run, {&before}, 0.0, CheckpointCompression::Stored);
+    EXPECT_LT(zstd.size(), stored.size()) << solver;
+    for (const std::string* bytes : {&zstd, &stored}) {
+      const Checkpoint c = decode_checkpoint(*bytes, "file.ckpt");
+      const ReplicaRun& after = c.run.replicas[0];
+      const SystemState &a = before.state, &b = after.state;
+      EXPECT_EQ(b.site_ion, a.site_ion) << solver;
+      EXPECT_EQ(b.occupied, a.occupied) << solver;
+      EXPECT_EQ(b.ion_site, a.ion_site) << solver;
+      EXPECT_EQ(b.travel_cells, a.travel_cells) << solver;
+      EXPECT_EQ(b.travel_origin, a.travel_origin) << solver;
+      ASSERT_EQ(b.displacement.size(), a.displacement.size());
+      EXPECT_EQ(std::memcmp(b.displacement.data(), a.displacement.data(),
+                            a.displacement.size() * sizeof(Vec3)),
+                0)
+          << solver;
+      ASSERT_EQ(after.recorder.marks().size(), before.recorder.marks().size());
+      for (size_t m = 0; m < before.recorder.marks().size(); ++m) {
+        const auto& x = before.recorder.marks()[m].displacement;
+        const auto& y = after.recorder.marks()[m].displacement;
+        ASSERT_EQ(x.size(), y.size());
+        EXPECT_EQ(std::memcmp(x.data(), y.data(), x.size() * sizeof(Vec3)), 0) << solver << m;
+      }
+      EXPECT_FALSE(b.neighbor_counts_valid);  // recounted by the solver that reads them
+    }
+  }
+}
+
+// A payload announcing far more decoded bytes than zstd can make of it, a
+// damaged frame, and an unknown storage byte are bad input, not allocations.
+TEST(CheckpointFile, ForgedCompressedPayloadsAreRejected) {
+  const std::string bytes = small_checkpoint();
+  auto resealed = [](std::string b) {
+    const uint64_t sum = fnv1a64(b, 32);
+    std::memcpy(&b[24], &sum, 8);
+    return b;
+  };
+  std::string huge = bytes;
+  const uint64_t raw = uint64_t(1) << 39;
+  std::memcpy(&huge[32], &raw, 8);
+  EXPECT_NE(reject(resealed(huge)).find("implausible decompressed size"), std::string::npos);
+  std::string damaged = bytes;
+  damaged[bytes.size() - 3] ^= 0x5a;
+  EXPECT_NE(reject(resealed(damaged)).find("corrupt checkpoint"), std::string::npos);
+  std::string method = bytes;
+  method[40] = 7;
+  EXPECT_NE(reject(resealed(method)).find("unknown payload compression"), std::string::npos);
 }
 
 // ---- through the executable ----------------------------------------------------
@@ -694,3 +778,40 @@ TEST(Sha256, KnownAnswers) {
 }
 
 }  // namespace
+
+namespace {
+
+// The shipped run configurations (configs/*.toml without a [macro] or [anneal] table).
+std::vector<std::string> shipped_run_configs() {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(COATKMC_SOURCE_DIR "/configs")) {
+    if (e.path().extension() != ".toml") continue;
+    const std::string text = read_text(e.path().string());
+    if (text.find("[macro") != std::string::npos || text.find("[anneal") != std::string::npos)
+      continue;
+    out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+// Issue 17's budget: a checkpoint a cluster can afford, at most 24 bytes per
+// site and replica for every shipped configuration (format 4 took about 280).
+// The measured figures are in docs/checkpoints.md.
+TEST(CheckpointCli, ShippedConfigurationsCheckpointInAtMost24BytesPerSiteAndReplica) {
+  const std::vector<std::string> configs = shipped_run_configs();
+  ASSERT_GE(configs.size(), 8u);
+  for (const std::string& config : configs) {
+    ScratchDir dir;
+    const CommandResult r = run_coatkmc({"run", config, "--out", dir / "o", "--threads", "2"},
+                                        dir.path());
+    ASSERT_EQ(r.status, 0) << config << ": " << r.err;
+    const nlohmann::json result = result_of(dir / "o");
+    const double sites = result["sites"].get<double>() * result["replicas"].get<double>();
+    const double bytes = static_cast<double>(std::filesystem::file_size(dir / "o/checkpoint.ckpt"));
+    EXPECT_LE(bytes / sites, 24.0) << config;
+    std::printf("%s: %.2f bytes per site and replica\n", config.c_str(), bytes / sites);
+  }
+}

@@ -381,3 +381,53 @@ TEST(Cli, UnusableOutputFolderOrConfigPathIsBadInput) {
 }
 
 }  // namespace
+
+// Issue 17: a configuration that asks for nothing is not a run of defaults.
+TEST(Cli, EmptyOrLatticeLessConfigurationIsRefusedWithOneLine) {
+  ScratchDir dir;
+  const struct {
+    const char* name;
+    const char* text;
+    const char* says;
+  } cases[] = {
+      {"empty.toml", "", ": the configuration is empty (zero bytes)"},
+      {"blank.toml", "  \n\t\n", ": the configuration is empty (only whitespace)"},
+      {"comments.toml", "# a copy that lost its tables\n", ": lattice: the configuration names no lattice"},
+      {"run_only.toml", "[run]\nseed = 3\n", ": lattice: the configuration names no lattice"},
+  };
+  for (const auto& c : cases) {
+    std::ofstream(dir / c.name) << c.text;
+    for (const std::vector<std::string>& mode :
+         {std::vector<std::string>{"--out", "out"}, std::vector<std::string>{"--print-config"}}) {
+      std::vector<std::string> args = {"run", c.name};
+      args.insert(args.end(), mode.begin(), mode.end());
+      const CommandResult r = run_coatkmc(args, dir.path());
+      EXPECT_EQ(r.status, 2) << c.name;
+      EXPECT_EQ(lines_of(r.err), 1) << r.err;
+      EXPECT_EQ(r.err.rfind(std::string("coatkmc: error: ") + c.name + c.says, 0), 0u) << r.err;
+      EXPECT_EQ(r.out, "") << c.name;
+      EXPECT_FALSE(file_exists(dir / "out"));
+    }
+  }
+}
+
+// run.checkpoint = "none": no checkpoint, nothing said about one; "end" says its size first.
+TEST(Cli, CheckpointNoneWritesNoCheckpointAndEndSaysItsSize) {
+  ScratchDir dir;
+  const std::string cfg = write_config(dir);
+  CommandResult r = run_coatkmc({"run", cfg, "--out", "none", "--set", "run.checkpoint=\"none\""},
+                                dir.path());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(file_exists(dir / "none/result.json"));
+  EXPECT_FALSE(file_exists(dir / "none/checkpoint.ckpt"));
+  EXPECT_EQ(r.out.find("checkpoint:"), std::string::npos) << r.out;
+  r = run_coatkmc({"run", cfg, "--out", "none2", "--set", "run.checkpoint=\"none\"",
+                   "--checkpoint-every", "5"},
+                  dir.path());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind("coatkmc: error: --checkpoint-every: ", 0), 0u) << r.err;
+  r = run_coatkmc({"run", cfg, "--out", "end"}, dir.path());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(file_exists(dir / "end/checkpoint.ckpt"));
+  EXPECT_EQ(r.out.rfind("checkpoint: about ", 0), 0u) << r.out;
+}
