@@ -20,6 +20,7 @@
 // are keyed by the state's rng_step, so no generator state exists to store.
 // CheckpointFile.cpp compresses the whole payload with zstd.
 #include <algorithm>
+#include <stdexcept>
 
 #include "host/io/CheckpointParts.hpp"
 
@@ -189,6 +190,13 @@ void put_replica_compact(Writer& w, const ReplicaRun& rr) {
   w.put<uint8_t>(rec.keeps_marks());
   w.put_varint(rec.marks().size());
   Rows rows;
+  for (const TransportRecorder::Mark& m : rec.marks())
+    // A mark holds every ion's displacement when it is offered (a solver that
+    // keeps the ions on its engine fills them first); anything else is a bug
+    // upstream, reported as a checkpoint that could not be written.
+    if (m.displacement.size() != ions)
+      throw std::runtime_error("a recorder mark holds " + std::to_string(m.displacement.size()) +
+                               " displacements for " + std::to_string(ions) + " ions");
   for (const TransportRecorder::Mark& m : rec.marks()) {
     w.put(m.time);
     w.put(m.hops);
