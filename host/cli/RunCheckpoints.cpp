@@ -78,6 +78,8 @@ RunControl RunCheckpoints::control() {
     // Nothing to save, so nothing kept for a checkpoint; SIGTERM still stops
     // the run at a milestone (exit status 3, no results, nothing saved).
     c.stop_requested = [] { return g_term.load() != 0; };
+    // The driver stops only where it could save: a save that keeps nothing.
+    c.save = [](const RunState&, const std::vector<const ReplicaRun*>&) {};
     return c;
   }
   c.keep_marks = true;

@@ -701,6 +701,24 @@ TEST(CheckpointSignals, SigtermSavesACheckpointAndStopsAndTheRestartEndsLikeTheW
   expect_same_physics(result_of(dir / "whole"), result_of(dir / "resumed"));
 }
 
+// run.checkpoint = "none": SIGTERM still stops the run at a milestone (exit 3),
+// and nothing is saved.
+TEST(CheckpointSignals, SigtermStopsARunThatSavesNoCheckpoint) {
+  ScratchDir dir;
+  const std::string cfg = write_run_config(dir, kLongConfig);
+  Child run({"run", cfg, "--out", "stopped", "--set", "run.checkpoint=\"none\""}, dir.path());
+  ASSERT_TRUE(run.started());
+  ASSERT_TRUE(appears(dir / "stopped", run));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  run.signal(SIGTERM);
+  const int status = run.wait();
+  ASSERT_TRUE(WIFEXITED(status)) << "SIGTERM killed the run instead of stopping it";
+  if (WEXITSTATUS(status) == 0) GTEST_SKIP() << "the run ended before SIGTERM came (machine fast)";
+  EXPECT_EQ(WEXITSTATUS(status), 3);
+  EXPECT_FALSE(file_exists(dir / "stopped/result.json"));
+  EXPECT_FALSE(file_exists(dir / "stopped/checkpoint.ckpt"));
+}
+
 TEST(CheckpointSignals, SigusrOneAndTheTimerSaveCheckpointsThatSurviveAKill) {
   ScratchDir dir;
   const std::string cfg = write_run_config(dir, kLongConfig);
