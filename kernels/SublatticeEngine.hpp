@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "kernels/IonWindow.hpp"
 #include "kernels/LatticeView.hpp"
 #include "kernels/SublatticeAttempt.hpp"
 #include "kernels/SublatticeBatch.hpp"
@@ -50,11 +51,14 @@ class SublatticeEngine {
   virtual void set_tables(bool partial, const uint32_t* threshold, const double* factor,
                           const uint32_t* exchange) = 0;
   // The state: one byte and one IonRecord per site (checkpoints, site maps,
-  // and today every milestone: docs/parallel-solvers.md).
+  // final states: docs/parallel-solvers.md).
   virtual void upload(const uint8_t* site, const IonRecord* record) = 0;
   virtual void download(uint8_t* site, IonRecord* record) = 0;
   // Runs a batch; hops_by_slot (nbasis * zmax) gets the accepted hops added.
   virtual SublatticeBatchResult run(const SublatticeBatch& batch, uint64_t* hops_by_slot) = 0;
+  // The per-ion window arrays next to the state (kernels/IonWindow.hpp): the
+  // milestones' sums are reduced in the engine's memory. Replaces earlier ones.
+  virtual IonWindows& bind_windows(const IonWindowSetup& setup) = 0;
 };
 
 namespace cpu {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "kernels/IonWindow.hpp"
 #include "kernels/LatticeView.hpp"
 #include "kernels/WalkerStep.hpp"
 
@@ -50,6 +51,9 @@ class WalkerEngine {
   virtual Rounds run_rounds(const WalkerGroup& group, const double* ends, int32_t rounds,
                             uint64_t budget, uint64_t* hops_by_length) = 0;
   static constexpr int32_t kMaxRounds = 64;
+  // The per-ion window arrays of walkers setup.first_walker .. + setup.ions
+  // (one group), in the engine's memory (kernels/IonWindow.hpp).
+  virtual IonWindows& bind_windows(const IonWindowSetup& setup) = 0;
 };
 
 namespace cpu {

@@ -57,6 +57,16 @@ class SublatticeCpu final : public SublatticeEngine {
                                 SublatticeArrays{site_.data(), record_.data()}, setup_.key, batch,
                                 std::max(1, setup_.threads), hops_by_slot);
   }
+  IonWindows& bind_windows(const IonWindowSetup& setup) override {
+    windows_ = make_host_ion_windows(setup, [this] {
+      IonSource src;
+      src.site_byte = site_.data();
+      src.record = record_.data();
+      src.sites = setup_.sites;
+      return src;
+    });
+    return *windows_;
+  }
 
  private:
   SublatticeSetup setup_;
@@ -65,6 +75,7 @@ class SublatticeCpu final : public SublatticeEngine {
   std::vector<IonRecord> record_;
   std::vector<uint32_t> threshold_[2], exchange_[2];
   std::vector<double> site_rate_, species_factor_, factor_[2];
+  std::unique_ptr<IonWindows> windows_;
 };
 
 class WalkerCpu final : public WalkerEngine {
@@ -119,12 +130,24 @@ class WalkerCpu final : public WalkerEngine {
     }
     return out;
   }
+  IonWindows& bind_windows(const IonWindowSetup& setup) override {
+    windows_ = make_host_ion_windows(setup, [this, first = setup.first_walker] {
+      IonSource src;
+      src.walker_site = site_.data();
+      src.walker_cells = cells_.data();
+      src.walker_stride = setup_.walkers;
+      src.first = first;
+      return src;
+    });
+    return *windows_;
+  }
 
  private:
   WalkerSetup setup_;
   std::vector<HopStep> steps_;
   std::vector<int32_t> site_, cells_;
   std::vector<std::vector<double>> tables_;
+  std::unique_ptr<IonWindows> windows_;
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "kernels/SublatticeEngine.hpp"
 #include "kernels/SublatticeKernel.hpp"
 #include "kernels/cuda/DeviceBuffers.cuh"
+#include "kernels/cuda/IonWindows.cuh"
 
 namespace coatkmc::cuda {
 
@@ -146,6 +147,18 @@ class SublatticeCuda final : public SublatticeEngine {
     return result;
   }
 
+  IonWindows& bind_windows(const IonWindowSetup& setup) override {
+    windows_.reset();
+    windows_ = make_device_ion_windows(setup, [this] {
+      IonSource src;
+      src.site_byte = site_.ptr;
+      src.record = record_.ptr;
+      src.sites = setup_.sites;
+      return src;
+    }, stream_);
+    return *windows_;
+  }
+
  private:
   SublatticeSetup setup_;
   SublatticeLaunchPlan plan_;
@@ -159,6 +172,7 @@ class SublatticeCuda final : public SublatticeEngine {
   DeviceBuffer<uint16_t> order_;
   DeviceBuffer<int32_t> control_;
   DeviceBuffer<unsigned long long> counters_;
+  std::unique_ptr<IonWindows> windows_;
 };
 
 }  // namespace

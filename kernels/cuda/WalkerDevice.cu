@@ -9,6 +9,7 @@
 #include "kernels/WalkerEngine.hpp"
 #include "kernels/WalkerKernel.hpp"
 #include "kernels/cuda/DeviceBuffers.cuh"
+#include "kernels/cuda/IonWindows.cuh"
 
 namespace coatkmc::cuda {
 
@@ -136,6 +137,19 @@ class WalkerCuda final : public WalkerEngine {
     return out;
   }
 
+  IonWindows& bind_windows(const IonWindowSetup& setup) override {
+    windows_.reset();
+    windows_ = make_device_ion_windows(setup, [this, first = setup.first_walker] {
+      IonSource src;
+      src.walker_site = site_.ptr;
+      src.walker_cells = cells_.ptr;
+      src.walker_stride = setup_.walkers;
+      src.first = first;
+      return src;
+    }, stream_);
+    return *windows_;
+  }
+
  private:
   WalkerSetup setup_;
   cudaStream_t stream_ = nullptr;
@@ -148,6 +162,7 @@ class WalkerCuda final : public WalkerEngine {
   DeviceBuffer<unsigned long long> counts_;
   DeviceBuffer<int32_t> control_;
   DeviceBuffer<unsigned long long> tally_;
+  std::unique_ptr<IonWindows> windows_;
 };
 
 }  // namespace

@@ -46,9 +46,11 @@ class SublatticeReplay final : public SublatticeEngine {
       factor_[i].assign(factor, factor + 2 * setup_.lattice.zmax + 1);
   }
 
+  // The solver reaches the replay's "device" arrays only through these two
+  // calls and the window reductions, as it reaches GPU memory.
   void upload(const uint8_t* site, const IonRecord* record) override {
-    site_.assign(site, site + setup_.sites);
-    record_.assign(record, record + setup_.sites);
+    std::copy(site, site + setup_.sites, site_.begin());
+    std::copy(record, record + setup_.sites, record_.begin());
   }
   void download(uint8_t* site, IonRecord* record) override {
     std::copy(site_.begin(), site_.end(), site);
@@ -110,6 +112,17 @@ class SublatticeReplay final : public SublatticeEngine {
     return result;
   }
 
+  IonWindows& bind_windows(const IonWindowSetup& setup) override {
+    windows_ = make_host_ion_windows(setup, [this] {
+      IonSource src;
+      src.site_byte = site_.data();
+      src.record = record_.data();
+      src.sites = setup_.sites;
+      return src;
+    });
+    return *windows_;
+  }
+
  private:
   SublatticeSetup setup_;
   SublatticeLaunchPlan plan_;
@@ -121,6 +134,7 @@ class SublatticeReplay final : public SublatticeEngine {
   std::vector<uint16_t> order_;
   int32_t control_[2] = {0, 0};
   std::vector<unsigned long long> counters_;
+  std::unique_ptr<IonWindows> windows_;
 };
 
 }  // namespace

@@ -98,6 +98,17 @@ class WalkerReplay final : public WalkerEngine {
     for (int32_t l = 0; l < setup_.lengths; ++l) hops_by_length[l] += counts[l];
     return out;
   }
+  IonWindows& bind_windows(const IonWindowSetup& setup) override {
+    windows_ = make_host_ion_windows(setup, [this, first = setup.first_walker] {
+      IonSource src;
+      src.walker_site = site_.data();
+      src.walker_cells = cells_.data();
+      src.walker_stride = setup_.walkers;
+      src.first = first;
+      return src;
+    });
+    return *windows_;
+  }
 
  private:
   WalkerSetup setup_;
@@ -105,6 +116,7 @@ class WalkerReplay final : public WalkerEngine {
   std::vector<int32_t> site_, cells_;
   std::vector<std::vector<double>> tables_;
   uint64_t launches_ = 0;
+  std::unique_ptr<IonWindows> windows_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <limits>
 #include <string>
 
+#include "kmc/state/ObservableSums.hpp"
 #include "kmc/state/SystemState.hpp"
 
 namespace coatkmc {
@@ -24,6 +25,31 @@ class Solver {
   // The solver takes ownership of nothing; `state` must stay alive and
   // unchanged by others between calls.
   virtual void advance(SystemState& state, const AdvanceTarget& target) = 0;
+
+  // Milestone observables of windows (kmc/state/ObservableSums.hpp), reduced
+  // where the solver keeps its state: the parallel solvers reduce in their
+  // engine's memory (kernels/IonWindow.hpp; the GPU for cuda), so that only
+  // the sums cross to the host; this default (bkl) runs the host reference
+  // reduce_observables() on `state`. There are kWindowMarks marks; a window
+  // runs from a mark to the state now. set_observable_layout() first (it
+  // forgets the marks); `state` is the one passed to advance().
+  static constexpr int kWindowMarks = 2;
+  virtual void set_observable_layout(const ObservableLayout& layout);
+  // Mark `slot` becomes the state now.
+  virtual void mark_window(SystemState& state, int slot);
+  // Mark `slot` from the host (a run resumed from a checkpoint): counters,
+  // per-ion displacement and sites of `mark`.
+  virtual void restore_mark(SystemState& state, int slot, const ObservableMark& mark);
+  // The sums of the window from mark `slot` to the state now.
+  virtual ObservableSums reduce_window(SystemState& state, int slot);
+
+ protected:
+  static int checked_slot(int slot);
+  ObservableLayout layout_;
+
+ private:
+  ObservableMark host_marks_[kWindowMarks];
+  bool host_marked_[kWindowMarks] = {false, false};
 };
 
 }  // namespace coatkmc

@@ -212,7 +212,44 @@ void SublatticeSolver::load(SystemState& state) {
     partial_fraction_ = -1;
   }
   engine_->engine->upload(site_.data(), record_.data());
+  windows_.unbind();  // a state loaded from the host: the engine's marks are not its marks
   bound_ = &state;
+  bound_hops_ = state.hops;
+  bound_step_ = state.rng_step;
+  bound_time_ = state.time;
+}
+
+void SublatticeSolver::bind(SystemState& state) {
+  if (bound_ != &state || bound_hops_ != state.hops || bound_step_ != state.rng_step ||
+      bound_time_ != state.time)
+    load(state);
+}
+
+void SublatticeSolver::bind_windows(SystemState& state) {
+  bind(state);
+  if (!windows_.bound())
+    windows_.bind(engine_->engine->bind_windows(
+        EngineWindows::setup(state, layout_, hops_, lattice_)));
+}
+
+void SublatticeSolver::set_observable_layout(const ObservableLayout& layout) {
+  Solver::set_observable_layout(layout);
+  windows_.unbind();
+}
+
+void SublatticeSolver::mark_window(SystemState& state, int slot) {
+  bind_windows(state);
+  windows_.mark(state, checked_slot(slot));
+}
+
+void SublatticeSolver::restore_mark(SystemState& state, int slot, const ObservableMark& mark) {
+  bind_windows(state);
+  windows_.restore(state, checked_slot(slot), mark);
+}
+
+ObservableSums SublatticeSolver::reduce_window(SystemState& state, int slot) {
+  bind_windows(state);
+  return windows_.reduce(state, checked_slot(slot), layout_);
 }
 
 void SublatticeSolver::store(SystemState& state) {
@@ -240,9 +277,7 @@ void SublatticeSolver::store(SystemState& state) {
 
 void SublatticeSolver::advance(SystemState& state, const AdvanceTarget& target) {
   if (state.hops >= target.hops || state.time >= target.time) return;
-  if (bound_ != &state || bound_hops_ != state.hops || bound_step_ != state.rng_step ||
-      bound_time_ != state.time)
-    load(state);
+  bind(state);
   const int64_t ions = state.num_ions();
   const bool can_hop = ions > 0 && ions < lattice_.num_mobile_sites();
   if (!can_hop && !std::isfinite(target.time))

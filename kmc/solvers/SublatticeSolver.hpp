@@ -8,6 +8,7 @@
 #include "kmc/backend/Backend.hpp"
 #include "kmc/model/HopModel.hpp"
 #include "kmc/model/SpeciesModel.hpp"
+#include "kmc/solvers/EngineWindows.hpp"
 #include "kmc/solvers/HopSteps.hpp"
 #include "kmc/solvers/Solver.hpp"
 #include "kmc/solvers/SublatticeDefaults.hpp"
@@ -55,6 +56,11 @@ class SublatticeSolver : public Solver {
   ~SublatticeSolver() override;
   std::string name() const override { return "sublattice"; }
   void advance(SystemState& state, const AdvanceTarget& target) override;
+  // Windows reduced in the engine's memory (kmc/solvers/EngineWindows.hpp).
+  void set_observable_layout(const ObservableLayout& layout) override;
+  void mark_window(SystemState& state, int slot) override;
+  void restore_mark(SystemState& state, int slot, const ObservableMark& mark) override;
+  ObservableSums reduce_window(SystemState& state, int slot) override;
 
   // Duration of one full sweep, s.
   double sweep_time() const { return sweep_time_; }
@@ -62,6 +68,9 @@ class SublatticeSolver : public Solver {
 
  private:
   struct Engine;  // the engine of one backend (kernels/SublatticeEngine.hpp)
+  // Loads `state` into the engine unless it is the state bound there.
+  void bind(SystemState& state);
+  void bind_windows(SystemState& state);
   void load(SystemState& state);
   void store(SystemState& state);
   void build_tables(double fraction, std::vector<uint32_t>& threshold,
@@ -96,6 +105,7 @@ class SublatticeSolver : public Solver {
   std::vector<IonRecord> record_;
   std::vector<uint64_t> hops_by_slot_;
   double hops_per_sweep_ = 0;  // running estimate for sizing batches
+  EngineWindows windows_;
 };
 
 }  // namespace coatkmc

@@ -5,6 +5,7 @@
 #include "kernels/WalkerEngine.hpp"
 #include "kernels/WalkerStep.hpp"
 #include "kmc/core/Error.hpp"
+#include "kmc/solvers/EngineWindows.hpp"
 
 namespace coatkmc {
 
@@ -83,6 +84,13 @@ void WalkerBatch::start() {
     default: device_->engine = cpu::make_walker_engine(setup); break;
   }
   device_->engine->upload(site_.data(), cells_.data());
+}
+
+IonWindows& WalkerBatch::bind_windows(int group, const ObservableLayout& layout) {
+  if (!started_) start();
+  const Group& g = groups_.at(group);
+  return device_->engine->bind_windows(
+      EngineWindows::setup(*g.state, layout, hops_, lattice_, g.first));
 }
 
 double WalkerBatch::total_rate(int group) const {

@@ -4,8 +4,10 @@
 #include <vector>
 
 #include "kmc/backend/Backend.hpp"
+#include "kernels/IonWindow.hpp"
 #include "kmc/model/HopModel.hpp"
 #include "kmc/solvers/HopSteps.hpp"
+#include "kmc/state/ObservableSums.hpp"
 #include "kmc/state/SystemState.hpp"
 
 namespace coatkmc {
@@ -42,6 +44,9 @@ class WalkerBatch {
   // below `budget` and the previous round made a hop, which is where a loop of
   // advance_to() calls stops too. Returns the hops of the last round run.
   uint64_t advance_rounds(const std::vector<double>& ends, uint64_t budget);
+  // The engine's window arrays (kernels/IonWindow.hpp) for the walkers of
+  // group g; one group at a time (a later call replaces them).
+  IonWindows& bind_windows(int group, const ObservableLayout& layout);
   // Sum of the escape rates of group g's walkers at their present sites, 1/s.
   double total_rate(int group) const;
   // BackendKind::Replay: seed of the replay's block and lane orders (0: natural order).

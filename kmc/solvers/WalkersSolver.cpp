@@ -52,14 +52,47 @@ double WalkersSolver::next_round_end(double time) const {
   return end;
 }
 
-void WalkersSolver::advance(SystemState& state, const AdvanceTarget& target) {
-  if (state.hops >= target.hops || state.time >= target.time) return;
+void WalkersSolver::bind(SystemState& state) {
   if (!batch_ || bound_ != &state || bound_hops_ != state.hops || bound_step_ != state.rng_step ||
       bound_time_ != state.time) {
+    windows_.unbind();  // its engine goes with the old batch
     batch_ = std::make_unique<WalkerBatch>(lattice_, backend_, threads_);
     batch_->add_group(model_, seed_, state);
     bound_ = &state;
+    bound_hops_ = state.hops;
+    bound_step_ = state.rng_step;
+    bound_time_ = state.time;
   }
+}
+
+void WalkersSolver::bind_windows(SystemState& state) {
+  bind(state);
+  if (!windows_.bound()) windows_.bind(batch_->bind_windows(0, layout_));
+}
+
+void WalkersSolver::set_observable_layout(const ObservableLayout& layout) {
+  Solver::set_observable_layout(layout);
+  windows_.unbind();
+}
+
+void WalkersSolver::mark_window(SystemState& state, int slot) {
+  bind_windows(state);
+  windows_.mark(state, checked_slot(slot));
+}
+
+void WalkersSolver::restore_mark(SystemState& state, int slot, const ObservableMark& mark) {
+  bind_windows(state);
+  windows_.restore(state, checked_slot(slot), mark);
+}
+
+ObservableSums WalkersSolver::reduce_window(SystemState& state, int slot) {
+  bind_windows(state);
+  return windows_.reduce(state, checked_slot(slot), layout_);
+}
+
+void WalkersSolver::advance(SystemState& state, const AdvanceTarget& target) {
+  if (state.hops >= target.hops || state.time >= target.time) return;
+  bind(state);
   auto stuck = [&] {
     if (!std::isfinite(target.time))
       throw CannotProceed("no hop is possible (every walker is stuck); set run.time instead");

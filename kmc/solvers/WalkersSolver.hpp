@@ -3,6 +3,7 @@
 
 #include "kmc/backend/Backend.hpp"
 #include "kmc/model/HopModel.hpp"
+#include "kmc/solvers/EngineWindows.hpp"
 #include "kmc/solvers/Solver.hpp"
 #include "kmc/solvers/WalkerBatch.hpp"
 
@@ -28,6 +29,11 @@ class WalkersSolver : public Solver {
                 int threads = 1);
   std::string name() const override { return "walkers"; }
   void advance(SystemState& state, const AdvanceTarget& target) override;
+  // Windows reduced in the engine's memory (kmc/solvers/EngineWindows.hpp).
+  void set_observable_layout(const ObservableLayout& layout) override;
+  void mark_window(SystemState& state, int slot) override;
+  void restore_mark(SystemState& state, int slot, const ObservableMark& mark) override;
+  ObservableSums reduce_window(SystemState& state, int slot) override;
   // Length of a round of a hop target, s.
   double round_time() const { return round_time_; }
   // Hops per walker per round at equilibrium: each round costs every walker
@@ -45,6 +51,11 @@ class WalkersSolver : public Solver {
   uint64_t bound_hops_ = 0, bound_step_ = 0;
   double bound_time_ = 0;
   double round_time_ = 0;
+  EngineWindows windows_;
+
+  // A batch for `state` unless the present one holds it.
+  void bind(SystemState& state);
+  void bind_windows(SystemState& state);
 
   // The first grid instant after `time`.
   double next_round_end(double time) const;

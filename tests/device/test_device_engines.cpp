@@ -5,10 +5,13 @@
 // sets COATKMC_REQUIRE_GPU). The reference is the CPU backend on one thread.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kmc/backend/Backend.hpp"
 #include "kmc/lattice/OxideLattices.hpp"
@@ -20,6 +23,7 @@
 #include "kmc/solvers/SublatticeSolver.hpp"
 #include "kmc/solvers/WalkerBatch.hpp"
 #include "kmc/solvers/WalkersSolver.hpp"
+#include "kmc/state/ObservableSums.hpp"
 
 #include "GpuTestSkip.hpp"
 
@@ -248,6 +252,141 @@ TEST_P(DeviceEngines, ResumedMidRunOnAnotherBackend) {
 INSTANTIATE_TEST_SUITE_P(Backends, DeviceEngines,
                          ::testing::Combine(::testing::ValuesIn(kBackends),
                                             ::testing::ValuesIn(kCases)),
+                         [](const auto& info) {
+                           return std::string(std::get<0>(info.param).name) + "_" +
+                                  std::get<1>(info.param).name;
+                         });
+
+// Milestone sums reduced where the engine keeps its state (Thrust on the CPP
+// system for cpu and replay, on CUDA for cuda) against the host reference
+// reduce_observables() over the state the solver hands back: two marks (the
+// window's start, a block's start), several species, a slab binning and a
+// binning with sites in no bin, every textbook-case kind and walkers.
+ObservableLayout test_layout(const Case& c, const Lattice& lattice) {
+  ObservableLayout layout;
+  layout.species = c.species;
+  SiteBinning slabs, scattered;
+  const int nz = lattice.cells()[2], per_layer = lattice.cells()[0] * lattice.cells()[1];
+  slabs.bins = std::min(3, nz);
+  scattered.bins = 5;
+  for (int64_t s = 0; s < lattice.num_sites(); ++s) {
+    const int z = static_cast<int>(s / lattice.basis_size() / per_layer);
+    slabs.bin_of_site.push_back(z * slabs.bins / nz);
+    scattered.bin_of_site.push_back(s % 7 == 3 ? -1 : static_cast<int32_t>((s * 7919) % 5));
+  }
+  layout.binnings = {slabs, scattered};
+  return layout;
+}
+
+void expect_same_sums(const AxisSums& ref, const AxisSums& got, bool exact, const std::string& what) {
+  SCOPED_TRACE(what);
+  EXPECT_EQ(ref.ions, got.ions);
+  auto same = [&](double a, double b) {
+    if (exact)
+      EXPECT_EQ(a, b);
+    else  // the GPU adds the same terms in another order
+      EXPECT_NEAR(a, b, 1e-12 * (std::fabs(a) + 1.0));
+  };
+  for (int a = 0; a < 3; ++a) {
+    same(ref.r2[a], got.r2[a]);
+    same(ref.r[a], got.r[a]);
+  }
+  same(ref.r2_total, got.r2_total);
+}
+
+void expect_same_sums(const ObservableSums& ref, const ObservableSums& got, bool exact) {
+  EXPECT_EQ(ref.duration, got.duration);
+  EXPECT_EQ(ref.hops, got.hops);
+  EXPECT_EQ(ref.attempts, got.attempts);
+  EXPECT_EQ(ref.sum_hop_length_sq, got.sum_hop_length_sq);
+  EXPECT_EQ(ref.hops_by_length, got.hops_by_length);
+  expect_same_sums(ref.all, got.all, exact, "all ions");
+  ASSERT_EQ(ref.species.size(), got.species.size());
+  for (size_t q = 0; q < ref.species.size(); ++q)
+    expect_same_sums(ref.species[q], got.species[q], exact, "species " + std::to_string(q));
+  ASSERT_EQ(ref.binnings.size(), got.binnings.size());
+  for (size_t k = 0; k < ref.binnings.size(); ++k) {
+    EXPECT_EQ(ref.binnings[k].ions_now, got.binnings[k].ions_now) << "binning " << k;
+    ASSERT_EQ(ref.binnings[k].by_start_bin.size(), got.binnings[k].by_start_bin.size());
+    for (size_t bin = 0; bin < ref.binnings[k].by_start_bin.size(); ++bin)
+      expect_same_sums(ref.binnings[k].by_start_bin[bin], got.binnings[k].by_start_bin[bin], exact,
+                       "binning " + std::to_string(k) + " bin " + std::to_string(bin));
+  }
+}
+
+class EngineWindowSums : public DeviceEngines {};
+
+TEST_P(EngineWindowSums, EqualTheHostReference) {
+  const auto& [backend, c] = GetParam();
+  const Built b(c);
+  const ObservableLayout layout = test_layout(c, b.lattice);
+  SystemState state = b.initial;
+  auto solver = b.solver(c, backend.kind, 2, 0x5eed);
+  solver->set_observable_layout(layout);
+  const int all = c.time_targets + c.hop_targets, half = (all + 1) / 2;
+  run_schedule(c, b, *solver, state, 0, 1);
+  solver->mark_window(state, 0);
+  const ObservableMark start = ObservableMark::of(state);
+  run_schedule(c, b, *solver, state, 1, half);
+  solver->mark_window(state, 1);
+  const ObservableMark block = ObservableMark::of(state);
+  run_schedule(c, b, *solver, state, half, all);
+  const bool exact = backend.kind != BackendKind::Cuda;
+  const ObservableSums whole = reduce_observables(state, start, layout);
+  {
+    SCOPED_TRACE("window from mark 0");
+    expect_same_sums(whole, solver->reduce_window(state, 0), exact);
+  }
+  {
+    SCOPED_TRACE("window from mark 1");
+    expect_same_sums(reduce_observables(state, block, layout), solver->reduce_window(state, 1),
+                     exact);
+  }
+  // Not a vacuous comparison: ions moved and both binnings group them.
+  EXPECT_EQ(whole.all.ions, state.num_ions());
+  EXPECT_GT(whole.all.r2_total, 0.0);
+  EXPECT_GE(std::count_if(whole.binnings[1].by_start_bin.begin(),
+                          whole.binnings[1].by_start_bin.end(),
+                          [](const AxisSums& s) { return s.ions > 0; }),
+            2);
+  if (c.species > 0) EXPECT_GT(whole.species[1].ions, 0);
+}
+
+// A mark restored from the host (a run resumed from a checkpoint) gives the
+// window the engine's own mark gives.
+TEST_P(EngineWindowSums, RestoredMarkEqualsTheEngineMark) {
+  const auto& [backend, c] = GetParam();
+  const Built b(c);
+  const ObservableLayout layout = test_layout(c, b.lattice);
+  SystemState state = b.initial;
+  auto solver = b.solver(c, backend.kind, 2, 0x5eed);
+  solver->set_observable_layout(layout);
+  run_schedule(c, b, *solver, state, 0, 1);
+  solver->mark_window(state, 0);
+  const ObservableMark mark = ObservableMark::of(state);
+  run_schedule(c, b, *solver, state, 1, 2);
+  solver->restore_mark(state, 1, mark);
+  expect_same_sums(solver->reduce_window(state, 0), solver->reduce_window(state, 1), true);
+}
+
+bool reduced_case(const Case& c) {
+  for (const char* n : {"sc_lattice_gas", "fcc_interaction", "layered", "species_exchange",
+                        "species_disordered", "microstructure", "walkers_sc_disordered",
+                        "walkers_spinel"})
+    if (c.name == n) return true;
+  return false;
+}
+
+std::vector<Case> reduced_cases() {
+  std::vector<Case> out;
+  for (const Case& c : kCases)
+    if (reduced_case(c)) out.push_back(c);
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, EngineWindowSums,
+                         ::testing::Combine(::testing::ValuesIn(kBackends),
+                                            ::testing::ValuesIn(reduced_cases())),
                          [](const auto& info) {
                            return std::string(std::get<0>(info.param).name) + "_" +
                                   std::get<1>(info.param).name;
