@@ -183,6 +183,8 @@ class IonWindows {
   // Mark `slot` from the host (a run resumed from a checkpoint): 3 doubles
   // (Å) and a site per ion.
   virtual void upload_mark(int32_t slot, const double* displacement, const int32_t* site) = 0;
+  // Mark `slot` to the host (a checkpoint): 3 doubles and a site per ion.
+  virtual void download_mark(int32_t slot, double* displacement, int32_t* site) = 0;
   // The sums of the window from mark `slot` to now.
   virtual WindowSums reduce(int32_t slot) = 0;
 };

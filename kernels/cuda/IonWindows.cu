@@ -66,6 +66,11 @@ class DeviceIonWindows final : public IonWindows {
                    staging_, stream_, "upload mark");
     copy_to_device(mark_site_[slot].ptr, site, view_.ions, staging_, stream_, "upload mark");
   }
+  void download_mark(int32_t slot, double* displacement, int32_t* site) override {
+    copy_to_host(displacement, mark_displacement_[check_slot(slot)].ptr, 3 * view_.ions, staging_,
+                 stream_, "download mark");
+    copy_to_host(site, mark_site_[slot].ptr, view_.ions, staging_, stream_, "download mark");
+  }
   WindowSums reduce(int32_t slot) override {
     gather_ions(thrust::cuda::par.on(stream_), view_, source_());
     WindowSums out = reduce_window(thrust::cuda::par.on(stream_), view_, check_slot(slot));

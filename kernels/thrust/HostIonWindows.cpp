@@ -6,6 +6,7 @@
 // Thrust in kernels/cuda/IonWindows.cu when both are linked.
 #include <thrust/system/cpp/execution_policy.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -59,6 +60,11 @@ class HostIonWindows final : public IonWindows {
   void upload_mark(int32_t slot, const double* displacement, const int32_t* site) override {
     std::copy(displacement, displacement + 3 * view_.ions, mark_displacement_[check(slot)].begin());
     std::copy(site, site + view_.ions, mark_site_[slot].begin());
+  }
+  void download_mark(int32_t slot, double* displacement, int32_t* site) override {
+    const std::vector<double>& d = mark_displacement_[check(slot)];
+    std::copy(d.begin(), d.end(), displacement);
+    std::copy(mark_site_[slot].begin(), mark_site_[slot].end(), site);
   }
   WindowSums reduce(int32_t slot) override {
     gather_ions(THRUST_NS_QUALIFIER::cpp::par, view_, source_());

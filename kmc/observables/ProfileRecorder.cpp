@@ -116,6 +116,54 @@ void ProfileRecorder::merge(const ProfileRecorder& other) {
   }
 }
 
+SiteBinning ProfileRecorder::binning() const {
+  SiteBinning b;
+  b.bin_of_site.assign(bin_of_site_.begin(), bin_of_site_.end());
+  b.bins = static_cast<int32_t>(bins_.size());
+  return b;
+}
+
+void ProfileRecorder::take_snapshot(double time, const std::vector<int64_t>& ions_now,
+                                    int columns) {
+  ProfileSnapshot snap;
+  snap.time = time - origin_time_;
+  snap.replicas = 1;
+  snap.ions.assign(bins_.size() * species_, 0);
+  for (size_t b = 0; b < bins_.size(); ++b)
+    for (int s = 0; s < species_ && s < columns; ++s)
+      snap.ions[b * species_ + s] = ions_now[b * columns + s];
+  snapshots_.push_back(std::move(snap));
+}
+
+void ProfileRecorder::start(double time, const std::vector<int64_t>& ions_now, int columns) {
+  if (species_ > 0 && snapshots_.empty()) {
+    origin_time_ = time;
+    take_snapshot(time, ions_now, columns);
+  }
+  start_time_ = time;
+}
+
+void ProfileRecorder::close_block(const BinnedSums& block, double time, int columns) {
+  const double dt = time - start_time_;
+  for (size_t b = 0; b < bins_.size(); ++b) {
+    ProfileBin& bin = bins_[b];
+    const AxisSums& w = block.by_start_bin[b];
+    if (dt > 0 && w.ions > 0) {
+      bin.block_d.push_back(w.r2_total / (2.0 * dimension_ * double(w.ions) * dt));
+      bin.sum_r2 += w.r2_total;
+      bin.sum_ion_time += double(w.ions) * dt;
+      const double per_axis = 2.0 * double(w.ions) * dt;
+      bin.block_d_axes.push_back({w.r2[0] / per_axis, w.r2[1] / per_axis, w.r2[2] / per_axis});
+      bin.sum_r2_axes += Vec3{w.r2[0], w.r2[1], w.r2[2]};
+    }
+    int64_t now = 0;
+    for (int q = 0; q < columns; ++q) now += block.ions_now[b * columns + q];
+    if (bin.open_sites > 0) bin.block_occupancy.push_back(double(now) / double(bin.open_sites));
+  }
+  if (species_ > 0) take_snapshot(time, block.ions_now, columns);
+  start(time, block.ions_now, columns);
+}
+
 ProfileRecorder slab_profile(const Lattice& lat, int slabs, const std::vector<uint8_t>& blocked) {
   const int nz = lat.dimension() == 3 ? lat.cells()[2] : 1;
   slabs = std::max(1, std::min(slabs, nz));

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kmc/lattice/Lattice.hpp"
+#include "kmc/state/ObservableSums.hpp"
 #include "kmc/state/SystemState.hpp"
 
 namespace coatkmc {
@@ -48,6 +49,15 @@ class ProfileRecorder {
   int species() const { return species_; }
   void start(const SystemState& state);
   void close_block(const SystemState& state);
+  // The same from the sums of this recorder's binning (binning()) reduced by
+  // the solver (Solver::reduce_window; kmc/state/ObservableSums.hpp): at the
+  // start, the ions per bin and species now (`columns` = max(1, species) per
+  // bin); at a block's end, the window from the block's start. Bit for bit
+  // the state-based calls (sums in ion order).
+  void start(double time, const std::vector<int64_t>& ions_now, int columns);
+  void close_block(const BinnedSums& block, double time, int columns);
+  // The bin of every site, as a reduction groups by (kmc/state/ObservableSums.hpp).
+  SiteBinning binning() const;
   const std::vector<ProfileBin>& bins() const { return bins_; }
   const std::vector<ProfileSnapshot>& snapshots() const { return snapshots_; }
   // Pools another replica's blocks (and snapshots, sample by sample) into this one's.
@@ -64,6 +74,7 @@ class ProfileRecorder {
   double origin_time_ = 0;  // state time when the observed window began
   std::vector<ProfileSnapshot> snapshots_;
   void take_snapshot(const SystemState& state);
+  void take_snapshot(double time, const std::vector<int64_t>& ions_now, int columns);
 };
 
 // Bins of `slabs` equal slabs of whole cells along the third lattice vector

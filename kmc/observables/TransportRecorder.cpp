@@ -56,12 +56,79 @@ TransportSample TransportRecorder::window(const std::vector<Vec3>& displacement,
 void TransportRecorder::close_block(const SystemState& s) {
   blocks_.push_back(
       window(s.displacement, s.time, s.hops, s.attempts, s.sum_hop_length_sq, marks_.back()));
+  push_mark(mark_of(s));
+}
+
+void TransportRecorder::push_mark(Mark mark) {
   // The window's start always stays; the open block's start replaces the
   // previous one unless every boundary is kept.
   if (keep_marks_ || marks_.size() == 1)
-    marks_.push_back(mark_of(s));
+    marks_.push_back(std::move(mark));
   else
-    marks_.back() = mark_of(s);
+    marks_.back() = std::move(mark);
+}
+
+TransportRecorder::Mark TransportRecorder::counters_of(const SystemState& s) {
+  return {{}, s.time, s.hops, s.attempts, s.sum_hop_length_sq};
+}
+
+void TransportRecorder::start_from_sums(const SystemState& s) {
+  marks_.assign(1, counters_of(s));
+  set_species(s.ion_species);
+  blocks_.clear();
+  msd_.clear();
+}
+
+// window() from reduced sums: the same fields from the same per-ion terms
+// added in the same order (kernels/AxisSums.hpp add_ion is window()'s loop body).
+TransportSample TransportRecorder::sample_of(const ObservableSums& w) const {
+  TransportSample out;
+  out.duration = w.duration;
+  out.sum_r2 = w.all.r2_total;
+  out.sum_r = {w.all.r[0], w.all.r[1], w.all.r[2]};
+  out.sum_r2_axes = {w.all.r2[0], w.all.r2[1], w.all.r2[2]};
+  out.com_r2 = norm2(out.sum_r);
+  if (species_count_ > 0 && species_.size() == static_cast<size_t>(w.all.ions)) {
+    out.species.assign(species_count_, {});
+    for (int q = 0; q < species_count_; ++q) {
+      // One species in the labels: its group is every ion (the layout has no
+      // per-species groups then).
+      const AxisSums& g = species_count_ == 1 ? w.all : w.species.at(q);
+      out.species[q].sum_r2 = g.r2_total;
+      out.species[q].sum_r2_axes = {g.r2[0], g.r2[1], g.r2[2]};
+      out.species[q].ions = g.ions;
+    }
+  }
+  out.sum_hop_l2 = w.sum_hop_length_sq;
+  out.hops = w.hops;
+  out.attempts = w.attempts;
+  return out;
+}
+
+void TransportRecorder::close_block(const ObservableSums& block, const SystemState& s) {
+  blocks_.push_back(sample_of(block));
+  push_mark(counters_of(s));
+}
+
+TransportSample TransportRecorder::whole_run(const ObservableSums& whole) const {
+  return sample_of(whole);
+}
+
+void TransportRecorder::sample_msd(const ObservableSums& whole) {
+  const TransportSample w = sample_of(whole);
+  const double n = static_cast<double>(whole.all.ions);
+  MsdPoint p;
+  p.time = w.duration;
+  p.msd_tracer = n > 0 ? w.sum_r2 / n : 0.0;
+  p.msd_com = n > 0 ? w.com_r2 / n : 0.0;
+  p.hops_per_particle = n > 0 ? static_cast<double>(w.hops) / n : 0.0;
+  p.sum_r = w.sum_r;
+  if (n > 0) p.msd_axes = {w.sum_r2_axes.x / n, w.sum_r2_axes.y / n, w.sum_r2_axes.z / n};
+  msd_.push_back(p);
+}
+
+void TransportRecorder::set_mark_ions(size_t mark, std::vector<Vec3> displacement) {
+  marks_.at(mark).displacement = std::move(displacement);
 }
 
 TransportSample TransportRecorder::whole_run(const SystemState& s) const {

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "kmc/observables/TransportSample.hpp"
+#include "kmc/state/ObservableSums.hpp"
 #include "kmc/state/SystemState.hpp"
 
 namespace coatkmc {
@@ -33,6 +34,19 @@ class TransportRecorder {
 
   // Window from start() to the present instant.
   TransportSample whole_run(const SystemState& state) const;
+
+  // The same from window sums the solver reduced where it keeps the ions
+  // (Solver::reduce_window; the driver, kmc/simulation/Simulation.cpp): then
+  // `state` is read for its counters and ion_species only, and a mark holds
+  // no displacements until set_mark_ions() gives them (before a checkpoint).
+  // The samples are equal bit for bit to those of the state-based calls
+  // (sums in ion order; tests/unit/test_observable_sums.cpp).
+  void start_from_sums(const SystemState& state);
+  void close_block(const ObservableSums& block, const SystemState& state);
+  void sample_msd(const ObservableSums& whole);
+  TransportSample whole_run(const ObservableSums& whole) const;
+  bool mark_has_ions(size_t mark) const { return !marks_.at(mark).displacement.empty(); }
+  void set_mark_ions(size_t mark, std::vector<Vec3> displacement);
   const std::vector<TransportSample>& blocks() const { return blocks_; }
   const std::vector<MsdPoint>& msd() const { return msd_; }
 
@@ -52,6 +66,9 @@ class TransportRecorder {
 
  private:
   static Mark mark_of(const SystemState& state);
+  static Mark counters_of(const SystemState& state);
+  TransportSample sample_of(const ObservableSums& sums) const;
+  void push_mark(Mark mark);
   void set_species(std::vector<uint8_t> labels);
   TransportSample window(const std::vector<Vec3>& displacement, double time, uint64_t hops,
                          uint64_t attempts, double l2, const Mark& from) const;

@@ -120,6 +120,20 @@ class RunExecution {
     // D and occupancy per slab and per layer (docs/structures.md). They are not
     // part of a checkpoint: a restarted run reports none.
     profiles_ = cfg_.slabs > 0 || !world_.site_layer.empty();
+    // What the solvers reduce at a milestone (Solver::reduce_window): species
+    // and the slab and layer binnings of the profiles.
+    layout_.species = world_.species ? world_.species->count() : 0;
+    columns_ = std::max(1, layout_.species);
+    const Lattice& lattice = world_.lattice;
+    if (cfg_.slabs > 0) {
+      slab_binning_ = static_cast<int>(layout_.binnings.size());
+      layout_.binnings.push_back(slab_profile(lattice, cfg_.slabs, world_.blocked).binning());
+    }
+    if (!world_.site_layer.empty()) {
+      layer_binning_ = static_cast<int>(layout_.binnings.size());
+      layout_.binnings.push_back(
+          layer_profile(lattice, world_.site_layer, world_.layer_names, world_.blocked).binning());
+    }
   }
 
   SimulationOutcome run(const std::chrono::steady_clock::time_point wall_start) {
@@ -179,15 +193,22 @@ class RunExecution {
       eq.hops = eq_hops_;
       solver.advance(state, eq);
     }
+    // The observed window opens: both marks here, the sums from the solver
+    // (reduced where it keeps the ions, docs/parallel-solvers.md).
+    solver.mark_window(state, kWholeRun);
+    solver.mark_window(state, kOpenBlock);
     rr.recorder = TransportRecorder(control_.keep_marks);
-    rr.recorder.start(state);
-    rr.recorder.sample_msd(state);
+    rr.recorder.start_from_sums(state);
+    if (rr.recorder.keeps_marks())
+      rr.recorder.set_mark_ions(0, solver.download_mark(state, kWholeRun).displacement);
+    const ObservableSums now = solver.reduce_window(state, kWholeRun);
+    rr.recorder.sample_msd(now);
     if (cfg_.slabs > 0) slab_rec_[r] = slab_profile(lattice, cfg_.slabs, world_.blocked);
     if (!world_.site_layer.empty())
       layer_rec_[r] = layer_profile(lattice, world_.site_layer, world_.layer_names, world_.blocked);
     for (ProfileRecorder* p : {&slab_rec_[r], &layer_rec_[r]}) {
       if (world_.species) p->record_species(world_.species->count());
-      if (p->active()) p->start(state);
+      if (p->active()) p->start(state.time, now.binnings[binning_of(r, p)].ions_now, columns_);
     }
     rr.h0 = state.hops;
     rr.t0 = state.time;
@@ -197,21 +218,67 @@ class RunExecution {
     rr.started = true;
   }
 
-  // Records what milestone m observes in replica r.
-  void observe(int r, ReplicaRun& rr, const Milestone& m, const MilestoneTag& tag) {
-    const SystemState& state = rr.state;
+  // The index of profile recorder p's binning in layout_.
+  int binning_of(int r, const ProfileRecorder* p) const {
+    return p == &slab_rec_[r] ? slab_binning_ : layer_binning_;
+  }
+
+  // Records what milestone m observes in replica r: sums the solver reduced
+  // where it keeps the ions; nothing per ion crosses to the host here (except
+  // a block mark's displacements when every mark is kept for a later rebase).
+  void observe(int r, ReplicaRun& rr, Solver& solver, const Milestone& m,
+               const MilestoneTag& tag) {
+    SystemState& state = rr.state;
     if (m.block) {
-      rr.recorder.close_block(state);
+      const ObservableSums block = solver.reduce_window(state, kOpenBlock);
+      rr.recorder.close_block(block, state);
       for (ProfileRecorder* p : {&slab_rec_[r], &layer_rec_[r]})
-        if (p->active()) p->close_block(state);
+        if (p->active()) p->close_block(block.binnings[binning_of(r, p)], state.time, columns_);
+      solver.mark_window(state, kOpenBlock);
+      if (rr.recorder.keeps_marks())
+        rr.recorder.set_mark_ions(rr.recorder.marks().size() - 1,
+                                  solver.download_mark(state, kOpenBlock).displacement);
       if (rr.recorder.keeps_marks() || rr.mark_tags.size() == 1)
         rr.mark_tags.push_back(tag);
       else
         rr.mark_tags.back() = tag;
     }
     if (m.msd) {
-      rr.recorder.sample_msd(state);
+      rr.recorder.sample_msd(solver.reduce_window(state, kWholeRun));
       rr.msd_tags.push_back(tag);
+    }
+  }
+
+  // What a checkpoint (or a kept final state) holds, on the host: the state
+  // and the displacements of the recorder's marks (the window's start, the
+  // open block's start), from the solver.
+  void bring_to_host(ReplicaRun& rr, Solver& solver) {
+    SystemState& state = rr.state;
+    solver.sync(state);
+    TransportRecorder& rec = rr.recorder;
+    const size_t last = rec.marks().size() - 1;
+    if (!rec.mark_has_ions(0))
+      rec.set_mark_ions(0, solver.download_mark(state, kWholeRun).displacement);
+    if (last > 0 && !rec.mark_has_ions(last))
+      rec.set_mark_ions(last, solver.download_mark(state, kOpenBlock).displacement);
+  }
+
+  // A replica resumed from a checkpoint: the solver's marks from the
+  // recorder's (their sites are today's: profiles are not reported after a
+  // restart, so no start bin is read).
+  void restore_marks(ReplicaRun& rr, Solver& solver) {
+    const auto& marks = rr.recorder.marks();
+    const int slots[2] = {kWholeRun, kOpenBlock};
+    const TransportRecorder::Mark* from[2] = {&marks.front(), &marks.back()};
+    for (int i = 0; i < 2; ++i) {
+      ObservableMark m;
+      m.displacement = from[i]->displacement;
+      m.ion_site = rr.state.ion_site;
+      m.time = from[i]->time;
+      m.hops = from[i]->hops;
+      m.attempts = from[i]->attempts;
+      m.sum_hop_length_sq = from[i]->sum_hop_length_sq;
+      solver.restore_mark(rr.state, slots[i], m);
     }
   }
 
@@ -228,7 +295,7 @@ class RunExecution {
       else
         target.hops = rr.h0 + tag.hops;
       solver.advance(state, target);
-      observe(r, rr, m, tag);
+      observe(r, rr, solver, m, tag);
       ++rr.next;
       hops_done_ += state.hops - reported;
       reported = state.hops;
@@ -239,8 +306,10 @@ class RunExecution {
       }
       const bool stop = control_.save && control_.stop_requested && control_.stop_requested();
       const bool due = stop || (control_.save && control_.checkpoint_due && control_.checkpoint_due());
-      if ((due || checkpoints_.open()) && rr.next < milestones_.size())
+      if ((due || checkpoints_.open()) && rr.next < milestones_.size()) {
+        bring_to_host(rr, solver);
         checkpoints_.offer(r, rr, due, stop);
+      }
       if (stop) break;
     }
     return rr.next >= milestones_.size();
@@ -251,11 +320,17 @@ class RunExecution {
     checkpoints_.set_active(r, true);
     std::unique_ptr<Solver> solver = make_solver(plan_.solver, plan_.backend, world_.lattice,
                                                  *world_.model, cfg_.seed, solver_options_);
+    solver->set_observable_layout(layout_);
+    solver->keep_state_on_engine(true);  // sync() before anything reads the ions
     if (rr.started && profiles_) profiles_complete_ = false;
-    if (!rr.started) start_replica(r, rr, *solver);
+    if (rr.started)
+      restore_marks(rr, *solver);
+    else
+      start_replica(r, rr, *solver);
     if (!advance_replica(r, rr, *solver)) return;  // stopped
     const SystemState& state = rr.state;
-    ro.whole = rr.recorder.whole_run(state);
+    ro.whole = rr.recorder.whole_run(solver->reduce_window(rr.state, kWholeRun));
+    if (control_.keep_states) bring_to_host(rr, *solver);
     ro.blocks = rr.recorder.blocks();
     ro.msd = rr.recorder.msd();
     ro.total_hops = state.hops;
@@ -298,6 +373,11 @@ class RunExecution {
   SolverOptions solver_options_;
   bool profiles_ = false;
   std::atomic<bool> profiles_complete_{true};
+  // Solver window marks: the observed window's start and the open block's start.
+  static constexpr int kWholeRun = 0, kOpenBlock = 1;
+  ObservableLayout layout_;
+  int columns_ = 1;  // count columns per bin in ObservableSums::ions_now
+  int slab_binning_ = -1, layer_binning_ = -1;
   std::atomic<uint64_t> hops_done_{0};
   std::atomic<int> replicas_done_{0};
 };

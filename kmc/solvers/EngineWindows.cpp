@@ -45,8 +45,9 @@ IonWindowSetup EngineWindows::setup(const SystemState& state, const ObservableLa
   return s;
 }
 
-void EngineWindows::bind(IonWindows& windows) {
+void EngineWindows::bind(IonWindows& windows, int64_t ions) {
   windows_ = &windows;
+  ions_ = ions;
   for (bool& m : marked_) m = false;
 }
 
@@ -71,6 +72,18 @@ void EngineWindows::restore(const SystemState& state, int slot, const Observable
   counters_[slot].displacement.clear();
   counters_[slot].ion_site.clear();
   marked_[slot] = true;
+}
+
+ObservableMark EngineWindows::download(int slot) const {
+  if (!marked_[slot]) throw std::logic_error("solver: window mark not set since the state was loaded");
+  ObservableMark m = counters_[slot];
+  const size_t ions = static_cast<size_t>(ions_);
+  std::vector<double> xyz(3 * ions);
+  m.ion_site.resize(ions);
+  windows_->download_mark(slot, xyz.data(), m.ion_site.data());
+  m.displacement.resize(ions);
+  for (size_t i = 0; i < ions; ++i) m.displacement[i] = {xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2]};
+  return m;
 }
 
 ObservableSums EngineWindows::reduce(const SystemState& state, int slot,

@@ -23,15 +23,18 @@ class EngineWindows {
                               const HopSteps& hops, const Lattice& lattice,
                               int64_t first_walker = 0);
   // The engine's windows (made from setup()); every mark is unset.
-  void bind(IonWindows& windows);
+  void bind(IonWindows& windows, int64_t ions);
   void unbind() { windows_ = nullptr; }
   bool bound() const { return windows_ != nullptr; }
   void mark(const SystemState& state, int slot);
   void restore(const SystemState& state, int slot, const ObservableMark& mark);
+  // Mark `slot` with its per-ion part (displacement, sites) from the engine.
+  ObservableMark download(int slot) const;
   ObservableSums reduce(const SystemState& state, int slot, const ObservableLayout& layout);
 
  private:
   IonWindows* windows_ = nullptr;
+  int64_t ions_ = 0;
   ObservableMark counters_[kIonWindowMarks];  // counters only (no per-ion vectors)
   bool marked_[kIonWindowMarks] = {false, false};
 };

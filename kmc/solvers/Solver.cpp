@@ -29,4 +29,9 @@ ObservableSums Solver::reduce_window(SystemState& state, int slot) {
   return reduce_observables(state, host_marks_[slot], layout_);
 }
 
+ObservableMark Solver::download_mark(SystemState&, int slot) {
+  if (!host_marked_[checked_slot(slot)]) throw std::logic_error("solver: window mark not set");
+  return host_marks_[slot];
+}
+
 }  // namespace coatkmc

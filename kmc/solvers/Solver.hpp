@@ -42,6 +42,18 @@ class Solver {
   virtual void restore_mark(SystemState& state, int slot, const ObservableMark& mark);
   // The sums of the window from mark `slot` to the state now.
   virtual ObservableSums reduce_window(SystemState& state, int slot);
+  // Mark `slot` with its per-ion part (displacement, sites): what a checkpoint keeps.
+  virtual ObservableMark download_mark(SystemState& state, int slot);
+
+  // Where the state lives between calls. By default advance() leaves every
+  // field of `state` current. After keep_state_on_engine(true) a solver with
+  // an engine (sublattice) leaves the ions in the engine's memory: after
+  // advance() only the counters (time, hops, attempts, rng_step,
+  // sum_hop_length_sq, hops_by_length) are current on the host, and sync()
+  // brings the rest (positions, displacements, travel records, occupancy) up
+  // to date: for a checkpoint, a site map or the final state.
+  virtual void keep_state_on_engine(bool keep) { (void)keep; }
+  virtual void sync(SystemState& state) { (void)state; }
 
  protected:
   static int checked_slot(int slot);

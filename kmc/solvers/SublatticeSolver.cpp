@@ -229,7 +229,8 @@ void SublatticeSolver::bind_windows(SystemState& state) {
   bind(state);
   if (!windows_.bound())
     windows_.bind(engine_->engine->bind_windows(
-        EngineWindows::setup(state, layout_, hops_, lattice_)));
+                      EngineWindows::setup(state, layout_, hops_, lattice_)),
+                  state.num_ions());
 }
 
 void SublatticeSolver::set_observable_layout(const ObservableLayout& layout) {
@@ -245,6 +246,18 @@ void SublatticeSolver::mark_window(SystemState& state, int slot) {
 void SublatticeSolver::restore_mark(SystemState& state, int slot, const ObservableMark& mark) {
   bind_windows(state);
   windows_.restore(state, checked_slot(slot), mark);
+}
+
+ObservableMark SublatticeSolver::download_mark(SystemState& state, int slot) {
+  bind_windows(state);
+  return windows_.download(checked_slot(slot));
+}
+
+void SublatticeSolver::sync(SystemState& state) {
+  // Only the state bound in the engine can lag; any other is the host's own.
+  if (stale_ && bound_ == &state && bound_hops_ == state.hops && bound_step_ == state.rng_step &&
+      bound_time_ == state.time)
+    store(state);
 }
 
 ObservableSums SublatticeSolver::reduce_window(SystemState& state, int slot) {
@@ -273,6 +286,7 @@ void SublatticeSolver::store(SystemState& state) {
   bound_hops_ = state.hops;
   bound_step_ = state.rng_step;
   bound_time_ = state.time;
+  stale_ = false;
 }
 
 void SublatticeSolver::advance(SystemState& state, const AdvanceTarget& target) {
@@ -349,7 +363,15 @@ void SublatticeSolver::advance(SystemState& state, const AdvanceTarget& target) 
       hops_per_sweep_ = double(result.hops) / result.sweeps_done;
     if (result.sweeps_done < sweeps) break;  // stopped by the hop budget
   }
-  store(state);
+  if (resident_) {
+    // The ions stay in the engine until sync(); the counters above are current.
+    stale_ = true;
+    bound_hops_ = state.hops;
+    bound_step_ = state.rng_step;
+    bound_time_ = state.time;
+  } else {
+    store(state);
+  }
 }
 
 }  // namespace coatkmc

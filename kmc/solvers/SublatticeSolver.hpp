@@ -61,6 +61,9 @@ class SublatticeSolver : public Solver {
   void mark_window(SystemState& state, int slot) override;
   void restore_mark(SystemState& state, int slot, const ObservableMark& mark) override;
   ObservableSums reduce_window(SystemState& state, int slot) override;
+  ObservableMark download_mark(SystemState& state, int slot) override;
+  void keep_state_on_engine(bool keep) override { resident_ = keep; }
+  void sync(SystemState& state) override;
 
   // Duration of one full sweep, s.
   double sweep_time() const { return sweep_time_; }
@@ -106,6 +109,8 @@ class SublatticeSolver : public Solver {
   std::vector<uint64_t> hops_by_slot_;
   double hops_per_sweep_ = 0;  // running estimate for sizing batches
   EngineWindows windows_;
+  bool resident_ = false;  // advance() leaves the ions in the engine (sync() fetches them)
+  bool stale_ = false;     // the bound state's ions on the host lag the engine's
 };
 
 }  // namespace coatkmc

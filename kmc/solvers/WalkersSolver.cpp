@@ -67,7 +67,7 @@ void WalkersSolver::bind(SystemState& state) {
 
 void WalkersSolver::bind_windows(SystemState& state) {
   bind(state);
-  if (!windows_.bound()) windows_.bind(batch_->bind_windows(0, layout_));
+  if (!windows_.bound()) windows_.bind(batch_->bind_windows(0, layout_), state.num_ions());
 }
 
 void WalkersSolver::set_observable_layout(const ObservableLayout& layout) {
@@ -83,6 +83,11 @@ void WalkersSolver::mark_window(SystemState& state, int slot) {
 void WalkersSolver::restore_mark(SystemState& state, int slot, const ObservableMark& mark) {
   bind_windows(state);
   windows_.restore(state, checked_slot(slot), mark);
+}
+
+ObservableMark WalkersSolver::download_mark(SystemState& state, int slot) {
+  bind_windows(state);
+  return windows_.download(checked_slot(slot));
 }
 
 ObservableSums WalkersSolver::reduce_window(SystemState& state, int slot) {

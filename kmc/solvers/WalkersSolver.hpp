@@ -34,6 +34,7 @@ class WalkersSolver : public Solver {
   void mark_window(SystemState& state, int slot) override;
   void restore_mark(SystemState& state, int slot, const ObservableMark& mark) override;
   ObservableSums reduce_window(SystemState& state, int slot) override;
+  ObservableMark download_mark(SystemState& state, int slot) override;
   // Length of a round of a hop target, s.
   double round_time() const { return round_time_; }
   // Hops per walker per round at equilibrium: each round costs every walker
