@@ -62,6 +62,17 @@ RunMemory minimum_run_memory(const SimulationSettings& s, const std::string& sol
     solver_host = sites * (1 + 16) + rates;
     if (backend == BackendKind::Cuda) solver_device = sites * (1 + 16) + rates;
   }
+  // The milestone sums' per-ion arrays (Solver::mark_window, kernels/IonWindow.hpp):
+  // bkl keeps two marks on the host (displacement and site); a parallel
+  // solver's engine keeps each ion's present displacement and site, the same
+  // at two marks (28 B each), its origin basis site and species, in the
+  // engine's memory (the GPU for cuda).
+  if (solver == "bkl")
+    solver_host += 2 * ions * 28;
+  else if (backend == BackendKind::Cuda)
+    solver_device += ions * (3 * 28 + 4 + 1);
+  else
+    solver_host += ions * (3 * 28 + 4 + 1);
   // Every replica's outcome is kept to the end: its blocks and msd rows.
   const double replicas = s.replicas;
   const double outcomes =
@@ -70,8 +81,9 @@ RunMemory minimum_run_memory(const SimulationSettings& s, const std::string& sol
 
   RunMemory m;
   // At the first block boundary: the replicas running side by side, each with
-  // its state, two marks and its solver.
-  m.host = shared + running * (state + 2 * ions * 24 + solver_host);
+  // its state and its solver; the recorder's two marks hold displacements only
+  // when every mark is kept (else they come from the solver for a checkpoint).
+  m.host = shared + running * (state + (keeping.marks ? 2 * ions * 24 : 0.0) + solver_host);
   if (keeping.states) {
     // As the last replica ends: every replica's state and marks, one solver.
     m.host = std::max(m.host, shared + replicas * (state + marks) + solver_host + outcomes);
