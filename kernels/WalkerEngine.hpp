@@ -31,6 +31,21 @@ struct WalkerSetup {
   uint64_t replay_shuffle = 0;
 };
 
+// The escape rate (1/s) of walker first + i at its present site: the last
+// entry of its row of a group's cumulative table.
+struct WalkerEscapeRate {
+  const int32_t* site;
+  const double* cumulative;
+  int64_t first;
+  int32_t zmax, nbasis;
+  bool per_site;
+  KMC_HD double operator()(int64_t i) const {
+    const int32_t s = site[first + i];
+    const int64_t row = per_site ? s : s % nbasis;
+    return cumulative[row * zmax + zmax - 1];
+  }
+};
+
 class WalkerEngine {
  public:
   virtual ~WalkerEngine() = default;
@@ -51,6 +66,10 @@ class WalkerEngine {
   virtual Rounds run_rounds(const WalkerGroup& group, const double* ends, int32_t rounds,
                             uint64_t budget, uint64_t* hops_by_length) = 0;
   static constexpr int32_t kMaxRounds = 64;
+  // Sum of the escape rates of the group's walkers at their present sites
+  // (table `table` of the setup), 1/s, in no fixed order: the solver asks only
+  // whether any walker can move, without fetching the positions.
+  virtual double escape_rate_sum(const WalkerGroup& group, int32_t table) = 0;
   // The per-ion window arrays of walkers setup.first_walker .. + setup.ions
   // (one group), in the engine's memory (kernels/IonWindow.hpp).
   virtual IonWindows& bind_windows(const IonWindowSetup& setup) = 0;

@@ -2,6 +2,10 @@
 // kernels/WalkerKernel.hpp and its driver (kernels/replay/WalkerReplay.cpp
 // follows the same steps on the host).
 #include <cuda_runtime.h>
+#include <thrust/functional.h>
+#include <thrust/iterator/counting_iterator.h>
+#include <thrust/system/cuda/execution_policy.h>
+#include <thrust/transform_reduce.h>
 
 #include <algorithm>
 #include <vector>
@@ -135,6 +139,15 @@ class WalkerCuda final : public WalkerEngine {
     out.last_round_hops = tally[1];
     for (int32_t l = 0; l < setup_.lengths; ++l) hops_by_length[l] += host[l];
     return out;
+  }
+
+  double escape_rate_sum(const WalkerGroup& group, int32_t table) override {
+    const WalkerEscapeRate rate{site_.ptr, tables_.at(table).ptr, group.first_walker,
+                                setup_.lattice.zmax, setup_.lattice.nbasis, group.per_site != 0};
+    return thrust::transform_reduce(thrust::cuda::par.on(stream_),
+                                    thrust::counting_iterator<int64_t>(0),
+                                    thrust::counting_iterator<int64_t>(group.walkers), rate, 0.0,
+                                    thrust::plus<double>());
   }
 
   IonWindows& bind_windows(const IonWindowSetup& setup) override {

@@ -98,6 +98,13 @@ class WalkerReplay final : public WalkerEngine {
     for (int32_t l = 0; l < setup_.lengths; ++l) hops_by_length[l] += counts[l];
     return out;
   }
+  double escape_rate_sum(const WalkerGroup& group, int32_t table) override {
+    const WalkerEscapeRate rate{site_.data(), tables_.at(table).data(), group.first_walker,
+                                setup_.lattice.zmax, setup_.lattice.nbasis, group.per_site != 0};
+    double sum = 0;
+    for (int64_t i = 0; i < group.walkers; ++i) sum += rate(i);
+    return sum;
+  }
   IonWindows& bind_windows(const IonWindowSetup& setup) override {
     windows_ = make_host_ion_windows(setup, [this, first = setup.first_walker] {
       IonSource src;

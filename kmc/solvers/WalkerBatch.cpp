@@ -95,6 +95,13 @@ IonWindows& WalkerBatch::bind_windows(int group, const ObservableLayout& layout)
 
 double WalkerBatch::total_rate(int group) const {
   const Group& g = groups_.at(group);
+  if (stale_) {
+    WalkerGroup w;
+    w.per_site = g.per_site;
+    w.first_walker = static_cast<int32_t>(g.first);
+    w.walkers = static_cast<int32_t>(g.count);
+    return device_->engine->escape_rate_sum(w, group);
+  }
   const int z = lattice_.max_coordination();
   double sum = 0.0;
   for (int32_t site : g.state->ion_site) {
@@ -102,6 +109,13 @@ double WalkerBatch::total_rate(int group) const {
     sum += g.cumulative[row * z + z - 1];
   }
   return sum;
+}
+
+void WalkerBatch::sync_states() {
+  if (!stale_) return;
+  device_->engine->download(site_.data(), cells_.data());
+  for (Group& g : groups_) sync(g);
+  stale_ = false;
 }
 
 void WalkerBatch::sync(Group& g) {
@@ -136,7 +150,7 @@ void WalkerBatch::advance_to(const std::vector<double>& times) {
   }
   std::vector<uint64_t> counts(groups_.size() * lengths, 0);
   device_->engine->run(launch.data(), static_cast<int32_t>(launch.size()), counts.data());
-  device_->engine->download(site_.data(), cells_.data());
+  if (!resident_) device_->engine->download(site_.data(), cells_.data());
   for (size_t gi = 0; gi < groups_.size(); ++gi) {
     Group& g = groups_[gi];
     SystemState& st = *g.state;
@@ -151,8 +165,9 @@ void WalkerBatch::advance_to(const std::vector<double>& times) {
     st.attempts += hops;  // rejection-free: every step is a hop
     st.time = launch[gi].t_end;
     ++st.rng_step;
-    sync(g);
+    if (!resident_) sync(g);
   }
+  stale_ = resident_;
 }
 
 }  // namespace coatkmc
@@ -186,7 +201,7 @@ uint64_t WalkerBatch::advance_rounds(const std::vector<double>& ends, uint64_t b
   const WalkerEngine::Rounds r =
       device_->engine->run_rounds(w, clamped.data(), static_cast<int32_t>(clamped.size()), budget,
                                   counts.data());
-  device_->engine->download(site_.data(), cells_.data());
+  if (!resident_) device_->engine->download(site_.data(), cells_.data());
   uint64_t hops = 0;
   for (int l = 0; l < lengths; ++l) {
     hops += counts[l];
@@ -197,7 +212,10 @@ uint64_t WalkerBatch::advance_rounds(const std::vector<double>& ends, uint64_t b
   st.attempts += hops;
   if (r.done > 0) st.time = clamped[r.done - 1];
   st.rng_step += r.done;
-  sync(g);
+  if (resident_)
+    stale_ = true;
+  else
+    sync(g);
   return r.last_round_hops;
 }
 

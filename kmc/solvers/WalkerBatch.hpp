@@ -47,8 +47,14 @@ class WalkerBatch {
   // The engine's window arrays (kernels/IonWindow.hpp) for the walkers of
   // group g; one group at a time (a later call replaces them).
   IonWindows& bind_windows(int group, const ObservableLayout& layout);
-  // Sum of the escape rates of group g's walkers at their present sites, 1/s.
+  // Sum of the escape rates of group g's walkers at their present sites, 1/s
+  // (from the engine when the positions stay there).
   double total_rate(int group) const;
+  // Positions stay in the engine after each call (the groups' counters stay
+  // current); sync_states() brings ion_site, travel_cells and displacement
+  // of every group up to date.
+  void keep_positions_on_engine(bool keep) { resident_ = keep; }
+  void sync_states();
   // BackendKind::Replay: seed of the replay's block and lane orders (0: natural order).
   void set_replay_shuffle(uint64_t seed) { replay_shuffle_ = seed; }
 
@@ -73,6 +79,8 @@ class WalkerBatch {
   std::vector<int32_t> site_, cells_;  // host arrays (the CPU backend works on them)
   int64_t walkers_ = 0;
   bool started_ = false;
+  bool resident_ = false;
+  bool stale_ = false;  // the groups' positions on the host lag the engine's
   uint64_t replay_shuffle_ = 0x5eed;
   std::unique_ptr<Device> device_;
 };

@@ -58,6 +58,7 @@ void WalkersSolver::bind(SystemState& state) {
     windows_.unbind();  // its engine goes with the old batch
     batch_ = std::make_unique<WalkerBatch>(lattice_, backend_, threads_);
     batch_->add_group(model_, seed_, state);
+    batch_->keep_positions_on_engine(resident_);
     bound_ = &state;
     bound_hops_ = state.hops;
     bound_step_ = state.rng_step;
@@ -83,6 +84,18 @@ void WalkersSolver::mark_window(SystemState& state, int slot) {
 void WalkersSolver::restore_mark(SystemState& state, int slot, const ObservableMark& mark) {
   bind_windows(state);
   windows_.restore(state, checked_slot(slot), mark);
+}
+
+void WalkersSolver::keep_state_on_engine(bool keep) {
+  resident_ = keep;
+  if (batch_) batch_->keep_positions_on_engine(keep);
+}
+
+void WalkersSolver::sync(SystemState& state) {
+  // Only the bound state's positions can lag; any other is the host's own.
+  if (batch_ && bound_ == &state && bound_hops_ == state.hops && bound_step_ == state.rng_step &&
+      bound_time_ == state.time)
+    batch_->sync_states();
 }
 
 ObservableMark WalkersSolver::download_mark(SystemState& state, int slot) {

@@ -35,6 +35,8 @@ class WalkersSolver : public Solver {
   void restore_mark(SystemState& state, int slot, const ObservableMark& mark) override;
   ObservableSums reduce_window(SystemState& state, int slot) override;
   ObservableMark download_mark(SystemState& state, int slot) override;
+  void keep_state_on_engine(bool keep) override;
+  void sync(SystemState& state) override;
   // Length of a round of a hop target, s.
   double round_time() const { return round_time_; }
   // Hops per walker per round at equilibrium: each round costs every walker
@@ -53,6 +55,7 @@ class WalkersSolver : public Solver {
   double bound_time_ = 0;
   double round_time_ = 0;
   EngineWindows windows_;
+  bool resident_ = false;
 
   // A batch for `state` unless the present one holds it.
   void bind(SystemState& state);
