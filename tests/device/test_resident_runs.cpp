@@ -15,10 +15,7 @@
 #include "kmc/simulation/RunPlan.hpp"
 #include "kmc/simulation/RunState.hpp"
 #include "kmc/simulation/Simulation.hpp"
-
-#ifndef COATKMC_REQUIRE_GPU
-#define COATKMC_REQUIRE_GPU 0
-#endif
+#include "GpuTestSkip.hpp"
 
 using namespace coatkmc;
 
@@ -124,11 +121,7 @@ void expect_same(const SimulationOutcome& a, const SimulationOutcome& b, bool ex
 class ResidentRuns : public ::testing::TestWithParam<std::tuple<Backend, RunCase>> {
  protected:
   void SetUp() override {
-    if (std::get<0>(GetParam()).kind == BackendKind::Cuda && backend_info().cuda_devices == 0) {
-      if (COATKMC_REQUIRE_GPU) FAIL() << "COATKMC_REQUIRE_GPU is set but no CUDA device works";
-      GTEST_SKIP() << (backend_info().cuda_compiled ? "no usable CUDA device"
-                                                    : "built without CUDA");
-    }
+    if (std::get<0>(GetParam()).kind == BackendKind::Cuda) SKIP_WITHOUT_GPU();
   }
 };
 
