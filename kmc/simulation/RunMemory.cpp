@@ -66,13 +66,15 @@ RunMemory minimum_run_memory(const SimulationSettings& s, const std::string& sol
   // bkl keeps two marks on the host (displacement and site); a parallel
   // solver's engine keeps each ion's present displacement and site, the same
   // at two marks (28 B each), its origin basis site and species, in the
-  // engine's memory (the GPU for cuda).
-  if (solver == "bkl")
+  // engine's memory. Counted on the host for every backend, as the solver's
+  // arrays above are (for cuda the pinned staging of the state and mark
+  // transfers holds part of it), and on the GPU for cuda.
+  if (solver == "bkl") {
     solver_host += 2 * ions * 28;
-  else if (backend == BackendKind::Cuda)
-    solver_device += ions * (3 * 28 + 4 + 1);
-  else
+  } else {
     solver_host += ions * (3 * 28 + 4 + 1);
+    if (backend == BackendKind::Cuda) solver_device += ions * (3 * 28 + 4 + 1);
+  }
   // Every replica's outcome is kept to the end: its blocks and msd rows.
   const double replicas = s.replicas;
   const double outcomes =
