@@ -78,6 +78,8 @@ int structure_command(const std::vector<std::string>& in) {
     std::printf("  crystallized fraction (JMAK) %.4f\n", map.crystallized_fraction);
   if (s.microstructure.type == "composite")
     std::printf("  glass layer width %.4g A\n", map.boundary_width);
+  std::printf("  hop network %s%s\n", cfg.hop_network.summary().c_str(),
+              cfg.hop_network.spans() ? "" : " (no spanning cluster: ions only rattle)");
   std::printf("  written: %s/site_map.xyz, %s/structure.cif, %s/POSCAR\n", out.c_str(), out.c_str(),
               out.c_str());
   return 0;

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "kmc/lattice/HopNetwork.hpp"
 #include "kmc/simulation/SimulationSettings.hpp"
 
 namespace coatkmc {
@@ -21,6 +22,9 @@ struct LoadedConfig {
   // What may make the run meaningless without being an error (a hop network
   // with no spanning cluster): commands print each as a warning.
   std::vector<std::string> warnings;
+  // How the lattice's hop network hangs together (dimensionality, largest
+  // cluster): written into result.json and printed by `structure`.
+  HopNetwork hop_network;
 
   // Where a key came from, for error messages about it.
   std::string where(const std::string& key) const;

@@ -173,6 +173,7 @@ void read_cells(Validator& v, SimulationSettings& s) {
 // said for structure files, warned about for any lattice where it does not.
 void report_hop_network(Validator& v, LoadedConfig& cfg, const SimulationSettings& s) {
   const HopNetwork net = hop_network(s.lattice);
+  cfg.hop_network = net;
   if (cfg.lattice_type == "file") cfg.notes.push_back("hop network: " + net.summary());
   // run.require_percolation = true: a network without a spanning cluster is an error.
   const bool required = v.boolean("run.require_percolation", false);

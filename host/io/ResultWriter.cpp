@@ -123,6 +123,18 @@ nlohmann::json make_result_json(const LoadedConfig& config, const SimulationOutc
       "independent blocks (see docs/observables.md)";
   r["D_jump_dof"] = num(e.jump_dof);
   r["dimension"] = o.dimension;
+  // Whether the hop network runs through the crystal (docs/structures.md):
+  // D of a network without a spanning cluster measures rattling, not transport.
+  {
+    const HopNetwork& net = config.hop_network;
+    r["hop_network"] = {{"dimensionality", net.dimensionality},
+                        {"spans", net.spans()},
+                        {"best_dimensionality", net.best_dimensionality},
+                        {"clusters", net.clusters},
+                        {"largest_cluster_host_sites_per_cell", net.largest_host_sites},
+                        {"host_sites_per_cell", net.host_sites},
+                        {"summary", net.summary()}};
+  }
   r["provenance"] = make_provenance(config, o.device, provenance);
   r["config"] = json::parse(config.resolved_json);
   r["units"] = units_object(r);

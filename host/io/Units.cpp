@@ -20,6 +20,10 @@ const std::map<std::string, std::string>& named_units() {
       {"temperature", "K"}, {"hops", "count"}, {"attempts", "count"}, {"particles", "count"},
       {"sites", "count"}, {"ions", "count"}, {"fraction", "1"}, {"replicas", "count"},
       {"blocks", "count"}, {"seed", "1"}, {"dimension", "count"}, {"D_jump_dof", "1"},
+      {"hop_network.dimensionality", "count"}, {"hop_network.best_dimensionality", "count"},
+      {"hop_network.clusters", "count"},
+      {"hop_network.largest_cluster_host_sites_per_cell", "count"},
+      {"hop_network.host_sites_per_cell", "count"},
       // sweep.json (docs/sweeps.md)
       {"task", "count"}, {"replica", "count"}, {"exit_status", "1"}, {"tasks_total", "count"},
       {"tasks_done", "count"}, {"activation_energy", "eV"}, {"prefactor", "cm^2/s"},

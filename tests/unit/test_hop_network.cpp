@@ -15,6 +15,8 @@
 #include <set>
 #include <tuple>
 
+#include <nlohmann/json.hpp>
+
 #include "CommandRunner.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/structure/StructureFile.hpp"
@@ -263,6 +265,21 @@ TEST(HopNetwork, RunWarnsWithoutASpanningCluster) {
   EXPECT_EQ(ok.status, 0) << ok.err;
   EXPECT_EQ(ok.err.find("warning"), std::string::npos) << ok.err;
   EXPECT_NE(ok.err.find("hop network: 3D"), std::string::npos) << ok.err;
+  // Not only on stderr: result.json and the output of `structure` say it too.
+  const auto dimers = nlohmann::json::parse(read_text(dir / "out/result.json"))["hop_network"];
+  EXPECT_EQ(dimers["dimensionality"], 0) << dimers;
+  EXPECT_EQ(dimers["spans"], false) << dimers;
+  EXPECT_EQ(dimers["largest_cluster_host_sites_per_cell"], 2) << dimers;
+  EXPECT_EQ(dimers["host_sites_per_cell"], 2) << dimers;
+  const auto joined = nlohmann::json::parse(read_text(dir / "out2/result.json"))["hop_network"];
+  EXPECT_EQ(joined["dimensionality"], 3) << joined;
+  EXPECT_EQ(joined["spans"], true) << joined;
+  const CommandResult st = run_coatkmc({"structure", dir / "r.toml", "--out", "st"}, dir.path());
+  EXPECT_EQ(st.status, 0) << st.err;
+  EXPECT_NE(st.out.find("hop network 0D, largest cluster 2 of 2 host sites per cell"),
+            std::string::npos)
+      << st.out;
+  EXPECT_NE(st.out.find("no spanning cluster"), std::string::npos) << st.out;
 }
 
 // A P1 cell of 21,504 atoms (a 8 x 8 x 6 supercell of the built-in spinel,
