@@ -25,10 +25,17 @@ void read_occupancy(Validator& v, SimulationSettings& s) {
                std::string("give occupancy.from_file or ") + other + ", not both");
     double sum = 0;
     int host = 0;
-    for (const BasisSite& b : s.lattice.basis)
-      if (b.host()) sum += b.occupancy, ++host;
-    // Not written back as occupancy.fraction: the resolved configuration
-    // (and a restart from it) keeps from_file and reads the file again.
+    // Site by site: each basis site filled to its own occupancy (placement,
+    // kmc/state), `fraction` the mean, for the estimates made before the
+    // lattice is built. Not written back as occupancy.fraction: the resolved
+    // configuration (and a restart from it) keeps from_file and reads the file again.
+    s.occupancy.basis_fraction.assign(s.lattice.basis.size(), 0.0);
+    for (size_t i = 0; i < s.lattice.basis.size(); ++i) {
+      const BasisSite& b = s.lattice.basis[i];
+      if (!b.host()) continue;
+      sum += b.occupancy, ++host;
+      s.occupancy.basis_fraction[i] = std::min(1.0, std::max(0.0, b.occupancy));
+    }
     s.occupancy.fraction = host ? std::min(1.0, sum / host) : 0.0;
     return;
   }
@@ -95,15 +102,25 @@ void check_ion_counts(Validator& v, SimulationSettings& s, int64_t mobile) {
   int64_t ions = 0;
   try {
     ions = s.occupancy.ion_count(mobile);
+    if (!s.occupancy.basis_fraction.empty()) {
+      // Site by site (occupancy.from_file): every cell holds each basis site once.
+      const int64_t cells = mobile / std::max<int64_t>(1, s.lattice.host_basis_count());
+      std::vector<int64_t> open(s.lattice.basis.size(), 0);
+      for (size_t b = 0; b < open.size(); ++b) open[b] = s.lattice.basis[b].host() ? cells : 0;
+      ions = 0;
+      for (int64_t n : s.occupancy.ions_by_basis(open)) ions += n;
+    }
   } catch (const std::invalid_argument& e) {
-    v.fail(s.species.active()          ? "occupancy.species"
-           : s.occupancy.by_vacancies ? "occupancy.vacancies"
-                                      : "occupancy.fraction",
+    v.fail(s.species.active()                     ? "occupancy.species"
+           : s.occupancy.by_vacancies            ? "occupancy.vacancies"
+           : !s.occupancy.basis_fraction.empty() ? "occupancy.from_file"
+                                                 : "occupancy.fraction",
            e.what());
   }
-  const std::string occ_key = s.species.active()        ? "occupancy.species"
-                              : s.occupancy.by_vacancies ? "occupancy.vacancies"
-                                                         : "occupancy.fraction";
+  const std::string occ_key = s.species.active()                     ? "occupancy.species"
+                              : s.occupancy.by_vacancies            ? "occupancy.vacancies"
+                              : !s.occupancy.basis_fraction.empty() ? "occupancy.from_file"
+                                                                    : "occupancy.fraction";
   if (ions == 0) v.fail(occ_key, "places no ion on " + std::to_string(mobile) + " sites");
   if (ions == mobile && s.time <= 0 && s.solver != "walkers")
     v.fail(occ_key, "leaves no vacancy, so no ion can hop (run.hops_per_particle cannot be reached)");

@@ -23,7 +23,7 @@ struct BasisSite {
   std::string species = "";  // what sits here in the crystal ("Li", "Ti", "O"; "" = the label)
   // How much of the mobile species a structure file puts here (its
   // occupancy; a group of split positions: their sum); 1 for built-in lattices.
-  // occupancy.from_file fills the lattice to the mean of this over host sites.
+  // occupancy.from_file fills each host site to this (Occupancy::basis_fraction).
   double occupancy = 1;
 
   bool host() const { return mobile && !transition; }

@@ -155,7 +155,9 @@ RunPlan plan_run(SimulationSettings settings, const MemoryBudget& available,
   }
   // A microstructure may have closed sites: the ions, and with them an automatic
   // solver choice, follow the open ones.
-  plan.ions = world->occupancy.ion_count(plan.open_sites);
+  plan.ions = world->occupancy.basis_fraction.empty()
+                  ? world->occupancy.ion_count(plan.open_sites)
+                  : world->occupancy.ion_count(world->lattice, world->blocked);
   const std::string solver = solver_for(cfg, plan.ions);
   if (solver != plan.solver) {
     plan.solver = solver;

@@ -75,12 +75,27 @@ struct Occupancy {
   bool by_vacancies = false;
   double fraction = 0.5;
   int64_t vacancies = 0;
+  // occupancy.from_file: the filling of every basis site, the structure file's
+  // own mobile occupancy (empty: every open host site alike, at `fraction`).
+  // The open sites of basis site b then hold basis_fraction[b] times their
+  // number of ions, apportioned (ions_by_basis).
+  std::vector<double> basis_fraction;
+  // Ions on `mobile_sites` open host sites filled alike (by_vacancies or
+  // fraction; with basis_fraction the mean filling, an estimate).
   int64_t ion_count(int64_t mobile_sites) const;
+  // With basis_fraction: the ions on the open sites of each basis site
+  // (open[b]), by largest remainder, so that they add up to the rounded total
+  // round(sum_b basis_fraction[b] open[b]) and each is within one ion of its share.
+  std::vector<int64_t> ions_by_basis(const std::vector<int64_t>& open) const;
+  // Ions place_ions puts on a lattice's open host sites (blocked: as there).
+  int64_t ion_count(const Lattice& lattice, const std::vector<uint8_t>& blocked = {}) const;
 };
 
 // Places ions on host sites (mobile, not transition sites) uniformly at random,
 // skipping sites marked in `blocked` (empty or one byte per site); the
-// occupancy counts the open host sites. A pure function of (seed, replica),
+// occupancy counts the open host sites (with basis_fraction, those of each
+// basis site apart: the structure file's occupancies seed the filling site by
+// site). A pure function of (seed, replica),
 // so every backend starts from the same configuration.
 SystemState place_ions(const Lattice& lattice, const Occupancy& occupancy, uint64_t seed,
                        uint32_t replica, const std::vector<uint8_t>& blocked = {});

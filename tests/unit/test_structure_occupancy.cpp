@@ -22,6 +22,8 @@
 #include "kmc/lattice/HopNetwork.hpp"
 #include "kmc/lattice/Lattice.hpp"
 #include "kmc/lattice/OxideLattices.hpp"
+#include "kmc/simulation/RunPlan.hpp"
+#include "kmc/state/SystemState.hpp"
 
 using namespace coatkmc;
 
@@ -263,4 +265,62 @@ TEST(StructureOccupancy, ConfigKeys) {
   std::ofstream(dir / "lto.toml") << "[lattice]\ntype = \"file\"\nfile = \"lto.cif\"\n"
                                      "occupancy_threshold = 0.1\ncells = [1, 1, 1]\n";
   EXPECT_EQ(mobile_sites(load_config(dir / "lto.toml", {})), 24);
+}
+
+// occupancy.from_file seeds the filling site by site: every basis site holds
+// its file occupancy x its open sites ions, to within one (largest remainder;
+// the total is the file's content, rounded) (LTO's 8a Li full, 16d Li
+// at 1/6 with the threshold lowered to make it a hop site), the draws differ
+// between replicas and the plan counts what placement puts down.
+TEST(StructureOccupancy, FromFileSeedsEachSiteToItsOccupancy) {
+  coatkmc_test::ScratchDir dir;
+  std::ofstream(dir / "lto.cif")
+      << "data_LTO\n_cell_length_a 8.357\n_cell_length_b 8.357\n_cell_length_c 8.357\n"
+         "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n"
+         "_space_group_name_H-M_alt 'F d -3 m :2'\n"
+         "loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n"
+         "_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\n"
+         "Li1 Li 0.125 0.125 0.125 1\nLi2 Li 0.5 0.5 0.5 0.1667\nTi1 Ti 0.5 0.5 0.5 0.8333\n"
+         "O1 O 0.2625 0.2625 0.2625 1\n";
+  std::ofstream(dir / "lto.toml") << "[lattice]\ntype = \"file\"\nfile = \"lto.cif\"\n"
+                                     "occupancy_threshold = 0.1\ncells = [3, 3, 3]\n"
+                                     "[occupancy]\nfrom_file = true\n";
+  const LoadedConfig c = load_config(dir / "lto.toml", {});
+  const SimulationSettings& s = c.settings;
+  ASSERT_EQ(s.occupancy.basis_fraction.size(), s.lattice.basis.size());
+  const Lattice lattice(s.lattice, s.cells);
+  std::map<int, int64_t> sites_of;
+  std::map<int, double> expected;  // the file's share of ions on each basis site
+  for (int64_t site = 0; site < lattice.num_sites(); ++site)
+    if (lattice.is_host(site)) ++sites_of[lattice.basis_of(site)];
+  int64_t total = 0, full = 0, partial = 0;
+  double share = 0;
+  for (const auto& [b, n] : sites_of) {
+    const double occ = s.lattice.basis[b].occupancy;
+    EXPECT_EQ(s.occupancy.basis_fraction[b], occ);
+    expected[b] = occ * double(n);
+    share += occ * double(n);
+    (occ == 1 ? full : partial) += n;
+  }
+  total = std::llround(share);
+  ASSERT_EQ(full, 8 * 27);      // 8a: 8 per cell
+  ASSERT_EQ(partial, 16 * 27);  // 16d: 16 per cell, 1/6 Li
+  EXPECT_EQ(s.occupancy.ion_count(lattice), total);
+  EXPECT_EQ(total, 8 * 27 + std::llround(0.1667 * 16 * 27));
+  std::vector<std::vector<int32_t>> replicas;
+  for (uint32_t r = 0; r < 2; ++r) {
+    const SystemState st = place_ions(lattice, s.occupancy, s.seed, r);
+    ASSERT_EQ(st.num_ions(), total);
+    std::map<int, int64_t> on;
+    for (int32_t site : st.ion_site) ++on[lattice.basis_of(site)];
+    for (const auto& [b, x] : expected)
+      EXPECT_LT(std::fabs(double(on[b]) - x), 1.0) << "basis site " << b;
+    std::vector<int32_t> sites = st.ion_site;
+    std::sort(sites.begin(), sites.end());
+    replicas.push_back(sites);
+  }
+  EXPECT_NE(replicas[0], replicas[1]);  // the 16d ions are drawn, per replica
+  const RunPlan plan = plan_run(s);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan.ions, total);
 }
