@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "kernels/LatticeCopy.hpp"
 #include "kernels/SublatticeEngine.hpp"
 #include "kernels/WalkerEngine.hpp"
 #include "kernels/cpu/SublatticeSweeps.hpp"
@@ -14,10 +15,9 @@ namespace {
 
 class SublatticeCpu final : public SublatticeEngine {
  public:
-  explicit SublatticeCpu(const SublatticeSetup& setup) : setup_(setup) {
+  explicit SublatticeCpu(const SublatticeSetup& setup) : setup_(setup), lattice_(setup.lattice) {
     const LatticeView& lat = setup.lattice;
-    steps_.assign(lat.steps, lat.steps + int64_t(lat.nbasis) * lat.zmax);
-    setup_.lattice.steps = steps_.data();
+    setup_.lattice = lattice_.view();
     site_.assign(setup.sites, 0);
     record_.assign(setup.sites, IonRecord{-1, {0, 0, 0}});
     if (setup.threshold_count == 0)
@@ -70,7 +70,7 @@ class SublatticeCpu final : public SublatticeEngine {
 
  private:
   SublatticeSetup setup_;
-  std::vector<HopStep> steps_;
+  LatticeCopy lattice_;
   std::vector<uint8_t> site_;
   std::vector<IonRecord> record_;
   std::vector<uint32_t> threshold_[2], exchange_[2];
@@ -80,10 +80,8 @@ class SublatticeCpu final : public SublatticeEngine {
 
 class WalkerCpu final : public WalkerEngine {
  public:
-  explicit WalkerCpu(const WalkerSetup& setup) : setup_(setup) {
-    const LatticeView& lat = setup.lattice;
-    steps_.assign(lat.steps, lat.steps + int64_t(lat.nbasis) * lat.zmax);
-    setup_.lattice.steps = steps_.data();
+  explicit WalkerCpu(const WalkerSetup& setup) : setup_(setup), lattice_(setup.lattice) {
+    setup_.lattice = lattice_.view();
     site_.assign(setup.walkers, 0);
     cells_.assign(3 * setup.walkers, 0);
     for (const WalkerTable& t : setup.tables)
@@ -151,7 +149,7 @@ class WalkerCpu final : public WalkerEngine {
 
  private:
   WalkerSetup setup_;
-  std::vector<HopStep> steps_;
+  LatticeCopy lattice_;
   std::vector<int32_t> site_, cells_;
   std::vector<std::vector<double>> tables_;
   std::unique_ptr<IonWindows> windows_;

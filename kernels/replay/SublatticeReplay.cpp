@@ -5,6 +5,7 @@
 // memory and replay::launch() for <<<...>>>.
 #include <vector>
 
+#include "kernels/LatticeCopy.hpp"
 #include "kernels/SublatticeEngine.hpp"
 #include "kernels/SublatticeKernel.hpp"
 #include "kernels/replay/ReplayLauncher.hpp"
@@ -15,10 +16,9 @@ namespace {
 
 class SublatticeReplay final : public SublatticeEngine {
  public:
-  explicit SublatticeReplay(const SublatticeSetup& setup) : setup_(setup) {
+  explicit SublatticeReplay(const SublatticeSetup& setup)
+      : setup_(setup), lattice_(setup.lattice) {
     const LatticeView& lat = setup.lattice;
-    const int64_t nsteps = int64_t(lat.nbasis) * lat.zmax;
-    steps_.assign(lat.steps, lat.steps + nsteps);
     site_.assign(setup.sites, 0);
     record_.assign(setup.sites, IonRecord{-1, {0, 0, 0}});
     if (setup.threshold_count > 0) {
@@ -67,8 +67,7 @@ class SublatticeReplay final : public SublatticeEngine {
     control_[1] = 0;
     std::fill(counters_.begin(), counters_.end(), 0ull);
 
-    LatticeView lat = setup_.lattice;
-    lat.steps = steps_.data();
+    const LatticeView lat = lattice_.view();
     SublatticeTables tab[2];
     for (int i = 0; i < 2; ++i) {
       tab[i].threshold = setup_.threshold_count > 0 ? threshold_[i].data() : nullptr;
@@ -126,7 +125,7 @@ class SublatticeReplay final : public SublatticeEngine {
  private:
   SublatticeSetup setup_;
   SublatticeLaunchPlan plan_;
-  std::vector<HopStep> steps_;
+  LatticeCopy lattice_;
   std::vector<uint8_t> site_;
   std::vector<IonRecord> record_;
   std::vector<uint32_t> threshold_[2], exchange_[2];

@@ -3,6 +3,7 @@
 // replay::launch() for <<<...>>> (kernels/replay/ReplayLauncher.hpp).
 #include <vector>
 
+#include "kernels/LatticeCopy.hpp"
 #include "kernels/WalkerEngine.hpp"
 #include "kernels/WalkerKernel.hpp"
 #include "kernels/replay/ReplayLauncher.hpp"
@@ -13,9 +14,7 @@ namespace {
 
 class WalkerReplay final : public WalkerEngine {
  public:
-  explicit WalkerReplay(const WalkerSetup& setup) : setup_(setup) {
-    const LatticeView& lat = setup.lattice;
-    steps_.assign(lat.steps, lat.steps + int64_t(lat.nbasis) * lat.zmax);
+  explicit WalkerReplay(const WalkerSetup& setup) : setup_(setup), lattice_(setup.lattice) {
     site_.assign(std::max<int64_t>(setup.walkers, 1), 0);
     cells_.assign(3 * std::max<int64_t>(setup.walkers, 1), 0);
     for (const WalkerTable& t : setup.tables)
@@ -35,8 +34,7 @@ class WalkerReplay final : public WalkerEngine {
     std::vector<WalkerGroup> groups(host_groups, host_groups + group_count);
     for (int32_t g = 0; g < group_count; ++g) groups[g].cumulative = tables_.at(g).data();
     std::vector<unsigned long long> counts(int64_t(group_count) * setup_.lengths, 0);
-    LatticeView lat = setup_.lattice;
-    lat.steps = steps_.data();
+    const LatticeView lat = lattice_.view();
     const WalkerLaunch L{lat,
                          groups.data(),
                          group_count,
@@ -72,8 +70,7 @@ class WalkerReplay final : public WalkerEngine {
     std::vector<unsigned long long> counts(setup_.lengths, 0);
     int32_t control[2] = {1, 0};
     unsigned long long tally[2] = {0, 0};
-    LatticeView lat = setup_.lattice;
-    lat.steps = steps_.data();
+    const LatticeView lat = lattice_.view();
     const WalkerLaunchPlan plan = plan_walker_launch(setup_.walkers, 1, setup_.lengths);
     for (int32_t r = 0; r < rounds; ++r) {
       WalkerKernel::gate(control, tally, budget);
@@ -119,7 +116,7 @@ class WalkerReplay final : public WalkerEngine {
 
  private:
   WalkerSetup setup_;
-  std::vector<HopStep> steps_;
+  LatticeCopy lattice_;
   std::vector<int32_t> site_, cells_;
   std::vector<std::vector<double>> tables_;
   uint64_t launches_ = 0;
