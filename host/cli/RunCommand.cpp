@@ -179,7 +179,7 @@ std::string bytes_text(double b) {
 // (said on stdout), and a run whose checkpoint cannot fit on the output
 // filesystem is refused as a problem of run.checkpoint.
 void check_checkpoint_fits(const LoadedConfig& cfg, const RunPlan& plan, CheckpointMode mode,
-                           const std::string& out) {
+                           double every_minutes, const std::string& out) {
   const double need = estimated_checkpoint_bytes(plan.settings, plan.ions, plan.solver != "bkl");
   const double free = free_disk_bytes(out);
   const std::string name = mode == CheckpointMode::Periodic ? "periodic" : "end";
@@ -188,8 +188,10 @@ void check_checkpoint_fits(const LoadedConfig& cfg, const RunPlan& plan, Checkpo
                      "run.checkpoint: the checkpoint of this run needs about " + bytes_text(need) +
                          " and the filesystem of " + out + " has " + bytes_text(free) +
                          " free (set run.checkpoint = \"none\", or free some space)");
+  char every[48] = "";
+  if (every_minutes > 0) std::snprintf(every, sizeof every, ", every %g min", every_minutes);
   std::cout << "checkpoint: about " << bytes_text(need) << " (run.checkpoint = \"" << name
-            << "\"; " << (free > 0 ? bytes_text(free) + " free" : std::string("free space unknown"))
+            << "\"" << every << "; " << (free > 0 ? bytes_text(free) + " free" : std::string("free space unknown"))
             << " where it goes)\n";
 }
 
@@ -248,7 +250,7 @@ int run_command(const std::vector<std::string>& in, const nlohmann::json& tags) 
   const RunKeeping keeping = mode == CheckpointMode::None ? RunKeeping{false, false, false}
                                                           : RunKeeping{};
   const RunPlan plan = plan_configured_run(cfg, q.threads, keeping);
-  if (mode != CheckpointMode::None) check_checkpoint_fits(cfg, plan, mode, q.out);
+  if (mode != CheckpointMode::None) check_checkpoint_fits(cfg, plan, mode, every_minutes, q.out);
   prepare_output_folder(q.out, q.restart_path, q.force);
 
   SimulationOutcome outcome;
