@@ -12,7 +12,7 @@ DEB_PACKAGES = cmake g++ make git pkg-config libomp-dev libgtest-dev libgmock-de
   python3-dev pybind11-dev python3-pybind11 python3-pandas python3-ase python3-pymatgen \
   python3-h5py libhdf5-dev python3-pytest python3-nbconvert python3-nbformat python3-ipykernel
 
-.PHONY: all deps configure build demo test sanitize-test tsan-device-test bench clean format
+.PHONY: all deps configure build demo test sanitize-test tsan-device-test bench clean format python-install
 
 all: build
 
@@ -68,6 +68,15 @@ tsan-device-test: deps
 	@cmake --build $(TSAN_DIR) -j $(JOBS) --target coatkmc_device_tests
 	@cd $(TSAN_DIR) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1 OMP_NUM_THREADS=1 \
 	  ./coatkmc_device_tests --gtest_filter='$(TSAN_FILTER)' --gtest_brief=1
+
+# The Python package (build/python/coatkmc) into PYTHON's site-packages: the
+# system's, or a virtual environment's (python3 -m venv --system-site-packages
+# venv && make python-install PYTHON=venv/bin/python).
+PYTHON ?= /usr/bin/python3
+python-install: build
+	@dest=$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["platlib"])') && \
+	  cmake --install $(BUILD_DIR) --component python --prefix "$$dest" && \
+	  echo "coatkmc installed into $$dest/coatkmc"
 
 bench: build
 	@$(BUILD_DIR)/coatkmc bench

@@ -12,6 +12,7 @@
 #include "host/cli/SweepCommands.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/io/AtomicFile.hpp"
+#include "host/io/OptionalOutputs.hpp"
 #include "host/sweep/LocalRunner.hpp"
 #include "host/sweep/SlurmScript.hpp"
 #include "host/sweep/SweepCollect.hpp"
@@ -34,6 +35,7 @@ int collect_command(const std::vector<std::string>& in) {
                    "here otherwise (use it once the earlier job has ended)")
       ("threads", "threads per task when run here", cxxopts::value<std::string>()->default_value("1"))
       ("jobs", "tasks at once when run here", cxxopts::value<std::string>())
+      ("no-plots", "draw no arrhenius.png")
       ("h,help", "show this help");
   // clang-format on
   opts.parse_positional({"dir"});
@@ -63,9 +65,18 @@ int collect_command(const std::vector<std::string>& in) {
     throw CannotProceed(std::string("cannot write the collection: ") + e.what());
   }
   std::cout << format_collection(c, dir) << "  written: " << dir << "/sweep.json, " << dir
-            << "/sweep.csv\n";
+            << "/sweep.csv";
+  // After the collection, an optional file: arrhenius.png where temperature
+  // varies (host/io/OptionalOutputs; a failed plot: exit status 4).
+  OptionalFiles optional;
+  std::string notes;
+  if (!res.count("no-plots") && !c.summary["arrhenius"].empty() &&
+      draw_plot("arrhenius", dir, optional, notes))
+    std::cout << ", " << dir << "/arrhenius.png";
+  std::cout << "\n";
+  std::cerr << notes;
 
-  if (!res.count("resubmit")) return 0;
+  if (!res.count("resubmit")) return optional.exit_status();
   if (c.single_run) throw InputError("--resubmit", dir + " holds one run, not a sweep");
   std::vector<int> ids = c.failed;
   ids.insert(ids.end(), c.missing.begin(), c.missing.end());

@@ -24,6 +24,7 @@
 #include "host/io/CheckpointFile.hpp"
 #include "host/io/Provenance.hpp"
 #include "host/io/OptionalFiles.hpp"
+#include "host/io/OptionalOutputs.hpp"
 #include "host/io/OutputFolder.hpp"
 #include "host/io/ProfileWriter.hpp"
 #include "host/io/ResultWriter.hpp"
@@ -52,7 +53,7 @@ struct RunRequest {
   std::vector<std::string> overrides;  // --set, then --backend and --seed as keys
   int threads = 1;
   double checkpoint_minutes = 0;
-  bool print_config = false, force = false, help = false;
+  bool print_config = false, force = false, help = false, plots = true;
   std::string help_text;
   nlohmann::json tags = nlohmann::json::object();  // --tag KEY=VALUE
 };
@@ -91,6 +92,7 @@ RunRequest parse_run_command_line(const std::vector<std::string>& in) {
       ("checkpoint-every", "also save OUT/checkpoint.ckpt every M minutes (unless run.checkpoint = none it is saved after the results, on SIGUSR1, and on SIGTERM, which then stops the run)", cxxopts::value<std::string>())
       ("tag", "add KEY=VALUE to the provenance of result.json (repeatable)", cxxopts::value<std::vector<std::string>>())
       ("force", "run into an output folder that already holds results (they are removed first)")
+      ("no-plots", "draw no msd.png")
       ("h,help", "show this help");
   opts.parse_positional({"config"});
   const cxxopts::ParseResult res = parse_command_line(opts, "coatkmc run", args);
@@ -136,6 +138,7 @@ RunRequest parse_run_command_line(const std::vector<std::string>& in) {
   q.threads = static_cast<int>(parse_integer("--threads", res["threads"].as<std::string>(), 1, 4096));
   q.print_config = res.count("print-config") > 0;
   q.force = res.count("force") > 0;
+  q.plots = res.count("no-plots") == 0;
   q.out = res["out"].as<std::string>();
   return q;
 }
@@ -281,8 +284,18 @@ int run_command(const std::vector<std::string>& in, const nlohmann::json& tags) 
   const nlohmann::json result = make_result_json(cfg, outcome, est, provenance);
   // Results first: a full disk then costs the checkpoint, never the results.
   write_results(q.out, plan, outcome, result);
+  // Then the optional files, through `optional` (a failure: exit status 4):
+  // the trajectory and msd.png, and last the checkpoint.
+  OptionalOutputRequest extras;
+  extras.plots = q.plots;
+  std::string notes;
+  const std::vector<std::string> extra_files = write_optional_outputs(
+      q.out, plan.world->lattice, plan.settings, outcome, extras, optional, notes);
+  std::cerr << notes;
   std::cout << format_summary(result) << "  results in " << q.out << "/result.json, "
-            << q.out << "/msd.csv\n";
+            << q.out << "/msd.csv";
+  for (const std::string& f : extra_files) std::cout << ", " << q.out << "/" << f;
+  std::cout << "\n";
   checkpoints->save_final(run);
   return optional.exit_status();
 }

@@ -88,6 +88,9 @@ int task_command(const std::vector<std::string>& in) {
     }
   }
   run.insert(run.end(), {"--out", folder.string(), "--threads", res["threads"].as<std::string>()});
+  // A sweep's plot is collect's arrhenius.png; one msd.png per task would cost
+  // a Python start per task for nothing.
+  run.push_back("--no-plots");
   if (res.count("checkpoint-every"))
     run.insert(run.end(), {"--checkpoint-every", res["checkpoint-every"].as<std::string>()});
   // A run killed between msd.csv and result.json left a half; the rerun replaces it.

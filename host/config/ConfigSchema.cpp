@@ -30,6 +30,7 @@ const std::set<std::string>& known_keys() {
       "run.temperature", "run.hops_per_particle", "run.time", "run.solver", "run.backend",
       "run.seed", "run.field", "run.blocks", "run.msd_samples", "run.replicas", "run.checkpoint",
       "run.equilibration_hops_per_particle", "run.slabs", "run.require_percolation",
+      "run.trajectory_samples", "run.trajectory_format",
       "landscape.site_energy_sigma", "landscape.barrier_sigma", "landscape.seed",
       "microstructure.type", "microstructure.seed", "microstructure.blocked_fraction",
       "microstructure.blocked_sublattices", "microstructure.defect_fraction",

@@ -81,6 +81,17 @@ void read_hop_and_run(Validator& v, SimulationSettings& s) {
   s.checkpoint = v.choice("run.checkpoint", "end", {"end", "periodic", "none"});
   s.equilibration_hops_per_particle = v.number("run.equilibration_hops_per_particle", 0, 0, 1e12);
   s.slabs = static_cast<int>(v.integer("run.slabs", 0, 0, 1 << 20));
+  // The ion trajectory (docs/outputs.md): read only when given, so that the
+  // resolved configuration of a run without one is unchanged.
+  if (v.has("run.trajectory_samples")) {
+    s.trajectory_samples = static_cast<int>(v.integer("run.trajectory_samples", 0, 0, 100000));
+    if (s.trajectory_samples > 0 && s.msd_samples % s.trajectory_samples != 0)
+      v.fail("run.trajectory_samples",
+             "must divide run.msd_samples (" + std::to_string(s.msd_samples) +
+                 "): frames are taken at the MSD instants");
+  }
+  if (v.has("run.trajectory_format"))
+    s.trajectory_format = v.choice("run.trajectory_format", "extxyz", {"extxyz", "h5md"});
 
 }
 

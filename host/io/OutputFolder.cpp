@@ -20,8 +20,11 @@ bool is_continued(const std::string& dir, const std::string& name, const std::st
 }  // namespace
 
 const std::vector<std::string>& run_output_names() {
-  static const std::vector<std::string> names = {"result.json", "msd.csv", "profile.csv",
-                                                 "species_profile.csv", "checkpoint.ckpt"};
+  // After the results, a run may also write its trajectory and msd.png
+  // (host/io/OptionalOutputs): theirs too, so that --force removes them.
+  static const std::vector<std::string> names = {
+      "result.json",       "msd.csv",         "profile.csv", "species_profile.csv", "checkpoint.ckpt",
+      "trajectory.extxyz", "trajectory.h5md", "msd.png",     "plots.log"};
   return names;
 }
 

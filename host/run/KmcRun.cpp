@@ -1,6 +1,9 @@
 #include "host/run/KmcRun.hpp"
 
+#include <cstdio>
+
 #include "host/io/ResultWriter.hpp"
+#include "host/io/TrajectoryWriter.hpp"
 #include "host/run/RunMemory.hpp"
 #include "kmc/core/Error.hpp"
 
@@ -21,6 +24,26 @@ RunPlan plan_configured_run(const LoadedConfig& config, int threads, const RunKe
   if (!plan.ok()) {
     const PlanProblem& p = plan.problems.front();
     throw InputError(config.where(p.key), p.message);
+  }
+  // The ion trajectory's file, like memory, is sized before the run.
+  const SimulationSettings& s = plan.settings;
+  if (s.trajectory_samples > 0) {
+    if (s.trajectory_format == "h5md" && !COATKMC_HAVE_HDF5)
+      throw InputError(config.where("run.trajectory_format"),
+                       "run.trajectory_format: \"h5md\" needs a build with HDF5 (apt-get install "
+                       "libhdf5-dev, then rebuild); \"extxyz\" needs nothing");
+    const double bytes = trajectory_bytes(s, plan.ions);
+    if (bytes > kTrajectoryLimitBytes) {
+      char what[256];
+      std::snprintf(what, sizeof what,
+                    "the trajectory would take about %.3g GB, over the %.3g GB limit (%d frames x "
+                    "%lld ions x %d replicas): fewer samples, replicas or ions%s",
+                    bytes / 1e9, kTrajectoryLimitBytes / 1e9, s.trajectory_samples + 1,
+                    static_cast<long long>(plan.ions), s.replicas,
+                    s.trajectory_format == "h5md" ? "" : ", or run.trajectory_format = \"h5md\"");
+      throw InputError(config.where("run.trajectory_samples"),
+                       std::string("run.trajectory_samples: ") + what);
+    }
   }
   return plan;
 }

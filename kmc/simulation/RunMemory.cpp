@@ -77,8 +77,11 @@ RunMemory minimum_run_memory(const SimulationSettings& s, const std::string& sol
   }
   // Every replica's outcome is kept to the end: its blocks and msd rows.
   const double replicas = s.replicas;
+  // And the ion trajectory's frames (run.trajectory_samples), kept to the end.
+  const double frames = s.trajectory_samples > 0 ? (s.trajectory_samples + 1.0) * ions * sizeof(Vec3) : 0.0;
   const double outcomes =
-      replicas * (s.blocks * double(sizeof(TransportSample)) + (s.msd_samples + 1.0) * sizeof(MsdPoint));
+      replicas * (s.blocks * double(sizeof(TransportSample)) + (s.msd_samples + 1.0) * sizeof(MsdPoint) +
+                  frames);
   const double running = std::max(1, std::min(s.threads, s.replicas));
 
   RunMemory m;

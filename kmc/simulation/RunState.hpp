@@ -24,6 +24,13 @@ struct ReplicaRun {
   double t0 = 0;
   std::vector<MilestoneTag> mark_tags;  // where each recorder mark was taken
   std::vector<MilestoneTag> msd_tags;   // where each MSD row was taken
+  // The ion trajectory (run.trajectory_samples; not part of a checkpoint):
+  // each ion's site and displacement at the window's start, then per frame
+  // its time from the start (s) and every ion's unwrapped position (Å).
+  std::vector<int32_t> trajectory_start_site;
+  std::vector<Vec3> trajectory_start_displacement;
+  std::vector<double> trajectory_time;
+  std::vector<Vec3> trajectory;  // frames x ions
   bool done(size_t plan_size) const { return started && next >= plan_size; }
 };
 

@@ -212,6 +212,14 @@ class RunExecution {
     }
     rr.h0 = state.hops;
     rr.t0 = state.time;
+    if (cfg_.trajectory_samples > 0) {
+      solver.sync(state);  // the ions as they open the window
+      rr.trajectory_start_site = state.ion_site;
+      rr.trajectory_start_displacement = state.displacement;
+      rr.trajectory_time.clear();
+      rr.trajectory.clear();
+      record_frame(rr, solver);  // the window's start: time 0
+    }
     rr.mark_tags.assign(1, MilestoneTag{});
     rr.msd_tags.assign(1, MilestoneTag{});
     rr.next = 0;
@@ -246,6 +254,10 @@ class RunExecution {
     if (m.msd) {
       rr.recorder.sample_msd(solver.reduce_window(state, kWholeRun));
       rr.msd_tags.push_back(tag);
+      const size_t row = rr.msd_tags.size() - 1;
+      if (cfg_.trajectory_samples > 0 && !rr.trajectory_start_site.empty() &&
+          row % static_cast<size_t>(cfg_.msd_samples / cfg_.trajectory_samples) == 0)
+        record_frame(rr, solver);
     }
   }
 
@@ -280,6 +292,19 @@ class RunExecution {
       m.sum_hop_length_sq = from[i]->sum_hop_length_sq;
       solver.restore_mark(rr.state, slots[i], m);
     }
+  }
+
+  // One frame of the ion trajectory: the time as the MSD rows count it (from
+  // the window's start) and each ion's starting site plus its displacement
+  // since. The state comes to the host first (a resident solver keeps the
+  // ions on its engine between milestones).
+  void record_frame(ReplicaRun& rr, Solver& solver) {
+    solver.sync(rr.state);
+    const SystemState& state = rr.state;
+    rr.trajectory_time.push_back(state.time - rr.t0);
+    for (size_t i = 0; i < state.displacement.size(); ++i)
+      rr.trajectory.push_back(world_.lattice.position(rr.trajectory_start_site[i]) +
+                              (state.displacement[i] - rr.trajectory_start_displacement[i]));
   }
 
   // Advances replica r milestone by milestone; false when it stopped early.
@@ -333,6 +358,14 @@ class RunExecution {
     if (control_.keep_states) bring_to_host(rr, *solver);
     ro.blocks = rr.recorder.blocks();
     ro.msd = rr.recorder.msd();
+    // Whole trajectories only (a continued run lacks the frames before its checkpoint).
+    if (rr.trajectory_time.size() == static_cast<size_t>(cfg_.trajectory_samples) + 1 &&
+        cfg_.trajectory_samples > 0) {
+      ro.trajectory_time = std::move(rr.trajectory_time);
+      ro.trajectory = std::move(rr.trajectory);
+      ro.trajectory_start_site = std::move(rr.trajectory_start_site);
+      ro.trajectory_species = state.ion_species;
+    }
     ro.total_hops = state.hops;
     ro.total_attempts = state.attempts;
     ro.total_time = state.time;

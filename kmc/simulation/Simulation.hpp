@@ -17,6 +17,16 @@ struct ReplicaOutcome {
   std::vector<MsdPoint> msd;
   uint64_t total_hops = 0, total_attempts = 0;  // including equilibration
   double total_time = 0;
+  // The ion trajectory (run.trajectory_samples): per frame the time from the
+  // window's start (s, as the MSD rows) and every ion's unwrapped position
+  // (Å, ion by ion: the site it started the window on plus its displacement
+  // since); each ion's starting site and species index (empty without
+  // species). Empty when not asked for, and for a run continued from a
+  // checkpoint (the frames before it are not saved).
+  std::vector<double> trajectory_time;
+  std::vector<Vec3> trajectory;
+  std::vector<int32_t> trajectory_start_site;
+  std::vector<uint8_t> trajectory_species;
 };
 
 struct SimulationOutcome {

@@ -39,6 +39,10 @@ struct SimulationSettings {
 
   int blocks = 10;        // independent blocks per replica for standard errors
   int msd_samples = 100;  // rows of msd.csv per replica
+  // Frames of the ion trajectory after the window's start (0: none), at every
+  // (msd_samples / trajectory_samples)-th MSD instant: a divisor of msd_samples.
+  int trajectory_samples = 0;
+  std::string trajectory_format = "extxyz";  // "extxyz" | "h5md" (host/io/TrajectoryWriter)
   int replicas = 1;       // independent systems (own placement and random stream)
   int threads = 1;        // replicas run side by side on this many threads
   uint64_t seed = 1;

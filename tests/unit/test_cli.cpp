@@ -176,16 +176,16 @@ TEST(Cli, RunWritesResultJsonWithEverySpecFieldAndMsdCsv) {
   std::getline(rows, header);
   EXPECT_EQ(header.rfind("time_s,", 0), 0u) << header;
   EXPECT_GE(lines_of(csv), 1 + 5);
-  // Nothing but the two results and the run's checkpoint (docs/checkpoints.md)
-  // is left behind (no temporary files).
+  // Nothing but the two results, the run's checkpoint (docs/checkpoints.md)
+  // and its msd.png (docs/outputs.md) is left behind (no temporary files).
   int files = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir / "out/nested")) {
     ++files;
     EXPECT_TRUE(e.path().filename() == "result.json" || e.path().filename() == "msd.csv" ||
-                e.path().filename() == "checkpoint.ckpt")
+                e.path().filename() == "checkpoint.ckpt" || e.path().filename() == "msd.png")
         << e.path();
   }
-  EXPECT_EQ(files, 3);
+  EXPECT_EQ(files, 4);
 }
 
 TEST(Cli, SetTemperatureChangesTheResult) {
