@@ -20,11 +20,14 @@ bool is_continued(const std::string& dir, const std::string& name, const std::st
 }  // namespace
 
 const std::vector<std::string>& run_output_names() {
-  // After the results, a run may also write its trajectory and msd.png
-  // (host/io/OptionalOutputs): theirs too, so that --force removes them.
-  static const std::vector<std::string> names = {
-      "result.json",       "msd.csv",         "profile.csv", "species_profile.csv", "checkpoint.ckpt",
-      "trajectory.extxyz", "trajectory.h5md", "msd.png",     "plots.log"};
+  static const std::vector<std::string> names = {"result.json", "msd.csv", "profile.csv",
+                                                 "species_profile.csv", "checkpoint.ckpt"};
+  return names;
+}
+
+const std::vector<std::string>& run_byproduct_names() {
+  static const std::vector<std::string> names = {"trajectory.extxyz", "trajectory.h5md", "msd.png",
+                                                 "plots.log"};
   return names;
 }
 
@@ -43,11 +46,14 @@ void remove_run_outputs(const std::string& dir, const std::string& continued) {
   std::vector<fs::path> doomed;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    for (const std::string& output : run_output_names())
-      // write_file_atomically writes NAME.tmp.PID before renaming it to NAME.
-      if ((name == output && !is_continued(dir, name, continued)) ||
-          name.rfind(output + ".tmp.", 0) == 0)
-        doomed.push_back(entry.path());
+    for (const auto* names : {&run_output_names(), &run_byproduct_names()})
+      for (const std::string& output : *names)
+        // write_file_atomically writes NAME.tmp.PID before renaming it to NAME.
+        if ((name == output && !is_continued(dir, name, continued)) ||
+            name.rfind(output + ".tmp.", 0) == 0) {
+          doomed.push_back(entry.path());
+          break;
+        }
   }
   if (ec) throw std::runtime_error("cannot list " + dir + ": " + ec.message());
   // result.json first: were this interrupted, no result.json would be left

@@ -74,6 +74,22 @@ def test_msd_from_the_file_equals_msd_csv(extxyz_run):
     assert tracer[-1] > 10  # the ions did move (a test of something)
 
 
+@pytest.mark.parametrize("solver", ["sublattice", "walkers"])
+def test_msd_from_the_file_equals_msd_csv_for_the_parallel_solvers(tmp_path, source_dir, solver):
+    """The parallel solvers keep displacements in another form (integer travel
+    records): the frames must still be the positions msd.csv was computed from."""
+    run_cli("run", source_dir / "configs/quickstart.toml", "--out", tmp_path / "o", *ARGS,
+            "--set", f'run.solver="{solver}"')
+    _, by_replica = read_extxyz(tmp_path / "o/trajectory.extxyz")
+    time, tracer, com = msd_from_frames(by_replica)
+    rows = pd.read_csv(tmp_path / "o/msd.csv").iloc[::2]
+    assert json.loads((tmp_path / "o/result.json").read_text())["solver"] == solver
+    np.testing.assert_allclose(time, rows["time_s"], rtol=1e-8)
+    np.testing.assert_allclose(tracer, rows["msd_tracer_A2"], rtol=1e-8, atol=1e-9)
+    np.testing.assert_allclose(com, rows["msd_com_A2"], rtol=1e-8, atol=1e-9)
+    assert tracer[-1] > 10
+
+
 def test_h5md_holds_the_same_trajectory(extxyz_run, tmp_path, source_dir):
     h5py = pytest.importorskip("h5py")
     run_cli("run", source_dir / "configs/quickstart.toml", "--out", tmp_path / "h", *ARGS,
