@@ -4,12 +4,13 @@ computed from the file equals msd.csv; the size is checked before the run."""
 import json
 import warnings
 
+import ase.data
 import ase.io
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, run_configs
 
 ARGS = ["--set", "lattice.cells=[6,6,6]", "--set", "run.hops_per_particle=30",
         "--set", "run.msd_samples=20", "--set", "run.trajectory_samples=10",
@@ -151,3 +152,20 @@ def test_python_run_writes_the_trajectory(tmp_path, source_dir):
     assert r.trajectory_path.endswith("trajectory.extxyz")
     frames, _ = read_extxyz(r.trajectory_path)
     assert len(frames) == 5 * r.replicas and len(frames[0]) == r.particles
+
+
+@pytest.mark.parametrize("config", run_configs(), ids=lambda p: p.stem)
+def test_ase_reads_the_trajectory_of_every_shipped_config(tmp_path, config):
+    """Every shipped run configuration, shortened: its trajectory is read by ASE,
+    one frame per instant, every ion in each, elements ASE knows."""
+    out = tmp_path / "o"
+    run_cli("run", config, "--out", out, "--no-plots", "--threads", "2",
+            "--set", "run.hops_per_particle=2", "--set", "run.replicas=1",
+            "--set", "run.msd_samples=2", "--set", "run.trajectory_samples=2",
+            "--set", "run.equilibration_hops_per_particle=0", cwd=config.parent)
+    r = json.loads((out / "result.json").read_text())
+    frames, by_replica = read_extxyz(out / "trajectory.extxyz")
+    assert len(frames) == 3 and len(by_replica) == 1
+    for a in frames:
+        assert len(a) == r["particles"]
+        assert all(s in ase.data.atomic_numbers for s in a.get_chemical_symbols())
