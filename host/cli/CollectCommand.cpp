@@ -70,8 +70,9 @@ int collect_command(const std::vector<std::string>& in) {
   // varies (host/io/OptionalOutputs; a failed plot: exit status 4).
   OptionalFiles optional;
   std::string notes;
-  if (!res.count("no-plots") && !c.summary["arrhenius"].empty() &&
-      draw_plot("arrhenius", dir, optional, notes))
+  bool fitted = false;  // a fit that worked (not every point failed or is missing)
+  for (const auto& fit : c.summary["arrhenius"]) fitted = fitted || !fit.contains("error");
+  if (!res.count("no-plots") && fitted && draw_plot("arrhenius", dir, optional, notes))
     std::cout << ", " << dir << "/arrhenius.png";
   std::cout << "\n";
   std::cerr << notes;
