@@ -137,11 +137,27 @@ NormalizedName normalize_hm(const std::string& raw) {
 // or an implicit axis it does not fill in) it indexes an array at a negative
 // position (found by fuzz.structure). Standard Hall symbols put subscripts
 // only on the first matrix symbol, or give the axis (x, y, z) with them.
-bool hall_symbol_safe(const std::string& hall) {
-  std::istringstream in(hall.substr(0, hall.find('(')));
+// The symbol is split as gemmi splits it (generators_from_hall): blanks are
+// ' ', '\t' and '_', an optional '-', then ONE character of lattice symbol,
+// then the matrix symbols, so "-F3vw 22w" has "3vw" as its first (a fuzzed
+// symbol glued them together and made "22w" the second, unsafe).
+bool hall_symbol_safe(const std::string& hall_in) {
+  const std::string hall = hall_in.substr(0, hall_in.find('('));
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '_'; };
+  size_t p = 0;
+  while (p < hall.size() && blank(hall[p])) ++p;
+  if (p < hall.size() && hall[p] == '-') ++p;
+  while (p < hall.size() && blank(hall[p])) ++p;
+  if (p >= hall.size()) return false;
+  ++p;  // the lattice symbol
   std::vector<std::string> tokens;
-  for (std::string t; in >> t;) tokens.push_back(t);
-  for (size_t i = 1; i < tokens.size(); ++i) {  // tokens[0] is the lattice symbol
+  while (p < hall.size()) {
+    while (p < hall.size() && blank(hall[p])) ++p;
+    const size_t begin = p;
+    while (p < hall.size() && !blank(hall[p])) ++p;
+    if (p > begin) tokens.push_back(hall.substr(begin, p - begin));
+  }
+  for (size_t i = 0; i < tokens.size(); ++i) {  // matrix symbol i + 1
     std::string t = tokens[i];
     if (!t.empty() && t[0] == '-') t = t.substr(1);
     if (t.empty()) return false;
@@ -151,7 +167,7 @@ bool hall_symbol_safe(const std::string& hall) {
       axis = axis || t[k] == 'x' || t[k] == 'y' || t[k] == 'z';
       diagonal = diagonal || t[k] == '\'' || t[k] == '"' || t[k] == '*';
     }
-    if (subscript && (diagonal || (!axis && i > 1))) return false;
+    if (subscript && (diagonal || (!axis && i > 0))) return false;
   }
   return true;
 }
