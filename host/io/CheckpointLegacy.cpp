@@ -6,22 +6,8 @@
 namespace coatkmc::checkpoint_parts {
 
 void get_replica_legacy(Reader& r, ReplicaRun& rr, uint32_t index, unsigned version) {
-  const uint8_t started = r.get<uint8_t>();
-  if (started > 1) r.fail("bad replica flag");
-  rr.started = started;
-  if (!rr.started) return;
-  rr.next = r.get<uint32_t>();
-  rr.h0 = r.get<uint64_t>();
-  rr.t0 = r.get<double>();
+  if (!get_replica_header(r, rr, index)) return;
   SystemState& s = rr.state;
-  s.replica = r.get<uint32_t>();
-  if (s.replica != index)
-    r.fail("replica " + std::to_string(index) + " is numbered " + std::to_string(s.replica));
-  s.time = r.get<double>();
-  s.hops = r.get<uint64_t>();
-  s.attempts = r.get<uint64_t>();
-  s.sum_hop_length_sq = r.get<double>();
-  s.rng_step = r.get<uint64_t>();
   const uint8_t valid = r.get<uint8_t>();
   if (valid > 1) r.fail("bad neighbour-count flag");
   s.neighbor_counts_valid = valid;

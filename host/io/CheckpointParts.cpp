@@ -68,6 +68,26 @@ std::vector<MilestoneTag> get_tags(Reader& r, uint64_t max) {
   return tags;
 }
 
+bool get_replica_header(Reader& r, ReplicaRun& rr, uint32_t index) {
+  const uint8_t started = r.get<uint8_t>();
+  if (started > 1) r.fail("bad replica flag");
+  rr.started = started;
+  if (!rr.started) return false;
+  rr.next = r.get<uint32_t>();
+  rr.h0 = r.get<uint64_t>();
+  rr.t0 = r.get<double>();
+  SystemState& s = rr.state;
+  s.replica = r.get<uint32_t>();
+  if (s.replica != index)
+    r.fail("replica " + std::to_string(index) + " is numbered " + std::to_string(s.replica));
+  s.time = r.get<double>();
+  s.hops = r.get<uint64_t>();
+  s.attempts = r.get<uint64_t>();
+  s.sum_hop_length_sq = r.get<double>();
+  s.rng_step = r.get<uint64_t>();
+  return true;
+}
+
 void check_state(const Reader& r, const ReplicaRun& rr, uint32_t index) {
   const SystemState& s = rr.state;
   const size_t sites = s.site_ion.size(), ions = s.ion_site.size();

@@ -30,6 +30,11 @@ void check_state(const Reader& r, const ReplicaRun& rr, uint32_t index);
 void read_recorder_tail(Reader& r, ReplicaRun& rr, uint32_t index, unsigned version,
                         std::vector<TransportRecorder::Mark> marks, bool keep_marks);
 
+// The replica's opening fields, the same in formats 3, 4 and 5: the started
+// flag, then (when started) the milestone cursor, the window origin and the
+// state's counters, with the replica's number checked. False when not started.
+bool get_replica_header(Reader& r, ReplicaRun& rr, uint32_t index);
+
 void put_replica_compact(Writer& w, const ReplicaRun& rr);
 void get_replica_compact(Reader& r, ReplicaRun& rr, uint32_t index);
 void get_replica_legacy(Reader& r, ReplicaRun& rr, uint32_t index, unsigned version);
