@@ -39,10 +39,22 @@ struct WalkerEscapeRate {
   int64_t first;
   int32_t zmax, nbasis;
   bool per_site;
+  // The rates of `group`'s walkers on `lattice`, their sites in `site` (the
+  // engine's batch array) and their cumulative table in `cumulative`.
+  static WalkerEscapeRate of(const int32_t* site, const double* cumulative,
+                             const WalkerGroup& group, const LatticeView& lattice) {
+    return {site, cumulative, group.first_walker, lattice.zmax, lattice.nbasis, group.per_site != 0};
+  }
   KMC_HD double operator()(int64_t i) const {
     const int32_t s = site[first + i];
     const int64_t row = per_site ? s : s % nbasis;
     return cumulative[row * zmax + zmax - 1];
+  }
+  // The host engines' sum over the first `walkers` walkers, in walker order.
+  double sum_in_order(int64_t walkers) const {
+    double sum = 0;
+    for (int64_t i = 0; i < walkers; ++i) sum += (*this)(i);
+    return sum;
   }
 };
 

@@ -142,8 +142,8 @@ class WalkerCuda final : public WalkerEngine {
   }
 
   double escape_rate_sum(const WalkerGroup& group, int32_t table) override {
-    const WalkerEscapeRate rate{site_.ptr, tables_.at(table).ptr, group.first_walker,
-                                setup_.lattice.zmax, setup_.lattice.nbasis, group.per_site != 0};
+    const WalkerEscapeRate rate =
+        WalkerEscapeRate::of(site_.ptr, tables_.at(table).ptr, group, setup_.lattice);
     return thrust::transform_reduce(thrust::cuda::par.on(stream_),
                                     thrust::counting_iterator<int64_t>(0),
                                     thrust::counting_iterator<int64_t>(group.walkers), rate, 0.0,

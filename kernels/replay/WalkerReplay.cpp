@@ -96,11 +96,8 @@ class WalkerReplay final : public WalkerEngine {
     return out;
   }
   double escape_rate_sum(const WalkerGroup& group, int32_t table) override {
-    const WalkerEscapeRate rate{site_.data(), tables_.at(table).data(), group.first_walker,
-                                setup_.lattice.zmax, setup_.lattice.nbasis, group.per_site != 0};
-    double sum = 0;
-    for (int64_t i = 0; i < group.walkers; ++i) sum += rate(i);
-    return sum;
+    return WalkerEscapeRate::of(site_.data(), tables_.at(table).data(), group, setup_.lattice)
+        .sum_in_order(group.walkers);
   }
   IonWindows& bind_windows(const IonWindowSetup& setup) override {
     windows_ = make_host_ion_windows(setup, [this, first = setup.first_walker] {
