@@ -66,17 +66,13 @@ class WalkerEngine {
   // Advances every group to its t_end (groups[g].cumulative is replaced by
   // table g of the setup). hops_by_length[g * lengths + l] gets the hops added.
   virtual void run(const WalkerGroup* groups, int32_t group_count, uint64_t* hops_by_length) = 0;
-  // Several rounds of a batch of one group without a host round trip: round r
-  // runs `group` from ends[r - 1] (group.t_begin for r = 0) to ends[r] with
-  // round number group.round + r, while the gate lets it (kernels/WalkerKernel.hpp:
-  // hops so far below `budget`, the previous round made a hop). Returns the
-  // rounds run and the hops of the last one; hops_by_length gets every round's hops.
-  struct Rounds {
-    int32_t done = 0;
-    uint64_t last_round_hops = 0;
-  };
-  virtual Rounds run_rounds(const WalkerGroup& group, const double* ends, int32_t rounds,
-                            uint64_t budget, uint64_t* hops_by_length) = 0;
+  // Many rounds of a batch of one group in one launch, without a host round
+  // trip: round r takes every walker of `group` from ends[r - 1]
+  // (group.t_begin for r = 0) to ends[r], with round number group.round + r
+  // (kernels/WalkerStep.hpp). Every walker runs every round; hops_by_length
+  // gets their hops. At most kMaxRounds rounds.
+  virtual void run_rounds(const WalkerGroup& group, const double* ends, int32_t rounds,
+                          uint64_t* hops_by_length) = 0;
   static constexpr int32_t kMaxRounds = 64;
   // Sum of the escape rates of the group's walkers at their present sites
   // (table `table` of the setup), 1/s, in no fixed order: the solver asks only

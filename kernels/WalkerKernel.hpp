@@ -3,15 +3,16 @@
 // shared by the CUDA kernel and the host replay, and its launch plan.
 // One thread per walker; a block runs
 //   phase 0  clear the block's hop counters per (group, length class)
-//   phase 1  its walker's n-fold-way steps to its group's t_end
-//            (kernels/WalkerStep.hpp), hops counted in registers for up to
-//            kRegisterLengths length classes, then added to the block counters
-//   phase 2  add the block counters to the global ones (and to the tally of
-//            the rounds' gate, when the launch has one)
-// Several rounds per call (run_rounds): a one-thread gate launch before every
-// round after the first lets the round run only while the hops so far are
-// below the budget and the previous round made a hop, so the rounds that run
-// are exactly those a loop of one-round calls would run (WalkersSolver).
+//   phase 1  its walker's n-fold-way steps through the launch's rounds: to
+//            its group's t_end (one round per group), or through the round
+//            ends `ends[0..rounds)` of the launch's one group (many rounds per
+//            launch: kernels/WalkerStep.hpp), hops counted in registers for up
+//            to kRegisterLengths length classes, then added to the block counters
+//   phase 2  add the block counters to the global ones
+// Walkers are independent, so a walker runs all the launch's rounds without
+// waiting for the others: no barrier, no gate between rounds. Which rounds a
+// launch runs (how far a hop target reaches) is the solver's choice, made
+// before the launch (kmc/solvers/WalkersSolver.cpp).
 #include <cstdint>
 #include <type_traits>
 
@@ -29,10 +30,10 @@ struct WalkerLaunch {
   WalkerArrays arr;
   const uint8_t* length_class;
   unsigned long long* counts;  // [group * lengths + l]
-  // Rounds with a gate: control = {active, rounds done}, tally = {hops so far,
-  // hops of the current round}; nullptr for a single round.
-  const int32_t* control;
-  unsigned long long* tally;
+  // Round ends of the launch's one group (`rounds` of them), or nullptr: one
+  // round per group, to its t_end (rounds == 1).
+  const double* ends;
+  int32_t rounds;
 };
 
 static_assert(std::is_trivially_copyable<WalkerLaunch>::value, "kernel parameter: plain data");
@@ -61,19 +62,6 @@ struct WalkerKernel {
   // Up to this many hop lengths are counted in registers; more go to shared memory.
   static constexpr int kRegisterLengths = 4;
 
-  // The gate before a round: the first round always runs (the caller asks
-  // only while hops are below the budget); a later one only while the hops
-  // so far are below `budget` and the previous round made at least one.
-  KMC_HD static void gate(int32_t* control, unsigned long long* tally, unsigned long long budget) {
-    if (control[0] && control[1] > 0 && (tally[0] >= budget || tally[1] == 0)) control[0] = 0;
-    if (control[0]) {
-      ++control[1];
-      tally[1] = 0;
-    }
-  }
-
-  KMC_HD static bool active(const WalkerLaunch& L) { return !L.control || L.control[0] != 0; }
-
   KMC_HD static void phase(const WalkerLaunch& L, const Lane& lane, int32_t phase,
                            unsigned int* shared) {
     const int32_t total = L.group_count * L.lengths;
@@ -85,10 +73,6 @@ struct WalkerKernel {
       for (int32_t c = lane.thread; c < total; c += lane.block_threads) {
         if (!shared[c]) continue;
         atomic_add(&L.counts[c], static_cast<unsigned long long>(shared[c]));
-        if (L.tally) {
-          atomic_add(&L.tally[0], static_cast<unsigned long long>(shared[c]));
-          atomic_add(&L.tally[1], static_cast<unsigned long long>(shared[c]));
-        }
       }
       return;
     }
@@ -106,7 +90,7 @@ struct WalkerKernel {
     unsigned int reg[kRegisterLengths] = {0, 0, 0, 0};
     const bool in_registers = L.lengths <= kRegisterLengths;
     const uint8_t* length_class = L.length_class;
-    WalkerStep::advance(L.lat, group, w, site, cells, [&](int32_t slot) {
+    WalkerStep::advance(L.lat, group, L.ends, L.rounds, w, site, cells, [&](int32_t slot) {
       const int l = length_class[slot];
       if (in_registers) {
         for (int q = 0; q < kRegisterLengths; ++q) reg[q] += (q == l);

@@ -99,34 +99,20 @@ class WalkerCpu final : public WalkerEngine {
            uint64_t* hops_by_length) override {
     std::vector<WalkerGroup> groups(host_groups, host_groups + group_count);
     for (int32_t g = 0; g < group_count; ++g) groups[g].cumulative = tables_.at(g).data();
-    run_walker_round(setup_.lattice, groups.data(), group_count,
-                     WalkerArrays{site_.data(), cells_.data(), setup_.walkers},
-                     setup_.length_class.data(), setup_.lengths, std::max(1, setup_.threads),
-                     hops_by_length);
+    run_walker_rounds(setup_.lattice, groups.data(), group_count, nullptr, 1,
+                      WalkerArrays{site_.data(), cells_.data(), setup_.walkers},
+                      setup_.length_class.data(), setup_.lengths, std::max(1, setup_.threads),
+                      hops_by_length);
   }
-  Rounds run_rounds(const WalkerGroup& group, const double* ends, int32_t rounds, uint64_t budget,
-                    uint64_t* hops_by_length) override {
-    // The gate of kernels/WalkerKernel.hpp, on the host.
-    Rounds out;
-    uint64_t total = 0;
-    std::vector<uint64_t> counts(setup_.lengths);
-    for (int32_t r = 0; r < rounds; ++r) {
-      if (r > 0 && (total >= budget || out.last_round_hops == 0)) break;
-      WalkerGroup g = group;
-      g.round = group.round + r;
-      g.t_begin = r == 0 ? group.t_begin : ends[r - 1];
-      g.t_end = ends[r];
-      std::fill(counts.begin(), counts.end(), 0);
-      run(&g, 1, counts.data());
-      out.last_round_hops = 0;
-      for (int32_t l = 0; l < setup_.lengths; ++l) {
-        out.last_round_hops += counts[l];
-        hops_by_length[l] += counts[l];
-      }
-      total += out.last_round_hops;
-      ++out.done;
-    }
-    return out;
+  void run_rounds(const WalkerGroup& group, const double* ends, int32_t rounds,
+                  uint64_t* hops_by_length) override {
+    if (rounds <= 0) return;
+    WalkerGroup g = group;
+    g.cumulative = tables_.at(0).data();
+    run_walker_rounds(setup_.lattice, &g, 1, ends, rounds,
+                      WalkerArrays{site_.data(), cells_.data(), setup_.walkers},
+                      setup_.length_class.data(), setup_.lengths, std::max(1, setup_.threads),
+                      hops_by_length);
   }
   double escape_rate_sum(const WalkerGroup& group, int32_t table) override {
     return WalkerEscapeRate::of(site_.data(), tables_.at(table).data(), group, setup_.lattice)

@@ -19,14 +19,8 @@ namespace coatkmc::cuda {
 
 namespace {
 
-__global__ void walker_gate_kernel(int32_t* control, unsigned long long* tally,
-                                   unsigned long long budget) {
-  WalkerKernel::gate(control, tally, budget);
-}
-
 __global__ void __launch_bounds__(128, 8) walker_kernel(WalkerLaunch L) {
   extern __shared__ unsigned int block_counts[];
-  if (!WalkerKernel::active(L)) return;  // uniform over the grid: before any barrier
   const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
                   static_cast<int32_t>(blockIdx.x)};
   WalkerKernel::phase(L, lane, 0, block_counts);
@@ -87,7 +81,7 @@ class WalkerCuda final : public WalkerEngine {
     const WalkerLaunch L{lat,         groups_.ptr,
                          group_count, setup_.lengths,
                          WalkerArrays{site_.ptr, cells_.ptr, setup_.walkers},
-                         length_class_.ptr, counts_.ptr, nullptr, nullptr};
+                         length_class_.ptr, counts_.ptr, nullptr, 1};
     walker_kernel<<<plan.grid, plan.block, plan.shared_bytes, stream_>>>(L);
     check(cudaGetLastError(), "walker launch");
     std::vector<unsigned long long> host(counters);
@@ -95,50 +89,33 @@ class WalkerCuda final : public WalkerEngine {
     for (int64_t c = 0; c < counters; ++c) hops_by_length[c] += host[c];
   }
 
-  Rounds run_rounds(const WalkerGroup& group, const double* ends, int32_t rounds, uint64_t budget,
-                    uint64_t* hops_by_length) override {
-    Rounds out;
-    if (setup_.walkers == 0 || rounds <= 0) return out;
-    std::vector<WalkerGroup> groups(rounds, group);
-    for (int32_t r = 0; r < rounds; ++r) {
-      groups[r].cumulative = tables_.at(0).ptr;
-      groups[r].round = group.round + r;
-      groups[r].t_begin = r == 0 ? group.t_begin : ends[r - 1];
-      groups[r].t_end = ends[r];
-    }
-    if (rounds > groups_.count) groups_.allocate(rounds, "groups");
+  // All the rounds in one launch: the group and the round ends go to the
+  // device with the launch (at most kMaxRounds doubles), the hop counters come back.
+  void run_rounds(const WalkerGroup& group, const double* ends, int32_t rounds,
+                  uint64_t* hops_by_length) override {
+    if (setup_.walkers == 0 || rounds <= 0) return;
+    WalkerGroup g = group;
+    g.cumulative = tables_.at(0).ptr;
+    if (groups_.count < 1) groups_.allocate(1, "groups");
+    if (rounds > ends_.count) ends_.allocate(rounds, "round ends");
     if (setup_.lengths > counts_.count) counts_.allocate(setup_.lengths, "counters");
-    if (control_.count == 0) control_.allocate(2, "round control");
-    if (tally_.count == 0) tally_.allocate(2, "round tally");
-    copy_to_device(groups_.ptr, groups.data(), rounds, staging_, stream_, "groups");
-    const int32_t control0[2] = {1, 0};
-    copy_to_device(control_.ptr, control0, 2, staging_, stream_, "round control");
-    check(cudaMemsetAsync(tally_.ptr, 0, sizeof(unsigned long long) * 2, stream_), "round tally");
+    copy_to_device(groups_.ptr, &g, 1, staging_, stream_, "groups");
+    copy_to_device(ends_.ptr, ends, rounds, staging_, stream_, "round ends");
     check(cudaMemsetAsync(counts_.ptr, 0, sizeof(unsigned long long) * setup_.lengths, stream_),
           "counters");
     const WalkerLaunchPlan plan = plan_walker_launch(setup_.walkers, 1, setup_.lengths);
     allow_shared_bytes(walker_kernel, plan.shared_bytes, "walker kernel");
     LatticeView lat = setup_.lattice;
     lat.steps = steps_.ptr;
-    for (int32_t r = 0; r < rounds; ++r) {
-      walker_gate_kernel<<<1, 1, 0, stream_>>>(control_.ptr, tally_.ptr, budget);
-      const WalkerLaunch L{lat,         groups_.ptr + r,
-                           1,           setup_.lengths,
-                           WalkerArrays{site_.ptr, cells_.ptr, setup_.walkers},
-                           length_class_.ptr, counts_.ptr, control_.ptr, tally_.ptr};
-      walker_kernel<<<plan.grid, plan.block, plan.shared_bytes, stream_>>>(L);
-    }
+    const WalkerLaunch L{lat,         groups_.ptr,
+                         1,           setup_.lengths,
+                         WalkerArrays{site_.ptr, cells_.ptr, setup_.walkers},
+                         length_class_.ptr, counts_.ptr, ends_.ptr, rounds};
+    walker_kernel<<<plan.grid, plan.block, plan.shared_bytes, stream_>>>(L);
     check(cudaGetLastError(), "walker rounds launch");
-    int32_t control[2];
-    unsigned long long tally[2];
     std::vector<unsigned long long> host(setup_.lengths);
-    copy_to_host(control, control_.ptr, 2, staging_, stream_, "round control");
-    copy_to_host(tally, tally_.ptr, 2, staging_, stream_, "round tally");
     copy_to_host(host.data(), counts_.ptr, setup_.lengths, staging_, stream_, "counters");
-    out.done = control[1];
-    out.last_round_hops = tally[1];
     for (int32_t l = 0; l < setup_.lengths; ++l) hops_by_length[l] += host[l];
-    return out;
   }
 
   double escape_rate_sum(const WalkerGroup& group, int32_t table) override {
@@ -173,8 +150,7 @@ class WalkerCuda final : public WalkerEngine {
   std::vector<DeviceBuffer<double>> tables_;
   DeviceBuffer<WalkerGroup> groups_;
   DeviceBuffer<unsigned long long> counts_;
-  DeviceBuffer<int32_t> control_;
-  DeviceBuffer<unsigned long long> tally_;
+  DeviceBuffer<double> ends_;
   std::unique_ptr<IonWindows> windows_;
 };
 

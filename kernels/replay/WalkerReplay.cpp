@@ -43,7 +43,7 @@ class WalkerReplay final : public WalkerEngine {
                          setup_.length_class.data(),
                          counts.data(),
                          nullptr,
-                         nullptr};
+                         1};
     const WalkerLaunchPlan plan = plan_walker_launch(setup_.walkers, group_count, setup_.lengths);
     launch(LaunchShape{plan.grid, plan.block, plan.shared_bytes, plan.phases},
            setup_.replay_shuffle, launches_++, setup_.threads,
@@ -53,47 +53,31 @@ class WalkerReplay final : public WalkerEngine {
     for (size_t c = 0; c < counts.size(); ++c) hops_by_length[c] += counts[c];
   }
 
-  // The CUDA driver's steps (kernels/cuda/WalkerDevice.cu): the rounds' groups
-  // and the gate's control and tally in "device" memory, a gate launch before
-  // every round, the round's launch returning at once when the gate closed.
-  Rounds run_rounds(const WalkerGroup& group, const double* ends, int32_t rounds, uint64_t budget,
-                    uint64_t* hops_by_length) override {
-    Rounds out;
-    if (setup_.walkers == 0 || rounds <= 0) return out;
-    std::vector<WalkerGroup> groups(rounds, group);
-    for (int32_t r = 0; r < rounds; ++r) {
-      groups[r].cumulative = tables_.at(0).data();
-      groups[r].round = group.round + r;
-      groups[r].t_begin = r == 0 ? group.t_begin : ends[r - 1];
-      groups[r].t_end = ends[r];
-    }
+  // The CUDA driver's steps (kernels/cuda/WalkerDevice.cu): the group and
+  // the round ends in "device" memory, one launch for all the rounds.
+  void run_rounds(const WalkerGroup& group, const double* ends, int32_t rounds,
+                  uint64_t* hops_by_length) override {
+    if (setup_.walkers == 0 || rounds <= 0) return;
+    WalkerGroup g = group;
+    g.cumulative = tables_.at(0).data();
+    const std::vector<double> device_ends(ends, ends + rounds);
     std::vector<unsigned long long> counts(setup_.lengths, 0);
-    int32_t control[2] = {1, 0};
-    unsigned long long tally[2] = {0, 0};
-    const LatticeView lat = lattice_.view();
+    const WalkerLaunch L{lattice_.view(),
+                         &g,
+                         1,
+                         setup_.lengths,
+                         WalkerArrays{site_.data(), cells_.data(), setup_.walkers},
+                         setup_.length_class.data(),
+                         counts.data(),
+                         device_ends.data(),
+                         rounds};
     const WalkerLaunchPlan plan = plan_walker_launch(setup_.walkers, 1, setup_.lengths);
-    for (int32_t r = 0; r < rounds; ++r) {
-      WalkerKernel::gate(control, tally, budget);
-      const WalkerLaunch L{lat,
-                           groups.data() + r,
-                           1,
-                           setup_.lengths,
-                           WalkerArrays{site_.data(), cells_.data(), setup_.walkers},
-                           setup_.length_class.data(),
-                           counts.data(),
-                           control,
-                           tally};
-      if (!WalkerKernel::active(L)) continue;
-      launch(LaunchShape{plan.grid, plan.block, plan.shared_bytes, plan.phases},
-             setup_.replay_shuffle, launches_++, setup_.threads,
-             [&L](const Lane& lane, int32_t phase, unsigned int* shared) {
-               WalkerKernel::phase(L, lane, phase, shared);
-             });
-    }
-    out.done = control[1];
-    out.last_round_hops = tally[1];
+    launch(LaunchShape{plan.grid, plan.block, plan.shared_bytes, plan.phases},
+           setup_.replay_shuffle, launches_++, setup_.threads,
+           [&L](const Lane& lane, int32_t phase, unsigned int* shared) {
+             WalkerKernel::phase(L, lane, phase, shared);
+           });
     for (int32_t l = 0; l < setup_.lengths; ++l) hops_by_length[l] += counts[l];
-    return out;
   }
   double escape_rate_sum(const WalkerGroup& group, int32_t table) override {
     return WalkerEscapeRate::of(site_.data(), tables_.at(table).data(), group, setup_.lattice)

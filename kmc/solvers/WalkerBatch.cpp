@@ -174,7 +174,7 @@ void WalkerBatch::advance_to(const std::vector<double>& times) {
 
 namespace coatkmc {
 
-uint64_t WalkerBatch::advance_rounds(const std::vector<double>& ends, uint64_t budget) {
+uint64_t WalkerBatch::advance_rounds(const std::vector<double>& ends) {
   if (groups_.size() != 1) throw std::logic_error("WalkerBatch: advance_rounds takes one group");
   if (ends.empty() || static_cast<int32_t>(ends.size()) > WalkerEngine::kMaxRounds)
     throw std::logic_error("WalkerBatch: 1 to kMaxRounds round ends");
@@ -190,7 +190,7 @@ uint64_t WalkerBatch::advance_rounds(const std::vector<double>& ends, uint64_t b
   w.seed = g.seed;
   w.round = st.rng_step;
   w.t_begin = st.time;
-  w.t_end = ends[0];
+  w.t_end = ends.back();
   w.first_walker = static_cast<int32_t>(g.first);
   w.walkers = static_cast<int32_t>(g.count);
   std::vector<double> clamped(ends);
@@ -198,9 +198,8 @@ uint64_t WalkerBatch::advance_rounds(const std::vector<double>& ends, uint64_t b
   for (double& e : clamped) e = previous = std::max(e, previous);  // as advance_to: never back
   const int lengths = static_cast<int>(hops_.length_sq.size());
   std::vector<uint64_t> counts(lengths, 0);
-  const WalkerEngine::Rounds r =
-      device_->engine->run_rounds(w, clamped.data(), static_cast<int32_t>(clamped.size()), budget,
-                                  counts.data());
+  device_->engine->run_rounds(w, clamped.data(), static_cast<int32_t>(clamped.size()),
+                              counts.data());
   if (!resident_) device_->engine->download(site_.data(), cells_.data());
   uint64_t hops = 0;
   for (int l = 0; l < lengths; ++l) {
@@ -210,13 +209,13 @@ uint64_t WalkerBatch::advance_rounds(const std::vector<double>& ends, uint64_t b
   st.sum_hop_length_sq = hops_.sum_length_sq(st.hops_by_length);
   st.hops += hops;
   st.attempts += hops;
-  if (r.done > 0) st.time = clamped[r.done - 1];
-  st.rng_step += r.done;
+  st.time = clamped.back();
+  st.rng_step += clamped.size();
   if (resident_)
     stale_ = true;
   else
     sync(g);
-  return r.last_round_hops;
+  return hops;
 }
 
 }  // namespace coatkmc

@@ -38,12 +38,12 @@ class WalkerBatch {
   int groups() const { return static_cast<int>(groups_.size()); }
   // One round: group g goes from its state's time to times[g] (>= it).
   void advance_to(const std::vector<double>& times);
-  // Several rounds of a batch of one group without a round trip to the host
-  // (kernels/WalkerEngine.hpp run_rounds): round r goes to ends[r]; a round
-  // after the first runs only while the group's hops since this call are
-  // below `budget` and the previous round made a hop, which is where a loop of
-  // advance_to() calls stops too. Returns the hops of the last round run.
-  uint64_t advance_rounds(const std::vector<double>& ends, uint64_t budget);
+  // Many rounds of a batch of one group in one launch, without a round trip
+  // to the host (kernels/WalkerEngine.hpp run_rounds): round r goes to
+  // ends[r] (1 to WalkerEngine::kMaxRounds of them), every walker runs every
+  // round, and the state ends at ends.back(): the same state as one
+  // advance_to() call per round end. Returns the hops of the rounds.
+  uint64_t advance_rounds(const std::vector<double>& ends);
   // The engine's window arrays (kernels/IonWindow.hpp) for the walkers of
   // group g; one group at a time (a later call replaces them).
   IonWindows& bind_windows(int group, const ObservableLayout& layout);

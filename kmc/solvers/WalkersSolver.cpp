@@ -42,6 +42,14 @@ WalkersSolver::WalkersSolver(const Lattice& lattice, const HopModel& model, uint
   round_time_ = rate > 0 ? kHopsPerRound / rate : 0.0;
 }
 
+int32_t WalkersSolver::rounds_toward(uint64_t hops_left, int64_t walkers) {
+  if (walkers <= 0) return 1;
+  const double rounds = std::floor(static_cast<double>(hops_left) /
+                                   (static_cast<double>(walkers) * kHopsPerRound));
+  return static_cast<int32_t>(
+      std::clamp(rounds, 1.0, static_cast<double>(WalkerEngine::kMaxRounds)));
+}
+
 double WalkersSolver::next_round_end(double time) const {
   const double k = std::floor(time / round_time_) + 1;
   double end = k * round_time_;
@@ -122,29 +130,31 @@ void WalkersSolver::advance(SystemState& state, const AdvanceTarget& target) {
     stuck();
   } else {
     // Rounds on the fixed grid of round_time_, whatever the target: where a
-    // run stops (its milestones, a checkpoint) never changes its rounds. Up
-    // to kMaxRounds of them per call to the engine (no host round trip
-    // between them); the engine's gate stops where a loop of single rounds
-    // would: at the first round that reaches the target, or after a round
-    // without a hop (then a stuck lattice is told from an unlucky round here).
+    // run stops (its milestones, a checkpoint) never changes its rounds. The
+    // hop target is met by launches of whole rounds, each reaching a grid
+    // instant fixed before it starts (docs/parallel-solvers.md, "the hop-target
+    // rule"): as many rounds as the hops still to make would fill at one hop
+    // per walker per round (rounds_toward), at least one and at most
+    // kMaxRounds; again until the total reaches the target.
     std::vector<double> ends;
     while (state.hops < target.hops && state.time < target.time) {
+      const int32_t want = rounds_toward(target.hops - state.hops, state.num_ions());
       ends.clear();
       double t = state.time;
-      while (static_cast<int32_t>(ends.size()) < WalkerEngine::kMaxRounds) {
+      while (static_cast<int32_t>(ends.size()) < want) {
         double end;
         try {
           end = std::min(target.time, next_round_end(t));
         } catch (const CannotProceed&) {
-          if (ends.empty()) throw;  // as before: only when the next round cannot start
+          if (ends.empty()) throw;  // only when the next round cannot start
           break;
         }
         ends.push_back(end);
         if (!(end < target.time)) break;
         t = end;
       }
-      const uint64_t last = batch_->advance_rounds(ends, target.hops - state.hops);
-      if (last == 0 && !(batch_->total_rate(0) > 0)) {
+      // A launch without a hop: a stuck lattice is told from unlucky rounds here.
+      if (batch_->advance_rounds(ends) == 0 && !(batch_->total_rate(0) > 0)) {
         stuck();
         break;
       }

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <memory>
 
 #include "kmc/backend/Backend.hpp"
@@ -18,11 +19,14 @@ namespace coatkmc {
 // makes exact), and state.time is that instant. A time target is one round.
 // A hop target is met by whole rounds on a fixed grid of simulated time
 // (multiples of round_time(), one hop per walker at equilibrium, a function of
-// the model alone) until the total reaches it: the target may be passed by up
-// to a round's hops, and state.time is always an instant at which every walker
-// stands. The rounds, and so the trajectory, do not depend on the targets
-// asked for: a run stopped anywhere and continued (a checkpoint, a longer run)
-// is the same run. `attempts` equals `hops` (rejection-free).
+// the model alone), many per launch: each launch runs every walker to a grid
+// instant chosen before it starts from the hops still to make and the number
+// of walkers (rounds_toward), until the total reaches the target. The target
+// is passed by about a round's hops, and state.time is always an instant at
+// which every walker stands. The rounds, and so the trajectory, do not depend
+// on the targets asked for: a run stopped anywhere and continued (a
+// checkpoint, a longer run) is the same run. `attempts` equals `hops`
+// (rejection-free).
 class WalkersSolver : public Solver {
  public:
   WalkersSolver(const Lattice& lattice, const HopModel& model, uint64_t seed, BackendKind backend,
@@ -42,6 +46,11 @@ class WalkersSolver : public Solver {
   // Hops per walker per round at equilibrium: each round costs every walker
   // one discarded draw, and observations land on round ends.
   static constexpr double kHopsPerRound = 1.0;
+  // The rounds of the next launch toward a hop target: as many as `hops_left`
+  // fills at kHopsPerRound per walker, at least 1, at most
+  // WalkerEngine::kMaxRounds. Integers in, so every backend and a resumed run
+  // choose the same rounds.
+  static int32_t rounds_toward(uint64_t hops_left, int64_t walkers);
 
  private:
   const Lattice& lattice_;

@@ -10,9 +10,11 @@
 #include <cmath>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "kernels/WalkerEngine.hpp"
 #include "kmc/backend/Backend.hpp"
 #include "kmc/lattice/OxideLattices.hpp"
 #include "kmc/lattice/TextbookLattices.hpp"
@@ -77,6 +79,13 @@ const Case kCases[] = {
 };
 
 void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
+// A case by name (an index into kCases goes stale when a case is added).
+const Case& case_named(const std::string& name) {
+  for (const Case& c : kCases)
+    if (c.name == name) return c;
+  throw std::invalid_argument("no test case " + name);
+}
 
 bool is_oxide(const std::string& type) {
   for (const std::string& n : oxide_lattice_names())
@@ -439,9 +448,10 @@ INSTANTIATE_TEST_SUITE_P(Backends, EngineWindowSums,
                                   std::get<1>(info.param).name;
                          });
 
-// Several rounds per engine call (the gate on the device) stop exactly where a
-// loop of one-round calls stops: at the first round that reaches the hop
-// budget, with the same trajectory.
+// Many rounds per launch (WalkerBatch::advance_rounds: every walker runs all
+// the launch's rounds, no gate between them) give, bit for bit, the
+// trajectory of one round per call through the same round ends, however the
+// rounds are grouped into launches (1, 7, 32 and kMaxRounds rounds).
 class WalkerRounds : public ::testing::TestWithParam<BackendParam> {
  protected:
   void SetUp() override {
@@ -449,32 +459,32 @@ class WalkerRounds : public ::testing::TestWithParam<BackendParam> {
   }
 };
 
-TEST_P(WalkerRounds, SeveralRoundsPerCallStopWhereSingleRoundsStop) {
-  const Case& c = kCases[13];  // walkers, sc, disordered
+TEST_P(WalkerRounds, ManyRoundsPerLaunchEqualOneRoundPerCall) {
+  const Case& c = case_named("walkers_sc_disordered");
   const Built b(c);
-  const double tau = 1.0 / (b.lattice.max_coordination() * b.model->max_rate());
+  // The solver's grid: about one hop per walker per round.
+  const double tau = WalkersSolver(b.lattice, *b.model, 99, BackendKind::Cpu).round_time();
+  const std::vector<size_t> launches = {1, 7, 32, WalkerEngine::kMaxRounds};
   std::vector<double> ends;
-  for (int r = 1; r <= 40; ++r) ends.push_back(r * tau);
-  // A budget that the 40 rounds pass about half way: half the hops they make.
-  uint64_t budget = 0;
-  {
-    SystemState probe = b.initial;
-    WalkerBatch all(b.lattice, BackendKind::Cpu, 1);
-    all.add_group(*b.model, 99, probe);
-    for (double e : ends) all.advance_to({e});
-    budget = probe.hops / 2;
-  }
-  ASSERT_GT(budget, 0u);
+  for (size_t r = 1; r <= 1 + 7 + 32 + WalkerEngine::kMaxRounds; ++r) ends.push_back(r * tau);
   SystemState single = b.initial, several = b.initial;
-  WalkerBatch one(b.lattice, GetParam().kind, 2), many(b.lattice, GetParam().kind, 2);
+  WalkerBatch one(b.lattice, BackendKind::Cpu, 1), many(b.lattice, GetParam().kind, 2);
   one.add_group(*b.model, 99, single);
   many.add_group(*b.model, 99, several);
-  // The loop the solver used to run: one round per call until the budget is reached.
-  for (size_t r = 0; r < ends.size() && single.hops < budget; ++r) one.advance_to({ends[r]});
-  many.advance_rounds(ends, budget);
-  ASSERT_LT(single.rng_step, ends.size()) << "the budget must stop the rounds early";
+  for (double e : ends) one.advance_to({e});
+  size_t at = 0;
+  for (size_t rounds : launches) {
+    const uint64_t before = several.hops;
+    const std::vector<double> part(ends.begin() + at, ends.begin() + at + rounds);
+    const uint64_t hops = many.advance_rounds(part);
+    EXPECT_EQ(hops, several.hops - before);
+    at += rounds;
+  }
+  ASSERT_EQ(at, ends.size());
   expect_same_trajectory(single, several);
-  EXPECT_GE(several.hops, budget);
+  EXPECT_EQ(several.rng_step, ends.size());
+  EXPECT_EQ(several.time, ends.back());
+  EXPECT_GT(several.hops, static_cast<uint64_t>(several.num_ions()) * 10);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, WalkerRounds, ::testing::ValuesIn(kBackends),
@@ -509,7 +519,7 @@ TEST(ReplayOrders, ShuffledCasesRunSeveralBlocksPerLaunch) {
 }
 
 TEST(ReplayOrders, WalkerBatchSameWhateverTheBlockAndLaneOrders) {
-  const Case& c = kCases[13];
+  const Case& c = case_named("walkers_sc_disordered");
   const Built b(c);
   std::vector<SystemState> states;
   for (uint64_t seed : {0, 77}) {
