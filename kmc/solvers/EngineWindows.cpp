@@ -6,18 +6,6 @@
 
 namespace coatkmc {
 
-namespace {
-ObservableMark counters_of(const SystemState& s) {
-  ObservableMark m;
-  m.time = s.time;
-  m.hops = s.hops;
-  m.attempts = s.attempts;
-  m.sum_hop_length_sq = s.sum_hop_length_sq;
-  m.hops_by_length = s.hops_by_length;
-  return m;
-}
-}  // namespace
-
 IonWindowSetup EngineWindows::setup(const SystemState& state, const ObservableLayout& layout,
                                     const HopSteps& hops, const Lattice& lattice,
                                     int64_t first_walker) {
@@ -53,7 +41,7 @@ void EngineWindows::bind(IonWindows& windows, int64_t ions) {
 
 void EngineWindows::mark(const SystemState& state, int slot) {
   windows_->mark(slot);
-  counters_[slot] = counters_of(state);
+  counters_[slot] = ObservableMark::counters_of(state);
   marked_[slot] = true;
 }
 
@@ -91,17 +79,7 @@ ObservableSums EngineWindows::reduce(const SystemState& state, int slot,
   if (!marked_[slot]) throw std::logic_error("solver: window mark not set since the state was loaded");
   const ObservableMark& m = counters_[slot];
   const WindowSums w = windows_->reduce(slot);
-  // Counters as the host reference (kmc/state/ObservableSums.cpp).
-  ObservableSums out;
-  out.duration = state.time - m.time;
-  out.hops = state.hops - m.hops;
-  out.attempts = state.attempts - m.attempts;
-  out.sum_hop_length_sq = state.sum_hop_length_sq - m.sum_hop_length_sq;
-  if (state.hops_by_length.size() == m.hops_by_length.size()) {
-    out.hops_by_length.resize(m.hops_by_length.size());
-    for (size_t l = 0; l < out.hops_by_length.size(); ++l)
-      out.hops_by_length[l] = state.hops_by_length[l] - m.hops_by_length[l];
-  }
+  ObservableSums out = window_counters(state, m);  // as the host reference
   out.all = w.all;
   out.species = w.species;
   out.binnings.resize(layout.binnings.size());

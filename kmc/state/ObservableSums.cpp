@@ -5,9 +5,14 @@
 namespace coatkmc {
 
 ObservableMark ObservableMark::of(const SystemState& s) {
-  ObservableMark m;
+  ObservableMark m = counters_of(s);
   m.displacement = s.displacement;
   m.ion_site = s.ion_site;
+  return m;
+}
+
+ObservableMark ObservableMark::counters_of(const SystemState& s) {
+  ObservableMark m;
   m.time = s.time;
   m.hops = s.hops;
   m.attempts = s.attempts;
@@ -16,11 +21,7 @@ ObservableMark ObservableMark::of(const SystemState& s) {
   return m;
 }
 
-ObservableSums reduce_observables(const SystemState& now, const ObservableMark& mark,
-                                  const ObservableLayout& layout) {
-  const size_t ions = now.ion_site.size();
-  if (mark.displacement.size() != ions || mark.ion_site.size() != ions)
-    throw std::invalid_argument("reduce_observables: the mark holds another number of ions");
+ObservableSums window_counters(const SystemState& now, const ObservableMark& mark) {
   ObservableSums out;
   out.duration = now.time - mark.time;
   out.hops = now.hops - mark.hops;
@@ -31,6 +32,15 @@ ObservableSums reduce_observables(const SystemState& now, const ObservableMark& 
     for (size_t l = 0; l < out.hops_by_length.size(); ++l)
       out.hops_by_length[l] = now.hops_by_length[l] - mark.hops_by_length[l];
   }
+  return out;
+}
+
+ObservableSums reduce_observables(const SystemState& now, const ObservableMark& mark,
+                                  const ObservableLayout& layout) {
+  const size_t ions = now.ion_site.size();
+  if (mark.displacement.size() != ions || mark.ion_site.size() != ions)
+    throw std::invalid_argument("reduce_observables: the mark holds another number of ions");
+  ObservableSums out = window_counters(now, mark);
   const int32_t species = layout.species;
   const bool labelled = species > 1 && now.ion_species.size() == ions;
   if (species > 1) out.species.assign(species, AxisSums{});

@@ -49,6 +49,9 @@ struct ObservableMark {
   std::vector<uint64_t> hops_by_length;
 
   static ObservableMark of(const SystemState& state);
+  // The counters alone (no per-ion vectors): what an engine that keeps the
+  // ions itself (kmc/solvers/EngineWindows) remembers of a mark on the host.
+  static ObservableMark counters_of(const SystemState& state);
 };
 
 struct BinnedSums {
@@ -65,6 +68,12 @@ struct ObservableSums {
   std::vector<AxisSums> species;  // [q], empty with one species
   std::vector<BinnedSums> binnings;
 };
+
+// The window's counters, now - mark (duration, hops, attempts,
+// sum_hop_length_sq, and hops_by_length when both hold the same classes),
+// sums over ions left empty: the one subtraction of the host reference below
+// and of the engines' windows (kmc/solvers/EngineWindows.cpp).
+ObservableSums window_counters(const SystemState& now, const ObservableMark& mark);
 
 // The host reference: sums over the ions of `now` in ion order.
 ObservableSums reduce_observables(const SystemState& now, const ObservableMark& mark,
