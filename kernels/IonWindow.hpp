@@ -65,6 +65,27 @@ struct IonSource {
   const int32_t* walker_site = nullptr;
   const int32_t* walker_cells = nullptr;
   int64_t walker_stride = 0, first = 0;
+
+  // The source of a sublattice engine: its `sites` site bytes and records.
+  static IonSource of_sublattice(const uint8_t* site_byte, const IonRecord* record,
+                                 int64_t sites) {
+    IonSource src;
+    src.site_byte = site_byte;
+    src.record = record;
+    src.sites = sites;
+    return src;
+  }
+  // The source of a walker engine: ion i is walker first + i of its arrays
+  // (`walkers` of them: cells[a * walkers + walker]).
+  static IonSource of_walkers(const int32_t* site, const int32_t* cells, int64_t walkers,
+                              int64_t first) {
+    IonSource src;
+    src.walker_site = site;
+    src.walker_cells = cells;
+    src.walker_stride = walkers;
+    src.first = first;
+    return src;
+  }
 };
 
 // The per-ion arrays of one engine, as pointers into its memory.

@@ -59,11 +59,7 @@ class SublatticeCpu final : public SublatticeEngine {
   }
   IonWindows& bind_windows(const IonWindowSetup& setup) override {
     windows_ = make_host_ion_windows(setup, [this] {
-      IonSource src;
-      src.site_byte = site_.data();
-      src.record = record_.data();
-      src.sites = setup_.sites;
-      return src;
+      return IonSource::of_sublattice(site_.data(), record_.data(), setup_.sites);
     });
     return *windows_;
   }
@@ -120,12 +116,7 @@ class WalkerCpu final : public WalkerEngine {
   }
   IonWindows& bind_windows(const IonWindowSetup& setup) override {
     windows_ = make_host_ion_windows(setup, [this, first = setup.first_walker] {
-      IonSource src;
-      src.walker_site = site_.data();
-      src.walker_cells = cells_.data();
-      src.walker_stride = setup_.walkers;
-      src.first = first;
-      return src;
+      return IonSource::of_walkers(site_.data(), cells_.data(), setup_.walkers, first);
     });
     return *windows_;
   }

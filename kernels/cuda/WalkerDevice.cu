@@ -130,12 +130,7 @@ class WalkerCuda final : public WalkerEngine {
   IonWindows& bind_windows(const IonWindowSetup& setup) override {
     windows_.reset();
     windows_ = make_device_ion_windows(setup, [this, first = setup.first_walker] {
-      IonSource src;
-      src.walker_site = site_.ptr;
-      src.walker_cells = cells_.ptr;
-      src.walker_stride = setup_.walkers;
-      src.first = first;
-      return src;
+      return IonSource::of_walkers(site_.ptr, cells_.ptr, setup_.walkers, first);
     }, stream_);
     return *windows_;
   }

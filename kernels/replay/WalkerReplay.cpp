@@ -85,12 +85,7 @@ class WalkerReplay final : public WalkerEngine {
   }
   IonWindows& bind_windows(const IonWindowSetup& setup) override {
     windows_ = make_host_ion_windows(setup, [this, first = setup.first_walker] {
-      IonSource src;
-      src.walker_site = site_.data();
-      src.walker_cells = cells_.data();
-      src.walker_stride = setup_.walkers;
-      src.first = first;
-      return src;
+      return IonSource::of_walkers(site_.data(), cells_.data(), setup_.walkers, first);
     });
     return *windows_;
   }
