@@ -27,9 +27,10 @@
 #include "kmc/solvers/WalkersSolver.hpp"
 #include "kmc/state/ObservableSums.hpp"
 
-#include "GpuTestSkip.hpp"
+#include "DeviceBackends.hpp"
 
 using namespace coatkmc;
+using namespace coatkmc::device_tests;
 
 namespace {
 
@@ -208,20 +209,7 @@ void expect_same_trajectory(const SystemState& a, const SystemState& b) {
   }
 }
 
-struct BackendParam {
-  const char* name;
-  BackendKind kind;
-};
-void PrintTo(const BackendParam& b, std::ostream* os) { *os << b.name; }
-const BackendParam kBackends[] = {
-    {"cpu", BackendKind::Cpu}, {"replay", BackendKind::Replay}, {"cuda", BackendKind::Cuda}};
-
-class DeviceEngines : public ::testing::TestWithParam<std::tuple<BackendParam, Case>> {
- protected:
-  void SetUp() override {
-    if (std::get<0>(GetParam()).kind == BackendKind::Cuda) SKIP_WITHOUT_GPU();
-  }
-};
+class DeviceEngines : public PerBackend<std::tuple<BackendParam, Case>> {};
 
 // Against the CPU launcher on one thread: the same trajectory bit for bit,
 // and the ions really moved.
@@ -452,12 +440,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, EngineWindowSums,
 // the launch's rounds, no gate between them) give, bit for bit, the
 // trajectory of one round per call through the same round ends, however the
 // rounds are grouped into launches (1, 7, 32 and kMaxRounds rounds).
-class WalkerRounds : public ::testing::TestWithParam<BackendParam> {
- protected:
-  void SetUp() override {
-    if (GetParam().kind == BackendKind::Cuda) SKIP_WITHOUT_GPU();
-  }
-};
+class WalkerRounds : public PerBackend<BackendParam> {};
 
 TEST_P(WalkerRounds, ManyRoundsPerLaunchEqualOneRoundPerCall) {
   const Case& c = case_named("walkers_sc_disordered");

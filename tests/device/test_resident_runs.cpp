@@ -15,9 +15,10 @@
 #include "kmc/simulation/RunPlan.hpp"
 #include "kmc/simulation/RunState.hpp"
 #include "kmc/simulation/Simulation.hpp"
-#include "GpuTestSkip.hpp"
+#include "DeviceBackends.hpp"
 
 using namespace coatkmc;
+using namespace coatkmc::device_tests;
 
 namespace {
 
@@ -30,13 +31,6 @@ const RunCase kRunCases[] = {{"sublattice_slabs", "sublattice"},
                              {"sublattice_species_slabs", "sublattice", true},
                              {"walkers_slabs", "walkers"}};
 
-struct Backend {
-  const char* name;
-  BackendKind kind;
-};
-void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
-const Backend kRunBackends[] = {
-    {"cpu", BackendKind::Cpu}, {"replay", BackendKind::Replay}, {"cuda", BackendKind::Cuda}};
 
 SimulationSettings settings_of(const RunCase& c) {
   SimulationSettings s;
@@ -118,18 +112,13 @@ void expect_same(const SimulationOutcome& a, const SimulationOutcome& b, bool ex
     EXPECT_EQ(a.slab_snapshots[k].ions, b.slab_snapshots[k].ions);
 }
 
-class ResidentRuns : public ::testing::TestWithParam<std::tuple<Backend, RunCase>> {
- protected:
-  void SetUp() override {
-    if (std::get<0>(GetParam()).kind == BackendKind::Cuda) SKIP_WITHOUT_GPU();
-  }
-};
+class ResidentRuns : public PerBackend<std::tuple<BackendParam, RunCase>> {};
 
 // The run's results (blocks, MSD rows, slab profiles, species snapshots) on
 // this backend equal the CPU backend's; the run really moved ions.
 TEST_P(ResidentRuns, SameResultsAsTheCpuBackend) {
   const auto& param = GetParam();
-  const Backend backend = std::get<0>(param);
+  const BackendParam backend = std::get<0>(param);
   const RunCase c = std::get<1>(param);
   RunState cpu_run, run;
   const SimulationOutcome ref = run_simulation(plan_for(c, BackendKind::Cpu), cpu_run, {}, {});
@@ -146,7 +135,7 @@ TEST_P(ResidentRuns, SameResultsAsTheCpuBackend) {
 // as the CPU run that never stopped (profiles are not reported after a restart).
 TEST_P(ResidentRuns, CheckpointedHalfWayAndResumed) {
   const auto& param = GetParam();
-  const Backend backend = std::get<0>(param);
+  const BackendParam backend = std::get<0>(param);
   const RunCase c = std::get<1>(param);
   RunState reference_run;
   const SimulationOutcome ref =
@@ -178,7 +167,7 @@ TEST_P(ResidentRuns, CheckpointedHalfWayAndResumed) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ResidentRuns,
-                         ::testing::Combine(::testing::ValuesIn(kRunBackends),
+                         ::testing::Combine(::testing::ValuesIn(kBackends),
                                             ::testing::ValuesIn(kRunCases)),
                          [](const auto& info) {
                            return std::string(std::get<0>(info.param).name) + "_" +
