@@ -20,6 +20,7 @@ enum RngStream : uint32_t {
   kStreamClassOrder = 6,  // sublattice: order of the site classes in each sweep
   kStreamSpecies = 7,     // which ion gets which species ([[occupancy.species]])
   kStreamReplay = 8,      // the replay launcher's block and lane orders (tests only)
+  kStreamImmobile = 9,    // where immobile species sit ([[environment.immobile]])
 };
 
 struct CounterRng {

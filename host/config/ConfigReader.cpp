@@ -118,6 +118,7 @@ LoadedConfig load_config_text(const std::string& text, const std::string& path,
     v.fail("occupancy.species", "walkers do not see each other, so they take no species "
                                 "(use run.solver = \"bkl\" or \"sublattice\")");
   check_ion_counts(v, s, mobile);
+  read_environment(v, cfg, s);
 
   if (!names_lattice)
     throw InputError(path, "lattice: the configuration names no lattice (add a [lattice] table: "

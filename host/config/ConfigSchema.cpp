@@ -45,7 +45,9 @@ const std::set<std::string>& known_keys() {
       "microstructure.crystallization_rate", "microstructure.crystallization_energy",
       "microstructure.grain_growth_rate", "microstructure.grain_growth_energy",
       "microstructure.layers",
-      "sublattice.acceptance_ceiling", "sublattice.attempts"};
+      "sublattice.acceptance_ceiling", "sublattice.attempts",
+      "environment.coefficients", "environment.kra_cutoff_A", "environment.kra_max_sites",
+      "environment.site_cutoff_A", "environment.site_max_sites", "environment.immobile"};
   return keys;
 }
 
@@ -55,7 +57,7 @@ namespace {
 const std::vector<std::string>& known_tables() {
   static const std::vector<std::string> tables = {"lattice",   "occupancy", "hop",
                                                    "run",       "landscape", "sublattice",
-                                                   "microstructure"};
+                                                   "microstructure", "environment"};
   return tables;
 }
 

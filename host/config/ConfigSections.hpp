@@ -48,6 +48,10 @@ void read_microstructure(Validator& v, LoadedConfig& cfg, SimulationSettings& s)
 // SpeciesSection.cpp: [[occupancy.species]] and [[hop.exchange]].
 void read_species(Validator& v, SimulationSettings& s, int64_t mobile);
 
+// EnvironmentSection.cpp: [environment] and [[environment.immobile]] (after
+// the species: their names are the model's mobile occupants).
+void read_environment(Validator& v, LoadedConfig& cfg, SimulationSettings& s);
+
 // RunSection.cpp: [occupancy], [hop], [run], [landscape], [sublattice], and
 // the contradictions between them.
 void read_occupancy(Validator& v, SimulationSettings& s);

@@ -1,11 +1,14 @@
 #include "kmc/simulation/RunPlan.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <numeric>
 #include <stdexcept>
 
 #include "kmc/microstructure/Microstructure.hpp"
+#include "kmc/model/EnvironmentCompiler.hpp"
+#include "kmc/model/EnvironmentPlacement.hpp"
 #include "kmc/model/Landscape.hpp"
 #include "kmc/solvers/SolverFactory.hpp"
 
@@ -21,6 +24,11 @@ std::string gib(double bytes) {
 
 std::string solver_for(const SimulationSettings& s, int64_t ions) {
   if (s.solver != "auto") return s.solver;
+  if (s.environment.active) {
+    // The first exact solver of the registry that takes the model (bkl).
+    for (const SolverEntry& e : solver_registry())
+      if (e.capabilities.exact && e.capabilities.environment) return e.name;
+  }
   if (!s.species.active()) return auto_solver(s.hop, ions);
   // Several species: the first exact solver of the registry that takes them (bkl).
   for (const SolverEntry& e : solver_registry())
@@ -73,6 +81,37 @@ std::shared_ptr<RunWorld> build_world(const SimulationSettings& cfg, std::vector
   } catch (const std::invalid_argument& e) {
     problems.push_back({"lattice.cells", std::string("lattice: ") + e.what()});
     return nullptr;
+  }
+}
+
+// The local-environment model: compiled tables, the immobile species' sites
+// (closed to ions on mobile sublattices), and the rate bound.
+void build_environment(const SimulationSettings& cfg, RunWorld& world,
+                       std::vector<PlanProblem>& problems) {
+  const Lattice& lattice = world.lattice;
+  try {
+    CompiledEnvironment tables = compile_environment(lattice, cfg.environment);
+    std::vector<uint8_t> fixed = place_immobile(lattice, cfg.environment, cfg.seed);
+    if (!fixed.empty()) {
+      if (world.blocked.empty()) world.blocked.assign(lattice.num_sites(), 0);
+      for (int64_t s = 0; s < lattice.num_sites(); ++s)
+        if (fixed[s] && lattice.is_mobile(s)) world.blocked[s] = 1;
+      world.open_sites = 0;
+      for (int64_t s = 0; s < lattice.num_sites(); ++s)
+        world.open_sites += lattice.is_host(s) && !world.blocked[s];
+    }
+    const double kT = world.model->kT();
+    const double bound = world.model->max_rate() * std::exp(-tables.min_energy_eV / kT);
+    if (!std::isfinite(bound) || bound > 1e300)
+      throw EnvironmentError("environment.coefficients",
+                             cfg.environment.coefficients.path +
+                                 ": the coefficients make a rate overflow (E_env down to " +
+                                 std::to_string(tables.min_energy_eV) + " eV at kT = " +
+                                 std::to_string(kT) + " eV)");
+    world.environment =
+        std::make_unique<EnvironmentModel>(lattice, std::move(tables), std::move(fixed), kT);
+  } catch (const EnvironmentError& e) {
+    problems.push_back({e.key(), e.key() + ": " + e.what()});
   }
 }
 
@@ -148,6 +187,16 @@ RunPlan plan_run(SimulationSettings settings, const MemoryBudget& available,
   std::shared_ptr<RunWorld> world = build_world(cfg, plan.problems);
   if (!world) return plan;
   plan.host_sites = world->lattice.num_host_sites();
+  if (cfg.environment.active) {
+    if (!find_solver(plan.solver)->capabilities.environment) {
+      plan.problems.push_back({"environment", "environment: the " + plan.solver +
+                                                  " solver does not take the environment model "
+                                                  "(use run.solver = \"bkl\")"});
+      return plan;
+    }
+    build_environment(cfg, *world, plan.problems);
+    if (!plan.ok()) return plan;
+  }
   plan.open_sites = world->open_sites;
   if (cfg.species.active()) {
     place_species_counts(cfg, *world, plan.open_sites, plan.problems);

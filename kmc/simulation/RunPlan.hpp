@@ -7,6 +7,7 @@
 
 #include "kmc/backend/Backend.hpp"
 #include "kmc/lattice/Lattice.hpp"
+#include "kmc/model/EnvironmentModel.hpp"
 #include "kmc/model/HopModel.hpp"
 #include "kmc/model/SpeciesModel.hpp"
 #include "kmc/simulation/RunMemory.hpp"
@@ -37,6 +38,9 @@ struct RunWorld {
   std::unique_ptr<SpeciesRates> species;  // null with one species
   std::vector<int64_t> species_counts;
   Occupancy occupancy;  // with species: the vacancies their counts leave
+  // The local-environment model (null without [environment]); its immobile
+  // species on mobile sites are in `blocked` too.
+  std::unique_ptr<EnvironmentModel> environment;
 };
 
 // One run, decided once (run_simulation only carries it out): the solver and

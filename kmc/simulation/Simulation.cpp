@@ -117,6 +117,7 @@ class RunExecution {
     solver_options_.acceptance_ceiling = cfg_.acceptance_ceiling;
     solver_options_.sublattice_attempts = cfg_.sublattice_attempts;
     solver_options_.species = world_.species.get();
+    solver_options_.environment = world_.environment.get();
     // D and occupancy per slab and per layer (docs/structures.md). They are not
     // part of a checkpoint: a restarted run reports none.
     profiles_ = cfg_.slabs > 0 || !world_.site_layer.empty();

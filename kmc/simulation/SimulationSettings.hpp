@@ -6,6 +6,7 @@
 
 #include "kmc/lattice/LatticeDescription.hpp"
 #include "kmc/microstructure/Microstructure.hpp"
+#include "kmc/model/EnvironmentSpec.hpp"
 #include "kmc/model/HopModel.hpp"
 #include "kmc/model/Landscape.hpp"
 #include "kmc/model/SpeciesModel.hpp"
@@ -29,6 +30,10 @@ struct SimulationSettings {
   // Grains, boundaries, phases, blocked sites (docs/structures.md); when active
   // it replaces the landscape and supplies site energies, bond barriers and blocked sites.
   MicrostructureSettings microstructure;
+  // The local-environment energy model ([environment], docs/environment.md):
+  // cluster expansions of E_KRA and the site energies, NEB tables, immobile
+  // species. Inactive: none.
+  EnvironmentSpec environment;
   // Slabs along the third lattice vector for D and occupancy profiles (0: none).
   int slabs = 0;
 

@@ -1,5 +1,6 @@
 #include "kmc/solvers/BklSolver.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -13,6 +14,11 @@ BklSolver::BklSolver(const Lattice& lattice, const HopModel& model, uint64_t see
     : lattice_(lattice), model_(model), seed_(seed), zmax_(lattice.max_coordination()) {}
 
 double BklSolver::hop_rate(const SystemState& state, int64_t site, int k, int32_t target) const {
+  if (env_) {
+    // A site an immobile species holds is no vacancy.
+    if (env_->code(state, target) != 0) return 0.0;
+    return model_.static_rate(site, k) * env_->factor(state, site, k);
+  }
   if (!model_.has_interaction()) return model_.static_rate(site, k);
   // The hopping ion itself neighbours the target; it does not count there.
   return model_.rate(site, k, state.occupied_neighbors[site],
@@ -30,6 +36,13 @@ void BklSolver::set_species_rate_factors(std::vector<double> factors) {
   for (double f : factors) vacancy_factor_.insert(vacancy_factor_.end(), size_t(nb) * zmax_, f);
   exchange_ = nullptr;
   bound_ = nullptr;  // cached rates are stale
+}
+
+void BklSolver::set_environment(const EnvironmentModel& env) {
+  if (model_.has_interaction())
+    throw std::invalid_argument("the environment model replaces hop.interaction (give J as a pair)");
+  env_ = &env;
+  bound_ = nullptr;
 }
 
 void BklSolver::set_species(const SpeciesRates& rates) {
@@ -67,7 +80,7 @@ double BklSolver::single_species_site_rate(const SystemState& state, int64_t sit
   const NeighborRow row = lattice_.neighbors_of(site);
   const uint8_t* occ = state.occupied.data();
   double sum = 0.0;
-  if (!model_.has_interaction()) {
+  if (!model_.has_interaction() && !env_) {
     const double* rates = model_.static_rate_row(site);
     // Occupancy is random, so a branch on it is mispredicted half the time.
     // Multiplying by exactly 1 or 0 and adding +0.0 gives, bit for bit, the
@@ -94,6 +107,22 @@ void BklSolver::rebuild(SystemState& state) {
 }
 
 void BklSolver::update_after_hop(const SystemState& state, int32_t origin, int32_t dest) {
+  if (env_) {
+    // Every site whose hops read the origin or the destination (the
+    // environment's reach, which includes their hop neighbours).
+    touched_.clear();
+    env_->for_affected(origin, [&](int64_t s) { touched_.push_back(static_cast<int32_t>(s)); });
+    env_->for_affected(dest, [&](int64_t s) { touched_.push_back(static_cast<int32_t>(s)); });
+    touched_.push_back(origin);
+    touched_.push_back(dest);
+    std::sort(touched_.begin(), touched_.end());
+    touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
+    for (const int32_t s : touched_) {
+      const double v = site_rate(state, s);
+      if (v != tree_.leaf(s)) tree_.set(s, v);
+    }
+    return;
+  }
   // Without interactions a rate depends on the target's occupancy only: the
   // origin (now empty), the destination and their neighbours change.
   // An empty neighbour's leaf stays 0: setting only leaves that changed keeps
@@ -188,8 +217,10 @@ void BklSolver::advance(SystemState& state, const AdvanceTarget& target) {
       for (int k = 0; k < row.count; ++k) {
         const int32_t t = row[k];
         if (state.occupied[t]) continue;
-        chosen = k;
         const double rk = hop_rate(state, origin, k, t);
+        // With the environment a vacant target may be closed (rate 0): never choose it.
+        if (env_ && !(rk > 0)) continue;
+        chosen = k;
         if (r < rk) break;
         r -= rk;
       }

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "kmc/model/EnvironmentModel.hpp"
 #include "kmc/model/HopModel.hpp"
 #include "kmc/model/SpeciesModel.hpp"
 #include "kmc/solvers/BlockSumTree.hpp"
@@ -29,6 +30,9 @@ class BklSolver : public Solver {
   // Total rate of the ion on `site` (0 for an empty site); exposed for tests.
   double site_rate(const SystemState& state, int64_t site) const;
   double total_rate() const { return tree_.total(); }
+  // The rate the solver holds for `site` since its last update (tests
+  // compare it with site_rate(), a recomputation from scratch).
+  double cached_site_rate(int64_t site) const { return tree_.leaf(site); }
 
   // Several species on one sublattice, exchanging with vacancies: every hop
   // of an ion of species s is multiplied by factors[s] (exp(-dE_s/kT) for a
@@ -40,6 +44,13 @@ class BklSolver : public Solver {
   // (kernels/SpeciesEnergy.hpp): vacancy factors per (species, basis site,
   // slot) and direct exchanges. `rates` must outlive the solver.
   void set_species(const SpeciesRates& rates);
+  // The local-environment model ([environment], docs/environment.md): a hop's
+  // rate is the hop model's static rate times exp(-E_env / kT), E_env from
+  // the occupant codes around the hop; no hop enters a site an immobile
+  // species holds. After a move the rates of every site whose hops read the
+  // origin or the target are recomputed (EnvironmentModel::for_affected).
+  // `env` must outlive the solver.
+  void set_environment(const EnvironmentModel& env);
 
  private:
   void rebuild(SystemState& state);
@@ -64,6 +75,8 @@ class BklSolver : public Solver {
   const SystemState* bound_ = nullptr;  // state the tree was built for
   std::vector<double> vacancy_factor_;  // [(species * nbasis + b) * zmax + k], empty: one species
   const SpeciesRates* exchange_ = nullptr;  // direct exchanges, when configured
+  const EnvironmentModel* env_ = nullptr;   // local-environment model, when configured
+  std::vector<int32_t> touched_;            // scratch: the sites a move affects
   uint64_t bound_hops_ = 0;
 };
 

@@ -13,12 +13,16 @@ std::unique_ptr<Solver> make_bkl(BackendKind, const Lattice& lattice, const HopM
                                  uint64_t seed, const SolverOptions& options) {
   auto bkl = std::make_unique<BklSolver>(lattice, model, seed);
   if (options.species) bkl->set_species(*options.species);
+  if (options.environment) bkl->set_environment(*options.environment);
   return bkl;
 }
 
 std::unique_ptr<Solver> make_walkers(BackendKind backend, const Lattice& lattice,
                                      const HopModel& model, uint64_t seed,
                                      const SolverOptions& options) {
+  if (options.environment)
+    throw CannotProceed("walkers do not see each other, so they take no [environment] (use "
+                        "run.solver = \"bkl\")");
   if (options.species)
     throw CannotProceed("walkers do not see each other, so they take no species (use run.solver = "
                         "\"bkl\" or \"sublattice\")");
@@ -28,6 +32,9 @@ std::unique_ptr<Solver> make_walkers(BackendKind backend, const Lattice& lattice
 std::unique_ptr<Solver> make_sublattice(BackendKind backend, const Lattice& lattice,
                                         const HopModel& model, uint64_t seed,
                                         const SolverOptions& options) {
+  if (options.environment)
+    throw CannotProceed("the sublattice solver does not take [environment] yet (use run.solver = "
+                        "\"bkl\")");
   SublatticeOptions o;
   o.acceptance_ceiling = options.acceptance_ceiling;
   o.rule = sublattice_attempt_rule(options.sublattice_attempts);
@@ -39,11 +46,11 @@ std::unique_ptr<Solver> make_sublattice(BackendKind backend, const Lattice& latt
 }  // namespace
 
 const std::vector<SolverEntry>& solver_registry() {
-  // exact, parallel, device_code, interaction, species
+  // exact, parallel, device_code, interaction, species, environment
   static const std::vector<SolverEntry> entries = {
-      {"bkl", {true, false, false, true, true}, &make_bkl},
-      {"walkers", {true, true, true, false, false}, &make_walkers},
-      {"sublattice", {false, true, true, true, true}, &make_sublattice},
+      {"bkl", {true, false, false, true, true, true}, &make_bkl},
+      {"walkers", {true, true, true, false, false, false}, &make_walkers},
+      {"sublattice", {false, true, true, true, true, false}, &make_sublattice},
   };
   return entries;
 }

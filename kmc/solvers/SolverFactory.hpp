@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "kmc/backend/Backend.hpp"
+#include "kmc/model/EnvironmentModel.hpp"
 #include "kmc/model/HopModel.hpp"
 #include "kmc/model/SpeciesModel.hpp"
 #include "kmc/solvers/Solver.hpp"
@@ -19,6 +20,9 @@ struct SolverOptions {
   // Several species ([[occupancy.species]]); nullptr: one species. Must
   // outlive the solver. bkl and sublattice take them, walkers refuse them.
   const SpeciesRates* species = nullptr;
+  // The local-environment model ([environment]); nullptr: none. Must outlive
+  // the solver. Solvers whose capabilities lack `environment` refuse it.
+  const EnvironmentModel* environment = nullptr;
 };
 
 // What a registered solver is and can do (the registry below is the one
@@ -29,6 +33,7 @@ struct SolverCapabilities {
   bool device_code = false;   // has kernels for the device backends (cuda, replay)
   bool interaction = false;   // takes hop.interaction
   bool species = false;       // takes [[occupancy.species]]
+  bool environment = false;   // takes [environment] (the local-environment model)
 };
 
 using SolverMaker = std::unique_ptr<Solver> (*)(BackendKind backend, const Lattice& lattice,

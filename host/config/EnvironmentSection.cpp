@@ -1,0 +1,119 @@
+// [environment] and [[environment.immobile]]: the local-environment energy
+// model (docs/environment.md, docs/configuration.md "Local environment").
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "host/config/ConfigSections.hpp"
+#include "host/config/EnvironmentCoefficients.hpp"
+#include "kmc/core/Error.hpp"
+#include "kmc/model/EnvironmentCompiler.hpp"
+
+namespace coatkmc::config {
+
+namespace {
+
+void read_immobile(Validator& v, SimulationSettings& s) {
+  EnvironmentSpec& env = s.environment;
+  const toml::node* node = v.node("environment.immobile");
+  auto arr = node ? node->as_array() : nullptr;
+  if (!arr || arr->empty() || !arr->is_homogeneous(toml::node_type::table))
+    v.fail("environment.immobile", "expected [[environment.immobile]] tables, one per species");
+  std::vector<std::string> labels;
+  for (const BasisSite& b : s.lattice.basis)
+    if (std::find(labels.begin(), labels.end(), b.sublattice) == labels.end())
+      labels.push_back(b.sublattice);
+  for (TomlTableReader& e : v.tables("environment.immobile", 1)) {
+    e.refuse_other_keys({"name", "sublattice", "fraction", "layers"},
+                        " for an immobile species (name, sublattice, fraction, layers)");
+    ImmobileSpec im;
+    im.where = e.prefix();
+    if (!e.has("name")) e.fail("name", "missing");
+    im.name = e.string("name", "");
+    if (im.name == "Va") e.fail("name", "'Va' names the vacancy");
+    for (const std::string& m : env.mobile)
+      if (m == im.name) e.fail("name", "'" + im.name + "' is a mobile species");
+    for (const ImmobileSpec& other : env.immobile)
+      if (other.name == im.name) e.fail("name", "species '" + im.name + "' is given twice");
+    if (!e.has("sublattice")) e.fail("sublattice", "missing (the sublattice label it sits on)");
+    im.sublattice = e.string("sublattice", "");
+    if (std::find(labels.begin(), labels.end(), im.sublattice) == labels.end())
+      e.fail("sublattice", "no sublattice '" + im.sublattice + "' (this lattice has " +
+                               join(labels) + ")");
+    const bool by_fraction = e.has("fraction"), by_layers = e.has("layers");
+    if (by_fraction == by_layers)
+      e.fail_table(by_layers ? "layers" : "fraction",
+                   "give fraction (of the sublattice's sites) or layers (a fraction per cell "
+                   "layer along the third vector), one of them");
+    if (by_fraction) im.fraction = e.number("fraction", 0, 0, 1);
+    else im.layers = e.number_array("layers", {}, 1, 4096, 0, 1);
+    env.immobile.push_back(std::move(im));
+  }
+}
+
+// The tables compile on a small copy of the supercell (the hops do not
+// depend on the cell counts): problems of the coefficients are reported
+// here, at their key, before anything big is built.
+void check_compiles(Validator& v, const SimulationSettings& s) {
+  std::array<int, 3> cells = s.cells;
+  for (int& c : cells) c = std::min(c, 16);
+  std::unique_ptr<Lattice> lattice;
+  try {
+    lattice = std::make_unique<Lattice>(s.lattice, cells);
+  } catch (const std::invalid_argument&) {
+    return;  // the geometry is the lattice section's problem (plan_run reports it)
+  }
+  try {
+    const CompiledEnvironment tables = compile_environment(*lattice, s.environment);
+    // The fastest hop must stay a finite rate (plan_run checks again with the
+    // landscape's site energies).
+    const HopModel hop(*lattice, s.hop);
+    const double bound = hop.max_rate() * std::exp(-tables.min_energy_eV / hop.kT());
+    if (!std::isfinite(bound) || bound > 1e300)
+      v.fail("environment.coefficients",
+             s.environment.coefficients.path + ": the coefficients make a rate overflow (E_env "
+             "reaches " + std::to_string(tables.min_energy_eV) + " eV, kT = " +
+             std::to_string(hop.kT()) + " eV)");
+  } catch (const EnvironmentError& e) {
+    v.fail(e.key(), e.what());
+  }
+}
+
+}  // namespace
+
+void read_environment(Validator& v, LoadedConfig& cfg, SimulationSettings& s) {
+  if (!v.has("environment")) return;
+  EnvironmentSpec& env = s.environment;
+  env.active = true;
+  if (s.solver == "walkers")
+    v.fail("environment", "walkers do not see each other, so they take no environment model "
+                          "(use run.solver = \"bkl\")");
+  if (s.hop.interaction != 0)
+    v.fail("hop.interaction", "the environment model replaces the pair interaction: give J as "
+                              "a site pair cluster in environment.coefficients");
+  if (v.has("hop.exchange"))
+    v.fail("hop.exchange", "direct exchange does not combine with [environment]");
+  env.kra_cutoff_A = v.number("environment.kra_cutoff_A", 0, 0, 50);
+  env.kra_max_sites = static_cast<int>(v.integer("environment.kra_max_sites", 3, 1, 3));
+  env.site_cutoff_A = v.number("environment.site_cutoff_A", 0, 0, 50);
+  env.site_max_sites = static_cast<int>(v.integer("environment.site_max_sites", 3, 1, 3));
+  env.mobile.clear();
+  for (const SpeciesSpec& sp : s.species.species) env.mobile.push_back(sp.name);
+  if (env.mobile.empty()) env.mobile.push_back("ion");
+  if (v.has("environment.immobile")) read_immobile(v, s);
+  if (!v.has("environment.coefficients"))
+    v.fail("environment", "missing environment.coefficients (the JSON file of ECIs and NEB "
+                          "tables)");
+  std::filesystem::path file(v.string("environment.coefficients", ""));
+  // Relative to the configuration's folder; with --set to the working directory.
+  const bool from_set = cfg.where("environment.coefficients").rfind("--set ", 0) == 0;
+  if (file.is_relative() && !from_set) file = std::filesystem::path(cfg.path).parent_path() / file;
+  try {
+    env.coefficients = read_environment_coefficients(file.string());
+  } catch (const EnvironmentError& e) {
+    v.fail("environment.coefficients", e.what());
+  }
+  check_compiles(v, s);
+}
+
+}  // namespace coatkmc::config

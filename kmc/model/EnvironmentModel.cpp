@@ -1,0 +1,68 @@
+#include "kmc/model/EnvironmentModel.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "kmc/model/EnvironmentSpec.hpp"
+
+namespace coatkmc {
+
+EnvironmentModel::EnvironmentModel(const Lattice& lattice, CompiledEnvironment tables,
+                                   std::vector<uint8_t> fixed, double kT)
+    : lattice_(lattice), tables_(std::move(tables)), fixed_(std::move(fixed)), kT_(kT) {
+  // Every stencil must read distinct sites of this supercell, or a cluster
+  // would count a site and its periodic image as two.
+  const int nb = lattice.basis_size();
+  for (int slot = 0; slot < tables_.slots(); ++slot) {
+    const int64_t origin = slot / tables_.zmax;  // basis site b of cell 0
+    if (origin >= nb) continue;
+    std::set<int64_t> seen;
+    for (int32_t i = tables_.site_begin[slot]; i < tables_.site_begin[slot + 1]; ++i)
+      if (!seen.insert(site_at(origin, tables_.sites[i])).second)
+        throw EnvironmentError("lattice.cells",
+                               "too few cells for the environment's reach (" +
+                                   std::to_string(tables_.reach_cells[0]) + ", " +
+                                   std::to_string(tables_.reach_cells[1]) + ", " +
+                                   std::to_string(tables_.reach_cells[2]) +
+                                   " cells): a cluster would meet its own periodic image");
+  }
+}
+
+int64_t EnvironmentModel::site_at(int64_t origin, const EnvironmentSite& e) const {
+  const int nb = lattice_.basis_size();
+  const auto& n = lattice_.cells();
+  const int64_t c = origin / nb;
+  const int64_t i = c % n[0], j = (c / n[0]) % n[1], k = c / (int64_t(n[0]) * n[1]);
+  auto wrap = [](int64_t x, int64_t m) { return ((x % m) + m) % m; };
+  const int64_t cell = (wrap(k + e.cell[2], n[2]) * n[1] + wrap(j + e.cell[1], n[1])) * n[0] +
+                       wrap(i + e.cell[0], n[0]);
+  return cell * nb + e.basis;
+}
+
+double EnvironmentModel::energy(const SystemState& state, int64_t site, int k) const {
+  const int slot = lattice_.basis_of(site) * tables_.zmax + k;
+  const int32_t s0 = tables_.site_begin[slot], s1 = tables_.site_begin[slot + 1];
+  const int terms = tables_.local_terms(slot);
+  if (terms == 0) return 0.0;
+  uint8_t codes[512];
+  int32_t counts[512];
+  std::vector<uint8_t> many_codes;
+  std::vector<int32_t> many_counts;
+  uint8_t* c = codes;
+  int32_t* n = counts;
+  if (s1 - s0 > 512) {
+    many_codes.resize(s1 - s0);
+    c = many_codes.data();
+  }
+  if (terms > 512) {
+    many_counts.resize(terms);
+    n = many_counts.data();
+  }
+  for (int32_t i = s0; i < s1; ++i) c[i - s0] = code(state, site_at(site, tables_.sites[i]));
+  std::fill(n, n + terms, 0);
+  tables_.count(slot, c, n);
+  const int32_t t0 = tables_.term_begin[slot];
+  return HopEnergyEvaluator::environment(&tables_.term_weight_eV[t0], n, terms);
+}
+
+}  // namespace coatkmc

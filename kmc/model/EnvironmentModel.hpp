@@ -1,0 +1,60 @@
+#pragma once
+// The environment model of one run, bound to its lattice: the compiled
+// tables, the immobile species' sites and kT. The host's evaluator of the
+// tables (bkl); docs/environment.md.
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "kernels/HopEnergy.hpp"
+#include "kmc/lattice/Lattice.hpp"
+#include "kmc/model/EnvironmentTables.hpp"
+#include "kmc/state/SystemState.hpp"
+
+namespace coatkmc {
+
+class EnvironmentModel {
+ public:
+  // `fixed`: empty or one occupant code per site (EnvironmentPlacement).
+  // `kT` in eV, the hop model's. Throws EnvironmentError (key lattice.cells)
+  // when the cells are too few for the stencils (a site would meet its own
+  // periodic image).
+  EnvironmentModel(const Lattice& lattice, CompiledEnvironment tables, std::vector<uint8_t> fixed,
+                   double kT);
+
+  const CompiledEnvironment& tables() const { return tables_; }
+  const std::vector<uint8_t>& fixed_occupant() const { return fixed_; }
+  double kT() const { return kT_; }
+
+  // Occupant code of `site` (EnvironmentTables.hpp).
+  uint8_t code(const SystemState& state, int64_t site) const {
+    if (!fixed_.empty() && fixed_[site]) return fixed_[site];
+    if (!state.occupied[site]) return 0;
+    return static_cast<uint8_t>(
+        state.ion_species.empty() ? 1 : 1 + state.ion_species[state.site_ion[site]]);
+  }
+  // The site `e` of a stencil, seen from `origin`.
+  int64_t site_at(int64_t origin, const EnvironmentSite& e) const;
+  // E_env (eV) of the hop of `site` along slot k (its target empty).
+  double energy(const SystemState& state, int64_t site, int k) const;
+  // exp(-E_env / kT).
+  double factor(const SystemState& state, int64_t site, int k) const {
+    return std::exp(-energy(state, site, k) / kT_);
+  }
+  // Calls f(s) for every site s whose hops read `site` (their rates change
+  // when its code does); `site` itself is among them when it reads itself.
+  template <class F>
+  void for_affected(int64_t site, F&& f) const {
+    const int bx = lattice_.basis_of(site);
+    for (int32_t i = tables_.affected_begin[bx]; i < tables_.affected_begin[bx + 1]; ++i)
+      f(site_at(site, tables_.affected[i]));
+  }
+
+ private:
+  const Lattice& lattice_;
+  CompiledEnvironment tables_;
+  std::vector<uint8_t> fixed_;
+  double kT_;
+};
+
+}  // namespace coatkmc
