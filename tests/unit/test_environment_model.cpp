@@ -380,6 +380,32 @@ TEST(EnvironmentBkl, NearestNeighbourPairIsTheInteractionModelBitForBit) {
   for (int64_t i = 0; i < a.num_ions(); ++i) EXPECT_EQ(a.displacement[i].x, b.displacement[i].x);
 }
 
+// A model without coefficients leaves every rate as it was: the same
+// trajectory as plain bkl, bit for bit (its update set still covers the hop
+// neighbours of origin and target).
+TEST(EnvironmentBkl, EmptyModelIsThePlainModelBitForBit) {
+  const LatticeDescription d = make_textbook_lattice("bcc", 3.0);
+  Lattice lattice(d, {6, 6, 6});
+  HopParameters p;
+  p.temperature = 350;
+  HopModel model(lattice, p);
+  EnvironmentSpec spec;
+  spec.active = true;
+  spec.mobile = {"ion"};
+  EnvironmentModel env(lattice, compile_environment(lattice, spec), {}, model.kT());
+  Occupancy occ;
+  occ.fraction = 0.5;
+  SystemState a = place_ions(lattice, occ, 4, 0), b = a;
+  BklSolver plain(lattice, model, 4), with_env(lattice, model, 4);
+  with_env.set_environment(env);
+  AdvanceTarget target;
+  target.hops = 4000;
+  plain.advance(a, target);
+  with_env.advance(b, target);
+  EXPECT_EQ(a.time, b.time);
+  EXPECT_EQ(a.ion_site, b.ion_site);
+}
+
 // After every move bkl recomputes the rates of the sites whose hops read the
 // origin or the target (triplets and E_KRA pairs reach beyond the hop
 // neighbours): each cached rate equals a recomputation from scratch.
