@@ -68,6 +68,43 @@ inline std::vector<ClusterShape> pair_shell(uint8_t p, uint8_t q, int shell2, do
   return out;
 }
 
+// Every image of a decorated cluster under the 48 operations of the cube
+// (signed permutations of the axes), each distinct decorated cluster once:
+// what "the clusters equivalent by symmetry, decorated by the equivalent
+// arrangements of the species" means on the simple-cubic A sublattice. Two
+// images are the same cluster when one is a translate of the other with the
+// same occupant on each site.
+inline std::vector<ClusterShape> cubic_orbit(const ClusterShape& shape) {
+  using Site = std::pair<Offset, uint8_t>;
+  std::vector<std::vector<Site>> seen;
+  std::vector<ClusterShape> out;
+  const int perms[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+  for (const auto& perm : perms)
+    for (int signs = 0; signs < 8; ++signs) {
+      std::vector<Site> image;
+      for (size_t j = 0; j < shape.offsets.size(); ++j) {
+        Offset d;
+        for (int a = 0; a < 3; ++a) d[a] = shape.offsets[j][perm[a]] * ((signs >> a) & 1 ? -1 : 1);
+        image.emplace_back(d, shape.occupants[j]);
+      }
+      // Canonical form: translated so the smallest offset is the origin, sorted.
+      std::sort(image.begin(), image.end());
+      const Offset origin = image.front().first;
+      for (Site& site : image)
+        for (int a = 0; a < 3; ++a) site.first[a] -= origin[a];
+      if (std::find(seen.begin(), seen.end(), image) != seen.end()) continue;
+      seen.push_back(image);
+      ClusterShape c;
+      c.eci = shape.eci;
+      for (const Site& site : image) {
+        c.offsets.push_back(site.first);
+        c.occupants.push_back(site.second);
+      }
+      out.push_back(c);
+    }
+  return out;
+}
+
 // The Hamiltonian: a list of cluster shapes over a grid. The sites of every
 // placement, and the placements touching every site, are tabulated once.
 class Hamiltonian {

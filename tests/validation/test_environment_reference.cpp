@@ -45,6 +45,17 @@ TEST(EnvironmentReference, EnergyCountsClustersByHand) {
   EXPECT_EQ(pair_shell(kLi, kLi, 2, 1).size(), 6u);
   EXPECT_EQ(pair_shell(kLi, kLi, 3, 1).size(), 4u);
   EXPECT_EQ(pair_shell(kLi, kLa, 1, 1).size(), 6u);
+  // The cube's orbits give the same bonds, and 12 right-angled triplets per
+  // corner site (3 choices of plane x 4 quadrants), 24 when two of its
+  // occupants differ from the third and the corner is not symmetric.
+  EXPECT_EQ(cubic_orbit({{Offset{0, 0, 0}, Offset{1, 0, 0}}, {kLi, kLi}, 1}).size(), 3u);
+  EXPECT_EQ(cubic_orbit({{Offset{0, 0, 0}, Offset{1, 0, 0}}, {kLi, kLa}, 1}).size(), 6u);
+  EXPECT_EQ(cubic_orbit({{Offset{0, 0, 0}, Offset{1, 0, 0}, Offset{0, 1, 0}}, {kLi, kLi, kLi}, 1}).size(),
+            12u);
+  EXPECT_EQ(cubic_orbit({{Offset{0, 0, 0}, Offset{1, 0, 0}, Offset{0, 1, 0}}, {kLa, kLi, kLi}, 1}).size(),
+            12u);
+  EXPECT_EQ(cubic_orbit({{Offset{0, 0, 0}, Offset{1, 0, 0}, Offset{0, 1, 0}}, {kLi, kLa, kLi}, 1}).size(),
+            24u);
 }
 
 // The sampler's canonical averages on a 3x3x4 box (10 La fixed, 6 Li on 26
