@@ -84,8 +84,8 @@ def test_summary_json_has_a_unit_for_every_number(tmp_path, source_dir, name):
 
 def expected_symbols(config_name):
     """Elements the shipped configuration's lattice holds (X: a site with none)."""
-    return {"licoo2_from_cif": {"Li", "Co", "O"}, "llto_layered": {"Li", "Ti", "O"}}.get(
-        config_name, {"X"})
+    return {"licoo2_from_cif": {"Li", "Co", "O"}, "llto_layered": {"Li", "Ti", "O"},
+            "llto_a_site_environment": {"Li", "Ti", "O"}}.get(config_name, {"X"})
 
 
 @pytest.mark.parametrize("config", run_configs(), ids=lambda p: p.stem)
