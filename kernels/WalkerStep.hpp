@@ -55,39 +55,54 @@ struct WalkerStep {
   // calls of one round: the trajectory depends on the round ends, never on how
   // rounds are grouped into calls or launches. `on_hop(slot)` is called for
   // each hop with slot = b * zmax + k.
+  //
+  // One flat loop whose iteration is a hop or the end of a round (not a loop
+  // of rounds around a loop of hops): on the GPU the lanes of a warp then wait
+  // for the busiest one once per launch, not once per round
+  // (benchmarks/NOTES.md, W1).
   template <class OnHop>
   KMC_HD static void advance(const LatticeView& lat, const WalkerGroup& g, const double* ends,
                              int32_t rounds, int32_t w, int32_t& site_index, int32_t cells[3],
                              OnHop&& on_hop) {
     SiteCoord s = lat.coord(site_index);
-    double t_begin = g.t_begin;
-    for (int32_t round = 0; round < rounds; ++round) {
-      const double t_end = ends ? ends[round] : g.t_end;
-      const uint64_t base = (g.round + static_cast<uint64_t>(round)) << kDrawBits;
-      double t = t_begin;
-      for (uint64_t d = 0;; ++d) {
-        const double* cum =
-            g.cumulative + static_cast<int64_t>(g.per_site ? lat.index(s) : s.b) * lat.zmax;
-        const double total = cum[lat.zmax - 1];
-        if (!(total > 0)) break;  // a site nothing leaves: the walker waits out the round
-        const auto r = CounterRng::words(g.seed, kStreamWalkers, g.replica, base + d,
-                                         static_cast<uint32_t>(w));
+    double t = g.t_begin;
+    double t_end = ends ? (rounds > 0 ? ends[0] : g.t_begin) : g.t_end;
+    int32_t round = 0;
+    uint64_t d = 0;  // draws of this round so far
+    while (round < rounds) {
+      const double* cum =
+          g.cumulative + static_cast<int64_t>(g.per_site ? lat.index(s) : s.b) * lat.zmax;
+      const double total = cum[lat.zmax - 1];
+      // A site nothing leaves: the walker waits out the round.
+      bool round_over = !(total > 0);
+      if (!round_over) {
+        const auto r = CounterRng::words(
+            g.seed, kStreamWalkers, g.replica,
+            ((g.round + static_cast<uint64_t>(round)) << kDrawBits) + d, static_cast<uint32_t>(w));
         t += -PortableLog::log(CounterRng::uniform_open_zero(r[2], r[3])) / total;
-        if (t > t_end) break;  // the last hop of the round was the previous step
-        const double x = CounterRng::uniform(r[0], r[1]) * total;
-        int32_t k = 0;
-        while (k < lat.zmax - 1 && !(x < cum[k])) ++k;
-        // x rounds up to the total only for u within 2^-53 of 1; take the last
-        // slot that has a rate (slots past the coordination repeat the total).
-        while (k > 0 && !(cum[k] > cum[k - 1])) --k;
-        const HopStep& h = lat.step(s.b, k);
-        on_hop(s.b * lat.zmax + k);
-        s = lat.target(s, h);
-        cells[0] += h.dcell[0];
-        cells[1] += h.dcell[1];
-        cells[2] += h.dcell[2];
+        round_over = t > t_end;  // then the last hop of the round was the previous step
+        if (!round_over) {
+          ++d;
+          const double x = CounterRng::uniform(r[0], r[1]) * total;
+          int32_t k = 0;
+          while (k < lat.zmax - 1 && !(x < cum[k])) ++k;
+          // x rounds up to the total only for u within 2^-53 of 1; take the
+          // last slot that has a rate (slots past the coordination repeat the total).
+          while (k > 0 && !(cum[k] > cum[k - 1])) --k;
+          const HopStep& h = lat.step(s.b, k);
+          on_hop(s.b * lat.zmax + k);
+          s = lat.target(s, h);
+          cells[0] += h.dcell[0];
+          cells[1] += h.dcell[1];
+          cells[2] += h.dcell[2];
+        }
       }
-      t_begin = t_end;
+      if (round_over) {
+        ++round;
+        t = t_end;
+        d = 0;
+        if (round < rounds) t_end = ends[round];
+      }
     }
     site_index = lat.index(s);
   }

@@ -9,7 +9,8 @@ kernels of sass_probes.cu and the two CUDA engines); the lattice geometry
 (tiles, members, blocks) from the tiling rule of kmc/solvers/SublatticeClasses.cpp;
 everything else is a stated assumption below. Two designs:
   "landed"   the code of this commit (kernels, drivers, solvers);
-  "target"   the further changes NOTES.md lists (not implemented).
+  "target"   the further changes NOTES.md lists (not implemented); for walkers the
+             same code with 64 rounds per launch (milestones >= 64 hops per walker apart).
 Usage: benchmarks/gpu/model.py [OUT_JSON]
        benchmarks/gpu/model.py --check   (model.json is what this file and
                                           sass_counts.json give; ctest gpu-resources.model)
@@ -176,35 +177,63 @@ def sublattice(dev, n, design):
 
 
 # ---- walkers ------------------------------------------------------------------
-def walkers(dev, n, design):
-    d = DEVICES[dev]
-    walkers_count = int(C * n ** 3)
-    lane = WALKER_HOP + WALKER_FP64        # FP64 on the half-rate pipe: two issue slots
-    rounds = 1 if design == "landed" else 64   # W1: rounds (about a hop each) per launch
-    lam = rounds
-    # a warp lasts as long as its busiest lane: E[max of 32 Poisson(lam)]
+BENCH_HOPS_PER_WALKER_PER_CALL = 4     # host/cli/BenchCommand.cpp: chunk = 4 x ions hops
+
+
+def expected_max_poisson(lam, lanes=32):
+    """E[max of `lanes` independent Poisson(lam)]."""
     emax, cdf_prev, pmf = 0.0, 0.0, math.exp(-lam)
     for k in range(0, int(lam * 4 + 40)):
         if k > 0:
             pmf *= lam / k
         cdf_k = min(1.0, cdf_prev + pmf)
-        emax += k * (cdf_k ** 32 - cdf_prev ** 32)
+        emax += k * (cdf_k ** lanes - cdf_prev ** lanes)
         cdf_prev = cdf_k
-    efficiency = lam / emax
-    warp = lane / 32 / efficiency
+    return emax
+
+
+def walker_launches(design):
+    """[(rounds, launches per call)] of one engine call. WalkersSolver::rounds_toward
+    gives a hop target of h hops per walker floor(h) rounds in one launch, then
+    one round per launch until the target is reached (at equilibrium a round makes
+    Poisson(walkers) hops, so the floor(h) rounds fall short about half the time
+    and one more round always closes the gap at these sizes). 'landed': the bench's
+    4 hops per walker per call; 'target': milestones 64 or more hops per walker
+    apart (a run's setting, the same code: 64 rounds, the engine's cap, per launch)."""
+    if design == "landed":
+        return [(BENCH_HOPS_PER_WALKER_PER_CALL, 1.0), (1, 0.5)]
+    return [(64, 1.0)]
+
+
+def walkers(dev, n, design):
+    d = DEVICES[dev]
+    walkers_count = int(C * n ** 3)
+    hop = WALKER_HOP + WALKER_FP64        # FP64 on the half-rate pipe: two issue slots
+    # Every walker of a launch runs all its rounds in one flat loop (kernels/WalkerStep.hpp):
+    # an iteration is a hop, or the draw that passes a round's end (discarded: the round is
+    # over). A warp iterates as often as its busiest lane, E[max over 32 lanes of (rounds +
+    # Poisson(rounds))], and an iteration in which any lane hops costs the warp a whole hop
+    # (the draw and its logarithm come first on both paths), so the warp pays one hop per
+    # iteration; its 32 lanes make 32 x rounds hops.
+    launches = walker_launches(design)
+    rounds = sum(k * p for k, p in launches)          # per call, = hops per walker at equilibrium
+    calls_launches = sum(p for _, p in launches)
+    iterations = sum(p * (k + expected_max_poisson(k)) for k, p in launches)
+    warp = hop * iterations / (32 * rounds)       # warp instructions per hop
+    efficiency = rounds / iterations              # lane use
     issue_rate = d["sms"] * 4 * d["clock"] * ISSUE_EFFICIENCY
     t_issue = warp / issue_rate
-    t_dram = 32 / rounds / d["dram"]       # walker state 16 B read + written per launch
-    t_launch = 2 * LAUNCH_GAP / (walkers_count * rounds)   # gate + round launch per round
+    t_dram = 32 * calls_launches / rounds / d["dram"]   # walker state 16 B read + written per launch
+    t_launch = LAUNCH_GAP * calls_launches / (walkers_count * rounds)   # one launch, no gate
     resident = STATE_RESIDENT or design == "target"
-    t_host = 0.0 if resident else (16 / PCIE + HOST_NS_PER_WALKER) / 64
+    t_host = 0.0 if resident else (16 / PCIE + HOST_NS_PER_WALKER) / rounds
     limits = {"instruction issue (divergent lanes)": t_issue, "DRAM bandwidth": t_dram,
               "launch gaps": t_launch, "host round trips": t_host}
     bound = max(limits, key=limits.get)
     return dict(rate=1 / max(limits.values()), bound=bound,
                 limits_per_second={k: (1 / x if x > 0 else None) for k, x in limits.items()},
-                warp_instructions_per_hop=warp, lane_instructions_per_hop=lane,
-                lane_efficiency=efficiency, rounds_per_launch=rounds)
+                warp_instructions_per_hop=warp, lane_instructions_per_hop=hop,
+                lane_efficiency=efficiency, rounds_per_launch=rounds / calls_launches)
 
 
 def same(a, b):
