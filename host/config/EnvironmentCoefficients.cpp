@@ -12,6 +12,17 @@ namespace {
 
 using nlohmann::json;
 
+// A key as a JSON pointer reference token (RFC 6901): ~ and / escaped.
+std::string pointer_token(const std::string& key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
 class Reader {
  public:
   explicit Reader(std::string path) : path_(std::move(path)) {}
@@ -27,7 +38,7 @@ class Reader {
       if (!known.count(it.key())) {
         std::string list;
         for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
-        bad(where + "/" + it.key(), "unknown key (expected " + list + ")");
+        bad(where + "/" + pointer_token(it.key()), "unknown key (expected " + list + ")");
       }
   }
 

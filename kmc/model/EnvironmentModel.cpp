@@ -10,9 +10,20 @@ namespace coatkmc {
 EnvironmentModel::EnvironmentModel(const Lattice& lattice, CompiledEnvironment tables,
                                    std::vector<uint8_t> fixed, double kT)
     : lattice_(lattice), tables_(std::move(tables)), fixed_(std::move(fixed)), kT_(kT) {
+  // Index offsets of the stencil sites for interior origins (no wrap).
+  const int nb = lattice.basis_size();
+  const auto& n = lattice.cells();
+  auto delta = [&](const EnvironmentSite& e, int from_basis) {
+    return ((int64_t(e.cell[2]) * n[1] + e.cell[1]) * n[0] + e.cell[0]) * nb + (e.basis - from_basis);
+  };
+  for (int slot = 0; slot < tables_.slots(); ++slot)
+    for (int32_t i = tables_.site_begin[slot]; i < tables_.site_begin[slot + 1]; ++i)
+      site_delta_.push_back(delta(tables_.sites[i], slot / tables_.zmax));
+  for (int bx = 0; bx < tables_.nbasis; ++bx)
+    for (int32_t i = tables_.affected_begin[bx]; i < tables_.affected_begin[bx + 1]; ++i)
+      affected_delta_.push_back(delta(tables_.affected[i], bx));
   // Every stencil must read distinct sites of this supercell, or a cluster
   // would count a site and its periodic image as two.
-  const int nb = lattice.basis_size();
   for (int slot = 0; slot < tables_.slots(); ++slot) {
     const int64_t origin = slot / tables_.zmax;  // basis site b of cell 0
     if (origin >= nb) continue;
@@ -39,6 +50,17 @@ int64_t EnvironmentModel::site_at(int64_t origin, const EnvironmentSite& e) cons
   return cell * nb + e.basis;
 }
 
+bool EnvironmentModel::interior(int64_t site) const {
+  const int nb = lattice_.basis_size();
+  const auto& n = lattice_.cells();
+  const auto& r = tables_.reach_cells;
+  const int64_t c = site / nb;
+  const int64_t x[3] = {c % n[0], (c / n[0]) % n[1], c / (int64_t(n[0]) * n[1])};
+  for (int a = 0; a < 3; ++a)
+    if (x[a] < r[a] || x[a] >= n[a] - r[a]) return false;
+  return true;
+}
+
 double EnvironmentModel::energy(const SystemState& state, int64_t site, int k) const {
   const int slot = lattice_.basis_of(site) * tables_.zmax + k;
   const int32_t s0 = tables_.site_begin[slot], s1 = tables_.site_begin[slot + 1];
@@ -58,7 +80,11 @@ double EnvironmentModel::energy(const SystemState& state, int64_t site, int k) c
     many_counts.resize(terms);
     n = many_counts.data();
   }
-  for (int32_t i = s0; i < s1; ++i) c[i - s0] = code(state, site_at(site, tables_.sites[i]));
+  if (interior(site)) {
+    for (int32_t i = s0; i < s1; ++i) c[i - s0] = code(state, site + site_delta_[i]);
+  } else {
+    for (int32_t i = s0; i < s1; ++i) c[i - s0] = code(state, site_at(site, tables_.sites[i]));
+  }
   std::fill(n, n + terms, 0);
   tables_.count(slot, c, n);
   const int32_t t0 = tables_.term_begin[slot];

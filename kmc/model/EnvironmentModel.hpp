@@ -46,11 +46,17 @@ class EnvironmentModel {
   template <class F>
   void for_affected(int64_t site, F&& f) const {
     const int bx = lattice_.basis_of(site);
+    const bool inside = interior(site);
     for (int32_t i = tables_.affected_begin[bx]; i < tables_.affected_begin[bx + 1]; ++i)
-      f(site_at(site, tables_.affected[i]));
+      f(inside ? site + affected_delta_[i] : site_at(site, tables_.affected[i]));
   }
 
  private:
+  // A site whose stencils stay inside the supercell without wrapping: its
+  // stencil sites are the site plus fixed index offsets.
+  bool interior(int64_t site) const;
+  std::vector<int64_t> site_delta_;      // per entry of tables_.sites
+  std::vector<int64_t> affected_delta_;  // per entry of tables_.affected
   const Lattice& lattice_;
   CompiledEnvironment tables_;
   std::vector<uint8_t> fixed_;

@@ -19,6 +19,7 @@
 #include "kmc/model/EnvironmentPlacement.hpp"
 #include "kmc/model/EnvironmentSymmetry.hpp"
 #include "kmc/model/HopModel.hpp"
+#include "kmc/model/SpeciesModel.hpp"
 #include "kmc/solvers/BklSolver.hpp"
 
 namespace coatkmc {
@@ -435,6 +436,71 @@ TEST(EnvironmentBkl, RatesAfterMovesEqualRecomputation) {
   // No ion ever entered a site an immobile species holds.
   for (int32_t site : s.ion_site) EXPECT_EQ(fixed[site], 0);
   EXPECT_EQ(s.hops, 1000u);
+}
+
+// Two mobile species: the occupant code of an ion is 1 + its species, so a
+// cluster can tell them apart; the cached rates (environment factor times
+// the species' vacancy factor) still equal a recomputation after every move.
+TEST(EnvironmentBkl, TwoSpeciesRatesAfterMovesEqualRecomputation) {
+  const LatticeDescription d = make_textbook_lattice("sc", 3.0);
+  Lattice lattice(d, {6, 6, 6});
+  HopParameters p;
+  p.temperature = 500;
+  HopModel hop(lattice, p);
+  EnvironmentSpec spec;
+  spec.active = true;
+  spec.mobile = {"Li", "Na"};
+  spec.site_cutoff_A = 3.0 * 1.001;
+  spec.site_max_sites = 2;
+  spec.kra_cutoff_A = 3.0 * std::sqrt(1.25) * 1.001;
+  spec.kra_max_sites = 1;
+  auto add = [&](std::vector<std::string> sp, double eci) {
+    ClusterCoefficient c;
+    c.sites = {{0, 0, 0}, {1, 0, 0}};
+    c.species = std::move(sp);
+    c.eci_eV = eci;
+    c.where = "/site/" + std::to_string(spec.coefficients.site.size());
+    spec.coefficients.site.push_back(c);
+  };
+  add({"Li", "Li"}, 0.03);
+  add({"Li", "Na"}, -0.04);
+  add({"Na", "Na"}, 0.06);
+  ClusterCoefficient k;
+  k.hop_from = {0, 0, 0};
+  k.hop_to = {1, 0, 0};
+  k.sites = {{0, 1, 0}};
+  k.species = {"Na"};
+  k.eci_eV = 0.08;
+  k.where = "/kra/0";
+  spec.coefficients.kra.push_back(k);
+  EnvironmentModel env(lattice, compile_environment(lattice, spec), {}, hop.kT());
+  SpeciesSettings settings;
+  SpeciesSpec li, na;
+  li.name = "Li";
+  li.barrier = 0.3;
+  na.name = "Na";
+  na.barrier = 0.4;
+  settings.species = {li, na};
+  SpeciesRates rates(lattice, p, settings);
+  Occupancy occ;
+  occ.fraction = 0.5;
+  SystemState s = place_ions(lattice, occ, 9, 0);
+  assign_species(s, {s.num_ions() / 2, s.num_ions() - s.num_ions() / 2}, 9);
+  BklSolver solver(lattice, hop, 9);
+  solver.set_species(rates);
+  solver.set_environment(env);
+  for (int round = 0; round < 4; ++round) {
+    AdvanceTarget target;
+    target.hops = s.hops + 150;
+    solver.advance(s, target);
+    int differing = 0;
+    for (int64_t i = 0; i < lattice.num_sites(); ++i)
+      differing += solver.cached_site_rate(i) != solver.site_rate(s, i);
+    EXPECT_EQ(differing, 0);
+  }
+  // The occupant code of an ion is 1 + its species.
+  const int32_t o = s.ion_site[0];
+  EXPECT_EQ(env.code(s, o), 1 + s.ion_species[0]);
 }
 
 // The tables' reach: the stencil of sc's hop with E_KRA pairs within
