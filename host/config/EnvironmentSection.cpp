@@ -94,9 +94,11 @@ void read_environment(Validator& v, LoadedConfig& cfg, SimulationSettings& s) {
   if (v.has("hop.exchange"))
     v.fail("hop.exchange", "direct exchange does not combine with [environment]");
   env.kra_cutoff_A = v.number("environment.kra_cutoff_A", 0, 0, 50);
-  env.kra_max_sites = static_cast<int>(v.integer("environment.kra_max_sites", 3, 1, 3));
+  // Up to 4 sites: a square of sites around a window (an E_KRA plaquette)
+  // is a common fitted cluster; the tables take listed clusters of any size.
+  env.kra_max_sites = static_cast<int>(v.integer("environment.kra_max_sites", 3, 1, 4));
   env.site_cutoff_A = v.number("environment.site_cutoff_A", 0, 0, 50);
-  env.site_max_sites = static_cast<int>(v.integer("environment.site_max_sites", 3, 1, 3));
+  env.site_max_sites = static_cast<int>(v.integer("environment.site_max_sites", 3, 1, 4));
   env.mobile.clear();
   for (const SpeciesSpec& sp : s.species.species) env.mobile.push_back(sp.name);
   if (env.mobile.empty()) env.mobile.push_back("ion");
