@@ -23,7 +23,9 @@
 //
 // Site byte: bit 0 occupied, bit 1 (kOneAttemptPerIon only) the parity of the
 // last sweep in which the ion attempted, bits 2-7 the ion's species (0 with
-// one species; kernels/SpeciesEnergy.hpp), which travels with the ion.
+// one species; kernels/SpeciesEnergy.hpp), which travels with the ion. With
+// the environment model an immobile host cation's site has the byte
+// (S + h) << 2, bit 0 clear: no ion, yet no vacancy (kernels/EnvironmentEnergy.hpp).
 //
 // Direct exchange ([[hop.exchange]]): when the chosen neighbour holds an ion
 // of species c, the ion of species a swaps with it with probability
@@ -41,6 +43,7 @@
 #include <cstdint>
 
 #include "kernels/CounterRng.hpp"
+#include "kernels/EnvironmentEnergy.hpp"
 #include "kernels/HostDevice.hpp"
 #include "kernels/LatticeView.hpp"
 #include "kernels/SpeciesEnergy.hpp"
@@ -78,6 +81,10 @@ struct SublatticeTables {
   // when word < it. nullptr: no exchange configured.
   const uint32_t* exchange;
   int32_t species;  // species (rows and columns of `exchange`)
+  // The local-environment energy model (env.entry == nullptr: none): decides
+  // every vacancy hop instead of the three paths above
+  // (kernels/EnvironmentEnergy.hpp).
+  EnvironmentTables env;
 };
 
 // What travels with an ion from site to site: its index and the cell offsets
@@ -213,7 +220,8 @@ struct SublatticeAttempt {
       const SiteCoord t = lat.target(s, h);
       const int32_t j = lat.index(t);
       const uint8_t there = arr.site[j];
-      const bool vacant = valid & !(there & kSiteOccupied);
+      // A host cation's byte (environment model) has bit 0 clear but is no vacancy.
+      const bool vacant = valid & (there == 0);
       int32_t dn = 0;
       if (tab.interaction && vacant) {
         // The hopping ion neighbours its target; it does not count there.
@@ -224,7 +232,10 @@ struct SublatticeAttempt {
       }
       bool below;
       const int64_t slot = SpeciesEnergy::slot(species, lat.nbasis, lat.zmax, s.b, k);
-      if (tab.threshold) {
+      if (tab.env.entry) {
+        below = vacant && EnvironmentEnergy::accepts(lat, tab.env, arr.site, tab.site_rate, s, i, k,
+                                                     slot, draw);
+      } else if (tab.threshold) {
         below = draw < tab.threshold[slot * (2 * lat.zmax + 1) + dn + lat.zmax];
       } else {
         double p =
@@ -233,7 +244,7 @@ struct SublatticeAttempt {
         below = static_cast<double>(draw) < p;
       }
       bool accept = vacant & below;
-      if (tab.exchange && valid && !vacant) {
+      if (tab.exchange && valid && (there & kSiteOccupied)) {
         // The word decides the swap with the ion on j instead (a vacancy hop
         // was impossible): threshold of the ordered pair (species, its species).
         const int64_t pair =

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "kernels/EnvironmentEnergy.hpp"
 #include "kernels/IonWindow.hpp"
 #include "kernels/LatticeView.hpp"
 #include "kernels/SublatticeAttempt.hpp"
@@ -38,6 +39,18 @@ struct SublatticeSetup {
   // over `species` species.
   int64_t exchange_count = 0;
   int32_t species = 1;
+  // The environment model (kernels/EnvironmentEnergy.hpp; env_entries == 0:
+  // none): entries, begin (env_slots + 1 entries) and the product form's
+  // factors are copied here; thresholds (integer form: env_threshold_count per
+  // table) or bases (product form: env_slots per table) come by set_environment().
+  const EnvironmentEntry* env_entry = nullptr;
+  int64_t env_entries = 0;
+  const int32_t* env_begin = nullptr;
+  int64_t env_slots = 0;
+  const double* env_factor = nullptr;
+  int64_t env_factors = 0;
+  int64_t env_threshold_count = 0;
+  int32_t env_width = 0, env_radix = 1;
   int32_t threads = 1;          // cpu: OpenMP threads; replay: host threads running blocks
   uint64_t replay_shuffle = 0;  // replay: seed of the block and lane orders
 };
@@ -50,6 +63,9 @@ class SublatticeEngine {
   // and `exchange` (read only when the setup has exchange_count > 0).
   virtual void set_tables(bool partial, const uint32_t* threshold, const double* factor,
                           const uint32_t* exchange) = 0;
+  // Environment tables of full sweeps or of the partial one: `threshold`
+  // (integer form) or `base` (product form). Only with an environment model.
+  virtual void set_environment(bool partial, const uint32_t* threshold, const double* base) = 0;
   // The state: one byte and one IonRecord per site (checkpoints, site maps,
   // final states: docs/parallel-solvers.md).
   virtual void upload(const uint8_t* site, const IonRecord* record) = 0;

@@ -63,6 +63,16 @@ SCAN = sass("probe_scan")                    # one member: bounds, eligibility, 
 SCAN_PHASE = sass("probe_phase_scan")        # a whole scan phase of one lane
 DISPATCH = SCAN_PHASE - SCAN                 # phase decode, header and class entry
 LIST_READ = 15                               # visit: list entry, member words, coordinates (estimate)
+# The environment model (issue 16) and the nearest-neighbour interaction it is
+# compared with: a rolled loop's static count holds its body once, so a loop
+# over P sites costs the whole probe plus (P - 1) bodies (each body probe
+# carries its own index arithmetic: an upper bound, the same for both).
+ENV_ACCEPTS = sass("probe_environment_accepts")   # integer form, one environment site
+ENV_SITE = sass("probe_environment_site")         # one more environment site
+NN_AROUND = sass("probe_occupied_around")         # occupied neighbours, one neighbour
+NN_NEIGHBOUR = sass("probe_occupied_neighbour")   # one more neighbour
+ENV_SITES_TWO_SHELLS = 18   # sc: 8 sites at sqrt(5)/2 a and 10 at 3/2 a from the hop midpoint
+SC_ZMAX = 6
 WALKER_HOP = sass("probe_walker_hop")        # words, PortableLog, slot search, step (static)
 WALKER_FP64 = SASS["probe_walker_hop"]["fp64_ptx"]
 
@@ -98,9 +108,24 @@ def mean_expectations():
     return e_att, e_blk
 
 
-def bench_tiling(n):
-    """sc, no interaction: spacing 3, tiles as make_axis() cuts them."""
-    m = 3
+# The energy models of the sublattice rows: lane instructions a vacancy-hop
+# attempt adds (integer decisions, one table per slot), per visit (the
+# origin's count, once), the class spacing and the dependent byte loads per
+# attempt (each a rolled loop's load chain).
+def energy_model(energy):
+    if energy == "lattice gas":
+        return dict(per_vacant_attempt=0, per_visit=0, spacing=3, loads=0)
+    nn = NN_AROUND + (SC_ZMAX - 1) * NN_NEIGHBOUR
+    if energy == "nearest-neighbour J":   # spacing 3r + 1; the target's and (once) the origin's count
+        return dict(per_vacant_attempt=nn, per_visit=nn, spacing=4, loads=SC_ZMAX)
+    if energy == "environment, two shells":  # spacing r + 2r + 1 (reach 2); 18 sites per attempt
+        env = ENV_ACCEPTS + (ENV_SITES_TWO_SHELLS - 1) * ENV_SITE
+        return dict(per_vacant_attempt=env, per_visit=0, spacing=4, loads=ENV_SITES_TWO_SHELLS)
+    raise ValueError(energy)
+
+
+def bench_tiling(n, m=3):
+    """sc: spacing m (3: no interaction), tiles as make_axis() cuts them."""
     w = max(m, min(16, n // 4))
     tiles = 2 * (n // (2 * w))
     if tiles < 2:
@@ -113,9 +138,10 @@ def bench_tiling(n):
 
 
 # ---- sublattice --------------------------------------------------------------
-def sublattice(dev, n, design):
+def sublattice(dev, n, design, energy="lattice gas"):
     d = DEVICES[dev]
-    t = bench_tiling(n)
+    em = energy_model(energy)
+    t = bench_tiling(n, em["spacing"])
     sites = n ** 3
     block = min(224, 32 * math.ceil(t["members_grid"] / 32))
     warps = block // 32
@@ -123,7 +149,10 @@ def sublattice(dev, n, design):
     # lanes of a warp run different K; grouping visits by K (T8) was tried and
     # does not pay (NOTES.md), so the target keeps the divergence too
     e_att, e_blk = warp_max_expectations()
-    visit_warp = DISPATCH + LIST_READ + PHILOX * e_blk + POISSON + ATTEMPT * e_att
+    # an energy model's work: on the attempts whose target is vacant (1 - c of
+    # them; a warp runs it when any lane needs it, so every iteration counts)
+    attempt = ATTEMPT + em["per_vacant_attempt"]
+    visit_warp = DISPATCH + LIST_READ + PHILOX * e_blk + POISSON + attempt * e_att + em["per_visit"]
     busy_warps = min(warps, math.ceil(eligible / 32))
     per_class = warps * SCAN_PHASE + busy_warps * visit_warp + (warps - busy_warps) * (DISPATCH + 3)
     warp_per_visit = per_class * t["classes"] / t["tile_sites"]
@@ -147,6 +176,7 @@ def sublattice(dev, n, design):
     # then per attempt the target byte and the threshold, an accepted hop's record)
     scan_cycles = lat_byte_phase + SCAN_PHASE * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES
     visit_cycles = (lat_byte_phase + e_att * (lat_byte_phase + L1_LATENCY) + lat_record_phase
+                    + (e_att + (1 if em["per_visit"] else 0)) * em["loads"] * (lat_byte_phase + L1_LATENCY)
                     + (visit_warp - DISPATCH) * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES)
     phase_latency = (scan_cycles + visit_cycles) / d["clock"]
     class_issue = min(t["blocks"] * replicas, slots) * per_class / issue_rate
@@ -165,7 +195,7 @@ def sublattice(dev, n, design):
     if bound == "dependent phases and launch gaps" and class_issue >= phase_latency:
         bound = "instruction issue"
     t_all = max(limits.values())
-    return dict(rate=1 / t_all, bound=bound,
+    return dict(rate=1 / t_all, bound=bound, energy=energy, class_spacing=em["spacing"],
                 limits_per_second={k: (1 / x if x > 0 else None) for k, x in limits.items()},
                 warp_instructions_per_attempt=warp_per_visit,
                 lane_instructions_per_eligible_visit=visit_warp,
@@ -272,6 +302,15 @@ def main():
                                  predicted_hops_per_second=s["rate"] * C * (1 - C) * CEILING,
                                  bound=s["bound"],
                                  **{k: v for k, v in s.items() if k not in ("rate", "bound")}))
+                if design == "landed":
+                    # the energy models at the bench's size and above (issue 16, item 5)
+                    for energy in ("nearest-neighbour J", "environment, two shells"):
+                        e = sublattice(dev, n, design, energy)
+                        rows.append(dict(device=dev, solver="sublattice", design=design, cells=n,
+                                         sites=n ** 3, predicted_attempts_per_second=e["rate"],
+                                         predicted_hops_per_second=e["rate"] * C * (1 - C) * CEILING,
+                                         bound=e["bound"],
+                                         **{k: v for k, v in e.items() if k not in ("rate", "bound")}))
                 w = walkers(dev, n, design)
                 rows.append(dict(device=dev, solver="walkers", design=design, cells=n,
                                  sites=n ** 3, predicted_attempts_per_second=w["rate"],
@@ -279,7 +318,9 @@ def main():
                                  **{k: v for k, v in w.items() if k not in ("rate", "bound")}))
     pieces = dict(philox=PHILOX, poisson=POISSON, visit_one_attempt=VISIT_ONE, attempt=ATTEMPT,
                   scan=SCAN, scan_phase=SCAN_PHASE, dispatch=DISPATCH, walker_hop=WALKER_HOP,
-                  walker_fp64=WALKER_FP64)
+                  walker_fp64=WALKER_FP64, environment_accepts=ENV_ACCEPTS,
+                  environment_site=ENV_SITE, occupied_around=NN_AROUND,
+                  occupied_neighbour=NN_NEIGHBOUR)
     with open(out, "w") as f:
         json.dump({"note": "benchmarks/NOTES.md; design 'landed' is the code of this commit, "
                            "'target' the changes NOTES.md lists (not implemented); lane "
@@ -291,7 +332,7 @@ def main():
     for r in rows:
         rate = r["predicted_hops_per_second"] if r["solver"] == "walkers" else r["predicted_attempts_per_second"]
         lim = {k: ("%.2e" % v if v else "-") for k, v in r["limits_per_second"].items()}
-        print(f'{r["device"]} {r["solver"]:10s} {r["design"]:6s} {r["cells"]:3d}^3  {rate:9.2e}/s  {r["bound"]:35s} {lim}')
+        print(f'{r["device"]} {r["solver"]:10s} {r["design"]:6s} {r["cells"]:3d}^3  {rate:9.2e}/s  {r["bound"]:35s} {lim} {r.get("energy", "")}')
 
 
 if __name__ == "__main__":

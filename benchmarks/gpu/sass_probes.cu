@@ -119,3 +119,52 @@ extern "C" __global__ void probe_phase_scan(SublatticeLaunch L) {
                   static_cast<int32_t>(blockIdx.x)};
   SublatticeKernel::phase(L, lane, 1, shared);
 }
+
+// The environment model (issue 16; kernels/EnvironmentEnergy.hpp), for the
+// model's environment row: the whole acceptance of a vacancy hop in the
+// integer form (its loop over the environment sites counted once), and one
+// environment site alone (what each further site of the loop adds).
+extern "C" __global__ void probe_environment_accepts(LatticeView lat, EnvironmentTables env,
+                                                     const uint8_t* site, uint32_t* out,
+                                                     uint64_t slot) {
+  __builtin_assume(env.threshold != nullptr);
+  const SiteCoord s{{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockIdx.x),
+                     static_cast<int32_t>(blockIdx.y)},
+                    0};
+  const int32_t i = lat.index(s);
+  out[i] = EnvironmentEnergy::accepts(lat, env, site, nullptr, s, i, 1, static_cast<int64_t>(slot),
+                                      out[i]);
+}
+
+extern "C" __global__ void probe_environment_site(LatticeView lat, const EnvironmentEntry* entry,
+                                                  const uint8_t* site, int32_t* out,
+                                                  int32_t radix) {
+  const SiteCoord s{{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockIdx.x),
+                     static_cast<int32_t>(blockIdx.y)},
+                    0};
+  const int32_t i = lat.index(s);
+  out[i] = EnvironmentEnergy::fold(lat, entry[blockIdx.z], site, s, out[i], radix);
+}
+
+// One neighbour of the nearest-neighbour interaction's count (the body of
+// SublatticeAttempt::occupied_around, written out), and the whole count.
+extern "C" __global__ void probe_occupied_neighbour(LatticeView lat, const uint8_t* site,
+                                                    int32_t* out) {
+  const SiteCoord s{{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockIdx.x),
+                     static_cast<int32_t>(blockIdx.y)},
+                    0};
+  const int32_t i = lat.index(s);
+  const HopStep& h = lat.step(s.b, static_cast<int32_t>(blockIdx.z));
+  int32_t count = out[i];
+  if (h.to_basis >= 0) count += site[lat.index(lat.target(s, h))] & kSiteOccupied;
+  out[i] = count;
+}
+
+extern "C" __global__ void probe_occupied_around(LatticeView lat, const uint8_t* site,
+                                                 int32_t* out) {
+  const SiteCoord s{{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockIdx.x),
+                     static_cast<int32_t>(blockIdx.y)},
+                    0};
+  const int32_t i = lat.index(s);
+  out[i] = SublatticeAttempt::occupied_around(lat, site, s);
+}

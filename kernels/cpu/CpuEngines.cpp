@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "kernels/EnvironmentCopy.hpp"
 #include "kernels/LatticeCopy.hpp"
 #include "kernels/SublatticeEngine.hpp"
 #include "kernels/WalkerEngine.hpp"
@@ -15,7 +16,8 @@ namespace {
 
 class SublatticeCpu final : public SublatticeEngine {
  public:
-  explicit SublatticeCpu(const SublatticeSetup& setup) : setup_(setup), lattice_(setup.lattice) {
+  explicit SublatticeCpu(const SublatticeSetup& setup)
+      : setup_(setup), lattice_(setup.lattice), environment_(setup) {
     const LatticeView& lat = setup.lattice;
     setup_.lattice = lattice_.view();
     site_.assign(setup.sites, 0);
@@ -32,6 +34,9 @@ class SublatticeCpu final : public SublatticeEngine {
     if (setup_.threshold_count > 0) threshold_[i].assign(threshold, threshold + setup_.threshold_count);
     factor_[i].assign(factor, factor + 2 * setup_.lattice.zmax + 1);
     if (setup_.exchange_count > 0) exchange_[i].assign(exchange, exchange + setup_.exchange_count);
+  }
+  void set_environment(bool partial, const uint32_t* threshold, const double* base) override {
+    environment_.set(partial, threshold, base);
   }
   void upload(const uint8_t* site, const IonRecord* record) override {
     std::copy(site, site + setup_.sites, site_.begin());
@@ -52,6 +57,7 @@ class SublatticeCpu final : public SublatticeEngine {
       tab[i].rule = setup_.rule;
       tab[i].exchange = setup_.exchange_count > 0 ? exchange_[i].data() : nullptr;
       tab[i].species = setup_.species;
+      tab[i].env = environment_.tables(i);
     }
     return run_sublattice_batch(setup_.lattice, setup_.tiling, tab[0], tab[1],
                                 SublatticeArrays{site_.data(), record_.data()}, setup_.key, batch,
@@ -67,6 +73,7 @@ class SublatticeCpu final : public SublatticeEngine {
  private:
   SublatticeSetup setup_;
   LatticeCopy lattice_;
+  EnvironmentCopy environment_;
   std::vector<uint8_t> site_;
   std::vector<IonRecord> record_;
   std::vector<uint32_t> threshold_[2], exchange_[2];

@@ -60,6 +60,21 @@ class SublatticeCuda final : public SublatticeEngine {
     }
     if (setup.exchange_count > 0)
       for (auto& x : exchange_) x.allocate(setup.exchange_count, "exchange thresholds");
+    if (setup.env_entries > 0 || setup.env_slots > 0) {
+      // The environment model: entries, ranges and factors once; thresholds or bases per table.
+      env_entry_.allocate(std::max<int64_t>(1, setup.env_entries), "environment entries");
+      copy_to_device(env_entry_.ptr, setup.env_entry, setup.env_entries, staging_, stream_,
+                     "environment entries");
+      env_begin_.allocate(setup.env_slots + 1, "environment ranges");
+      copy_to_device(env_begin_.ptr, setup.env_begin, setup.env_slots + 1, staging_, stream_,
+                     "environment ranges");
+      env_factor_.allocate(setup.env_factors, "environment factors");
+      copy_to_device(env_factor_.ptr, setup.env_factor, setup.env_factors, staging_, stream_,
+                     "environment factors");
+      for (auto& t : env_threshold_) t.allocate(setup.env_threshold_count, "environment thresholds");
+      if (setup.env_threshold_count == 0)
+        for (auto& b : env_base_) b.allocate(setup.env_slots, "environment bases");
+    }
     control_.allocate(2, "control");
     counters_.allocate(1 + plan_.slots, "counters");
   }
@@ -79,6 +94,15 @@ class SublatticeCuda final : public SublatticeEngine {
     else
       copy_to_device(factor_[i].ptr, factor, 2 * setup_.lattice.zmax + 1, staging_, stream_,
                      "factors");
+  }
+  void set_environment(bool partial, const uint32_t* threshold, const double* base) override {
+    const int i = partial ? 1 : 0;
+    if (setup_.env_threshold_count > 0)
+      copy_to_device(env_threshold_[i].ptr, threshold, setup_.env_threshold_count, staging_,
+                     stream_, "environment thresholds");
+    else
+      copy_to_device(env_base_[i].ptr, base, setup_.env_slots, staging_, stream_,
+                     "environment bases");
   }
   void upload(const uint8_t* site, const IonRecord* record) override {
     copy_to_device(site_.ptr, site, setup_.sites, staging_, stream_, "upload sites");
@@ -115,6 +139,16 @@ class SublatticeCuda final : public SublatticeEngine {
       tab[i].rule = setup_.rule;
       tab[i].exchange = exchange_[i].ptr;
       tab[i].species = setup_.species;
+      tab[i].env = EnvironmentTables{};
+      if (env_entry_.ptr) {
+        tab[i].env.entry = env_entry_.ptr;
+        tab[i].env.begin = env_begin_.ptr;
+        tab[i].env.threshold = env_threshold_[i].ptr;
+        tab[i].env.base = env_base_[i].ptr;
+        tab[i].env.factor = env_factor_.ptr;
+        tab[i].env.width = setup_.env_width;
+        tab[i].env.radix = setup_.env_radix;
+      }
     }
     for (int32_t n = 0; n < batch.sweeps; ++n) {
       gate_kernel<<<1, 1, 0, stream_>>>(control_.ptr, counters_.ptr, batch.hop_budget);
@@ -170,6 +204,10 @@ class SublatticeCuda final : public SublatticeEngine {
   DeviceBuffer<uint32_t> threshold_[2], exchange_[2];
   DeviceBuffer<double> site_rate_, species_factor_, factor_[2];
   DeviceBuffer<uint16_t> order_;
+  DeviceBuffer<EnvironmentEntry> env_entry_;
+  DeviceBuffer<int32_t> env_begin_;
+  DeviceBuffer<uint32_t> env_threshold_[2];
+  DeviceBuffer<double> env_base_[2], env_factor_;
   DeviceBuffer<int32_t> control_;
   DeviceBuffer<unsigned long long> counters_;
   std::unique_ptr<IonWindows> windows_;

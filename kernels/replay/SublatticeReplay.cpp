@@ -5,6 +5,7 @@
 // memory and replay::launch() for <<<...>>>.
 #include <vector>
 
+#include "kernels/EnvironmentCopy.hpp"
 #include "kernels/LatticeCopy.hpp"
 #include "kernels/SublatticeEngine.hpp"
 #include "kernels/SublatticeKernel.hpp"
@@ -17,7 +18,7 @@ namespace {
 class SublatticeReplay final : public SublatticeEngine {
  public:
   explicit SublatticeReplay(const SublatticeSetup& setup)
-      : setup_(setup), lattice_(setup.lattice) {
+      : setup_(setup), lattice_(setup.lattice), environment_(setup) {
     const LatticeView& lat = setup.lattice;
     site_.assign(setup.sites, 0);
     record_.assign(setup.sites, IonRecord{-1, {0, 0, 0}});
@@ -44,6 +45,10 @@ class SublatticeReplay final : public SublatticeEngine {
       threshold_[i].assign(threshold, threshold + setup_.threshold_count);
     else
       factor_[i].assign(factor, factor + 2 * setup_.lattice.zmax + 1);
+  }
+
+  void set_environment(bool partial, const uint32_t* threshold, const double* base) override {
+    environment_.set(partial, threshold, base);
   }
 
   // The solver reaches the replay's "device" arrays only through these two
@@ -78,6 +83,7 @@ class SublatticeReplay final : public SublatticeEngine {
       tab[i].rule = setup_.rule;
       tab[i].exchange = setup_.exchange_count > 0 ? exchange_[i].data() : nullptr;
       tab[i].species = setup_.species;
+      tab[i].env = environment_.tables(i);
     }
     const LaunchShape shape{plan_.grid, plan_.block, plan_.shared_bytes, plan_.phases};
     for (int32_t n = 0; n < batch.sweeps; ++n) {
@@ -126,6 +132,7 @@ class SublatticeReplay final : public SublatticeEngine {
   SublatticeSetup setup_;
   SublatticeLaunchPlan plan_;
   LatticeCopy lattice_;
+  EnvironmentCopy environment_;
   std::vector<uint8_t> site_;
   std::vector<IonRecord> record_;
   std::vector<uint32_t> threshold_[2], exchange_[2];

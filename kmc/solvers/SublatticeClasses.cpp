@@ -61,14 +61,16 @@ void shuffle(T* a, int n, WordSource& src) {
 }  // namespace
 
 SublatticeTiling make_sublattice_tiling(const Lattice& lattice, const std::array<int, 3>& reach,
-                                        bool interaction) {
+                                        bool interaction, const std::array<int, 3>& read_reach) {
   SublatticeTiling t;
-  const int radius = interaction ? 3 : 2;  // write radius r plus read radius r or 2r
   t.parity_classes = 1;
   t.tiles_per_parity = 1;
   int64_t spatial = 1;
   for (int a = 0; a < 3; ++a) {
-    t.axis[a] = make_axis(lattice.cells()[a], radius * reach[a] + 1);
+    // Write radius r plus read radius: r (the target), 2r (the target's
+    // neighbours, interaction) or the environment's reach, whichever is largest.
+    const int read = std::max(interaction ? 2 * reach[a] : reach[a], read_reach[a]);
+    t.axis[a] = make_axis(lattice.cells()[a], reach[a] + read + 1);
     t.parity_classes *= t.axis[a].parity_count();
     t.tiles_per_parity *= t.axis[a].tiles_per_parity();
     spatial *= t.axis[a].classes;

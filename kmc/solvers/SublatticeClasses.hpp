@@ -15,9 +15,13 @@ namespace coatkmc {
 constexpr int kSublatticeTileCells = 16;
 
 // The classes of kernels/SublatticeTiling.hpp for `lattice`, hops reaching
-// `reach` cells along each axis; an interaction doubles the read radius.
+// `reach` cells along each axis; an interaction doubles the read radius, and
+// an attempt that also reads sites `read_reach` cells from its origin (the
+// environment model: kernels/EnvironmentEnergy.hpp) reads that far. Spacing
+// per axis: reach + max(read radius) + 1.
 SublatticeTiling make_sublattice_tiling(const Lattice& lattice, const std::array<int, 3>& reach,
-                                        bool interaction);
+                                        bool interaction,
+                                        const std::array<int, 3>& read_reach = {0, 0, 0});
 
 // The class orders of sweep `sweep`: parity_order gets a permutation of the
 // parity classes, site_order (parity_classes rows of site_classes) one

@@ -28,6 +28,17 @@ SublatticeAttemptRule sublattice_attempt_rule(const std::string& name) {
   throw CannotProceed("sublattice: unknown attempt rule '" + name + "'");
 }
 
+namespace {
+std::unique_ptr<const SublatticeEnvironment> make_environment(const Lattice& lattice,
+                                                              const HopSteps& hops,
+                                                              const HopModel& model,
+                                                              const SublatticeOptions& o) {
+  if (!o.environment) return nullptr;
+  return std::make_unique<const SublatticeEnvironment>(lattice, hops, *o.environment,
+                                                       model.uniform_landscape());
+}
+}  // namespace
+
 // The engine of the bound replica (kernels/SublatticeEngine.hpp) and the
 // replica it was made for.
 struct SublatticeSolver::Engine {
@@ -43,18 +54,33 @@ SublatticeSolver::SublatticeSolver(const Lattice& lattice, const HopModel& model
       backend_(backend),
       options_(options),
       hops_(make_hop_steps(lattice)),
-      tiling_(make_sublattice_tiling(lattice, hops_.reach, model.has_interaction())),
+      environment_(make_environment(lattice, hops_, model, options)),
+      tiling_(make_sublattice_tiling(lattice, hops_.reach, model.has_interaction(),
+                                     environment_ ? environment_->reach()
+                                                  : std::array<int, 3>{0, 0, 0})),
       zmax_(lattice.max_coordination()),
       engine_(std::make_unique<Engine>()) {
   if (!(options_.acceptance_ceiling > 0 && options_.acceptance_ceiling <= 1))
     throw CannotProceed("sublattice acceptance ceiling must lie in (0, 1]");
   const SpeciesRates* species = options_.species;
   if (species) species_count_ = species->count();
+  if (environment_ && model.has_interaction())
+    throw CannotProceed("sublattice: hop.interaction and the environment model together "
+                        "(give J as a pair cluster of the environment model)");
+  if (environment_ && environment_->species() != species_count_)
+    throw CannotProceed("sublattice: the environment model has " +
+                        std::to_string(environment_->species()) + " species, the run " +
+                        std::to_string(species_count_));
   // The largest vacancy factor of any species on (basis site, slot): 1 with one species.
+  // With the environment model, times the slot's largest environment factor.
   auto species_max = [&](int b, int k) {
-    double f = species ? 0.0 : 1.0;
-    for (int q = 0; species && q < species_count_; ++q)
-      f = std::max(f, species->vacancy_row(q, b)[k]);
+    double f = 0.0;
+    for (int q = 0; q < species_count_; ++q) {
+      const double v = species ? species->vacancy_row(q, b)[k] : 1.0;
+      f = std::max(f, environment_ ? v * environment_->max_factor(SpeciesEnergy::slot(
+                                             q, lattice.basis_size(), zmax_, b, k))
+                                   : v);
+    }
     return f;
   };
   // gamma: the fastest hop that can happen, over the ceiling. Not
@@ -67,8 +93,9 @@ SublatticeSolver::SublatticeSolver(const Lattice& lattice, const HopModel& model
   for (int64_t r = 0; r < rows; ++r)
     for (int k = 0; k < lattice.coordination(lattice.basis_of(r)); ++k)
       fastest_static = std::max(
-          fastest_static, species ? model.static_rate(r, k) * species_max(lattice.basis_of(r), k)
-                                  : model.static_rate(r, k));
+          fastest_static, species || environment_
+                              ? model.static_rate(r, k) * species_max(lattice.basis_of(r), k)
+                              : model.static_rate(r, k));
   double fastest_factor = 1;
   if (model.has_interaction()) {
     fastest_factor = 0;
@@ -94,6 +121,7 @@ SublatticeSolver::SublatticeSolver(const Lattice& lattice, const HopModel& model
       for (int k = 0; k < lattice.coordination(lattice.basis_of(s)); ++k)
         site_rate_[s * zmax_ + k] = model.static_rate(s, k) * (kTwo32 / gamma_);
   }
+  if (environment_) build_environment_tables(1.0, env_threshold_full_, env_base_full_);
   hops_by_slot_.assign(hops_.steps.size(), 0);
   // The engine is made when a state is bound (it is keyed by the replica); a
   // build without CUDA refuses the CUDA backend here already.
@@ -153,14 +181,51 @@ void SublatticeSolver::build_exchange_table(double fraction,
         }
 }
 
+void SublatticeSolver::build_environment_tables(double fraction,
+                                                std::vector<uint32_t>& threshold,
+                                                std::vector<double>& base) const {
+  // Per slot (species, basis site, hop slot): the static rate times the
+  // species factor (integer form; times 2^32 / gamma in the product form on a
+  // uniform landscape), or the species factor alone beside per-site rates.
+  const int nb = lattice_.basis_size();
+  const SpeciesRates* species = options_.species;
+  std::vector<double> slot_rate(static_cast<size_t>(species_count_) * nb * zmax_, 0.0);
+  for (int q = 0; q < species_count_; ++q)
+    for (int b = 0; b < nb; ++b)
+      for (int k = 0; k < lattice_.coordination(b); ++k) {
+        const double f = species ? species->vacancy_row(q, b)[k] : 1.0;
+        double& r = slot_rate[SpeciesEnergy::slot(q, nb, zmax_, b, k)];
+        if (!uniform_)
+          r = f;
+        else if (environment_->integer())
+          r = species ? model_.static_rate(b, k) * f : model_.static_rate(b, k);
+        else
+          r = (species ? model_.static_rate(b, k) * f : model_.static_rate(b, k)) *
+              (kTwo32 / gamma_);
+      }
+  if (environment_->integer()) {
+    environment_->thresholds(slot_rate, gamma_, fraction, threshold);
+    base.clear();
+  } else {
+    environment_->bases(slot_rate, fraction, base);
+    threshold.clear();
+  }
+}
+
 void SublatticeSolver::set_partial_tables(double fraction) {
   if (fraction == partial_fraction_) return;
   partial_fraction_ = fraction;
   build_tables(fraction, threshold_partial_, factor_partial_);
   build_exchange_table(fraction, exchange_partial_);
-  if (engine_->engine)
+  if (environment_)
+    build_environment_tables(fraction, env_threshold_partial_, env_base_partial_);
+  if (engine_->engine) {
     engine_->engine->set_tables(true, threshold_partial_.data(), factor_partial_.data(),
                                 exchange_partial_.data());
+    if (environment_)
+      engine_->engine->set_environment(true, env_threshold_partial_.data(),
+                                       env_base_partial_.data());
+  }
 }
 
 void SublatticeSolver::load(SystemState& state) {
@@ -168,7 +233,11 @@ void SublatticeSolver::load(SystemState& state) {
   const int64_t n = lattice_.num_sites();
   // Ions look as if they attempted in the previous sweep.
   const uint8_t stamp = ((state.rng_step - 1) & 1) ? kSiteStamp : 0;
-  site_.assign(n, 0);
+  // Host cations of the environment model sit in their sites' bytes for good.
+  if (environment_ && !environment_->host_bytes().empty())
+    site_ = environment_->host_bytes();
+  else
+    site_.assign(n, 0);
   record_.assign(n, IonRecord{-1, {0, 0, 0}});
   // The species rides in the site byte (bits 2-7) when the solver has species.
   const bool labelled = options_.species && !state.ion_species.empty();
@@ -177,6 +246,9 @@ void SublatticeSolver::load(SystemState& state) {
     if (ion < 0) continue;
     const uint8_t species = labelled ? state.ion_species[ion] : 0;
     if (species >= species_count_) throw CannotProceed("sublattice: ion species out of range");
+    if (site_[s] != 0)
+      throw CannotProceed("sublattice: an ion sits on the site of an immobile host cation (site " +
+                          std::to_string(s) + ")");
     site_[s] = kSiteOccupied | stamp | static_cast<uint8_t>(species << kSpeciesShift);
     record_[s].ion = ion;
     // Cells count on from the ion's travel record (cells since placement).
@@ -199,6 +271,17 @@ void SublatticeSolver::load(SystemState& state) {
     }
     setup.exchange_count = static_cast<int64_t>(exchange_full_.size());
     setup.species = species_count_;
+    if (environment_) {
+      setup.env_entry = environment_->entries().data();
+      setup.env_entries = static_cast<int64_t>(environment_->entries().size());
+      setup.env_begin = environment_->begin().data();
+      setup.env_slots = static_cast<int64_t>(environment_->begin().size()) - 1;
+      setup.env_factor = environment_->factors().data();
+      setup.env_factors = static_cast<int64_t>(environment_->factors().size());
+      setup.env_threshold_count = static_cast<int64_t>(env_threshold_full_.size());
+      setup.env_width = environment_->width();
+      setup.env_radix = environment_->radix();
+    }
     setup.threads = std::max(1, options_.threads);
     setup.replay_shuffle = options_.replay_shuffle;
     switch (backend_) {
@@ -209,6 +292,8 @@ void SublatticeSolver::load(SystemState& state) {
     engine_->replica = state.replica;
     engine_->engine->set_tables(false, threshold_full_.data(), factor_full_.data(),
                                 exchange_full_.data());
+    if (environment_)
+      engine_->engine->set_environment(false, env_threshold_full_.data(), env_base_full_.data());
     partial_fraction_ = -1;
   }
   engine_->engine->upload(site_.data(), record_.data());

@@ -12,6 +12,7 @@
 #include "kmc/solvers/HopSteps.hpp"
 #include "kmc/solvers/Solver.hpp"
 #include "kmc/solvers/SublatticeDefaults.hpp"
+#include "kmc/solvers/SublatticeEnvironment.hpp"
 
 namespace coatkmc {
 
@@ -22,6 +23,10 @@ struct SublatticeOptions {
   // Several species ([[occupancy.species]]): per-species vacancy factors;
   // nullptr is one species. Direct exchange ([[hop.exchange]]) included.
   const SpeciesRates* species = nullptr;
+  // The local-environment energy model (issue 16; kmc/solvers/SublatticeEnvironment.hpp):
+  // read by the constructor only; nullptr: none. Refused together with an
+  // interaction J (give J as a pair cluster of the model).
+  const SublatticeEnvironmentModel* environment = nullptr;
   // BackendKind::Replay: seed of the replay's block and lane orders (0: natural order).
   uint64_t replay_shuffle = 0x5eed;
 };
@@ -81,6 +86,9 @@ class SublatticeSolver : public Solver {
   // Direct-exchange thresholds (empty without [[hop.exchange]]).
   void build_exchange_table(double fraction, std::vector<uint32_t>& exchange) const;
   void set_partial_tables(double fraction);
+  // Environment thresholds (integer form) or bases (product form) for a sweep fraction.
+  void build_environment_tables(double fraction, std::vector<uint32_t>& threshold,
+                                std::vector<double>& base) const;
 
   const Lattice& lattice_;
   const HopModel& model_;
@@ -88,6 +96,7 @@ class SublatticeSolver : public Solver {
   BackendKind backend_;
   SublatticeOptions options_;
   HopSteps hops_;
+  std::unique_ptr<const SublatticeEnvironment> environment_;  // null: no environment model
   SublatticeTiling tiling_;
   int zmax_;
   double gamma_;       // per-slot uniformization rate, 1/s
@@ -96,6 +105,8 @@ class SublatticeSolver : public Solver {
   std::vector<uint32_t> threshold_full_, threshold_partial_;
   std::vector<uint32_t> exchange_full_, exchange_partial_;
   std::vector<double> site_rate_, factor_full_, factor_partial_;
+  std::vector<uint32_t> env_threshold_full_, env_threshold_partial_;
+  std::vector<double> env_base_full_, env_base_partial_;
   int species_count_ = 1;
   double partial_fraction_ = -1;
   std::unique_ptr<Engine> engine_;

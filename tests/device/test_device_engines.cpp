@@ -28,6 +28,7 @@
 #include "kmc/state/ObservableSums.hpp"
 
 #include "DeviceBackends.hpp"
+#include "EnvironmentTestModel.hpp"
 
 using namespace coatkmc;
 using namespace coatkmc::device_tests;
@@ -48,6 +49,11 @@ struct Case {
   double time_unit = 20;
   int hop_targets = 3;    // each `hops_per_ion` hops per ion more
   double hops_per_ion = 3;
+  // The environment model (issue 16; tests/common/EnvironmentTestModel.hpp):
+  // 0 none; 1 integer form, two shells of mobile sites; 2 product form;
+  // 3 La host cations on the A sites of a perovskite, integer form;
+  // 4 host cations on A and B sites, product form.
+  int environment = 0;
 };
 
 const Case kCases[] = {
@@ -77,6 +83,18 @@ const Case kCases[] = {
     {"walkers_spinel", "walkers", "spinel", {2, 2, 2}, 0.2},
     {"walkers_bcc_48_cubed", "walkers", "bcc", {48, 48, 48}, 0.1, 0, 0.02, 0, 0.25, "", 0, false,
      1, 3, 1, 2},
+    // The environment model: 64^3 makes 16-cell tiles, 64 members per site
+    // class at spacing 4 (two warps per block).
+    {"sc_environment_64_cubed", "sublattice", "sc", {64, 64, 64}, 0.5, 0, 0, 0, 0.5, "poisson", 0,
+     false, 1, 2, 1, 0.2, 1},
+    {"sc_environment_product_disordered", "sublattice", "sc", {20, 20, 20}, 0.4, 0, 0.03, 0, 0.5,
+     "poisson", 0, false, 3, 20, 3, 3, 2},
+    {"perovskite_environment_la_64_cubed", "sublattice", "perovskite", {64, 64, 64}, 0.3, 0, 0, 0,
+     0.5, "poisson", 0, false, 1, 2, 1, 0.2, 3},
+    {"perovskite_environment_hosts_one_per_ion", "sublattice", "perovskite", {12, 12, 12}, 0.4, 0,
+     0, 0, 0.5, "one_per_ion", 0, false, 3, 20, 3, 3, 4},
+    {"species_environment_one_per_site", "sublattice", "bcc", {10, 10, 10}, 0.5, 0, 0, 0, 0.5,
+     "one_per_site", 2, false, 3, 20, 3, 3, 1},
 };
 
 void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
@@ -99,6 +117,7 @@ struct Built {
   Lattice lattice;
   std::optional<HopModel> model;
   std::optional<SpeciesRates> species;
+  std::optional<SublatticeEnvironmentModel> environment;
   SystemState initial;
   HopParameters hop;
 
@@ -134,6 +153,26 @@ struct Built {
       bond_barrier = std::move(l.bond_barrier);
     }
     model.emplace(lattice, hop, std::move(site_energy), std::move(bond_barrier));
+    if (c.environment > 0) {
+      test::EnvironmentTestSpec e;
+      e.species = c.species > 0 ? c.species : 1;
+      if (c.lattice == "sc") e.cutoff_A = 4.6;  // two shells around the midpoint of a 3 A hop
+      if (c.lattice == "bcc") e.cutoff_A = 3.0;
+      if (c.environment == 2 || c.environment == 4) e.max_codes_per_slot = 0;
+      if (c.environment == 3) {  // La on 30 % of the A sites, the A sites' first shell
+        e.cutoff_A = 4.5;
+        e.hosts = 1;
+        e.host_fraction = {0.3};
+      }
+      if (c.environment == 4) {  // La on A, two cations on every B site, both in the environment
+        e.cutoff_A = 5.9;
+        e.hosts = 3;
+        e.basis = {0, 1};
+        e.host_fraction = {0.2, 1.0};
+      }
+      environment.emplace(test::make_test_environment(lattice, e, model->kT()));
+      blocked = test::host_sites(*environment);
+    }
     Occupancy occ;
     occ.fraction = c.fraction;
     initial = place_ions(lattice, occ, 21, 2, blocked);
@@ -160,6 +199,7 @@ struct Built {
     o.rule = sublattice_attempt_rule(c.attempts);
     o.threads = threads;
     o.species = species ? &*species : nullptr;
+    o.environment = environment ? &*environment : nullptr;
     o.replay_shuffle = shuffle;
     return std::make_unique<SublatticeSolver>(lattice, *model, 99, backend, o);
   }
@@ -416,7 +456,7 @@ TEST_P(EngineWindowSums, ResidentStateNeedsNoHostCopyBetweenMilestones) {
 bool reduced_case(const Case& c) {
   for (const char* n : {"sc_lattice_gas", "fcc_interaction", "layered", "species_exchange",
                         "species_disordered", "microstructure", "walkers_sc_disordered",
-                        "walkers_spinel"})
+                        "walkers_spinel", "perovskite_environment_hosts_one_per_ion"})
     if (c.name == n) return true;
   return false;
 }

@@ -19,11 +19,12 @@ struct TilingCase {
   const char* type;
   std::array<int, 3> cells;
   bool interaction;
+  int read_reach = 0;  // an environment model reads every site this many cells away
 };
 
 void PrintTo(const TilingCase& c, std::ostream* os) {
   *os << c.type << "_" << c.cells[0] << "x" << c.cells[1] << "x" << c.cells[2]
-      << (c.interaction ? "_interacting" : "");
+      << (c.interaction ? "_interacting" : "") << (c.read_reach ? "_environment" : "");
 }
 
 // Members of site class sigma in tile (p, u), as site indices.
@@ -56,11 +57,27 @@ std::set<int32_t> write_set(const Lattice& lat, int32_t s) {
     if (lat.neighbor(s, k) >= 0) w.insert(lat.neighbor(s, k));
   return w;
 }
-std::set<int32_t> read_set(const Lattice& lat, int32_t s, bool interaction) {
+std::set<int32_t> read_set(const Lattice& lat, int32_t s, bool interaction, int read_reach = 0) {
   std::set<int32_t> r = write_set(lat, s);
   if (interaction)
     for (int32_t t : write_set(lat, s))
       for (int32_t q : write_set(lat, t)) r.insert(q);
+  // Every site of every cell within read_reach cells along each axis.
+  const int nb = lat.basis_size();
+  const int64_t cell = s / nb;
+  const int c0 = int(cell % lat.cells()[0]), c1 = int(cell / lat.cells()[0] % lat.cells()[1]),
+            c2 = int(cell / lat.cells()[0] / lat.cells()[1]);
+  auto wrap = [](int x, int n) { return ((x % n) + n) % n; };
+  for (int z = -read_reach; z <= read_reach; ++z)
+    for (int y = -read_reach; y <= read_reach; ++y)
+      for (int x = -read_reach; x <= read_reach; ++x)
+        for (int b = 0; b < nb; ++b)
+          r.insert(static_cast<int32_t>(
+              ((int64_t(wrap(c2 + z, lat.cells()[2])) * lat.cells()[1] + wrap(c1 + y, lat.cells()[1])) *
+                   lat.cells()[0] +
+               wrap(c0 + x, lat.cells()[0])) *
+                  nb +
+              b));
   return r;
 }
 
@@ -75,7 +92,8 @@ TEST_P(SublatticeTilingTest, ConcurrentSitesNeverConflictAndEverySiteIsVisitedOn
   const TilingCase c = GetParam();
   const Lattice lat(make_textbook_lattice(c.type, 3.0), c.cells);
   const HopSteps hops = make_hop_steps(lat);
-  const SublatticeTiling t = make_sublattice_tiling(lat, hops.reach, c.interaction);
+  const SublatticeTiling t = make_sublattice_tiling(lat, hops.reach, c.interaction,
+                                                    {c.read_reach, c.read_reach, c.read_reach});
   std::vector<int> visits(lat.num_sites(), 0);
   for (int p = 0; p < t.parity_classes; ++p) {
     // owner[site] = tile whose attempts may write the site in this parity class.
@@ -87,7 +105,7 @@ TEST_P(SublatticeTilingTest, ConcurrentSitesNeverConflictAndEverySiteIsVisitedOn
         // Within one class of one tile: no member reads what another writes.
         for (size_t a = 0; a < m.size(); ++a) {
           ++visits[m[a]];
-          const std::set<int32_t> ra = read_set(lat, m[a], c.interaction);
+          const std::set<int32_t> ra = read_set(lat, m[a], c.interaction, c.read_reach);
           for (size_t bb = 0; bb < m.size(); ++bb)
             if (a != bb)
               for (int32_t x : write_set(lat, m[bb])) ASSERT_EQ(ra.count(x), 0u);
@@ -102,7 +120,7 @@ TEST_P(SublatticeTilingTest, ConcurrentSitesNeverConflictAndEverySiteIsVisitedOn
         }
     for (int u = 0; u < t.tiles_per_parity; ++u)
       for (int32_t s : tile_sites[u])
-        for (int32_t x : read_set(lat, s, c.interaction))
+        for (int32_t x : read_set(lat, s, c.interaction, c.read_reach))
           ASSERT_TRUE(owner[x] == -1 || owner[x] == u)
               << "tile " << u << " reads site " << x << " that tile " << owner[x] << " writes";
   }
@@ -120,12 +138,15 @@ INSTANTIATE_TEST_SUITE_P(
                       TilingCase{"fcc", {8, 4, 3}, true}, TilingCase{"diamond", {3, 4, 3}, true},
                       TilingCase{"square", {9, 10, 1}, true},
                       TilingCase{"triangular", {7, 6, 1}, false},
-                      TilingCase{"honeycomb", {6, 7, 1}, true}),
+                      TilingCase{"honeycomb", {6, 7, 1}, true},
+                      // The environment model: reads 2 cells away (spacing 1 + 2 + 1).
+                      TilingCase{"sc", {17, 9, 8}, false, 2},
+                      TilingCase{"bcc", {10, 5, 4}, false, 2}),
     [](const auto& info) {
       std::string n = std::string(info.param.type) + "_" + std::to_string(info.param.cells[0]) +
                       "x" + std::to_string(info.param.cells[1]) + "x" +
                       std::to_string(info.param.cells[2]);
-      return n + (info.param.interaction ? "_J" : "");
+      return n + (info.param.interaction ? "_J" : "") + (info.param.read_reach ? "_env" : "");
     });
 
 TEST(SublatticeClassOrders, ArePermutationsThatChangeEverySweepAndRepeatForTheSameKey) {

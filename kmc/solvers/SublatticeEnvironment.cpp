@@ -1,0 +1,232 @@
+#include "kmc/solvers/SublatticeEnvironment.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "kernels/SpeciesEnergy.hpp"
+#include "kmc/core/Error.hpp"
+
+namespace coatkmc {
+
+namespace {
+
+constexpr double kTwo32 = 4294967296.0;
+
+// R^p, or -1 past `limit`.
+int64_t power_upto(int64_t r, int64_t p, int64_t limit) {
+  int64_t v = 1;
+  for (int64_t i = 0; i < p; ++i) {
+    if (v > limit / r) return -1;
+    v *= r;
+  }
+  return v;
+}
+
+std::string slot_name(int a, int b, int k) {
+  return "environment of species " + std::to_string(a) + ", basis site " + std::to_string(b) +
+         ", hop slot " + std::to_string(k);
+}
+
+double factor_of(double energy_ev, double kT, const std::string& what) {
+  const double f = std::exp(-energy_ev / kT);
+  if (!std::isfinite(energy_ev) || !std::isfinite(f) || !(f > 0))
+    throw CannotProceed("sublattice: " + what + ": energy " + std::to_string(energy_ev) +
+                        " eV makes a rate factor overflow or vanish at kT = " +
+                        std::to_string(kT) + " eV");
+  return f;
+}
+
+}  // namespace
+
+SublatticeEnvironment::SublatticeEnvironment(const Lattice& lattice, const HopSteps& hops,
+                                             const SublatticeEnvironmentModel& model,
+                                             bool uniform_landscape, int64_t max_codes)
+    : radix_(model.radix()), species_(model.species) {
+  const int64_t max_codes_per_slot = std::max<int64_t>(1, model.max_codes_per_slot);
+  const int nb = lattice.basis_size(), zmax = lattice.max_coordination();
+  const LatticeView view = hops.view(lattice);
+  if (model.species < 1 || model.hosts < 0 || model.species + model.hosts > kMaxSpecies - 1)
+    throw CannotProceed("sublattice: the environment model takes at most 63 species and host "
+                        "cations in all (they share the site byte's six species bits)");
+  if (!(model.kT_ev > 0)) throw CannotProceed("sublattice: environment model without a temperature");
+  slots_ = static_cast<int64_t>(model.species) * nb * zmax;
+  if (static_cast<int64_t>(model.hops.size()) != slots_)
+    throw CannotProceed("sublattice: the environment model has " +
+                        std::to_string(model.hops.size()) + " hop slots, the lattice " +
+                        std::to_string(slots_));
+  // Sites, checked against this lattice; the widest slot.
+  int64_t widest = 1;
+  bool enumerable = uniform_landscape && model.max_codes_per_slot > 0;
+  for (int a = 0; a < model.species; ++a)
+    for (int b = 0; b < nb; ++b)
+      for (int k = 0; k < zmax; ++k) {
+        const HopStep& h = view.step(b, k);
+        if (h.to_basis < 0) continue;
+        const HopEnvironment& env = model.hops[SpeciesEnergy::slot(a, nb, zmax, b, k)];
+        const std::string name = slot_name(a, b, k);
+        SiteCoord origin{{0, 0, 0}, b};
+        std::vector<int32_t> seen = {view.index(origin), view.index(view.target(origin, h))};
+        for (const HopEnvironmentSite& s : env.sites) {
+          if (s.basis < 0 || s.basis >= nb)
+            throw CannotProceed("sublattice: " + name + ": basis site " + std::to_string(s.basis) +
+                                " does not exist");
+          HopStep e{static_cast<int16_t>(s.basis), {0, 0, 0}, 0};
+          for (int ax = 0; ax < 3; ++ax) {
+            const int d = s.dcell[ax];
+            // One wrap in LatticeView::target: at most one supercell away.
+            if (std::abs(d) > lattice.cells()[ax] || std::abs(d) > 127)
+              throw CannotProceed("sublattice: " + name + " reaches " + std::to_string(d) +
+                                  " cells along axis " + std::to_string(ax) + ", beyond the " +
+                                  std::to_string(lattice.cells()[ax]) +
+                                  " cells of the supercell (use more cells)");
+            e.dcell[ax] = static_cast<int8_t>(d);
+            reach_[ax] = std::max(reach_[ax], std::abs(d));
+          }
+          const int32_t at = view.index(view.target(origin, e));
+          // On a supercell smaller than the cutoff a site would be the origin,
+          // the target or another site again: the expansion would count it twice.
+          if (std::find(seen.begin(), seen.end(), at) != seen.end())
+            throw CannotProceed("sublattice: " + name +
+                                ": two environment sites (or one and the hop's origin or "
+                                "target) are the same site of this supercell (use more cells)");
+          seen.push_back(at);
+        }
+        for (const HopEnvironmentTerm& t : env.terms) {
+          for (int m : t.sites)
+            if (m < 0 || m >= static_cast<int>(env.sites.size()))
+              throw CannotProceed("sublattice: " + name + ": a term names site " +
+                                  std::to_string(m) + " of " + std::to_string(env.sites.size()));
+          const int64_t codes = power_upto(radix_, t.sites.size(), int64_t(1) << 30);
+          if (codes < 0 || static_cast<int64_t>(t.energy_ev.size()) != codes)
+            throw CannotProceed("sublattice: " + name + ": a term over " +
+                                std::to_string(t.sites.size()) + " sites needs " +
+                                std::to_string(radix_) + "^" + std::to_string(t.sites.size()) +
+                                " energies, it has " + std::to_string(t.energy_ev.size()));
+        }
+        const int64_t codes = power_upto(radix_, env.sites.size(), max_codes_per_slot);
+        if (codes < 0)
+          enumerable = false;
+        else
+          widest = std::max(widest, codes);
+      }
+  if (enumerable && widest * slots_ > max_codes) enumerable = false;
+  integer_ = enumerable;
+  width_ = integer_ ? static_cast<int32_t>(widest) : 0;
+
+  // Entries and factors; the largest factor of each slot.
+  begin_.assign(slots_ + 1, 0);
+  max_factor_.assign(slots_, 1.0);
+  constant_factor_.assign(slots_, 1.0);
+  if (integer_) code_factor_.assign(static_cast<size_t>(slots_) * width_, 0.0);
+  const double kT = model.kT_ev;
+  for (int64_t slot = 0; slot < slots_; ++slot) {
+    begin_[slot] = static_cast<int32_t>(entries_.size());
+    const int b = static_cast<int>((slot / zmax) % nb), k = static_cast<int>(slot % zmax);
+    const int a = static_cast<int>(slot / (int64_t(zmax) * nb));
+    if (view.step(b, k).to_basis < 0) continue;
+    const HopEnvironment& env = model.hops[slot];
+    const std::string name = slot_name(a, b, k);
+    auto entry_of = [&](int m) {
+      const HopEnvironmentSite& s = env.sites[m];
+      return EnvironmentEntry{static_cast<int16_t>(s.basis),
+                              {static_cast<int8_t>(s.dcell[0]), static_cast<int8_t>(s.dcell[1]),
+                               static_cast<int8_t>(s.dcell[2])},
+                              0,
+                              0};
+    };
+    if (integer_) {
+      for (size_t m = 0; m < env.sites.size(); ++m) entries_.push_back(entry_of(int(m)));
+      // Every code of the slot: the states of its sites (the first site the
+      // most significant digit), each term's code, dE in term order.
+      const int P = static_cast<int>(env.sites.size());
+      const int64_t codes = power_upto(radix_, P, max_codes_per_slot);
+      std::vector<int> digit(P, 0);
+      double* out = &code_factor_[static_cast<size_t>(slot) * width_];
+      double most = 0;
+      for (int64_t c = 0; c < codes; ++c) {
+        double e = env.constant_ev;
+        for (const HopEnvironmentTerm& t : env.terms) {
+          int64_t tc = 0;
+          for (int m : t.sites) tc = tc * radix_ + digit[m];
+          e += t.energy_ev[tc];
+        }
+        out[c] = factor_of(e, kT, name);
+        most = std::max(most, out[c]);
+        for (int m = P - 1; m >= 0; --m) {  // the next code's digits (odometer)
+          if (++digit[m] < radix_) break;
+          digit[m] = 0;
+        }
+      }
+      max_factor_[slot] = most;
+      continue;
+    }
+    // Product form: each term's sites, the last one closing it with its table.
+    double constant = env.constant_ev;
+    double most = 1;
+    for (const HopEnvironmentTerm& t : env.terms) {
+      if (t.sites.empty()) {  // a constant term
+        constant += t.energy_ev[0];
+        continue;
+      }
+      const int32_t table = static_cast<int32_t>(factors_.size());
+      double term_most = 0;
+      for (double v : t.energy_ev) {
+        factors_.push_back(factor_of(v, kT, name));
+        term_most = std::max(term_most, factors_.back());
+      }
+      most *= term_most;
+      for (size_t u = 0; u < t.sites.size(); ++u) {
+        EnvironmentEntry e = entry_of(t.sites[u]);
+        if (u + 1 == t.sites.size()) {
+          e.closes = 1;
+          e.table = table;
+        }
+        entries_.push_back(e);
+      }
+    }
+    constant_factor_[slot] = factor_of(constant, kT, name);
+    max_factor_[slot] = constant_factor_[slot] * most;
+    if (!std::isfinite(max_factor_[slot]))
+      throw CannotProceed("sublattice: " + name + ": the largest rate factor overflows");
+  }
+  begin_[slots_] = static_cast<int32_t>(entries_.size());
+  if (factors_.empty()) factors_.push_back(1.0);  // a valid pointer for the engines
+
+  // Host cations in the site bytes.
+  if (!model.host_of_site.empty()) {
+    if (static_cast<int64_t>(model.host_of_site.size()) != lattice.num_sites())
+      throw CannotProceed("sublattice: the host-cation map does not cover the lattice");
+    host_bytes_.assign(model.host_of_site.size(), 0);
+    for (size_t s = 0; s < host_bytes_.size(); ++s) {
+      const int h = model.host_of_site[s];
+      if (h < 0) continue;
+      if (h >= model.hosts) throw CannotProceed("sublattice: host cation out of range");
+      host_bytes_[s] = static_cast<uint8_t>((model.species + h) << kSpeciesShift);
+    }
+  }
+}
+
+void SublatticeEnvironment::thresholds(const std::vector<double>& slot_rate, double gamma,
+                                       double fraction, std::vector<uint32_t>& out) const {
+  out.assign(static_cast<size_t>(slots_) * width_, 0u);
+  for (int64_t slot = 0; slot < slots_; ++slot) {
+    const double* f = &code_factor_[static_cast<size_t>(slot) * width_];
+    uint32_t* t = &out[static_cast<size_t>(slot) * width_];
+    for (int32_t c = 0; c < width_; ++c) {
+      // Codes past the slot's own R^P are never formed: their factor is 0.
+      const double p = slot_rate[slot] * (f[c] * fraction) / gamma;
+      const double scaled = std::floor(std::min(p, 1.0) * kTwo32);
+      t[c] = static_cast<uint32_t>(std::min(scaled, kTwo32 - 1));
+    }
+  }
+}
+
+void SublatticeEnvironment::bases(const std::vector<double>& slot_scale, double fraction,
+                                  std::vector<double>& out) const {
+  out.assign(slots_, 0.0);
+  for (int64_t slot = 0; slot < slots_; ++slot)
+    out[slot] = slot_scale[slot] * constant_factor_[slot] * fraction;
+}
+
+}  // namespace coatkmc
