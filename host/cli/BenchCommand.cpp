@@ -17,6 +17,8 @@
 #include "kmc/core/Error.hpp"
 #include "kmc/lattice/TextbookLattices.hpp"
 #include "kmc/solvers/SolverFactory.hpp"
+#include "kmc/solvers/SublatticeEnvironment.hpp"
+#include "kmc/solvers/SublatticeSolver.hpp"
 
 namespace coatkmc {
 
@@ -33,7 +35,20 @@ struct BenchCase {
   int n;
   double fraction;
   int threads;
+  std::string energy = "lattice_gas";  // --energy
 };
+
+// --energy: the hop energies of the bench (issue 16's speed comparison).
+//  lattice_gas  no interaction (the default);
+//  nn           a nearest-neighbour interaction J (hop.interaction);
+//  environment  the local-environment model at a two-shell cutoff of the hop
+//               midpoint (18 sites on sc), sublattice solver only.
+constexpr double kBenchInteractionEv = 0.02;
+constexpr double kBenchEnvironmentEciEv = 0.002;
+const std::vector<std::string>& bench_energies() {
+  static const std::vector<std::string> names = {"lattice_gas", "nn", "environment"};
+  return names;
+}
 
 // Bytes a site visit or hop must move to or from memory when the lattice does
 // not fit in cache (neighbours of a visited site are assumed cached), the
@@ -80,13 +95,27 @@ std::string load_average() {
 nlohmann::json time_case(const BenchCase& c, BackendKind backend, double seconds) {
   const Lattice lattice(make_textbook_lattice(c.lattice, 3.9), {c.n, c.n, c.n});
   HopParameters hp;
+  if (c.energy == "nn") hp.interaction = kBenchInteractionEv;
   const HopModel model(lattice, hp);
   Occupancy occ;
   occ.fraction = c.fraction;
   SystemState state = place_ions(lattice, occ, 1, 0);
   SolverOptions options;
   options.threads = c.threads;
-  auto solver = make_solver(c.solver, backend, lattice, model, 1, options);
+  std::unique_ptr<Solver> solver;
+  if (c.energy == "environment") {
+    // Two shells around the midpoint of an sc hop of length a: sqrt(5)/2 a and 3/2 a.
+    const double a = norm(lattice.description().vectors[0]);
+    const SublatticeEnvironmentModel env =
+        shell_environment_model(lattice, 1.5 * a + 0.01, kBenchEnvironmentEciEv, model.kT());
+    SublatticeOptions o;
+    o.acceptance_ceiling = options.acceptance_ceiling;
+    o.threads = c.threads;
+    o.environment = &env;  // read by the constructor only
+    solver = std::make_unique<SublatticeSolver>(lattice, model, 1, backend, o);
+  } else {
+    solver = make_solver(c.solver, backend, lattice, model, 1, options);
+  }
   // As in a run (kmc/simulation/Simulation.cpp): the ions stay on the engine
   // between calls and only the counters come back, so a GPU figure is not
   // capped by a state download per call.
@@ -120,6 +149,7 @@ nlohmann::json time_case(const BenchCase& c, BackendKind backend, double seconds
                         {"backend", backend_name(backend)},
                         {"device", device_name(backend)},
                         {"lattice", c.lattice},
+                        {"energy", c.energy},
                         {"cells", c.n},
                         {"sites", lattice.num_sites()},
                         {"fraction", c.fraction},
@@ -170,6 +200,7 @@ int bench_command(const std::vector<std::string>& in) {
       ("solvers", "comma-separated solvers", cxxopts::value<std::string>()->default_value("bkl,walkers,sublattice"))
       ("sizes", "comma-separated cells per axis (sc lattice)", cxxopts::value<std::string>()->default_value("32,64,128,256,512"))
       ("threads", "comma-separated CPU thread counts", cxxopts::value<std::string>()->default_value("1"))
+      ("energy", "lattice_gas | nn (interaction J) | environment (two-shell environment model, sublattice only)", cxxopts::value<std::string>()->default_value("lattice_gas"))
       ("quick", "small sizes and short timings (smoke test)")
       ("h,help", "show this help");
   const cxxopts::ParseResult res = parse_command_line(opts, "coatkmc bench", in);
@@ -191,6 +222,9 @@ int bench_command(const std::vector<std::string>& in) {
   for (int n : sizes)
     if (n < 4 || n > 1290) throw InputError("--sizes", "cells per axis must lie in [4, 1290]");
   const auto threads = parse_list<int>("threads", res["threads"].as<std::string>());
+  const std::string energy = res["energy"].as<std::string>();
+  if (std::find(bench_energies().begin(), bench_energies().end(), energy) == bench_energies().end())
+    throw InputError("--energy", "'" + energy + "' is not one of: lattice_gas, nn, environment");
   for (int t : threads)
     if (t < 1 || t > 4096) throw InputError("--threads", "must lie in [1, 4096]");
 
@@ -199,8 +233,10 @@ int bench_command(const std::vector<std::string>& in) {
     for (int n : sizes) {
       const bool cuda = resolve_backend(req, solver_has_cuda(s)) == BackendKind::Cuda;
       if (s == "bkl" && n > 128) continue;  // serial: the large sizes say nothing new
+      if (energy == "environment" && s != "sublattice") continue;  // bench: sublattice only
+      if (energy == "nn" && !find_solver(s)->capabilities.interaction) continue;
       for (int t : threads) {
-        cases.push_back({s, "sc", n, 0.5, t});
+        cases.push_back({s, "sc", n, 0.5, t, energy});
         if (cuda) break;  // thread count is a CPU setting
       }
     }

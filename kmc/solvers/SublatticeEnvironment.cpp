@@ -37,6 +37,52 @@ double factor_of(double energy_ev, double kT, const std::string& what) {
   return f;
 }
 
+// The sites and terms of one slot against this lattice (CannotProceed
+// naming the slot); widens `reach` to its sites.
+void check_slot(const Lattice& lattice, const LatticeView& view, const HopEnvironment& env,
+                const HopStep& h, int b, int radix, const std::string& name,
+                std::array<int, 3>& reach) {
+  SiteCoord origin{{0, 0, 0}, b};
+  std::vector<int32_t> seen = {view.index(origin), view.index(view.target(origin, h))};
+  for (const HopEnvironmentSite& s : env.sites) {
+    if (s.basis < 0 || s.basis >= lattice.basis_size())
+      throw CannotProceed("sublattice: " + name + ": basis site " + std::to_string(s.basis) +
+                          " does not exist");
+    HopStep e{static_cast<int16_t>(s.basis), {0, 0, 0}, 0};
+    for (int ax = 0; ax < 3; ++ax) {
+      const int d = s.dcell[ax];
+      // One wrap in LatticeView::target: at most one supercell away.
+      if (std::abs(d) > lattice.cells()[ax] || std::abs(d) > 127)
+        throw CannotProceed("sublattice: " + name + " reaches " + std::to_string(d) +
+                            " cells along axis " + std::to_string(ax) + ", beyond the " +
+                            std::to_string(lattice.cells()[ax]) +
+                            " cells of the supercell (use more cells)");
+      e.dcell[ax] = static_cast<int8_t>(d);
+      reach[ax] = std::max(reach[ax], std::abs(d));
+    }
+    const int32_t at = view.index(view.target(origin, e));
+    // On a supercell smaller than the cutoff a site would be the origin,
+    // the target or another site again: the expansion would count it twice.
+    if (std::find(seen.begin(), seen.end(), at) != seen.end())
+      throw CannotProceed("sublattice: " + name +
+                          ": two environment sites (or one and the hop's origin or "
+                          "target) are the same site of this supercell (use more cells)");
+    seen.push_back(at);
+  }
+  for (const HopEnvironmentTerm& t : env.terms) {
+    for (int m : t.sites)
+      if (m < 0 || m >= static_cast<int>(env.sites.size()))
+        throw CannotProceed("sublattice: " + name + ": a term names site " +
+                            std::to_string(m) + " of " + std::to_string(env.sites.size()));
+    const int64_t codes = power_upto(radix, t.sites.size(), int64_t(1) << 30);
+    if (codes < 0 || static_cast<int64_t>(t.energy_ev.size()) != codes)
+      throw CannotProceed("sublattice: " + name + ": a term over " +
+                          std::to_string(t.sites.size()) + " sites needs " +
+                          std::to_string(radix) + "^" + std::to_string(t.sites.size()) +
+                          " energies, it has " + std::to_string(t.energy_ev.size()));
+  }
+}
+
 }  // namespace
 
 SublatticeEnvironment::SublatticeEnvironment(const Lattice& lattice, const HopSteps& hops,
@@ -64,46 +110,7 @@ SublatticeEnvironment::SublatticeEnvironment(const Lattice& lattice, const HopSt
         const HopStep& h = view.step(b, k);
         if (h.to_basis < 0) continue;
         const HopEnvironment& env = model.hops[SpeciesEnergy::slot(a, nb, zmax, b, k)];
-        const std::string name = slot_name(a, b, k);
-        SiteCoord origin{{0, 0, 0}, b};
-        std::vector<int32_t> seen = {view.index(origin), view.index(view.target(origin, h))};
-        for (const HopEnvironmentSite& s : env.sites) {
-          if (s.basis < 0 || s.basis >= nb)
-            throw CannotProceed("sublattice: " + name + ": basis site " + std::to_string(s.basis) +
-                                " does not exist");
-          HopStep e{static_cast<int16_t>(s.basis), {0, 0, 0}, 0};
-          for (int ax = 0; ax < 3; ++ax) {
-            const int d = s.dcell[ax];
-            // One wrap in LatticeView::target: at most one supercell away.
-            if (std::abs(d) > lattice.cells()[ax] || std::abs(d) > 127)
-              throw CannotProceed("sublattice: " + name + " reaches " + std::to_string(d) +
-                                  " cells along axis " + std::to_string(ax) + ", beyond the " +
-                                  std::to_string(lattice.cells()[ax]) +
-                                  " cells of the supercell (use more cells)");
-            e.dcell[ax] = static_cast<int8_t>(d);
-            reach_[ax] = std::max(reach_[ax], std::abs(d));
-          }
-          const int32_t at = view.index(view.target(origin, e));
-          // On a supercell smaller than the cutoff a site would be the origin,
-          // the target or another site again: the expansion would count it twice.
-          if (std::find(seen.begin(), seen.end(), at) != seen.end())
-            throw CannotProceed("sublattice: " + name +
-                                ": two environment sites (or one and the hop's origin or "
-                                "target) are the same site of this supercell (use more cells)");
-          seen.push_back(at);
-        }
-        for (const HopEnvironmentTerm& t : env.terms) {
-          for (int m : t.sites)
-            if (m < 0 || m >= static_cast<int>(env.sites.size()))
-              throw CannotProceed("sublattice: " + name + ": a term names site " +
-                                  std::to_string(m) + " of " + std::to_string(env.sites.size()));
-          const int64_t codes = power_upto(radix_, t.sites.size(), int64_t(1) << 30);
-          if (codes < 0 || static_cast<int64_t>(t.energy_ev.size()) != codes)
-            throw CannotProceed("sublattice: " + name + ": a term over " +
-                                std::to_string(t.sites.size()) + " sites needs " +
-                                std::to_string(radix_) + "^" + std::to_string(t.sites.size()) +
-                                " energies, it has " + std::to_string(t.energy_ev.size()));
-        }
+        check_slot(lattice, view, env, h, b, radix_, slot_name(a, b, k), reach_);
         const int64_t codes = power_upto(radix_, env.sites.size(), max_codes_per_slot);
         if (codes < 0)
           enumerable = false;
@@ -187,6 +194,8 @@ SublatticeEnvironment::SublatticeEnvironment(const Lattice& lattice, const HopSt
     }
     constant_factor_[slot] = factor_of(constant, kT, name);
     max_factor_[slot] = constant_factor_[slot] * most;
+    if (std::isfinite(model.min_energy_ev))
+      max_factor_[slot] = std::min(max_factor_[slot], std::exp(-model.min_energy_ev / kT));
     if (!std::isfinite(max_factor_[slot]))
       throw CannotProceed("sublattice: " + name + ": the largest rate factor overflows");
   }
@@ -227,6 +236,47 @@ void SublatticeEnvironment::bases(const std::vector<double>& slot_scale, double 
   out.assign(slots_, 0.0);
   for (int64_t slot = 0; slot < slots_; ++slot)
     out[slot] = slot_scale[slot] * constant_factor_[slot] * fraction;
+}
+
+SublatticeEnvironmentModel shell_environment_model(const Lattice& lattice, double cutoff_A,
+                                                   double eci_ev, double kT_ev) {
+  const HopSteps hops = make_hop_steps(lattice);
+  const int nb = lattice.basis_size(), zmax = lattice.max_coordination();
+  SublatticeEnvironmentModel m;
+  m.kT_ev = kT_ev;
+  m.hops.resize(static_cast<size_t>(nb) * zmax);
+  auto position = [&](int b, const int d[3]) {
+    Vec3 p = hops.basis_offset[b];
+    for (int a = 0; a < 3; ++a) p = p + double(d[a]) * hops.cell_vectors[a];
+    return p;
+  };
+  for (int b = 0; b < nb; ++b)
+    for (int k = 0; k < zmax; ++k) {
+      const HopStep& h = hops.steps[b * zmax + k];
+      if (h.to_basis < 0) continue;
+      const int zero[3] = {0, 0, 0}, dt[3] = {h.dcell[0], h.dcell[1], h.dcell[2]};
+      const Vec3 mid = 0.5 * (position(b, zero) + position(h.to_basis, dt));
+      HopEnvironment& env = m.hops[b * zmax + k];
+      // Cells far enough to hold every site within the cutoff of the midpoint.
+      int span[3];
+      for (int a = 0; a < 3; ++a)
+        span[a] = 2 + static_cast<int>(std::ceil(cutoff_A / norm(hops.cell_vectors[a])));
+      for (int bb = 0; bb < nb; ++bb) {
+        if (!lattice.description().basis[bb].mobile) continue;
+        for (int z = -span[2]; z <= span[2]; ++z)
+          for (int y = -span[1]; y <= span[1]; ++y)
+            for (int x = -span[0]; x <= span[0]; ++x) {
+              const int d[3] = {x, y, z};
+              if ((bb == b && x == 0 && y == 0 && z == 0) ||
+                  (bb == h.to_basis && x == dt[0] && y == dt[1] && z == dt[2]))
+                continue;
+              if (norm(position(bb, d) - mid) > cutoff_A) continue;
+              env.sites.push_back({bb, {x, y, z}});
+              env.terms.push_back({{static_cast<int>(env.sites.size()) - 1}, {0.0, eci_ev}});
+            }
+      }
+    }
+  return m;
 }
 
 }  // namespace coatkmc

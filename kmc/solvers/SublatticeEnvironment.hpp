@@ -14,6 +14,7 @@
 // hop's rate is HopModel's rate times the species factor times exp(-dE / kT).
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "kernels/EnvironmentEnergy.hpp"
@@ -55,9 +56,22 @@ struct SublatticeEnvironmentModel {
   // Codes per slot up to which the solver enumerates the environment into
   // integer thresholds (0: always the product form).
   int64_t max_codes_per_slot = kMaxEnvironmentCodesPerSlot;
+  // A lower bound of dE over every slot and environment the model knows
+  // (eV; -infinity: none): caps the product form's largest factor, which is
+  // otherwise the product of the terms' largest factors.
+  double min_energy_ev = -std::numeric_limits<double>::infinity();
   int radix() const { return 1 + species + hosts; }
 };
 
+
+// A synthetic model for throughput measurements (`coatkmc bench --energy
+// environment`): one species, no host cations; every site of a mobile
+// sublattice within cutoff_A of a hop's midpoint (neither end) is an
+// environment site with a point term, an ion there adding eci_ev to the
+// barrier. What an attempt costs depends on the number of environment sites,
+// not on their energies.
+SublatticeEnvironmentModel shell_environment_model(const Lattice& lattice, double cutoff_A,
+                                                   double eci_ev, double kT_ev);
 
 class SublatticeEnvironment {
  public:

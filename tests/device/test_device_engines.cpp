@@ -456,7 +456,7 @@ TEST_P(EngineWindowSums, ResidentStateNeedsNoHostCopyBetweenMilestones) {
 bool reduced_case(const Case& c) {
   for (const char* n : {"sc_lattice_gas", "fcc_interaction", "layered", "species_exchange",
                         "species_disordered", "microstructure", "walkers_sc_disordered",
-                        "walkers_spinel", "perovskite_environment_hosts_one_per_ion"})
+                        "walkers_spinel", "sc_environment_product_disordered"})
     if (c.name == n) return true;
   return false;
 }
