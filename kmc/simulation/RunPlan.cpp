@@ -191,7 +191,7 @@ RunPlan plan_run(SimulationSettings settings, const MemoryBudget& available,
     if (!find_solver(plan.solver)->capabilities.environment) {
       plan.problems.push_back({"environment", "environment: the " + plan.solver +
                                                   " solver does not take the environment model "
-                                                  "(use run.solver = \"bkl\")"});
+                                                  "(use run.solver = \"bkl\" or \"sublattice\")"});
       return plan;
     }
     build_environment(cfg, *world, plan.problems);

@@ -22,7 +22,7 @@ std::unique_ptr<Solver> make_walkers(BackendKind backend, const Lattice& lattice
                                      const SolverOptions& options) {
   if (options.environment)
     throw CannotProceed("walkers do not see each other, so they take no [environment] (use "
-                        "run.solver = \"bkl\")");
+                        "run.solver = \"bkl\" or \"sublattice\")");
   if (options.species)
     throw CannotProceed("walkers do not see each other, so they take no species (use run.solver = "
                         "\"bkl\" or \"sublattice\")");
@@ -32,14 +32,17 @@ std::unique_ptr<Solver> make_walkers(BackendKind backend, const Lattice& lattice
 std::unique_ptr<Solver> make_sublattice(BackendKind backend, const Lattice& lattice,
                                         const HopModel& model, uint64_t seed,
                                         const SolverOptions& options) {
-  if (options.environment)
-    throw CannotProceed("the sublattice solver does not take [environment] yet (use run.solver = "
-                        "\"bkl\")");
   SublatticeOptions o;
   o.acceptance_ceiling = options.acceptance_ceiling;
   o.rule = sublattice_attempt_rule(options.sublattice_attempts);
   o.threads = options.threads;
   o.species = options.species;
+  if (!options.environment) return std::make_unique<SublatticeSolver>(lattice, model, seed, backend, o);
+  // The [environment] model in the sublattice solver's form (its tables are
+  // built by the constructor; the converted model is not kept).
+  const SublatticeEnvironmentModel environment =
+      sublattice_environment_model(*options.environment, options.species ? options.species->count() : 1);
+  o.environment = &environment;
   return std::make_unique<SublatticeSolver>(lattice, model, seed, backend, o);
 }
 
@@ -50,7 +53,7 @@ const std::vector<SolverEntry>& solver_registry() {
   static const std::vector<SolverEntry> entries = {
       {"bkl", {true, false, false, true, true, true}, &make_bkl},
       {"walkers", {true, true, true, false, false, false}, &make_walkers},
-      {"sublattice", {false, true, true, true, true, false}, &make_sublattice},
+      {"sublattice", {false, true, true, true, true, true}, &make_sublattice},
   };
   return entries;
 }

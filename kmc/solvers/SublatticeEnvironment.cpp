@@ -4,8 +4,10 @@
 #include <cmath>
 #include <string>
 
+#include "kernels/HopEnergy.hpp"
 #include "kernels/SpeciesEnergy.hpp"
 #include "kmc/core/Error.hpp"
+#include "kmc/model/EnvironmentModel.hpp"
 
 namespace coatkmc {
 
@@ -149,14 +151,20 @@ SublatticeEnvironment::SublatticeEnvironment(const Lattice& lattice, const HopSt
       const int P = static_cast<int>(env.sites.size());
       const int64_t codes = power_upto(radix_, P, max_codes_per_slot);
       std::vector<int> digit(P, 0);
+      std::vector<uint8_t> states(P, 0);
       double* out = &code_factor_[static_cast<size_t>(slot) * width_];
       double most = 0;
       for (int64_t c = 0; c < codes; ++c) {
         double e = env.constant_ev;
-        for (const HopEnvironmentTerm& t : env.terms) {
-          int64_t tc = 0;
-          for (int m : t.sites) tc = tc * radix_ + digit[m];
-          e += t.energy_ev[tc];
+        if (model.exact_energy_ev) {
+          for (int m = 0; m < P; ++m) states[m] = static_cast<uint8_t>(digit[m]);
+          e = model.exact_energy_ev(a, b, k, states.data());
+        } else {
+          for (const HopEnvironmentTerm& t : env.terms) {
+            int64_t tc = 0;
+            for (int m : t.sites) tc = tc * radix_ + digit[m];
+            e += t.energy_ev[tc];
+          }
         }
         out[c] = factor_of(e, kT, name);
         most = std::max(most, out[c]);
@@ -276,6 +284,95 @@ SublatticeEnvironmentModel shell_environment_model(const Lattice& lattice, doubl
             }
       }
     }
+  return m;
+}
+
+SublatticeEnvironmentModel sublattice_environment_model(const EnvironmentModel& model,
+                                                        int species) {
+  const CompiledEnvironment& t = model.tables();
+  SublatticeEnvironmentModel m;
+  m.species = species;
+  m.hosts = t.states - 1 - species;
+  if (m.hosts < 0)
+    throw CannotProceed("sublattice: the environment model has fewer occupant codes than species");
+  m.kT_ev = model.kT();
+  const int nb = t.nbasis, zmax = t.zmax, R = t.states;
+  m.hops.resize(static_cast<size_t>(species) * nb * zmax);
+  for (int a = 0; a < species; ++a)
+    for (int b = 0; b < nb; ++b)
+      for (int k = 0; k < zmax; ++k) {
+        const int slot = b * zmax + k;
+        if (t.stencil_size(slot) < 2) continue;  // no hop in this slot
+        HopEnvironment& h = m.hops[SpeciesEnergy::slot(a, nb, zmax, b, k)];
+        for (int32_t i = t.site_begin[slot] + 2; i < t.site_begin[slot + 1]; ++i) {
+          const EnvironmentSite& e = t.sites[i];
+          h.sites.push_back({e.basis, {e.cell[0], e.cell[1], e.cell[2]}});
+        }
+        const double* w = t.term_weight_eV.data() + t.term_begin[slot];
+        for (int32_t c = t.cluster_begin[slot]; c < t.cluster_begin[slot + 1]; ++c) {
+          const EnvironmentCluster& cl = t.clusters[c];
+          HopEnvironmentTerm term;
+          for (int i = 0; i < cl.size; ++i)
+            if (cl.site[i] >= 2) term.sites.push_back(cl.site[i] - 2);
+          int64_t codes = 1;
+          for (size_t i = 0; i < term.sites.size(); ++i) {
+            codes *= R;
+            if (codes > (int64_t(1) << 22))
+              throw CannotProceed("sublattice: an environment cluster of " +
+                                  std::to_string(term.sites.size()) + " sites over " +
+                                  std::to_string(R) + " occupants is too large a table "
+                                  "(use run.solver = \"bkl\")");
+          }
+          term.energy_ev.resize(codes);
+          std::vector<int> digit(term.sites.size(), 0);
+          for (int64_t code = 0; code < codes; ++code) {
+            // The cluster's decoration: dec = sum_i code(site[i]) R^i.
+            int32_t dec = 0;
+            for (int i = cl.size - 1, u = static_cast<int>(term.sites.size()) - 1; i >= 0; --i) {
+              int occupant;
+              if (cl.site[i] == 0)
+                occupant = 1 + a;
+              else if (cl.site[i] == 1)
+                occupant = 0;
+              else
+                occupant = digit[u--];
+              dec = dec * R + occupant;
+            }
+            const EnvironmentDelta d = t.deltas[cl.table + dec];
+            term.energy_ev[code] = (d.plus >= 0 ? w[d.plus] : 0.0) - (d.minus >= 0 ? w[d.minus] : 0.0);
+            for (int u = static_cast<int>(digit.size()) - 1; u >= 0; --u) {  // next code (odometer)
+              if (++digit[u] < R) break;
+              digit[u] = 0;
+            }
+          }
+          h.terms.push_back(std::move(term));
+        }
+      }
+  m.min_energy_ev = t.min_energy_eV;
+  // The enumerated energies exactly as the host evaluates them (bkl):
+  // counts of the slot's terms, then HopEnergyEvaluator::environment.
+  m.exact_energy_ev = [&t, zmax](int a, int b, int k, const uint8_t* states) {
+    const int slot = b * zmax + k;
+    const int n = t.stencil_size(slot);
+    std::vector<uint8_t> codes(n, 0);
+    codes[0] = static_cast<uint8_t>(1 + a);
+    for (int i = 2; i < n; ++i) codes[i] = states[i - 2];
+    std::vector<int32_t> counts(t.local_terms(slot), 0);
+    t.count(slot, codes.data(), counts.data());
+    return HopEnergyEvaluator::environment(t.term_weight_eV.data() + t.term_begin[slot],
+                                           counts.data(), t.local_terms(slot));
+  };
+
+  const std::vector<uint8_t>& fixed = model.fixed_occupant();
+  if (!fixed.empty()) {
+    m.host_of_site.assign(fixed.size(), -1);
+    for (size_t s = 0; s < fixed.size(); ++s)
+      if (fixed[s]) {
+        if (fixed[s] < 1 + species)
+          throw CannotProceed("sublattice: a fixed occupant with a mobile species' code");
+        m.host_of_site[s] = static_cast<int8_t>(fixed[s] - 1 - species);
+      }
+  }
   return m;
 }
 

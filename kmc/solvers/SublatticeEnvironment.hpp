@@ -14,6 +14,7 @@
 // hop's rate is HopModel's rate times the species factor times exp(-dE / kT).
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -60,9 +61,25 @@ struct SublatticeEnvironmentModel {
   // (eV; -infinity: none): caps the product form's largest factor, which is
   // otherwise the product of the terms' largest factors.
   double min_energy_ev = -std::numeric_limits<double>::infinity();
+  // The model's own evaluation of dE (eV) for one slot and the states of its
+  // sites in listed order, used by the integer form instead of the sum of
+  // the terms when set (so that the enumerated rates are the very doubles
+  // the model's host solver computes). Called during construction only.
+  std::function<double(int species, int basis, int k, const uint8_t* states)> exact_energy_ev;
   int radix() const { return 1 + species + hosts; }
 };
 
+
+class EnvironmentModel;  // kmc/model/EnvironmentModel.hpp ([environment])
+
+// The [environment] model (issue 16 part A) in this form, for `species`
+// mobile species: per (species a, slot) the stencil's sites other than the
+// hop's origin and target, and one term per cluster over its other sites
+// (the origin's occupant fixed at 1 + a, the target's at 0), each term's
+// energy the cluster's contribution w(plus) - w(minus) to E_env; host
+// cations from the model's fixed occupants; its lower energy bound.
+SublatticeEnvironmentModel sublattice_environment_model(const EnvironmentModel& model,
+                                                        int species);
 
 // A synthetic model for throughput measurements (`coatkmc bench --energy
 // environment`): one species, no host cations; every site of a mobile

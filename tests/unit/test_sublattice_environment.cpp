@@ -15,6 +15,9 @@
 #include "kmc/core/Error.hpp"
 #include "kmc/lattice/TextbookLattices.hpp"
 #include "kmc/model/HopModel.hpp"
+#include "kmc/model/EnvironmentCompiler.hpp"
+#include "kmc/model/EnvironmentModel.hpp"
+#include "kmc/solvers/SolverFactory.hpp"
 #include "kmc/solvers/SublatticeSolver.hpp"
 
 using namespace coatkmc;
@@ -229,3 +232,59 @@ TEST(SublatticeEnvironment, SolverRefusesAnInteractionBesideTheModelAndGrowsItsS
 }
 
 }  // namespace
+
+namespace coatkmc {
+namespace {
+
+// The [environment] model of part A on the sublattice solver, through the
+// solver factory: a nearest-neighbour site pair of ECI J is today's
+// interaction J, and the integer form enumerates its rates with the host's
+// own evaluation, so the trajectory is the J model's bit for bit, on the CPU
+// and in the replayed device code; walkers refuse the model.
+TEST(SublatticeEnvironment, NearestNeighbourPairIsTheInteractionModelBitForBit) {
+  const Lattice lattice(make_textbook_lattice("sc", 3.0), {12, 10, 12});
+  HopParameters with_j, plain;
+  with_j.temperature = plain.temperature = 400;
+  with_j.interaction = 0.043;
+  const HopModel model_j(lattice, with_j), model_0(lattice, plain);
+  EnvironmentSpec spec;
+  spec.active = true;
+  spec.mobile = {"ion"};
+  spec.site_cutoff_A = 3.0 * 1.001;
+  spec.site_max_sites = 2;
+  ClusterCoefficient pair;
+  pair.sites = {{0, 0, 0}, {1, 0, 0}};
+  pair.species = {"ion", "ion"};
+  pair.eci_eV = 0.043;
+  spec.coefficients.site.push_back(pair);
+  const EnvironmentModel env(lattice, compile_environment(lattice, spec), {}, model_0.kT());
+  Occupancy occ;
+  occ.fraction = 0.45;
+  const SystemState start = place_ions(lattice, occ, 21, 0);
+  AdvanceTarget target;
+  target.hops = 4000;
+  SystemState reference = start;
+  make_solver("sublattice", BackendKind::Cpu, lattice, model_j, 21)->advance(reference, target);
+  for (BackendKind backend : {BackendKind::Cpu, BackendKind::Replay}) {
+    SolverOptions o;
+    o.environment = &env;
+    SystemState s = start;
+    make_solver("sublattice", backend, lattice, model_0, 21, o)->advance(s, target);
+    EXPECT_EQ(s.time, reference.time);
+    EXPECT_EQ(s.hops, reference.hops);
+    EXPECT_EQ(s.ion_site, reference.ion_site);
+    EXPECT_EQ(s.travel_cells, reference.travel_cells);
+  }
+  EXPECT_GE(reference.hops, 4000u);
+  SolverOptions o;
+  o.environment = &env;
+  try {
+    make_solver("walkers", BackendKind::Cpu, lattice, model_0, 21, o);
+    ADD_FAILURE() << "walkers took the environment model";
+  } catch (const CannotProceed& e) {
+    EXPECT_NE(std::string(e.what()).find("[environment]"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace coatkmc
