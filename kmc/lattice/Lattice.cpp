@@ -86,6 +86,38 @@ std::vector<HopTemplate> hops_within(const LatticeDescription& d, const MobilePa
 
 }  // namespace
 
+HopTable hop_table(const LatticeDescription& desc) {
+  if (desc.basis.empty()) throw std::invalid_argument("lattice has no basis sites");
+  if (std::none_of(desc.basis.begin(), desc.basis.end(), [](const BasisSite& b) { return b.host(); }))
+    throw std::invalid_argument("lattice has no mobile-ion sites");
+  for (const HopRule& r : desc.hop_rules) {
+    bool from = false, to = false;
+    for (const BasisSite& b : desc.basis) {
+      from |= b.mobile && b.sublattice == r.from;
+      to |= b.mobile && b.sublattice == r.to;
+    }
+    if (!from || !to)
+      throw std::invalid_argument("hop rule " + r.from + "-" + r.to +
+                                  " names no mobile sublattice of that name");
+  }
+  HopTable t;
+  const std::vector<double> rule_cutoff = rule_cutoffs(desc);
+  if (desc.hop_rules.empty()) {
+    t.cutoff = desc.hop_cutoff > 0 ? desc.hop_cutoff : nearest_mobile_distance(desc) * (1 + 1e-6);
+  } else {
+    for (double c : rule_cutoff) t.cutoff = std::isfinite(c) ? std::max(t.cutoff, c) : t.cutoff;
+  }
+  const int nb = static_cast<int>(desc.basis.size());
+  t.hops.assign(nb, {});
+  const MobilePairs pairs(desc, std::isfinite(t.cutoff) && t.cutoff > 0 ? t.cutoff : 1.0);
+  for (int b = 0; b < nb; ++b) {
+    if (desc.basis[b].mobile) t.hops[b] = hops_within(desc, pairs, b, t.cutoff, rule_cutoff);
+    t.zmax = std::max(t.zmax, static_cast<int>(t.hops[b].size()));
+  }
+  if (t.zmax == 0) throw std::invalid_argument("no hop neighbours within the cutoff");
+  return t;
+}
+
 Lattice::Lattice(LatticeDescription description, std::array<int, 3> cells)
     : desc_(std::move(description)), cells_(cells) {
   if (desc_.dimension == 2) cells_[2] = 1;
@@ -100,32 +132,10 @@ Lattice::Lattice(LatticeDescription description, std::array<int, 3> cells)
     if (desc_.basis[b].mobile) num_mobile_ += num_sites_ / nb;
     if (desc_.basis[b].host()) num_host_ += num_sites_ / nb;
   }
-  if (num_host_ == 0) throw std::invalid_argument("lattice has no mobile-ion sites");
-  for (const HopRule& r : desc_.hop_rules) {
-    bool from = false, to = false;
-    for (const BasisSite& b : desc_.basis) {
-      from |= b.mobile && b.sublattice == r.from;
-      to |= b.mobile && b.sublattice == r.to;
-    }
-    if (!from || !to)
-      throw std::invalid_argument("hop rule " + r.from + "-" + r.to +
-                                  " names no mobile sublattice of that name");
-  }
-
-  const std::vector<double> rule_cutoff = rule_cutoffs(desc_);
-  if (desc_.hop_rules.empty()) {
-    cutoff_ = desc_.hop_cutoff > 0 ? desc_.hop_cutoff : nearest_mobile_distance(desc_) * (1 + 1e-6);
-  } else {
-    cutoff_ = 0;
-    for (double c : rule_cutoff) cutoff_ = std::isfinite(c) ? std::max(cutoff_, c) : cutoff_;
-  }
-  hops_.assign(nb, {});
-  const MobilePairs pairs(desc_, std::isfinite(cutoff_) && cutoff_ > 0 ? cutoff_ : 1.0);
-  for (int b = 0; b < nb; ++b) {
-    if (desc_.basis[b].mobile) hops_[b] = hops_within(desc_, pairs, b, cutoff_, rule_cutoff);
-    zmax_ = std::max(zmax_, static_cast<int>(hops_[b].size()));
-  }
-  if (zmax_ == 0) throw std::invalid_argument("no hop neighbours within the cutoff");
+  HopTable table = hop_table(desc_);
+  cutoff_ = table.cutoff;
+  zmax_ = table.zmax;
+  hops_ = std::move(table.hops);
 
   // The reverse of hop (b -> b', offset o) is the hop of b' with (b, -o).
   reverse_.assign(nb, {});

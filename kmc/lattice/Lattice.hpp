@@ -25,6 +25,20 @@ struct HopTemplate {
   double barrier = 0;  // eV added to the bare barrier (the description's hop rule)
 };
 
+// The hops of every basis site of a description: what a Lattice of any cell
+// counts is built from (its neighbour table is these templates laid over the
+// cells). Checks that need only the hops (the geometry check, the hop network,
+// the coordination a run's memory estimate needs) take this instead of building
+// a lattice, whose neighbour table for a large structure file costs far more.
+struct HopTable {
+  double cutoff = 0;  // Å, defaults resolved
+  std::vector<std::vector<HopTemplate>> hops;  // per basis site, in direction order
+  int zmax = 0;  // largest number of hops of a basis site
+};
+// Throws std::invalid_argument as Lattice does: no basis or no mobile-ion sites,
+// a hop rule naming no mobile sublattice, no hop neighbour within the cutoff.
+HopTable hop_table(const LatticeDescription& description);
+
 // A periodic supercell built from a LatticeDescription. Sites are numbered
 // site = ((k * n1 * n2) + j * n1 + i) * nbasis + b, so neighbour positions can
 // also be recomputed from the Bravais index (the GPU path does this); the CPU

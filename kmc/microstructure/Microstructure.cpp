@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
+#include <unordered_map>
 
 #include "kernels/CounterRng.hpp"
 #include "kernels/HopEnergy.hpp"
@@ -246,11 +248,15 @@ std::vector<double> place_grains(const Lattice& lat, const MicrostructureSetting
 // independent draw per site.
 std::vector<uint8_t> draw_blocked_sites(const Lattice& lat, const MicrostructureSettings& ms,
                                         std::vector<double>& energy) {
+  // Blockable sublattices in order of first appearance, each with its index: a
+  // P1 structure file has as many sublattices as atoms (each label its own), so
+  // these look-ups go through a hash map, not a search of the list.
   std::vector<std::string> blockable = ms.blocked_sublattices;
+  std::unordered_map<std::string, size_t> index_of;
+  for (size_t i = 0; i < blockable.size(); ++i) index_of.emplace(blockable[i], i);
   if (blockable.empty())
     for (const BasisSite& b : lat.description().basis)
-      if (b.host() &&
-          std::find(blockable.begin(), blockable.end(), b.sublattice) == blockable.end())
+      if (b.host() && index_of.emplace(b.sublattice, blockable.size()).second)
         blockable.push_back(b.sublattice);
   if (!ms.blocked_fractions.empty() && ms.blocked_fractions.size() != 1 &&
       ms.blocked_fractions.size() != blockable.size())
@@ -258,10 +264,10 @@ std::vector<uint8_t> draw_blocked_sites(const Lattice& lat, const Microstructure
   std::vector<double> p_blocked(lat.basis_size(), 0.0);
   for (int b = 0; b < lat.basis_size(); ++b) {
     const BasisSite& site = lat.description().basis[b];
-    const auto it = std::find(blockable.begin(), blockable.end(), site.sublattice);
-    if (it == blockable.end() || ms.blocked_fractions.empty() || !site.mobile) continue;
+    const auto it = index_of.find(site.sublattice);
+    if (it == index_of.end() || ms.blocked_fractions.empty() || !site.mobile) continue;
     p_blocked[b] = ms.blocked_fractions.size() == 1 ? ms.blocked_fractions[0]
-                                                    : ms.blocked_fractions[it - blockable.begin()];
+                                                    : ms.blocked_fractions[it->second];
   }
   for (const std::string& name : ms.blocked_sublattices) {
     bool found = false;

@@ -25,26 +25,6 @@ double cell_volume(const LatticeDescription& d) {
   return std::fabs(dot(d.vectors[0], cross(d.vectors[1], d.vectors[2])));
 }
 
-// Whole cells a hop within `cutoff` can cross along each vector: the fractional
-// difference of two sites is at most cutoff / plane spacing plus the spread of
-// the basis coordinates along that vector.
-std::array<int, 3> search_range(const LatticeDescription& d, double cutoff) {
-  std::array<int, 3> range{0, 0, 0};
-  for (int i = 0; i < d.dimension; ++i) {
-    double low = 0, high = 0;
-    bool first = true;
-    for (const BasisSite& b : d.basis) {
-      const double c = i == 0 ? b.fractional.x : i == 1 ? b.fractional.y : b.fractional.z;
-      low = first ? c : std::min(low, c);
-      high = first ? c : std::max(high, c);
-      first = false;
-    }
-    range[i] = std::max(1, static_cast<int>(std::floor(cutoff / plane_spacing(d.vectors, i) +
-                                                       (high - low))));
-  }
-  return range;
-}
-
 int mobile_basis_count(const LatticeDescription& d) {
   return static_cast<int>(
       std::count_if(d.basis.begin(), d.basis.end(), [](const BasisSite& b) { return b.mobile; }));
@@ -88,34 +68,14 @@ std::string too_many(double cutoff, double count, bool estimated) {
   return os.str();
 }
 
-// A probe lattice with 2R+1 cells along each vector, R the search range,
-// keeps every periodic image distinct; its hop templates are Lattice's own.
-std::array<int, 3> probe_cells(const LatticeDescription& desc) {
-  double longest = 0;
-  for (int i = 0; i < desc.dimension; ++i) longest = std::max(longest, norm(desc.vectors[i]));
-  // The default cutoff is the nearest mobile distance (times 1 + 1e-6); a
-  // rule's default, the shortest distance between two sublattices, is at most
-  // the longest cell vector.
-  double bound = desc.hop_cutoff > 0 ? desc.hop_cutoff
-                 : desc.hop_rules.empty() ? nearest_mobile_distance(desc) * 1.001
-                                          : longest * 1.001;
-  if (!std::isfinite(bound)) bound = longest * 1.001;
-  // Hop rules may reach further than the nearest shell (their own cutoffs).
-  for (const HopRule& r : desc.hop_rules) bound = std::max(bound, r.cutoff);
-  const auto range = search_range(desc, bound);
-  std::array<int, 3> cells{1, 1, 1};
-  for (int i = 0; i < desc.dimension; ++i) cells[i] = 2 * range[i] + 1;
-  return cells;
-}
-
 }  // namespace
 
 int hop_coordination(const LatticeDescription& description) {
-  return Lattice(description, probe_cells(description)).max_coordination();
+  return hop_table(description).zmax;
 }
 
 HopNetwork hop_network(const LatticeDescription& description) {
-  return analyze_hop_network(Lattice(description, probe_cells(description)));
+  return analyze_hop_network(description, hop_table(description).hops);
 }
 
 int max_hop_neighbors() {
@@ -145,15 +105,16 @@ std::optional<GeometryProblem> check_lattice_geometry(const LatticeDescription& 
       return GeometryProblem{Cause::Cutoff, too_many(desc.hop_cutoff, count, false)};
   }
 
-  std::optional<Lattice> probe;
+  // The hops alone (no neighbour table): what is checked below depends on
+  // nothing else, and for a large structure file they cost far less than a lattice.
+  std::optional<HopTable> probe;
   try {
-    probe.emplace(desc, probe_cells(desc));
+    probe.emplace(hop_table(desc));
   } catch (const std::invalid_argument& e) {
     return GeometryProblem{Cause::Cutoff, e.what()};
   }
-  if (probe->max_coordination() > max_hop_neighbors())
-    return GeometryProblem{Cause::Cutoff,
-                           too_many(probe->hop_cutoff(), probe->max_coordination(), false)};
+  if (probe->zmax > max_hop_neighbors())
+    return GeometryProblem{Cause::Cutoff, too_many(probe->cutoff, probe->zmax, false)};
 
   // Two hops of a site reach one site exactly when they lead to the same basis
   // site with cell offsets equal modulo the cell counts; a hop reaches the site
@@ -162,13 +123,14 @@ std::optional<GeometryProblem> check_lattice_geometry(const LatticeDescription& 
     return ((o[d] % cells[d]) + cells[d]) % cells[d];
   };
   std::array<int, 3> needed{1, 1, 1};
-  for (int b = 0; b < probe->basis_size(); ++b)
-    for (const HopTemplate& h : probe->hops(b))
+  const int nb = static_cast<int>(desc.basis.size());
+  for (int b = 0; b < nb; ++b)
+    for (const HopTemplate& h : probe->hops[b])
       for (int d = 0; d < 3; ++d)
         needed[d] = std::max(needed[d], 2 * std::abs(h.cell_offset[d]) + 1);
   const std::string advice = "; " + cells_text(needed, desc.dimension) + " cells always suffice";
-  for (int b = 0; b < probe->basis_size(); ++b) {
-    const auto& hops = probe->hops(b);
+  for (int b = 0; b < nb; ++b) {
+    const auto& hops = probe->hops[b];
     for (size_t q = 0; q < hops.size(); ++q) {
       const auto& o = hops[q].cell_offset;
       if (hops[q].to_basis == b && wrap(o, 0) == 0 && wrap(o, 1) == 0 && wrap(o, 2) == 0)
@@ -190,7 +152,7 @@ std::optional<GeometryProblem> check_lattice_geometry(const LatticeDescription& 
 
   // Whatever else Lattice checks, it checks here too when that is cheap.
   const double sites = double(cells[0]) * cells[1] * cells[2] * desc.basis.size();
-  const double z = probe->max_coordination();
+  const double z = probe->zmax;
   if (sites * z * z <= kFullBuildWork) {
     try {
       Lattice full(desc, cells);

@@ -21,18 +21,19 @@ struct GeometryProblem {
 // Checks that `cells` copies of `description` make a lattice the engine can
 // run, with the rules of kmc/lattice/Lattice: at least one and at most
 // max_hop_neighbors() hop neighbours per site, and periodic images of the hops
-// of a site that never coincide. The hop templates come from a small probe
-// lattice, so the check costs little for any cell counts; supercells of
-// modest size are also built outright, so nothing Lattice rejects gets past.
+// of a site that never coincide. The hops come from hop_table (no neighbour
+// table), so the check costs little for any cell counts and any basis size;
+// supercells of modest size are also built outright, so nothing Lattice
+// rejects gets past.
 std::optional<GeometryProblem> check_lattice_geometry(const LatticeDescription& description,
                                                       const std::array<int, 3>& cells);
 
-// Largest number of hop neighbours of a site, from a small probe lattice. For a
+// Largest number of hop neighbours of a site, from hop_table. For a
 // description check_lattice_geometry() accepts; throws std::invalid_argument otherwise.
 int hop_coordination(const LatticeDescription& description);
 
 // How the hop network of a description hangs together (kmc/lattice/HopNetwork),
-// from a small probe lattice. For a description check_lattice_geometry() accepts.
+// from hop_table. For a description check_lattice_geometry() accepts.
 HopNetwork hop_network(const LatticeDescription& description);
 
 // Occupied-neighbour counts are bytes (SystemState), so a site may have at most this many hops.
