@@ -15,6 +15,10 @@ constexpr double kA2ToCm2 = 1e-16;
 constexpr double kAToCm = 1e-8;
 constexpr double kA3ToCm3 = 1e-24;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+// Below this many independent Gaussian degrees of freedom per replica (d N)
+// the block spread is floored (block_relative_estimate).
+constexpr double kFewIonsDof = 8;
 
 double axis(Vec3 v, int a) { return a == 0 ? v.x : a == 1 ? v.y : v.z; }
 
@@ -177,7 +181,8 @@ void estimate_species(const SimulationOutcome& o, bool driven, Vec3 v_ion, doubl
       }
     }
     out[q].D_tracer =
-        block_relative_estimate(tracer_sum / R * kA2ToCm2, tracer_b, R, d * out[q].ions, count_noise);
+        block_relative_estimate(tracer_sum / R * kA2ToCm2, tracer_b, R, d * out[q].ions, 0.0,
+                                count_noise);
   }
   e.species = std::move(out);
 }
@@ -197,21 +202,46 @@ Estimate chi_square_estimate(double value, double nu) {
 }
 
 Estimate block_relative_estimate(double value, const std::vector<double>& blocks,
-                                 double replicas, double nu_ions, double count_noise) {
+                                 double replicas, double nu_ions, double block_hops,
+                                 double count_noise) {
   const SampleStats s = sample_stats(blocks);
   if (s.count < 2 || !std::isfinite(value) || !std::isfinite(s.stddev) || !(replicas > 0))
     return {value, kNaN, kNaN, kNaN, kNaN, kNaN};
   if (!(s.mean > 0) || !(value > 0))  // no relative spread: an absolute one
     return symmetric(value, std::fabs(value) * s.stddev / std::fabs(s.mean) / std::sqrt(replicas),
                      s.count - 1.0);
+  const double m = s.count;
   const double rel2 = std::pow(s.stddev / s.mean, 2);
-  // A mean square whose relative variance per replica is v has nu = 2 R / v
-  // chi-square degrees of freedom. v: the blocks' measured relative spread,
-  // but never less than independent Gaussian ions would give (2 / nu_ions;
-  // the blocks of one walker scatter so much that their spread is often
-  // underestimated), plus the whole window's hop-count (or duration) noise.
-  const double v = std::max(rel2, nu_ions > 0 ? 2 / nu_ions : 0.0) + count_noise;
-  return chi_square_estimate(value, 2 * replicas / v);
+  // Hop-normalised blocks of H_b hops of independent steps have the relative
+  // variance (2 / (d N)) (1 - 1 / H_b), a long window 2 / (d N): undo the
+  // block's granularity (a lone walker's 5-hop block understates by 20 %).
+  const double spread = block_hops > 1 ? rel2 / (1 - 1 / block_hops) : rel2;
+  // Blocks of a few ions (d N < 8: skewness of chi^2_dN above 1) are far from
+  // Gaussian and their spread is too often small; there the independent-ion
+  // value 2 / (d N), exact for a lone walker, is the floor (as before), and
+  // the interval is the plain chi-square one.
+  if (nu_ions > 0 && nu_ions < kFewIonsDof)
+    return chi_square_estimate(value, 2 * replicas / (std::max(spread, 2 / nu_ions) + count_noise));
+  // Relative variance per replica of the whole-window value: the blocks'
+  // spread plus the window's hop-count (or duration) noise, which is known.
+  const double v = spread + count_noise;
+  Estimate e = chi_square_estimate(value, 2 * replicas / v);
+  // The spread is itself estimated from m blocks: Var(s^2) / sigma^4 =
+  // 2 / (m - 1) + kappa / m with kappa = 6 rel2 the excess kurtosis of a
+  // chi-square-shaped block value; Satterthwaite's dof k of v (the count
+  // noise is exact); the interval's log half-widths widen by t_k / z (the
+  // studentised log value, docs/observables.md).
+  const double k_spread = 2 / (2 / (m - 1) + 6 * rel2 / m);
+  const double k = k_spread * (v / spread) * (v / spread);
+  auto widen = [&](double& lo, double& hi, double p) {
+    if (!(lo > 0) || !(hi > 0)) return;
+    const double w = student_t_quantile(p, k) / student_t_quantile(p, kInf);
+    lo = value * std::exp(-w * std::log(value / lo));
+    hi = value * std::exp(w * std::log(hi / value));
+  };
+  widen(e.ci95_low, e.ci95_high, kP95);
+  widen(e.ci68_low, e.ci68_high, kP68);
+  return e;
 }
 
 Estimate mean_estimate(const std::vector<double>& samples) {
@@ -265,6 +295,7 @@ TransportEstimates estimate_transport(const SimulationOutcome& o, double tempera
 
   // Block estimates from every replica.
   std::vector<double> tracer_b, f_b;
+  double hops_blocks = 0;
   std::array<std::vector<double>, 3> tracer_axes_b;
   for (const ReplicaOutcome& r : o.replicas)
     for (const TransportSample& b : r.blocks) {
@@ -276,6 +307,7 @@ TransportEstimates estimate_transport(const SimulationOutcome& o, double tempera
       // which count_noise below accounts for.
       if (!(b.sum_hop_l2 > 0)) continue;
       tracer_b.push_back(r2 / b.sum_hop_l2);
+      hops_blocks += static_cast<double>(b.hops);
       for (int a = 0; a < 3; ++a) {
         double r2a = axis(b.sum_r2_axes, a);
         if (driven) r2a -= n * std::pow(b.duration * axis(v_ion, a), 2);
@@ -291,12 +323,13 @@ TransportEstimates estimate_transport(const SimulationOutcome& o, double tempera
   // The relative variance of a whole window's hop count at fixed duration (or
   // of its duration at a fixed hop count) is 1 / hops (Poisson).
   const double count_noise = hops_window > 0 ? R / hops_window : 0.0;
-  e.D_tracer = block_relative_estimate(tracer_sum / R * kA2ToCm2, tracer_b, R, d * n, count_noise);
+  const double block_hops = e.independent_blocks > 0 ? hops_blocks / e.independent_blocks : 0.0;
+  e.D_tracer = block_relative_estimate(tracer_sum / R * kA2ToCm2, tracer_b, R, d * n, block_hops, count_noise);
   e.correlation_factor =
-      block_relative_estimate(l2_total > 0 ? r2_total / l2_total : 0.0, f_b, R, d * n, 0.0);
+      block_relative_estimate(l2_total > 0 ? r2_total / l2_total : 0.0, f_b, R, d * n, block_hops, 0.0);
   for (int a = 0; a < 3; ++a)
     e.D_tracer_xyz[a] = a < dim ? block_relative_estimate(tracer_axes[a] / R * kA2ToCm2,
-                                                          tracer_axes_b[a], R, n, count_noise)
+                                                          tracer_axes_b[a], R, n, 0.0, count_noise)
                                 : missing();
 
   // Collective quantities: the centre of mass is a single walker per replica;

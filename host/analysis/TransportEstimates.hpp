@@ -59,13 +59,15 @@ TransportEstimates estimate_transport(const SimulationOutcome& outcome, double t
 // A mean square with `nu` effective chi-square degrees of freedom:
 // error value sqrt(2/nu), interval value nu / chi2_nu(0.975 | 0.025).
 Estimate chi_square_estimate(double value, double nu);
-// A whole-window value whose relative spread is measured by independent block
-// estimates (`blocks`, any count >= 2) and scaled to `replicas` whole windows;
-// the interval is chi-square shaped; the spread is at least that of nu_ions independent
-// Gaussian degrees of freedom per replica, and count_noise (relative variance
-// per replica) is added (docs/observables.md).
+// A whole-window value whose relative spread is measured by independent
+// hop-normalised block estimates (`blocks`, any count >= 2, `block_hops` hops
+// each on average, 0: no granularity correction) and scaled to `replicas`
+// whole windows, plus count_noise (relative variance per replica, exact); the
+// interval is chi-square shaped, studentised for the spread's own noise.
+// nu_ions: independent Gaussian degrees of freedom per replica (d N); below 8
+// the spread is floored at 2 / nu_ions instead (docs/observables.md).
 Estimate block_relative_estimate(double value, const std::vector<double>& blocks, double replicas,
-                                 double nu_ions, double count_noise);
+                                 double nu_ions, double block_hops, double count_noise);
 // The mean of independent estimates: standard error of the mean, Student-t interval.
 Estimate mean_estimate(const std::vector<double>& samples);
 

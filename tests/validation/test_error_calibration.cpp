@@ -2,21 +2,24 @@
 // for quantities with exact answers, many independent runs, each with its own
 // standard error and 68 % and 95 % intervals; the fraction of runs whose 68 %
 // interval covers the exact answer must be 68.3 % within +-6 points, and the
-// fraction whose 95 % interval covers it 95 % within +-3 points. The 68 %
-// interval is value +- error where the estimator is Gaussian (drift, field
-// conductivity) and the chi-square one where it is a mean square (D): there
-// value +- error covers more (70-75 %, printed for reference), because a low
-// estimate has a small error.
+// fraction whose 95 % interval covers it 95 % within +-3 points (issue 13's
+// bands; over-coverage fails too). The 68 % interval is value +- error where
+// the estimator is Gaussian (drift, field conductivity) and the chi-square one
+// where it is a mean square (D): there value +- error covers more (70-75 %,
+// printed for reference), because a low estimate has a small error.
 //
 // Independent runs are the replicas of one run_simulation call (replica r
 // draws random stream r, and its placement is its own), each turned into an
 // outcome of its own (or of `group` replicas): one call per case keeps the
 // suite cheap (no process per run, both cores busy).
 //
-// Binomial noise: with n runs the coverage fraction has sd sqrt(p(1-p)/n):
-// 1.0 point at 95 % and 2.1 points at 68 % for n = 500, so a calibrated
-// error passes with >2.9 sd of margin, and an error model off by 10 % in width
-// (95 % -> 92 %) is at the edge of failing.
+// Tolerance from the binomial error: with n runs the measured coverage of a
+// calibrated interval has sd sqrt(p(1-p)/n). The test's bands are the issue's
+// (+-6 and +-3 points); they are a meaningful test only where they are at
+// least 2.2 such sd wide, so that a calibrated error fails a band with
+// probability < 3 %: n >= 2.2^2 p(1-p) / band^2 = 291 (68 %) and 255 (95 %).
+// Every case has n >= 300 (asserted); at n = 300 an error model off by 10 %
+// in width (95 % -> 92 % or 97.5 %) is at the edge of failing.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -47,28 +50,36 @@ struct Coverage {
     sum_rel_err += e.error / std::fabs(exact);
     sum_pull2 += std::pow((e.value - exact) / e.error, 2);
   }
-  void check() const {
+  void print(const char* note) const {
     const double p68 = double(in68) / runs, p95 = double(in95) / runs;
-    std::printf("  %-44s %4d runs: ci68 covers %5.1f%%, ci95 %5.1f%% (+-err %5.1f%%), "
-                "mean rel. err %.3f, rms pull %.2f\n",
-                what.c_str(), runs, 100 * p68, 100 * p95, 100.0 * in_err / runs,
-                sum_rel_err / runs, std::sqrt(sum_pull2 / runs));
-    EXPECT_NEAR(p68, 0.6827, 0.06) << what;
-    EXPECT_NEAR(p95, 0.95, 0.03) << what;
+    std::printf("  %-44s %4d runs: ci68 covers %5.1f%% (%+.1f sd), ci95 %5.1f%% (%+.1f sd) "
+                "(+-err %5.1f%%), mean rel. err %.3f, rms pull %.2f%s\n",
+                what.c_str(), runs, 100 * p68, (p68 - k68) / binomial_sd(k68),
+                100 * p95, (p95 - k95) / binomial_sd(k95), 100.0 * in_err / runs,
+                sum_rel_err / runs, std::sqrt(sum_pull2 / runs), note);
   }
-  // Tracer-type errors of interacting ions are conservative by design (the
-  // spread of short blocks overstates a whole window's, docs/observables.md):
-  // they must not under-cover, nor be grossly wide.
-  void check_conservative() const {
+  static constexpr double k68 = 0.6827, k95 = 0.95, kBand68 = 0.06, kBand95 = 0.03;
+  double binomial_sd(double p) const { return std::sqrt(p * (1 - p) / runs); }
+  void check() const {
+    print("");
+    // The bands must be >= 2.2 binomial sd wide (header).
+    ASSERT_GE(kBand68, 2.2 * binomial_sd(k68)) << what << ": too few runs";
+    ASSERT_GE(kBand95, 2.2 * binomial_sd(k95)) << what << ": too few runs";
+    EXPECT_NEAR(double(in68) / runs, k68, kBand68) << what;
+    EXPECT_NEAR(double(in95) / runs, k95, kBand95) << what;
+  }
+  // The Haven ratio's interval combines D_tracer's and D_jump's as if they
+  // were independent; they are weakly positively correlated on the lattice
+  // gas (0.03-0.13 measured), and D_jump's 2D error is 4-7 % high, so it may
+  // over-cover (measured up to 76 % at 68 %): it must not under-cover, and
+  // over-cover by at most 10 / 4 points (docs/observables.md).
+  void check_at_least() const {
+    print(" (over-coverage allowed)");
     const double p68 = double(in68) / runs, p95 = double(in95) / runs;
-    std::printf("  %-44s %4d runs: ci68 covers %5.1f%%, ci95 %5.1f%% (+-err %5.1f%%), "
-                "mean rel. err %.3f, rms pull %.2f (conservative allowed)\n",
-                what.c_str(), runs, 100 * p68, 100 * p95, 100.0 * in_err / runs,
-                sum_rel_err / runs, std::sqrt(sum_pull2 / runs));
-    EXPECT_GE(p68, 0.6827 - 0.06) << what;
-    EXPECT_LE(p68, 0.85) << what;
-    EXPECT_GE(p95, 0.95 - 0.03) << what;
-    EXPECT_LE(p95, 0.995) << what;
+    EXPECT_GE(p68, k68 - kBand68) << what;
+    EXPECT_LE(p68, k68 + 0.10) << what;
+    EXPECT_GE(p95, k95 - kBand95) << what;
+    EXPECT_LE(p95, 0.99) << what;
   }
 };
 
@@ -174,8 +185,8 @@ TEST_P(LatticeGasCalibration, JumpDiffusivityIntervalsCover) {
   }
   dj.check();
   dx.check();
-  dt.check_conservative();
-  hr.check_conservative();
+  dt.check();
+  hr.check_at_least();
   std::printf("  %-44s scatter of D_jump/exact over runs: %.4f (all origins), %.4f (blocks); "
               "mean reported rel. error %.4f (new) vs %.4f (old), old coverage 68/95: "
               "%.1f%% / %.1f%%\n",
@@ -267,9 +278,7 @@ TEST(DiluteCalibration, FieldConductivityAndAxesCover) {
 // Single-vacancy tracer correlation factor on sc (Compaan and Haven 0.65311;
 // on 6^3 the periodic images raise it to 0.656 +- 0.003, test_vacancy_correlation,
 // against per-run errors of ~6 %). Its error, like the tracer's, comes from
-// the spread of the blocks and is conservative here (measured 76 % / 98 %:
-// the tracers' correlations through the one vacancy make short blocks
-// scatter more than the whole window), so the check is one-sided.
+// the spread of the blocks (20 hops per ion each), studentised.
 TEST(VacancyCalibration, CorrelationFactorIntervalsCover) {
   SimulationSettings s = textbook_settings("sc", {6, 6, 6}, kTemperature, 1600);
   s.occupancy.by_vacancies = true;
@@ -281,7 +290,35 @@ TEST(VacancyCalibration, CorrelationFactorIntervalsCover) {
   run_groups(s, 300, 1, Vec3{}, [&](const TransportEstimates& e) {
     f.add(e.correlation_factor, 0.65311);
   });
-  f.check_conservative();
+  f.check();
 }
 
+}  // namespace
+
+namespace {
+// Per-species tracer D of a dilute two-species gas: one A and one B ion per
+// replica on sc 8^3, B's barrier 0.06 eV above A's (rates x0.176 at 400 K),
+// groups of 4 replicas per run. Each is a lone walker with D_s = Gamma_s l^2
+// exactly, up to the exclusion of the other ion (1 site in 511: < 0.2 %,
+// against per-run errors of 40 %). d N_s = 3: the few-ions floor applies.
+TEST(SpeciesCalibration, DiluteTwoSpeciesIntervalsCover) {
+  SimulationSettings s = textbook_settings("sc", {8, 8, 8}, kTemperature, 1700);
+  const double barrier_b = kBarrier + 0.06;
+  s.species.species.push_back({"A", 0, 1, kBarrier, {}});
+  s.species.species.push_back({"B", 0, 1, barrier_b, {}});
+  s.hops_per_particle = 100;
+  s.blocks = 10;
+  s.msd_samples = 100;
+  const double l_cm = kLatticeParameter * 1e-8;
+  const double exact[2] = {bare_hop_rate(kTemperature) * l_cm * l_cm,
+                           bare_hop_rate(kTemperature, barrier_b) * l_cm * l_cm};
+  Coverage a{"dilute A (0.30 eV) x4 sc species D_tracer"}, b{"dilute B (0.36 eV) x4 sc species D_tracer"};
+  run_groups(s, 300, 4, Vec3{}, [&](const TransportEstimates& e) {
+    ASSERT_EQ(e.species.size(), 2u);
+    a.add(e.species[0].D_tracer, exact[0]);
+    b.add(e.species[1].D_tracer, exact[1]);
+  });
+  a.check();
+  b.check();
+}
 }  // namespace
