@@ -5,51 +5,38 @@
 #include <cstdio>
 #include <numeric>
 
-#include "host/analysis/TransportEstimates.hpp"
+#include "host/analysis/ProfileEstimates.hpp"
 
 namespace coatkmc {
 
 namespace {
 
-double standard_error(const std::vector<double>& v) {
-  if (v.size() < 2) return NAN;
-  const double mean = std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
-  double ss = 0;
-  for (double x : v) ss += (x - mean) * (x - mean);
-  return std::sqrt(ss / double(v.size() - 1) / double(v.size()));
-}
+double standard_error(const std::vector<double>& v) { return standard_error_of_mean(v); }
 
 void rows(std::string& out, const char* kind, const std::vector<ProfileBin>& bins, int dimension) {
-  constexpr double kA2ToCm2 = 1e-16;
   for (size_t i = 0; i < bins.size(); ++i) {
     const ProfileBin& b = bins[i];
     const double occ = b.block_occupancy.empty() ? NAN
                                                  : std::accumulate(b.block_occupancy.begin(),
                                                                    b.block_occupancy.end(), 0.0) /
                                                        double(b.block_occupancy.size());
-    const double d =
-        b.sum_ion_time > 0 ? b.sum_r2 / (2.0 * dimension * b.sum_ion_time) * kA2ToCm2 : NAN;
-    // Interval: the D of a bin is a mean over independent blocks (Student t).
-    const Estimate mean_d = mean_estimate(b.block_d);
-    const double scale = d / mean_d.value;  // the pooled value, the blocks' relative interval
+    const BinTracerEstimates est = bin_tracer_estimate(b, dimension);
+    const Estimate& d = est.D_tracer;
     char buf[512];
     std::snprintf(buf, sizeof buf, "%s,%zu,%s,%.6g,%.6g,%lld,%.6g,%.3g,%.6g,%.3g,%.6g,%.6g", kind,
                   i + 1, b.name.c_str(), b.z_low, b.z_high, static_cast<long long>(b.open_sites),
-                  occ, standard_error(b.block_occupancy), d, standard_error(b.block_d) * kA2ToCm2,
-                  mean_d.ci95_low * scale, mean_d.ci95_high * scale);
+                  occ, standard_error(b.block_occupancy), d.value, d.error, d.ci95_low,
+                  d.ci95_high);
     out += buf;
     // Per axis: D_a = sum dR_a^2 / (2 sum_ions dt) (per-axis normalisation),
     // error from the blocks' per-axis estimates; z empty on a 2D lattice.
-    const double r2[3] = {b.sum_r2_axes.x, b.sum_r2_axes.y, b.sum_r2_axes.z};
     for (int a = 0; a < 3; ++a) {
       if (a >= dimension) {
         out += ",,";
         continue;
       }
-      std::vector<double> blocks;
-      for (const Vec3& v : b.block_d_axes) blocks.push_back(a == 0 ? v.x : a == 1 ? v.y : v.z);
-      const double da = b.sum_ion_time > 0 ? r2[a] / (2.0 * b.sum_ion_time) * kA2ToCm2 : NAN;
-      std::snprintf(buf, sizeof buf, ",%.6g,%.3g", da, standard_error(blocks) * kA2ToCm2);
+      std::snprintf(buf, sizeof buf, ",%.6g,%.3g", est.D_tracer_xyz[a].value,
+                    est.D_tracer_xyz[a].error);
       out += buf;
     }
     out += '\n';
