@@ -221,7 +221,8 @@ Estimate block_relative_estimate(double value, const std::vector<double>& blocks
   // value 2 / (d N), exact for a lone walker, is the floor (as before), and
   // the interval is the plain chi-square one.
   if (nu_ions > 0 && nu_ions < kFewIonsDof)
-    return chi_square_estimate(value, 2 * replicas / (std::max(spread, 2 / nu_ions) + count_noise));
+    return chi_square_estimate(value,
+                               2 * replicas / (std::max(spread, 2 / nu_ions) + count_noise));
   // Relative variance per replica of the whole-window value: the blocks'
   // spread plus the window's hop-count (or duration) noise, which is known.
   const double v = spread + count_noise;
@@ -324,9 +325,10 @@ TransportEstimates estimate_transport(const SimulationOutcome& o, double tempera
   // of its duration at a fixed hop count) is 1 / hops (Poisson).
   const double count_noise = hops_window > 0 ? R / hops_window : 0.0;
   const double block_hops = e.independent_blocks > 0 ? hops_blocks / e.independent_blocks : 0.0;
-  e.D_tracer = block_relative_estimate(tracer_sum / R * kA2ToCm2, tracer_b, R, d * n, block_hops, count_noise);
-  e.correlation_factor =
-      block_relative_estimate(l2_total > 0 ? r2_total / l2_total : 0.0, f_b, R, d * n, block_hops, 0.0);
+  e.D_tracer = block_relative_estimate(tracer_sum / R * kA2ToCm2, tracer_b, R, d * n, block_hops,
+                                       count_noise);
+  e.correlation_factor = block_relative_estimate(l2_total > 0 ? r2_total / l2_total : 0.0, f_b, R,
+                                                 d * n, block_hops, 0.0);
   for (int a = 0; a < 3; ++a)
     e.D_tracer_xyz[a] = a < dim ? block_relative_estimate(tracer_axes[a] / R * kA2ToCm2,
                                                           tracer_axes_b[a], R, n, 0.0, count_noise)

@@ -339,7 +339,8 @@ TEST(SpeciesCalibration, DiluteTwoSpeciesIntervalsCover) {
   const double l_cm = kLatticeParameter * 1e-8;
   const double exact[2] = {bare_hop_rate(kTemperature) * l_cm * l_cm,
                            bare_hop_rate(kTemperature, barrier_b) * l_cm * l_cm};
-  Coverage a{"dilute A (0.30 eV) x4 sc species D_tracer"}, b{"dilute B (0.36 eV) x4 sc species D_tracer"};
+  Coverage a{"dilute A (0.30 eV) x4 sc species D_tracer"},
+      b{"dilute B (0.36 eV) x4 sc species D_tracer"};
   run_groups(s, 300, 4, Vec3{}, [&](const TransportEstimates& e) {
     ASSERT_EQ(e.species.size(), 2u);
     a.add(e.species[0].D_tracer, exact[0]);
@@ -359,9 +360,11 @@ namespace {
 // square lattice of its own, and its D (d = 3 normalisation) is
 // (2/3) Gamma l^2, its D_x Gamma l^2, exactly up to the exclusion of the
 // other walkers (3 per replica on 300 sites: < 1 %, against per-run errors
-// of 25-40 %); 8 replicas per run; layers 1 and 3 are checked. profile.csv reports a 95 % interval for D and an error
+// of 25-40 %); 8 replicas per run; layers 1 and 3 are checked. profile.csv
+// reports a 95 % interval for D and an error
 // only for D_x, D_y, D_z: the per-axis check is of value +- error (68 %).
-void bin_runs(SimulationSettings s, int runs, const std::function<void(const SimulationOutcome&)>& check) {
+void bin_runs(SimulationSettings s, int runs,
+              const std::function<void(const SimulationOutcome&)>& check) {
   const uint64_t seed = s.seed;
   for (int k = 0; k < runs; ++k) {
     s.seed = seed + uint64_t(k);
@@ -380,7 +383,8 @@ TEST(ProfileCalibration, SlabAndLayerIntervalsCover) {
   s.threads = 2;
   s.slabs = 4;
   const double d0 = lone_walker_diffusivity("sc", kTemperature);
-  Coverage slab{"lone walker x8 sc, slab 1 of 4, D_tracer"}, slab_x{"lone walker x8 sc, slab 2 of 4, D_tracer_x"};
+  Coverage slab{"lone walker x8 sc, slab 1 of 4, D_tracer"},
+      slab_x{"lone walker x8 sc, slab 2 of 4, D_tracer_x"};
   bin_runs(s, 300, [&](const SimulationOutcome& o) {
     ASSERT_EQ(o.slabs.size(), 4u);
     slab.add(bin_tracer_estimate(o.slabs[0], 3).D_tracer, d0);
@@ -407,12 +411,16 @@ TEST(ProfileCalibration, SlabAndLayerIntervalsCover) {
     m.microstructure.layers.push_back(l);
   }
   const double l2 = std::pow(kLatticeParameter * 1e-8, 2);
-  const double gamma_l2[2] = {bare_hop_rate(kTemperature, 0.30) * l2, bare_hop_rate(kTemperature, 0.36) * l2};
-  Coverage la{"3 walkers x8, layer 1 (0.30 eV), D_tracer"}, lb{"3 walkers x8, layer 3 (0.36 eV), D_tracer"},
-      lax{"3 walkers x8, layer 1 (0.30 eV), D_tracer_x"}, lbx{"3 walkers x8, layer 3 (0.36 eV), D_tracer_x"};
+  const double gamma_l2[2] = {bare_hop_rate(kTemperature, 0.30) * l2,
+                              bare_hop_rate(kTemperature, 0.36) * l2};
+  Coverage la{"3 walkers x8, layer 1 (0.30 eV), D_tracer"},
+      lb{"3 walkers x8, layer 3 (0.36 eV), D_tracer"},
+      lax{"3 walkers x8, layer 1 (0.30 eV), D_tracer_x"},
+      lbx{"3 walkers x8, layer 3 (0.36 eV), D_tracer_x"};
   bin_runs(m, 300, [&](const SimulationOutcome& o) {
     ASSERT_EQ(o.layers.size(), 3u);
-    const BinTracerEstimates a = bin_tracer_estimate(o.layers[0], 3), b = bin_tracer_estimate(o.layers[2], 3);
+    const BinTracerEstimates a = bin_tracer_estimate(o.layers[0], 3);
+    const BinTracerEstimates b = bin_tracer_estimate(o.layers[2], 3);
     la.add(a.D_tracer, gamma_l2[0] * 2 / 3);
     lb.add(b.D_tracer, gamma_l2[1] * 2 / 3);
     lax.add(a.D_tracer_xyz[0], gamma_l2[0]);
