@@ -8,7 +8,6 @@
 #include <utility>
 
 #include "kernels/PhysicalConstants.hpp"
-#include "kmc/lattice/CellList.hpp"
 #include "kmc/lattice/Lattice.hpp"
 #include "kmc/lattice/MobilePairs.hpp"
 #include "kmc/state/SystemState.hpp"
