@@ -6,7 +6,9 @@
 #include "host/cli/CommandLine.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/io/AtomicFile.hpp"
+#include "host/io/BuildInfo.hpp"
 #include "host/io/SiteMapWriter.hpp"
+#include "host/structure/SiteMapFile.hpp"
 #include "host/structure/StructureFile.hpp"
 #include "kmc/core/Error.hpp"
 #include "kmc/lattice/Lattice.hpp"
@@ -22,7 +24,8 @@ int structure_command(const std::vector<std::string>& in) {
       "coatkmc structure",
       "Builds the lattice and microstructure of CONFIG without running it and writes "
       "DIR/site_map.xyz (extended XYZ: species, position, sublattice, phase, grain, blocked, "
-      "site_energy, barrier), DIR/structure.cif and DIR/POSCAR (one cell).");
+      "site_energy, barrier), DIR/structure.cif and DIR/POSCAR (one cell), and for a structure "
+      "file DIR/site_map.txt (its imported sites, for run's lattice.site_map).");
   opts.custom_help("CONFIG.toml [--out DIR] [--set KEY=VALUE]...");
   opts.positional_help("");
   opts.add_options()
@@ -60,6 +63,14 @@ int structure_command(const std::vector<std::string>& in) {
   write_file_atomically(out + "/site_map.xyz", site_map_xyz(lattice, map, s.hop.barrier, ions));
   write_file_atomically(out + "/structure.cif", cif_text(s.lattice, ions));
   write_file_atomically(out + "/POSCAR", poscar_text(s.lattice, ions));
+  // A structure file's import, for `run` to take through lattice.site_map.
+  const bool file = cfg.structure_import.source_text != nullptr;
+  if (file) {
+    const BuildInfo& build = build_info();
+    write_file_atomically(out + "/site_map.txt",
+                          site_map_text(cfg.structure_import, s.lattice,
+                                        "coatkmc " + build.version + " (" + build.git_sha + ")"));
+  }
 
   const int64_t host = lattice.num_host_sites();
   std::printf("coatkmc structure: %s, %s microstructure\n", cfg.lattice_type.c_str(),
@@ -80,8 +91,8 @@ int structure_command(const std::vector<std::string>& in) {
     std::printf("  glass layer width %.4g A\n", map.boundary_width);
   std::printf("  hop network %s%s\n", cfg.hop_network.summary().c_str(),
               cfg.hop_network.spans() ? "" : " (no spanning cluster: ions only rattle)");
-  std::printf("  written: %s/site_map.xyz, %s/structure.cif, %s/POSCAR\n", out.c_str(), out.c_str(),
-              out.c_str());
+  std::printf("  written: %s/site_map.xyz, %s/structure.cif, %s/POSCAR%s\n", out.c_str(),
+              out.c_str(), out.c_str(), file ? (", " + out + "/site_map.txt").c_str() : "");
   return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "host/structure/SiteMapFile.hpp"
 #include "kmc/lattice/HopNetwork.hpp"
 #include "kmc/simulation/SimulationSettings.hpp"
 
@@ -25,6 +26,9 @@ struct LoadedConfig {
   // How the lattice's hop network hangs together (dimensionality, largest
   // cluster): written into result.json and printed by `structure`.
   HopNetwork hop_network;
+  // lattice.type = "file": what the structure was imported from and with
+  // (`structure` writes it into its site map); source_text null otherwise.
+  StructureImport structure_import;
 
   // Where a key came from, for error messages about it.
   std::string where(const std::string& key) const;

@@ -24,7 +24,7 @@ const std::set<std::string>& known_keys() {
       "lattice.type", "lattice.cells", "lattice.a", "lattice.cutoff",
       "lattice.c", "lattice.ordering", "lattice.transition_energy", "lattice.direct_hop_barrier",
       "lattice.file", "lattice.mobile", "lattice.split_distance", "lattice.occupancy_threshold",
-      "lattice.cif_block",
+      "lattice.cif_block", "lattice.site_map",
       "occupancy.fraction", "occupancy.vacancies", "occupancy.species", "occupancy.from_file",
       "hop.barrier", "hop.attempt_frequency", "hop.interaction", "hop.exchange",
       "run.temperature", "run.hops_per_particle", "run.time", "run.solver", "run.backend",

@@ -6,12 +6,15 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <memory>
 #include <map>
 #include <optional>
 #include <set>
 #include <sstream>
 
 #include "kmc/core/Error.hpp"
+#include "host/structure/SiteMapFile.hpp"
 #include "host/structure/StructureFile.hpp"
 #include "kmc/lattice/HopNetwork.hpp"
 #include "kmc/lattice/OxideLattices.hpp"
@@ -30,6 +33,61 @@ std::string geometry_key(const GeometryProblem& p, const Validator& v) {
     return "lattice.cells";
   }
   return v.has("lattice.cutoff") ? "lattice.cutoff" : "lattice.type";
+}
+
+// A path a key gives: relative to the configuration's folder when the file
+// gives it, to the working directory when --set does, like any command-line path.
+std::filesystem::path path_of(const std::string& key, const std::string& given,
+                              const LoadedConfig& cfg) {
+  std::filesystem::path file(given);
+  const bool from_set = cfg.where(key).rfind("--set ", 0) == 0;
+  if (file.is_relative() && !from_set) file = std::filesystem::path(cfg.path).parent_path() / file;
+  return file;
+}
+
+// lattice.site_map: the sites `coatkmc structure` imported from the same file
+// with the same keys (docs/structures.md "Site maps"), or exit 2 naming what
+// differs. Refused rather than imported afresh: the map was asked for to save
+// the import, and a stale one means the file or a key changed since, which
+// the user should know.
+LatticeDescription sites_from_site_map(Validator& v, LoadedConfig& cfg) {
+  constexpr std::uintmax_t kMaxSiteMapBytes = std::uintmax_t(256) << 20;
+  auto str = v.node("lattice.site_map")->as_string();
+  if (!str || str->get().empty())
+    v.fail("lattice.site_map", "expected the path of a site map (DIR/site_map.txt of coatkmc structure)");
+  const std::string path = path_of("lattice.site_map", str->get(), cfg).string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    v.fail("lattice.site_map", "no such file '" + path + "'");
+  if (std::filesystem::file_size(path, ec) > kMaxSiteMapBytes)
+    v.fail("lattice.site_map", "'" + path + "' is larger than 256 MiB");
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) v.fail("lattice.site_map", "cannot read '" + path + "'");
+  StructureSiteMap map;
+  try {
+    map = parse_site_map(text.str());
+  } catch (const SiteMapError& e) {
+    v.fail("lattice.site_map", "'" + path + "'" + (e.line ? " line " + std::to_string(e.line) : "") +
+                                   ": " + e.what());
+  }
+  StructureImport& now = cfg.structure_import;
+  const std::vector<std::string> diffs = site_map_differences(map, now);
+  if (!diffs.empty()) {
+    std::string list;
+    for (const std::string& d : diffs) list += (list.empty() ? "" : "; ") + d;
+    v.fail("lattice.site_map", "'" + path + "' does not hold what importing '" + now.source_file +
+                                   "' gives now: " + list +
+                                   " (run coatkmc structure again to write it afresh, or drop "
+                                   "lattice.site_map)");
+  }
+  now.notes = map.notes;
+  now.site_map = path;
+  now.cutoff_chosen = map.cutoff_chosen;
+  now.default_cutoff = map.default_cutoff;
+  now.cutoff_explanation = map.cutoff_explanation;
+  return std::move(map.lattice);
 }
 
 }  // namespace
@@ -60,6 +118,7 @@ LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
   only_for("lattice.split_distance", type == "file", "lattice.type = \"file\"");
   only_for("lattice.occupancy_threshold", type == "file", "lattice.type = \"file\"");
   only_for("lattice.cif_block", type == "file", "lattice.type = \"file\"");
+  only_for("lattice.site_map", type == "file", "lattice.type = \"file\"");
   only_for("lattice.a", type != "file", "built-in lattices (a structure file sets its own cell)");
 
   LatticeDescription d;
@@ -68,14 +127,8 @@ LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
     if (!n) v.fail("lattice.type", "\"file\" needs lattice.file, the CIF or POSCAR to read");
     auto str = n->as_string();
     if (!str || str->get().empty()) v.fail("lattice.file", "expected the path of a CIF or POSCAR file");
-    std::filesystem::path file(str->get());
-    // A path in the file is relative to the configuration's folder; one given
-    // with --set to the working directory, like any command-line path.
-    const bool from_set = cfg.where("lattice.file").rfind("--set ", 0) == 0;
-    if (file.is_relative() && !from_set)
-      file = std::filesystem::path(cfg.path).parent_path() / file;
+    const std::filesystem::path file = path_of("lattice.file", str->get(), cfg);
     StructureImportOptions options;
-    options.notes = &cfg.notes;
     // Occupancies (docs/structures.md): split positions closer than this are
     // one site; a mixed site is a hop site from this mobile occupancy on.
     options.split_distance = v.number("lattice.split_distance", options.split_distance, 0, 10);
@@ -102,7 +155,21 @@ LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec))
       v.fail("lattice.file", "no such file '" + file.string() + "'");
-    d = read_structure_file(file.string(), options);
+    // The file's bytes are kept for a site map's SHA-256 (written by
+    // `structure`, checked when lattice.site_map names one).
+    StructureImport& import = cfg.structure_import;
+    import.source_file = str->get();
+    import.options = options;
+    import.source_text = std::make_shared<const std::string>(read_structure_source(file.string()));
+    if (v.node("lattice.site_map")) {
+      d = sites_from_site_map(v, cfg);
+      cfg.notes.push_back(import.site_map + ": the sites of '" + import.source_file +
+                          "' from this site map (the file's SHA-256 and the import keys match)");
+    } else {
+      options.notes = &import.notes;
+      d = read_structure_text(file.string(), *import.source_text, options);
+    }
+    cfg.notes.insert(cfg.notes.end(), import.notes.begin(), import.notes.end());
     if (d.host_basis_count() == 0) {
       std::string names;
       for (const auto& m : options.mobile_species) names += (names.empty() ? "" : ", ") + m;
@@ -126,10 +193,17 @@ LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
   d.hop_cutoff = v.number("lattice.cutoff", 0.0, 0, 1e3);
   // A structure file's default cutoff percolates where the file allows
   // (docs/structures.md); the built-in lattices keep their nearest shell.
+  // A site map that holds the choice for its sites saves making it again.
   if (type == "file" && d.hop_cutoff <= 0) {
-    const HopCutoffChoice choice = choose_hop_cutoff(d);
-    d.hop_cutoff = choice.cutoff;
-    cfg.notes.push_back(v.node("lattice.file")->as_string()->get() + ": " + choice.explanation);
+    StructureImport& import = cfg.structure_import;
+    if (!import.cutoff_chosen) {
+      const HopCutoffChoice choice = choose_hop_cutoff(d);
+      import.cutoff_chosen = true;
+      import.default_cutoff = choice.cutoff;
+      import.cutoff_explanation = choice.explanation;
+    }
+    d.hop_cutoff = import.default_cutoff;
+    cfg.notes.push_back(import.source_file + ": " + import.cutoff_explanation);
   }
   return d;
 }

@@ -6,7 +6,7 @@
 #include <ctime>
 
 #include "host/io/BuildInfo.hpp"
-#include "host/io/Sha256.hpp"
+#include "kmc/core/Sha256.hpp"
 
 namespace coatkmc {
 

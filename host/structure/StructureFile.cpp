@@ -45,22 +45,37 @@ StructureFormat structure_format(const std::string& path, const std::string& tex
   return StructureFormat::Poscar;
 }
 
-LatticeDescription read_structure_file(const std::string& path,
-                                       const StructureImportOptions& options) {
+std::string read_structure_source(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "cannot open the structure file");
-  std::vector<char> buf(kMaxStructureBytes + 1);
-  in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+  // In pieces rather than into a buffer of the largest size: a 16 MiB buffer
+  // costs its page faults on every import, small files included.
+  std::string text;
+  std::vector<char> chunk(1 << 16);
+  while (in) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    text.append(chunk.data(), static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxStructureBytes)
+      throw InputError(path, "structure file larger than 16 MiB");
+  }
   if (in.bad()) throw InputError(path, "cannot read the structure file");
-  const std::string text(buf.data(), static_cast<size_t>(in.gcount()));
-  if (text.size() > kMaxStructureBytes) throw InputError(path, "structure file larger than 16 MiB");
   if (const auto nul = text.find('\0'); nul != std::string::npos) {
     const auto line = 1 + std::count(text.begin(), text.begin() + nul, '\n');
     throw InputError(path + ":" + std::to_string(line), "not a text file (NUL byte)");
   }
+  return text;
+}
+
+LatticeDescription read_structure_text(const std::string& path, const std::string& text,
+                                       const StructureImportOptions& options) {
   if (structure_format(path, text) == StructureFormat::Cif)
     return read_cif_text(path, text, options);
   return read_poscar_text(path, text, options);
+}
+
+LatticeDescription read_structure_file(const std::string& path,
+                                       const StructureImportOptions& options) {
+  return read_structure_text(path, read_structure_source(path), options);
 }
 
 void cell_vectors_from_parameters(const double l[3], const double angles[3], Vec3 out[3]) {

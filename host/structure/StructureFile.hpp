@@ -27,6 +27,13 @@ struct StructureImportOptions {
   std::string cif_block;
 };
 
+// Version of the import rules: what a file, with given keys, imports to. A
+// site map (SiteMapFile.hpp) records it and is refused under other rules, so
+// bump it with any change to the readers, the symmetry expansion, the
+// occupancy rules or choose_hop_cutoff that can move, add or drop a site or
+// change the default cutoff.
+constexpr int kStructureImportRules = 1;
+
 enum class StructureFormat { Cif, Poscar };
 
 // CIF for *.cif or text with a data_ block; POSCAR otherwise (POSCAR, CONTCAR, *.vasp).
@@ -38,6 +45,11 @@ StructureFormat structure_format(const std::string& path, const std::string& tex
 // "key: what is wrong") for anything malformed; a file too big, binary or
 // unreadable is an InputError too.
 LatticeDescription read_structure_file(const std::string& path,
+                                       const StructureImportOptions& options);
+// The two halves of read_structure_file: the file's bytes (the same checks:
+// readable, at most 16 MiB, no NUL byte), and what they import to.
+std::string read_structure_source(const std::string& path);
+LatticeDescription read_structure_text(const std::string& path, const std::string& text,
                                        const StructureImportOptions& options);
 LatticeDescription read_cif_text(const std::string& path, const std::string& text,
                                  const StructureImportOptions& options);

@@ -23,7 +23,7 @@
 #include "CommandRunner.hpp"
 #include "host/io/BuildInfo.hpp"
 #include "host/io/CheckpointFile.hpp"
-#include "host/io/Sha256.hpp"
+#include "kmc/core/Sha256.hpp"
 #include "kmc/core/Error.hpp"
 #include "kmc/lattice/TextbookLattices.hpp"
 #include "kmc/simulation/Simulation.hpp"

@@ -17,6 +17,7 @@
 #include <map>
 
 #include "CommandRunner.hpp"
+#include "StructureChecks.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/structure/StructureFile.hpp"
 #include "kmc/lattice/HopNetwork.hpp"
@@ -26,6 +27,7 @@
 #include "kmc/state/SystemState.hpp"
 
 using namespace coatkmc;
+using coatkmc_test::kGarnet;
 
 namespace {
 
@@ -66,17 +68,6 @@ Network network_of(LatticeDescription d) {
     if (d.basis[b].mobile) n.coordination[d.basis[b].sublattice].push_back(lat.coordination(b));
   return n;
 }
-
-const char* kGarnet =
-    // Cubic Li7La3Zr2O12, Ia-3d (Awaka et al., Chem. Lett. 40, 60 (2011), rounded):
-    // Li1 on the tetrahedral 24d site, Li2 on 96h split around the octahedral 48g site.
-    "data_LLZO\n_cell_length_a 12.97\n_cell_length_b 12.97\n_cell_length_c 12.97\n"
-    "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n"
-    "_space_group_name_H-M_alt 'I a -3 d'\n"
-    "loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n"
-    "_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\n"
-    "La1 La 0.125 0 0.25 1\nZr1 Zr 0 0 0 1\nO1 O 0.281 0.100 0.195 1\n"
-    "Li1 Li 0.375 0 0.25 0.56\nLi2 Li 0.100 0.685 0.580 0.44\n";
 
 }  // namespace
 

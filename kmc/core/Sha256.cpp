@@ -1,4 +1,4 @@
-#include "host/io/Sha256.hpp"
+#include "kmc/core/Sha256.hpp"
 
 #include <array>
 #include <cstdint>
