@@ -36,6 +36,34 @@ KMC_HD void atomic_add(unsigned long long* p, unsigned long long v) {
 #endif
 }
 
+// Asks for the cache line at `p` to be brought into L1 (the device only: a
+// hint, no result; the host replay has no use for it). A visit that may move
+// an ion's record asks for it before its Philox block, so that the record is
+// near when the hop is accepted instead of a DRAM latency later.
+KMC_HD void prefetch_l1(const void* p) {
+#if defined(__CUDA_ARCH__)
+  asm volatile("prefetch.global.L1 [%0];" ::"l"(p));
+#else
+  (void)p;
+#endif
+}
+
+// Set bits of a word, and the index of its lowest set bit (x != 0).
+KMC_HD int popcount(unsigned int x) {
+#if defined(__CUDA_ARCH__)
+  return __popc(x);
+#else
+  return __builtin_popcount(x);
+#endif
+}
+KMC_HD int lowest_bit(unsigned int x) {
+#if defined(__CUDA_ARCH__)
+  return __ffs(static_cast<int>(x)) - 1;
+#else
+  return __builtin_ctz(x);
+#endif
+}
+
 // A place in a block-wide list for each lane that `take`s (-1 for the
 // others), counted in `*count` (shared memory). On the device one atomic per
 // warp: a ballot of the takers, the leader adds their number, each taker's
@@ -57,6 +85,33 @@ KMC_HD int32_t claim_place(unsigned int* count, bool take) {
   return take ? static_cast<int32_t>(base + __popc(takers & ((1u << lane) - 1u))) : -1;
 #else
   return take ? static_cast<int32_t>((*count)++) : -1;
+#endif
+}
+
+// `n` consecutive places in a block-wide list for each lane (n may be 0),
+// counted in `*count` (shared memory); returns the first. On the device one
+// atomic per warp: an inclusive scan of n over the warp by shuffles, the
+// last lane adds the warp's total, each lane's first place is that base plus
+// the places of the lanes below it. Every lane of the warp must call it, as
+// claim_place. The replay runs lanes one after another: a plain add.
+KMC_HD int32_t claim_places(unsigned int* count, unsigned int n) {
+#if defined(__CUDA_ARCH__)
+  const int lane = static_cast<int>(threadIdx.x & 31u);
+  unsigned int below = n;  // inclusive prefix sum
+#pragma unroll
+  for (int d = 1; d < 32; d <<= 1) {
+    const unsigned int y = __shfl_up_sync(0xffffffffu, below, d);
+    if (lane >= d) below += y;
+  }
+  const unsigned int total = __shfl_sync(0xffffffffu, below, 31);
+  unsigned int base = 0;
+  if (lane == 31 && total) base = atomicAdd(count, total);
+  base = __shfl_sync(0xffffffffu, base, 31);
+  return static_cast<int32_t>(base + below - n);
+#else
+  const unsigned int base = *count;
+  *count += n;
+  return static_cast<int32_t>(base);
 #endif
 }
 

@@ -115,6 +115,13 @@ class SiteWords {
  public:
   KMC_HD SiteWords(const SublatticeRngKey& key, uint64_t sweep, int32_t site)
       : key_(key), step_(sweep << 4), site_(static_cast<uint32_t>(site)) {}
+  // The same words from word 3 on, word 3 (the last of block 0) given: the
+  // device kernel's second visit phase picks a visit up where its first one
+  // stopped (kernels/SublatticeKernel.hpp) without recomputing block 0.
+  KMC_HD SiteWords(const SublatticeRngKey& key, uint64_t sweep, int32_t site, uint32_t word3)
+      : key_(key), step_(sweep << 4), site_(static_cast<uint32_t>(site)), n_(3) {
+    block_.v[3] = word3;
+  }
   // Word n % 4 picked by constant indices: a dynamic index into the block
   // would put it in local memory on the device (ptxas: a stack frame).
   KMC_HD uint32_t next() {
@@ -132,6 +139,8 @@ class SiteWords {
     ++n_;
     return w;
   }
+  // Word 3, once words 0-2 were taken (what the resuming constructor needs).
+  KMC_HD uint32_t word3() const { return block_.v[3]; }
 
  private:
   SublatticeRngKey key_;
@@ -168,7 +177,7 @@ struct SublatticeAttempt {
   KMC_HD static int32_t occupied_around(const LatticeView& lat, const uint8_t* site,
                                         const SiteCoord& s) {
     int32_t count = 0;
-    // Rolled on the device: unrolled, the two calls in decide() pushed the
+    // Rolled on the device: unrolled, the two calls in attempt() pushed the
     // kernel from 72 to 89 registers.
     KMC_DEVICE_LOOP_ROLLED
     for (int32_t k = 0; k < lat.zmax; ++k) {
@@ -193,81 +202,148 @@ struct SublatticeAttempt {
     int8_t ions;  // ions moved: 1 (vacancy hop) or 2 (exchange, two hops)
   };
 
-  // The visit of the ion on site `s` (index `i`), which must be eligible().
-  // Updates the site bytes; on an accepted hop fills `move` and returns
-  // kAttemptAccepted, and the caller applies move_record() (at once, or after
-  // the other members of the class: members never share a site). Written with
-  // few data-dependent branches: occupancy is random, so branches on it would
-  // be mispredicted half the time on a CPU.
+  // What a visit knows about its ion before its first attempt.
+  struct Ion {
+    int32_t species;  // SpeciesEnergy::species_of its byte (0 with one species)
+    uint8_t done;     // the byte its target gets when it moves (stamp of this sweep)
+    int32_t around;   // occupied neighbours of the origin, -1 until counted
+  };
+  KMC_HD static Ion ion_of(uint8_t here, uint64_t sweep) {
+    Ion ion;
+    // The species bits travel with the ion; with one species they are 0.
+    ion.species = SpeciesEnergy::species_of(here);
+    ion.done = static_cast<uint8_t>(kSiteOccupied | ((sweep & 1) ? kSiteStamp : 0) |
+                                    SpeciesEnergy::species_bits(here));
+    ion.around = -1;
+    return ion;
+  }
+  KMC_HD static Ion ion_at(const uint8_t* site, int32_t i, uint64_t sweep) {
+    return ion_of(site[i], sweep);
+  }
+
+  // What one attempt found: its step, target and the target's byte.
+  struct Try {
+    HopStep h;      // the step (to_basis set to the origin's basis when the slot holds no hop)
+    int32_t j;      // the target's index
+    uint8_t there;  // the target's byte
+    bool valid;     // the slot holds a hop
+    bool vacant;    // valid and the target is empty (a vacancy hop; else a swap, if accepted)
+  };
+
+  // THE ACCEPTANCE DECISION of one attempt: whether the ion `ion` on site `s`
+  // (index i) moves in hop slot k, decided by the word `draw`. Reads the site
+  // bytes only (writes nothing but ion.around, the origin's occupied
+  // neighbours, counted once per visit: the origin's neighbourhood does not
+  // change during a visit, which ends at its first hop). Called by decide()
+  // (the CPU loop over a visit's K attempts) and by both visit phases of the
+  // device kernel (kernels/SublatticeKernel.hpp); a change of the acceptance
+  // rule goes here and nowhere else.
+  KMC_HD static bool attempt(const LatticeView& lat, const SublatticeTables& tab,
+                             const uint8_t* site, const SiteCoord& s, int32_t i, Ion& ion,
+                             int32_t k, uint32_t draw, Try& t) {
+    t.h = lat.step(s.b, k);
+    t.valid = t.h.to_basis >= 0;
+    if (!t.valid) t.h.to_basis = static_cast<int16_t>(s.b);  // a harmless in-range target
+    const SiteCoord target = lat.target(s, t.h);
+    t.j = lat.index(target);
+    t.there = site[t.j];
+    // A host cation's byte (environment model) has bit 0 clear but is no vacancy.
+    t.vacant = t.valid & (t.there == 0);
+    int32_t dn = 0;
+    if (tab.interaction && t.vacant) {
+      // The hopping ion neighbours its target; it does not count there.
+      if (ion.around < 0) ion.around = occupied_around(lat, site, s);
+      dn = (occupied_around(lat, site, target) - 1) - ion.around;
+    }
+    bool below;
+    const int64_t slot = SpeciesEnergy::slot(ion.species, lat.nbasis, lat.zmax, s.b, k);
+    if (tab.env.entry) {
+      below = t.vacant && EnvironmentEnergy::accepts(lat, tab.env, site, tab.site_rate, s, i, k,
+                                                     slot, draw);
+    } else if (tab.threshold) {
+      below = draw < tab.threshold[slot * (2 * lat.zmax + 1) + dn + lat.zmax];
+    } else {
+      double p = tab.site_rate[static_cast<int64_t>(i) * lat.zmax + k] * tab.factor[dn + lat.zmax];
+      if (tab.species_factor) p *= tab.species_factor[slot];
+      below = static_cast<double>(draw) < p;
+    }
+    bool accept = t.vacant & below;
+    if (tab.exchange && t.valid && (t.there & kSiteOccupied)) {
+      // The word decides the swap with the ion on j instead (a vacancy hop
+      // was impossible): threshold of the ordered pair (species, its species).
+      const int64_t pair =
+          static_cast<int64_t>(ion.species) * tab.species + SpeciesEnergy::species_of(t.there);
+      accept = draw < tab.exchange[(pair * lat.nbasis + s.b) * lat.zmax + k];
+    }
+    return accept;
+  }
+
+  // An accepted attempt's site bytes (one exit for both moves, fewer
+  // registers on the device than two: a vacancy hop empties the origin, a
+  // swap brings the partner's byte) and its Move.
+  KMC_HD static void apply(const SublatticeArrays& arr, const SiteCoord& s, int32_t i,
+                           const Ion& ion, int32_t k, int32_t zmax, const Try& t, Move& move) {
+    arr.site[t.j] = ion.done;
+    arr.site[i] = t.vacant ? uint8_t(0) : t.there;
+    move.from = i;
+    move.to = t.j;
+    move.slot = s.b * zmax + k;
+    move.dcell[0] = t.h.dcell[0];
+    move.dcell[1] = t.h.dcell[1];
+    move.dcell[2] = t.h.dcell[2];
+    move.ions = t.vacant ? 1 : 2;
+  }
+
+  // Attempts [from, to) of a visit, their words taken from `words` in order;
+  // stops at the first accepted one (applied, `move` filled: returns
+  // kAttemptAccepted). Otherwise returns `outcome`, raised to
+  // kAttemptRejected by any attempt whose slot holds a hop.
+  KMC_HD static int attempts(const LatticeView& lat, const SublatticeTables& tab,
+                             const SublatticeArrays& arr, const SiteCoord& s, int32_t i, Ion& ion,
+                             SiteWords& words, int32_t from, int32_t to, int outcome,
+                             Move& move) {
+    for (int32_t q = from; q < to; ++q) {
+      const int32_t k = static_cast<int32_t>(CounterRng::below32(words.next(), lat.zmax));
+      const uint32_t draw = words.next();
+      Try t;
+      if (attempt(lat, tab, arr.site, s, i, ion, k, draw, t)) {
+        apply(arr, s, i, ion, k, lat.zmax, t, move);
+        return kAttemptAccepted;
+      }
+      if (t.valid) outcome = kAttemptRejected;
+    }
+    return outcome;
+  }
+
+  // The end of a visit without a hop: under kOneAttemptPerIon the ion's
+  // stamp records that it attempted in this sweep.
+  KMC_HD static void finish(const SublatticeTables& tab, const SublatticeArrays& arr, int32_t i,
+                            const Ion& ion) {
+    if (tab.rule == kOneAttemptPerIon) arr.site[i] = ion.done;
+  }
+
+  // Attempts of a visit: K ~ Poisson(1) from the site's first word, or one.
+  KMC_HD static int32_t attempts_of(const SublatticeTables& tab, uint32_t first) {
+    return tab.rule == kPoissonAttempts ? poisson_one(first) : 1;
+  }
+
+  // The visit of the ion on site `s` (index `i`), which must be eligible():
+  // K attempts, the ion stopping at its first hop. Updates the site bytes; on
+  // an accepted hop fills `move` and returns kAttemptAccepted, and the caller
+  // applies move_record() (at once, or after the other members of the class:
+  // members never share a site). Written with few data-dependent branches:
+  // occupancy is random, so branches on it would be mispredicted half the
+  // time on a CPU. The device kernel runs the same visit in two phases
+  // (attempt 0, then attempts 1..K-1 of the sites that need them): the same
+  // words, attempts and writes in the same order.
   KMC_HD static int decide(const LatticeView& lat, const SublatticeTables& tab,
                            const SublatticeArrays& arr, const SublatticeRngKey& key, uint64_t sweep,
                            const SiteCoord& s, int32_t i, Move& move) {
-    // The species bits travel with the ion; with one species they are 0.
-    const uint8_t carry = SpeciesEnergy::species_bits(arr.site[i]);
-    const int32_t species = SpeciesEnergy::species_of(arr.site[i]);
-    const uint8_t done = kSiteOccupied | ((sweep & 1) ? kSiteStamp : 0) | carry;
+    Ion ion = ion_at(arr.site, i, sweep);
     SiteWords words(key, sweep, i);
-    const uint32_t first = words.next();
-    const int32_t attempts = tab.rule == kPoissonAttempts ? poisson_one(first) : 1;
-    int outcome = kAttemptNull;
-    int32_t around_origin = -1;  // occupied neighbours of the origin, once counted
-    for (int32_t q = 0; q < attempts; ++q) {
-      const int32_t k = static_cast<int32_t>(CounterRng::below32(words.next(), lat.zmax));
-      const uint32_t draw = words.next();
-      HopStep h = lat.step(s.b, k);
-      const bool valid = h.to_basis >= 0;
-      if (!valid) h.to_basis = static_cast<int16_t>(s.b);  // a harmless in-range target
-      const SiteCoord t = lat.target(s, h);
-      const int32_t j = lat.index(t);
-      const uint8_t there = arr.site[j];
-      // A host cation's byte (environment model) has bit 0 clear but is no vacancy.
-      const bool vacant = valid & (there == 0);
-      int32_t dn = 0;
-      if (tab.interaction && vacant) {
-        // The hopping ion neighbours its target; it does not count there.
-        // The origin's neighbours do not change during a visit (it ends at
-        // the first hop), so they are counted once, when first needed.
-        if (around_origin < 0) around_origin = occupied_around(lat, arr.site, s);
-        dn = (occupied_around(lat, arr.site, t) - 1) - around_origin;
-      }
-      bool below;
-      const int64_t slot = SpeciesEnergy::slot(species, lat.nbasis, lat.zmax, s.b, k);
-      if (tab.env.entry) {
-        below = vacant && EnvironmentEnergy::accepts(lat, tab.env, arr.site, tab.site_rate, s, i, k,
-                                                     slot, draw);
-      } else if (tab.threshold) {
-        below = draw < tab.threshold[slot * (2 * lat.zmax + 1) + dn + lat.zmax];
-      } else {
-        double p =
-            tab.site_rate[static_cast<int64_t>(i) * lat.zmax + k] * tab.factor[dn + lat.zmax];
-        if (tab.species_factor) p *= tab.species_factor[slot];
-        below = static_cast<double>(draw) < p;
-      }
-      bool accept = vacant & below;
-      if (tab.exchange && valid && (there & kSiteOccupied)) {
-        // The word decides the swap with the ion on j instead (a vacancy hop
-        // was impossible): threshold of the ordered pair (species, its species).
-        const int64_t pair =
-            static_cast<int64_t>(species) * tab.species + SpeciesEnergy::species_of(there);
-        accept = draw < tab.exchange[(pair * lat.nbasis + s.b) * lat.zmax + k];
-      }
-      if (accept) {
-        // One exit for both moves (fewer registers on the device than two):
-        // a vacancy hop empties the origin, a swap brings the partner's byte.
-        arr.site[j] = done;
-        arr.site[i] = vacant ? uint8_t(0) : there;
-        move.from = i;
-        move.to = j;
-        move.slot = s.b * lat.zmax + k;
-        move.dcell[0] = h.dcell[0];
-        move.dcell[1] = h.dcell[1];
-        move.dcell[2] = h.dcell[2];
-        move.ions = vacant ? 1 : 2;
-        return kAttemptAccepted;
-      }
-      if (valid) outcome = kAttemptRejected;
-    }
-    if (tab.rule == kOneAttemptPerIon) arr.site[i] = done;
+    const int32_t k_attempts = attempts_of(tab, words.next());
+    const int outcome = attempts(lat, tab, arr, s, i, ion, words, 0, k_attempts, kAttemptNull, move);
+    if (outcome != kAttemptAccepted) finish(tab, arr, i, ion);
     return outcome;
   }
 

@@ -57,12 +57,21 @@ def sass(name):
 # ---- lane instructions of the pieces, from the SASS ------------------------
 PHILOX = sass("probe_philox") - 3            # one Philox4x32-10 block (the probe XORs 4 words)
 POISSON = sass("probe_poisson") - 2          # K from 12 thresholds (the probe loads the word)
-VISIT_ONE = sass("probe_visit_one_attempt")  # prologue + one block + one attempt + accepted path
-ATTEMPT = VISIT_ONE - PHILOX                 # per attempt, prologue included (an upper bound)
-SCAN = sass("probe_scan")                    # one member: bounds, eligibility, claim_place
-SCAN_PHASE = sass("probe_phase_scan")        # a whole scan phase of one lane
-DISPATCH = SCAN_PHASE - SCAN                 # phase decode, header and class entry
-LIST_READ = 15                               # visit: list entry, member words, coordinates (estimate)
+VISIT_ONE = sass("probe_visit_one_attempt")  # decide() with one attempt: prologue, block, attempt, hop
+ATTEMPT = sass("probe_attempt") - 2          # one attempt's decision (attempt()), no writes
+SCAN = sass("probe_scan")                    # a scan lane: one row (its loop: 4-way unrolled
+                                             # body + one remainder iteration), claim_places, one store
+VISIT_FIRST = sass("probe_visit_first")      # first-attempt lane: list, block 0, K, attempt 0,
+                                             # hop path, claim into the second list (every path)
+VISIT_REST = sass("probe_visit_rest")        # later-attempts lane: list, resumed words, one loop
+                                             # iteration with one Philox block, hop path
+CLASS_LOOKUP = sass("probe_class") - 2       # a site class's words from the launch's order
+# Estimates (not probed: the static count cannot separate a loop's iterations):
+ROW_MEMBER = 10      # one more member of a scanned row (byte load, eligibility, mask bit)
+LIST_STORE = 8       # one more list store of a scanned row
+ITERATION = ATTEMPT + 8   # one more later attempt: two words (switch), the decision, loop
+IDLE = 8             # a warp with nothing to do in a phase (its early test, claim by nobody)
+PHASE = 6            # per warp and phase: loop, phase switch, barrier
 # The environment model (issue 16) and the nearest-neighbour interaction it is
 # compared with: a rolled loop's static count holds its body once, so a loop
 # over P sites costs the whole probe plus (P - 1) bodies (each body probe
@@ -138,6 +147,86 @@ def bench_tiling(n, m=3):
 
 
 # ---- sublattice --------------------------------------------------------------
+def binomial(n, p):
+    return [math.comb(n, k) * p ** k * (1 - p) ** (n - k) for k in range(n + 1)]
+
+
+P_ACCEPT = (1 - C) * CEILING           # an attempt hops: target vacant, word below threshold
+P_K2 = 1 - poisson_pmf(0) - poisson_pmf(1)
+P_MORE = P_K2 * (1 - P_ACCEPT)         # a listed site joins the second list
+
+
+def _later_attempts_tail(j):
+    """P(J >= j) for a site of the second list: J = attempts it runs there,
+    min(K - 1, attempts up to its first hop), given K >= 2."""
+    if j <= 1:
+        return 1.0
+    tail_k = sum(poisson_pmf(k) for k in range(j + 1, 30)) / P_K2
+    return min(1.0, tail_k * (1 - P_ACCEPT) ** (j - 1))
+
+
+LATER_TAIL = [_later_attempts_tail(j) for j in range(32)]
+_LATER_WARP = {}
+
+
+def later_attempts_warp(lanes):
+    """E[max J] and E[Philox blocks of the busiest lane] over `lanes` lanes (the
+    words 3..2J+2: block 0's word 3 is kept, a new block every second attempt)."""
+    if lanes not in _LATER_WARP:
+        e_j = e_b = 0.0
+        for j in range(1, 30):
+            p = (1 - LATER_TAIL[j + 1]) ** lanes - (1 - LATER_TAIL[j]) ** lanes
+            e_j += p * j
+            e_b += p * math.ceil(j / 2)
+        _LATER_WARP[lanes] = (e_j, e_b)
+    return _LATER_WARP[lanes]
+
+
+def member_counts(width, m):
+    """Members per axis class of a tile `width` cells wide (AxisTiling::members)."""
+    return [(width - c + m - 1) // m for c in range(m)]
+
+
+def sublattice_class(counts, warps, em):
+    """Warp instructions of one site class of one block (C, uniform landscape,
+    Poisson attempts, the energy model em), and the busiest lanes' attempt
+    iterations. An energy model's work runs on the attempts whose target is
+    vacant (1 - c of them; a warp runs it when any lane needs it, so every
+    attempt counts), its per-visit count once in each visit phase."""
+    c0, c1, c2 = counts
+    members = c0 * c1 * c2
+    rows = c1 * c2
+    cost = warps * (CLASS_LOOKUP / 3 + 3 * PHASE)   # the lookup is once per class: one third per phase
+    w = math.ceil(rows / 32)
+    # a scan lane: its row of c0 members, then a store per eligible member; the
+    # busiest lane of a warp sets the warp's count (E[max Binomial(c0, C)] over 32 lanes)
+    pmf = binomial(c0, C)
+    cdf = [sum(pmf[:k + 1]) for k in range(c0 + 1)]
+    e_max_bits = sum(k * (cdf[k] ** 32 - (cdf[k - 1] ** 32 if k else 0.0)) for k in range(c0 + 1))
+    scan_lane = SCAN + max(0, c0 - 5) * ROW_MEMBER + max(0.0, e_max_bits - 1) * LIST_STORE
+    cost += w * scan_lane + (warps - w) * IDLE
+    first = rest = 0.0
+    for n, pn in enumerate(binomial(members, C)):
+        if pn < 1e-12:
+            continue
+        w1 = math.ceil(n / 32)
+        first += pn * (w1 * (VISIT_FIRST + em["per_vacant_attempt"] + em["per_visit"])
+                       + (warps - w1) * IDLE)
+        for n2, p2 in enumerate(binomial(n, P_MORE)):
+            if p2 < 1e-10:
+                continue
+            w2 = math.ceil(n2 / 32)
+            busy = 0.0
+            if n2:
+                e_j, e_b = later_attempts_warp(n2 / w2)
+                busy = w2 * (VISIT_REST + (e_j - 1) * ITERATION + (e_b - 1) * PHILOX
+                             + e_j * em["per_vacant_attempt"] + em["per_visit"])
+            rest += pn * p2 * (busy + (warps - w2) * IDLE)
+    e_j_class, _ = later_attempts_warp(max(1.0, members * C * P_MORE))
+    return cost + first + rest, dict(scan=w * scan_lane, first=first, rest=rest,
+                                     later_iterations=e_j_class)
+
+
 def sublattice(dev, n, design, energy="lattice gas"):
     d = DEVICES[dev]
     em = energy_model(energy)
@@ -145,16 +234,19 @@ def sublattice(dev, n, design, energy="lattice gas"):
     sites = n ** 3
     block = min(224, 32 * math.ceil(t["members_grid"] / 32))
     warps = block // 32
-    eligible = C * t["members_mean"]                 # occupied members of a class
-    # lanes of a warp run different K; grouping visits by K (T8) was tried and
-    # does not pay (NOTES.md), so the target keeps the divergence too
-    e_att, e_blk = warp_max_expectations()
-    # an energy model's work: on the attempts whose target is vacant (1 - c of
-    # them; a warp runs it when any lane needs it, so every iteration counts)
-    attempt = ATTEMPT + em["per_vacant_attempt"]
-    visit_warp = DISPATCH + LIST_READ + PHILOX * e_blk + POISSON + attempt * e_att + em["per_visit"]
-    busy_warps = min(warps, math.ceil(eligible / 32))
-    per_class = warps * SCAN_PHASE + busy_warps * visit_warp + (warps - busy_warps) * (DISPATCH + 3)
+    # every tile of the bench sizes is t["width"] cells wide (an integer here)
+    width = int(round(t["width"]))
+    per_axis = member_counts(width, t["m"])
+    per_class, parts = 0.0, dict(scan=0.0, first=0.0, rest=0.0)
+    chain_iterations = 0.0
+    for a in per_axis:
+        for b in per_axis:
+            for c in per_axis:
+                cost, p = sublattice_class((a, b, c), warps, em)
+                per_class += cost / t["classes"]
+                for k in parts:
+                    parts[k] += p[k] / t["classes"]
+                chain_iterations += p["later_iterations"] / t["classes"]
     warp_per_visit = per_class * t["classes"] / t["tile_sites"]
     replicas = 1
     slots = d["sms"] * BLOCKS_PER_SM
@@ -166,25 +258,42 @@ def sublattice(dev, n, design, energy="lattice gas"):
     records_in_l2 = 16 * sites * replicas <= d["l2"]
     lat_byte = L2_LATENCY if bytes_in_l2 else DRAM_LATENCY
     lat_record = L2_LATENCY if records_in_l2 else DRAM_LATENCY
+    # a listed site's record is prefetched into L1 before its Philox block
+    # (prefetch_l1): some 700 cycles before a hop needs it, longer than a DRAM trip
+    lat_record_phase = L1_LATENCY
     if design == "target":
-        lat_byte_phase, lat_record_phase = L1_LATENCY, L1_LATENCY   # T4: tile in shared memory
+        lat_byte_phase = L1_LATENCY   # T4: tile in shared memory
         launch_cycles = 2 * lat_byte + lat_record
     else:
-        lat_byte_phase, lat_record_phase = lat_byte, lat_record
+        lat_byte_phase = lat_byte
         launch_cycles = 0
-    # the chain of one class step of a block: scan (site byte, ALU), visit (site byte,
-    # then per attempt the target byte and the threshold, an accepted hop's record)
-    scan_cycles = lat_byte_phase + SCAN_PHASE * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES
-    visit_cycles = (lat_byte_phase + e_att * (lat_byte_phase + L1_LATENCY) + lat_record_phase
-                    + (e_att + (1 if em["per_visit"] else 0)) * em["loads"] * (lat_byte_phase + L1_LATENCY)
-                    + (visit_warp - DISPATCH) * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES)
-    phase_latency = (scan_cycles + visit_cycles) / d["clock"]
+    # the chain of one class step of a block: scan (the row's site bytes, ALU),
+    # first attempts (list entry with the site's byte, Philox and K, target byte,
+    # threshold, a hop's record), later attempts (per attempt the target byte
+    # and the threshold, a hop's record), a barrier after each
+    scan_cycles = lat_byte_phase + SCAN * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES
+    # (an energy model adds its loads' chain per attempt and, once per phase, the origin's)
+    env_loads = em["loads"] * (lat_byte_phase + L1_LATENCY)
+    once = 1 if em["per_visit"] else 0
+    first_cycles = (L1_LATENCY + lat_byte_phase + L1_LATENCY + lat_record_phase
+                    + (1 + once) * env_loads
+                    + (VISIT_FIRST + em["per_vacant_attempt"] + em["per_visit"])
+                    * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES)
+    rest_cycles = (2 * L1_LATENCY + chain_iterations * (lat_byte_phase + L1_LATENCY) + lat_record_phase
+                   + (chain_iterations + once) * env_loads
+                   + (VISIT_REST + (chain_iterations - 1) * ITERATION
+                      + chain_iterations * em["per_vacant_attempt"] + em["per_visit"])
+                   * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES)
+    phase_latency = (scan_cycles + first_cycles + rest_cycles) / d["clock"]
     class_issue = min(t["blocks"] * replicas, slots) * per_class / issue_rate
     class_time = max(phase_latency, class_issue)
     gap = GRAPH_GAP if design == "target" else LAUNCH_GAP
     sweep = t["parity"] * (waves * (t["classes"] * class_time + launch_cycles / d["clock"]) + gap)
     t_gpu = sweep / (sites * replicas)
-    bytes_per_visit = (0.0 if bytes_in_l2 else 2.0) + (0.0 if records_in_l2 else 32 * C * (1 - C) * CEILING)
+    # site bytes once read and once written per sweep when they miss L2; records:
+    # the prefetched 32-byte sector of every listed site, and the target's on a hop
+    bytes_per_visit = (0.0 if bytes_in_l2 else 2.0) + (
+        0.0 if records_in_l2 else 32 * C + 32 * C * (1 - C) * CEILING)
     t_dram = bytes_per_visit / d["dram"]
     t_issue = warp_per_visit / issue_rate
     resident = STATE_RESIDENT or design == "target"
@@ -198,10 +307,15 @@ def sublattice(dev, n, design, energy="lattice gas"):
     return dict(rate=1 / t_all, bound=bound, energy=energy, class_spacing=em["spacing"],
                 limits_per_second={k: (1 / x if x > 0 else None) for k, x in limits.items()},
                 warp_instructions_per_attempt=warp_per_visit,
-                lane_instructions_per_eligible_visit=visit_warp,
-                expected_attempt_loop_iterations_per_warp=e_att,
+                warp_instructions_per_attempt_by_phase={
+                    "scan": parts["scan"] * t["classes"] / t["tile_sites"],
+                    "first_attempts": parts["first"] * t["classes"] / t["tile_sites"],
+                    "later_attempts": parts["rest"] * t["classes"] / t["tile_sites"],
+                    "lookup_idle_and_barriers": (per_class - parts["scan"] - parts["first"] - parts["rest"])
+                    * t["classes"] / t["tile_sites"]},
+                class_step_cycles=phase_latency * d["clock"],
                 dram_bytes_per_attempt=bytes_per_visit,
-                dependent_phases_per_sweep=t["parity"] * (2 + 2 * t["classes"]),
+                dependent_phases_per_sweep=t["parity"] * (2 + 3 * t["classes"]),
                 blocks_per_launch=t["blocks"] * replicas, replicas_per_launch=replicas,
                 block_threads=block)
 
@@ -317,10 +431,10 @@ def main():
                                  predicted_hops_per_second=w["rate"], bound=w["bound"],
                                  **{k: v for k, v in w.items() if k not in ("rate", "bound")}))
     pieces = dict(philox=PHILOX, poisson=POISSON, visit_one_attempt=VISIT_ONE, attempt=ATTEMPT,
-                  scan=SCAN, scan_phase=SCAN_PHASE, dispatch=DISPATCH, walker_hop=WALKER_HOP,
-                  walker_fp64=WALKER_FP64, environment_accepts=ENV_ACCEPTS,
-                  environment_site=ENV_SITE, occupied_around=NN_AROUND,
-                  occupied_neighbour=NN_NEIGHBOUR)
+                  scan_row=SCAN, visit_first=VISIT_FIRST, visit_rest=VISIT_REST,
+                  class_lookup=CLASS_LOOKUP, walker_hop=WALKER_HOP, walker_fp64=WALKER_FP64,
+                  environment_accepts=ENV_ACCEPTS, environment_site=ENV_SITE,
+                  occupied_around=NN_AROUND, occupied_neighbour=NN_NEIGHBOUR)
     with open(out, "w") as f:
         json.dump({"note": "benchmarks/NOTES.md; design 'landed' is the code of this commit, "
                            "'target' the changes NOTES.md lists (not implemented); lane "

@@ -79,12 +79,39 @@ extern "C" __global__ void probe_visit_poisson(LatticeView lat, const uint32_t* 
   }
 }
 
-// One lane's scan of one grid member (SublatticeKernel::scan, bench rule).
-extern "C" __global__ void probe_scan(SublatticeLaunch L, int32_t members) {
+// One lane's scan of one row of a class (SublatticeKernel::scan, bench
+// rule): row number -> g1, g2 by a multiply-high, the row's members
+// (counted once: one byte load and eligibility per member), claim_places,
+// the list stores (counted once).
+extern "C" __global__ void probe_scan(SublatticeLaunch L) {
   extern __shared__ unsigned int shared[];
-  SublatticeKernel::scan(L, static_cast<int32_t>(threadIdx.x), members, shared, shared + 4,
-                         shared + 4 + members, shared + 4 + 2 * members,
-                         shared + 6 + 2 * members);
+  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+                  static_cast<int32_t>(blockIdx.x)};
+  SublatticeKernel::scan(L, lane, 0, shared + 8, shared, shared + 16);
+}
+
+// One lane's first-attempt phase body on a listed site (SublatticeKernel::
+// visit_first, bench case): site from the list, block 0, K, attempt 0, the
+// accepted path (bytes, record, counter) or the claim into the second list.
+extern "C" __global__ void probe_visit_first(SublatticeLaunch L) {
+  extern __shared__ unsigned int shared[];
+  L.tab = bench_tables(L.tab.threshold, kPoissonAttempts);
+  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+                  static_cast<int32_t>(blockIdx.x)};
+  SublatticeKernel::visit_first(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+                                shared + 16 + 448, shared + 16 + 672);
+}
+
+// One lane's later-attempts phase body (SublatticeKernel::visit_rest, bench
+// case): site from the second list, then the attempt loop (counted once: one
+// Philox block and one attempt per iteration at most), accepted path.
+extern "C" __global__ void probe_visit_rest(SublatticeLaunch L) {
+  extern __shared__ unsigned int shared[];
+  L.tab = bench_tables(L.tab.threshold, kPoissonAttempts);
+  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+                  static_cast<int32_t>(blockIdx.x)};
+  SublatticeKernel::visit_rest(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+                               shared + 16 + 448, shared + 16 + 672);
 }
 
 // One walker hop's arithmetic without the loop: words, waiting time
@@ -167,4 +194,28 @@ extern "C" __global__ void probe_occupied_around(LatticeView lat, const uint8_t*
                     0};
   const int32_t i = lat.index(s);
   out[i] = SublatticeAttempt::occupied_around(lat, site, s);
+}
+
+// The CUDA kernel's lookup of a step (once for its three phases): its word.
+extern "C" __global__ void probe_class(SublatticeLaunch L, uint32_t* out) {
+  extern __shared__ unsigned int shared[];
+  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+                  static_cast<int32_t>(blockIdx.x)};
+  out[threadIdx.x] = SublatticeKernel::step_word(L, lane, blockIdx.y, shared);
+}
+
+// One attempt's decision alone (SublatticeAttempt::attempt, bench case):
+// step, target, its byte, threshold, compare; no writes.
+extern "C" __global__ void probe_attempt(LatticeView lat, const uint32_t* threshold,
+                                         const uint8_t* site, uint32_t k_word, uint32_t draw,
+                                         uint32_t* out) {
+  const SublatticeTables tab = bench_tables(threshold, kPoissonAttempts);
+  SiteCoord s{{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockIdx.x),
+               static_cast<int32_t>(blockIdx.y)},
+              0};
+  const int32_t i = lat.index(s);
+  SublatticeAttempt::Ion ion{0, 1, -1};
+  SublatticeAttempt::Try t;
+  const int32_t k = static_cast<int32_t>(CounterRng::below32(k_word, lat.zmax));
+  out[threadIdx.x] = SublatticeAttempt::attempt(lat, tab, site, s, i, ion, k, draw, t) ? t.j : 0u;
 }

@@ -26,11 +26,19 @@ __global__ void __launch_bounds__(kSublatticeMaxBlock, kSublatticeMinBlocksPerSm
   if (!SublatticeKernel::active(L)) return;  // uniform over the grid: before any barrier
   const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
                   static_cast<int32_t>(blockIdx.x)};
-  const int32_t phases = SublatticeKernel::phase_count(L.tiling, lane.block_threads);
-  for (int32_t p = 0; p < phases; ++p) {
-    SublatticeKernel::phase(L, lane, p, block_slots);
-    __syncthreads();  // the next phase reads what this one wrote
+  // The phases of SublatticeKernel::phase() (which the replay calls one by
+  // one), each step's word read once for its three phases.
+  SublatticeKernel::prepare(L, lane, block_slots);
+  __syncthreads();
+  const int32_t steps = SublatticeKernel::steps(L, lane, block_slots);
+  for (int32_t step = 0; step < steps; ++step) {
+    const unsigned int word = SublatticeKernel::step_word(L, lane, step, block_slots);
+    for (int32_t kind = 0; kind < 3; ++kind) {
+      SublatticeKernel::class_phase(L, lane, word, kind, block_slots);
+      __syncthreads();  // the next phase reads what this one wrote
+    }
   }
+  SublatticeKernel::flush(L, lane, block_slots);
 }
 
 class SublatticeCuda final : public SublatticeEngine {

@@ -89,10 +89,12 @@ TEST(LaunchPlan, SublatticePlanCoversTheTilingInWholeWarps) {
         const SublatticeMemberGrid grid(tiling);
         EXPECT_GE(int64_t(plan.rounds) * plan.block, grid.members);
         EXPECT_LT(int64_t(plan.rounds - 1) * plan.block, grid.members);
-        EXPECT_EQ(plan.phases, 2 * tiling.site_classes * plan.rounds + 2);
+        // Per site class and round: scan, first attempts, later attempts.
+        EXPECT_EQ(plan.phases, 3 * tiling.site_classes * plan.rounds + 2);
         EXPECT_EQ(plan.slots, lattice.basis_size() * lattice.max_coordination());
         EXPECT_EQ(plan.shared_bytes,
-                  4 * (plan.slots + 4 + 4 * tiling.site_classes + 2 * grid.members + plan.block));
+                  4 * (plan.slots + 8 + 8 * tiling.site_classes +
+                       tiling.site_classes * plan.rounds + 3 * plan.block));
         // The largest class of any tile, over every tile and class.
         int32_t largest = 0;
         for (int32_t p = 0; p < tiling.parity_classes; ++p)
