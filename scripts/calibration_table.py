@@ -32,6 +32,8 @@ def main() -> int:
             note = "vs Birge 73.1/96.3"
         elif note.startswith("over-coverage"):
             note = "one-sided"
+        elif note.startswith("68 %: -6/+8"):
+            note = "95 two-sided, 68 −6/+8"
         print(f"| {m['what']} | {m['runs']} | {m['c68']} | {m['c95']} | {m['err']} | {m['rel']} | {note} |")
         rows += 1
     return 0 if rows else 1

@@ -38,21 +38,28 @@ Estimate symmetric(double value, double err, double nu) {
   return {value, err, value - q95 * err, value + q95 * err, value - q68 * err, value + q68 * err};
 }
 
-// a / b with independent errors: relative errors in quadrature; the interval
-// combines the two intervals' log half-widths in quadrature, side by side (a
-// high ratio comes from a high a and a low b), which keeps the chi-square
-// asymmetry of D_jump's interval.
-Estimate ratio(const Estimate& a, const Estimate& b) {
+// a / b where the relative errors of a and b have the covariance rel_cov
+// (Cov(a^, b^) / (a b)): relative variance e_a^2 + e_b^2 - 2 rel_cov; the
+// interval combines the two intervals' log half-widths side by side (a high
+// ratio comes from a high a and a low b) as correlated Gaussians do,
+// sqrt(h_a^2 + h_b^2 - 2 rho h_a h_b), rho = rel_cov / (e_a e_b), which keeps
+// the chi-square asymmetry of D_jump's interval (docs/observables.md).
+Estimate ratio(const Estimate& a, const Estimate& b, double rel_cov) {
   Estimate r;
   r.value = a.value / b.value;
-  r.error = std::fabs(r.value) *
-            std::sqrt(std::pow(a.error / a.value, 2) + std::pow(b.error / b.value, 2));
+  const double ea = a.error / a.value, eb = b.error / b.value;
+  double rho = ea > 0 && eb > 0 ? rel_cov / (ea * eb) : 0.0;
+  rho = std::isfinite(rho) ? std::clamp(rho, -1.0, 1.0) : 0.0;
+  r.error = std::fabs(r.value) * std::sqrt(std::max(0.0, ea * ea + eb * eb - 2 * rho * ea * eb));
   auto combine = [&](double al, double ah, double bl, double bh, double& lo, double& hi) {
     if (!(a.value > 0 && b.value > 0 && al > 0 && bl > 0)) return;
     const double a_lo = std::log(a.value / al), a_hi = std::log(ah / a.value);
     const double b_lo = std::log(b.value / bl), b_hi = std::log(bh / b.value);
-    lo = r.value * std::exp(-std::hypot(a_lo, b_hi));
-    hi = r.value * std::exp(std::hypot(a_hi, b_lo));
+    auto width = [&](double x, double y) {
+      return std::sqrt(std::max(0.0, x * x + y * y - 2 * rho * x * y));
+    };
+    lo = r.value * std::exp(-width(a_lo, b_hi));
+    hi = r.value * std::exp(width(a_hi, b_lo));
   };
   combine(a.ci95_low, a.ci95_high, b.ci95_low, b.ci95_high, r.ci95_low, r.ci95_high);
   combine(a.ci68_low, a.ci68_high, b.ci68_low, b.ci68_high, r.ci68_low, r.ci68_high);
@@ -68,6 +75,10 @@ Estimate ratio(const Estimate& a, const Estimate& b) {
 struct CollectiveSums {
   std::array<double, 3> S{};
   double A = 0, Q = 0;
+  // sum over replicas r of (sum over r's windows of tau_w^2) / T_r, T_r the
+  // replica's observed time: how much the windows weigh in the covariance
+  // with a whole-window tracer sum (haven_covariance).
+  double tau2_per_window_time = 0;
   bool all_origins = false;
 };
 
@@ -125,6 +136,7 @@ CollectiveSums collective_sums(const SimulationOutcome& o, bool driven, Vec3 dri
     }
   }
   for (const std::vector<Window>& w : windows) {
+    const double replica_time = w.empty() ? 0.0 : w.back().end - w.front().start;
     for (size_t i = 0; i < w.size(); ++i) {
       const double tau = w[i].end - w[i].start;
       Vec3 y = w[i].y;
@@ -135,6 +147,7 @@ CollectiveSums collective_sums(const SimulationOutcome& o, bool driven, Vec3 dri
       // Subtracting the drift estimated from the same data removes part of
       // every window's variance: E[(Y - tau V)^2] = sigma^2 tau (1 - tau / T).
       c.A += driven ? tau * (1 - tau / total_time) : tau;
+      if (replica_time > 0) c.tau2_per_window_time += tau * tau / replica_time;
       // Windows are in time order: only neighbours overlap.
       for (size_t j = i; j < w.size() && w[j].start < w[i].end; ++j) {
         const double ov = std::min(w[i].end, w[j].end) - std::max(w[i].start, w[j].start);
@@ -143,6 +156,42 @@ CollectiveSums collective_sums(const SimulationOutcome& o, bool driven, Vec3 dri
     }
   }
   return c;
+}
+
+// Cov(D_tracer^, D_jump^) / (D_tracer D_jump), from the same blocks the two
+// are built from (docs/observables.md). The blocks' relative covariance of
+// the tracer sum and the collective square, c = s_tc / (mean_t mean_c), holds
+// for any window length tau (both quadratic in displacements): a window w of
+// D_jump covaries with the whole-window tracer sum as c (tau_w / T_r)
+// relative, so Cov_rel = c sum_r sum_w tau_w^2 / T_r / (R A) = c
+// tau2_over_A / R. c is used as kappa = c / spread (the regression of the
+// collective on the tracer blocks) times the tracer's spread as reported
+// (floored for few ions), so the two stay consistent. Both are divided by
+// the window's duration (or scale with its hop count): that noise, 1/hops,
+// is in D_tracer's error and not in D_jump's, so half of it is added here
+// (the ratio's variance then lacks it, as it should: it cancels).
+double tracer_jump_covariance(const std::vector<double>& tracer_b,
+                              const std::vector<double>& collective_b, const Estimate& tracer,
+                              double replicas, double count_noise, const CollectiveSums& c) {
+  const double tau2_over_A = c.tau2_per_window_time / c.A;
+  const size_t m = tracer_b.size();
+  if (m < 2 || collective_b.size() != m || !(tracer.value > 0) || !std::isfinite(tracer.error) ||
+      !std::isfinite(tau2_over_A))
+    return 0.0;
+  double mt = 0, mc = 0;
+  for (size_t i = 0; i < m; ++i) {
+    mt += tracer_b[i] / m;
+    mc += collective_b[i] / m;
+  }
+  double stt = 0, stc = 0;
+  for (size_t i = 0; i < m; ++i) {
+    stt += (tracer_b[i] - mt) * (tracer_b[i] - mt);
+    stc += (tracer_b[i] - mt) * (collective_b[i] - mc);
+  }
+  if (!(stt > 0) || !(mt > 0) || !(mc > 0)) return 0.0;
+  const double kappa = (stc / stt) * (mt / mc);  // c / spread, both relative
+  const double spread = replicas * std::pow(tracer.error / tracer.value, 2) - count_noise;
+  return kappa * std::max(0.0, spread) * tau2_over_A / replicas + count_noise / (2 * replicas);
 }
 
 // Per-species tracer D: as D_tracer, over the ions of one species (under a
@@ -263,13 +312,11 @@ TransportEstimates estimate_transport(const SimulationOutcome& o, double tempera
   // Pooled drift: every block of every replica, ratio of sums.
   Vec3 sum_r_total;
   double block_time = 0;
-  int64_t blocks_total = 0;
   for (const ReplicaOutcome& r : o.replicas)
     for (const TransportSample& b : r.blocks) {
       if (!(b.duration > 0)) continue;
       sum_r_total += b.sum_r;
       block_time += b.duration;
-      ++blocks_total;
     }
   // Mean velocity of one ion, Å/s. Under a field the diffusivities measure
   // fluctuations about this drift, so its square is taken out of every MSD
@@ -295,7 +342,7 @@ TransportEstimates estimate_transport(const SimulationOutcome& o, double tempera
   }
 
   // Block estimates from every replica.
-  std::vector<double> tracer_b, f_b;
+  std::vector<double> tracer_b, f_b, collective_b;
   double hops_blocks = 0;
   std::array<std::vector<double>, 3> tracer_axes_b;
   for (const ReplicaOutcome& r : o.replicas)
@@ -315,6 +362,8 @@ TransportEstimates estimate_transport(const SimulationOutcome& o, double tempera
         tracer_axes_b[a].push_back(r2a / b.sum_hop_l2);
       }
       f_b.push_back(b.sum_hop_l2 > 0 ? b.sum_r2 / b.sum_hop_l2 : 0.0);
+      const Vec3 y = driven ? b.sum_r - (n * b.duration) * v_ion : b.sum_r;
+      collective_b.push_back(norm2(y) / b.sum_hop_l2);
     }
   e.independent_blocks = static_cast<int>(tracer_b.size());
 
@@ -373,7 +422,8 @@ TransportEstimates estimate_transport(const SimulationOutcome& o, double tempera
                                     std::sqrt(drift_var[a]), nu_axis);
   }
 
-  e.haven_ratio = ratio(e.D_tracer, e.D_jump);
+  e.haven_ratio = ratio(e.D_tracer, e.D_jump,
+                        tracer_jump_covariance(tracer_b, collective_b, e.D_tracer, R, count_noise, c));
   // Nernst-Einstein: sigma = n q^2 D_jump / (kB T), with n in cm^-3.
   e.carrier_density = n / (o.volume * kA3ToCm3);
   const double ne = e.carrier_density * kElementaryCharge * kElementaryCharge / (kBoltzmannJ * temperature);

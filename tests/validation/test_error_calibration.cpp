@@ -88,18 +88,21 @@ struct Coverage {
     ASSERT_GE(kBand68, 2.2 * binomial_sd(k68)) << what << ": too few runs";
     EXPECT_NEAR(double(in_err) / runs, k68, kBand68) << what;
   }
-  // The Haven ratio's interval combines D_tracer's and D_jump's as if they
-  // were independent; they are weakly positively correlated on the lattice
-  // gas (0.03-0.13 measured), and D_jump's 2D error is 4-7 % high, so it may
-  // over-cover (measured up to 76 % at 68 %): it must not under-cover, and
-  // over-cover by at most 10 / 4 points (docs/observables.md).
-  void check_at_least() const {
-    print(" (over-coverage allowed)");
-    const double p68 = double(in68) / runs, p95 = double(in95) / runs;
+  // The lattice gas's Haven ratio (docs/observables.md): two-sided at 95 %
+  // within the band; at 68 % not below the band and at most 8 points
+  // above nominal, not 6. Why: the ratio inherits D_jump's slight
+  // conservatism at 68 % (the chi-square with an estimated dof covers 69.3 %
+  // for ideal Gaussian windows, measured 70-71 % on the lattice gas), and
+  // over 1800 runs on six other seed sets bkl square 400 hops/ion covers
+  // 70.4 % (68) and 95.9 % (95); this suite's fixed seeds give 75.7 %
+  // there, 2 binomial sd above that (a 300-run coverage has sd 2.6 points).
+  void check_haven() const {
+    print(" (68 %: -6/+8 points)");
+    ASSERT_GE(kBand95, 2.2 * binomial_sd(k95)) << what << ": too few runs";
+    const double p68 = double(in68) / runs;
     EXPECT_GE(p68, k68 - kBand68) << what;
-    EXPECT_LE(p68, k68 + 0.10) << what;
-    EXPECT_GE(p95, k95 - kBand95) << what;
-    EXPECT_LE(p95, 0.99) << what;
+    EXPECT_LE(p68, k68 + 0.08) << what;
+    EXPECT_NEAR(double(in95) / runs, k95, kBand95) << what;
   }
 };
 
@@ -213,7 +216,7 @@ TEST_P(LatticeGasCalibration, JumpDiffusivityIntervalsCover) {
   dj.check();
   dx.check();
   dt.check();
-  hr.check_at_least();
+  hr.check_haven();
   std::printf("  %-44s scatter of D_jump/exact over runs: %.4f (all origins), %.4f (blocks); "
               "mean reported rel. error %.4f (new) vs %.4f (old), old coverage 68/95: "
               "%.1f%% / %.1f%%\n",
@@ -240,7 +243,11 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 // The dilute limit: one ion per replica, groups of 4 replicas per run. Its
-// tracer and jump D are both D0 exactly, the correlation factor 1.
+// tracer and jump D are both D0 exactly, the correlation factor and the Haven
+// ratio 1. A lone walker's D_tracer and D_jump come from the same path and
+// are strongly correlated (about 0.4): the Haven ratio's interval must use
+// their covariance (treated as independent it covered 72.0 / 97.4 % on
+// average over these four cases).
 TEST(DiluteCalibration, TracerAndJumpIntervalsCover) {
   for (const char* type : {"sc", "square"}) {
     for (double hops : {50.0, 400.0}) {
@@ -255,13 +262,15 @@ TEST(DiluteCalibration, TracerAndJumpIntervalsCover) {
       const double exact = lone_walker_diffusivity(type, kTemperature);
       const std::string name = std::string("lone walker x4 ") + type + " " +
                                std::to_string(int(hops)) + " hops";
-      Coverage dt{name + " D_tracer"}, dj{name + " D_jump"};
+      Coverage dt{name + " D_tracer"}, dj{name + " D_jump"}, hr{name + " Haven ratio"};
       run_groups(s, 300, 4, Vec3{}, [&](const TransportEstimates& e) {
         dt.add(e.D_tracer, exact);
         dj.add(e.D_jump, exact);
+        hr.add(e.haven_ratio, 1.0);
       });
       dt.check();
       dj.check();
+      hr.check();
     }
   }
 }
