@@ -418,8 +418,9 @@ TransportEstimates estimate_transport(const SimulationOutcome& o, double tempera
   for (int a = 0; a < 3; ++a) {
     const double Da = a < dim && c.A > 0 ? c.S[a] / (2 * n * c.A) : 0.0;  // Å^2/s
     drift_var[a] = 2 * Da / (n * block_time) * kAToCm * kAToCm;
-    e.drift_velocity[a] = symmetric(axis(sum_r_total, a) / (n * block_time) * kAToCm,
-                                    std::sqrt(drift_var[a]), nu_axis);
+    e.drift_velocity[a] = a < dim ? symmetric(axis(sum_r_total, a) / (n * block_time) * kAToCm,
+                                              std::sqrt(drift_var[a]), nu_axis)
+                                  : missing();  // null in 2D, as the tensors' z
   }
 
   e.haven_ratio = ratio(e.D_tracer, e.D_jump,
@@ -435,7 +436,7 @@ TransportEstimates estimate_transport(const SimulationOutcome& o, double tempera
     // sigma_field = n q (v . F_hat) / |F|; Satterthwaite dof over the axes.
     const Vec3 u = (1.0 / fmag) * field;
     double vpar = 0, var = 0, var2_over_nu = 0;
-    for (int a = 0; a < 3; ++a) {
+    for (int a = 0; a < dim; ++a) {  // a 2D lattice's field has no z component
       vpar += e.drift_velocity[a].value * axis(u, a);
       const double va = drift_var[a] * axis(u, a) * axis(u, a);
       var += va;

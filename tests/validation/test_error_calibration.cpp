@@ -182,11 +182,13 @@ TEST_P(LatticeGasCalibration, JumpDiffusivityIntervalsCover) {
     all.push_back(estimate_transport(parts[k], kTemperature, Vec3{}));
     tracer_ref += all.back().D_tracer.value / c.runs;
   }
-  Coverage dt{name + " D_tracer (vs mean of runs)"}, hr{name + " Haven ratio (vs mean D_t / exact)"};
+  Coverage dt{name + " D_tracer (vs mean of runs)"}, hr{name + " Haven ratio (vs mean D_t / exact)"},
+      dtx{name + " D_tracer_x (vs mean of runs)"};
   for (int k = 0; k < c.runs; ++k) {
     const SimulationOutcome& one = parts[k];
     const TransportEstimates& e = all[k];
     dt.add(e.D_tracer, tracer_ref);
+    dtx.add(e.D_tracer_xyz[0], tracer_ref);  // isotropic: D_x = D_tracer
     hr.add(e.haven_ratio, tracer_ref / exact);
     ASSERT_EQ(e.jump_windows, "all time origins");
     dj.add(e.D_jump, exact);
@@ -216,6 +218,7 @@ TEST_P(LatticeGasCalibration, JumpDiffusivityIntervalsCover) {
   dj.check();
   dx.check();
   dt.check();
+  dtx.check();
   hr.check_haven();
   std::printf("  %-44s scatter of D_jump/exact over runs: %.4f (all origins), %.4f (blocks); "
               "mean reported rel. error %.4f (new) vs %.4f (old), old coverage 68/95: "
@@ -262,13 +265,16 @@ TEST(DiluteCalibration, TracerAndJumpIntervalsCover) {
       const double exact = lone_walker_diffusivity(type, kTemperature);
       const std::string name = std::string("lone walker x4 ") + type + " " +
                                std::to_string(int(hops)) + " hops";
-      Coverage dt{name + " D_tracer"}, dj{name + " D_jump"}, hr{name + " Haven ratio"};
+      Coverage dt{name + " D_tracer"}, dj{name + " D_jump"}, hr{name + " Haven ratio"},
+          dtx{name + " D_tracer_x"};
       run_groups(s, 300, 4, Vec3{}, [&](const TransportEstimates& e) {
         dt.add(e.D_tracer, exact);
+        dtx.add(e.D_tracer_xyz[0], exact);
         dj.add(e.D_jump, exact);
         hr.add(e.haven_ratio, 1.0);
       });
       dt.check();
+      dtx.check();
       dj.check();
       hr.check();
     }
