@@ -77,7 +77,7 @@ struct CollectiveSums {
   double A = 0, Q = 0;
   // sum over replicas r of (sum over r's windows of tau_w^2) / T_r, T_r the
   // replica's observed time: how much the windows weigh in the covariance
-  // with a whole-window tracer sum (haven_covariance).
+  // with a whole-window tracer sum (tracer_jump_covariance).
   double tau2_per_window_time = 0;
   bool all_origins = false;
 };
