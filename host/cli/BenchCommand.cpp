@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 #include <cxxopts.hpp>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -11,14 +12,15 @@
 
 #include "host/cli/CommandLine.hpp"
 #include "host/cli/Commands.hpp"
+#include "host/config/ConfigReader.hpp"
 #include "host/io/AtomicFile.hpp"
 #include "host/io/BuildInfo.hpp"
+#include "host/run/KmcRun.hpp"
 #include "kmc/backend/Backend.hpp"
 #include "kmc/core/Error.hpp"
 #include "kmc/lattice/TextbookLattices.hpp"
 #include "kmc/solvers/SolverFactory.hpp"
-#include "kmc/solvers/SublatticeEnvironment.hpp"
-#include "kmc/solvers/SublatticeSolver.hpp"
+#include "kmc/simulation/RunPlan.hpp"
 
 namespace coatkmc {
 
@@ -41,13 +43,69 @@ struct BenchCase {
 // --energy: the hop energies of the bench (issue 16's speed comparison).
 //  lattice_gas  no interaction (the default);
 //  nn           a nearest-neighbour interaction J (hop.interaction);
-//  environment  the local-environment model at a two-shell cutoff of the hop
-//               midpoint (18 sites on sc), sublattice solver only.
+//  nn_pair      the same J written as one site pair cluster of the
+//               local-environment model (bkl runs nn's trajectory bit for bit);
+//  environment  a two-shell local-environment model (kBenchEnvironmentEci).
+// The two environment models are a configuration and its coefficients file,
+// read by the run's own reader and planned by plan_run (compiled tables, the
+// sublattice solver's form), so the bench times what a run with them times.
 constexpr double kBenchInteractionEv = 0.02;
-constexpr double kBenchEnvironmentEciEv = 0.002;
 const std::vector<std::string>& bench_energies() {
-  static const std::vector<std::string> names = {"lattice_gas", "nn", "environment"};
+  static const std::vector<std::string> names = {"lattice_gas", "nn", "nn_pair", "environment"};
   return names;
+}
+bool environment_energy(const std::string& energy) {
+  return energy == "nn_pair" || energy == "environment";
+}
+
+// Coefficients (docs/environment.md, "Coefficients file") on sc with a = 3.9 Å.
+// nn_pair: the pair at a with ECI J. environment, two shells: site pairs at a
+// (J) and a√2 (J/2), and E_KRA points at a√5/2 (+0.03 eV: an ion beside the
+// window) and 3a/2 (-0.01 eV: an ion in line with the hop) from the hop's
+// midpoint; a hop reads its ends' first and second shells, 26 sites.
+constexpr const char* kBenchPairEci =
+    R"({ "site": [ { "sites": [[0,0,0],[1,0,0]], "species": ["ion","ion"], "eci_eV": 0.02 } ] })";
+constexpr const char* kBenchEnvironmentEci = R"({
+  "site": [ { "sites": [[0,0,0],[1,0,0]], "species": ["ion","ion"], "eci_eV": 0.02 },
+            { "sites": [[0,0,0],[1,1,0]], "species": ["ion","ion"], "eci_eV": 0.01 } ],
+  "kra":  [ { "hop": [[0,0,0],[1,0,0]], "sites": [[0,1,0]], "species": ["ion"], "eci_eV": 0.03 },
+            { "hop": [[0,0,0],[1,0,0]], "sites": [[-1,0,0]], "species": ["ion"], "eci_eV": -0.01 } ] })";
+
+// The run configuration of a case (sc, a = 3.9 Å, barrier 0.3 eV, 1e13 Hz,
+// 300 K: the bench's HopParameters), with the [environment] of the
+// environment energies reading `eci_file`.
+std::string bench_config_text(const std::string& solver, int n, double fraction,
+                              const std::string& energy, const std::string& eci_file) {
+  std::ostringstream t;
+  t << "[lattice]\ntype = \"sc\"\ncells = [" << n << ", " << n << ", " << n << "]\na = 3.9\n"
+    << "[occupancy]\nfraction = " << fraction << "\n"
+    << "[hop]\nbarrier = 0.3\nattempt_frequency = 1e13\n"
+    << "[run]\ntemperature = 300\nsolver = \"" << solver << "\"\nseed = 1\n"
+    << "[environment]\ncoefficients = \"" << eci_file << "\"\nsite_max_sites = 2\n";
+  if (energy == "nn_pair") t << "site_cutoff_A = 3.95\n";
+  else t << "site_cutoff_A = 5.6\nkra_cutoff_A = 5.9\nkra_max_sites = 1\n";
+  return t.str();
+}
+
+// The world of an environment case, planned as `coatkmc run` plans it.
+std::shared_ptr<const RunWorld> bench_environment_world(const std::string& solver, int n,
+                                                         double fraction, const std::string& energy,
+                                                         int threads) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path();
+  const std::string eci = "coatkmc-bench-eci-" + std::to_string(::getpid()) + ".json";
+  write_file_atomically((dir / eci).string(), energy == "nn_pair" ? kBenchPairEci : kBenchEnvironmentEci);
+  std::shared_ptr<const RunWorld> world;
+  try {
+    const LoadedConfig cfg = load_config_text(bench_config_text(solver, n, fraction, energy, eci),
+                                              (dir / "bench.toml").string(), {});
+    world = plan_configured_run(cfg, threads, RunKeeping{}).world;
+  } catch (...) {
+    fs::remove(dir / eci);
+    throw;
+  }
+  fs::remove(dir / eci);
+  return world;
 }
 
 // Bytes a site visit or hop must move to or from memory when the lattice does
@@ -93,29 +151,29 @@ std::string load_average() {
 // Times one solver on an equal-rate lattice gas: warm-up, then a timed stretch
 // of chunks of accepted hops.
 nlohmann::json time_case(const BenchCase& c, BackendKind backend, double seconds) {
-  const Lattice lattice(make_textbook_lattice(c.lattice, 3.9), {c.n, c.n, c.n});
-  HopParameters hp;
-  if (c.energy == "nn") hp.interaction = kBenchInteractionEv;
-  const HopModel model(lattice, hp);
-  Occupancy occ;
-  occ.fraction = c.fraction;
-  SystemState state = place_ions(lattice, occ, 1, 0);
   SolverOptions options;
   options.threads = c.threads;
-  std::unique_ptr<Solver> solver;
-  if (c.energy == "environment") {
-    // Two shells around the midpoint of an sc hop of length a: sqrt(5)/2 a and 3/2 a.
-    const double a = norm(lattice.description().vectors[0]);
-    const SublatticeEnvironmentModel env =
-        shell_environment_model(lattice, 1.5 * a + 0.01, kBenchEnvironmentEciEv, model.kT());
-    SublatticeOptions o;
-    o.acceptance_ceiling = options.acceptance_ceiling;
-    o.threads = c.threads;
-    o.environment = &env;  // read by the constructor only
-    solver = std::make_unique<SublatticeSolver>(lattice, model, 1, backend, o);
+  std::shared_ptr<const RunWorld> world;
+  std::unique_ptr<Lattice> own_lattice;
+  std::unique_ptr<HopModel> own_model;
+  SystemState state;
+  if (environment_energy(c.energy)) {
+    world = bench_environment_world(c.solver, c.n, c.fraction, c.energy, c.threads);
+    options.environment = world->environment.get();
+    state = place_ions(world->lattice, world->occupancy, 1, 0, world->blocked);
   } else {
-    solver = make_solver(c.solver, backend, lattice, model, 1, options);
+    own_lattice = std::make_unique<Lattice>(make_textbook_lattice(c.lattice, 3.9),
+                                            std::array<int, 3>{c.n, c.n, c.n});
+    HopParameters hp;
+    if (c.energy == "nn") hp.interaction = kBenchInteractionEv;
+    own_model = std::make_unique<HopModel>(*own_lattice, hp);
+    Occupancy occ;
+    occ.fraction = c.fraction;
+    state = place_ions(*own_lattice, occ, 1, 0);
   }
+  const Lattice& lattice = world ? world->lattice : *own_lattice;
+  const HopModel& model = world ? *world->model : *own_model;
+  std::unique_ptr<Solver> solver = make_solver(c.solver, backend, lattice, model, 1, options);
   // As in a run (kmc/simulation/Simulation.cpp): the ions stay on the engine
   // between calls and only the counters come back, so a GPU figure is not
   // capped by a state download per call.
@@ -200,7 +258,7 @@ int bench_command(const std::vector<std::string>& in) {
       ("solvers", "comma-separated solvers", cxxopts::value<std::string>()->default_value("bkl,walkers,sublattice"))
       ("sizes", "comma-separated cells per axis (sc lattice)", cxxopts::value<std::string>()->default_value("32,64,128,256,512"))
       ("threads", "comma-separated CPU thread counts", cxxopts::value<std::string>()->default_value("1"))
-      ("energy", "lattice_gas | nn (interaction J) | environment (two-shell environment model, sublattice only)", cxxopts::value<std::string>()->default_value("lattice_gas"))
+      ("energy", "lattice_gas | nn (interaction J) | nn_pair (J as an environment pair cluster) | environment (a two-shell environment model)", cxxopts::value<std::string>()->default_value("lattice_gas"))
       ("quick", "small sizes and short timings (smoke test)")
       ("h,help", "show this help");
   const cxxopts::ParseResult res = parse_command_line(opts, "coatkmc bench", in);
@@ -224,7 +282,7 @@ int bench_command(const std::vector<std::string>& in) {
   const auto threads = parse_list<int>("threads", res["threads"].as<std::string>());
   const std::string energy = res["energy"].as<std::string>();
   if (std::find(bench_energies().begin(), bench_energies().end(), energy) == bench_energies().end())
-    throw InputError("--energy", "'" + energy + "' is not one of: lattice_gas, nn, environment");
+    throw InputError("--energy", "'" + energy + "' is not one of: lattice_gas, nn, nn_pair, environment");
   for (int t : threads)
     if (t < 1 || t > 4096) throw InputError("--threads", "must lie in [1, 4096]");
 
@@ -233,7 +291,7 @@ int bench_command(const std::vector<std::string>& in) {
     for (int n : sizes) {
       const bool cuda = resolve_backend(req, solver_has_cuda(s)) == BackendKind::Cuda;
       if (s == "bkl" && n > 128) continue;  // serial: the large sizes say nothing new
-      if (energy == "environment" && s != "sublattice") continue;  // bench: sublattice only
+      if (environment_energy(energy) && !find_solver(s)->capabilities.environment) continue;
       if (energy == "nn" && !find_solver(s)->capabilities.interaction) continue;
       for (int t : threads) {
         cases.push_back({s, "sc", n, 0.5, t, energy});

@@ -9,13 +9,15 @@ namespace coatkmc {
 
 EnvironmentModel::EnvironmentModel(const Lattice& lattice, CompiledEnvironment tables,
                                    std::vector<uint8_t> fixed, double kT)
-    : lattice_(lattice), tables_(std::move(tables)), fixed_(std::move(fixed)), kT_(kT) {
+    : lattice_(lattice),
+      nb_(lattice.basis_size()),
+      n_{lattice.cells()[0], lattice.cells()[1], lattice.cells()[2]},
+      tables_(std::move(tables)),
+      fixed_(std::move(fixed)),
+      kT_(kT) {
   // Index offsets of the stencil sites for interior origins (no wrap).
   const int nb = lattice.basis_size();
-  const auto& n = lattice.cells();
-  auto delta = [&](const EnvironmentSite& e, int from_basis) {
-    return ((int64_t(e.cell[2]) * n[1] + e.cell[1]) * n[0] + e.cell[0]) * nb + (e.basis - from_basis);
-  };
+  auto delta = [&](const EnvironmentSite& e, int from_basis) { return index_delta(e, from_basis); };
   for (int slot = 0; slot < tables_.slots(); ++slot)
     for (int32_t i = tables_.site_begin[slot]; i < tables_.site_begin[slot + 1]; ++i)
       site_delta_.push_back(delta(tables_.sites[i], slot / tables_.zmax));
@@ -39,15 +41,10 @@ EnvironmentModel::EnvironmentModel(const Lattice& lattice, CompiledEnvironment t
   }
 }
 
-int64_t EnvironmentModel::site_at(int64_t origin, const EnvironmentSite& e) const {
+int64_t EnvironmentModel::index_delta(const EnvironmentSite& e, int from_basis) const {
   const int nb = lattice_.basis_size();
   const auto& n = lattice_.cells();
-  const int64_t c = origin / nb;
-  const int64_t i = c % n[0], j = (c / n[0]) % n[1], k = c / (int64_t(n[0]) * n[1]);
-  auto wrap = [](int64_t x, int64_t m) { return ((x % m) + m) % m; };
-  const int64_t cell = (wrap(k + e.cell[2], n[2]) * n[1] + wrap(j + e.cell[1], n[1])) * n[0] +
-                       wrap(i + e.cell[0], n[0]);
-  return cell * nb + e.basis;
+  return ((int64_t(e.cell[2]) * n[1] + e.cell[1]) * n[0] + e.cell[0]) * nb + (e.basis - from_basis);
 }
 
 bool EnvironmentModel::interior(int64_t site) const {

@@ -34,7 +34,40 @@ class EnvironmentModel {
         state.ion_species.empty() ? 1 : 1 + state.ion_species[state.site_ion[site]]);
   }
   // The site `e` of a stencil, seen from `origin`.
-  int64_t site_at(int64_t origin, const EnvironmentSite& e) const;
+  int64_t site_at(int64_t origin, const EnvironmentSite& e) const { return site_at(frame(origin), e); }
+  // A site's cell coordinates, worked out once for many site_at calls.
+  struct Frame {
+    int64_t cell[3];
+  };
+  Frame frame(int64_t site) const {
+    const int64_t c = site / nb_;
+    return {{c % n_[0], (c / n_[0]) % n_[1], c / (n_[0] * n_[1])}};
+  }
+  // Stencil offsets are a few cells: an add or a subtract (rarely more)
+  // wraps them, no division.
+  int64_t site_at(const Frame& f, const EnvironmentSite& e) const {
+    int64_t x[3];
+    for (int a = 0; a < 3; ++a) {
+      x[a] = f.cell[a] + e.cell[a];
+      while (x[a] < 0) x[a] += n_[a];
+      while (x[a] >= n_[a]) x[a] -= n_[a];
+    }
+    return ((x[2] * n_[1] + x[1]) * n_[0] + x[0]) * nb_ + e.basis;
+  }
+  // A site whose stencils (and the sites whose stencils read it) stay inside
+  // the supercell without wrapping: a site at offset e from it is the site
+  // plus index_delta(e, its basis).
+  bool interior(int64_t site) const;
+  int64_t index_delta(const EnvironmentSite& e, int from_basis) const;
+  // Stencil entry `entry` (index into tables().sites) of a hop of `origin`;
+  // `inside` = interior(origin).
+  int64_t stencil_site(int64_t origin, int32_t entry, bool inside) const {
+    return inside ? origin + site_delta_[entry] : site_at(origin, tables_.sites[entry]);
+  }
+  // The same with the origin's frame at hand (used when !inside).
+  int64_t stencil_site(int64_t origin, const Frame& f, int32_t entry, bool inside) const {
+    return inside ? origin + site_delta_[entry] : site_at(f, tables_.sites[entry]);
+  }
   // E_env (eV) of the hop of `site` along slot k (its target empty).
   double energy(const SystemState& state, int64_t site, int k) const;
   // exp(-E_env / kT).
@@ -52,12 +85,10 @@ class EnvironmentModel {
   }
 
  private:
-  // A site whose stencils stay inside the supercell without wrapping: its
-  // stencil sites are the site plus fixed index offsets.
-  bool interior(int64_t site) const;
   std::vector<int64_t> site_delta_;      // per entry of tables_.sites
   std::vector<int64_t> affected_delta_;  // per entry of tables_.affected
   const Lattice& lattice_;
+  int64_t nb_, n_[3];  // basis sites, cells along each vector
   CompiledEnvironment tables_;
   std::vector<uint8_t> fixed_;
   double kT_;

@@ -38,10 +38,15 @@ void BklSolver::set_species_rate_factors(std::vector<double> factors) {
   bound_ = nullptr;  // cached rates are stale
 }
 
-void BklSolver::set_environment(const EnvironmentModel& env) {
+void BklSolver::set_environment(const EnvironmentModel& env, double max_cache_bytes) {
   if (model_.has_interaction())
     throw std::invalid_argument("the environment model replaces hop.interaction (give J as a pair)");
   env_ = &env;
+  env_rates_.reset();
+  EnvironmentIndex index = make_environment_index(env.tables());
+  if (max_cache_bytes > 0 && BklEnvironmentRates::fits(lattice_, index, max_cache_bytes))
+    env_rates_ = std::make_unique<BklEnvironmentRates>(
+        lattice_, model_, env, std::move(index), make_environment_factor_table(env.tables(), env.kT()));
   bound_ = nullptr;
 }
 
@@ -97,16 +102,55 @@ double BklSolver::single_species_site_rate(const SystemState& state, int64_t sit
   return sum;
 }
 
+double BklSolver::cached_environment_site_rate(const SystemState& state, int64_t site) const {
+  if (!state.occupied[site]) return 0.0;
+  const NeighborRow row = lattice_.neighbors_of(site);
+  const uint8_t* occ = state.occupied.data();
+  double sum = 0.0;
+  // The terms site_rate() adds, in its order; the ones it skips or adds as
+  // exactly 0.0 (an occupied target, no exchange) change no bit.
+  if (species_active(state)) {
+    const int s = state.ion_species[state.site_ion[site]];
+    const int b = lattice_.basis_of(site);
+    for (int k = 0; k < row.count; ++k)
+      if (!occ[row[k]])
+        sum += env_rates_->rate(site, k) *
+               vacancy_factor_[SpeciesEnergy::slot(s, lattice_.basis_size(), zmax_, b, k)];
+    return sum;
+  }
+  for (int k = 0; k < row.count; ++k)
+    if (!occ[row[k]]) sum += env_rates_->rate(site, k);
+  return sum;
+}
+
 void BklSolver::rebuild(SystemState& state) {
   if (model_.has_interaction() && !state.neighbor_counts_valid) state.recount_neighbors(lattice_);
   tree_.resize(lattice_.num_sites());
-  for (int64_t s = 0; s < lattice_.num_sites(); ++s) tree_.set(s, site_rate(state, s));
+  if (environment_cached()) {
+    env_rates_->rebuild(state);
+    for (int64_t s = 0; s < lattice_.num_sites(); ++s)
+      tree_.set(s, cached_environment_site_rate(state, s));
+  } else {
+    for (int64_t s = 0; s < lattice_.num_sites(); ++s) tree_.set(s, site_rate(state, s));
+  }
   tree_.refresh();
   bound_ = &state;
   bound_hops_ = state.hops;
 }
 
 void BklSolver::update_after_hop(const SystemState& state, int32_t origin, int32_t dest) {
+  if (environment_cached()) {
+    // The hops whose environment holds the origin or the destination.
+    touched_.clear();
+    env_rates_->after_hop(state, origin, dest, touched_);
+    touched_.push_back(origin);
+    touched_.push_back(dest);
+    for (const int32_t s : touched_) {
+      const double v = cached_environment_site_rate(state, s);
+      if (v != tree_.leaf(s)) tree_.set(s, v);
+    }
+    return;
+  }
   if (env_) {
     // Every site whose hops read the origin or the destination (the
     // environment's reach, which includes their hop neighbours).
@@ -217,7 +261,8 @@ void BklSolver::advance(SystemState& state, const AdvanceTarget& target) {
       for (int k = 0; k < row.count; ++k) {
         const int32_t t = row[k];
         if (state.occupied[t]) continue;
-        const double rk = hop_rate(state, origin, k, t);
+        const double rk = environment_cached() ? env_rates_->rate(origin, k)
+                                               : hop_rate(state, origin, k, t);
         // With the environment a vacant target may be closed (rate 0): never choose it.
         if (env_ && !(rk > 0)) continue;
         chosen = k;

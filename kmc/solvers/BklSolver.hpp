@@ -1,10 +1,12 @@
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "kmc/model/EnvironmentModel.hpp"
 #include "kmc/model/HopModel.hpp"
 #include "kmc/model/SpeciesModel.hpp"
+#include "kmc/solvers/BklEnvironmentRates.hpp"
 #include "kmc/solvers/BlockSumTree.hpp"
 #include "kmc/solvers/Solver.hpp"
 
@@ -48,9 +50,14 @@ class BklSolver : public Solver {
   // rate is the hop model's static rate times exp(-E_env / kT), E_env from
   // the occupant codes around the hop; no hop enters a site an immobile
   // species holds. After a move the rates of every site whose hops read the
-  // origin or the target are recomputed (EnvironmentModel::for_affected).
-  // `env` must outlive the solver.
-  void set_environment(const EnvironmentModel& env);
+  // origin or the target are brought up to date (BklEnvironmentRates; where
+  // the model's count vectors are too many to tabulate, recomputed:
+  // EnvironmentModel::for_affected). `env` must outlive the solver.
+  // `max_cache_bytes` bounds the per-hop cache (counts and rates, about
+  // z (2 T + 9) bytes per site for T local terms); a model beyond it, or 0,
+  // recomputes every affected rate instead (the reference the tests compare
+  // the cache with).
+  void set_environment(const EnvironmentModel& env, double max_cache_bytes = 1e9);
 
  private:
   void rebuild(SystemState& state);
@@ -64,6 +71,11 @@ class BklSolver : public Solver {
   double species_event_rate(const SystemState& state, int64_t site, int s, int k,
                             int32_t target) const;
   double species_site_rate(const SystemState& state, int64_t site) const;
+  // The leaf of `site` from the environment's cached hop rates, summed as
+  // site_rate() sums them.
+  double cached_environment_site_rate(const SystemState& state, int64_t site) const;
+  // The cached environment rates apply (the model tabulated, no exchanges).
+  bool environment_cached() const { return env_rates_ != nullptr && exchange_ == nullptr; }
   void update_after_exchange(const SystemState& state, int32_t a, int32_t b);
   void update_after_hop(const SystemState& state, int32_t origin, int32_t dest);
 
@@ -76,6 +88,7 @@ class BklSolver : public Solver {
   std::vector<double> vacancy_factor_;  // [(species * nbasis + b) * zmax + k], empty: one species
   const SpeciesRates* exchange_ = nullptr;  // direct exchanges, when configured
   const EnvironmentModel* env_ = nullptr;   // local-environment model, when configured
+  std::unique_ptr<BklEnvironmentRates> env_rates_;  // its cached rates, when tabulated
   std::vector<int32_t> touched_;            // scratch: the sites a move affects
   uint64_t bound_hops_ = 0;
 };
