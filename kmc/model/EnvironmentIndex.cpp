@@ -57,10 +57,29 @@ EnvironmentFactorTable make_environment_factor_table(const CompiledEnvironment& 
     begin[slot + 1] = begin[slot] + size;
     if (begin[slot + 1] > max_total_entries) return {};
   }
-  x.table_begin = begin;
+  // Slots whose terms have the same ranges and weights (the hops of one
+  // class, e.g. the six of sc) share one table: a sixth of the memory the
+  // factor look-ups range over.
+  std::vector<int> same(slots);
+  int64_t filled = 0;
+  x.table_begin.assign(slots + 1, 0);
+  for (int slot = 0; slot < slots; ++slot) {
+    same[slot] = slot;
+    const int terms = t.local_terms(slot);
+    for (int q = 0; q < slot && same[slot] == slot; ++q) {
+      if (same[q] != q || lo[q] != lo[slot] || hi[q] != hi[slot]) continue;
+      if (std::equal(t.term_weight_eV.begin() + t.term_begin[q],
+                     t.term_weight_eV.begin() + t.term_begin[q] + terms,
+                     t.term_weight_eV.begin() + t.term_begin[slot]))
+        same[slot] = q;
+    }
+    x.table_begin[slot] = same[slot] == slot ? filled : x.table_begin[same[slot]];
+    if (same[slot] == slot) filled += begin[slot + 1] - begin[slot];
+  }
+  x.table_begin[slots] = filled;
   x.base.assign(slots, 0);
   x.step.assign(t.deltas.size(), 0);
-  x.factor.resize(begin[slots]);
+  x.factor.resize(filled);
   std::vector<int32_t> counts;
   for (int slot = 0; slot < slots; ++slot) {
     const int terms = t.local_terms(slot);
@@ -75,11 +94,13 @@ EnvironmentFactorTable make_environment_factor_table(const CompiledEnvironment& 
         x.step[cl.table + dec] = (d.plus >= 0 ? s[d.plus] : 0) - (d.minus >= 0 ? s[d.minus] : 0);
       }
     }
+    if (same[slot] != slot) continue;  // its table is made already
     // Every count vector of the slot in index order: E_env exactly as
     // EnvironmentModel::energy sums it, the factor as EnvironmentModel::factor.
     const double* w = terms ? &t.term_weight_eV[t.term_begin[slot]] : nullptr;
     counts.assign(lo[slot].begin(), lo[slot].end());
-    for (int64_t i = begin[slot]; i < begin[slot + 1]; ++i) {
+    const int64_t size = begin[slot + 1] - begin[slot];
+    for (int64_t i = x.table_begin[slot]; i < x.table_begin[slot] + size; ++i) {
       const double e = terms ? HopEnergyEvaluator::environment(w, counts.data(), terms) : 0.0;
       x.factor[i] = std::exp(-e / kT);
       for (int l = 0; l < terms; ++l) {  // next count vector (mixed radix, term 0 fastest)

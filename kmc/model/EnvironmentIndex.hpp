@@ -50,7 +50,7 @@ EnvironmentIndex make_environment_index(const CompiledEnvironment& tables);
 // expression EnvironmentModel::factor evaluates: a rate read from the table
 // is the same double as one computed.
 struct EnvironmentFactorTable {
-  std::vector<int64_t> table_begin;  // per slot (slots + 1): range in `factor`
+  std::vector<int64_t> table_begin;  // per slot: start in `factor` (slots of equal terms share); [slots]: size
   std::vector<int32_t> base;         // per slot: the index of all-zero counts
   std::vector<int32_t> step;         // per entry of CompiledEnvironment::deltas: index change
   std::vector<double> factor;        // exp(-E_env / kT) per slot and index

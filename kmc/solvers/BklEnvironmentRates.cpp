@@ -205,6 +205,20 @@ void BklEnvironmentRates::apply(const SystemState& state, int32_t x, int from, i
   }
 }
 
+void BklEnvironmentRates::prefetch(int32_t x) const {
+  const int bx = lattice_.basis_of(x);
+  const bool inside = interior_[x];
+  const EnvironmentModel::Frame f = inside ? EnvironmentModel::Frame{} : env_.frame(x);
+  for (int32_t r = tab_.reader_begin[bx]; r < tab_.reader_begin[bx + 1]; ++r) {
+    const int64_t s = inside ? x + reader_delta_[r] : env_.site_at(f, tab_.readers[r].to_origin);
+    const int64_t h = s * zmax_ + tab_.readers[r].k;
+    if (tabulated_)
+      __builtin_prefetch(&hop_index_[h], 1);
+    else
+      __builtin_prefetch(&live_[h], 1);
+  }
+}
+
 void BklEnvironmentRates::after_hop(const SystemState& state, int32_t origin, int32_t dest,
                                     std::vector<int32_t>& changed) {
   if (++epoch_ == 0) {  // wrapped: no stamp may look current

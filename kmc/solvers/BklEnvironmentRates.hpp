@@ -53,6 +53,10 @@ class BklEnvironmentRates {
   // hops changed to `changed`, each once.
   void after_hop(const SystemState& state, int32_t origin, int32_t dest,
                  std::vector<int32_t>& changed);
+  // Starts loading the per-hop entries after_hop will read around `site`
+  // (beyond the caches on large lattices): call it as soon as the move's
+  // origin, then its destination, is known.
+  void prefetch(int32_t site) const;
 
  private:
   // Counts the hop of `site` along slot k afresh (its rate 0 when it is no

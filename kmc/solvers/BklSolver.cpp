@@ -237,6 +237,7 @@ void BklSolver::advance(SystemState& state, const AdvanceTarget& target) {
     // ion's site entry moves: start those loads now, while the direction is chosen.
     for (int k = 0; k < row.count; ++k) tree_.prefetch_leaf(row[k]);
     __builtin_prefetch(&state.site_ion[origin], 1);
+    if (environment_cached()) env_rates_->prefetch(origin);
     int chosen = -1;
     if (species_active(state)) {
       const int s = state.ion_species[state.site_ion[origin]];
@@ -271,6 +272,7 @@ void BklSolver::advance(SystemState& state, const AdvanceTarget& target) {
       }
     }
     const int32_t dest = row[chosen];
+    if (environment_cached()) env_rates_->prefetch(dest);
     {
       const NeighborRow rd = lattice_.neighbors_of(dest);
       for (int k = 0; k < rd.count; ++k) {
