@@ -51,7 +51,7 @@ int structure_command(const std::vector<std::string>& in) {
   for (const std::string& note : cfg.notes) std::cerr << "coatkmc: note: " << note << "\n";
   for (const std::string& w : cfg.warnings) std::cerr << "coatkmc: warning: " << w << "\n";
 
-  const Lattice lattice(s.lattice, s.cells);
+  const Lattice lattice(s.lattice, s.cells, hops_if_known(s.lattice, s.hops.get()));
   MicrostructureSettings ms = s.microstructure;
   if (!ms.active()) ms.type = "crystalline";  // the perfect lattice: still a map to look at
   const SiteMap map = build_microstructure(lattice, ms, s.hop.barrier);

@@ -238,7 +238,7 @@ void read_cells(Validator& v, SimulationSettings& s) {
     const double sites = double(s.cells[0]) * s.cells[1] * s.cells[2] * s.lattice.basis.size();
     if (sites > 2147483647.0) v.fail("lattice.cells", "more than 2^31 sites");
   }
-  if (const auto problem = check_lattice_geometry(s.lattice, s.cells))
+  if (const auto problem = check_lattice_geometry(s.lattice, s.cells, &s.hops))
     v.fail(geometry_key(*problem, v), problem->what);
 
 }
@@ -246,7 +246,7 @@ void read_cells(Validator& v, SimulationSettings& s) {
 // Whether the hop network runs through the crystal (docs/structures.md):
 // said for structure files, warned about for any lattice where it does not.
 void report_hop_network(Validator& v, LoadedConfig& cfg, const SimulationSettings& s) {
-  const HopNetwork net = hop_network(s.lattice);
+  const HopNetwork net = hop_network(s.lattice, s.hops.get());
   cfg.hop_network = net;
   if (cfg.lattice_type == "file") cfg.notes.push_back("hop network: " + net.summary());
   // run.require_percolation = true: a network without a spanning cluster is an error.

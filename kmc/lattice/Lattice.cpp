@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -118,7 +119,45 @@ HopTable hop_table(const LatticeDescription& desc) {
   return t;
 }
 
-Lattice::Lattice(LatticeDescription description, std::array<int, 3> cells)
+namespace {
+
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool same_bits(const Vec3& a, const Vec3& b) {
+  return same_bits(a.x, b.x) && same_bits(a.y, b.y) && same_bits(a.z, b.z);
+}
+
+// Every field the hop search reads (and the rest), doubles compared bit for bit.
+bool same_description(const LatticeDescription& a, const LatticeDescription& b) {
+  if (a.name != b.name || a.dimension != b.dimension || !same_bits(a.hop_cutoff, b.hop_cutoff) ||
+      a.basis.size() != b.basis.size() || a.hop_rules.size() != b.hop_rules.size())
+    return false;
+  for (int i = 0; i < 3; ++i)
+    if (!same_bits(a.vectors[i], b.vectors[i])) return false;
+  for (size_t i = 0; i < a.basis.size(); ++i) {
+    const BasisSite &p = a.basis[i], &q = b.basis[i];
+    if (!same_bits(p.fractional, q.fractional) || p.mobile != q.mobile ||
+        p.transition != q.transition || !same_bits(p.energy, q.energy) ||
+        !same_bits(p.occupancy, q.occupancy) || p.sublattice != q.sublattice ||
+        p.species != q.species)
+      return false;
+  }
+  for (size_t i = 0; i < a.hop_rules.size(); ++i) {
+    const HopRule &p = a.hop_rules[i], &q = b.hop_rules[i];
+    if (p.from != q.from || p.to != q.to || !same_bits(p.cutoff, q.cutoff) ||
+        !same_bits(p.barrier, q.barrier))
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const HopTable* hops_if_known(const LatticeDescription& description, const KnownHops* known) {
+  if (!known || !same_description(known->description, description)) return nullptr;
+  return &known->table;
+}
+
+Lattice::Lattice(LatticeDescription description, std::array<int, 3> cells, const HopTable* hops)
     : desc_(std::move(description)), cells_(cells) {
   if (desc_.dimension == 2) cells_[2] = 1;
   for (int i = 0; i < 3; ++i)
@@ -132,7 +171,9 @@ Lattice::Lattice(LatticeDescription description, std::array<int, 3> cells)
     if (desc_.basis[b].mobile) num_mobile_ += num_sites_ / nb;
     if (desc_.basis[b].host()) num_host_ += num_sites_ / nb;
   }
-  HopTable table = hop_table(desc_);
+  HopTable table = hops ? *hops : hop_table(desc_);
+  if (table.hops.size() != desc_.basis.size())
+    throw std::logic_error("Lattice: the hop table given is not of this description");
   cutoff_ = table.cutoff;
   zmax_ = table.zmax;
   hops_ = std::move(table.hops);

@@ -39,13 +39,27 @@ struct HopTable {
 // a hop rule naming no mobile sublattice, no hop neighbour within the cutoff.
 HopTable hop_table(const LatticeDescription& description);
 
+// A hop table with the description it was made from, so one search serves
+// every later user of that description (the hop network, the memory
+// estimate, the run's Lattice) instead of a search in each (the search is
+// most of what a large structure file costs after its import).
+struct KnownHops {
+  LatticeDescription description;
+  HopTable table;
+};
+// known->table when `known` was made from this description, equal bit for bit
+// (so a description changed since can never use a stale table); else nullptr.
+const HopTable* hops_if_known(const LatticeDescription& description, const KnownHops* known);
+
 // A periodic supercell built from a LatticeDescription. Sites are numbered
 // site = ((k * n1 * n2) + j * n1 + i) * nbasis + b, so neighbour positions can
 // also be recomputed from the Bravais index (the GPU path does this); the CPU
 // keeps a dense neighbour table for speed.
 class Lattice {
  public:
-  Lattice(LatticeDescription description, std::array<int, 3> cells);
+  // `hops`: hop_table(description) when the caller has it (hops_if_known); null: searched here.
+  Lattice(LatticeDescription description, std::array<int, 3> cells,
+          const HopTable* hops = nullptr);
 
   const LatticeDescription& description() const { return desc_; }
   int dimension() const { return desc_.dimension; }

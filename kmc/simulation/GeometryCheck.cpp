@@ -69,11 +69,14 @@ std::string too_many(double cutoff, double count, bool estimated) {
 
 }  // namespace
 
-int hop_coordination(const LatticeDescription& description) {
+int hop_coordination(const LatticeDescription& description, const KnownHops* known) {
+  if (const HopTable* t = hops_if_known(description, known)) return t->zmax;
   return hop_table(description).zmax;
 }
 
-HopNetwork hop_network(const LatticeDescription& description) {
+HopNetwork hop_network(const LatticeDescription& description, const KnownHops* known) {
+  if (const HopTable* t = hops_if_known(description, known))
+    return analyze_hop_network(description, t->hops);
   return analyze_hop_network(description, hop_table(description).hops);
 }
 
@@ -83,18 +86,31 @@ int max_hop_neighbors() {
 }
 
 std::optional<GeometryProblem> check_lattice_geometry(const LatticeDescription& desc,
-                                                      const std::array<int, 3>& cells_in) {
+                                                      const std::array<int, 3>& cells_in,
+                                                      std::shared_ptr<const KnownHops>* made) {
   using Cause = GeometryProblem::Cause;
   std::array<int, 3> cells = cells_in;
   if (desc.dimension == 2) cells[2] = 1;
 
   // A long explicit cutoff: reject it from the density before counting pairs,
   // which would take long. Beyond four times the limit the count is surely above it.
+  std::optional<HopTable> probe;
   if (desc.hop_cutoff > 0) {
     const double estimate = neighbors_by_density(desc, desc.hop_cutoff);
     if (estimate > 4.0 * max_hop_neighbors())
       return GeometryProblem{Cause::Cutoff, too_many(desc.hop_cutoff, estimate, true)};
-    const int count = most_neighbors_within(desc, desc.hop_cutoff);
+    // Without hop rules the hops are every mobile pair within the cutoff, so
+    // their table counts them (the same search, made once); where it cannot
+    // be made, the count below says why, as it always has. Only where the
+    // density leaves the count plausible: a table of a cutoff sure to be
+    // refused would hold every pair of it at once.
+    if (desc.hop_rules.empty() && estimate <= max_hop_neighbors()) {
+      try {
+        probe.emplace(hop_table(desc));
+      } catch (const std::invalid_argument&) {
+      }
+    }
+    const int count = probe ? probe->zmax : most_neighbors_within(desc, desc.hop_cutoff);
     if (count == 0) {
       std::ostringstream os;
       os << "the hop cutoff " << desc.hop_cutoff << " A reaches no other mobile site";
@@ -106,11 +122,12 @@ std::optional<GeometryProblem> check_lattice_geometry(const LatticeDescription& 
 
   // The hops alone (no neighbour table): what is checked below depends on
   // nothing else, and for a large structure file they cost far less than a lattice.
-  std::optional<HopTable> probe;
-  try {
-    probe.emplace(hop_table(desc));
-  } catch (const std::invalid_argument& e) {
-    return GeometryProblem{Cause::Cutoff, e.what()};
+  if (!probe) {
+    try {
+      probe.emplace(hop_table(desc));
+    } catch (const std::invalid_argument& e) {
+      return GeometryProblem{Cause::Cutoff, e.what()};
+    }
   }
   if (probe->zmax > max_hop_neighbors())
     return GeometryProblem{Cause::Cutoff, too_many(probe->cutoff, probe->zmax, false)};
@@ -154,11 +171,12 @@ std::optional<GeometryProblem> check_lattice_geometry(const LatticeDescription& 
   const double z = probe->zmax;
   if (sites * z * z <= kFullBuildWork) {
     try {
-      Lattice full(desc, cells);
+      Lattice full(desc, cells, &*probe);
     } catch (const std::invalid_argument& e) {
       return GeometryProblem{Cause::Cells, e.what()};
     }
   }
+  if (made) *made = std::make_shared<const KnownHops>(KnownHops{desc, std::move(*probe)});
   return std::nullopt;
 }
 

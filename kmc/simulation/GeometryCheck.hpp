@@ -1,5 +1,6 @@
 #pragma once
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -24,17 +25,21 @@ struct GeometryProblem {
 // of a site that never coincide. The hops come from hop_table (no neighbour
 // table), so the check costs little for any cell counts and any basis size;
 // supercells of modest size are also built outright, so nothing Lattice
-// rejects gets past.
-std::optional<GeometryProblem> check_lattice_geometry(const LatticeDescription& description,
-                                                      const std::array<int, 3>& cells);
+// rejects gets past. With `made`, an accepted description's hop table is
+// handed out for the later users of it (SimulationSettings::hops).
+std::optional<GeometryProblem> check_lattice_geometry(
+    const LatticeDescription& description, const std::array<int, 3>& cells,
+    std::shared_ptr<const KnownHops>* made = nullptr);
 
-// Largest number of hop neighbours of a site, from hop_table. For a
-// description check_lattice_geometry() accepts; throws std::invalid_argument otherwise.
-int hop_coordination(const LatticeDescription& description);
+// Largest number of hop neighbours of a site, from hop_table (`known`'s when
+// it was made from this description). For a description
+// check_lattice_geometry() accepts; throws std::invalid_argument otherwise.
+int hop_coordination(const LatticeDescription& description, const KnownHops* known = nullptr);
 
 // How the hop network of a description hangs together (kmc/lattice/HopNetwork),
-// from hop_table. For a description check_lattice_geometry() accepts.
-HopNetwork hop_network(const LatticeDescription& description);
+// from hop_table (`known`'s when it was made from this description). For a
+// description check_lattice_geometry() accepts.
+HopNetwork hop_network(const LatticeDescription& description, const KnownHops* known = nullptr);
 
 // Occupied-neighbour counts are bytes (SystemState), so a site may have at most this many hops.
 int max_hop_neighbors();

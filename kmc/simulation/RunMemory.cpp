@@ -21,7 +21,7 @@ RunMemory minimum_run_memory(const SimulationSettings& s, const std::string& sol
   const double nb = static_cast<double>(d.basis.size());
   const double sites = double(s.cells[0]) * s.cells[1] * (d.dimension == 2 ? 1 : s.cells[2]) * nb;
   const double ions = static_cast<double>(ions_on_host_sites(s));
-  const double z = hop_coordination(d);  // width of every per-site hop row
+  const double z = hop_coordination(d, s.hops.get());  // width of every per-site hop row
   // What run_simulation hands HopModel (kmc/model/Landscape.hpp): the given
   // site energies, else a drawn landscape.
   const bool given_energies = !s.site_energy.empty();

@@ -54,7 +54,8 @@ void check_memory(RunPlan& plan, const MemoryBudget& available, const RunKeeping
 // Geometry a description cannot make is a problem of lattice.cells.
 std::shared_ptr<RunWorld> build_world(const SimulationSettings& cfg, std::vector<PlanProblem>& problems) {
   try {
-    auto world = std::make_shared<RunWorld>(cfg.lattice, cfg.cells);
+    auto world = std::make_shared<RunWorld>(cfg.lattice, cfg.cells,
+                                            hops_if_known(cfg.lattice, cfg.hops.get()));
     const Lattice& lattice = world->lattice;
     world->open_sites = lattice.num_host_sites();
     Landscape landscape;

@@ -27,8 +27,9 @@ struct PlanProblem {
 // sites a microstructure closes, the layer of every site, the hop model and,
 // with several species, their rate tables and counts.
 struct RunWorld {
-  RunWorld(const LatticeDescription& description, const std::array<int, 3>& cells)
-      : lattice(description, cells) {}
+  RunWorld(const LatticeDescription& description, const std::array<int, 3>& cells,
+           const HopTable* hops = nullptr)
+      : lattice(description, cells, hops) {}
   Lattice lattice;
   std::vector<uint8_t> blocked;     // sites a microstructure closes to ions (empty: none)
   int64_t open_sites = 0;           // host sites not blocked

@@ -1,6 +1,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,11 +16,19 @@
 
 namespace coatkmc {
 
+struct KnownHops;  // kmc/lattice/Lattice.hpp
+
 // Everything the engine needs for one run, already validated. host/config
 // builds it from TOML; tests and benchmarks build it directly.
 struct SimulationSettings {
   LatticeDescription lattice;
   std::array<int, 3> cells{8, 8, 8};
+  // The hops of `lattice` as the configuration reader's geometry check found
+  // them, for the hop network, the memory estimate and the run's Lattice: one
+  // search instead of one in each. Used only while `lattice` is still the
+  // description they were found for (hops_if_known compares); null: searched
+  // where needed.
+  std::shared_ptr<const KnownHops> hops;
   Occupancy occupancy;
   // Several ion species on the mobile sublattice (their counts replace
   // `occupancy`) and direct exchanges between them; inactive: one species.

@@ -4,27 +4,14 @@
 
 #include <fstream>
 
+#include "AnnealTestLayers.hpp"
 #include "host/continuum/AnnealStudy.hpp"
 #include "kmc/core/Error.hpp"
 
 namespace coatkmc {
 namespace {
 
-const char* kLayers = R"(
-[[anneal.layer]]
-name = "film"
-thickness_nm = 10
-cell_nm = 0.5
-initial = 1.0
-D0_cm2_s = 1e-3
-Ea_eV = 2.0
-[[anneal.layer]]
-name = "bulk"
-thickness_nm = 200
-cell_nm = 1
-D0_cm2_s = 1e-3
-Ea_eV = 2.0
-)";
+const std::string kLayers = "\n" + test::film_on_bulk_layers(10, 200);
 
 AnnealStudySettings load_text(const std::string& name, const std::string& anneal) {
   const std::string path = ::testing::TempDir() + name;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "CommandRunner.hpp"
+#include "AnnealTestLayers.hpp"
 #include "host/continuum/AnnealStudy.hpp"
 #include "kmc/core/Error.hpp"
 
@@ -24,24 +25,9 @@ std::string write_temp(const std::string& name, const std::string& text) {
   return path;
 }
 
-const char* kMinimal = R"([anneal]
-species = "X"
-temperatures_C = [500]
-hold_s = 100
-[[anneal.layer]]
-name = "film"
-thickness_nm = 5
-cell_nm = 0.5
-initial = 1.0
-D0_cm2_s = 1e-3
-Ea_eV = 2.0
-[[anneal.layer]]
-name = "bulk"
-thickness_nm = 100
-cell_nm = 1
-D0_cm2_s = 1e-3
-Ea_eV = 2.0
-)";
+const std::string kMinimal =
+    "[anneal]\nspecies = \"X\"\ntemperatures_C = [500]\nhold_s = 100\n" +
+    test::film_on_bulk_layers(5, 100);
 
 TEST(AnnealStudy, ConfigErrorsNameFileLineAndKey) {
   const std::string ok = write_temp("anneal_ok.toml", kMinimal);

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "CommandRunner.hpp"
+#include "AnnealTestLayers.hpp"
 #include "host/continuum/AnnealStudy.hpp"
 #include "host/continuum/FilmMicrostructure.hpp"
 #include "host/continuum/MultilayerDiffusion.hpp"
@@ -183,25 +184,9 @@ TEST(FilmMicrostructure, TimeDependentDiffusivityFollowsItsIntegral) {
   EXPECT_NEAR(d.microstructure(0)->crystallized_fraction(), 1 - std::exp(-k * t), 1e-12);
 }
 
-const char* kStudy = R"([anneal]
-species = "X"
-temperatures_C = [450, 600]
-hold_s = 3600
-ramp_C_per_min = 20
-[[anneal.layer]]
-name = "film"
-thickness_nm = 10
-cell_nm = 0.5
-initial = 1.0
-D0_cm2_s = 1e-3
-Ea_eV = 2.0
-[[anneal.layer]]
-name = "bulk"
-thickness_nm = 200
-cell_nm = 1
-D0_cm2_s = 1e-3
-Ea_eV = 2.0
-)";
+const std::string kStudy =
+    "[anneal]\nspecies = \"X\"\ntemperatures_C = [450, 600]\nhold_s = 3600\nramp_C_per_min = 20\n" +
+    test::film_on_bulk_layers(10, 200);
 
 std::string study_with(const std::string& microstructure) {
   std::string t = kStudy;

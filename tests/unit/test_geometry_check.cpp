@@ -2,6 +2,8 @@
 // finds the same problems cheaply on supercells too large to build.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <memory>
 #include <stdexcept>
 
 #include "kmc/simulation/GeometryCheck.hpp"
@@ -82,6 +84,49 @@ TEST(GeometryCheck, RejectsCutoffsThatReachNothingOrTooMuch) {
   problem = check_lattice_geometry(sc, {512, 512, 512});
   ASSERT_TRUE(problem.has_value());
   EXPECT_EQ(problem->cause, GeometryProblem::Cause::Cutoff);
+}
+
+// The hop table the check made is handed on (SimulationSettings::hops): the
+// coordination, the hop network and the Lattice made from it are those of a
+// fresh search, and a description changed since (one bit of one site, the
+// cutoff) never gets it.
+TEST(GeometryCheck, HandsOnItsHopTableOnlyForTheSameDescription) {
+  LatticeDescription d = make_textbook_lattice("bcc", 3.3);
+  d.hop_cutoff = 3.3 * 1.01;  // two shells: 8 + 6
+  const std::array<int, 3> cells{4, 4, 4};
+  std::shared_ptr<const KnownHops> made;
+  ASSERT_FALSE(check_lattice_geometry(d, cells, &made).has_value());
+  ASSERT_TRUE(made);
+  const HopTable* known = hops_if_known(d, made.get());
+  ASSERT_NE(known, nullptr);
+  EXPECT_EQ(known->zmax, 14);
+  EXPECT_EQ(hop_coordination(d, made.get()), hop_coordination(d));
+  EXPECT_EQ(hop_network(d, made.get()).summary(), hop_network(d).summary());
+  const Lattice shared(d, cells, known), searched(d, cells);
+  ASSERT_EQ(shared.max_coordination(), searched.max_coordination());
+  EXPECT_EQ(shared.hop_cutoff(), searched.hop_cutoff());
+  for (int b = 0; b < searched.basis_size(); ++b)
+    for (int k = 0; k < searched.coordination(b); ++k) {
+      EXPECT_EQ(shared.hops(b)[k].length, searched.hops(b)[k].length);
+      EXPECT_EQ(shared.reverse_direction(b, k), searched.reverse_direction(b, k));
+    }
+  for (int64_t s = 0; s < searched.num_sites(); ++s)
+    for (int k = 0; k < searched.max_coordination(); ++k)
+      ASSERT_EQ(shared.neighbor(s, k), searched.neighbor(s, k));
+
+  LatticeDescription moved = d;
+  moved.basis.back().fractional.x = std::nextafter(moved.basis.back().fractional.x, 1.0);
+  EXPECT_EQ(hops_if_known(moved, made.get()), nullptr);
+  LatticeDescription cut = d;
+  cut.hop_cutoff = 3.3;
+  EXPECT_EQ(hops_if_known(cut, made.get()), nullptr);
+  EXPECT_EQ(hops_if_known(d, nullptr), nullptr);
+  // A refused description hands nothing on.
+  std::shared_ptr<const KnownHops> none;
+  LatticeDescription near = d;
+  near.hop_cutoff = 1.0;
+  EXPECT_TRUE(check_lattice_geometry(near, cells, &none).has_value());
+  EXPECT_FALSE(none);
 }
 
 }  // namespace

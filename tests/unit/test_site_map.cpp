@@ -99,6 +99,17 @@ void expect_same_outputs_with_site_map(const ScratchDir& dir, const std::string&
         << f;
 }
 
+// The configuration read plain and with the site map `structure` wrote into
+// dir/st: the same description, bit for bit.
+std::pair<LoadedConfig, LoadedConfig> load_both(const ScratchDir& dir, const std::string& config) {
+  LoadedConfig plain = load_config(config, {});
+  // (A path given with --set is relative to the working directory.)
+  LoadedConfig mapped =
+      load_config(config, {"lattice.site_map=\"" + dir / "st/site_map.txt" + "\""});
+  expect_same_description(plain.settings.lattice, mapped.settings.lattice);
+  return {std::move(plain), std::move(mapped)};
+}
+
 }  // namespace
 
 // The shipped structure config (LiCoO2 from a CIF with symmetry operations).
@@ -107,10 +118,7 @@ TEST(SiteMap, ShippedStructureConfigGivesByteIdenticalResults) {
   expect_same_outputs_with_site_map(dir, kConfigs + "/licoo2_from_cif.toml",
                                     {"run.hops_per_particle=10"});
   // The descriptions themselves, through the reader, bit for bit.
-  const LoadedConfig plain = load_config(kConfigs + "/licoo2_from_cif.toml", {});
-  const LoadedConfig mapped = load_config(
-      kConfigs + "/licoo2_from_cif.toml", {"lattice.site_map=\"" + dir / "st/site_map.txt" + "\""});
-  expect_same_description(plain.settings.lattice, mapped.settings.lattice);
+  const auto [plain, mapped] = load_both(dir, kConfigs + "/licoo2_from_cif.toml");
   EXPECT_EQ(mapped.structure_import.site_map, dir / "st/site_map.txt");
   EXPECT_TRUE(plain.structure_import.site_map.empty());
 }
@@ -125,11 +133,7 @@ TEST(SiteMap, SplitSitesAndFileOccupanciesGiveByteIdenticalResults) {
                                       "[run]\nhops_per_particle = 5\nreplicas = 2\nslabs = 3\n";
   expect_same_outputs_with_site_map(dir, dir / "llzo.toml", {});
   EXPECT_EQ(read_text(dir / "a/profile.csv"), read_text(dir / "b/profile.csv"));
-  const LoadedConfig plain = load_config(dir / "llzo.toml", {});
-  // (A path given with --set is relative to the working directory.)
-  const LoadedConfig mapped =
-      load_config(dir / "llzo.toml", {"lattice.site_map=\"" + dir / "st/site_map.txt" + "\""});
-  expect_same_description(plain.settings.lattice, mapped.settings.lattice);
+  const auto [plain, mapped] = load_both(dir, dir / "llzo.toml");
   // The merged split pairs carry their summed occupancy (0.44 + 0.44) into the map.
   int merged = 0;
   for (const BasisSite& b : mapped.settings.lattice.basis) merged += b.mobile && b.occupancy > 0.87;

@@ -69,6 +69,17 @@ Network network_of(LatticeDescription d) {
   return n;
 }
 
+// Li4Ti5O12 = Li[Li1/3 Ti5/3]O4 in Fd-3m origin choice 2: Li on 8a; Li 1/6
+// with Ti 5/6 on the mixed 16d site.
+const char* kLto =
+    "data_LTO\n_cell_length_a 8.357\n_cell_length_b 8.357\n_cell_length_c 8.357\n"
+    "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n"
+    "_space_group_name_H-M_alt 'F d -3 m :2'\n"
+    "loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n"
+    "_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\n"
+    "Li1 Li 0.125 0.125 0.125 1\nLi2 Li 0.5 0.5 0.5 0.1667\nTi1 Ti 0.5 0.5 0.5 0.8333\n"
+    "O1 O 0.2625 0.2625 0.2625 1\n";
+
 }  // namespace
 
 // Garnet: the 96 split Li2 positions pair up (0.7 A apart, 0.44 + 0.44 <= 1)
@@ -160,14 +171,7 @@ TEST(StructureOccupancy, NasiconNaNetworkIsTheTextbookOne) {
 // threshold, so the hop sites are the 8a diamond alone (the built-in spinel's
 // 8a, atom for atom, shifted to origin choice 2), and the note counts them.
 TEST(StructureOccupancy, MinorityLiOnAMixedSiteIsHost) {
-  const char* text =
-      "data_LTO\n_cell_length_a 8.357\n_cell_length_b 8.357\n_cell_length_c 8.357\n"
-      "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n"
-      "_space_group_name_H-M_alt 'F d -3 m :2'\n"
-      "loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n"
-      "_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\n"
-      "Li1 Li 0.125 0.125 0.125 1\nLi2 Li 0.5 0.5 0.5 0.1667\nTi1 Ti 0.5 0.5 0.5 0.8333\n"
-      "O1 O 0.2625 0.2625 0.2625 1\n";
+  const char* text = kLto;
   const Imported r = import_cif(text);
   OxideOptions o;
   o.a = 8.357;
@@ -246,13 +250,7 @@ TEST(StructureOccupancy, ConfigKeys) {
   EXPECT_TRUE(required.warnings.empty());
   // A high threshold on a mixed site (LTO's 16d) is read from the key.
   std::ofstream(dir / "lto.cif")
-      << "data_LTO\n_cell_length_a 8.357\n_cell_length_b 8.357\n_cell_length_c 8.357\n"
-         "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n"
-         "_space_group_name_H-M_alt 'F d -3 m :2'\n"
-         "loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n"
-         "_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\n"
-         "Li1 Li 0.125 0.125 0.125 1\nLi2 Li 0.5 0.5 0.5 0.1667\nTi1 Ti 0.5 0.5 0.5 0.8333\n"
-         "O1 O 0.2625 0.2625 0.2625 1\n";
+      << kLto;
   std::ofstream(dir / "lto.toml") << "[lattice]\ntype = \"file\"\nfile = \"lto.cif\"\n"
                                      "occupancy_threshold = 0.1\ncells = [1, 1, 1]\n";
   EXPECT_EQ(mobile_sites(load_config(dir / "lto.toml", {})), 24);
@@ -266,13 +264,7 @@ TEST(StructureOccupancy, ConfigKeys) {
 TEST(StructureOccupancy, FromFileSeedsEachSiteToItsOccupancy) {
   coatkmc_test::ScratchDir dir;
   std::ofstream(dir / "lto.cif")
-      << "data_LTO\n_cell_length_a 8.357\n_cell_length_b 8.357\n_cell_length_c 8.357\n"
-         "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n"
-         "_space_group_name_H-M_alt 'F d -3 m :2'\n"
-         "loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n"
-         "_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\n"
-         "Li1 Li 0.125 0.125 0.125 1\nLi2 Li 0.5 0.5 0.5 0.1667\nTi1 Ti 0.5 0.5 0.5 0.8333\n"
-         "O1 O 0.2625 0.2625 0.2625 1\n";
+      << kLto;
   std::ofstream(dir / "lto.toml") << "[lattice]\ntype = \"file\"\nfile = \"lto.cif\"\n"
                                      "occupancy_threshold = 0.1\ncells = [3, 3, 3]\n"
                                      "[occupancy]\nfrom_file = true\n";

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "EnvironmentPairSpec.hpp"
 #include "EnvironmentTestModel.hpp"
 #include "kernels/EnvironmentEnergy.hpp"
 #include "kernels/SpeciesEnergy.hpp"
@@ -247,16 +248,7 @@ TEST(SublatticeEnvironment, NearestNeighbourPairIsTheInteractionModelBitForBit) 
   with_j.temperature = plain.temperature = 400;
   with_j.interaction = 0.043;
   const HopModel model_j(lattice, with_j), model_0(lattice, plain);
-  EnvironmentSpec spec;
-  spec.active = true;
-  spec.mobile = {"ion"};
-  spec.site_cutoff_A = 3.0 * 1.001;
-  spec.site_max_sites = 2;
-  ClusterCoefficient pair;
-  pair.sites = {{0, 0, 0}, {1, 0, 0}};
-  pair.species = {"ion", "ion"};
-  pair.eci_eV = 0.043;
-  spec.coefficients.site.push_back(pair);
+  const EnvironmentSpec spec = test::nearest_neighbour_pair_spec(3.0, 0.043);
   const EnvironmentModel env(lattice, compile_environment(lattice, spec), {}, model_0.kT());
   Occupancy occ;
   occ.fraction = 0.45;
