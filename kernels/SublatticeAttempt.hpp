@@ -12,7 +12,10 @@
 //    ion stopping at its first hop. This is exactly exp(L_s / (zmax gamma)),
 //    the site's own generator over one sweep, so a sweep is a Trotter product
 //    of exact site steps; averaged over the random class order it matches the
-//    exact evolution to second order and the bias falls as ceiling^2.
+//    exact evolution to second order and the bias falls as ceiling^2. On the
+//    integer path without interaction, exchange or environment the visit is
+//    decided at once by Poisson thinning (kernels/SublatticeThinning.hpp:
+//    the same law from two words).
 //  * kOneAttemptPerIon: one attempt per ion per sweep (a stamp bit stops an ion
 //    that hopped into a later-visited site from trying again). Exact hop rate,
 //    but immediate returns are suppressed: correlations biased as ceiling^1.
@@ -327,25 +330,23 @@ struct SublatticeAttempt {
     return tab.rule == kPoissonAttempts ? poisson_one(first) : 1;
   }
 
-  // The visit of the ion on site `s` (index `i`), which must be eligible():
-  // K attempts, the ion stopping at its first hop. Updates the site bytes; on
-  // an accepted hop fills `move` and returns kAttemptAccepted, and the caller
+  // The visit of the ion on site `s` (index `i`), which must be eligible().
+  // Under kPoissonAttempts on the integer-threshold path it is decided at
+  // once by thinning (kernels/SublatticeThinning.hpp: words 0 and 1, one pass
+  // over the slots); otherwise K attempts (K ~ Poisson(1) from word 0, or
+  // one), the ion stopping at its first hop. Updates the site bytes; on an
+  // accepted hop fills `move` and returns kAttemptAccepted, and the caller
   // applies move_record() (at once, or after the other members of the class:
   // members never share a site). Written with few data-dependent branches:
   // occupancy is random, so branches on it would be mispredicted half the
   // time on a CPU. The device kernel runs the same visit in two phases
-  // (attempt 0, then attempts 1..K-1 of the sites that need them): the same
-  // words, attempts and writes in the same order.
+  // (word 0 and the screen, or attempt 0, for every listed site; then the
+  // thinned decision, or attempts 1..K-1, of the sites that need them): the
+  // same words, decisions and writes in the same order. Defined in
+  // kernels/SublatticeThinning.hpp (it needs SublatticeThinning).
   KMC_HD static int decide(const LatticeView& lat, const SublatticeTables& tab,
                            const SublatticeArrays& arr, const SublatticeRngKey& key, uint64_t sweep,
-                           const SiteCoord& s, int32_t i, Move& move) {
-    Ion ion = ion_at(arr.site, i, sweep);
-    SiteWords words(key, sweep, i);
-    const int32_t k_attempts = attempts_of(tab, words.next());
-    const int outcome = attempts(lat, tab, arr, s, i, ion, words, 0, k_attempts, kAttemptNull, move);
-    if (outcome != kAttemptAccepted) finish(tab, arr, i, ion);
-    return outcome;
-  }
+                           const SiteCoord& s, int32_t i, Move& move);
 
   KMC_HD static void move_record(const SublatticeArrays& arr, const Move& m) {
     IonRecord r = arr.record[m.from];
@@ -381,3 +382,6 @@ struct SublatticeAttempt {
 };
 
 }  // namespace coatkmc
+
+// decide() and the thinned visit it runs.
+#include "kernels/SublatticeThinning.hpp"

@@ -26,6 +26,10 @@
 //                      second list, with K and word 3 of its block 0
 //     later attempts   the first n' lanes run attempts 1..K-1 of the n'
 //                      sites of the second list (the same loop as the CPU's)
+//                      Thinned visits (kernels/SublatticeThinning.hpp) use the
+//                      same two phases: screen (block 0, word 0 against the
+//                      site's ceiling; the second list gets those below it)
+//                      and decide_thinned (one pass over the slots, the hop)
 //   last phase         add the block's counters to the global hop total and
 //                      per-slot counts
 // with a barrier between phases; accepted hops count into shared per-slot
@@ -140,7 +144,8 @@ struct SublatticeSharedLayout {
                       // first word | round << 16
   int32_t list;       // per lane: a listed member (scan -> first attempt)
   int32_t rest;       // per lane: list place | K << 16 of a site with attempts left
-  int32_t rest_word;  // per lane: word 3 of that site's block 0
+  int32_t rest_word;  // per lane: word 3 of that site's block 0 (thinned: word 0)
+  int32_t rest_word1; // per lane, thinned visits: word 1 of that site's block 0
   int32_t words;
 
   // Header words: the scan's list length, the second list's length, rounds,
@@ -162,7 +167,8 @@ struct SublatticeSharedLayout {
     list = steps + site_classes * rounds;
     rest = list + block;
     rest_word = rest + block;
-    words = rest_word + block;
+    rest_word1 = rest_word + block;
+    words = rest_word1 + block;
   }
 };
 
@@ -262,16 +268,19 @@ struct SublatticeKernel {
                          L.tiling.site_classes * static_cast<int32_t>(
                                                      header[SublatticeSharedLayout::kRounds]);
     const int32_t rest = list + lane.block_threads, rest_word = rest + lane.block_threads;
+    const int32_t rest_word1 = rest_word + lane.block_threads;
     if (kind == 0) {
       // The second list starts empty (the first attempts follow a barrier).
       if (lane.thread == 0) header[SublatticeSharedLayout::kRestCount] = 0;
       scan(L, lane, round, cls, header, shared + list);
     } else if (kind == 1) {
-      visit_first(L, lane, cls, header, shared + list, shared + rest, shared + rest_word, shared);
+      visit_first(L, lane, cls, header, shared + list, shared + rest, shared + rest_word,
+                  shared + rest_word1, shared);
     } else {
       // The next round's list starts empty (its scan follows a barrier).
       if (lane.thread == 0) header[SublatticeSharedLayout::kCount] = 0;
-      visit_rest(L, lane, cls, header, shared + list, shared + rest, shared + rest_word, shared);
+      visit_rest(L, lane, cls, header, shared + list, shared + rest, shared + rest_word,
+                 shared + rest_word1, shared);
     }
   }
 
@@ -392,12 +401,26 @@ struct SublatticeKernel {
   }
 
   // First attempt: lane t < n visits the t-th listed site up to its attempt
-  // 0; a site with attempts left joins the second list. Every lane of the
-  // block calls claim_place once.
+  // 0; a site with attempts left joins the second list. A thinned visit
+  // (kernels/SublatticeThinning.hpp) takes words 0 and 1 and joins the second
+  // list only when word 0 is below its ceiling (it may hop). Every lane of
+  // the block calls claim_place once.
   KMC_HD static void visit_first(const SublatticeLaunch& L, const Lane& lane,
                                  const unsigned int* cls, unsigned int* header,
                                  const unsigned int* list, unsigned int* rest,
-                                 unsigned int* rest_word, unsigned int* slots) {
+                                 unsigned int* rest_word, unsigned int* rest_word1,
+                                 unsigned int* slots) {
+    if (SublatticeThinning::applies(L.lat, L.tab))
+      screen(L, lane, cls, header, list, rest, rest_word, rest_word1);
+    else
+      first_attempt(L, lane, cls, header, list, rest, rest_word, slots);
+  }
+
+  // The first phase of the attempt loop (visits that are not thinned).
+  KMC_HD static void first_attempt(const SublatticeLaunch& L, const Lane& lane,
+                                   const unsigned int* cls, unsigned int* header,
+                                   const unsigned int* list, unsigned int* rest,
+                                   unsigned int* rest_word, unsigned int* slots) {
     bool more = false;
     unsigned int entry = 0, word3 = 0;
     const unsigned int t = static_cast<unsigned int>(lane.thread);
@@ -438,11 +461,52 @@ struct SublatticeKernel {
     }
   }
 
-  // Later attempts: lane t < n' runs attempts 1..K-1 of the t-th site of the second list.
+  // The first phase of thinned visits: words 0 and 1 of each listed site; a
+  // site whose word 0 is below its ceiling joins the second list (its list
+  // place and both words). The others cannot hop: their visit is over.
+  KMC_HD static void screen(const SublatticeLaunch& L, const Lane& lane, const unsigned int* cls,
+                            unsigned int* header, const unsigned int* list, unsigned int* rest,
+                            unsigned int* rest_word, unsigned int* rest_word1) {
+    bool more = false;
+    unsigned int word0 = 0, word1 = 0;
+    const unsigned int t = static_cast<unsigned int>(lane.thread);
+    if (t < header[SublatticeSharedLayout::kCount]) {
+      SiteCoord s;
+      int32_t i;
+      const SublatticeAttempt::Ion ion =
+          SublatticeAttempt::ion_of(listed_site(L, cls, header, list[t], i, s), L.sweep);
+      SiteWords words(L.key, L.sweep, i);
+      word0 = words.next();
+      word1 = words.next();
+      more = SublatticeThinning::may_hop(L.lat, SublatticeThinning::tables(L.lat, L.tab), s, ion,
+                                         word0);
+    }
+    const int32_t place = claim_place(header + SublatticeSharedLayout::kRestCount, more);
+    if (more) {
+      rest[place] = t;
+      rest_word[place] = word0;
+      rest_word1[place] = word1;
+    }
+  }
+
+  // Later attempts: lane t < n' runs attempts 1..K-1 of the t-th site of the
+  // second list, or its thinned decision.
   KMC_HD static void visit_rest(const SublatticeLaunch& L, const Lane& lane,
                                 const unsigned int* cls, const unsigned int* header,
                                 const unsigned int* list, const unsigned int* rest,
-                                const unsigned int* rest_word, unsigned int* slots) {
+                                const unsigned int* rest_word, const unsigned int* rest_word1,
+                                unsigned int* slots) {
+    if (SublatticeThinning::applies(L.lat, L.tab))
+      decide_thinned(L, lane, cls, header, list, rest, rest_word, rest_word1, slots);
+    else
+      later_attempts(L, lane, cls, header, list, rest, rest_word, slots);
+  }
+
+  // The second phase of the attempt loop (visits that are not thinned).
+  KMC_HD static void later_attempts(const SublatticeLaunch& L, const Lane& lane,
+                                    const unsigned int* cls, const unsigned int* header,
+                                    const unsigned int* list, const unsigned int* rest,
+                                    const unsigned int* rest_word, unsigned int* slots) {
     const unsigned int t = static_cast<unsigned int>(lane.thread);
     if (t >= header[SublatticeSharedLayout::kRestCount]) return;
     const unsigned int entry = rest[t];
@@ -460,6 +524,31 @@ struct SublatticeKernel {
     } else {
       SublatticeAttempt::finish(L.tab, L.arr, i, ion);
     }
+  }
+
+  // The second phase of thinned visits: lane t < n' decides the t-th site of
+  // the second list (SublatticeThinning::hop_slot) and moves its ion.
+  KMC_HD static void decide_thinned(const SublatticeLaunch& L, const Lane& lane,
+                                    const unsigned int* cls, const unsigned int* header,
+                                    const unsigned int* list, const unsigned int* rest,
+                                    const unsigned int* rest_word,
+                                    const unsigned int* rest_word1, unsigned int* slots) {
+    const unsigned int t = static_cast<unsigned int>(lane.thread);
+    if (t >= header[SublatticeSharedLayout::kRestCount]) return;
+    SiteCoord s;
+    int32_t i;
+    const SublatticeAttempt::Ion ion =
+        SublatticeAttempt::ion_of(listed_site(L, cls, header, list[rest[t]], i, s), L.sweep);
+    prefetch_l1(L.arr.record + i);  // read if it hops, after the pass over its slots
+    const int32_t k =
+        SublatticeThinning::hop_slot(L.lat, L.tab, SublatticeThinning::tables(L.lat, L.tab),
+                                     L.arr.site, s, ion, rest_word[t], rest_word1[t]);
+    if (k < 0) return;
+    SublatticeAttempt::Move m;
+    SublatticeAttempt::apply(L.arr, s, i, ion, k, L.lat.zmax,
+                             SublatticeThinning::move_to(L.lat, s, k), m);
+    SublatticeAttempt::move_record(L.arr, m);
+    atomic_add(&slots[m.slot], static_cast<unsigned int>(m.ions));
   }
 };
 

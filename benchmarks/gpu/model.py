@@ -61,15 +61,27 @@ VISIT_ONE = sass("probe_visit_one_attempt")  # decide() with one attempt: prolog
 ATTEMPT = sass("probe_attempt") - 2          # one attempt's decision (attempt()), no writes
 SCAN = sass("probe_scan")                    # a scan lane: one row (its loop: 4-way unrolled
                                              # body + one remainder iteration), claim_places, one store
-VISIT_FIRST = sass("probe_visit_first")      # first-attempt lane: list, block 0, K, attempt 0,
-                                             # hop path, claim into the second list (every path)
-VISIT_REST = sass("probe_visit_rest")        # later-attempts lane: list, resumed words, one loop
-                                             # iteration with one Philox block, hop path
+# The thinned visit (kernels/SublatticeThinning.hpp; the bench case):
+VISIT_FIRST = sass("probe_visit_first")      # first lane: list entry, block 0, the screen of
+                                             # word 0, the claim into the second list
+VISIT_REST = sass("probe_visit_rest")        # second lane: list entries, record prefetch, the
+                                             # mask pass (4-way unrolled body + one remainder
+                                             # slot), chain and direction loops once each, the
+                                             # chosen slot's attempt() and the hop path
+MASK_SLOT = sass("probe_thin_mask_slot")     # one more slot of the mask pass (the probe's own
+                                             # load and store included: an upper bound)
+THIN_BIT = sass("probe_thin_bit")            # one more vacant slot in the chain and in the
+                                             # direction's loop (both; upper bound, as above)
+# The attempt loop's phases (K ~ Poisson(1)), kept by the energy-model rows:
+VISIT_FIRST_NN = sass("probe_visit_first_nn")    # list, block 0, K, attempt 0 with both neighbour
+VISIT_REST_NN = sass("probe_visit_rest_nn")      # counts (loops once), hop path, claim; later
+                                                 # attempts: one iteration, hop path
+VISIT_FIRST_ENV = sass("probe_visit_first_env")  # the same with the environment model's integer
+VISIT_REST_ENV = sass("probe_visit_rest_env")    # form (its site loop once)
 CLASS_LOOKUP = sass("probe_class") - 2       # a site class's words from the launch's order
 # Estimates (not probed: the static count cannot separate a loop's iterations):
 ROW_MEMBER = 10      # one more member of a scanned row (byte load, eligibility, mask bit)
 LIST_STORE = 8       # one more list store of a scanned row
-ITERATION = ATTEMPT + 8   # one more later attempt: two words (switch), the decision, loop
 IDLE = 8             # a warp with nothing to do in a phase (its early test, claim by nobody)
 PHASE = 6            # per warp and phase: loop, phase switch, barrier
 # The environment model (issue 16) and the nearest-neighbour interaction it is
@@ -117,19 +129,27 @@ def mean_expectations():
     return e_att, e_blk
 
 
-# The energy models of the sublattice rows: lane instructions a vacancy-hop
-# attempt adds (integer decisions, one table per slot), per visit (the
-# origin's count, once), the class spacing and the dependent byte loads per
-# attempt (each a rolled loop's load chain).
+# The energy models of the sublattice rows. The lattice gas is thinned (one
+# decision per visit); the nearest-neighbour J and the environment model keep
+# the attempt loop: lane instructions of its first-attempt and later-attempts
+# bodies (the probes' loops once, plus the rest of each loop), of one more
+# later attempt, the class spacing and the dependent byte loads per attempt
+# (each a rolled loop's load chain) and once per visit.
 def energy_model(energy):
     if energy == "lattice gas":
-        return dict(per_vacant_attempt=0, per_visit=0, spacing=3, loads=0)
-    nn = NN_AROUND + (SC_ZMAX - 1) * NN_NEIGHBOUR
+        return dict(thinned=True, spacing=3, loads=0, once=0)
+    rest_nn = (SC_ZMAX - 1) * NN_NEIGHBOUR
+    nn = NN_AROUND + rest_nn
     if energy == "nearest-neighbour J":   # spacing 3r + 1; the target's and (once) the origin's count
-        return dict(per_vacant_attempt=nn, per_visit=nn, spacing=4, loads=SC_ZMAX)
+        return dict(thinned=False, first=VISIT_FIRST_NN + 2 * rest_nn,
+                    rest=VISIT_REST_NN + 2 * rest_nn, iteration=ATTEMPT + nn + 8,
+                    spacing=4, loads=SC_ZMAX, once=SC_ZMAX)
     if energy == "environment, two shells":  # spacing r + 2r + 1 (reach 2); 18 sites per attempt
-        env = ENV_ACCEPTS + (ENV_SITES_TWO_SHELLS - 1) * ENV_SITE
-        return dict(per_vacant_attempt=env, per_visit=0, spacing=4, loads=ENV_SITES_TWO_SHELLS)
+        rest_env = (ENV_SITES_TWO_SHELLS - 1) * ENV_SITE
+        return dict(thinned=False, first=VISIT_FIRST_ENV + rest_env,
+                    rest=VISIT_REST_ENV + rest_env,
+                    iteration=ATTEMPT + ENV_ACCEPTS + rest_env + 8,
+                    spacing=4, loads=ENV_SITES_TWO_SHELLS, once=0)
     raise ValueError(energy)
 
 
@@ -166,6 +186,29 @@ def _later_attempts_tail(j):
 
 
 LATER_TAIL = [_later_attempts_tail(j) for j in range(32)]
+# The thinned visit: word 0 below the ceiling (every slot at the ceiling's
+# threshold: hop mass 1 - exp(-sum_k p_k / zmax) = 1 - exp(-ceiling)) sends a
+# listed site to the second phase; there a lane runs the chain and the
+# direction over its vacant slots, ~ Binomial(zmax, 1 - c).
+P_SCREEN = 1 - math.exp(-CEILING)
+_VACANT_MAX = {}
+
+
+def vacant_max(lanes):
+    """E[max vacant neighbours] over `lanes` lanes (sc: Binomial(6, 1 - C) each)."""
+    key = round(lanes, 6)
+    if key not in _VACANT_MAX:
+        pmf = binomial(SC_ZMAX, 1 - C)
+        cdf = [sum(pmf[:k + 1]) for k in range(SC_ZMAX + 1)]
+        _VACANT_MAX[key] = sum(k * (cdf[k] ** lanes - (cdf[k - 1] ** lanes if k else 0.0))
+                               for k in range(SC_ZMAX + 1))
+    return _VACANT_MAX[key]
+
+
+def thinned_lane(lanes):
+    """Lane instructions of the second phase's busiest lane (bench case, sc)."""
+    return (VISIT_REST + max(0, SC_ZMAX - 5) * MASK_SLOT
+            + 2 * max(0.0, vacant_max(lanes) - 1) * THIN_BIT)
 _LATER_WARP = {}
 
 
@@ -190,9 +233,9 @@ def member_counts(width, m):
 def sublattice_class(counts, warps, em):
     """Warp instructions of one site class of one block (C, uniform landscape,
     Poisson attempts, the energy model em), and the busiest lanes' attempt
-    iterations. An energy model's work runs on the attempts whose target is
-    vacant (1 - c of them; a warp runs it when any lane needs it, so every
-    attempt counts), its per-visit count once in each visit phase."""
+    iterations (thinned: their vacant slots). With the attempt loop an energy
+    model's work runs on the attempts whose target is vacant (1 - c of them;
+    a warp runs it when any lane needs it, so every attempt counts)."""
     c0, c1, c2 = counts
     members = c0 * c1 * c2
     rows = c1 * c2
@@ -210,19 +253,23 @@ def sublattice_class(counts, warps, em):
         if pn < 1e-12:
             continue
         w1 = math.ceil(n / 32)
-        first += pn * (w1 * (VISIT_FIRST + em["per_vacant_attempt"] + em["per_visit"])
-                       + (warps - w1) * IDLE)
-        for n2, p2 in enumerate(binomial(n, P_MORE)):
+        thinned = em["thinned"]
+        first += pn * (w1 * (VISIT_FIRST if thinned else em["first"]) + (warps - w1) * IDLE)
+        for n2, p2 in enumerate(binomial(n, P_SCREEN if thinned else P_MORE)):
             if p2 < 1e-10:
                 continue
             w2 = math.ceil(n2 / 32)
             busy = 0.0
-            if n2:
+            if n2 and thinned:
+                busy = w2 * thinned_lane(n2 / w2)
+            elif n2:
                 e_j, e_b = later_attempts_warp(n2 / w2)
-                busy = w2 * (VISIT_REST + (e_j - 1) * ITERATION + (e_b - 1) * PHILOX
-                             + e_j * em["per_vacant_attempt"] + em["per_visit"])
+                busy = w2 * (em["rest"] + (e_j - 1) * em["iteration"] + (e_b - 1) * PHILOX)
             rest += pn * p2 * (busy + (warps - w2) * IDLE)
-    e_j_class, _ = later_attempts_warp(max(1.0, members * C * P_MORE))
+    if em["thinned"]:
+        e_j_class = vacant_max(max(1.0, members * C * P_SCREEN))
+    else:
+        e_j_class, _ = later_attempts_warp(max(1.0, members * C * P_MORE))
     return cost + first + rest, dict(scan=w * scan_lane, first=first, rest=rest,
                                      later_iterations=e_j_class)
 
@@ -268,22 +315,34 @@ def sublattice(dev, n, design, energy="lattice gas"):
         lat_byte_phase = lat_byte
         launch_cycles = 0
     # the chain of one class step of a block: scan (the row's site bytes, ALU),
-    # first attempts (list entry with the site's byte, Philox and K, target byte,
-    # threshold, a hop's record), later attempts (per attempt the target byte
-    # and the threshold, a hop's record), a barrier after each
+    # then the two visit phases, a barrier after each.
     scan_cycles = lat_byte_phase + SCAN * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES
-    # (an energy model adds its loads' chain per attempt and, once per phase, the origin's)
-    env_loads = em["loads"] * (lat_byte_phase + L1_LATENCY)
-    once = 1 if em["per_visit"] else 0
-    first_cycles = (L1_LATENCY + lat_byte_phase + L1_LATENCY + lat_record_phase
-                    + (1 + once) * env_loads
-                    + (VISIT_FIRST + em["per_vacant_attempt"] + em["per_visit"])
-                    * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES)
-    rest_cycles = (2 * L1_LATENCY + chain_iterations * (lat_byte_phase + L1_LATENCY) + lat_record_phase
-                   + (chain_iterations + once) * env_loads
-                   + (VISIT_REST + (chain_iterations - 1) * ITERATION
-                      + chain_iterations * em["per_vacant_attempt"] + em["per_visit"])
-                   * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES)
+    if em["thinned"]:
+        # first: list entry, Philox block 0, the screen; second: entries, the mask
+        # pass (its byte loads four at a time: the loop is unrolled by 4), the
+        # chain and the direction over the vacant slots (table loads from L1),
+        # the chosen slot's attempt() (its byte from L1 now), a hop's record
+        # (prefetched at the phase's start)
+        first_cycles = (L1_LATENCY + VISIT_FIRST * CYCLES_PER_DEPENDENT_INSTRUCTION
+                        + BARRIER_CYCLES)
+        rest_cycles = (2 * L1_LATENCY + math.ceil(SC_ZMAX / 4) * lat_byte_phase
+                       + 2 * chain_iterations * L1_LATENCY + 2 * L1_LATENCY + lat_record_phase
+                       + thinned_lane(max(1.0, C * t["members_mean"] * P_SCREEN))
+                       * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES)
+    else:
+        # first attempts (list entry with the site's byte, Philox and K, target
+        # byte, threshold, a hop's record), later attempts (per attempt the
+        # target byte and the threshold, a hop's record); an energy model adds
+        # its loads' chain per attempt and, once per phase, the origin's
+        env_loads = em["loads"] * (lat_byte_phase + L1_LATENCY)
+        once = 1 if em["once"] else 0
+        first_cycles = (L1_LATENCY + lat_byte_phase + L1_LATENCY + lat_record_phase
+                        + (1 + once) * env_loads
+                        + em["first"] * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES)
+        rest_cycles = (2 * L1_LATENCY + chain_iterations * (lat_byte_phase + L1_LATENCY)
+                       + lat_record_phase + (chain_iterations + once) * env_loads
+                       + (em["rest"] + (chain_iterations - 1) * em["iteration"])
+                       * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES)
     phase_latency = (scan_cycles + first_cycles + rest_cycles) / d["clock"]
     class_issue = min(t["blocks"] * replicas, slots) * per_class / issue_rate
     class_time = max(phase_latency, class_issue)
@@ -291,9 +350,11 @@ def sublattice(dev, n, design, energy="lattice gas"):
     sweep = t["parity"] * (waves * (t["classes"] * class_time + launch_cycles / d["clock"]) + gap)
     t_gpu = sweep / (sites * replicas)
     # site bytes once read and once written per sweep when they miss L2; records:
-    # the prefetched 32-byte sector of every listed site, and the target's on a hop
+    # the prefetched 32-byte sector of every site that may hop (thinned: those
+    # past the screen; the attempt loop: every listed site), and the target's on a hop
+    prefetched = C * P_SCREEN if em["thinned"] else C
     bytes_per_visit = (0.0 if bytes_in_l2 else 2.0) + (
-        0.0 if records_in_l2 else 32 * C + 32 * C * (1 - C) * CEILING)
+        0.0 if records_in_l2 else 32 * prefetched + 32 * C * (1 - C) * CEILING)
     t_dram = bytes_per_visit / d["dram"]
     t_issue = warp_per_visit / issue_rate
     resident = STATE_RESIDENT or design == "target"
@@ -432,6 +493,9 @@ def main():
                                  **{k: v for k, v in w.items() if k not in ("rate", "bound")}))
     pieces = dict(philox=PHILOX, poisson=POISSON, visit_one_attempt=VISIT_ONE, attempt=ATTEMPT,
                   scan_row=SCAN, visit_first=VISIT_FIRST, visit_rest=VISIT_REST,
+                  thin_mask_slot=MASK_SLOT, thin_bit=THIN_BIT, visit_first_nn=VISIT_FIRST_NN,
+                  visit_rest_nn=VISIT_REST_NN, visit_first_env=VISIT_FIRST_ENV,
+                  visit_rest_env=VISIT_REST_ENV,
                   class_lookup=CLASS_LOOKUP, walker_hop=WALKER_HOP, walker_fp64=WALKER_FP64,
                   environment_accepts=ENV_ACCEPTS, environment_site=ENV_SITE,
                   occupied_around=NN_AROUND, occupied_neighbour=NN_NEIGHBOUR)

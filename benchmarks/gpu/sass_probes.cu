@@ -90,28 +90,60 @@ extern "C" __global__ void probe_scan(SublatticeLaunch L) {
   SublatticeKernel::scan(L, lane, 0, shared + 8, shared, shared + 16);
 }
 
-// One lane's first-attempt phase body on a listed site (SublatticeKernel::
-// visit_first, bench case): site from the list, block 0, K, attempt 0, the
-// accepted path (bytes, record, counter) or the claim into the second list.
+// One lane's first phase body on a listed site (SublatticeKernel::
+// visit_first, bench case: the thinned visit): site from the list, block 0,
+// the screen of word 0 against the site's ceiling, the claim into the
+// second list.
 extern "C" __global__ void probe_visit_first(SublatticeLaunch L) {
   extern __shared__ unsigned int shared[];
   L.tab = bench_tables(L.tab.threshold, kPoissonAttempts);
   const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
                   static_cast<int32_t>(blockIdx.x)};
-  SublatticeKernel::visit_first(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
-                                shared + 16 + 448, shared + 16 + 672);
+  SublatticeKernel::screen(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+                           shared + 16 + 448, shared + 16 + 672);
 }
 
-// One lane's later-attempts phase body (SublatticeKernel::visit_rest, bench
-// case): site from the second list, then the attempt loop (counted once: one
-// Philox block and one attempt per iteration at most), accepted path.
+// One lane's second phase body (SublatticeKernel::visit_rest, bench case:
+// the thinned decision): site from the second list, the pass over the slots
+// and the direction's pass (each loop counted once: one slot each), the
+// chosen slot's attempt() and the accepted path.
 extern "C" __global__ void probe_visit_rest(SublatticeLaunch L) {
   extern __shared__ unsigned int shared[];
   L.tab = bench_tables(L.tab.threshold, kPoissonAttempts);
   const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
                   static_cast<int32_t>(blockIdx.x)};
-  SublatticeKernel::visit_rest(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
-                               shared + 16 + 448, shared + 16 + 672);
+  SublatticeKernel::decide_thinned(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+                                   shared + 16 + 448, shared + 16 + 672, shared + 16 + 896);
+}
+
+// One more slot of the lattice-gas pass of the thinned decision (bench
+// case: hop_slot_lattice_gas): step, target, its byte, the mask bit.
+extern "C" __global__ void probe_thin_mask_slot(LatticeView lat, const uint8_t* site,
+                                                unsigned int* out) {
+  const SiteCoord s{{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockIdx.x),
+                     static_cast<int32_t>(blockIdx.y)},
+                    0};
+  const int32_t k = static_cast<int32_t>(blockIdx.z);
+  const HopStep& h = lat.step(s.b, k);
+  unsigned int vacant = out[threadIdx.x];
+  if (h.to_basis >= 0)
+    vacant |= static_cast<unsigned int>(site[lat.index(lat.target(s, h))] == 0) << k;
+  out[threadIdx.x] = vacant;
+}
+
+// One more vacant slot in the chain and in the direction's pass (bench case):
+// its mass and threshold from the row, the chain step, the sums, the test.
+extern "C" __global__ void probe_thin_bit(const uint32_t* row, const uint32_t* hop, uint32_t* out,
+                                          uint64_t* sum, int32_t width, uint64_t r) {
+  unsigned int m = out[threadIdx.x];
+  const int32_t k = lowest_bit(m);
+  const uint32_t y = SublatticeThinning::combine(out[threadIdx.x + 32], hop[k * width]);
+  const uint64_t total = sum[threadIdx.x] + row[k * width];
+  const uint64_t running = sum[threadIdx.x + 32] + row[k * width];
+  out[threadIdx.x] = m & (m - 1u);
+  out[threadIdx.x + 32] = y;
+  sum[threadIdx.x] = total;
+  sum[threadIdx.x + 32] = r < running ? running : total;
 }
 
 // One walker hop's arithmetic without the loop: words, waiting time
@@ -218,4 +250,60 @@ extern "C" __global__ void probe_attempt(LatticeView lat, const uint32_t* thresh
   SublatticeAttempt::Try t;
   const int32_t k = static_cast<int32_t>(CounterRng::below32(k_word, lat.zmax));
   out[threadIdx.x] = SublatticeAttempt::attempt(lat, tab, site, s, i, ion, k, draw, t) ? t.j : 0u;
+}
+
+// The attempt loop's phase bodies (SublatticeKernel::visit_first and
+// visit_rest on the K ~ Poisson(1) path), for the energy-model rows: with
+// the nearest-neighbour interaction (no thinning there; occupied_around's
+// rolled loops counted once each) and with the environment model in its
+// integer form (its site loop counted once).
+namespace {
+__device__ __forceinline__ SublatticeTables nn_tables(const uint32_t* threshold) {
+  SublatticeTables t = bench_tables(threshold, kPoissonAttempts);
+  t.interaction = 1;
+  return t;
+}
+__device__ __forceinline__ SublatticeTables env_tables(const SublatticeTables& from) {
+  SublatticeTables t = bench_tables(from.threshold, kPoissonAttempts);
+  t.env = from.env;
+  __builtin_assume(t.env.entry != nullptr);
+  __builtin_assume(t.env.threshold != nullptr);
+  return t;
+}
+}  // namespace
+
+extern "C" __global__ void probe_visit_first_nn(SublatticeLaunch L) {
+  extern __shared__ unsigned int shared[];
+  L.tab = nn_tables(L.tab.threshold);
+  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+                  static_cast<int32_t>(blockIdx.x)};
+  SublatticeKernel::first_attempt(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+                                  shared + 16 + 448, shared + 16 + 672);
+}
+
+extern "C" __global__ void probe_visit_rest_nn(SublatticeLaunch L) {
+  extern __shared__ unsigned int shared[];
+  L.tab = nn_tables(L.tab.threshold);
+  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+                  static_cast<int32_t>(blockIdx.x)};
+  SublatticeKernel::later_attempts(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+                                   shared + 16 + 448, shared + 16 + 672);
+}
+
+extern "C" __global__ void probe_visit_first_env(SublatticeLaunch L) {
+  extern __shared__ unsigned int shared[];
+  L.tab = env_tables(L.tab);
+  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+                  static_cast<int32_t>(blockIdx.x)};
+  SublatticeKernel::first_attempt(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+                                  shared + 16 + 448, shared + 16 + 672);
+}
+
+extern "C" __global__ void probe_visit_rest_env(SublatticeLaunch L) {
+  extern __shared__ unsigned int shared[];
+  L.tab = env_tables(L.tab);
+  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+                  static_cast<int32_t>(blockIdx.x)};
+  SublatticeKernel::later_attempts(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+                                   shared + 16 + 448, shared + 16 + 672);
 }

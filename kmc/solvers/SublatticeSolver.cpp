@@ -5,6 +5,7 @@
 
 #include "kernels/SpeciesEnergy.hpp"
 #include "kernels/SublatticeEngine.hpp"
+#include "kernels/SublatticeThinning.hpp"
 #include "kmc/core/Error.hpp"
 #include "kmc/solvers/SublatticeClasses.hpp"
 
@@ -113,6 +114,7 @@ SublatticeSolver::SublatticeSolver(const Lattice& lattice, const HopModel& model
   uniform_ = model.uniform_landscape();
   build_tables(1.0, threshold_full_, factor_full_);
   build_exchange_table(1.0, exchange_full_);
+  append_thinning(threshold_full_, exchange_full_);
   if (!uniform_) {
     // Static rate times 2^32 / gamma per (site, slot); the factor table carries
     // the interaction and the sweep fraction.
@@ -181,6 +183,37 @@ void SublatticeSolver::build_exchange_table(double fraction,
         }
 }
 
+void SublatticeSolver::append_thinning(std::vector<uint32_t>& threshold,
+                                       const std::vector<uint32_t>& exchange) const {
+  // The cases SublatticeThinning::applies() names (the others keep the attempt loop).
+  if (options_.rule != kPoissonAttempts || !uniform_ || environment_ || model_.has_interaction() ||
+      !exchange.empty() || zmax_ > 32 || threshold.empty())
+    return;
+  // h(T) = round(2^32 (1 - exp(-T / (zmax 2^32)))): the chance that the
+  // Poisson(1) attempts of a visit include an accepted one in a slot whose
+  // attempts are accepted with probability T / 2^32 (picked with 1 / zmax).
+  const double per_slot = 1.0 / (static_cast<double>(zmax_) * kTwo32);
+  auto mass = [&](uint32_t t) {
+    const double h = std::nearbyint(-std::expm1(-static_cast<double>(t) * per_slot) * kTwo32);
+    return static_cast<uint32_t>(std::min(h, kTwo32 - 1));
+  };
+  const int nb = lattice_.basis_size(), width = 2 * zmax_ + 1;
+  const size_t n_threshold = threshold.size();
+  threshold.reserve(2 * n_threshold + static_cast<size_t>(species_count_) * nb);
+  for (size_t e = 0; e < n_threshold; ++e) threshold.push_back(mass(threshold[e]));
+  // Ceilings: the visit's hop mass with every slot's target vacant, by the
+  // device's own chain in slot order (a slot without a hop has threshold 0,
+  // mass 0); the chain never decreases in a slot's mass, so no visit exceeds it.
+  for (int q = 0; q < species_count_; ++q)
+    for (int b = 0; b < nb; ++b) {
+      uint32_t y = 0;
+      for (int k = 0; k < zmax_; ++k)
+        y = SublatticeThinning::combine(
+            y, threshold[n_threshold + SpeciesEnergy::slot(q, nb, zmax_, b, k) * width + zmax_]);
+      threshold.push_back(y);
+    }
+}
+
 void SublatticeSolver::build_environment_tables(double fraction,
                                                 std::vector<uint32_t>& threshold,
                                                 std::vector<double>& base) const {
@@ -217,6 +250,7 @@ void SublatticeSolver::set_partial_tables(double fraction) {
   partial_fraction_ = fraction;
   build_tables(fraction, threshold_partial_, factor_partial_);
   build_exchange_table(fraction, exchange_partial_);
+  append_thinning(threshold_partial_, exchange_partial_);
   if (environment_)
     build_environment_tables(fraction, env_threshold_partial_, env_base_partial_);
   if (engine_->engine) {

@@ -85,6 +85,11 @@ class SublatticeSolver : public Solver {
                     std::vector<double>& factor) const;
   // Direct-exchange thresholds (empty without [[hop.exchange]]).
   void build_exchange_table(double fraction, std::vector<uint32_t>& exchange) const;
+  // kPoissonAttempts on the integer path: the thinning tables behind the
+  // thresholds (kernels/SublatticeThinning.hpp), from the thresholds and
+  // exchange thresholds of the same sweep fraction.
+  void append_thinning(std::vector<uint32_t>& threshold,
+                       const std::vector<uint32_t>& exchange) const;
   void set_partial_tables(double fraction);
   // Environment thresholds (integer form) or bases (product form) for a sweep fraction.
   void build_environment_tables(double fraction, std::vector<uint32_t>& threshold,

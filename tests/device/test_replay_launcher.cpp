@@ -92,9 +92,12 @@ TEST(LaunchPlan, SublatticePlanCoversTheTilingInWholeWarps) {
         // Per site class and round: scan, first attempts, later attempts.
         EXPECT_EQ(plan.phases, 3 * tiling.site_classes * plan.rounds + 2);
         EXPECT_EQ(plan.slots, lattice.basis_size() * lattice.max_coordination());
+        // Shared words: counters, header, class words, step words, and four
+        // per lane (list, second list, its two words: thinned visits keep
+        // words 0 and 1 of a site there).
         EXPECT_EQ(plan.shared_bytes,
                   4 * (plan.slots + 8 + 8 * tiling.site_classes +
-                       tiling.site_classes * plan.rounds + 3 * plan.block));
+                       tiling.site_classes * plan.rounds + 4 * plan.block));
         // The largest class of any tile, over every tile and class.
         int32_t largest = 0;
         for (int32_t p = 0; p < tiling.parity_classes; ++p)
