@@ -1,4 +1,5 @@
 #include "host/cli/AnnealCommand.hpp"
+#include "host/cli/ClustersCommand.hpp"
 #include "host/cli/Commands.hpp"
 #include "host/cli/StructureCommand.hpp"
 #include "host/cli/SweepCommands.hpp"
@@ -23,6 +24,10 @@ const std::vector<Command>& command_table() {
       {"structure",
        "structure CONFIG.toml [--out DIR] [--set KEY=VALUE]...   (site map, CIF, POSCAR)",
        structure_command},
+      {"clusters",
+       "clusters CONFIG.toml [--out DIR] [--set KEY=VALUE]...   (the environment model's\n"
+       "                  generated cluster orbits and a coefficients template)",
+       clusters_command},
       {"bench", "bench [--backend auto|cpu|cuda] [--out DIR] [--quick]", bench_command},
       {"macro",
        "macro MODEL.toml [--out DIR] [--threads N] [--kmc-set KEY=VALUE]... [--no-plots] [--force]",

@@ -42,7 +42,8 @@ Validator run_config_reader(toml::table& root, LoadedConfig& cfg) {
 }
 }  // namespace config
 
-LoadedConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
+LoadedConfig load_config(const std::string& path, const std::vector<std::string>& overrides,
+                         ConfigUse use) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw InputError(path, "is a directory, not a configuration file");
@@ -59,11 +60,11 @@ LoadedConfig load_config(const std::string& path, const std::vector<std::string>
     if (in.bad()) throw InputError(path, "cannot read the configuration file");
   }
   if (text.size() > kMaxConfigBytes) throw InputError(path, "configuration file larger than 4 MiB");
-  return load_config_text(text, path, overrides);
+  return load_config_text(text, path, overrides, use);
 }
 
 LoadedConfig load_config_text(const std::string& text, const std::string& path,
-                              const std::vector<std::string>& overrides) {
+                              const std::vector<std::string>& overrides, ConfigUse use) {
   LoadedConfig cfg;
   cfg.path = path;
   if (const auto nul = text.find('\0'); nul != std::string::npos) {
@@ -118,7 +119,7 @@ LoadedConfig load_config_text(const std::string& text, const std::string& path,
     v.fail("occupancy.species", "walkers do not see each other, so they take no species "
                                 "(use run.solver = \"bkl\" or \"sublattice\")");
   check_ion_counts(v, s, mobile);
-  read_environment(v, cfg, s);
+  read_environment(v, cfg, s, use == ConfigUse::ListClusters);
 
   if (!names_lattice)
     throw InputError(path, "lattice: the configuration names no lattice (add a [lattice] table: "

@@ -34,13 +34,20 @@ struct LoadedConfig {
   std::string where(const std::string& key) const;
 };
 
+// What the configuration is loaded for. ListClusters (`coatkmc clusters`):
+// environment.coefficients may be left out or name a file not written yet
+// (the listing is what the fit starts from).
+enum class ConfigUse { Run, ListClusters };
+
 // Reads, overrides (each "KEY=VALUE", the value in TOML) and validates a
 // configuration. Every problem throws InputError naming file, line and key.
-LoadedConfig load_config(const std::string& path, const std::vector<std::string>& overrides);
+LoadedConfig load_config(const std::string& path, const std::vector<std::string>& overrides,
+                         ConfigUse use = ConfigUse::Run);
 
 // The same for configuration text already in memory; `path` names it in
 // errors and is the folder that relative paths in it start from.
 LoadedConfig load_config_text(const std::string& text, const std::string& path,
-                              const std::vector<std::string>& overrides);
+                              const std::vector<std::string>& overrides,
+                              ConfigUse use = ConfigUse::Run);
 
 }  // namespace coatkmc

@@ -47,7 +47,10 @@ const std::set<std::string>& known_keys() {
       "microstructure.layers",
       "sublattice.acceptance_ceiling", "sublattice.attempts",
       "environment.coefficients", "environment.kra_cutoff_A", "environment.kra_max_sites",
-      "environment.site_cutoff_A", "environment.site_max_sites", "environment.immobile"};
+      "environment.site_cutoff_A", "environment.site_max_sites", "environment.immobile",
+      "environment.kra_pair_cutoff_A", "environment.kra_triplet_cutoff_A",
+      "environment.kra_quadruplet_cutoff_A", "environment.site_pair_cutoff_A",
+      "environment.site_triplet_cutoff_A", "environment.site_quadruplet_cutoff_A"};
   return keys;
 }
 

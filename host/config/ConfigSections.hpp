@@ -49,8 +49,9 @@ void read_microstructure(Validator& v, LoadedConfig& cfg, SimulationSettings& s)
 void read_species(Validator& v, SimulationSettings& s, int64_t mobile);
 
 // EnvironmentSection.cpp: [environment] and [[environment.immobile]] (after
-// the species: their names are the model's mobile occupants).
-void read_environment(Validator& v, LoadedConfig& cfg, SimulationSettings& s);
+// the species: their names are the model's mobile occupants). `listing`
+// (coatkmc clusters): the coefficients file may be absent or not exist yet.
+void read_environment(Validator& v, LoadedConfig& cfg, SimulationSettings& s, bool listing);
 
 // RunSection.cpp: [occupancy], [hop], [run], [landscape], [sublattice], and
 // the contradictions between them.

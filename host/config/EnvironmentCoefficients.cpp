@@ -92,12 +92,25 @@ class Reader {
   }
 
   ClusterCoefficient cluster(const json& j, const std::string& where, bool kra) {
-    only_keys(j, where, kra ? std::set<std::string>{"hop", "sites", "species", "eci_eV"}
-                            : std::set<std::string>{"sites", "species", "eci_eV"});
     ClusterCoefficient c;
     c.where = where;
-    if (kra) hop(j, where, c.hop_from, c.hop_to);
-    c.sites = points(need(j, where, "sites"), where + "/sites");
+    // A generated orbit by its id (EnvironmentOrbits.hpp), or the cluster itself.
+    if (j.is_object() && j.contains("orbit")) {
+      if (j.contains("hop") || j.contains("sites"))
+        bad(where, "give either \"orbit\" (a generated orbit's id) or the cluster's " +
+                       std::string(kra ? "\"hop\" and " : "") + "\"sites\", not both");
+      only_keys(j, where, {"orbit", "species", "eci_eV"});
+      const json& id = j.at("orbit");
+      if (!id.is_string() || id.get<std::string>().empty())
+        bad(where + "/orbit", "expected an orbit id such as \"" +
+                                  std::string(kra ? "kra.h0.pair0" : "site.pair0") + "\"");
+      c.orbit = id.get<std::string>();
+    } else {
+      only_keys(j, where, kra ? std::set<std::string>{"hop", "sites", "species", "eci_eV"}
+                              : std::set<std::string>{"sites", "species", "eci_eV"});
+      if (kra) hop(j, where, c.hop_from, c.hop_to);
+      c.sites = points(need(j, where, "sites"), where + "/sites");
+    }
     c.species = names(need(j, where, "species"), where + "/species");
     c.eci_eV = number(need(j, where, "eci_eV"), where + "/eci_eV", -100, 100);
     return c;
@@ -136,9 +149,14 @@ class Reader {
       throw EnvironmentError("environment.coefficients",
                              path_ + " byte " + std::to_string(e.byte) + ": not valid JSON");
     }
-    only_keys(root, "", {"kra", "site", "neb"});
+    only_keys(root, "", {"kra", "site", "neb", "require_every_orbit"});
     EnvironmentCoefficients out;
     out.path = path_;
+    if (root.contains("require_every_orbit")) {
+      if (!root.at("require_every_orbit").is_boolean())
+        bad("/require_every_orbit", "expected true or false");
+      out.require_every_orbit = root.at("require_every_orbit").get<bool>();
+    }
     for (const char* part : {"kra", "site", "neb"}) {
       if (!root.contains(part)) continue;
       const json& list = root.at(part);

@@ -8,6 +8,7 @@
 #include "host/config/EnvironmentCoefficients.hpp"
 #include "kmc/core/Error.hpp"
 #include "kmc/model/EnvironmentCompiler.hpp"
+#include "kmc/model/EnvironmentOrbits.hpp"
 
 namespace coatkmc::config {
 
@@ -51,10 +52,79 @@ void read_immobile(Validator& v, SimulationSettings& s) {
   }
 }
 
+// The generating cutoffs of one part ("kra", "site"): read only when given,
+// so resolved configurations without them are unchanged.
+OrbitCutoffs read_orbit_cutoffs(Validator& v, const std::string& part) {
+  OrbitCutoffs c;
+  double* field[3] = {&c.pair_A, &c.triplet_A, &c.quadruplet_A};
+  for (int n = 2; n <= 4; ++n) {
+    const std::string key = "environment." + part + "_" + cluster_order_name(n) + "_cutoff_A";
+    if (v.has(key)) *field[n - 2] = v.number(key, 0, 0, 50);
+  }
+  return c;
+}
+
+// The clusters each part may hold (listed or generated) and what generates
+// them; the defaults follow the generating cutoffs (a quadruplet cutoff
+// allows 4 sites, site_cutoff_A defaults to the longest site cutoff).
+void read_cutoffs(Validator& v, EnvironmentSpec& env) {
+  env.kra_generate = read_orbit_cutoffs(v, "kra");
+  env.site_generate = read_orbit_cutoffs(v, "site");
+  env.kra_cutoff_A = v.number("environment.kra_cutoff_A", 0, 0, 50);
+  // Up to 4 sites: a square of sites around a window (an E_KRA plaquette)
+  // is a common fitted cluster; the tables take listed clusters of any size.
+  env.kra_max_sites = static_cast<int>(v.integer("environment.kra_max_sites",
+                                                 env.kra_generate.quadruplet_A > 0 ? 4 : 3, 1, 4));
+  const OrbitCutoffs& sg = env.site_generate;
+  env.site_cutoff_A = v.number("environment.site_cutoff_A",
+                               std::max({sg.pair_A, sg.triplet_A, sg.quadruplet_A}), 0, 50);
+  env.site_max_sites = static_cast<int>(v.integer("environment.site_max_sites",
+                                                  sg.quadruplet_A > 0 ? 4 : 3, 1, 4));
+  for (int n = 2; n <= 4; ++n) {
+    const std::string order = cluster_order_name(n);
+    const std::string kra_key = "environment.kra_" + order + "_cutoff_A";
+    const std::string site_key = "environment.site_" + order + "_cutoff_A";
+    if (env.kra_generate.of_order(n) > 0 && n > env.kra_max_sites)
+      v.fail(kra_key, order + "s need environment.kra_max_sites >= " + std::to_string(n) +
+                          " (it is " + std::to_string(env.kra_max_sites) + ")");
+    if (env.kra_generate.of_order(n) > 0 && env.kra_cutoff_A <= 0)
+      v.fail(kra_key, "generates nothing: environment.kra_cutoff_A (the region around the hop's "
+                      "midpoint that E_KRA clusters lie in) is 0; give it, e.g. 4.5");
+    if (sg.of_order(n) > 0 && n > env.site_max_sites)
+      v.fail(site_key, order + "s need environment.site_max_sites >= " + std::to_string(n) +
+                           " (it is " + std::to_string(env.site_max_sites) + ")");
+    if (sg.of_order(n) > env.site_cutoff_A)
+      v.fail(site_key, std::to_string(sg.of_order(n)) + " Å is beyond environment.site_cutoff_A = " +
+                           std::to_string(env.site_cutoff_A) +
+                           " Å (no two sites of any site cluster farther apart)");
+  }
+}
+
+// Orbit ids in the coefficients file become explicit clusters (the compiler
+// sees only those); generation problems are reported at their cutoff key.
+// Null when the file names no orbit (nothing generated: today's files load
+// exactly as before) or the lattice cannot be built (its own section's error).
+std::unique_ptr<GeneratedOrbits> resolve_orbits(Validator& v, SimulationSettings& s) {
+  if (!needs_generated_orbits(s.environment.coefficients)) return nullptr;
+  try {
+    (void)hop_table(s.lattice);
+  } catch (const std::invalid_argument&) {
+    return nullptr;
+  }
+  try {
+    auto orbits = std::make_unique<GeneratedOrbits>(generate_orbits(s.lattice, s.environment));
+    resolve_orbit_coefficients(*orbits, s.lattice, s.environment.coefficients);
+    return orbits;
+  } catch (const EnvironmentError& e) {
+    v.fail(e.key(), e.what());
+  }
+}
+
 // The tables compile on a small copy of the supercell (the hops do not
 // depend on the cell counts): problems of the coefficients are reported
 // here, at their key, before anything big is built.
-void check_compiles(Validator& v, const SimulationSettings& s) {
+void check_compiles(Validator& v, SimulationSettings& s) {
+  const std::unique_ptr<GeneratedOrbits> orbits = resolve_orbits(v, s);
   std::array<int, 3> cells = s.cells;
   for (int& c : cells) c = std::min(c, 16);
   std::unique_ptr<Lattice> lattice;
@@ -74,6 +144,8 @@ void check_compiles(Validator& v, const SimulationSettings& s) {
              s.environment.coefficients.path + ": the coefficients make a rate overflow (E_env "
              "reaches " + std::to_string(tables.min_energy_eV) + " eV, kT = " +
              std::to_string(hop.kT()) + " eV)");
+    // After the compiler accepted every entry: a missing orbit is the last problem.
+    if (orbits) check_every_orbit_given(*orbits, s.lattice, s.environment.coefficients);
   } catch (const EnvironmentError& e) {
     v.fail(e.key(), e.what());
   }
@@ -81,7 +153,7 @@ void check_compiles(Validator& v, const SimulationSettings& s) {
 
 }  // namespace
 
-void read_environment(Validator& v, LoadedConfig& cfg, SimulationSettings& s) {
+void read_environment(Validator& v, LoadedConfig& cfg, SimulationSettings& s, bool listing) {
   if (!v.has("environment")) return;
   EnvironmentSpec& env = s.environment;
   env.active = true;
@@ -93,23 +165,26 @@ void read_environment(Validator& v, LoadedConfig& cfg, SimulationSettings& s) {
                               "a site pair cluster in environment.coefficients");
   if (v.has("hop.exchange"))
     v.fail("hop.exchange", "direct exchange does not combine with [environment]");
-  env.kra_cutoff_A = v.number("environment.kra_cutoff_A", 0, 0, 50);
-  // Up to 4 sites: a square of sites around a window (an E_KRA plaquette)
-  // is a common fitted cluster; the tables take listed clusters of any size.
-  env.kra_max_sites = static_cast<int>(v.integer("environment.kra_max_sites", 3, 1, 4));
-  env.site_cutoff_A = v.number("environment.site_cutoff_A", 0, 0, 50);
-  env.site_max_sites = static_cast<int>(v.integer("environment.site_max_sites", 3, 1, 4));
+  read_cutoffs(v, env);
   env.mobile.clear();
   for (const SpeciesSpec& sp : s.species.species) env.mobile.push_back(sp.name);
   if (env.mobile.empty()) env.mobile.push_back("ion");
   if (v.has("environment.immobile")) read_immobile(v, s);
-  if (!v.has("environment.coefficients"))
+  if (!v.has("environment.coefficients")) {
+    if (listing) return;
     v.fail("environment", "missing environment.coefficients (the JSON file of ECIs and NEB "
                           "tables)");
+  }
   std::filesystem::path file(v.string("environment.coefficients", ""));
   // Relative to the configuration's folder; with --set to the working directory.
   const bool from_set = cfg.where("environment.coefficients").rfind("--set ", 0) == 0;
   if (file.is_relative() && !from_set) file = std::filesystem::path(cfg.path).parent_path() / file;
+  std::error_code ec;
+  if (listing && !std::filesystem::exists(file, ec)) {
+    cfg.notes.push_back("environment.coefficients: " + file.string() +
+                        " does not exist yet (not read)");
+    return;
+  }
   try {
     env.coefficients = read_environment_coefficients(file.string());
   } catch (const EnvironmentError& e) {

@@ -39,6 +39,10 @@ struct ClusterCoefficient {
   std::vector<std::string> species;  // one name per site, never "Va"
   double eci_eV = 0;
   std::string where;  // JSON pointer of the entry, e.g. "/kra/3"
+  // The entry named a generated orbit ("kra.h0.pair2", EnvironmentOrbits.hpp)
+  // instead of hop + sites; resolve_orbit_coefficients fills hop_*/sites from
+  // the orbit's representative cluster.
+  std::string orbit;
 };
 
 struct NebPattern {
@@ -63,6 +67,17 @@ struct EnvironmentCoefficients {
   std::vector<ClusterCoefficient> kra;
   std::vector<ClusterCoefficient> site;
   std::vector<NebTable> neb;
+  // "require_every_orbit": every generated orbit and decoration must have an
+  // entry (a zero ECI included), so a fit that left one out is an error.
+  bool require_every_orbit = false;
+};
+
+// Cutoffs that generate cluster orbits (0: that order is not generated): the
+// longest distance between two sites of a cluster, Å.
+struct OrbitCutoffs {
+  double pair_A = 0, triplet_A = 0, quadruplet_A = 0;
+  double of_order(int n) const { return n == 2 ? pair_A : n == 3 ? triplet_A : n == 4 ? quadruplet_A : 0; }
+  bool any() const { return pair_A > 0 || triplet_A > 0 || quadruplet_A > 0; }
 };
 
 struct EnvironmentSpec {
@@ -75,6 +90,10 @@ struct EnvironmentSpec {
   // most site_max_sites sites (1 point, 2 pairs, 3 triplets).
   double site_cutoff_A = 0;
   int site_max_sites = 3;
+  // Generated orbits (docs/environment.md, "Generated orbits"): E_KRA
+  // clusters of every hop class within kra_cutoff_A of the midpoint, site
+  // clusters; points always, higher orders up to these lengths.
+  OrbitCutoffs kra_generate, site_generate;
   std::vector<ImmobileSpec> immobile;
   // Names of the mobile species (occupant codes 1..S, in this order);
   // filled from [[occupancy.species]], or {"ion"} for one species.

@@ -2,6 +2,7 @@
 // in its first lines, the error `coatkmc run` must give for it:
 //   # expect: line=7 key=hop.barrier        the place is FILE:7
 //   # expect: place="--threads"             the place is a command-line option
+//   # expect: line=7 key=K message="text"   ... and the message contains "text" (optional)
 //   # args: --threads 0                     extra command-line words (optional)
 //   # command: macro                        `coatkmc macro` instead of `run` (optional;
 //                                           an [anneal] or [macro] file)
@@ -27,6 +28,7 @@ struct BadConfig {
   std::string name, path;
   int line = 0;            // expected line in the file, or 0 when `place` is given
   std::string place, key;  // key empty: the message names no key
+  std::string message;     // a part of what follows PLACE: KEY: (optional)
   std::vector<std::string> args;
   std::string command = "run";
   std::string problem;  // a malformed expectation, reported by the test
@@ -80,6 +82,8 @@ BadConfig parse_expectation(const std::filesystem::path& file) {
           c.place = v;
         else if (k == "key")
           c.key = v;
+        else if (k == "message")
+          c.message = v;
         else
           c.problem = "unknown expectation field '" + k + "'";
       }
@@ -129,6 +133,7 @@ void expect_rejected(const BadConfig& c, const std::vector<std::string>& mode) {
   // Something must follow to say what is wrong.
   const std::string what = r.err.substr(prefix.size());
   EXPECT_NE(what.find_first_not_of(" \n"), std::string::npos) << "no description";
+  if (!c.message.empty()) EXPECT_NE(what.find(c.message), std::string::npos) << c.message;
   EXPECT_FALSE(file_exists(dir / "out/result.json"));
   EXPECT_FALSE(file_exists(dir / "out/msd.csv"));
   EXPECT_FALSE(file_exists(dir / "out/summary.json"));  // macro
