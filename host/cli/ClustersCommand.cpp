@@ -21,8 +21,8 @@ std::string counts_text(const std::vector<GeneratedOrbit>& list) {
   for (const GeneratedOrbit& o : list) ++n[o.sites.size()];
   std::string s;
   for (const auto& [order, count] : n)
-    s += (s.empty() ? "" : ", ") + std::to_string(count) + " " + cluster_order_name(static_cast<int>(order)) +
-         (count == 1 ? "" : "s");
+    s += (s.empty() ? "" : ", ") + std::to_string(count) + " " +
+         cluster_order_name(static_cast<int>(order)) + (count == 1 ? "" : "s");
   return s.empty() ? "none" : s;
 }
 

@@ -13,6 +13,8 @@
 #include "kmc/core/Error.hpp"
 #include "kmc/lattice/Lattice.hpp"
 #include "kmc/microstructure/Microstructure.hpp"
+#include "kmc/model/EnvironmentCodes.hpp"
+#include "kmc/model/EnvironmentPlacement.hpp"
 
 namespace coatkmc {
 
@@ -59,8 +61,17 @@ int structure_command(const std::vector<std::string>& in) {
   // Elements ASE and pymatgen accept: a site's species, else the configured ion species.
   std::vector<std::string> ions;
   for (const SpeciesSpec& sp : s.species.species) ions.push_back(sp.name);
+  // The immobile species of [[environment.immobile]], placed as a run places
+  // them (run.seed): shown in the site map; one cell (CIF, POSCAR) cannot.
+  std::vector<uint8_t> fixed;
+  std::vector<std::string> occupants;
+  if (s.environment.active && !s.environment.immobile.empty()) {
+    fixed = place_immobile(lattice, s.environment, s.seed);
+    occupants = environment_codes(s.lattice, s.environment).names;
+  }
   make_directories(out);
-  write_file_atomically(out + "/site_map.xyz", site_map_xyz(lattice, map, s.hop.barrier, ions));
+  write_file_atomically(out + "/site_map.xyz",
+                        site_map_xyz(lattice, map, s.hop.barrier, ions, fixed, occupants));
   write_file_atomically(out + "/structure.cif", cif_text(s.lattice, ions));
   write_file_atomically(out + "/POSCAR", poscar_text(s.lattice, ions));
   // A structure file's import, for `run` to take through lattice.site_map.
@@ -89,6 +100,14 @@ int structure_command(const std::vector<std::string>& in) {
     std::printf("  crystallized fraction (JMAK) %.4f\n", map.crystallized_fraction);
   if (s.microstructure.type == "composite")
     std::printf("  glass layer width %.4g A\n", map.boundary_width);
+  if (!fixed.empty()) {
+    std::vector<int64_t> count(occupants.size(), 0);
+    for (uint8_t c : fixed) ++count[c];
+    for (size_t c = 0; c < occupants.size(); ++c)
+      if (count[c])
+        std::printf("  immobile %s %lld sites (site_map.xyz)\n", occupants[c].c_str(),
+                    static_cast<long long>(count[c]));
+  }
   std::printf("  hop network %s%s\n", cfg.hop_network.summary().c_str(),
               cfg.hop_network.spans() ? "" : " (no spanning cluster: ions only rattle)");
   std::printf("  written: %s/site_map.xyz, %s/structure.cif, %s/POSCAR%s\n", out.c_str(),

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 
 #include "host/config/ConfigSections.hpp"
 #include "host/config/EnvironmentCoefficients.hpp"
@@ -52,6 +53,12 @@ void read_immobile(Validator& v, SimulationSettings& s) {
   }
 }
 
+std::string length_text(double x_A) {
+  std::ostringstream o;
+  o << x_A;
+  return o.str();
+}
+
 // The generating cutoffs of one part ("kra", "site"): read only when given,
 // so resolved configurations without them are unchanged.
 OrbitCutoffs read_orbit_cutoffs(Validator& v, const std::string& part) {
@@ -94,8 +101,8 @@ void read_cutoffs(Validator& v, EnvironmentSpec& env) {
       v.fail(site_key, order + "s need environment.site_max_sites >= " + std::to_string(n) +
                            " (it is " + std::to_string(env.site_max_sites) + ")");
     if (sg.of_order(n) > env.site_cutoff_A)
-      v.fail(site_key, std::to_string(sg.of_order(n)) + " Å is beyond environment.site_cutoff_A = " +
-                           std::to_string(env.site_cutoff_A) +
+      v.fail(site_key, length_text(sg.of_order(n)) + " Å is beyond environment.site_cutoff_A = " +
+                           length_text(env.site_cutoff_A) +
                            " Å (no two sites of any site cluster farther apart)");
   }
 }

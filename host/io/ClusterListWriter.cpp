@@ -10,7 +10,9 @@ namespace {
 using nlohmann::json;
 using ordered = nlohmann::ordered_json;
 
-ordered vec(Vec3 v) { return ordered::array({v.x, v.y, v.z}); }
+ordered vec(Vec3 v) {
+  return ordered::array({v.x, v.y, v.z});
+}
 
 std::vector<std::string> names_of(const EnvironmentCodes& codes, const std::vector<int32_t>& dec) {
   std::vector<std::string> out;
@@ -147,7 +149,8 @@ std::string coefficients_template_json(const GeneratedOrbits& g) {
     ordered list = ordered::array();
     for (const GeneratedOrbit& o : std::string(part) == "kra" ? g.kra : g.site)
       for (const auto& dec : o.decorations)
-        list.push_back(ordered{{"orbit", o.id}, {"species", names_of(g.codes, dec)}, {"eci_eV", 0.0}});
+        list.push_back(
+            ordered{{"orbit", o.id}, {"species", names_of(g.codes, dec)}, {"eci_eV", 0.0}});
     root[part] = list;
   }
   return root.dump(2) + "\n";

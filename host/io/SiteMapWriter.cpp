@@ -9,7 +9,9 @@
 namespace coatkmc {
 
 std::string site_map_xyz(const Lattice& lat, const SiteMap& map, double hop_barrier,
-                         const std::vector<std::string>& ion_species) {
+                         const std::vector<std::string>& ion_species,
+                         const std::vector<uint8_t>& fixed,
+                         const std::vector<std::string>& occupant_names) {
   const int64_t n = lat.num_sites();
   const int z = lat.max_coordination();
   const LatticeDescription& d = lat.description();
@@ -29,9 +31,14 @@ std::string site_map_xyz(const Lattice& lat, const SiteMap& map, double hop_barr
      << (lat.dimension() == 3 ? "T" : "F") << "\"\n";
   for (int64_t s = 0; s < n; ++s) {
     const BasisSite& b = d.basis[lat.basis_of(s)];
-    const std::string species = element_of_site(b, ion_species);
+    const bool immobile = !fixed.empty() && fixed[s] != 0;
+    std::string species = element_of_site(b, ion_species);
+    if (immobile) {
+      const std::string& name = occupant_names.at(fixed[s]);
+      species = is_element_symbol(name) ? name : "X";
+    }
     const Vec3 r = lat.position(s);
-    const bool blocked = !map.blocked.empty() && map.blocked[s];
+    const bool blocked = (!map.blocked.empty() && map.blocked[s]) || (immobile && b.mobile);
     double energy = b.energy + (map.site_energy.empty() ? 0.0 : map.site_energy[s]);
     double barrier = 0;
     int open = 0;

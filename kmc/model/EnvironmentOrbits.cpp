@@ -110,7 +110,9 @@ double summed_A(const LatticeDescription& d, const Cluster& c) {
 
 // Lengths compared in whole micro-ångström: orbits of equal length (up to
 // rounding) are ordered by their canonical sites, the same on every machine.
-int64_t micro(double x_A) { return std::llround(x_A * 1e6); }
+int64_t micro(double x_A) {
+  return std::llround(x_A * 1e6);
+}
 
 // The symmetry-distinct decorations of `rep` over the occupants its sites
 // can hold (codes >= 1), in lexicographic order, the first of each class.
@@ -226,34 +228,36 @@ void generate_kra(const LatticeDescription& d, const EnvironmentSpec& spec,
     const double cut = order == 1 ? spec.kra_cutoff_A : spec.kra_generate.of_order(order);
     if (order > 1 && cut <= 0) continue;
     Budget budget{cutoff_key("kra", order), cut};
-    pairwise_within(at, all, order, order == 1 ? 1e300 : cut, budget, [&](const std::vector<int>& idx) {
-      Cluster c;
-      for (int i : idx) c.push_back(near[i]);  // sorted: `near` is
-      if (seen.count(c)) return;
-      const std::vector<Cluster> images = orbit_images(h.group, c);
-      for (Cluster img : images) {
-        std::sort(img.begin(), img.end());
-        seen.insert(std::move(img));
-      }
-      GeneratedOrbit o;
-      o.hop_class = cls;
-      o.sites = canonical_key(h.group, c, {}, false).sites;
-      // The representative is an image of c: checked again in its own
-      // coordinates (rounding), as compile_environment will check it.
-      o.max_distance_A = longest_A(d, o.sites);
-      if (order > 1 && o.max_distance_A > cut) return;
-      double farthest = 0, summed = 0;
-      for (const SiteRef& s : o.sites) {
-        const double r = norm(site_position(d, s) - mid);
-        if (r > spec.kra_cutoff_A) return;
-        farthest = std::max(farthest, r);
-        summed += r;
-      }
-      o.multiplicity = static_cast<int>(images.size());
-      o.decorations = distinct_decorations(g.codes, h.group, o.sites, false);
-      const auto rank = std::make_tuple(order, micro(o.max_distance_A), micro(farthest), micro(summed));
-      found.push_back({std::move(o), rank});
-    });
+    pairwise_within(
+        at, all, order, order == 1 ? 1e300 : cut, budget, [&](const std::vector<int>& idx) {
+          Cluster c;
+          for (int i : idx) c.push_back(near[i]);  // sorted: `near` is
+          if (seen.count(c)) return;
+          const std::vector<Cluster> images = orbit_images(h.group, c);
+          for (Cluster img : images) {
+            std::sort(img.begin(), img.end());
+            seen.insert(std::move(img));
+          }
+          GeneratedOrbit o;
+          o.hop_class = cls;
+          o.sites = canonical_key(h.group, c, {}, false).sites;
+          // The representative is an image of c: checked again in its own
+          // coordinates (rounding), as compile_environment will check it.
+          o.max_distance_A = longest_A(d, o.sites);
+          if (order > 1 && o.max_distance_A > cut) return;
+          double farthest = 0, summed = 0;
+          for (const SiteRef& s : o.sites) {
+            const double r = norm(site_position(d, s) - mid);
+            if (r > spec.kra_cutoff_A) return;
+            farthest = std::max(farthest, r);
+            summed += r;
+          }
+          o.multiplicity = static_cast<int>(images.size());
+          o.decorations = distinct_decorations(g.codes, h.group, o.sites, false);
+          const auto rank =
+              std::make_tuple(order, micro(o.max_distance_A), micro(farthest), micro(summed));
+          found.push_back({std::move(o), rank});
+        });
   }
   sort_and_name(found, "kra." + h.id + ".", g.kra);
 }
@@ -323,8 +327,7 @@ std::string names_text(const EnvironmentCodes& codes, const std::vector<int32_t>
 }
 
 std::string generated_text(const std::vector<GeneratedOrbit>& list, const char* kind) {
-  if (list.empty())
-    return std::string("the configuration generates no ") + kind + " orbits";
+  if (list.empty()) return std::string("the configuration generates no ") + kind + " orbits";
   return "generated: " + list.front().id + " ... " + list.back().id + ", " +
          std::to_string(list.size()) + " in all; `coatkmc clusters CONFIG` lists them";
 }
@@ -333,11 +336,16 @@ std::string generated_text(const std::vector<GeneratedOrbit>& list, const char* 
 
 const char* cluster_order_name(int sites) {
   switch (sites) {
-    case 1: return "point";
-    case 2: return "pair";
-    case 3: return "triplet";
-    case 4: return "quadruplet";
-    default: return "cluster";
+    case 1:
+      return "point";
+    case 2:
+      return "pair";
+    case 3:
+      return "triplet";
+    case 4:
+      return "quadruplet";
+    default:
+      return "cluster";
   }
 }
 
@@ -378,17 +386,18 @@ void resolve_orbit_coefficients(const GeneratedOrbits& orbits, const LatticeDesc
       auto it = mine.find(e.orbit);
       if (it == mine.end()) {
         if (other.count(e.orbit))
-          bad(c, e.where + "/orbit", "'" + e.orbit + "' is a " +
-                                         (is_kra ? "site-energy orbit: list it under \"site\""
-                                                 : "E_KRA orbit: list it under \"kra\""));
+          bad(c, e.where + "/orbit",
+              "'" + e.orbit + "' is a " +
+                  (is_kra ? "site-energy orbit: list it under \"site\""
+                          : "E_KRA orbit: list it under \"kra\""));
         bad(c, e.where + "/orbit",
             "no generated orbit '" + e.orbit + "' (" +
                 generated_text(is_kra ? orbits.kra : orbits.site, is_kra ? "E_KRA" : "site") + ")");
       }
       const GeneratedOrbit& o = *it->second;
       if (e.species.size() != o.sites.size())
-        bad(c, e.where + "/species", "give one species per site of " + o.id + " (" +
-                                         std::to_string(o.sites.size()) + ")");
+        bad(c, e.where + "/species",
+            "give one species per site of " + o.id + " (" + std::to_string(o.sites.size()) + ")");
       if (is_kra) {
         e.hop_from = fractional_of(d, orbits.hops[o.hop_class].from);
         e.hop_to = fractional_of(d, orbits.hops[o.hop_class].to);
@@ -439,14 +448,17 @@ void check_every_orbit_given(const GeneratedOrbits& orbits, const LatticeDescrip
       "with every orbit)";
   for (const GeneratedOrbit& o : orbits.kra)
     for (const auto& dec : o.decorations)
-      if (!given.count({o.hop_class, canonical_key(orbits.hops[o.hop_class].group, o.sites, dec, false)}))
-        bad(c, "/kra", "orbit " + o.id + " decorated " + names_text(orbits.codes, dec) +
-                           " has no entry" + hint);
+      if (!given.count(
+              {o.hop_class, canonical_key(orbits.hops[o.hop_class].group, o.sites, dec, false)}))
+        bad(c, "/kra",
+            "orbit " + o.id + " decorated " + names_text(orbits.codes, dec) + " has no entry" +
+                hint);
   for (const GeneratedOrbit& o : orbits.site)
     for (const auto& dec : o.decorations)
       if (!given.count({-1, canonical_key(G, o.sites, dec, true)}))
-        bad(c, "/site", "orbit " + o.id + " decorated " + names_text(orbits.codes, dec) +
-                            " has no entry" + hint);
+        bad(c, "/site",
+            "orbit " + o.id + " decorated " + names_text(orbits.codes, dec) + " has no entry" +
+                hint);
 }
 
 }  // namespace coatkmc

@@ -49,12 +49,11 @@ struct GeneratedOrbits {
 const char* cluster_order_name(int sites);
 
 // Generates the orbits of `spec`'s cutoffs for the lattice `d` (its hops,
-// kmc/lattice/Lattice.hpp hop_table, in the order a Lattice lists them). E_KRA: points within kra_cutoff_A of
-// each class's reference hop midpoint, higher orders up to
-// spec.kra_generate's lengths; site clusters: points of every sublattice
-// that holds more than one occupant, higher orders up to
-// spec.site_generate's lengths. Throws EnvironmentError keyed by the cutoff
-// key when a cutoff would enumerate too many clusters.
+// kmc/lattice/Lattice.hpp hop_table, in the order a Lattice lists them). E_KRA: points within
+// kra_cutoff_A of each class's reference hop midpoint, higher orders up to spec.kra_generate's
+// lengths; site clusters: points of every sublattice that holds more than one occupant, higher
+// orders up to spec.site_generate's lengths. Throws EnvironmentError keyed by the cutoff key when a
+// cutoff would enumerate too many clusters.
 GeneratedOrbits generate_orbits(const LatticeDescription& d, const EnvironmentSpec& spec);
 
 // Fractional coordinates of a site (cell + basis position), as the

@@ -76,7 +76,9 @@ struct EnvironmentCoefficients {
 // longest distance between two sites of a cluster, Å.
 struct OrbitCutoffs {
   double pair_A = 0, triplet_A = 0, quadruplet_A = 0;
-  double of_order(int n) const { return n == 2 ? pair_A : n == 3 ? triplet_A : n == 4 ? quadruplet_A : 0; }
+  double of_order(int n) const {
+    return n == 2 ? pair_A : n == 3 ? triplet_A : n == 4 ? quadruplet_A : 0;
+  }
   bool any() const { return pair_A > 0 || triplet_A > 0 || quadruplet_A > 0; }
 };
 

@@ -88,6 +88,11 @@ def expected_symbols(config_name):
             "llto_a_site_environment": {"Li", "Ti", "O"}}.get(config_name, {"X"})
 
 
+def immobile_symbols(config_name):
+    """Immobile species placed on the supercell's sites (site_map.xyz only)."""
+    return {"llto_a_site_environment": {"La"}}.get(config_name, set())
+
+
 @pytest.mark.parametrize("config", run_configs(), ids=lambda p: p.stem)
 def test_ase_reads_every_structure_file(tmp_path, config):
     out = tmp_path / "s"
@@ -102,8 +107,10 @@ def test_ase_reads_every_structure_file(tmp_path, config):
     # The sublattice label is kept beside the element.
     assert "sublattice" in site_map.arrays
     assert len(cif) == len(poscar) > 0
-    for atoms in (site_map, cif, poscar):
+    for atoms in (cif, poscar):
         assert set(atoms.get_chemical_symbols()) == expected_symbols(config.stem)
+    # The site map also shows the immobile species of [[environment.immobile]].
+    assert set(site_map.get_chemical_symbols()) == expected_symbols(config.stem) | immobile_symbols(config.stem)
     np.testing.assert_allclose(cif.cell.cellpar(), poscar.cell.cellpar(), rtol=1e-7, atol=1e-6)
 
 

@@ -5,9 +5,13 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "CommandRunner.hpp"
+#include "host/config/ConfigReader.hpp"
+#include "kmc/lattice/Lattice.hpp"
+#include "kmc/model/EnvironmentPlacement.hpp"
 
 using namespace coatkmc_test;
 using nlohmann::json;
@@ -51,8 +55,10 @@ TEST(EnvironmentClustersCli, ListFillTemplateRunMatchesExplicitClusters) {
   // No environment.coefficients yet: the listing is where a fit starts.
   CommandResult r = run_coatkmc({"clusters", "model.toml", "--out", "list"}, dir.path());
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("E_KRA orbits: 1 point, 1 pair (5 decorations)"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("site orbits:  1 point, 1 pair (5 decorations)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("E_KRA orbits: 1 point, 1 pair (5 decorations)"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("site orbits:  1 point, 1 pair (5 decorations)"), std::string::npos)
+      << r.out;
   const json list = json::parse(read_text(dir / "list/clusters.json"));
   EXPECT_EQ(list["occupants"], json::array({"Va", "ion", "La"}));
   ASSERT_EQ(list["hop_classes"].size(), 1u);
@@ -63,8 +69,10 @@ TEST(EnvironmentClustersCli, ListFillTemplateRunMatchesExplicitClusters) {
   EXPECT_EQ(list["kra"][1]["id"], "kra.h0.pair0");
   EXPECT_EQ(list["kra"][1]["multiplicity"], 4);
   EXPECT_NEAR(list["kra"][1]["distances_A"][0].get<double>(), 3.87, 1e-12);
-  EXPECT_EQ(list["kra"][1]["species_basis"], json::array({json::array({"ion", "La"}), json::array({"ion", "La"})}));
-  EXPECT_EQ(list["kra"][1]["decorations"], json::array({json::array({"ion", "ion"}), json::array({"ion", "La"}),
+  EXPECT_EQ(list["kra"][1]["species_basis"],
+            json::array({json::array({"ion", "La"}), json::array({"ion", "La"})}));
+  EXPECT_EQ(list["kra"][1]["decorations"],
+            json::array({json::array({"ion", "ion"}), json::array({"ion", "La"}),
                          json::array({"La", "La"})}));
   ASSERT_EQ(list["site"].size(), 2u);
   EXPECT_EQ(list["site"][1]["multiplicity"], 3);  // A-A pairs per cell
@@ -96,13 +104,14 @@ TEST(EnvironmentClustersCli, ListFillTemplateRunMatchesExplicitClusters) {
     }
   write(dir / "explicit.json", explicit_eci.dump(1));
 
-  const std::pair<const char*, const char*> runs[] = {
-      {"eci.json", "by_id"}, {"explicit.json", "by_sites"}, {"list/coefficients_template.json", "zero"}};
+  const std::pair<const char*, const char*> runs[] = {{"eci.json", "by_id"},
+                                                      {"explicit.json", "by_sites"},
+                                                      {"list/coefficients_template.json", "zero"}};
   for (const auto& [file, out] : runs) {
-    r = run_coatkmc({"run", "model.toml", "--set",
-                     std::string("environment.coefficients=\"") + file + "\"", "--out", out,
-                     "--no-plots"},
-                    dir.path());
+    r = run_coatkmc(
+        {"run", "model.toml", "--set", std::string("environment.coefficients=\"") + file + "\"",
+         "--out", out, "--no-plots"},
+        dir.path());
     ASSERT_EQ(r.status, 0) << file << ": " << r.err;
   }
   const std::string by_id = read_text(dir / "by_id/msd.csv");
@@ -111,13 +120,52 @@ TEST(EnvironmentClustersCli, ListFillTemplateRunMatchesExplicitClusters) {
   EXPECT_NE(by_id, read_text(dir / "zero/msd.csv"));
 
   // A coefficients file named but not written yet: listed with a note.
-  write(dir / "named.toml",
-        std::string(kConfig).replace(std::string(kConfig).find("kra_cutoff_A"), 0,
-                                     "coefficients = \"fit/eci.json\"\n"));
+  write(dir / "named.toml", std::string(kConfig).replace(std::string(kConfig).find("kra_cutoff_A"),
+                                                         0, "coefficients = \"fit/eci.json\"\n"));
   r = run_coatkmc({"clusters", "named.toml", "--out", "list2"}, dir.path());
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("does not exist yet (not read)"), std::string::npos) << r.err;
   EXPECT_EQ(read_text(dir / "list2/clusters.json"), read_text(dir / "list/clusters.json"));
+}
+
+// `coatkmc structure` shows the immobile species where a run puts them
+// (same lattice, spec and run.seed): La in the species column, blocked.
+TEST(EnvironmentClustersCli, StructureSiteMapShowsTheRunsImmobileSpecies) {
+  ScratchDir dir;
+  write(dir / "none.json", "{}");
+  std::string text = kConfig;
+  text.insert(text.find("kra_cutoff_A"), "coefficients = \"none.json\"\n");
+  write(dir / "model.toml", text);
+  const CommandResult r = run_coatkmc({"structure", "model.toml", "--out", "s"}, dir.path());
+  ASSERT_EQ(r.status, 0) << r.err;
+  // 4 A layers of 16 sites, round(0.3 * 16) = 5 La in each.
+  EXPECT_NE(r.out.find("immobile La 20 sites"), std::string::npos) << r.out;
+  const coatkmc::LoadedConfig cfg = coatkmc::load_config(dir / "model.toml", {});
+  const coatkmc::Lattice lattice(cfg.settings.lattice, cfg.settings.cells);
+  const std::vector<uint8_t> fixed =
+      coatkmc::place_immobile(lattice, cfg.settings.environment, cfg.settings.seed);
+  std::istringstream xyz(read_text(dir / "s/site_map.xyz"));
+  std::string line;
+  std::getline(xyz, line);
+  ASSERT_EQ(std::stoll(line), lattice.num_sites());
+  std::getline(xyz, line);
+  int la = 0;
+  for (int64_t site = 0; site < lattice.num_sites(); ++site) {
+    ASSERT_TRUE(std::getline(xyz, line));
+    std::istringstream cols(line);
+    std::string element, sublattice, phase;
+    double x, y, z;
+    int grain, blocked;
+    cols >> element >> x >> y >> z >> sublattice >> phase >> grain >> blocked;
+    const bool holds_la = fixed[site] != 0;
+    EXPECT_EQ(element == "La", holds_la) << site << ": " << line;
+    if (holds_la) {
+      EXPECT_EQ(sublattice, "A");
+      EXPECT_EQ(blocked, 1) << line;
+      ++la;
+    }
+  }
+  EXPECT_EQ(la, 20);
 }
 
 TEST(EnvironmentClustersCli, WithoutEnvironmentOrConfigExitsTwo) {

@@ -61,7 +61,8 @@ TEST(EnvironmentGeneratedOrbits, ScNearestNeighbourHopPairsByShell) {
     EXPECT_EQ(points[0]->id, "kra.h0.point0");
     const auto pairs = of_order(g.kra, 2);
     EXPECT_EQ(multiplicities(pairs), std::vector<int>(all.begin(), all.begin() + k + 1)) << k;
-    for (size_t i = 0; i < pairs.size(); ++i) EXPECT_EQ(pairs[i]->id, "kra.h0.pair" + std::to_string(i));
+    for (size_t i = 0; i < pairs.size(); ++i)
+      EXPECT_EQ(pairs[i]->id, "kra.h0.pair" + std::to_string(i));
     // One species: one decoration per orbit.
     for (const GeneratedOrbit& o : g.kra) EXPECT_EQ(o.decorations.size(), 1u) << o.id;
   }
@@ -235,8 +236,9 @@ TEST(EnvironmentGeneratedOrbits, UnknownAndMissingOrbitsAreRefused) {
     ADD_FAILURE() << "an orbit that was not generated was accepted";
   } catch (const EnvironmentError& e) {
     EXPECT_EQ(e.key(), "environment.coefficients");
-    EXPECT_NE(std::string(e.what()).find("eci.json /kra/0/orbit: no generated orbit 'kra.h0.pair7'"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("eci.json /kra/0/orbit: no generated orbit 'kra.h0.pair7'"),
+        std::string::npos)
         << e.what();
   }
   s.coefficients.kra[0].orbit = "kra.h0.pair1";
@@ -246,7 +248,8 @@ TEST(EnvironmentGeneratedOrbits, UnknownAndMissingOrbitsAreRefused) {
     check_every_orbit_given(g, d, s.coefficients);
     ADD_FAILURE() << "a missing orbit was accepted";
   } catch (const EnvironmentError& e) {
-    EXPECT_NE(std::string(e.what()).find("eci.json /kra: orbit kra.h0.point0 decorated [ion] has no entry"),
+    EXPECT_NE(std::string(e.what()).find(
+                  "eci.json /kra: orbit kra.h0.point0 decorated [ion] has no entry"),
               std::string::npos)
         << e.what();
   }
