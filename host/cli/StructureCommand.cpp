@@ -103,7 +103,7 @@ int structure_command(const std::vector<std::string>& in) {
   if (!fixed.empty()) {
     std::vector<int64_t> count(occupants.size(), 0);
     for (uint8_t c : fixed) ++count[c];
-    for (size_t c = 0; c < occupants.size(); ++c)
+    for (size_t c = 1; c < occupants.size(); ++c)  // 0: no immobile species there
       if (count[c])
         std::printf("  immobile %s %lld sites (site_map.xyz)\n", occupants[c].c_str(),
                     static_cast<long long>(count[c]));

@@ -140,6 +140,7 @@ TEST(EnvironmentClustersCli, StructureSiteMapShowsTheRunsImmobileSpecies) {
   ASSERT_EQ(r.status, 0) << r.err;
   // 4 A layers of 16 sites, round(0.3 * 16) = 5 La in each.
   EXPECT_NE(r.out.find("immobile La 20 sites"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("immobile Va"), std::string::npos) << r.out;  // code 0 is no species
   const coatkmc::LoadedConfig cfg = coatkmc::load_config(dir / "model.toml", {});
   const coatkmc::Lattice lattice(cfg.settings.lattice, cfg.settings.cells);
   const std::vector<uint8_t> fixed =
