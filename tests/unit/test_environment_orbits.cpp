@@ -23,6 +23,9 @@ std::vector<const GeneratedOrbit*> of_order(const std::vector<GeneratedOrbit>& l
   return out;
 }
 
+// The pointers point into `list`: a temporary list would leave them dangling.
+std::vector<const GeneratedOrbit*> of_order(std::vector<GeneratedOrbit>&& list, size_t n) = delete;
+
 std::vector<int> multiplicities(const std::vector<const GeneratedOrbit*>& list) {
   std::vector<int> m;
   for (const GeneratedOrbit* o : list) m.push_back(o->multiplicity);
@@ -72,9 +75,11 @@ TEST(EnvironmentGeneratedOrbits, ScNearestNeighbourHopPairsByShell) {
   // perpendicular sites at one end, the partner of one of them across --
   // one orbit: D4h (16 operations) fixes none of them.
   s.kra_generate = {a * 2.3, a * 1.5, 0};
-  EXPECT_EQ(of_order(generate_orbits(d, s).kra, 3).size(), 0u);
+  const GeneratedOrbits without = generate_orbits(d, s);
+  EXPECT_EQ(of_order(without.kra, 3).size(), 0u);
   s.kra_generate.triplet_A = a * 1.8;
-  const auto tri = of_order(generate_orbits(d, s).kra, 3);
+  const GeneratedOrbits with = generate_orbits(d, s);
+  const auto tri = of_order(with.kra, 3);
   EXPECT_EQ(multiplicities(tri), std::vector<int>({16}));
   EXPECT_NEAR(tri[0]->max_distance_A, a * std::sqrt(3.0), 1e-12);
 }
@@ -108,7 +113,8 @@ TEST(EnvironmentGeneratedOrbits, ScSiteClustersWithinTheSecondShell) {
   }
   // Orders beyond site_max_sites are not generated.
   s.site_max_sites = 2;
-  EXPECT_EQ(of_order(generate_orbits(d, s).site, 3).size(), 0u);
+  const GeneratedOrbits none = generate_orbits(d, s);
+  EXPECT_EQ(of_order(none.site, 3).size(), 0u);
 }
 
 // Perovskite A-site hop with Nb on the B sites: within 0.75 a of the A-A
