@@ -56,40 +56,33 @@ void pairwise_within(const std::vector<Vec3>& at, const std::vector<int>& candid
   // Recursion over positions in `candidates`; depth <= 4.
   // Counted first (cheap): a cutoff that enumerates too many clusters is
   // refused before the costly orbit work starts.
+  // One recursion serves both passes; `leaf` runs on each complete tuple.
+  auto each_tuple = [&](auto&& leaf) {
+    auto step = [&](auto&& self, size_t from) -> void {
+      if (static_cast<int>(chosen.size()) == size) {
+        leaf();
+        return;
+      }
+      for (size_t i = from; i < candidates.size(); ++i) {
+        const int c = candidates[i];
+        bool near = true;
+        for (int o : chosen) near = near && dist(o, c) <= cutoff_A;
+        if (!near) continue;
+        chosen.push_back(c);
+        self(self, i + 1);
+        chosen.pop_back();
+      }
+    };
+    step(step, 0);
+  };
   int64_t count = 0;
-  auto tally = [&](auto&& self, size_t from) -> void {
-    if (static_cast<int>(chosen.size()) == size) {
-      if (++count + budget.used > kMaxCandidates) budget.spend_all(count);
-      return;
-    }
-    for (size_t i = from; i < candidates.size(); ++i) {
-      const int c = candidates[i];
-      bool near = true;
-      for (int o : chosen) near = near && dist(o, c) <= cutoff_A;
-      if (!near) continue;
-      chosen.push_back(c);
-      self(self, i + 1);
-      chosen.pop_back();
-    }
-  };
-  tally(tally, 0);
-  auto grow = [&](auto&& self, size_t from) -> void {
-    if (static_cast<int>(chosen.size()) == size) {
-      budget.spend();
-      visit(chosen);
-      return;
-    }
-    for (size_t i = from; i < candidates.size(); ++i) {
-      const int c = candidates[i];
-      bool near = true;
-      for (int o : chosen) near = near && dist(o, c) <= cutoff_A;
-      if (!near) continue;
-      chosen.push_back(c);
-      self(self, i + 1);
-      chosen.pop_back();
-    }
-  };
-  grow(grow, 0);
+  each_tuple([&] {
+    if (++count + budget.used > kMaxCandidates) budget.spend_all(count);
+  });
+  each_tuple([&] {
+    budget.spend();
+    visit(chosen);
+  });
 }
 
 double longest_A(const LatticeDescription& d, const Cluster& c) {
