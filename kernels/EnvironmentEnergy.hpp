@@ -17,9 +17,12 @@
 //    slot and a threshold floor(p 2^32) per code, p = rate / gamma; accept
 //    when word < threshold, as the uniform-landscape path of the attempt;
 //  * product: p = base(slot) [x site rate(i, k)] x factor_1[code_1] x ...
-//    x factor_T[code_T], the host-made doubles exp(-V_t / kT) multiplied in
-//    entry order; accept when double(word) < p. Plain IEEE products in a fixed
-//    order (the build has no FMA contraction): the same bits on every backend.
+//    x factor_T[code_T], the host-made doubles exp(-(V_t - min V_t) / kT) <= 1
+//    (one table per set of sites the terms read; the minima are in the base)
+//    multiplied in entry order; accept when double(word) < p, stopping at the
+//    first factor that takes p to or below the word. Plain IEEE products in
+//    a fixed order (the build has no FMA contraction): the same bits on
+//    every backend.
 // The device never calls exp.
 //
 // Occupation state of a site, from its byte (kernels/SublatticeAttempt.hpp:
@@ -64,7 +67,8 @@ struct EnvironmentTables {
   // landscape), or the fraction alone when the per-site rates of
   // SublatticeTables::site_rate (2^32 / gamma included) multiply it.
   const double* base;
-  const double* factor;  // the terms' tables: exp(-V / kT)
+  const double* factor;  // the terms' tables: exp(-(V - min V) / kT), each at most 1 (accepts()
+                         // stops early on that)
   int32_t width;         // integer form: codes per slot (R^P of the widest slot)
   int32_t radix;         // R
 };
@@ -106,6 +110,11 @@ struct EnvironmentEnergy {
       p = env.base[slot];
       if (site_rate) p *= site_rate[static_cast<int64_t>(i) * lat.zmax + k];
     }
+    // Product form: every factor is at most 1, so p only falls (a product
+    // with a factor <= 1 rounds to at most p): once the word is not below p
+    // the whole product would not be either, and the attempt stops there
+    // with the decision the whole product gives.
+    if (!integer && !(static_cast<double>(draw) < p)) return false;
     int32_t code = 0;
     // Rolled on the device: one load chain per site, few registers.
     KMC_DEVICE_LOOP_ROLLED
@@ -115,6 +124,7 @@ struct EnvironmentEnergy {
       if (!integer && e.closes) {
         p *= env.factor[e.table + code];
         code = 0;
+        if (!(static_cast<double>(draw) < p)) return false;
       }
     }
     if (integer) return draw < env.threshold[slot * env.width + code];

@@ -39,6 +39,97 @@ double factor_of(double energy_ev, double kT, const std::string& what) {
   return f;
 }
 
+// A slot's terms merged by the sites they read: one table per set of sites
+// (ascending, distinct), its energies the sum of every term over that set,
+// then each table whose sites all lie in a larger table folded into the
+// first such one. The product of the tables' largest factors bounds the
+// slot's largest factor more tightly than the terms' (a site's pair clusters
+// with the origin and with the target, of opposite signs, and its E_KRA
+// point become one factor of that site), and an attempt multiplies fewer
+// factors. Terms over no site add to `constant_ev`.
+struct MergedTerm {
+  std::vector<int> sites;          // indices into HopEnvironment::sites
+  std::vector<double> energy_ev;   // R^sites.size(), code = Horner over `sites`
+  std::vector<double> factor;      // exp(-(energy - lowest) / kT), filled by the caller
+  double mean_factor = 0;
+};
+
+// The digits (states) of `code` over `n` sites, the first site the most significant.
+void digits_of(int64_t code, int radix, size_t n, std::vector<int>& digit) {
+  digit.assign(n, 0);
+  for (size_t u = n; u-- > 0;) {
+    digit[u] = static_cast<int>(code % radix);
+    code /= radix;
+  }
+}
+
+// The code over `sub` of the states `digit` of `sites` (every site of `sub` in `sites`).
+int64_t code_over(const std::vector<int>& sites, const std::vector<int>& digit,
+                  const std::vector<int>& sub, int radix) {
+  int64_t c = 0;
+  for (int m : sub) {
+    const size_t u = static_cast<size_t>(
+        std::find(sites.begin(), sites.end(), m) - sites.begin());
+    c = c * radix + digit[u];
+  }
+  return c;
+}
+
+std::vector<MergedTerm> merge_terms(const std::vector<HopEnvironmentTerm>& terms, int radix,
+                                    double& constant_ev) {
+  std::vector<MergedTerm> merged;
+  std::vector<int> digit;
+  for (const HopEnvironmentTerm& t : terms) {
+    if (t.sites.empty()) {
+      constant_ev += t.energy_ev[0];
+      continue;
+    }
+    std::vector<int> key = t.sites;
+    std::sort(key.begin(), key.end());
+    key.erase(std::unique(key.begin(), key.end()), key.end());
+    auto at = std::find_if(merged.begin(), merged.end(),
+                           [&](const MergedTerm& m) { return m.sites == key; });
+    if (at == merged.end()) {
+      MergedTerm m;
+      m.sites = key;
+      m.energy_ev.assign(power_upto(radix, key.size(), int64_t(1) << 30), 0.0);
+      merged.push_back(std::move(m));
+      at = merged.end() - 1;
+    }
+    for (int64_t c = 0; c < static_cast<int64_t>(at->energy_ev.size()); ++c) {
+      digits_of(c, radix, key.size(), digit);
+      at->energy_ev[c] += t.energy_ev[code_over(key, digit, t.sites, radix)];
+    }
+  }
+  // Fold the smaller tables into larger ones that read all their sites.
+  std::vector<size_t> order(merged.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    return merged[x].sites.size() < merged[y].sites.size();
+  });
+  std::vector<bool> gone(merged.size(), false);
+  for (size_t g : order) {
+    const MergedTerm& small = merged[g];
+    for (size_t h = 0; h < merged.size(); ++h) {
+      MergedTerm& big = merged[h];
+      if (h == g || gone[h] || big.sites.size() <= small.sites.size() ||
+          !std::includes(big.sites.begin(), big.sites.end(), small.sites.begin(),
+                         small.sites.end()))
+        continue;
+      for (int64_t c = 0; c < static_cast<int64_t>(big.energy_ev.size()); ++c) {
+        digits_of(c, radix, big.sites.size(), digit);
+        big.energy_ev[c] += small.energy_ev[code_over(big.sites, digit, small.sites, radix)];
+      }
+      gone[g] = true;
+      break;
+    }
+  }
+  std::vector<MergedTerm> kept;
+  for (size_t i = 0; i < merged.size(); ++i)
+    if (!gone[i]) kept.push_back(std::move(merged[i]));
+  return kept;
+}
+
 // The sites and terms of one slot against this lattice (CannotProceed
 // naming the slot); widens `reach` to its sites.
 void check_slot(const Lattice& lattice, const LatticeView& view, const HopEnvironment& env,
@@ -176,21 +267,34 @@ SublatticeEnvironment::SublatticeEnvironment(const Lattice& lattice, const HopSt
       max_factor_[slot] = most;
       continue;
     }
-    // Product form: each term's sites, the last one closing it with its table.
+    // Product form: the terms merged into one table per set of sites they
+    // read (merge_terms), each table divided by its largest factor so that
+    // every factor is at most 1 (the running product of an attempt only
+    // falls: kernels/EnvironmentEnergy.hpp stops at the first factor that
+    // takes it to or below the word), the largest factors moved into the
+    // slot's constant, the tables whose mean factor is smallest first (they
+    // end most rejected attempts soonest); each table's sites in order, the
+    // last one closing it.
     double constant = env.constant_ev;
-    double most = 1;
-    for (const HopEnvironmentTerm& t : env.terms) {
-      if (t.sites.empty()) {  // a constant term
-        constant += t.energy_ev[0];
-        continue;
-      }
-      const int32_t table = static_cast<int32_t>(factors_.size());
-      double term_most = 0;
+    std::vector<MergedTerm> merged = merge_terms(env.terms, radix_, constant);
+    for (MergedTerm& t : merged) {
+      const double lowest = *std::min_element(t.energy_ev.begin(), t.energy_ev.end());
+      constant += lowest;
+      t.factor.reserve(t.energy_ev.size());
+      double sum = 0;
       for (double v : t.energy_ev) {
-        factors_.push_back(factor_of(v, kT, name));
-        term_most = std::max(term_most, factors_.back());
+        // exp of a non-positive number: at most 1 (min() guards a libm that rounds up).
+        t.factor.push_back(std::min(1.0, factor_of(v - lowest, kT, name)));
+        sum += t.factor.back();
       }
-      most *= term_most;
+      t.mean_factor = sum / static_cast<double>(t.factor.size());
+    }
+    std::stable_sort(merged.begin(), merged.end(), [](const MergedTerm& x, const MergedTerm& y) {
+      return x.mean_factor < y.mean_factor;
+    });
+    for (const MergedTerm& t : merged) {
+      const int32_t table = static_cast<int32_t>(factors_.size());
+      factors_.insert(factors_.end(), t.factor.begin(), t.factor.end());
       for (size_t u = 0; u < t.sites.size(); ++u) {
         EnvironmentEntry e = entry_of(t.sites[u]);
         if (u + 1 == t.sites.size()) {
@@ -201,7 +305,11 @@ SublatticeEnvironment::SublatticeEnvironment(const Lattice& lattice, const HopSt
       }
     }
     constant_factor_[slot] = factor_of(constant, kT, name);
-    max_factor_[slot] = constant_factor_[slot] * most;
+    // The product of every table's largest factor (each 1 now, the constant
+    // holding them): exact when the tables read disjoint sites (a model of
+    // pair clusters with the hop's ends and E_KRA points has one table per
+    // site), an upper bound otherwise.
+    max_factor_[slot] = constant_factor_[slot];
     if (std::isfinite(model.min_energy_ev))
       max_factor_[slot] = std::min(max_factor_[slot], std::exp(-model.min_energy_ev / kT));
     if (!std::isfinite(max_factor_[slot]))
