@@ -92,8 +92,78 @@ ENV_ACCEPTS = sass("probe_environment_accepts")   # integer form, one environmen
 ENV_SITE = sass("probe_environment_site")         # one more environment site
 NN_AROUND = sass("probe_occupied_around")         # occupied neighbours, one neighbour
 NN_NEIGHBOUR = sass("probe_occupied_neighbour")   # one more neighbour
-ENV_SITES_TWO_SHELLS = 18   # sc: 8 sites at sqrt(5)/2 a and 10 at 3/2 a from the hop midpoint
 SC_ZMAX = 6
+# The two-shell model `coatkmc bench --energy environment` runs (host/cli/BenchCommand.cpp):
+# 26 sites per slot, 2^26 codes, so the product form (kernels/EnvironmentEnergy.hpp):
+# one table per site after merging, each factor <= 1, the loop stopping at the first
+# table that takes p to or below the word.
+ENV_PRODUCT_ACCEPTS = sass("probe_environment_product_accepts")  # its loop once: one site
+ENV_PRODUCT_SITE = sass("probe_environment_product_site")        # one more one-site table
+VISIT_FIRST_ENV_PRODUCT = sass("probe_visit_first_env_product")  # the phases, product form
+VISIT_REST_ENV_PRODUCT = sass("probe_visit_rest_env_product")    # (the site loop once)
+# Accepted hops per attempt (site visit) of the bench at sc 64^3, c = 0.5, ceiling 0.25,
+# measured on the CPU (docs/environment.md, "On the sublattice solver": commit e1df152):
+# the device runs the same trajectory bit for bit, so the same fraction.
+ACCEPTED_PER_ATTEMPT = {"lattice gas": C * (1 - C) * CEILING,   # measured 0.062
+                        "nearest-neighbour J": 0.00854,
+                        "environment, two shells": 0.0050}
+
+
+def bench_two_shell_site_energies():
+    """The bench model's energy (eV) an ion on each of the 26 environment sites adds to
+    the barrier of the hop (0,0,0) -> (1,0,0) on sc (cells of a): site pairs at a
+    (0.02 eV) and a sqrt(2) (0.005 eV) with the origin (-1/2 of it: the pair is lost)
+    and with the target (+1/2), E_KRA points at a sqrt(5)/2 from the midpoint
+    (+0.01 eV, beside the window) and on the hop's line at 3a/2 (+0.005 eV). Merged,
+    each site is one table; a vacant site adds nothing."""
+    pair = {1: 0.02, 2: 0.005}               # by squared distance (a^2)
+    energies = []
+    for x in range(-2, 4):
+        for y in range(-2, 3):
+            for z in range(-2, 3):
+                if (x, y, z) in ((0, 0, 0), (1, 0, 0)):
+                    continue
+                to_o, to_t = x * x + y * y + z * z, (x - 1) ** 2 + y * y + z * z
+                if min(to_o, to_t) > 2:
+                    continue
+                e = -0.5 * pair.get(to_o, 0.0) + 0.5 * pair.get(to_t, 0.0)
+                to_mid4 = (2 * x - 1) ** 2 + 4 * (y * y + z * z)   # (2 d)^2
+                if to_mid4 == 5:
+                    e += 0.01
+                elif to_mid4 == 9 and y == 0 and z == 0:
+                    e += 0.005
+                energies.append(e)
+    assert len(energies) == 26
+    return energies
+
+
+def bench_two_shell_early_stop(lanes=32):
+    """Tables the product form's loop runs per attempt in a warp: E[max over the lanes].
+    A lane whose target is vacant (1 - c) enters the loop with p = ceiling x 2^32 (the
+    uniform landscape's fastest slot: gamma holds the exact largest factor) and reads
+    table j when its word is below ceiling x (the product of the tables before j); with
+    sites occupied independently at c (the equilibrium's correlations neglected)
+    P(reads >= j) = ceiling x prod_{i<j} E[f_i], tables in the host's order (ascending
+    mean factor)."""
+    kT = 8.617333262e-5 * 300.0
+    means = []
+    for e in bench_two_shell_site_energies():
+        low = min(0.0, e)
+        means.append((1 - C) * math.exp(-(0.0 - low) / kT) + C * math.exp(-(e - low) / kT))
+    means.sort()
+    e_lane = e_warp = 0.0
+    q = CEILING
+    for m in means:
+        e_lane += q
+        e_warp += 1 - (1 - (1 - C) * q) ** lanes
+        q *= m
+    # accepted per attempt (site visit) with independent sites: an ion (c), a vacant
+    # target (1 - c), its word below ceiling x every factor (cross-check of the measured)
+    return dict(per_lane=e_lane, per_warp=e_warp, accepted_independent=C * (1 - C) * q,
+                sites=len(means))
+
+
+ENV_TWO_SHELLS = bench_two_shell_early_stop()
 WALKER_HOP = sass("probe_walker_hop")        # words, PortableLog, slot search, step (static)
 WALKER_FP64 = SASS["probe_walker_hop"]["fp64_ptx"]
 
@@ -144,12 +214,16 @@ def energy_model(energy):
         return dict(thinned=False, first=VISIT_FIRST_NN + 2 * rest_nn,
                     rest=VISIT_REST_NN + 2 * rest_nn, iteration=ATTEMPT + nn + 8,
                     spacing=4, loads=SC_ZMAX, once=SC_ZMAX)
-    if energy == "environment, two shells":  # spacing r + 2r + 1 (reach 2); 18 sites per attempt
-        rest_env = (ENV_SITES_TWO_SHELLS - 1) * ENV_SITE
-        return dict(thinned=False, first=VISIT_FIRST_ENV + rest_env,
-                    rest=VISIT_REST_ENV + rest_env,
-                    iteration=ATTEMPT + ENV_ACCEPTS + rest_env + 8,
-                    spacing=4, loads=ENV_SITES_TWO_SHELLS, once=0)
+    if energy == "environment, two shells":  # spacing r + 2r + 1 (reach 2); product form
+        # a warp runs the site loop as often as its busiest lane (ENV_TWO_SHELLS["per_warp"]
+        # tables, all 32 lanes counted: an upper bound for smaller lists); each table a
+        # byte load (L2) after its entry (L1) and a factor load (L1)
+        tables = ENV_TWO_SHELLS["per_warp"]
+        rest_env = max(0.0, tables - 1) * ENV_PRODUCT_SITE
+        return dict(thinned=False, first=VISIT_FIRST_ENV_PRODUCT + rest_env,
+                    rest=VISIT_REST_ENV_PRODUCT + rest_env,
+                    iteration=ATTEMPT + ENV_PRODUCT_ACCEPTS + rest_env + 8,
+                    spacing=4, loads=tables, load_extra=L1_LATENCY, once=0)
     raise ValueError(energy)
 
 
@@ -334,7 +408,7 @@ def sublattice(dev, n, design, energy="lattice gas"):
         # byte, threshold, a hop's record), later attempts (per attempt the
         # target byte and the threshold, a hop's record); an energy model adds
         # its loads' chain per attempt and, once per phase, the origin's
-        env_loads = em["loads"] * (lat_byte_phase + L1_LATENCY)
+        env_loads = em["loads"] * (lat_byte_phase + L1_LATENCY + em.get("load_extra", 0))
         once = 1 if em["once"] else 0
         first_cycles = (L1_LATENCY + lat_byte_phase + L1_LATENCY + lat_record_phase
                         + (1 + once) * env_loads
@@ -483,7 +557,8 @@ def main():
                         e = sublattice(dev, n, design, energy)
                         rows.append(dict(device=dev, solver="sublattice", design=design, cells=n,
                                          sites=n ** 3, predicted_attempts_per_second=e["rate"],
-                                         predicted_hops_per_second=e["rate"] * C * (1 - C) * CEILING,
+                                         predicted_hops_per_second=e["rate"] * ACCEPTED_PER_ATTEMPT[energy],
+                                         accepted_per_attempt=ACCEPTED_PER_ATTEMPT[energy],
                                          bound=e["bound"],
                                          **{k: v for k, v in e.items() if k not in ("rate", "bound")}))
                 w = walkers(dev, n, design)
@@ -498,6 +573,10 @@ def main():
                   visit_rest_env=VISIT_REST_ENV,
                   class_lookup=CLASS_LOOKUP, walker_hop=WALKER_HOP, walker_fp64=WALKER_FP64,
                   environment_accepts=ENV_ACCEPTS, environment_site=ENV_SITE,
+                  environment_product_accepts=ENV_PRODUCT_ACCEPTS,
+                  environment_product_site=ENV_PRODUCT_SITE,
+                  visit_first_env_product=VISIT_FIRST_ENV_PRODUCT,
+                  visit_rest_env_product=VISIT_REST_ENV_PRODUCT,
                   occupied_around=NN_AROUND, occupied_neighbour=NN_NEIGHBOUR)
     with open(out, "w") as f:
         json.dump({"note": "benchmarks/NOTES.md; design 'landed' is the code of this commit, "

@@ -307,3 +307,69 @@ extern "C" __global__ void probe_visit_rest_env(SublatticeLaunch L) {
   SublatticeKernel::later_attempts(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
                                    shared + 16 + 448, shared + 16 + 672);
 }
+
+// The environment model's product form (issue 16 item 5: the two-shell model
+// of `coatkmc bench --energy environment`, 26 sites per slot, is too many
+// codes to enumerate): the whole acceptance with its loop counted once (the
+// base, the check before the loop, one site that closes its table: factor
+// load, multiply, the early stop), one more site closing its table written
+// out (what each further one-site table of the loop adds), and the two
+// attempt-loop phases with the product form (the loop once).
+extern "C" __global__ void probe_environment_product_accepts(LatticeView lat, EnvironmentTables env,
+                                                             const uint8_t* site, uint32_t* out,
+                                                             uint64_t slot) {
+  __builtin_assume(env.threshold == nullptr);
+  const SiteCoord s{{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockIdx.x),
+                     static_cast<int32_t>(blockIdx.y)},
+                    0};
+  const int32_t i = lat.index(s);
+  out[i] = EnvironmentEnergy::accepts(lat, env, site, nullptr, s, i, 1, static_cast<int64_t>(slot),
+                                      out[i]);
+}
+
+extern "C" __global__ void probe_environment_product_site(LatticeView lat,
+                                                          const EnvironmentEntry* entry,
+                                                          const double* factor,
+                                                          const uint8_t* site, double* out,
+                                                          int32_t radix, uint32_t draw) {
+  const SiteCoord s{{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockIdx.x),
+                     static_cast<int32_t>(blockIdx.y)},
+                    0};
+  const int32_t i = lat.index(s);
+  const EnvironmentEntry e = entry[blockIdx.z];
+  const int32_t code = EnvironmentEnergy::fold(lat, e, site, s, 0, radix);
+  double p = out[i];
+  if (e.closes) {
+    p *= factor[e.table + code];
+    if (!(static_cast<double>(draw) < p)) p = -1.0;  // the early stop's branch
+  }
+  out[i] = p;
+}
+
+namespace {
+__device__ __forceinline__ SublatticeTables env_product_tables(const SublatticeTables& from) {
+  SublatticeTables t = bench_tables(from.threshold, kPoissonAttempts);
+  t.env = from.env;
+  __builtin_assume(t.env.entry != nullptr);
+  __builtin_assume(t.env.threshold == nullptr);
+  return t;
+}
+}  // namespace
+
+extern "C" __global__ void probe_visit_first_env_product(SublatticeLaunch L) {
+  extern __shared__ unsigned int shared[];
+  L.tab = env_product_tables(L.tab);
+  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+                  static_cast<int32_t>(blockIdx.x)};
+  SublatticeKernel::first_attempt(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+                                  shared + 16 + 448, shared + 16 + 672);
+}
+
+extern "C" __global__ void probe_visit_rest_env_product(SublatticeLaunch L) {
+  extern __shared__ unsigned int shared[];
+  L.tab = env_product_tables(L.tab);
+  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+                  static_cast<int32_t>(blockIdx.x)};
+  SublatticeKernel::later_attempts(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+                                   shared + 16 + 448, shared + 16 + 672);
+}
