@@ -354,47 +354,6 @@ void SublatticeEnvironment::bases(const std::vector<double>& slot_scale, double 
     out[slot] = slot_scale[slot] * constant_factor_[slot] * fraction;
 }
 
-SublatticeEnvironmentModel shell_environment_model(const Lattice& lattice, double cutoff_A,
-                                                   double eci_ev, double kT_ev) {
-  const HopSteps hops = make_hop_steps(lattice);
-  const int nb = lattice.basis_size(), zmax = lattice.max_coordination();
-  SublatticeEnvironmentModel m;
-  m.kT_ev = kT_ev;
-  m.hops.resize(static_cast<size_t>(nb) * zmax);
-  auto position = [&](int b, const int d[3]) {
-    Vec3 p = hops.basis_offset[b];
-    for (int a = 0; a < 3; ++a) p = p + double(d[a]) * hops.cell_vectors[a];
-    return p;
-  };
-  for (int b = 0; b < nb; ++b)
-    for (int k = 0; k < zmax; ++k) {
-      const HopStep& h = hops.steps[b * zmax + k];
-      if (h.to_basis < 0) continue;
-      const int zero[3] = {0, 0, 0}, dt[3] = {h.dcell[0], h.dcell[1], h.dcell[2]};
-      const Vec3 mid = 0.5 * (position(b, zero) + position(h.to_basis, dt));
-      HopEnvironment& env = m.hops[b * zmax + k];
-      // Cells far enough to hold every site within the cutoff of the midpoint.
-      int span[3];
-      for (int a = 0; a < 3; ++a)
-        span[a] = 2 + static_cast<int>(std::ceil(cutoff_A / norm(hops.cell_vectors[a])));
-      for (int bb = 0; bb < nb; ++bb) {
-        if (!lattice.description().basis[bb].mobile) continue;
-        for (int z = -span[2]; z <= span[2]; ++z)
-          for (int y = -span[1]; y <= span[1]; ++y)
-            for (int x = -span[0]; x <= span[0]; ++x) {
-              const int d[3] = {x, y, z};
-              if ((bb == b && x == 0 && y == 0 && z == 0) ||
-                  (bb == h.to_basis && x == dt[0] && y == dt[1] && z == dt[2]))
-                continue;
-              if (norm(position(bb, d) - mid) > cutoff_A) continue;
-              env.sites.push_back({bb, {x, y, z}});
-              env.terms.push_back({{static_cast<int>(env.sites.size()) - 1}, {0.0, eci_ev}});
-            }
-      }
-    }
-  return m;
-}
-
 SublatticeEnvironmentModel sublattice_environment_model(const EnvironmentModel& model,
                                                         int species) {
   const CompiledEnvironment& t = model.tables();

@@ -59,7 +59,7 @@ struct SublatticeEnvironmentModel {
   int64_t max_codes_per_slot = kMaxEnvironmentCodesPerSlot;
   // A lower bound of dE over every slot and environment the model knows
   // (eV; -infinity: none): caps the product form's largest factor, which is
-  // otherwise the product of the terms' largest factors.
+  // otherwise the product of the merged tables' largest factors.
   double min_energy_ev = -std::numeric_limits<double>::infinity();
   // The model's own evaluation of dE (eV) for one slot and the states of its
   // sites in listed order, used by the integer form instead of the sum of
@@ -81,15 +81,6 @@ class EnvironmentModel;  // kmc/model/EnvironmentModel.hpp ([environment])
 SublatticeEnvironmentModel sublattice_environment_model(const EnvironmentModel& model,
                                                         int species);
 
-// A synthetic model for throughput measurements (`coatkmc bench --energy
-// environment`): one species, no host cations; every site of a mobile
-// sublattice within cutoff_A of a hop's midpoint (neither end) is an
-// environment site with a point term, an ion there adding eci_ev to the
-// barrier. What an attempt costs depends on the number of environment sites,
-// not on their energies.
-SublatticeEnvironmentModel shell_environment_model(const Lattice& lattice, double cutoff_A,
-                                                   double eci_ev, double kT_ev);
-
 class SublatticeEnvironment {
  public:
   // Checks the model against the lattice (CannotProceed: an environment site
@@ -108,7 +99,9 @@ class SublatticeEnvironment {
   // Largest |cell offset| of an environment site along each axis.
   const std::array<int, 3>& reach() const { return reach_; }
   // The largest exp(-dE / kT) of a slot over every environment (exact in the
-  // integer form, the product of the terms' largest factors otherwise).
+  // integer form; otherwise the product of the largest factors of the tables
+  // the terms merge into, one per set of sites: exact when those sets are
+  // disjoint, an upper bound otherwise).
   double max_factor(int64_t slot) const { return max_factor_[slot]; }
 
   // Integer form: thresholds floor(min(p, 1) 2^32) (at most 2^32 - 1) with
