@@ -91,22 +91,18 @@ class Compiler {
   bool slot_valid(int slot) const { return slot % zmax_ < lat_.coordination(slot / zmax_); }
 
   void assign_hop_orbits() {
+    std::vector<std::vector<HopTemplate>> hops(nbasis_);
+    for (int b = 0; b < nbasis_; ++b) hops[b] = lat_.hops(b);
+    HopSlotClasses c = classify_hop_slots(hops, zmax_, group_);
     slots_.assign(nbasis_ * zmax_, {});
-    for (int s = 0; s < nbasis_ * zmax_; ++s) {
-      if (!slot_valid(s) || slots_[s].orbit >= 0) continue;
+    for (int s = 0; s < nbasis_ * zmax_; ++s)
+      if (c.class_of[s] >= 0) slots_[s] = {c.class_of[s], c.op[s]};
+    for (HopSlotClass& k : c.classes) {
       HopOrbit o;
-      o.ref_slot = s;
-      o.from = slot_from(s);
-      o.to = slot_to(s);
-      o.H = hop_group(group_, o.from, o.to);
-      const int id = static_cast<int>(orbits_.size());
-      slots_[s] = {id, group_.front()};
-      for (int s2 = s + 1; s2 < nbasis_ * zmax_; ++s2) {
-        if (!slot_valid(s2) || slots_[s2].orbit >= 0) continue;
-        bool reversed = false;
-        if (auto g = op_between_hops(group_, o.from, o.to, slot_from(s2), slot_to(s2), &reversed))
-          slots_[s2] = {id, *g};
-      }
+      o.ref_slot = k.ref_slot;
+      o.from = k.from;
+      o.to = k.to;
+      o.H = std::move(k.group);
       orbits_.push_back(std::move(o));
     }
   }

@@ -163,34 +163,16 @@ void sort_and_name(std::vector<Sortable>& found, const std::string& prefix,
 
 std::vector<HopClass> hop_classes(const LatticeDescription& d, const std::vector<SymmetryOp>& G) {
   const HopTable table = hop_table(d);
-  const int zmax = table.zmax, nb = static_cast<int>(d.basis.size());
-  auto valid = [&](int s) { return s % zmax < static_cast<int>(table.hops[s / zmax].size()); };
-  auto from = [&](int s) { return SiteRef{s / zmax, {0, 0, 0}}; };
-  auto to = [&](int s) {
-    const HopTemplate& h = table.hops[s / zmax][s % zmax];
-    return SiteRef{h.to_basis, {h.cell_offset[0], h.cell_offset[1], h.cell_offset[2]}};
-  };
   // The same classes, in the same order, as compile_environment forms them.
   std::vector<HopClass> out;
-  std::vector<bool> done(static_cast<size_t>(nb * zmax), false);
-  for (int s = 0; s < nb * zmax; ++s) {
-    if (!valid(s) || done[s]) continue;
-    HopClass c;
-    c.id = "h" + std::to_string(out.size());
-    c.from = from(s);
-    c.to = to(s);
-    c.group = hop_group(G, c.from, c.to);
-    c.slots = 1;
-    done[s] = true;
-    for (int s2 = s + 1; s2 < nb * zmax; ++s2) {
-      if (!valid(s2) || done[s2]) continue;
-      bool reversed = false;
-      if (op_between_hops(G, c.from, c.to, from(s2), to(s2), &reversed)) {
-        done[s2] = true;
-        ++c.slots;
-      }
-    }
-    out.push_back(std::move(c));
+  for (HopSlotClass& c : classify_hop_slots(table.hops, table.zmax, G).classes) {
+    HopClass h;
+    h.id = "h" + std::to_string(out.size());
+    h.from = c.from;
+    h.to = c.to;
+    h.group = std::move(c.group);
+    h.slots = c.slots;
+    out.push_back(std::move(h));
   }
   return out;
 }

@@ -175,4 +175,41 @@ std::vector<SymmetryOp> hop_group(const std::vector<SymmetryOp>& group, const Si
   return out;
 }
 
+HopSlotClasses classify_hop_slots(const std::vector<std::vector<HopTemplate>>& hops, int zmax,
+                                  const std::vector<SymmetryOp>& group) {
+  const int nb = static_cast<int>(hops.size());
+  auto valid = [&](int s) { return s % zmax < static_cast<int>(hops[s / zmax].size()); };
+  auto from = [&](int s) { return SiteRef{s / zmax, {0, 0, 0}}; };
+  auto to = [&](int s) {
+    const HopTemplate& h = hops[s / zmax][s % zmax];
+    return SiteRef{h.to_basis, {h.cell_offset[0], h.cell_offset[1], h.cell_offset[2]}};
+  };
+  HopSlotClasses out;
+  out.class_of.assign(static_cast<size_t>(nb) * zmax, -1);
+  out.op.assign(static_cast<size_t>(nb) * zmax, SymmetryOp{});
+  for (int s = 0; s < nb * zmax; ++s) {
+    if (!valid(s) || out.class_of[s] >= 0) continue;
+    HopSlotClass c;
+    c.ref_slot = s;
+    c.from = from(s);
+    c.to = to(s);
+    c.group = hop_group(group, c.from, c.to);
+    c.slots = 1;
+    const int id = static_cast<int>(out.classes.size());
+    out.class_of[s] = id;
+    out.op[s] = group.front();
+    for (int s2 = s + 1; s2 < nb * zmax; ++s2) {
+      if (!valid(s2) || out.class_of[s2] >= 0) continue;
+      bool reversed = false;
+      if (auto g = op_between_hops(group, c.from, c.to, from(s2), to(s2), &reversed)) {
+        out.class_of[s2] = id;
+        out.op[s2] = *g;
+        ++c.slots;
+      }
+    }
+    out.classes.push_back(std::move(c));
+  }
+  return out;
+}
+
 }  // namespace coatkmc

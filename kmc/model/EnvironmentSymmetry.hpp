@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "kmc/lattice/Lattice.hpp"
 #include "kmc/lattice/LatticeDescription.hpp"
 
 namespace coatkmc {
@@ -54,6 +55,28 @@ std::optional<SymmetryOp> op_between_hops(const std::vector<SymmetryOp>& group,
                                           const SiteRef& a_from, const SiteRef& a_to,
                                           const SiteRef& b_from, const SiteRef& b_to,
                                           bool* reversed = nullptr);
+
+// The hop slots of `hops` (slot b * zmax + k: basis site b, direction k)
+// grouped into classes: a slot joins the class of the first earlier slot
+// whose hop an operation of `group` maps onto its own (or onto its reverse).
+// The one place hop classes are formed: the compiler's hop orbits
+// (compile_environment) and the generated orbits' hop classes
+// (EnvironmentOrbits hop_classes, "h0", "h1", ...) both read it.
+struct HopSlotClass {
+  int ref_slot = -1;              // the class's first slot
+  SiteRef from, to;               // its hop, from in cell 0
+  std::vector<SymmetryOp> group;  // the hop's point group (hop_group)
+  int slots = 0;                  // slots in the class
+};
+struct HopSlotClasses {
+  std::vector<HopSlotClass> classes;  // in the order of their first slot
+  std::vector<int> class_of;          // per slot: its class, -1 where there is no hop
+  // Per slot: an operation taking the class's reference hop onto the slot's
+  // hop (or its reverse); the identity (group's first) for the reference slot.
+  std::vector<SymmetryOp> op;
+};
+HopSlotClasses classify_hop_slots(const std::vector<std::vector<HopTemplate>>& hops, int zmax,
+                                  const std::vector<SymmetryOp>& group);
 
 // Cartesian position (Å) of a site.
 Vec3 site_position(const LatticeDescription& d, const SiteRef& s);
