@@ -209,13 +209,22 @@ void BklEnvironmentRates::prefetch(int32_t x) const {
   const int bx = lattice_.basis_of(x);
   const bool inside = interior_[x];
   const EnvironmentModel::Frame f = inside ? EnvironmentModel::Frame{} : env_.frame(x);
+  // The readers come grouped by their hop's origin: one origin's row of
+  // zmax entries is fetched once (its first and last entry: the row may
+  // straddle two cache lines), not once per slot that reads x.
+  int64_t last = -1;
   for (int32_t r = tab_.reader_begin[bx]; r < tab_.reader_begin[bx + 1]; ++r) {
     const int64_t s = inside ? x + reader_delta_[r] : env_.site_at(f, tab_.readers[r].to_origin);
-    const int64_t h = s * zmax_ + tab_.readers[r].k;
-    if (tabulated_)
+    if (s == last) continue;
+    last = s;
+    const int64_t h = s * zmax_;
+    if (tabulated_) {
       __builtin_prefetch(&hop_index_[h], 1);
-    else
+      __builtin_prefetch(&hop_index_[h + zmax_ - 1], 1);
+    } else {
       __builtin_prefetch(&live_[h], 1);
+      __builtin_prefetch(&live_[h + zmax_ - 1], 1);
+    }
   }
 }
 
