@@ -3,6 +3,9 @@
 // the runs use CUDA), over MPI ranks when started by mpirun, or as a Slurm
 // job array (DIR/job.sbatch, submitted with --submit).
 #include <cxxopts.hpp>
+#include <toml++/toml.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -10,6 +13,8 @@
 #include "host/cli/CommandLine.hpp"
 #include "host/cli/SweepCommands.hpp"
 #include "host/config/ConfigReader.hpp"
+#include "host/config/TomlOverride.hpp"
+#include "host/config/TomlWriter.hpp"
 #include "host/io/AtomicFile.hpp"
 #include "host/io/OptionalFiles.hpp"
 #include "host/sweep/LocalRunner.hpp"
@@ -98,10 +103,31 @@ LoadedConfig sweep_base_config(SweepRequest& q) {
   return base;
 }
 
+// A --vary of a key that names a file, like a --set of it, names the file
+// from the working directory; tasks.csv gets absolute paths, for a task may
+// run elsewhere (a Slurm job array started from another folder). Values that
+// are not strings are left for the configuration reader to refuse.
+void make_paths_absolute(VaryAxis& axis) {
+  const auto& keys = path_valued_keys();
+  if (std::find(keys.begin(), keys.end(), axis.key) == keys.end()) return;
+  for (std::string& value : axis.values) {
+    toml::table t;
+    const TomlAssignment a{axis.key, value, "--vary " + axis.key + "=" + value};
+    toml::table& holder = apply_assignment(t, a);
+    const toml::node* node = holder.get(axis.key.substr(axis.key.rfind('.') + 1));
+    if (!node || !node->is_string() || node->value<std::string>()->empty()) continue;
+    const fs::path file = fs::absolute(*node->value<std::string>()).lexically_normal();
+    value = write_toml_inline(toml::value<std::string>(file.string()));
+  }
+}
+
 // Every task is validated before anything is written.
 TaskTable validated_tasks(const SweepRequest& q, const LoadedConfig& base) {
   std::vector<VaryAxis> axes;
-  for (const std::string& v : q.varies) axes.push_back(parse_vary(v));
+  for (const std::string& v : q.varies) {
+    axes.push_back(parse_vary(v));
+    make_paths_absolute(axes.back());
+  }
   TaskTable table = expand_tasks(axes, q.replicas, base.settings.seed);
   for (const SweepTask& t : table.tasks) {
     std::vector<std::string> o = q.sets;

@@ -34,6 +34,12 @@ struct LoadedConfig {
   std::string where(const std::string& key) const;
 };
 
+// The keys that name a file (lattice.file, lattice.site_map,
+// environment.coefficients). A configuration file's relative path starts
+// from the file's folder, a --set one from the working directory; the
+// resolved configuration holds the absolute path (host/config/ConfigPaths.cpp).
+const std::vector<std::string>& path_valued_keys();
+
 // What the configuration is loaded for. ListClusters (`coatkmc clusters`):
 // environment.coefficients may be left out or name a file not written yet
 // (the listing is what the fit starts from).

@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <set>
 #include <string>
 #include <vector>
@@ -35,6 +36,14 @@ void check_keys(const toml::table& root, LoadedConfig& cfg);
 void apply_override(toml::table& root, const std::string& assignment, LoadedConfig& cfg);
 // The key that line `line` of a TOML text assigns ("" when none).
 std::string key_on_line(const std::string& text, int line);
+
+// ConfigPaths.cpp: the file a path-valued key names (lattice.file,
+// lattice.site_map, environment.coefficients): relative to the configuration's
+// folder, or to the working directory when --set gives it; the absolute path is
+// written back into the resolved configuration. `given` is copied before the
+// key's node is replaced, so it may refer to that node.
+std::filesystem::path config_path(Validator& v, const LoadedConfig& cfg, const std::string& key,
+                                  const std::string& given);
 
 // LatticeSection.cpp: [lattice] (type, constants, cells, geometry).
 LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg);

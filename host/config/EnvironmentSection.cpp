@@ -182,10 +182,8 @@ void read_environment(Validator& v, LoadedConfig& cfg, SimulationSettings& s, bo
     v.fail("environment", "missing environment.coefficients (the JSON file of ECIs and NEB "
                           "tables)");
   }
-  std::filesystem::path file(v.string("environment.coefficients", ""));
-  // Relative to the configuration's folder; with --set to the working directory.
-  const bool from_set = cfg.where("environment.coefficients").rfind("--set ", 0) == 0;
-  if (file.is_relative() && !from_set) file = std::filesystem::path(cfg.path).parent_path() / file;
+  const std::filesystem::path file =
+      config_path(v, cfg, "environment.coefficients", v.string("environment.coefficients", ""));
   std::error_code ec;
   if (listing && !std::filesystem::exists(file, ec)) {
     cfg.notes.push_back("environment.coefficients: " + file.string() +

@@ -35,16 +35,6 @@ std::string geometry_key(const GeometryProblem& p, const Validator& v) {
   return v.has("lattice.cutoff") ? "lattice.cutoff" : "lattice.type";
 }
 
-// A path a key gives: relative to the configuration's folder when the file
-// gives it, to the working directory when --set does, like any command-line path.
-std::filesystem::path path_of(const std::string& key, const std::string& given,
-                              const LoadedConfig& cfg) {
-  std::filesystem::path file(given);
-  const bool from_set = cfg.where(key).rfind("--set ", 0) == 0;
-  if (file.is_relative() && !from_set) file = std::filesystem::path(cfg.path).parent_path() / file;
-  return file;
-}
-
 // lattice.site_map: the sites `coatkmc structure` imported from the same file
 // with the same keys (docs/structures.md "Site maps"), or exit 2 naming what
 // differs. Refused rather than imported afresh: the map was asked for to save
@@ -55,7 +45,7 @@ LatticeDescription sites_from_site_map(Validator& v, LoadedConfig& cfg) {
   auto str = v.node("lattice.site_map")->as_string();
   if (!str || str->get().empty())
     v.fail("lattice.site_map", "expected the path of a site map (DIR/site_map.txt of coatkmc structure)");
-  const std::string path = path_of("lattice.site_map", str->get(), cfg).string();
+  const std::string path = config_path(v, cfg, "lattice.site_map", str->get()).string();
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     v.fail("lattice.site_map", "no such file '" + path + "'");
@@ -127,7 +117,8 @@ LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
     if (!n) v.fail("lattice.type", "\"file\" needs lattice.file, the CIF or POSCAR to read");
     auto str = n->as_string();
     if (!str || str->get().empty()) v.fail("lattice.file", "expected the path of a CIF or POSCAR file");
-    const std::filesystem::path file = path_of("lattice.file", str->get(), cfg);
+    const std::string given = str->get();
+    const std::filesystem::path file = config_path(v, cfg, "lattice.file", given);
     StructureImportOptions options;
     // Occupancies (docs/structures.md): split positions closer than this are
     // one site; a mixed site is a hop site from this mobile occupancy on.
@@ -158,7 +149,7 @@ LatticeDescription read_lattice(Validator& v, LoadedConfig& cfg) {
     // The file's bytes are kept for a site map's SHA-256 (written by
     // `structure`, checked when lattice.site_map names one).
     StructureImport& import = cfg.structure_import;
-    import.source_file = str->get();
+    import.source_file = given;
     import.options = options;
     import.source_text = std::make_shared<const std::string>(read_structure_source(file.string()));
     if (v.node("lattice.site_map")) {

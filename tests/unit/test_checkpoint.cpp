@@ -569,6 +569,44 @@ INSTANTIATE_TEST_SUITE_P(Checkpoint, CheckpointCliSolver,
                            return name;
                          });
 
+// A checkpoint holds the resolved configuration, which --restart reads again
+// away from the configuration's folder: files it names by relative paths
+// (lattice.file, environment.coefficients) must still be found. The shipped
+// configurations, run from outside configs/, restarted from another folder.
+TEST(CheckpointCli, RelativeFilePathsOfTheConfigurationSurviveARestart) {
+  const std::string configs = std::string(COATKMC_SOURCE_DIR) + "/configs";
+  struct Case {
+    std::string config;
+    std::vector<std::string> sets;
+  };
+  const std::vector<Case> cases = {
+      {configs + "/licoo2_from_cif.toml", {"lattice.cells=[6,6,2]"}},
+      {configs + "/llto_a_site_environment.toml", {"lattice.cells=[4,4,4]", "run.replicas=1"}}};
+  for (const Case& c : cases) {
+    ScratchDir dir;
+    std::filesystem::create_directories(dir / "elsewhere");
+    auto run = [&](const std::string& out, const std::string& hops) {
+      std::vector<std::string> args = {"run", c.config, "--out", out, "--no-plots", "--set",
+                                       "run.hops_per_particle=" + hops, "--set", "run.blocks=2"};
+      for (const std::string& x : c.sets) args.insert(args.end(), {"--set", x});
+      return run_coatkmc(args, dir.path());
+    };
+    CommandResult r = run("whole", "8");
+    ASSERT_EQ(r.status, 0) << c.config << ": " << r.err;
+    r = run("half", "4");
+    ASSERT_EQ(r.status, 0) << c.config << ": " << r.err;
+    r = run_coatkmc({"run", "--restart", dir / "half/checkpoint.ckpt", "--set",
+                     "run.hops_per_particle=8", "--out", dir / "continued", "--no-plots"},
+                    dir / "elsewhere");
+    ASSERT_EQ(r.status, 0) << c.config << ": " << r.err;
+    const nlohmann::json whole = result_of(dir / "whole"), continued = result_of(dir / "continued");
+    expect_same_physics(whole, continued);
+    EXPECT_EQ(physics_of(whole).dump(), physics_of(continued).dump()) << c.config;
+    EXPECT_EQ(read_text(dir / "whole/msd.csv"), read_text(dir / "continued/msd.csv")) << c.config;
+    EXPECT_LT(result_of(dir / "half")["hops"].get<uint64_t>(), whole["hops"].get<uint64_t>());
+  }
+}
+
 TEST(CheckpointCli, BadCheckpointsAndForbiddenChangesAreOneLineErrors) {
   ScratchDir dir;
   const std::string cfg = write_run_config(dir);

@@ -86,9 +86,11 @@ void expect_same_outputs_with_site_map(const ScratchDir& dir, const std::string&
   EXPECT_EQ(read_text(dir / "a/msd.csv"), read_text(dir / "b/msd.csv"));
   EXPECT_EQ(physics_of(read_text(dir / "a/result.json")),
             physics_of(read_text(dir / "b/result.json")));
-  // The run used the key (not an unused one that happens to agree).
+  // The run used the key (not an unused one that happens to agree); the
+  // resolved configuration names it by its absolute path (the --set gave it
+  // relative to the working directory, dir).
   const auto config_b = nlohmann::json::parse(read_text(dir / "b/result.json"))["config"];
-  EXPECT_EQ(config_b["lattice"]["site_map"], "st/site_map.txt");
+  EXPECT_EQ(config_b["lattice"]["site_map"], dir / "st/site_map.txt");
   // The supercell's site map (every site's position, hops' mean barrier) and
   // the other files of `structure`, written from the site map.
   const CommandResult st2 = run_coatkmc(with({"structure", config, "--out", "st2"}, true), dir.path());

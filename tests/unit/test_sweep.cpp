@@ -262,4 +262,71 @@ TEST(SweepCli, BadSweepsAreOneLineErrorsBeforeAnythingIsWritten) {
   EXPECT_NE(again.err.find("already holds a sweep"), std::string::npos) << again.err;
 }
 
+// Files named by relative paths in a configuration (lattice.file,
+// lattice.site_map, environment.coefficients) start from the configuration's
+// folder; a sweep writes the configuration anew into its own folder
+// (sweep.toml), from where every task reads it: the tasks must still find the
+// files, locally, as a Slurm array task started from another folder, and with
+// a --vary of a file (relative to the working directory, like --set). The
+// shipped configurations are run from outside configs/.
+TEST(SweepCli, RelativeFilePathsOfTheConfigurationReachEveryTask) {
+  namespace fs = std::filesystem;
+  ScratchDir dir;
+  const std::string configs = std::string(COATKMC_SOURCE_DIR) + "/configs";
+  const std::string licoo2 = configs + "/licoo2_from_cif.toml";  // file = "structures/LiCoO2.cif"
+  const std::string short_run = "run.hops_per_particle=2";
+  CommandResult r = run_coatkmc(
+      {"sweep", licoo2, "--vary", "run.temperature=298,350", "--set", short_run, "--out", "s1"},
+      dir.path());
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  // Task 0 is the configuration itself (temperature 298, the base seed): the
+  // same msd.csv as a plain run of it.
+  r = run_coatkmc({"run", licoo2, "--set", short_run, "--out", "plain", "--no-plots"}, dir.path());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(read_text(dir / "s1/000/msd.csv"), read_text(dir / "plain/msd.csv"));
+  EXPECT_TRUE(file_exists(dir / "s1/001/result.json"));
+
+  // environment.coefficients = "environment/llto_a_site_neb.json".
+  r = run_coatkmc({"sweep", configs + "/llto_a_site_environment.toml", "--vary",
+                   "run.temperature=600", "--set", "lattice.cells=[4,4,4]", "--set",
+                   "run.hops_per_particle=1", "--set", "run.replicas=1", "--out", "s2"},
+                  dir.path());
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_TRUE(file_exists(dir / "s2/000/result.json"));
+
+  // lattice.file and lattice.site_map relative to a configuration in cfg/;
+  // the Slurm array's task command run from another folder.
+  fs::create_directories(dir / "cfg");
+  fs::create_directories(dir / "elsewhere");
+  fs::copy_file(configs + "/structures/LiCoO2.cif", dir / "cfg/LiCoO2.cif");
+  fs::copy_file(configs + "/structures/LiCoO2.cif", dir / "cfg/copy.cif");
+  const std::string lattice =
+      "[lattice]\ntype = \"file\"\nfile = \"LiCoO2.cif\"\nmobile = [\"Li\"]\ncells = [4, 4, 2]\n";
+  const std::string rest = "[occupancy]\nfraction = 0.5\n[run]\nhops_per_particle = 2\n";
+  std::ofstream(dir / "cfg/c.toml") << lattice << rest;
+  std::ofstream(dir / "cfg/m.toml") << lattice << "site_map = \"st/site_map.txt\"\n" << rest;
+  ASSERT_EQ(run_coatkmc({"structure", "cfg/c.toml", "--out", "cfg/st"}, dir.path()).status, 0);
+  r = run_coatkmc({"sweep", "cfg/m.toml", "--slurm", "--out", "s3"}, dir.path());
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = run_coatkmc({"task", dir / "s3", "0"}, dir / "elsewhere");
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("from this site map"), std::string::npos) << r.err;
+  r = run_coatkmc({"run", "cfg/c.toml", "--out", "plain_c", "--no-plots"}, dir.path());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(read_text(dir / "s3/000/msd.csv"), read_text(dir / "plain_c/msd.csv"));
+
+  // --vary of a file: from the working directory, written absolute into tasks.csv.
+  r = run_coatkmc({"sweep", "cfg/c.toml", "--vary", "lattice.file=\"cfg/LiCoO2.cif\",'cfg/copy.cif'",
+                   "--slurm", "--out", "s4"},
+                  dir.path());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const TaskTable table = read_task_table(dir / "s4/tasks.csv");
+  ASSERT_EQ(table.tasks.size(), 2u);
+  EXPECT_EQ(table.tasks[1].values[0], "'" + fs::path(dir / "cfg/copy.cif").lexically_normal().string() + "'");
+  for (const char* id : {"0", "1"}) {
+    r = run_coatkmc({"task", dir / "s4", id}, dir / "elsewhere");
+    EXPECT_EQ(r.status, 0) << id << ": " << r.out << r.err;
+  }
+}
+
 }  // namespace
