@@ -2,8 +2,13 @@
 
 #include <algorithm>
 
+#include "kmc/lattice/Lattice.hpp"
+#include "kmc/model/EnvironmentIndex.hpp"
+#include "kmc/model/EnvironmentModel.hpp"
 #include "kmc/observables/TransportSample.hpp"
 #include "kmc/simulation/GeometryCheck.hpp"
+#include "kmc/solvers/BklEnvironmentRates.hpp"
+#include "kmc/solvers/BklSolver.hpp"
 
 namespace coatkmc {
 
@@ -15,8 +20,29 @@ int64_t ions_on_host_sites(const SimulationSettings& s) {
   return s.occupancy.ion_count(cells * mobile_basis);
 }
 
+double bkl_environment_cache_bytes(const Lattice& lattice, const EnvironmentModel& env) {
+  const EnvironmentIndex index = make_environment_index(env.tables());
+  if (!BklEnvironmentRates::fits(lattice, index, BklSolver::kMaxEnvironmentCacheBytes)) return 0;
+  const EnvironmentFactorTable table = make_environment_factor_table(env.tables(), env.kT());
+  const double sites = static_cast<double>(lattice.num_sites());
+  const double hops = sites * lattice.max_coordination();
+  // Tabulated: an int32 table index per hop; else int16 counts of every term
+  // (at least one), the rate (double) and a live byte.
+  const double terms = std::max(1, index.max_terms);
+  const double per_hop = table.empty() ? 2 * terms + 8 + 1 : 4;
+  // Per site: its interior flag and its stamp (uint32).
+  const double per_site = 1 + 4;
+  auto bytes = [](const auto& v) { return double(v.size()) * sizeof(v[0]); };
+  const double tables = bytes(table.table_begin) + bytes(table.base) + bytes(table.step) +
+                        bytes(table.factor) + bytes(index.member_begin) + bytes(index.members) +
+                        bytes(index.reader_begin) + bytes(index.readers) +
+                        double(index.readers.size()) * sizeof(int64_t);  // a reader's index offset
+  return hops * per_hop + sites * per_site + tables;
+}
+
 RunMemory minimum_run_memory(const SimulationSettings& s, const std::string& solver,
-                             BackendKind backend, const RunKeeping& keeping) {
+                             BackendKind backend, const RunKeeping& keeping,
+                             double bkl_cache_bytes) {
   const LatticeDescription& d = s.lattice;
   const double nb = static_cast<double>(d.basis.size());
   const double sites = double(s.cells[0]) * s.cells[1] * (d.dimension == 2 ? 1 : s.cells[2]) * nb;
@@ -48,7 +74,8 @@ RunMemory minimum_run_memory(const SimulationSettings& s, const std::string& sol
   // Its solver's arrays, on the host and on the GPU.
   double solver_host = 0, solver_device = 0;
   if (solver == "bkl") {
-    solver_host = sites * 8;  // a rate-tree leaf per site
+    // A rate-tree leaf per site; with [environment] the cache of its rates.
+    solver_host = sites * 8 + bkl_cache_bytes;
   } else if (solver == "walkers") {
     // Cumulative rate rows (per site, or per basis site when uniform); per
     // walker its site and cell counters.

@@ -6,6 +6,9 @@
 
 namespace coatkmc {
 
+class EnvironmentModel;
+class Lattice;
+
 // Memory (bytes) a run allocates at least: on the host, and on the GPU when
 // it runs there. Only the big arrays are counted, each as the engine sizes it
 // (lattice neighbour table, hop model, landscape, each running replica's
@@ -33,9 +36,22 @@ struct MemoryBudget {
   double device = 0;
 };
 
-// `solver` and `backend` as the run resolves them (not "auto").
+// `solver` and `backend` as the run resolves them (not "auto"). `bkl_cache_bytes`:
+// bkl's cache of the environment model's rates per replica
+// (bkl_environment_cache_bytes), known once the model is compiled; 0 before
+// (plan_run counts it when it has compiled the model).
 RunMemory minimum_run_memory(const SimulationSettings& settings, const std::string& solver,
-                             BackendKind backend, const RunKeeping& keeping = {});
+                             BackendKind backend, const RunKeeping& keeping = {},
+                             double bkl_cache_bytes = 0);
+
+// What one bkl replica's cache of the environment model's hop rates
+// (kmc/solvers/BklEnvironmentRates) allocates, as BklSolver::set_environment
+// makes it for a run: per hop (site and slot) 4 bytes where the factors are
+// tabulated, else (2 T + 9) bytes (T the most local terms of a slot); 5 bytes
+// per site; the factor table and the index. 0 where the cache would pass
+// BklSolver::kMaxEnvironmentCacheBytes and bkl recomputes the rates instead.
+// Makes the index and the factor table to know which (as each replica does).
+double bkl_environment_cache_bytes(const Lattice& lattice, const EnvironmentModel& env);
 
 // Ions per replica from the settings alone: the occupancy of every host site
 // (a microstructure may close some; plan_run counts those after building it).

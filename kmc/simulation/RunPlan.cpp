@@ -45,8 +45,10 @@ bool known_solver(RunPlan& plan) {
 
 // Adds plan_run's memory problem, if any, and records the memory.
 void check_memory(RunPlan& plan, const MemoryBudget& available, const RunKeeping& keeping) {
-  plan.memory = minimum_run_memory(plan.settings, plan.solver, plan.backend, keeping);
-  if (auto problem = memory_problem(plan.settings, plan.solver, plan.backend, available, keeping))
+  plan.memory =
+      minimum_run_memory(plan.settings, plan.solver, plan.backend, keeping, plan.bkl_cache_bytes);
+  if (auto problem = memory_problem(plan.settings, plan.solver, plan.backend, available, keeping,
+                                    plan.bkl_cache_bytes))
     plan.problems.push_back(std::move(*problem));
 }
 
@@ -146,8 +148,8 @@ void place_species_counts(const SimulationSettings& cfg, RunWorld& world, int64_
 
 std::optional<PlanProblem> memory_problem(const SimulationSettings& s, const std::string& solver,
                                           BackendKind backend, const MemoryBudget& available,
-                                          const RunKeeping& keeping) {
-  const RunMemory need = minimum_run_memory(s, solver, backend, keeping);
+                                          const RunKeeping& keeping, double bkl_cache_bytes) {
+  const RunMemory need = minimum_run_memory(s, solver, backend, keeping, bkl_cache_bytes);
   for (const bool device : {false, true}) {
     if (device && backend != BackendKind::Cuda) continue;
     const double needed = device ? need.device : need.host;
@@ -156,7 +158,7 @@ std::optional<PlanProblem> memory_problem(const SimulationSettings& s, const std
     // The replicas are what is too many when one replica alone would fit.
     SimulationSettings one = s;
     one.replicas = 1;
-    const RunMemory single = minimum_run_memory(one, solver, backend, keeping);
+    const RunMemory single = minimum_run_memory(one, solver, backend, keeping, bkl_cache_bytes);
     const bool replicas = s.replicas > 1 && (device ? single.device : single.host) <= have;
     const std::string key = replicas ? "run.replicas" : "lattice.cells";
     const std::string advice =
@@ -212,6 +214,13 @@ RunPlan plan_run(SimulationSettings settings, const MemoryBudget& available,
   if (solver != plan.solver) {
     plan.solver = solver;
     plan.backend = resolve_backend(cfg.backend, solver_has_cuda(plan.solver));
+    check_memory(plan, available, keeping);
+    if (!plan.ok()) return plan;
+  }
+  // bkl's cache of the environment model's rates, per replica, now that the
+  // model is compiled (before any replica allocates it).
+  if (cfg.environment.active && plan.solver == "bkl") {
+    plan.bkl_cache_bytes = bkl_environment_cache_bytes(world->lattice, *world->environment);
     check_memory(plan, available, keeping);
     if (!plan.ok()) return plan;
   }

@@ -55,6 +55,9 @@ struct RunPlan {
   int64_t open_sites = 0;  // of them, those a microstructure leaves open
   int64_t ions = 0;        // per replica
   RunMemory memory;
+  // bkl with [environment]: its cache of the model's rates per replica
+  // (bkl_environment_cache_bytes), counted in `memory`; 0 otherwise.
+  double bkl_cache_bytes = 0;
   std::vector<PlanProblem> problems;
   std::shared_ptr<const RunWorld> world;
   double world_build_s = 0;  // wall time spent building it (part of the run's wall time)
@@ -76,6 +79,7 @@ RunPlan plan_run(SimulationSettings settings, const MemoryBudget& available = {}
 std::optional<PlanProblem> memory_problem(const SimulationSettings& settings,
                                           const std::string& solver, BackendKind backend,
                                           const MemoryBudget& available,
-                                          const RunKeeping& keeping = {});
+                                          const RunKeeping& keeping = {},
+                                          double bkl_cache_bytes = 0);
 
 }  // namespace coatkmc

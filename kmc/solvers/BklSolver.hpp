@@ -57,7 +57,10 @@ class BklSolver : public Solver {
   // z (2 T + 9) bytes per site for T local terms); a model beyond it, or 0,
   // recomputes every affected rate instead (the reference the tests compare
   // the cache with).
-  void set_environment(const EnvironmentModel& env, double max_cache_bytes = 1e9);
+  // (kMaxEnvironmentCacheBytes is what a run gives: kmc/simulation/RunMemory counts the cache by it.)
+  static constexpr double kMaxEnvironmentCacheBytes = 1e9;
+  void set_environment(const EnvironmentModel& env,
+                       double max_cache_bytes = kMaxEnvironmentCacheBytes);
 
  private:
   void rebuild(SystemState& state);

@@ -5,14 +5,20 @@
 
 #include <malloc.h>
 
+#include <array>
+#include <cmath>
 #include <fstream>
 
 #include "CommandRunner.hpp"
+#include "EnvironmentClusterEntries.hpp"
+#include "EnvironmentPairSpec.hpp"
 #include "host/run/RunMemory.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/io/CheckpointFile.hpp"
 #include "kmc/backend/Backend.hpp"
 #include "kmc/core/Error.hpp"
+#include "kmc/lattice/Lattice.hpp"
+#include "kmc/simulation/RunPlan.hpp"
 #include "kmc/simulation/Simulation.hpp"
 
 using namespace coatkmc_test;
@@ -137,6 +143,62 @@ coatkmc::SimulationSettings settings_of(const std::string& text) {
   ScratchDir dir;
   std::ofstream(dir / "c.toml") << text;
   return coatkmc::load_config(dir / "c.toml", {}).settings;
+}
+
+// bkl with [environment] keeps a cache of every hop's rate per replica
+// (kmc/solvers/BklEnvironmentRates): 4 bytes per hop where the factors are
+// tabulated, (2 T + 9) bytes per hop for T local terms otherwise. plan_run
+// counts it once the model is compiled; on sc 64^3 it is a third (tabulated)
+// to half (counts) of what the run uses, so the 70% bound fails without it,
+// and the lower bound fails if it is counted where it is not allocated.
+TEST(RunMemory, BklEnvironmentCacheIsCountedOnceTheModelIsCompiled) {
+  if (kSanitized)
+    GTEST_SKIP() << "resident memory does not measure allocations under AddressSanitizer";
+  const double a = 3.9;
+  coatkmc::EnvironmentSpec nn = coatkmc::test::nearest_neighbour_pair_spec(a, 0.02);
+  // Five shells of site pairs (a, a√2, a√3, 2a, a√5), one term each: too many
+  // count vectors to tabulate.
+  coatkmc::EnvironmentSpec shells = nn;
+  shells.site_cutoff_A = a * std::sqrt(5.0) * 1.001;
+  const std::vector<std::array<int, 3>> far = {{1, 1, 0}, {1, 1, 1}, {2, 0, 0}, {2, 1, 0}};
+  for (size_t i = 0; i < far.size(); ++i)
+    coatkmc::test::add_site_cluster(
+        shells, {{0, 0, 0}, {double(far[i][0]), double(far[i][1]), double(far[i][2])}},
+        {"ion", "ion"}, 0.004 * double(i + 1));
+  struct Case {
+    std::string name;
+    coatkmc::EnvironmentSpec spec;
+    bool tabulated;
+  };
+  mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+  for (const Case& c : std::vector<Case>{{"nn pair", nn, true}, {"five pair shells", shells, false}}) {
+    coatkmc::SimulationSettings s = settings_of(config_text("bkl", false));
+    s.environment = c.spec;
+    double estimate = 0, cache = 0, hops = 0;
+    {
+      const coatkmc::RunPlan plan = coatkmc::plan_run(s, {}, coatkmc::RunKeeping{false, false, false});
+      ASSERT_TRUE(plan.ok()) << c.name << ": " << plan.problems.front().message;
+      ASSERT_EQ(plan.solver, "bkl");
+      estimate = plan.memory.host;
+      cache = plan.bkl_cache_bytes;
+      hops = double(plan.world->lattice.num_sites()) * plan.world->lattice.max_coordination();
+    }
+    // The form the solver takes: 4 B per hop tabulated, more than 11 otherwise.
+    if (c.tabulated) {
+      EXPECT_GT(cache, 4 * hops) << c.name;
+      EXPECT_LT(cache, 6 * hops) << c.name;
+    } else {
+      EXPECT_GT(cache, 11 * hops) << c.name;
+    }
+    if (!reset_peak_memory()) GTEST_SKIP() << "the peak resident memory cannot be reset here";
+    const double before = status_bytes("VmRSS");
+    coatkmc::run_simulation(s, {});
+    const double used = status_bytes("VmHWM") - before;
+    EXPECT_LE(estimate, 1.02 * used) << c.name;
+    EXPECT_GE(estimate, 0.7 * used) << c.name;
+    std::printf("  bkl %-22s estimate %6.1f MB (cache %5.1f MB, %.1f B per hop), used %6.1f MB\n",
+                c.name.c_str(), estimate / 1e6, cache / 1e6, cache / hops, used / 1e6);
+  }
 }
 
 TEST(RunMemory, RefusesWhatDoesNotFitOnTheHostOrTheGpuAsBadInput) {
