@@ -1,10 +1,9 @@
 #include "host/cli/ClustersCommand.hpp"
 
 #include <cstdio>
-#include <iostream>
 #include <map>
 
-#include "host/cli/CommandLine.hpp"
+#include "host/cli/ConfigFolderCommand.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/io/AtomicFile.hpp"
 #include "host/io/ClusterListWriter.hpp"
@@ -35,39 +34,20 @@ int decorations(const std::vector<GeneratedOrbit>& list) {
 }  // namespace
 
 int clusters_command(const std::vector<std::string>& in) {
-  std::vector<std::string> overrides;
-  const std::vector<std::string> args = take_option_values(in, {{"--set", &overrides}}, "KEY=VALUE");
-  cxxopts::Options opts(
-      "coatkmc clusters",
-      "Generates the cluster orbits of CONFIG's [environment] cutoffs (E_KRA clusters around "
-      "each class of hops, site-energy clusters) and writes DIR/clusters.json (id, order, "
-      "sites, distances, multiplicity, species basis, decorations), DIR/clusters.csv and "
-      "DIR/coefficients_template.json (one zero ECI per orbit and decoration, to fit). "
-      "environment.coefficients may be left out or not exist yet.");
-  opts.custom_help("CONFIG.toml [--out DIR] [--set KEY=VALUE]...");
-  opts.positional_help("");
-  opts.add_options()
-      ("config", "configuration file", cxxopts::value<std::string>())
-      ("out", "output folder", cxxopts::value<std::string>()->default_value("clusters-out"))
-      ("set", "override a key: KEY=VALUE, the value in TOML (repeatable)", cxxopts::value<std::vector<std::string>>())
-      ("h,help", "show this help");
-  opts.parse_positional({"config"});
-  const cxxopts::ParseResult res = parse_command_line(opts, "coatkmc clusters", args);
-  if (res.count("help")) {
-    std::cout << opts.help() << "\n";
-    return 0;
-  }
-  if (!res.unmatched().empty())
-    throw InputError(res.unmatched().front(), "one configuration file only");
-  if (!res.count("config"))
-    throw InputError("command line", "clusters: no configuration file given");
-  const std::string config = res["config"].as<std::string>();
-  const std::string out = res["out"].as<std::string>();
-  if (out.empty()) throw InputError("--out", "the output folder name is empty");
-  const LoadedConfig cfg = load_config(config, overrides, ConfigUse::ListClusters);
+  const std::optional<ConfigFolderRequest> q = read_config_folder_command(
+      {"clusters",
+       "Generates the cluster orbits of CONFIG's [environment] cutoffs (E_KRA clusters around "
+       "each class of hops, site-energy clusters) and writes DIR/clusters.json (id, order, "
+       "sites, distances, multiplicity, species basis, decorations), DIR/clusters.csv and "
+       "DIR/coefficients_template.json (one zero ECI per orbit and decoration, to fit). "
+       "environment.coefficients may be left out or not exist yet.",
+       "clusters-out", ConfigUse::ListClusters},
+      in);
+  if (!q) return 0;
+  const std::string& config = q->config;
+  const std::string& out = q->out;
+  const LoadedConfig& cfg = q->cfg;
   const SimulationSettings& s = cfg.settings;
-  for (const std::string& note : cfg.notes) std::cerr << "coatkmc: note: " << note << "\n";
-  for (const std::string& w : cfg.warnings) std::cerr << "coatkmc: warning: " << w << "\n";
   if (!s.environment.active)
     throw InputError(config, "environment: the configuration has no [environment] table, so there "
                              "are no clusters to list (docs/environment.md)");

@@ -1,9 +1,8 @@
 #include "host/cli/StructureCommand.hpp"
 
 #include <cstdio>
-#include <iostream>
 
-#include "host/cli/CommandLine.hpp"
+#include "host/cli/ConfigFolderCommand.hpp"
 #include "host/config/ConfigReader.hpp"
 #include "host/io/AtomicFile.hpp"
 #include "host/io/BuildInfo.hpp"
@@ -19,39 +18,18 @@
 namespace coatkmc {
 
 int structure_command(const std::vector<std::string>& in) {
-  std::vector<std::string> overrides;
-  // --set values are TOML and may hold commas: taken out first, as run does.
-  const std::vector<std::string> args = take_option_values(in, {{"--set", &overrides}}, "KEY=VALUE");
-  cxxopts::Options opts(
-      "coatkmc structure",
-      "Builds the lattice and microstructure of CONFIG without running it and writes "
-      "DIR/site_map.xyz (extended XYZ: species, position, sublattice, phase, grain, blocked, "
-      "site_energy, barrier), DIR/structure.cif and DIR/POSCAR (one cell), and for a structure "
-      "file DIR/site_map.txt (its imported sites, for run's lattice.site_map).");
-  opts.custom_help("CONFIG.toml [--out DIR] [--set KEY=VALUE]...");
-  opts.positional_help("");
-  opts.add_options()
-      ("config", "configuration file", cxxopts::value<std::string>())
-      ("out", "output folder", cxxopts::value<std::string>()->default_value("structure-out"))
-      ("set", "override a key: KEY=VALUE, the value in TOML (repeatable)", cxxopts::value<std::vector<std::string>>())
-      ("h,help", "show this help");
-  opts.parse_positional({"config"});
-  const cxxopts::ParseResult res = parse_command_line(opts, "coatkmc structure", args);
-  if (res.count("help")) {
-    std::cout << opts.help() << "\n";
-    return 0;
-  }
-  if (!res.unmatched().empty())
-    throw InputError(res.unmatched().front(), "one configuration file only");
-  if (!res.count("config"))
-    throw InputError("command line", "structure: no configuration file given");
-  const std::string config = res["config"].as<std::string>();
-  const std::string out = res["out"].as<std::string>();
-  if (out.empty()) throw InputError("--out", "the output folder name is empty");
-  const LoadedConfig cfg = load_config(config, overrides);
+  const std::optional<ConfigFolderRequest> q = read_config_folder_command(
+      {"structure",
+       "Builds the lattice and microstructure of CONFIG without running it and writes "
+       "DIR/site_map.xyz (extended XYZ: species, position, sublattice, phase, grain, blocked, "
+       "site_energy, barrier), DIR/structure.cif and DIR/POSCAR (one cell), and for a structure "
+       "file DIR/site_map.txt (its imported sites, for run's lattice.site_map).",
+       "structure-out", ConfigUse::Run},
+      in);
+  if (!q) return 0;
+  const std::string& out = q->out;
+  const LoadedConfig& cfg = q->cfg;
   const SimulationSettings& s = cfg.settings;
-  for (const std::string& note : cfg.notes) std::cerr << "coatkmc: note: " << note << "\n";
-  for (const std::string& w : cfg.warnings) std::cerr << "coatkmc: warning: " << w << "\n";
 
   const Lattice lattice(s.lattice, s.cells, hops_if_known(s.lattice, s.hops.get()));
   MicrostructureSettings ms = s.microstructure;
