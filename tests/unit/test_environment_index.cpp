@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "EnvironmentClusterEntries.hpp"
 #include "kmc/lattice/TextbookLattices.hpp"
 #include "kmc/model/EnvironmentCompiler.hpp"
 #include "kmc/model/EnvironmentIndex.hpp"
@@ -40,32 +41,15 @@ EnvironmentSpec two_shell_spec(const std::vector<std::string>& mobile) {
   x.fraction = 0.15;
   spec.immobile.push_back(x);
   const std::string& ion = mobile[0];
-  auto site = [&](FractionalSites s, std::vector<std::string> sp, double eci) {
-    ClusterCoefficient c;
-    c.sites = std::move(s);
-    c.species = std::move(sp);
-    c.eci_eV = eci;
-    c.where = "/site/" + std::to_string(spec.coefficients.site.size());
-    spec.coefficients.site.push_back(c);
-  };
-  site({{0, 0, 0}, {1, 0, 0}}, {ion, ion}, 0.05);
-  site({{0, 0, 0}, {1, 0, 0}}, {ion, "X"}, -0.021);
-  site({{0, 0, 0}, {1, 1, 0}}, {ion, ion}, 0.017);
-  site({{0, 0, 0}, {1, 0, 0}, {1, 1, 0}}, {ion, ion, ion}, 0.031);
-  if (mobile.size() > 1) site({{0, 0, 0}, {1, 0, 0}}, {ion, mobile[1]}, -0.04);
-  auto kra = [&](FractionalSites s, std::vector<std::string> sp, double eci) {
-    ClusterCoefficient c;
-    c.hop_from = {0, 0, 0};
-    c.hop_to = {1, 0, 0};
-    c.sites = std::move(s);
-    c.species = std::move(sp);
-    c.eci_eV = eci;
-    c.where = "/kra/" + std::to_string(spec.coefficients.kra.size());
-    spec.coefficients.kra.push_back(c);
-  };
-  kra({{0, 1, 0}}, {ion}, 0.03);
-  kra({{-1, 0, 0}}, {"X"}, 0.07);
-  kra({{0, 1, 0}, {1, 1, 0}}, {ion, ion}, -0.015);
+  test::add_site_cluster(spec, {{0, 0, 0}, {1, 0, 0}}, {ion, ion}, 0.05);
+  test::add_site_cluster(spec, {{0, 0, 0}, {1, 0, 0}}, {ion, "X"}, -0.021);
+  test::add_site_cluster(spec, {{0, 0, 0}, {1, 1, 0}}, {ion, ion}, 0.017);
+  test::add_site_cluster(spec, {{0, 0, 0}, {1, 0, 0}, {1, 1, 0}}, {ion, ion, ion}, 0.031);
+  if (mobile.size() > 1)
+    test::add_site_cluster(spec, {{0, 0, 0}, {1, 0, 0}}, {ion, mobile[1]}, -0.04);
+  test::add_kra_cluster(spec, {{0, 1, 0}}, {ion}, 0.03);
+  test::add_kra_cluster(spec, {{-1, 0, 0}}, {"X"}, 0.07);
+  test::add_kra_cluster(spec, {{0, 1, 0}, {1, 1, 0}}, {ion, ion}, -0.015);
   return spec;
 }
 

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "EnvironmentClusterEntries.hpp"
 #include "EnvironmentPairSpec.hpp"
 #include "kernels/CounterRng.hpp"
 #include "kmc/lattice/Lattice.hpp"
@@ -145,35 +146,19 @@ struct Toy {
     x.sublattice = "A";
     x.fraction = 0.15;
     spec.immobile.push_back(x);
-    auto site = [&](FractionalSites s, std::vector<std::string> sp, double eci) {
-      ClusterCoefficient c;
-      c.sites = std::move(s);
-      c.species = std::move(sp);
-      c.eci_eV = eci;
-      c.where = "/site/" + std::to_string(spec.coefficients.site.size());
-      spec.coefficients.site.push_back(c);
-    };
-    site({{0, 0, 0}}, {"ion"}, 0.013);
-    site({{0, 0, 0}, {1, 0, 0}}, {"ion", "ion"}, 0.05);
-    site({{0, 0, 0}, {1, 0, 0}}, {"ion", "X"}, -0.021);
-    site({{0, 0, 0}, {1, 1, 0}}, {"ion", "ion"}, 0.017);
-    site({{0, 0, 0}, {1, 0, 0}, {1, 1, 0}}, {"ion", "ion", "ion"}, 0.031);
-    site({{0, 0, 0}, {1, 0, 0}, {1, 1, 0}}, {"X", "ion", "ion"}, -0.012);  // X at an acute corner
-    site({{0, 0, 0}, {1, 1, 0}, {1, 0, 1}}, {"ion", "ion", "X"}, 0.009);
-    auto kra = [&](FractionalSites s, std::vector<std::string> sp, double eci) {
-      ClusterCoefficient c;
-      c.hop_from = {0, 0, 0};
-      c.hop_to = {1, 0, 0};
-      c.sites = std::move(s);
-      c.species = std::move(sp);
-      c.eci_eV = eci;
-      c.where = "/kra/" + std::to_string(spec.coefficients.kra.size());
-      spec.coefficients.kra.push_back(c);
-    };
-    kra({{0, 1, 0}}, {"ion"}, 0.04);
-    kra({{0, 1, 0}}, {"X"}, 0.11);
-    kra({{0, 1, 0}, {1, 1, 0}}, {"ion", "X"}, -0.03);   // different ends, same side
-    kra({{0, 1, 0}, {0, 0, 1}}, {"X", "X"}, 0.07);      // same end, perpendicular
+    test::add_site_cluster(spec, {{0, 0, 0}}, {"ion"}, 0.013);
+    test::add_site_cluster(spec, {{0, 0, 0}, {1, 0, 0}}, {"ion", "ion"}, 0.05);
+    test::add_site_cluster(spec, {{0, 0, 0}, {1, 0, 0}}, {"ion", "X"}, -0.021);
+    test::add_site_cluster(spec, {{0, 0, 0}, {1, 1, 0}}, {"ion", "ion"}, 0.017);
+    test::add_site_cluster(spec, {{0, 0, 0}, {1, 0, 0}, {1, 1, 0}}, {"ion", "ion", "ion"}, 0.031);
+    // X at an acute corner:
+    test::add_site_cluster(spec, {{0, 0, 0}, {1, 0, 0}, {1, 1, 0}}, {"X", "ion", "ion"}, -0.012);
+    test::add_site_cluster(spec, {{0, 0, 0}, {1, 1, 0}, {1, 0, 1}}, {"ion", "ion", "X"}, 0.009);
+    test::add_kra_cluster(spec, {{0, 1, 0}}, {"ion"}, 0.04);
+    test::add_kra_cluster(spec, {{0, 1, 0}}, {"X"}, 0.11);
+    // Different ends, same side; the same end, perpendicular.
+    test::add_kra_cluster(spec, {{0, 1, 0}, {1, 1, 0}}, {"ion", "X"}, -0.03);
+    test::add_kra_cluster(spec, {{0, 1, 0}, {0, 0, 1}}, {"X", "X"}, 0.07);
     spec.coefficients.path = "toy.json";
   }
 };
@@ -446,25 +431,10 @@ TEST(EnvironmentBkl, TwoSpeciesRatesAfterMovesEqualRecomputation) {
   spec.site_max_sites = 2;
   spec.kra_cutoff_A = 3.0 * std::sqrt(1.25) * 1.001;
   spec.kra_max_sites = 1;
-  auto add = [&](std::vector<std::string> sp, double eci) {
-    ClusterCoefficient c;
-    c.sites = {{0, 0, 0}, {1, 0, 0}};
-    c.species = std::move(sp);
-    c.eci_eV = eci;
-    c.where = "/site/" + std::to_string(spec.coefficients.site.size());
-    spec.coefficients.site.push_back(c);
-  };
-  add({"Li", "Li"}, 0.03);
-  add({"Li", "Na"}, -0.04);
-  add({"Na", "Na"}, 0.06);
-  ClusterCoefficient k;
-  k.hop_from = {0, 0, 0};
-  k.hop_to = {1, 0, 0};
-  k.sites = {{0, 1, 0}};
-  k.species = {"Na"};
-  k.eci_eV = 0.08;
-  k.where = "/kra/0";
-  spec.coefficients.kra.push_back(k);
+  test::add_site_cluster(spec, {{0, 0, 0}, {1, 0, 0}}, {"Li", "Li"}, 0.03);
+  test::add_site_cluster(spec, {{0, 0, 0}, {1, 0, 0}}, {"Li", "Na"}, -0.04);
+  test::add_site_cluster(spec, {{0, 0, 0}, {1, 0, 0}}, {"Na", "Na"}, 0.06);
+  test::add_kra_cluster(spec, {{0, 1, 0}}, {"Na"}, 0.08);
   EnvironmentModel env(lattice, compile_environment(lattice, spec), {}, hop.kT());
   SpeciesSettings settings;
   SpeciesSpec li, na;
