@@ -131,6 +131,20 @@ TEST(EnvironmentArrhenius, LoneLiBetweenLaPlanesHasTheClosedFormBarrier) {
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
+// Two replicas of runs that must be the same trajectory: hop count, time and
+// every trajectory frame bit for bit (the frames not empty).
+void expect_same_hops_time_and_frames(const ReplicaOutcome& x, const ReplicaOutcome& y) {
+  EXPECT_EQ(x.total_hops, y.total_hops);
+  EXPECT_TRUE(same_bits(x.total_time, y.total_time)) << x.total_time << " vs " << y.total_time;
+  ASSERT_EQ(x.trajectory.size(), y.trajectory.size());
+  ASSERT_FALSE(x.trajectory.empty());
+  for (size_t k = 0; k < x.trajectory.size(); ++k)
+    ASSERT_TRUE(same_bits(x.trajectory[k].x, y.trajectory[k].x) &&
+                same_bits(x.trajectory[k].y, y.trajectory[k].y) &&
+                same_bits(x.trajectory[k].z, y.trajectory[k].z))
+        << "frame entry " << k;
+}
+
 // Today's model, E = Eb + J/2 (n_target - n_origin) with hop.interaction = J,
 // and the environment model with one site term, a Li-Li pair at a of ECI J,
 // give the same trajectory bit for bit (bkl, same seed): hop and attempt
@@ -153,22 +167,14 @@ TEST(EnvironmentJModel, BklReproducesNearestNeighbourJBitForBit) {
   ASSERT_EQ(a.particles, b.particles);
   for (size_t r = 0; r < a.replicas.size(); ++r) {
     const ReplicaOutcome &x = a.replicas[r], &y = b.replicas[r];
-    EXPECT_EQ(x.total_hops, y.total_hops);
+    ASSERT_NO_FATAL_FAILURE(expect_same_hops_time_and_frames(x, y));
     EXPECT_EQ(x.total_attempts, y.total_attempts);
-    EXPECT_TRUE(same_bits(x.total_time, y.total_time)) << x.total_time << " vs " << y.total_time;
     EXPECT_TRUE(same_bits(x.whole.sum_r2, y.whole.sum_r2));
     ASSERT_EQ(x.msd.size(), y.msd.size());
     for (size_t k = 0; k < x.msd.size(); ++k) {
       EXPECT_TRUE(same_bits(x.msd[k].time, y.msd[k].time)) << "row " << k;
       EXPECT_TRUE(same_bits(x.msd[k].msd_tracer, y.msd[k].msd_tracer)) << "row " << k;
     }
-    ASSERT_EQ(x.trajectory.size(), y.trajectory.size());
-    ASSERT_FALSE(x.trajectory.empty());
-    for (size_t k = 0; k < x.trajectory.size(); ++k)
-      ASSERT_TRUE(same_bits(x.trajectory[k].x, y.trajectory[k].x) &&
-                  same_bits(x.trajectory[k].y, y.trajectory[k].y) &&
-                  same_bits(x.trajectory[k].z, y.trajectory[k].z))
-          << "frame entry " << k;
     EXPECT_GT(x.total_hops, 0u);
   }
   // The interaction matters here: without it the trajectory differs.
@@ -208,16 +214,7 @@ TEST(EnvironmentNebTable, LltoTableIsTheFourSiteClusterBitForBit) {
   const SimulationOutcome a = run_simulation(cluster), b = run_simulation(neb);
   ASSERT_EQ(a.replicas.size(), b.replicas.size());
   for (size_t r = 0; r < a.replicas.size(); ++r) {
-    const ReplicaOutcome &x = a.replicas[r], &y = b.replicas[r];
-    EXPECT_EQ(x.total_hops, y.total_hops);
-    EXPECT_TRUE(same_bits(x.total_time, y.total_time)) << x.total_time << " vs " << y.total_time;
-    ASSERT_EQ(x.trajectory.size(), y.trajectory.size());
-    ASSERT_FALSE(x.trajectory.empty());
-    for (size_t k = 0; k < x.trajectory.size(); ++k)
-      ASSERT_TRUE(same_bits(x.trajectory[k].x, y.trajectory[k].x) &&
-                  same_bits(x.trajectory[k].y, y.trajectory[k].y) &&
-                  same_bits(x.trajectory[k].z, y.trajectory[k].z))
-          << "frame entry " << k;
+    ASSERT_NO_FATAL_FAILURE(expect_same_hops_time_and_frames(a.replicas[r], b.replicas[r]));
   }
   // The term matters: without it (hop.barrier alone) the run differs.
   SimulationSettings bare = cluster;

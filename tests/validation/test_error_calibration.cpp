@@ -106,6 +106,20 @@ struct Coverage {
   }
 };
 
+// The shape of the rows' runs: `hops` hops per ion in 10 blocks, `msd_rows`
+// MSD rows (the error of a D comes from the spread of the blocks).
+void set_blocks(SimulationSettings& s, double hops, int msd_rows = 100) {
+  s.hops_per_particle = hops;
+  s.blocks = 10;
+  s.msd_samples = msd_rows;
+}
+
+// `walkers` ions alone on the lattice: every other mobile site vacant.
+void keep_walkers(SimulationSettings& s, int64_t walkers) {
+  s.occupancy.by_vacancies = true;
+  s.occupancy.vacancies = Lattice(s.lattice, s.cells).num_mobile_sites() - walkers;
+}
+
 // Every `group` consecutive replicas of `o` as an outcome of their own (the
 // replicas moved, not copied: a copy of the whole outcome per run made the
 // suite quadratic in the runs).
@@ -157,9 +171,7 @@ TEST_P(LatticeGasCalibration, JumpDiffusivityIntervalsCover) {
   SimulationSettings s = textbook_settings(c.type, c.cells, kTemperature, 1300);
   s.solver = c.solver;
   s.occupancy.fraction = 0.5;
-  s.hops_per_particle = c.hops_per_ion;
-  s.blocks = 10;
-  s.msd_samples = 100;
+  set_blocks(s, c.hops_per_ion);
   const Lattice lat(s.lattice, s.cells);
   const double m = double(lat.num_mobile_sites()), n = double(s.occupancy.ion_count(lat.num_mobile_sites()));
   const double exact = lone_walker_diffusivity(c.type, kTemperature) * (m - n) / (m - 1);
@@ -257,11 +269,8 @@ TEST(DiluteCalibration, TracerAndJumpIntervalsCover) {
       SimulationSettings s = textbook_settings(
           type, std::string(type) == "sc" ? std::array<int, 3>{4, 4, 4} : std::array<int, 3>{8, 8, 1},
           kTemperature, 1400);
-      s.occupancy.by_vacancies = true;
-      s.occupancy.vacancies = Lattice(s.lattice, s.cells).num_mobile_sites() - 1;
-      s.hops_per_particle = hops;
-      s.blocks = 10;
-      s.msd_samples = 100;
+      keep_walkers(s, 1);
+      set_blocks(s, hops);
       const double exact = lone_walker_diffusivity(type, kTemperature);
       const std::string name = std::string("lone walker x4 ") + type + " " +
                                std::to_string(int(hops)) + " hops";
@@ -291,12 +300,9 @@ TEST(DiluteCalibration, FieldConductivityAndAxesCover) {
   const double l_cm = kLatticeParameter * 1e-8;
   const double field = x * kBoltzmannEv * kTemperature / l_cm;  // V/cm
   SimulationSettings s = textbook_settings("sc", {4, 4, 4}, kTemperature, 1500);
-  s.occupancy.by_vacancies = true;
-  s.occupancy.vacancies = Lattice(s.lattice, s.cells).num_mobile_sites() - 1;
+  keep_walkers(s, 1);
   s.hop.field = {field, 0, 0};
-  s.hops_per_particle = 200;
-  s.blocks = 10;
-  s.msd_samples = 100;
+  set_blocks(s, 200);
   const double gamma = bare_hop_rate(kTemperature);
   const double l2 = l_cm * l_cm;
   const double v = 2 * l_cm * gamma * std::sinh(x / 2);  // cm/s
@@ -325,9 +331,7 @@ TEST(VacancyCalibration, CorrelationFactorIntervalsCover) {
   SimulationSettings s = textbook_settings("sc", {6, 6, 6}, kTemperature, 1600);
   s.occupancy.by_vacancies = true;
   s.occupancy.vacancies = 1;
-  s.hops_per_particle = 200;
-  s.blocks = 10;
-  s.msd_samples = 100;
+  set_blocks(s, 200);
   Coverage f{"single vacancy sc 6^3 correlation factor"};
   run_groups(s, 300, 1, Vec3{}, [&](const TransportEstimates& e) {
     f.add(e.correlation_factor, 0.65311);
@@ -348,9 +352,7 @@ TEST(SpeciesCalibration, DiluteTwoSpeciesIntervalsCover) {
   const double barrier_b = kBarrier + 0.06;
   s.species.species.push_back({"A", 0, 1, kBarrier, {}});
   s.species.species.push_back({"B", 0, 1, barrier_b, {}});
-  s.hops_per_particle = 100;
-  s.blocks = 10;
-  s.msd_samples = 100;
+  set_blocks(s, 100);
   const double l_cm = kLatticeParameter * 1e-8;
   const double exact[2] = {bare_hop_rate(kTemperature) * l_cm * l_cm,
                            bare_hop_rate(kTemperature, barrier_b) * l_cm * l_cm};
@@ -389,11 +391,8 @@ void bin_runs(SimulationSettings s, int runs,
 
 TEST(ProfileCalibration, SlabAndLayerIntervalsCover) {
   SimulationSettings s = textbook_settings("sc", {4, 4, 8}, kTemperature, 180000);
-  s.occupancy.by_vacancies = true;
-  s.occupancy.vacancies = Lattice(s.lattice, s.cells).num_mobile_sites() - 1;
-  s.hops_per_particle = 100;
-  s.blocks = 10;
-  s.msd_samples = 10;
+  keep_walkers(s, 1);
+  set_blocks(s, 100, 10);
   s.replicas = 8;
   s.threads = 2;
   s.slabs = 4;
@@ -409,11 +408,8 @@ TEST(ProfileCalibration, SlabAndLayerIntervalsCover) {
   slab_x.check_error_only();
 
   SimulationSettings m = textbook_settings("sc", {10, 10, 3}, kTemperature, 190000);
-  m.occupancy.by_vacancies = true;
-  m.occupancy.vacancies = Lattice(m.lattice, m.cells).num_mobile_sites() - 3;
-  m.hops_per_particle = 100;
-  m.blocks = 10;
-  m.msd_samples = 10;
+  keep_walkers(m, 3);
+  set_blocks(m, 100, 10);
   m.replicas = 8;
   m.threads = 2;
   m.microstructure.type = "multilayer";
@@ -462,11 +458,8 @@ TEST(ArrheniusCalibration, ActivationEnergyAndPrefactorIntervalsCover) {
   std::vector<std::vector<TransportEstimates>> at(4);
   for (int t = 0; t < 4; ++t) {
     SimulationSettings s = textbook_settings("sc", {4, 4, 4}, temps[t], 2000 + uint64_t(t));
-    s.occupancy.by_vacancies = true;
-    s.occupancy.vacancies = Lattice(s.lattice, s.cells).num_mobile_sites() - 1;
-    s.hops_per_particle = 100;
-    s.blocks = 10;
-    s.msd_samples = 100;
+    keep_walkers(s, 1);
+    set_blocks(s, 100);
     s.replicas = runs * group;
     s.threads = 2;
     const std::vector<SimulationOutcome> parts = split(run_simulation(s), group);
