@@ -56,6 +56,50 @@ BklEnvironmentRates::BklEnvironmentRates(const Lattice& lattice, const HopModel&
   pick_site_.resize(most);
   wide_.resize(terms_);
   memo_.assign(size_t(1) << kMemoBits, Memo{kNoEnergy, 0.0});
+  if (tabulated_) make_shift_steps();
+}
+
+// What shift() adds to a possible hop's index for the entries whose clusters
+// read only the entry itself and the hop's ends (pair clusters with the
+// origin or the target, E_KRA points: every entry of a two-shell model),
+// summed over those clusters here once instead of per move. The same
+// integer steps in another order: the same index.
+void BklEnvironmentRates::make_shift_steps() {
+  const CompiledEnvironment& t = env_.tables();
+  const int S = t.states;
+  if (S > 6) return;  // S^3 entries per stencil entry: small models only
+  const size_t entries = t.sites.size();
+  shift_fast_.assign(entries, 0);
+  shift_step_.assign(entries * S * S * S, 0);
+  for (int slot = 0; slot < t.slots(); ++slot)
+    for (int32_t g = t.site_begin[slot] + 2; g < t.site_begin[slot + 1]; ++g) {
+      const int32_t e = g - t.site_begin[slot];
+      bool ends_only = true;
+      for (int32_t m = tab_.member_begin[g]; m < tab_.member_begin[g + 1]; ++m) {
+        const EnvironmentCluster& cl = t.clusters[tab_.members[m].cluster];
+        for (int32_t i = 0; i < cl.size; ++i)
+          if (cl.site[i] != e && cl.site[i] > 1) ends_only = false;
+      }
+      if (!ends_only) continue;
+      shift_fast_[g] = 1;
+      for (int origin = 0; origin < S; ++origin)
+        for (int from = 0; from < S; ++from)
+          for (int to = 0; to < S; ++to) {
+            int32_t sum = 0;
+            for (int32_t m = tab_.member_begin[g]; m < tab_.member_begin[g + 1]; ++m) {
+              const EnvironmentClusterMember member = tab_.members[m];
+              const EnvironmentCluster& cl = t.clusters[member.cluster];
+              int32_t rest = 0;  // as shift() forms it: the target vacant
+              for (int32_t i = cl.size - 1; i >= 0; --i)
+                rest = rest * S + (cl.site[i] == e || cl.site[i] == 1 ? 0
+                                   : cl.site[i] == 0              ? origin
+                                                                  : 0);
+              sum += table_.step[cl.table + rest + to * member.weight] -
+                     table_.step[cl.table + rest + from * member.weight];
+            }
+            shift_step_[((static_cast<size_t>(g) * S + origin) * S + from) * S + to] = sum;
+          }
+    }
 }
 
 // exp(-E / kT) exactly as EnvironmentModel::factor takes it.
@@ -128,6 +172,18 @@ bool BklEnvironmentRates::shift(const SystemState& state, int64_t site, int k, i
   const int slot = lattice_.basis_of(site) * zmax_ + k;
   const int32_t first = tables.site_begin[slot];
   const int32_t g = first + entry;
+  if (!shift_fast_.empty() && shift_fast_[g]) {
+    // The hop is possible: its origin holds an ion, its target is vacant,
+    // and neither is the move's origin or destination (apply() skips those).
+    const int64_t h = site * zmax_ + k;
+    const int S = tables.states;
+    const int32_t now =
+        hop_index_[h] +
+        shift_step_[((static_cast<size_t>(g) * S + code(state, site)) * S + from) * S + to];
+    const bool moved = now != hop_index_[h];
+    hop_index_[h] = now;
+    return moved;
+  }
   const bool inside = interior_[site];
   const EnvironmentModel::Frame f = inside ? EnvironmentModel::Frame{} : env_.frame(site);
   int32_t index = tabulated_ ? hop_index_[site * zmax_ + k] : 0;

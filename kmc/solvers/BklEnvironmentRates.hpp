@@ -120,6 +120,14 @@ class BklEnvironmentRates {
     double factor;
   };
   mutable std::vector<Memo> memo_;
+  // Tabulated, per stencil entry g whose clusters read no site but g and the
+  // hop's two ends: the index change of a possible hop when g's code goes
+  // from -> to, by the origin's code (the target is vacant), precomputed:
+  // shift_step_[((g * S + origin) * S + from) * S + to] (S = states), and
+  // shift_fast_[g] = 1 where it applies (empty: not made).
+  std::vector<uint8_t> shift_fast_;
+  std::vector<int32_t> shift_step_;
+  void make_shift_steps();
 };
 
 }  // namespace coatkmc
