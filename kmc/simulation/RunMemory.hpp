@@ -12,8 +12,8 @@ class Lattice;
 // Memory (bytes) a run allocates at least: on the host, and on the GPU when
 // it runs there. Only the big arrays are counted, each as the engine sizes it
 // (lattice neighbour table, hop model, landscape, each running replica's
-// state, recorder and solver arrays, every replica's outcome, what a
-// checkpointing run keeps), at moments when they are all held at once, so a
+// state, recorder and solver arrays (bkl's environment cache once known),
+// every replica's outcome, what a checkpointing run keeps), at moments when they are all held at once, so a
 // run refused for it could never have fitted.
 struct RunMemory {
   double host = 0;
