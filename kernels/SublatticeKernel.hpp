@@ -95,7 +95,7 @@ static_assert(sizeof(HopStep) == 6 && alignof(HopStep) == 2, "HopStep layout is 
 static_assert(sizeof(IonRecord) == 16 && alignof(IonRecord) == 4,
               "IonRecord layout is shared with the device");
 static_assert(sizeof(SiteCoord) == 16, "SiteCoord layout");
-static_assert(sizeof(SublatticeTiling) == 3 * 16 + 4 + 4 + 64 * 4 + 12,
+static_assert(sizeof(SublatticeTiling) == 3 * 16 + 4 + 4 + 64 * 4 + 12 + 24,
               "SublatticeTiling is a kernel parameter: keep its layout fixed");
 static_assert(sizeof(SublatticeLaunch) <= 4096, "kernel parameters stay under 4 KiB");
 
@@ -109,7 +109,8 @@ constexpr int32_t kSublatticeMaxGrid = 1023;
 constexpr int32_t kSublatticeMaxCells = 65535;
 
 // The block's grid of member positions: the most members a site class of
-// any tile has along each axis.
+// any tile has along each axis (the linear rule: rows along axis 0 of
+// ceil(width / M) members, every cell of the tile along axes 1 and 2).
 struct SublatticeMemberGrid {
   int32_t widest[3];
   int32_t members;  // widest[0] * widest[1] * widest[2]
@@ -118,12 +119,13 @@ struct SublatticeMemberGrid {
     members = 1;
     for (int a = 0; a < 3; ++a) {
       const AxisTiling& ax = tiling.axis[a];
+      const int32_t step = tiling.member_step(a);
       int32_t most = 0;
       if (ax.tiles >= 2) {
         // Tiles are n / tiles wide, rounded down or up: the widest class of
-        // the widest tile has ceil(width / m) members.
+        // the widest tile has ceil(width / step) members.
         const int32_t width = (ax.n + ax.tiles - 1) / ax.tiles;
-        most = (width + ax.spacing - 1) / ax.spacing;
+        most = (width + step - 1) / step;
       } else {
         most = ax.n < ax.spacing ? 1 : ax.n / ax.spacing;
       }
@@ -132,6 +134,12 @@ struct SublatticeMemberGrid {
     }
   }
 };
+
+// Lists of a block hold up to this many blocks' worth of members, so that a
+// site class larger than the block (the linear rule's: ~585 members of a 16^3
+// sc tile) runs in one round, each lane looping over its entries, instead of
+// one round (three phases) per block's worth.
+constexpr int32_t kSublatticeListBlocks = 4;
 
 // Where a block keeps what its phases share (32-bit words of shared memory).
 // The header sits at a fixed place so that later phases read the rounds and
@@ -142,33 +150,36 @@ struct SublatticeSharedLayout {
   int32_t classes;    // kClassWords per site class (kFirst... below)
   int32_t steps;      // per step (site class in the launch's order, round): its class's
                       // first word | round << 16
-  int32_t list;       // per lane: a listed member (scan -> first attempt)
-  int32_t rest;       // per lane: list place | K << 16 of a site with attempts left
-  int32_t rest_word;  // per lane: word 3 of that site's block 0 (thinned: word 0)
-  int32_t rest_word1; // per lane, thinned visits: word 1 of that site's block 0
+  int32_t list;       // per entry (capacity): a listed member (scan -> first attempt)
+  int32_t rest;       // per entry: list place | K << 16 of a site with attempts left
+  int32_t rest_word;  // per entry: word 3 of that site's block 0 (thinned: word 0)
+  int32_t rest_word1; // per entry, thinned visits: word 1 of that site's block 0
   int32_t words;
 
   // Header words: the scan's list length, the second list's length, rounds,
-  // m_a * stride_a (index step of one member along axis a), rows per round.
+  // step_a * stride_a (index step of one member along axis a), rows per
+  // round | the scan's row shift << 24, F: the lists hold F blocks' worth of
+  // entries and their phases run in F passes.
   static constexpr int32_t kCount = 0, kRestCount = 1, kRounds = 2, kStep = 3, kRows = 6,
-                           kHeaderWords = 8;
-  // Site-class words: first member's index; first[0] | first[1] << 16;
-  // first[2] | b << 16; rows (count1 count2); count0 | count1 << 16;
-  // ceil(2^32 / count1) (0 for a count of 1).
+                           kPasses = 7, kHeaderWords = 8;
+  // Site-class words: first member's index (first0, first1, first2, b);
+  // first[0] | first[1] << 16; first[2] | b << 16; rows (count1 count2);
+  // span0 | count1 << 16; ceil(2^32 / count1) (0 for a count of 1); the
+  // linear rule's phase j (ClassRows).
   static constexpr int32_t kFirst = 0, kFirst01 = 1, kFirst2B = 2, kRowCount = 3, kCounts = 4,
-                           kMagic1 = 5, kClassWords = 8;
+                           kMagic1 = 5, kPhase = 6, kClassWords = 8;
 
   KMC_HD SublatticeSharedLayout(int32_t nslots, int32_t site_classes, int32_t rounds,
-                                int32_t block) {
+                                int32_t capacity) {
     slots = 0;
     header = nslots;
     classes = header + kHeaderWords;
     steps = classes + kClassWords * site_classes;
     list = steps + site_classes * rounds;
-    rest = list + block;
-    rest_word = rest + block;
-    rest_word1 = rest_word + block;
-    words = rest_word1 + block;
+    rest = list + capacity;
+    rest_word = rest + capacity;
+    rest_word1 = rest_word + capacity;
+    words = rest_word1 + capacity;
   }
 };
 
@@ -178,9 +189,10 @@ struct SublatticeLaunchPlan {
   int32_t grid = 1;          // blocks: tiles per parity class
   int32_t block = 32;        // threads per block, whole warps
   int32_t shared_bytes = 0;  // SublatticeSharedLayout
-  int32_t phases = 2;        // 1 + 3 * site classes * rounds + 1
+  int32_t phases = 2;        // 1 + (1 + 2 F) * site classes * rounds + 1, F = capacity / block
   int32_t slots = 1;         // nbasis * zmax
   int32_t rounds = 1;        // scan/visit rounds per site class: ceil(rows / rows per round)
+  int32_t capacity = 32;     // entries per list: whole blocks, at most kSublatticeListBlocks
 };
 
 struct SublatticeKernel {
@@ -191,10 +203,18 @@ struct SublatticeKernel {
     const int32_t warps = (members + 31) / 32;
     return warps * 32 < kSublatticeMaxBlock ? (warps < 1 ? 32 : warps * 32) : kSublatticeMaxBlock;
   }
+  // Entries per list: the member grid in whole blocks, at most
+  // kSublatticeListBlocks blocks (a lane loops over its entries).
+  KMC_HD static int32_t list_capacity(const SublatticeTiling& tiling, int32_t block) {
+    const int32_t members = SublatticeMemberGrid(tiling).members;
+    const int32_t blocks = (members + block - 1) / block;
+    return block * (blocks < 1 ? 1 : (blocks > kSublatticeListBlocks ? kSublatticeListBlocks
+                                                                     : blocks));
+  }
   // Rows (members along axis 0 with the same g1, g2) a round scans: as many
-  // as keep its list within `block` members.
+  // as keep its list within the list's capacity.
   KMC_HD static int32_t rows_per_round(const SublatticeTiling& tiling, int32_t block) {
-    const int32_t rows = block / SublatticeMemberGrid(tiling).widest[0];
+    const int32_t rows = list_capacity(tiling, block) / SublatticeMemberGrid(tiling).widest[0];
     return rows > 0 ? rows : 1;
   }
   KMC_HD static int32_t rounds(const SublatticeTiling& tiling, int32_t block) {
@@ -204,7 +224,8 @@ struct SublatticeKernel {
   }
   // Phases of a launch with `block` threads (the CUDA wrapper loops over them).
   KMC_HD static int32_t phase_count(const SublatticeTiling& tiling, int32_t block) {
-    return 2 + 3 * tiling.site_classes * rounds(tiling, block);
+    return 2 + (1 + 2 * list_capacity(tiling, block) / block) * tiling.site_classes *
+                   rounds(tiling, block);
   }
 
   // The gate, one thread per sweep: stops the batch once it reached its budget.
@@ -224,39 +245,63 @@ struct SublatticeKernel {
 
   // Phase `phase` of lane `lane`; `shared` is the block's SublatticeSharedLayout.
   // The replay calls this for every phase; the CUDA kernel runs the same
-  // bodies in loops (prepare, then per step its three class phases, then
-  // flush), reading a step's word once for its three phases.
+  // bodies in loops (prepare, then per step its class phases, then flush),
+  // reading a step's word once for its phases and skipping the passes that
+  // have no entries (pass_runs: they would do nothing).
   KMC_HD static void phase(const SublatticeLaunch& L, const Lane& lane, int32_t phase,
                            unsigned int* shared) {
     if (phase == 0) {
       prepare(L, lane, shared);
       return;
     }
-    const int32_t x = phase - 1;
-    const int32_t step = x / 3;  // (site class, round)
+    const int32_t x = phase - 1, kinds = kinds_per_step(L, shared);
+    const int32_t step = x / kinds;  // (site class, round)
     if (step >= steps(L, lane, shared)) {
       flush(L, lane, shared);
       return;
     }
-    class_phase(L, lane, step_word(L, lane, step, shared), x - 3 * step, shared);
+    class_phase(L, lane, step_word(L, lane, step, shared), x - kinds * step, shared);
+  }
+
+  // Phases per step: the scan, then F passes of first attempts and F of
+  // later attempts (F = list capacity / block: pass p takes entries p block
+  // .. p block + block - 1, one per lane), once phase 0 has run.
+  KMC_HD static int32_t kinds_per_step(const SublatticeLaunch& L, const unsigned int* shared) {
+    const int32_t nslots = L.lat.nbasis * L.lat.zmax;
+    return 1 + 2 * static_cast<int32_t>(shared[nslots + SublatticeSharedLayout::kPasses]);
+  }
+  // Whether phase `kind` of a step has anything to do (uniform over the
+  // block: its list lengths were written before the last barrier). Pass 0 of
+  // each list always runs (it resets the other list's length).
+  KMC_HD static bool pass_runs(const SublatticeLaunch& L, const Lane& lane, int32_t kind,
+                               const unsigned int* shared) {
+    const int32_t nslots = L.lat.nbasis * L.lat.zmax;
+    const int32_t passes = static_cast<int32_t>(shared[nslots + SublatticeSharedLayout::kPasses]);
+    if (kind == 0 || kind == 1 || kind == passes + 1) return true;
+    const bool first = kind <= passes;
+    const int32_t pass = first ? kind - 1 : kind - passes - 1;
+    return static_cast<unsigned int>(pass * lane.block_threads) <
+           shared[nslots + (first ? SublatticeSharedLayout::kCount
+                                  : SublatticeSharedLayout::kRestCount)];
   }
 
   // Steps of a launch (site classes times rounds), once phase 0 has run.
-  KMC_HD static int32_t steps(const SublatticeLaunch& L, const Lane& lane,
+  KMC_HD static int32_t steps(const SublatticeLaunch& L, const Lane& /*lane*/,
                               const unsigned int* shared) {
     const int32_t nslots = L.lat.nbasis * L.lat.zmax;
     return L.tiling.site_classes *
            static_cast<int32_t>(shared[nslots + SublatticeSharedLayout::kRounds]);
   }
   // The word of step `step` (SublatticeSharedLayout::steps), once phase 0 has run.
-  KMC_HD static unsigned int step_word(const SublatticeLaunch& L, const Lane& lane, int32_t step,
-                                       const unsigned int* shared) {
+  KMC_HD static unsigned int step_word(const SublatticeLaunch& L, const Lane& /*lane*/,
+                                       int32_t step, const unsigned int* shared) {
     const int32_t nslots = L.lat.nbasis * L.lat.zmax;
     return shared[nslots + SublatticeSharedLayout::kHeaderWords +
                   SublatticeSharedLayout::kClassWords * L.tiling.site_classes + step];
   }
 
-  // Phase `kind` (0 scan, 1 first attempts, 2 later attempts) of a step.
+  // Phase `kind` of a step: 0 the scan, 1 .. F the passes of first attempts,
+  // F + 1 .. 2F those of later attempts (kinds_per_step).
   KMC_HD static void class_phase(const SublatticeLaunch& L, const Lane& lane,
                                  unsigned int step, int32_t kind, unsigned int* shared) {
     const unsigned int* cls = shared + (step & 0xffffu);
@@ -267,19 +312,26 @@ struct SublatticeKernel {
                          SublatticeSharedLayout::kClassWords * L.tiling.site_classes +
                          L.tiling.site_classes * static_cast<int32_t>(
                                                      header[SublatticeSharedLayout::kRounds]);
-    const int32_t rest = list + lane.block_threads, rest_word = rest + lane.block_threads;
-    const int32_t rest_word1 = rest_word + lane.block_threads;
+    const int32_t passes = static_cast<int32_t>(header[SublatticeSharedLayout::kPasses]);
+    const int32_t capacity = passes * lane.block_threads;
+    const int32_t rest = list + capacity, rest_word = rest + capacity;
+    const int32_t rest_word1 = rest_word + capacity;
     if (kind == 0) {
       // The second list starts empty (the first attempts follow a barrier).
       if (lane.thread == 0) header[SublatticeSharedLayout::kRestCount] = 0;
       scan(L, lane, round, cls, header, shared + list);
-    } else if (kind == 1) {
-      visit_first(L, lane, cls, header, shared + list, shared + rest, shared + rest_word,
+    } else if (kind <= passes) {
+      const unsigned int t =
+          static_cast<unsigned int>((kind - 1) * lane.block_threads + lane.thread);
+      visit_first(L, t, cls, header, shared + list, shared + rest, shared + rest_word,
                   shared + rest_word1, shared);
     } else {
-      // The next round's list starts empty (its scan follows a barrier).
-      if (lane.thread == 0) header[SublatticeSharedLayout::kCount] = 0;
-      visit_rest(L, lane, cls, header, shared + list, shared + rest, shared + rest_word,
+      // The next round's list starts empty (its scan follows a barrier; the
+      // later passes read only the second list).
+      if (kind == passes + 1 && lane.thread == 0) header[SublatticeSharedLayout::kCount] = 0;
+      const unsigned int t =
+          static_cast<unsigned int>((kind - passes - 1) * lane.block_threads + lane.thread);
+      visit_rest(L, t, cls, header, shared + list, shared + rest, shared + rest_word,
                  shared + rest_word1, shared);
     }
   }
@@ -300,7 +352,7 @@ struct SublatticeKernel {
     const int32_t S = L.tiling.site_classes;
     const int32_t nslots = L.lat.nbasis * L.lat.zmax;
     const int32_t R = rounds(L.tiling, lane.block_threads);
-    const SublatticeSharedLayout at(nslots, S, R, lane.block_threads);
+    const SublatticeSharedLayout at(nslots, S, R, list_capacity(L.tiling, lane.block_threads));
     for (int32_t i = lane.thread; i < nslots; i += lane.block_threads) shared[i] = 0;
     // The steps in the launch's order: class order[q] of its tile, rounds 0..R-1.
     for (int32_t step = lane.thread; step < S * R; step += lane.block_threads) {
@@ -314,36 +366,39 @@ struct SublatticeKernel {
       header[SublatticeSharedLayout::kRestCount] = 0;
       header[SublatticeSharedLayout::kRounds] = static_cast<unsigned int>(R);
       header[SublatticeSharedLayout::kRows] =
-          static_cast<unsigned int>(rows_per_round(L.tiling, lane.block_threads));
+          static_cast<unsigned int>(rows_per_round(L.tiling, lane.block_threads)) |
+          (static_cast<unsigned int>(row_shift(L.tiling)) << 24);
+      header[SublatticeSharedLayout::kPasses] =
+          static_cast<unsigned int>(list_capacity(L.tiling, lane.block_threads) /
+                                    lane.block_threads);
       const int32_t stride[3] = {L.lat.nbasis, L.lat.nbasis * L.lat.n[0],
                                  L.lat.nbasis * L.lat.n[0] * L.lat.n[1]};
       for (int a = 0; a < 3; ++a)
         header[SublatticeSharedLayout::kStep + a] =
-            static_cast<unsigned int>(L.tiling.axis[a].spacing * stride[a]);
+            static_cast<unsigned int>(L.tiling.member_step(a) * stride[a]);
     }
     int32_t tile[3];
     L.tiling.tile_of(L.parity, lane.block, tile);
     for (int32_t sigma = lane.thread; sigma < S; sigma += lane.block_threads) {
-      int32_t c[3], b, first[3], count[3];
-      L.tiling.site_class(sigma, c, b);
-      for (int a = 0; a < 3; ++a) L.tiling.axis[a].members(tile[a], c[a], first[a], count[a]);
+      ClassRows r;
+      L.tiling.class_rows(tile, sigma, r);
       SiteCoord s;
-      s.c[0] = first[0];
-      s.c[1] = first[1];
-      s.c[2] = first[2];
-      s.b = b;
+      s.c[0] = r.first[0];
+      s.c[1] = r.first[1];
+      s.c[2] = r.first[2];
+      s.b = r.b;
       unsigned int* cls = shared + at.classes + SublatticeSharedLayout::kClassWords * sigma;
       cls[SublatticeSharedLayout::kFirst] = static_cast<unsigned int>(L.lat.index(s));
-      cls[SublatticeSharedLayout::kFirst01] = static_cast<unsigned int>(first[0] | (first[1] << 16));
-      cls[SublatticeSharedLayout::kFirst2B] = static_cast<unsigned int>(first[2] | (b << 16));
-      // A class without members along some axis has no rows.
-      cls[SublatticeSharedLayout::kRowCount] =
-          static_cast<unsigned int>(count[0] > 0 ? count[1] * count[2] : 0);
-      cls[SublatticeSharedLayout::kCounts] = static_cast<unsigned int>(count[0] | (count[1] << 16));
+      cls[SublatticeSharedLayout::kFirst01] =
+          static_cast<unsigned int>(r.first[0] | (r.first[1] << 16));
+      cls[SublatticeSharedLayout::kFirst2B] = static_cast<unsigned int>(r.first[2] | (r.b << 16));
+      cls[SublatticeSharedLayout::kRowCount] = static_cast<unsigned int>(r.count1 * r.count2);
+      cls[SublatticeSharedLayout::kCounts] = static_cast<unsigned int>(r.span0 | (r.count1 << 16));
       // ceil(2^32 / d) = floor((2^32 - 1) / d) + 1, which wraps to 0 for d = 1.
       cls[SublatticeSharedLayout::kMagic1] =
-          0xffffffffu / static_cast<unsigned int>(count[1] > 0 ? count[1] : 1) + 1u;
-      cls[6] = cls[7] = 0;
+          0xffffffffu / static_cast<unsigned int>(r.count1 > 0 ? r.count1 : 1) + 1u;
+      cls[SublatticeSharedLayout::kPhase] = static_cast<unsigned int>(r.phase);
+      cls[7] = 0;
     }
   }
 
@@ -352,51 +407,97 @@ struct SublatticeKernel {
                                     const unsigned int* header, unsigned int entry, int32_t& i,
                                     SiteCoord& s) {
     const unsigned int g0 = entry & 31u, g1 = (entry >> 5) & 1023u, g2 = (entry >> 15) & 1023u;
-    s.c[0] = static_cast<int32_t>(cls[SublatticeSharedLayout::kFirst01] & 0xffffu) +
-             static_cast<int32_t>(g0) * L.tiling.axis[0].spacing;
+    // The row's first member along axis 0 (0 under the box rule).
+    const int32_t e0 = L.tiling.row_start(
+        static_cast<int32_t>(cls[SublatticeSharedLayout::kPhase]), static_cast<int32_t>(g1),
+        static_cast<int32_t>(g2));
+    s.c[0] = static_cast<int32_t>(cls[SublatticeSharedLayout::kFirst01] & 0xffffu) + e0 +
+             static_cast<int32_t>(g0) * L.tiling.member_step(0);
     s.c[1] = static_cast<int32_t>(cls[SublatticeSharedLayout::kFirst01] >> 16) +
-             static_cast<int32_t>(g1) * L.tiling.axis[1].spacing;
+             static_cast<int32_t>(g1) * L.tiling.member_step(1);
     s.c[2] = static_cast<int32_t>(cls[SublatticeSharedLayout::kFirst2B] & 0xffffu) +
-             static_cast<int32_t>(g2) * L.tiling.axis[2].spacing;
+             static_cast<int32_t>(g2) * L.tiling.member_step(2);
     s.b = static_cast<int32_t>(cls[SublatticeSharedLayout::kFirst2B] >> 16);
     i = static_cast<int32_t>(cls[SublatticeSharedLayout::kFirst] +
+                             static_cast<unsigned int>(e0 * L.lat.nbasis) +
                              g0 * header[SublatticeSharedLayout::kStep] +
                              g1 * header[SublatticeSharedLayout::kStep + 1] +
                              g2 * header[SublatticeSharedLayout::kStep + 2]);
     return static_cast<uint8_t>(((entry >> 25) << 1) | kSiteOccupied);
   }
 
-  // Scan: lane t looks at row round * rows + t of the class, if it has one,
-  // and lists the members of the row whose ion attempts now. Every lane of
-  // the block calls claim_places once.
+  // Bits of a scan lane's mask per row: enough for the longest row
+  // (widest[0] members), at least 2, so that a lane scans 32 >> shift rows
+  // (at most 8): one claim_places per lane for a few short rows.
+  KMC_HD static int32_t row_shift(const SublatticeTiling& tiling) {
+    const int32_t widest = SublatticeMemberGrid(tiling).widest[0];
+    int32_t shift = 2;
+    while ((1 << shift) < widest) ++shift;
+    return shift;
+  }
+
+  // Row r of a class (r = g1 + g2 count1): the index of its first member,
+  // its g1 | g2 << 10 word (<< 5: an entry's), and e0, the axis-0 cell of its
+  // first member from the class's first0 (its members: e0, e0 + step, ...
+  // below span0).
+  KMC_HD static unsigned int row_index(const SublatticeLaunch& L, const unsigned int* cls,
+                                       const unsigned int* header, unsigned int r,
+                                       unsigned int& g12, unsigned int& e0) {
+    const unsigned int g2 = divide(r, cls[SublatticeSharedLayout::kMagic1]);
+    const unsigned int g1 = r - g2 * (cls[SublatticeSharedLayout::kCounts] >> 16);
+    g12 = (g1 << 5) | (g2 << 15);
+    e0 = static_cast<unsigned int>(
+        L.tiling.row_start(static_cast<int32_t>(cls[SublatticeSharedLayout::kPhase]),
+                           static_cast<int32_t>(g1), static_cast<int32_t>(g2)));
+    return cls[SublatticeSharedLayout::kFirst] + e0 * static_cast<unsigned int>(L.lat.nbasis) +
+           g1 * header[SublatticeSharedLayout::kStep + 1] +
+           g2 * header[SublatticeSharedLayout::kStep + 2];
+  }
+
+  // Scan: each lane looks at 32 >> shift consecutive rows of the round (lane
+  // u: rows u R .. u R + R - 1, lanes u = t, t + block, ...) and lists the
+  // members whose ion attempts now; member g0 of its h-th row is bit
+  // h << shift | g0 of its mask. Every lane of the block calls claim_places
+  // once per pass.
   KMC_HD static void scan(const SublatticeLaunch& L, const Lane& lane, int32_t round,
                           const unsigned int* cls, unsigned int* header, unsigned int* list) {
-    const unsigned int per = header[SublatticeSharedLayout::kRows];
-    const unsigned int t = static_cast<unsigned int>(lane.thread);
-    const unsigned int r = static_cast<unsigned int>(round) * per + t;
-    unsigned int mask = 0, g12 = 0, step0 = 0;
-    const uint8_t* row = L.arr.site;
-    if (t < per && r < cls[SublatticeSharedLayout::kRowCount]) {
-      const unsigned int counts = cls[SublatticeSharedLayout::kCounts];
-      const unsigned int g2 = divide(r, cls[SublatticeSharedLayout::kMagic1]);
-      const unsigned int g1 = r - g2 * (counts >> 16);
-      step0 = header[SublatticeSharedLayout::kStep];
-      row += cls[SublatticeSharedLayout::kFirst] + g1 * header[SublatticeSharedLayout::kStep + 1] +
-             g2 * header[SublatticeSharedLayout::kStep + 2];
-      const unsigned int count0 = counts & 0xffffu;
-      for (unsigned int g0 = 0; g0 < count0; ++g0)
-        mask |= static_cast<unsigned int>(
-                    SublatticeAttempt::eligible(row[g0 * step0], L.sweep, L.tab.rule))
-                << g0;
-      g12 = (g1 << 5) | (g2 << 15);
-    }
-    int32_t place = claim_places(header + SublatticeSharedLayout::kCount,
-                                 static_cast<unsigned int>(popcount(mask)));
-    // The listed members' bytes (just read: cached) go into their entries.
-    while (mask) {
-      const unsigned int g0 = static_cast<unsigned int>(lowest_bit(mask));
-      mask &= mask - 1u;
-      list[place++] = g0 | g12 | (static_cast<unsigned int>(row[g0 * step0] >> 1) << 25);
+    const unsigned int rows_word = header[SublatticeSharedLayout::kRows];
+    const unsigned int per = rows_word & 0xffffffu, shift = rows_word >> 24;
+    const unsigned int rows_per_lane = 32u >> shift, low = (1u << shift) - 1u;
+    const unsigned int lanes = (per + rows_per_lane - 1u) >> (5u - shift);
+    const unsigned int block = static_cast<unsigned int>(lane.block_threads);
+    const unsigned int first_row = static_cast<unsigned int>(round) * per;
+    const unsigned int row_count = cls[SublatticeSharedLayout::kRowCount];
+    const unsigned int span0 = cls[SublatticeSharedLayout::kCounts] & 0xffffu;
+    const unsigned int cells0 = static_cast<unsigned int>(L.tiling.member_step(0));
+    const unsigned int step0 = header[SublatticeSharedLayout::kStep];
+    for (unsigned int u = static_cast<unsigned int>(lane.thread); u - lane.thread < lanes;
+         u += block) {
+      unsigned int mask = 0;
+      for (unsigned int h = 0; h < rows_per_lane; ++h) {
+        const unsigned int rl = u * rows_per_lane + h, r = first_row + rl;
+        if (u >= lanes || rl >= per || r >= row_count) break;
+        unsigned int g12, e0;
+        const uint8_t* row = L.arr.site + row_index(L, cls, header, r, g12, e0);
+        unsigned int g0 = 0;
+        for (unsigned int e = e0; e < span0; e += cells0, ++g0)
+          mask |= static_cast<unsigned int>(
+                      SublatticeAttempt::eligible(row[g0 * step0], L.sweep, L.tab.rule))
+                  << ((h << shift) | g0);
+      }
+      int32_t place = claim_places(header + SublatticeSharedLayout::kCount,
+                                   static_cast<unsigned int>(popcount(mask)));
+      // The listed members' bytes (just read: cached) go into their entries.
+      while (mask) {
+        const unsigned int bit = static_cast<unsigned int>(lowest_bit(mask));
+        mask &= mask - 1u;
+        const unsigned int g0 = bit & low;
+        unsigned int g12, e0;
+        const unsigned int at =
+            row_index(L, cls, header, first_row + u * rows_per_lane + (bit >> shift), g12, e0);
+        list[place++] = g0 | g12 |
+                        (static_cast<unsigned int>(L.arr.site[at + g0 * step0] >> 1) << 25);
+      }
     }
   }
 
@@ -405,25 +506,24 @@ struct SublatticeKernel {
   // (kernels/SublatticeThinning.hpp) takes words 0 and 1 and joins the second
   // list only when word 0 is below its ceiling (it may hop). Every lane of
   // the block calls claim_place once.
-  KMC_HD static void visit_first(const SublatticeLaunch& L, const Lane& lane,
+  KMC_HD static void visit_first(const SublatticeLaunch& L, unsigned int t,
                                  const unsigned int* cls, unsigned int* header,
                                  const unsigned int* list, unsigned int* rest,
                                  unsigned int* rest_word, unsigned int* rest_word1,
                                  unsigned int* slots) {
     if (SublatticeThinning::applies(L.lat, L.tab))
-      screen(L, lane, cls, header, list, rest, rest_word, rest_word1);
+      screen(L, t, cls, header, list, rest, rest_word, rest_word1);
     else
-      first_attempt(L, lane, cls, header, list, rest, rest_word, slots);
+      first_attempt(L, t, cls, header, list, rest, rest_word, slots);
   }
 
   // The first phase of the attempt loop (visits that are not thinned).
-  KMC_HD static void first_attempt(const SublatticeLaunch& L, const Lane& lane,
+  KMC_HD static void first_attempt(const SublatticeLaunch& L, unsigned int t,
                                    const unsigned int* cls, unsigned int* header,
                                    const unsigned int* list, unsigned int* rest,
                                    unsigned int* rest_word, unsigned int* slots) {
     bool more = false;
     unsigned int entry = 0, word3 = 0;
-    const unsigned int t = static_cast<unsigned int>(lane.thread);
     if (t < header[SublatticeSharedLayout::kCount]) {
       SiteCoord s;
       int32_t i;
@@ -464,12 +564,12 @@ struct SublatticeKernel {
   // The first phase of thinned visits: words 0 and 1 of each listed site; a
   // site whose word 0 is below its ceiling joins the second list (its list
   // place and both words). The others cannot hop: their visit is over.
-  KMC_HD static void screen(const SublatticeLaunch& L, const Lane& lane, const unsigned int* cls,
-                            unsigned int* header, const unsigned int* list, unsigned int* rest,
+  KMC_HD static void screen(const SublatticeLaunch& L, unsigned int t,
+                            const unsigned int* cls, unsigned int* header,
+                            const unsigned int* list, unsigned int* rest,
                             unsigned int* rest_word, unsigned int* rest_word1) {
     bool more = false;
     unsigned int word0 = 0, word1 = 0;
-    const unsigned int t = static_cast<unsigned int>(lane.thread);
     if (t < header[SublatticeSharedLayout::kCount]) {
       SiteCoord s;
       int32_t i;
@@ -491,23 +591,22 @@ struct SublatticeKernel {
 
   // Later attempts: lane t < n' runs attempts 1..K-1 of the t-th site of the
   // second list, or its thinned decision.
-  KMC_HD static void visit_rest(const SublatticeLaunch& L, const Lane& lane,
+  KMC_HD static void visit_rest(const SublatticeLaunch& L, unsigned int t,
                                 const unsigned int* cls, const unsigned int* header,
                                 const unsigned int* list, const unsigned int* rest,
                                 const unsigned int* rest_word, const unsigned int* rest_word1,
                                 unsigned int* slots) {
     if (SublatticeThinning::applies(L.lat, L.tab))
-      decide_thinned(L, lane, cls, header, list, rest, rest_word, rest_word1, slots);
+      decide_thinned(L, t, cls, header, list, rest, rest_word, rest_word1, slots);
     else
-      later_attempts(L, lane, cls, header, list, rest, rest_word, slots);
+      later_attempts(L, t, cls, header, list, rest, rest_word, slots);
   }
 
   // The second phase of the attempt loop (visits that are not thinned).
-  KMC_HD static void later_attempts(const SublatticeLaunch& L, const Lane& lane,
+  KMC_HD static void later_attempts(const SublatticeLaunch& L, unsigned int t,
                                     const unsigned int* cls, const unsigned int* header,
                                     const unsigned int* list, const unsigned int* rest,
                                     const unsigned int* rest_word, unsigned int* slots) {
-    const unsigned int t = static_cast<unsigned int>(lane.thread);
     if (t >= header[SublatticeSharedLayout::kRestCount]) return;
     const unsigned int entry = rest[t];
     SiteCoord s;
@@ -528,12 +627,11 @@ struct SublatticeKernel {
 
   // The second phase of thinned visits: lane t < n' decides the t-th site of
   // the second list (SublatticeThinning::hop_slot) and moves its ion.
-  KMC_HD static void decide_thinned(const SublatticeLaunch& L, const Lane& lane,
+  KMC_HD static void decide_thinned(const SublatticeLaunch& L, unsigned int t,
                                     const unsigned int* cls, const unsigned int* header,
                                     const unsigned int* list, const unsigned int* rest,
                                     const unsigned int* rest_word,
                                     const unsigned int* rest_word1, unsigned int* slots) {
-    const unsigned int t = static_cast<unsigned int>(lane.thread);
     if (t >= header[SublatticeSharedLayout::kRestCount]) return;
     SiteCoord s;
     int32_t i;
@@ -578,8 +676,9 @@ inline SublatticeLaunchPlan plan_sublattice_launch(const SublatticeTiling& tilin
   p.grid = tiling.tiles_per_parity;
   p.block = SublatticeKernel::block_threads(tiling);
   p.rounds = SublatticeKernel::rounds(tiling, p.block);
+  p.capacity = SublatticeKernel::list_capacity(tiling, p.block);
   p.slots = lat.nbasis * lat.zmax;
-  const SublatticeSharedLayout at(p.slots, tiling.site_classes, p.rounds, p.block);
+  const SublatticeSharedLayout at(p.slots, tiling.site_classes, p.rounds, p.capacity);
   // Step words hold a class's first word in 16 bits.
   if (at.steps >= 65536)
     throw CannotProceed("sublattice device kernel: " + std::to_string(tiling.site_classes) +

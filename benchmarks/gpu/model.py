@@ -59,8 +59,9 @@ PHILOX = sass("probe_philox") - 3            # one Philox4x32-10 block (the prob
 POISSON = sass("probe_poisson") - 2          # K from 12 thresholds (the probe loads the word)
 VISIT_ONE = sass("probe_visit_one_attempt")  # decide() with one attempt: prologue, block, attempt, hop
 ATTEMPT = sass("probe_attempt") - 2          # one attempt's decision (attempt()), no writes
-SCAN = sass("probe_scan")                    # a scan lane: one row (its loop: 4-way unrolled
-                                             # body + one remainder iteration), claim_places, one store
+SCAN = sass("probe_scan")                    # a scan lane's pass: its rows' loop and each row's
+                                             # member loop once (unrolled bodies), claim_places,
+                                             # the store loop once
 # The thinned visit (kernels/SublatticeThinning.hpp; the bench case):
 VISIT_FIRST = sass("probe_visit_first")      # first lane: list entry, block 0, the screen of
                                              # word 0, the claim into the second list
@@ -81,7 +82,12 @@ VISIT_REST_ENV = sass("probe_visit_rest_env")    # form (its site loop once)
 CLASS_LOOKUP = sass("probe_class") - 2       # a site class's words from the launch's order
 # Estimates (not probed: the static count cannot separate a loop's iterations):
 ROW_MEMBER = 10      # one more member of a scanned row (byte load, eligibility, mask bit)
-LIST_STORE = 8       # one more list store of a scanned row
+SCAN_ROW = 40        # one more row of a scan lane (row -> g1, g2 and its start by two
+                     # multiply-highs, its index, its member loop over 2-3 members)
+LIST_STORE = 24      # one more list store of a scan lane (the row's index again, byte, entry)
+SKIP = 8             # a warp's test of a pass without entries (pass_runs), skipped
+PROLOGUE_PAIR = 20   # T12 (not built): a prologue lane's pair of sites besides the Philox
+                     # block (index, two ceilings, two compares, the bits into shared memory)
 IDLE = 8             # a warp with nothing to do in a phase (its early test, claim by nobody)
 PHASE = 6            # per warp and phase: loop, phase switch, barrier
 # The environment model (issue 16) and the nearest-neighbour interaction it is
@@ -207,13 +213,13 @@ def mean_expectations():
 # (each a rolled loop's load chain) and once per visit.
 def energy_model(energy):
     if energy == "lattice gas":
-        return dict(thinned=True, spacing=3, loads=0, once=0)
+        return dict(thinned=True, spacing=3, loads=0, once=0, reads="targets")
     rest_nn = (SC_ZMAX - 1) * NN_NEIGHBOUR
     nn = NN_AROUND + rest_nn
     if energy == "nearest-neighbour J":   # spacing 3r + 1; the target's and (once) the origin's count
         return dict(thinned=False, first=VISIT_FIRST_NN + 2 * rest_nn,
                     rest=VISIT_REST_NN + 2 * rest_nn, iteration=ATTEMPT + nn + 8,
-                    spacing=4, loads=SC_ZMAX, once=SC_ZMAX)
+                    spacing=4, loads=SC_ZMAX, once=SC_ZMAX, reads="neighbours of the targets")
     if energy == "environment, two shells":  # spacing r + 2r + 1 (reach 2); product form
         # a warp runs the site loop as often as its busiest lane (ENV_TWO_SHELLS["per_warp"]
         # tables, all 32 lanes counted: an upper bound for smaller lists); each table a
@@ -223,20 +229,75 @@ def energy_model(energy):
         return dict(thinned=False, first=VISIT_FIRST_ENV_PRODUCT + rest_env,
                     rest=VISIT_REST_ENV_PRODUCT + rest_env,
                     iteration=ATTEMPT + ENV_PRODUCT_ACCEPTS + rest_env + 8,
-                    spacing=4, loads=tables, load_extra=L1_LATENCY, once=0)
+                    spacing=4, loads=tables, load_extra=L1_LATENCY, once=0, reads="two shells")
     raise ValueError(energy)
 
 
-def bench_tiling(n, m=3):
-    """sc: spacing m (3: no interaction), tiles as make_axis() cuts them."""
+# ---- site classes (kmc/solvers/SublatticeClasses.cpp, kernels/SublatticeTiling.hpp), sc ----
+SC_UNIT = [(1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1)]
+
+
+def sc_reads(reads):
+    """What an attempt from the origin writes (W) and reads (R, W included), in cells."""
+    w = [(0, 0, 0)] + SC_UNIT
+    r = set(w)
+    if reads == "neighbours of the targets":      # hop.interaction: the targets' occupied count
+        r |= {tuple(a + b for a, b in zip(x, u)) for x in w for u in SC_UNIT}
+    elif reads == "two shells":   # the bench model's 26 sites of each slot: within a sqrt(2)
+        for e in SC_UNIT:          # of the origin or the target (bench_two_shell_site_energies)
+            for x in range(-3, 4):
+                for y in range(-3, 4):
+                    for z in range(-3, 4):
+                        d = (x, y, z)
+                        to_o = x * x + y * y + z * z
+                        to_t = sum((p - q) ** 2 for p, q in zip(d, e))
+                        if min(to_o, to_t) <= 2:
+                            r.add(d)
+    return w, r
+
+
+def linear_class_rule(reads, below):
+    """The linear rule's (M, k1, k2) as search_linear_class_rule finds it (None: box rule)."""
+    w, r = sc_reads(reads)
+    conflicts = {tuple(a - b for a, b in zip(x, q)) for x in w for q in r}
+    conflicts |= {tuple(-c for c in d) for d in conflicts}
+    conflicts.discard((0, 0, 0))
+    for m in range(1, below):
+        for k1 in range(m):
+            for k2 in range(m):
+                if all((d[0] + k1 * d[1] + k2 * d[2]) % m for d in conflicts):
+                    return m, k1, k2
+    return None
+
+
+def bench_tiling(n, m, reads):
+    """sc: box spacing m (3: no interaction), tiles as make_axis() cuts them, and
+    the site classes of one tile as lists of row lengths (members along axis 0
+    of each row g1, g2), by the linear rule where it applies."""
     w = max(m, min(16, n // 4))
     tiles = 2 * (n // (2 * w))
     if tiles < 2:
         tiles = 2 if n >= 2 * m else 1
-    width = n / tiles
-    widest = math.ceil(math.ceil(width) / m)
-    return dict(m=m, tiles=tiles, width=width, members_grid=widest ** 3,
-                members_mean=width ** 3 / m ** 3, classes=m ** 3, parity=8,
+    width = n // tiles
+    assert width * tiles == n, "the bench sizes cut into equal tiles"
+    rule = linear_class_rule(reads, m ** 3) if tiles >= 2 else None
+    if rule:
+        mod, k1, k2 = rule
+        classes = [[len(range((j - k1 * g1 - k2 * g2) % mod, width, mod))
+                    for g2 in range(width) for g1 in range(width)] for j in range(mod)]
+        widest = (math.ceil(width / mod), width, width)
+    else:
+        per_axis = [len(range(c, width, m)) for c in range(m)]
+        classes = [[a] * (b * c) for a in per_axis for b in per_axis for c in per_axis]
+        widest = (math.ceil(width / m),) * 3
+    members_grid = widest[0] * widest[1] * widest[2]
+    block = min(224, 32 * math.ceil(members_grid / 32))
+    capacity = block * min(4, math.ceil(members_grid / block))   # SublatticeKernel::list_capacity
+    rows_per_round = capacity // widest[0]
+    rounds = math.ceil(widest[1] * widest[2] / rows_per_round)
+    assert rounds == 1, "every bench case runs a class in one round"
+    return dict(m=m, rule=rule, tiles=tiles, width=width, classes=classes, widest=widest,
+                members_grid=members_grid, block=block, capacity=capacity, parity=8,
                 blocks=(tiles // 2) ** 3, tile_sites=width ** 3)
 
 
@@ -299,76 +360,135 @@ def later_attempts_warp(lanes):
     return _LATER_WARP[lanes]
 
 
-def member_counts(width, m):
-    """Members per axis class of a tile `width` cells wide (AxisTiling::members)."""
-    return [(width - c + m - 1) // m for c in range(m)]
+IDLE_CLAIM = 20      # an idle warp's pass that still takes part in claim_places (shuffles)
 
 
-def sublattice_class(counts, warps, em):
+def row_shift(widest0):
+    """SublatticeKernel::row_shift: mask bits per row, at least 2 (a scan lane takes 32 >> it rows)."""
+    shift = 2
+    while (1 << shift) < widest0:
+        shift += 1
+    return shift
+
+
+def scan_lane(rows_of_lane, widest0, p_list=C):
+    """A scan lane's rows (their member counts): SCAN (one row, loops once), SCAN_ROW
+    per further row, ROW_MEMBER per member of a row beyond 4, a list store per
+    eligible member beyond the first (the busiest lane of the warp: E[max
+    Binomial(members, C)] over 32 lanes)."""
+    members = sum(rows_of_lane)
+    pmf = binomial(members, p_list)
+    cdf = [sum(pmf[:k + 1]) for k in range(members + 1)]
+    e_max_bits = sum(k * (cdf[k] ** 32 - (cdf[k - 1] ** 32 if k else 0.0)) for k in range(members + 1))
+    return (SCAN + (len(rows_of_lane) - 1) * SCAN_ROW
+            + sum(max(0, c - 4) for c in rows_of_lane) * ROW_MEMBER
+            + max(0.0, e_max_bits - 1) * LIST_STORE)
+
+
+def list_passes(n, block, warps):
+    """Busy and idle warp-passes of a phase whose lanes loop over n entries
+    (entry t, t + block, ...): ceil(n / 32) busy, the rest of ceil(n / block)
+    passes of every warp idle (one pass when n = 0)."""
+    passes = max(1, math.ceil(n / block))
+    busy = math.ceil(n / 32)
+    return busy, passes * warps - busy, passes
+
+
+def sublattice_class(rows, block, em, widest0, passes_max, prologue=False):
     """Warp instructions of one site class of one block (C, uniform landscape,
-    Poisson attempts, the energy model em), and the busiest lanes' attempt
-    iterations (thinned: their vacant slots). With the attempt loop an energy
-    model's work runs on the attempts whose target is vacant (1 - c of them;
-    a warp runs it when any lane needs it, so every attempt counts)."""
-    c0, c1, c2 = counts
-    members = c0 * c1 * c2
-    rows = c1 * c2
-    cost = warps * (CLASS_LOOKUP / 3 + 3 * PHASE)   # the lookup is once per class: one third per phase
-    w = math.ceil(rows / 32)
-    # a scan lane: its row of c0 members, then a store per eligible member; the
-    # busiest lane of a warp sets the warp's count (E[max Binomial(c0, C)] over 32 lanes)
-    pmf = binomial(c0, C)
-    cdf = [sum(pmf[:k + 1]) for k in range(c0 + 1)]
-    e_max_bits = sum(k * (cdf[k] ** 32 - (cdf[k - 1] ** 32 if k else 0.0)) for k in range(c0 + 1))
-    scan_lane = SCAN + max(0, c0 - 5) * ROW_MEMBER + max(0.0, e_max_bits - 1) * LIST_STORE
-    cost += w * scan_lane + (warps - w) * IDLE
+    Poisson attempts, the energy model em), its rows' lengths `rows`, and the
+    busiest lanes' attempt iterations (thinned: their vacant slots). With the
+    attempt loop an energy model's work runs on the attempts whose target is
+    vacant (1 - c of them; a warp runs it when any lane needs it, so every
+    attempt counts). `prologue` (target T12, thinned visits only): the screen
+    was decided for every site of the tile at the launch's start, so the scan
+    lists only the sites past it and there is no first phase; the second
+    phase draws the site's Philox block again for its word 1."""
+    warps = block // 32
+    members = sum(rows)
+    p_list = C * P_SCREEN if prologue else C
+    cost = warps * CLASS_LOOKUP / 3    # once per class (the CUDA loop reads the step's word once)
+    # scan: a lane takes R = 32 >> row_shift consecutive rows; pass p the lanes
+    # p * block .. ; a warp costs its busiest lane; an idle warp still joins claim_places
+    per_lane = 32 >> row_shift(widest0)
+    lanes = [rows[i:i + per_lane] for i in range(0, len(rows), per_lane)]
+    scan = 0.0
+    scan_passes = max(1, math.ceil(len(lanes) / block))
+    for p in range(scan_passes):
+        chunk = lanes[p * block:(p + 1) * block]
+        for wi in range(warps):
+            group = chunk[wi * 32:(wi + 1) * 32]
+            scan += max(scan_lane(r, widest0, p_list) for r in group) if group else IDLE_CLAIM
+    cost += scan + warps * PHASE
     first = rest = 0.0
+    first_passes = 0.0
+    if prologue:
+        for n2, p2 in enumerate(binomial(members, p_list)):
+            if p2 < 1e-10:
+                continue
+            busy2, idle2, passes2 = list_passes(n2, block, warps)
+            work = busy2 * (thinned_lane(n2 / busy2) + PHILOX) if n2 else 0.0
+            rest += p2 * (work + idle2 * IDLE + warps * (passes2 * PHASE + (passes_max - passes2) * SKIP))
+        e_j_class = vacant_max(max(1.0, min(32.0, members * p_list)))
+        return cost + rest, dict(scan=scan, first=0.0, rest=rest, later_iterations=e_j_class,
+                                 scan_passes=scan_passes, first_passes=0.0)
     for n, pn in enumerate(binomial(members, C)):
         if pn < 1e-12:
             continue
-        w1 = math.ceil(n / 32)
+        busy, idle, passes = list_passes(n, block, warps)
+        first_passes += pn * passes
         thinned = em["thinned"]
-        first += pn * (w1 * (VISIT_FIRST if thinned else em["first"]) + (warps - w1) * IDLE)
+        # each pass a phase (PHASE per warp); the passes without entries are skipped (SKIP)
+        first += pn * (busy * (VISIT_FIRST if thinned else em["first"]) + idle * IDLE
+                       + warps * (passes * PHASE + (passes_max - passes) * SKIP))
         for n2, p2 in enumerate(binomial(n, P_SCREEN if thinned else P_MORE)):
             if p2 < 1e-10:
                 continue
-            w2 = math.ceil(n2 / 32)
-            busy = 0.0
+            busy2, idle2, passes2 = list_passes(n2, block, warps)
+            rest += pn * p2 * warps * (passes2 * PHASE + (passes_max - passes2) * SKIP)
+            work = 0.0
             if n2 and thinned:
-                busy = w2 * thinned_lane(n2 / w2)
+                work = busy2 * thinned_lane(n2 / busy2)
             elif n2:
-                e_j, e_b = later_attempts_warp(n2 / w2)
-                busy = w2 * (em["rest"] + (e_j - 1) * em["iteration"] + (e_b - 1) * PHILOX)
-            rest += pn * p2 * (busy + (warps - w2) * IDLE)
+                e_j, e_b = later_attempts_warp(n2 / busy2)
+                work = busy2 * (em["rest"] + (e_j - 1) * em["iteration"] + (e_b - 1) * PHILOX)
+            rest += pn * p2 * (work + idle2 * IDLE)
     if em["thinned"]:
-        e_j_class = vacant_max(max(1.0, members * C * P_SCREEN))
+        e_j_class = vacant_max(max(1.0, min(32.0, members * C * P_SCREEN)))
     else:
-        e_j_class, _ = later_attempts_warp(max(1.0, members * C * P_MORE))
-    return cost + first + rest, dict(scan=w * scan_lane, first=first, rest=rest,
-                                     later_iterations=e_j_class)
+        e_j_class, _ = later_attempts_warp(max(1.0, min(32.0, members * C * P_MORE)))
+    return cost + first + rest, dict(scan=scan, first=first, rest=rest,
+                                     later_iterations=e_j_class, scan_passes=scan_passes,
+                                     first_passes=first_passes)
 
 
 def sublattice(dev, n, design, energy="lattice gas"):
     d = DEVICES[dev]
     em = energy_model(energy)
-    t = bench_tiling(n, em["spacing"])
+    t = bench_tiling(n, em["spacing"], em["reads"])
     sites = n ** 3
-    block = min(224, 32 * math.ceil(t["members_grid"] / 32))
-    warps = block // 32
-    # every tile of the bench sizes is t["width"] cells wide (an integer here)
-    width = int(round(t["width"]))
-    per_axis = member_counts(width, t["m"])
+    block = t["block"]
+    nclasses = len(t["classes"])
     per_class, parts = 0.0, dict(scan=0.0, first=0.0, rest=0.0)
-    chain_iterations = 0.0
-    for a in per_axis:
-        for b in per_axis:
-            for c in per_axis:
-                cost, p = sublattice_class((a, b, c), warps, em)
-                per_class += cost / t["classes"]
-                for k in parts:
-                    parts[k] += p[k] / t["classes"]
-                chain_iterations += p["later_iterations"] / t["classes"]
-    warp_per_visit = per_class * t["classes"] / t["tile_sites"]
+    chain_iterations = scan_passes = first_passes = 0.0
+    prologue = design == "target" and em["thinned"]   # T12, priced, not built
+    for rows in t["classes"]:
+        cost, p = sublattice_class(rows, block, em, t["widest"][0], t["capacity"] // block,
+                                   prologue)
+        per_class += cost / nclasses
+        for k in parts:
+            parts[k] += p[k] / nclasses
+        chain_iterations += p["later_iterations"] / nclasses
+        scan_passes += p["scan_passes"] / nclasses
+        first_passes += p["first_passes"] / nclasses
+    members_mean = t["tile_sites"] / nclasses
+    prologue_warp = 0.0
+    if prologue:
+        # one Philox block per two sites of the tile (words 0, 1 of one, 2, 3 of the
+        # other), the screen of both and their bits in shared memory: per launch
+        prologue_warp = t["tile_sites"] / 2 / 32 * (PHILOX + PROLOGUE_PAIR)
+        per_class += prologue_warp / nclasses
+    warp_per_visit = per_class * nclasses / t["tile_sites"]
     replicas = 1
     slots = d["sms"] * BLOCKS_PER_SM
     if design == "target" and t["blocks"] < slots:
@@ -385,23 +505,32 @@ def sublattice(dev, n, design, energy="lattice gas"):
     if design == "target":
         lat_byte_phase = L1_LATENCY   # T4: tile in shared memory
         launch_cycles = 2 * lat_byte + lat_record
+        if prologue:   # T12: the lanes' Philox blocks of the tile, then a barrier
+            launch_cycles += (math.ceil(t["tile_sites"] / 2 / block) * PHILOX
+                              * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES)
     else:
         lat_byte_phase = lat_byte
         launch_cycles = 0
     # the chain of one class step of a block: scan (the row's site bytes, ALU),
     # then the two visit phases, a barrier after each.
-    scan_cycles = lat_byte_phase + SCAN * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES
+    # (a lane that loops over several rows or entries runs its chain once per pass;
+    # with T12 the first phase is gone and the second draws word 1 again)
+    rows_per_lane = 32 >> row_shift(t["widest"][0])
+    scan_lane_path = SCAN + (rows_per_lane - 1) * SCAN_ROW   # its rows' byte loads overlap
+    scan_cycles = (scan_passes * (lat_byte_phase + scan_lane_path * CYCLES_PER_DEPENDENT_INSTRUCTION)
+                   + BARRIER_CYCLES)
     if em["thinned"]:
         # first: list entry, Philox block 0, the screen; second: entries, the mask
         # pass (its byte loads four at a time: the loop is unrolled by 4), the
         # chain and the direction over the vacant slots (table loads from L1),
         # the chosen slot's attempt() (its byte from L1 now), a hop's record
         # (prefetched at the phase's start)
-        first_cycles = (L1_LATENCY + VISIT_FIRST * CYCLES_PER_DEPENDENT_INSTRUCTION
-                        + BARRIER_CYCLES)
+        first_cycles = first_passes * (L1_LATENCY + VISIT_FIRST * CYCLES_PER_DEPENDENT_INSTRUCTION
+                                       + BARRIER_CYCLES)
         rest_cycles = (2 * L1_LATENCY + math.ceil(SC_ZMAX / 4) * lat_byte_phase
                        + 2 * chain_iterations * L1_LATENCY + 2 * L1_LATENCY + lat_record_phase
-                       + thinned_lane(max(1.0, C * t["members_mean"] * P_SCREEN))
+                       + (thinned_lane(max(1.0, min(32.0, C * members_mean * P_SCREEN)))
+                          + (PHILOX if prologue else 0))
                        * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES)
     else:
         # first attempts (list entry with the site's byte, Philox and K, target
@@ -410,9 +539,10 @@ def sublattice(dev, n, design, energy="lattice gas"):
         # its loads' chain per attempt and, once per phase, the origin's
         env_loads = em["loads"] * (lat_byte_phase + L1_LATENCY + em.get("load_extra", 0))
         once = 1 if em["once"] else 0
-        first_cycles = (L1_LATENCY + lat_byte_phase + L1_LATENCY + lat_record_phase
-                        + (1 + once) * env_loads
-                        + em["first"] * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES)
+        first_cycles = first_passes * (L1_LATENCY + lat_byte_phase + L1_LATENCY + lat_record_phase
+                                       + (1 + once) * env_loads
+                                       + em["first"] * CYCLES_PER_DEPENDENT_INSTRUCTION
+                                       + BARRIER_CYCLES)
         rest_cycles = (2 * L1_LATENCY + chain_iterations * (lat_byte_phase + L1_LATENCY)
                        + lat_record_phase + (chain_iterations + once) * env_loads
                        + (em["rest"] + (chain_iterations - 1) * em["iteration"])
@@ -421,7 +551,7 @@ def sublattice(dev, n, design, energy="lattice gas"):
     class_issue = min(t["blocks"] * replicas, slots) * per_class / issue_rate
     class_time = max(phase_latency, class_issue)
     gap = GRAPH_GAP if design == "target" else LAUNCH_GAP
-    sweep = t["parity"] * (waves * (t["classes"] * class_time + launch_cycles / d["clock"]) + gap)
+    sweep = t["parity"] * (waves * (nclasses * class_time + launch_cycles / d["clock"]) + gap)
     t_gpu = sweep / (sites * replicas)
     # site bytes once read and once written per sweep when they miss L2; records:
     # the prefetched 32-byte sector of every site that may hop (thinned: those
@@ -443,14 +573,17 @@ def sublattice(dev, n, design, energy="lattice gas"):
                 limits_per_second={k: (1 / x if x > 0 else None) for k, x in limits.items()},
                 warp_instructions_per_attempt=warp_per_visit,
                 warp_instructions_per_attempt_by_phase={
-                    "scan": parts["scan"] * t["classes"] / t["tile_sites"],
-                    "first_attempts": parts["first"] * t["classes"] / t["tile_sites"],
-                    "later_attempts": parts["rest"] * t["classes"] / t["tile_sites"],
+                    "scan": parts["scan"] * nclasses / t["tile_sites"],
+                    "first_attempts": parts["first"] * nclasses / t["tile_sites"],
+                    "later_attempts": parts["rest"] * nclasses / t["tile_sites"],
                     "lookup_idle_and_barriers": (per_class - parts["scan"] - parts["first"] - parts["rest"])
-                    * t["classes"] / t["tile_sites"]},
+                    * nclasses / t["tile_sites"]},
                 class_step_cycles=phase_latency * d["clock"],
                 dram_bytes_per_attempt=bytes_per_visit,
-                dependent_phases_per_sweep=t["parity"] * (2 + 3 * t["classes"]),
+                dependent_phases_per_sweep=t["parity"] * (2 + nclasses * (1 + first_passes + 1)),
+                site_classes_per_tile=nclasses,
+                class_rule=("linear, M = %d, k = (1, %d, %d)" % t["rule"]) if t["rule"] else
+                "box, spacing %d" % t["m"],
                 blocks_per_launch=t["blocks"] * replicas, replicas_per_launch=replicas,
                 block_threads=block)
 

@@ -97,9 +97,7 @@ extern "C" __global__ void probe_scan(SublatticeLaunch L) {
 extern "C" __global__ void probe_visit_first(SublatticeLaunch L) {
   extern __shared__ unsigned int shared[];
   L.tab = bench_tables(L.tab.threshold, kPoissonAttempts);
-  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
-                  static_cast<int32_t>(blockIdx.x)};
-  SublatticeKernel::screen(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+  SublatticeKernel::screen(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
                            shared + 16 + 448, shared + 16 + 672);
 }
 
@@ -110,9 +108,7 @@ extern "C" __global__ void probe_visit_first(SublatticeLaunch L) {
 extern "C" __global__ void probe_visit_rest(SublatticeLaunch L) {
   extern __shared__ unsigned int shared[];
   L.tab = bench_tables(L.tab.threshold, kPoissonAttempts);
-  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
-                  static_cast<int32_t>(blockIdx.x)};
-  SublatticeKernel::decide_thinned(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+  SublatticeKernel::decide_thinned(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
                                    shared + 16 + 448, shared + 16 + 672, shared + 16 + 896);
 }
 
@@ -275,36 +271,28 @@ __device__ __forceinline__ SublatticeTables env_tables(const SublatticeTables& f
 extern "C" __global__ void probe_visit_first_nn(SublatticeLaunch L) {
   extern __shared__ unsigned int shared[];
   L.tab = nn_tables(L.tab.threshold);
-  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
-                  static_cast<int32_t>(blockIdx.x)};
-  SublatticeKernel::first_attempt(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+  SublatticeKernel::first_attempt(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
                                   shared + 16 + 448, shared + 16 + 672);
 }
 
 extern "C" __global__ void probe_visit_rest_nn(SublatticeLaunch L) {
   extern __shared__ unsigned int shared[];
   L.tab = nn_tables(L.tab.threshold);
-  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
-                  static_cast<int32_t>(blockIdx.x)};
-  SublatticeKernel::later_attempts(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+  SublatticeKernel::later_attempts(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
                                    shared + 16 + 448, shared + 16 + 672);
 }
 
 extern "C" __global__ void probe_visit_first_env(SublatticeLaunch L) {
   extern __shared__ unsigned int shared[];
   L.tab = env_tables(L.tab);
-  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
-                  static_cast<int32_t>(blockIdx.x)};
-  SublatticeKernel::first_attempt(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+  SublatticeKernel::first_attempt(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
                                   shared + 16 + 448, shared + 16 + 672);
 }
 
 extern "C" __global__ void probe_visit_rest_env(SublatticeLaunch L) {
   extern __shared__ unsigned int shared[];
   L.tab = env_tables(L.tab);
-  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
-                  static_cast<int32_t>(blockIdx.x)};
-  SublatticeKernel::later_attempts(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+  SublatticeKernel::later_attempts(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
                                    shared + 16 + 448, shared + 16 + 672);
 }
 
@@ -359,17 +347,13 @@ __device__ __forceinline__ SublatticeTables env_product_tables(const SublatticeT
 extern "C" __global__ void probe_visit_first_env_product(SublatticeLaunch L) {
   extern __shared__ unsigned int shared[];
   L.tab = env_product_tables(L.tab);
-  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
-                  static_cast<int32_t>(blockIdx.x)};
-  SublatticeKernel::first_attempt(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+  SublatticeKernel::first_attempt(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
                                   shared + 16 + 448, shared + 16 + 672);
 }
 
 extern "C" __global__ void probe_visit_rest_env_product(SublatticeLaunch L) {
   extern __shared__ unsigned int shared[];
   L.tab = env_product_tables(L.tab);
-  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
-                  static_cast<int32_t>(blockIdx.x)};
-  SublatticeKernel::later_attempts(L, lane, shared + 8, shared, shared + 16, shared + 16 + 224,
+  SublatticeKernel::later_attempts(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
                                    shared + 16 + 448, shared + 16 + 672);
 }

@@ -28,24 +28,25 @@ uint64_t run_tile(const LatticeView& lat, const SublatticeTiling& tiling,
                   std::vector<SublatticeAttempt::Move>& moves, uint64_t* slots) {
   uint64_t hops = 0;
   const int32_t row = lat.n[0] * lat.nbasis, plane = row * lat.n[1];
-  const int32_t step_x = tiling.axis[0].spacing * lat.nbasis;
+  const int32_t cells_x = tiling.member_step(0), step_x = cells_x * lat.nbasis;
+  const int32_t cells_y = tiling.member_step(1), cells_z = tiling.member_step(2);
   for (int32_t q = 0; q < tiling.site_classes; ++q) {
-    int32_t c[3], b;
-    tiling.site_class(order[q], c, b);
-    int32_t first[3], count[3];
-    for (int a = 0; a < 3; ++a) tiling.axis[a].members(tile[a], c[a], first[a], count[a]);
-    const size_t need = static_cast<size_t>(count[0]) * count[1] * count[2];
+    ClassRows r;
+    tiling.class_rows(tile, order[q], r);
+    // At most ceil(span0 / step) members per row.
+    const size_t need = static_cast<size_t>((r.span0 + cells_x - 1) / cells_x) * r.count1 * r.count2;
     if (found.size() < need) found.resize(need);
     int32_t n = 0;
     Candidate cand;
-    cand.s.b = b;
-    for (int32_t rz = 0; rz < count[2]; ++rz) {
-      cand.s.c[2] = first[2] + rz * tiling.axis[2].spacing;
-      for (int32_t ry = 0; ry < count[1]; ++ry) {
-        cand.s.c[1] = first[1] + ry * tiling.axis[1].spacing;
-        int32_t i = cand.s.c[2] * plane + cand.s.c[1] * row + first[0] * lat.nbasis + b;
-        for (int32_t rx = 0; rx < count[0]; ++rx, i += step_x) {
-          cand.s.c[0] = first[0] + rx * tiling.axis[0].spacing;
+    cand.s.b = r.b;
+    for (int32_t rz = 0; rz < r.count2; ++rz) {
+      cand.s.c[2] = r.first[2] + rz * cells_z;
+      for (int32_t ry = 0; ry < r.count1; ++ry) {
+        cand.s.c[1] = r.first[1] + ry * cells_y;
+        const int32_t e0 = tiling.row_start(r.phase, ry, rz);
+        int32_t i = cand.s.c[2] * plane + cand.s.c[1] * row + (r.first[0] + e0) * lat.nbasis + r.b;
+        for (int32_t e = e0; e < r.span0; e += cells_x, i += step_x) {
+          cand.s.c[0] = r.first[0] + e;
           cand.i = i;
           found[n] = cand;
           n += SublatticeAttempt::eligible(arr.site[i], sweep, tab.rule);

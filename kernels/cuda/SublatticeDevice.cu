@@ -33,7 +33,9 @@ __global__ void __launch_bounds__(kSublatticeMaxBlock, kSublatticeMinBlocksPerSm
   const int32_t steps = SublatticeKernel::steps(L, lane, block_slots);
   for (int32_t step = 0; step < steps; ++step) {
     const unsigned int word = SublatticeKernel::step_word(L, lane, step, block_slots);
-    for (int32_t kind = 0; kind < 3; ++kind) {
+    for (int32_t kind = 0; kind < SublatticeKernel::kinds_per_step(L, block_slots); ++kind) {
+      // A pass without entries is skipped by the whole block (the replay runs it: a no-op).
+      if (!SublatticeKernel::pass_runs(L, lane, kind, block_slots)) continue;
       SublatticeKernel::class_phase(L, lane, word, kind, block_slots);
       __syncthreads();  // the next phase reads what this one wrote
     }

@@ -1,6 +1,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "kernels/SublatticeTiling.hpp"
 #include "kmc/lattice/Lattice.hpp"
@@ -14,14 +15,49 @@ namespace coatkmc {
 // The tiling depends on the lattice only, never on threads or backend.
 constexpr int kSublatticeTileCells = 16;
 
+// Sites an attempt reads besides its origin and targets, per basis site:
+// (dcell0, dcell1, dcell2, basis), cells from the origin's.
+using ReadSites = std::vector<std::vector<std::array<int32_t, 4>>>;
+
 // The classes of kernels/SublatticeTiling.hpp for `lattice`, hops reaching
 // `reach` cells along each axis; an interaction doubles the read radius, and
 // an attempt that also reads sites `read_reach` cells from its origin (the
 // environment model: kernels/EnvironmentEnergy.hpp) reads that far. Spacing
-// per axis: reach + max(read radius) + 1.
+// per axis: reach + max(read radius) + 1. Site classes: the linear rule of
+// kernels/SublatticeTiling.hpp where every axis has two or more tiles and it
+// needs fewer classes than the box rule's, else the box rule.
+// `read_sites` (per basis site: dcell0..2, basis of the sites an environment
+// model reads), when given, replaces the box of read_reach in the search of
+// the linear rule (the spacing still follows read_reach).
 SublatticeTiling make_sublattice_tiling(const Lattice& lattice, const std::array<int, 3>& reach,
                                         bool interaction,
-                                        const std::array<int, 3>& read_reach = {0, 0, 0});
+                                        const std::array<int, 3>& read_reach = {0, 0, 0},
+                                        const ReadSites* read_sites = nullptr);
+
+// The cell displacements d at which attempts from (0, b) and (d, b) conflict
+// (one writes a site the other reads or writes; reads: the origin and its
+// targets, with an interaction the targets' neighbours, and every site of
+// the cells within read_reach of the origin's, or the sites `read_sites`
+// names for b when given), 0 included, both signs.
+struct HopSteps;
+std::vector<std::array<int32_t, 3>> conflict_displacements(const Lattice& lattice,
+                                                           const HopSteps& hops, bool interaction,
+                                                           const std::array<int, 3>& read_reach,
+                                                           int32_t b,
+                                                           const ReadSites* read_sites = nullptr);
+
+// The linear class rule class(c) = (c0 + k1 c1 + k2 c2) mod M with the
+// smallest M < `below` (then the smallest k1, k2) for which no displacement
+// of `conflicts` but 0 has k . d = 0 mod M; modulus 0 when there is none.
+// M = 1 (one class per mobile basis site) when no two sites of a basis
+// site conflict (rocksalt's octahedral and tetrahedral Li without an
+// interaction: no two of one basis site share a target).
+struct LinearClassRule {
+  int32_t modulus = 0;
+  int32_t k1 = 0, k2 = 0;
+};
+LinearClassRule search_linear_class_rule(const std::vector<std::array<int32_t, 3>>& conflicts,
+                                         int32_t below);
 
 // The class orders of sweep `sweep`: parity_order gets a permutation of the
 // parity classes, site_order (parity_classes rows of site_classes) one

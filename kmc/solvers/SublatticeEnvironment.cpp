@@ -197,6 +197,7 @@ SublatticeEnvironment::SublatticeEnvironment(const Lattice& lattice, const HopSt
   // Sites, checked against this lattice; the widest slot.
   int64_t widest = 1;
   bool enumerable = uniform_landscape && model.max_codes_per_slot > 0;
+  read_sites_.assign(nb, {});
   for (int a = 0; a < model.species; ++a)
     for (int b = 0; b < nb; ++b)
       for (int k = 0; k < zmax; ++k) {
@@ -204,6 +205,8 @@ SublatticeEnvironment::SublatticeEnvironment(const Lattice& lattice, const HopSt
         if (h.to_basis < 0) continue;
         const HopEnvironment& env = model.hops[SpeciesEnergy::slot(a, nb, zmax, b, k)];
         check_slot(lattice, view, env, h, b, radix_, slot_name(a, b, k), reach_);
+        for (const HopEnvironmentSite& e : env.sites)
+          read_sites_[b].push_back({e.dcell[0], e.dcell[1], e.dcell[2], e.basis});
         const int64_t codes = power_upto(radix_, env.sites.size(), max_codes_per_slot);
         if (codes < 0)
           enumerable = false;

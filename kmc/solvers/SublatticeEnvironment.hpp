@@ -98,6 +98,12 @@ class SublatticeEnvironment {
   int species() const { return species_; }
   // Largest |cell offset| of an environment site along each axis.
   const std::array<int, 3>& reach() const { return reach_; }
+  // Per basis site b: the environment sites (dcell0, dcell1, dcell2, basis;
+  // cells from the origin's) an attempt from b may read, over every slot and
+  // species (the site classes keep concurrent attempts off each other's).
+  const std::vector<std::vector<std::array<int32_t, 4>>>& read_sites() const {
+    return read_sites_;
+  }
   // The largest exp(-dE / kT) of a slot over every environment (exact in the
   // integer form; otherwise the product of the largest factors of the tables
   // the terms merge into, one per set of sites: exact when those sets are
@@ -129,6 +135,7 @@ class SublatticeEnvironment {
   bool integer_ = false;
   int32_t width_ = 1;
   std::array<int, 3> reach_{0, 0, 0};
+  std::vector<std::vector<std::array<int32_t, 4>>> read_sites_;
   std::vector<EnvironmentEntry> entries_;
   std::vector<int32_t> begin_;
   std::vector<double> factors_;

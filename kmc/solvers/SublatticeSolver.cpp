@@ -58,7 +58,8 @@ SublatticeSolver::SublatticeSolver(const Lattice& lattice, const HopModel& model
       environment_(make_environment(lattice, hops_, model, options)),
       tiling_(make_sublattice_tiling(lattice, hops_.reach, model.has_interaction(),
                                      environment_ ? environment_->reach()
-                                                  : std::array<int, 3>{0, 0, 0})),
+                                                  : std::array<int, 3>{0, 0, 0},
+                                     environment_ ? &environment_->read_sites() : nullptr)),
       zmax_(lattice.max_coordination()),
       engine_(std::make_unique<Engine>()) {
   if (!(options_.acceptance_ceiling > 0 && options_.acceptance_ceiling <= 1))

@@ -87,17 +87,22 @@ TEST(LaunchPlan, SublatticePlanCoversTheTilingInWholeWarps) {
         EXPECT_GE(plan.block, 32);
         EXPECT_LE(plan.block, 224);
         const SublatticeMemberGrid grid(tiling);
-        EXPECT_GE(int64_t(plan.rounds) * plan.block, grid.members);
-        EXPECT_LT(int64_t(plan.rounds - 1) * plan.block, grid.members);
-        // Per site class and round: scan, first attempts, later attempts.
-        EXPECT_EQ(plan.phases, 3 * tiling.site_classes * plan.rounds + 2);
+        // Lists of whole blocks, at most 4, enough for the member grid when that fits.
+        EXPECT_EQ(plan.capacity % plan.block, 0);
+        EXPECT_LE(plan.capacity, 4 * plan.block);
+        EXPECT_GE(plan.capacity, std::min(grid.members, 4 * plan.block));
+        EXPECT_GE(int64_t(plan.rounds) * plan.capacity, grid.members);
+        // Per site class and round: the scan, then F = capacity / block passes
+        // of first attempts and F of later attempts.
+        EXPECT_EQ(plan.phases,
+                  (1 + 2 * plan.capacity / plan.block) * tiling.site_classes * plan.rounds + 2);
         EXPECT_EQ(plan.slots, lattice.basis_size() * lattice.max_coordination());
         // Shared words: counters, header, class words, step words, and four
-        // per lane (list, second list, its two words: thinned visits keep
-        // words 0 and 1 of a site there).
+        // per list entry (list, second list, its two words: thinned visits
+        // keep words 0 and 1 of a site there).
         EXPECT_EQ(plan.shared_bytes,
                   4 * (plan.slots + 8 + 8 * tiling.site_classes +
-                       tiling.site_classes * plan.rounds + 4 * plan.block));
+                       tiling.site_classes * plan.rounds + 4 * plan.capacity));
         // The largest class of any tile, over every tile and class.
         int32_t largest = 0;
         for (int32_t p = 0; p < tiling.parity_classes; ++p)
@@ -105,11 +110,20 @@ TEST(LaunchPlan, SublatticePlanCoversTheTilingInWholeWarps) {
             int32_t tile[3];
             tiling.tile_of(p, u, tile);
             for (int32_t q = 0; q < tiling.site_classes; ++q) {
-              int32_t c[3], b, first[3], count[3];
-              tiling.site_class(q, c, b);
-              for (int a = 0; a < 3; ++a) tiling.axis[a].members(tile[a], c[a], first[a], count[a]);
-              largest = std::max(largest, count[0] * count[1] * count[2]);
-              for (int a = 0; a < 3; ++a) EXPECT_LE(count[a], grid.widest[a]) << "axis " << a;
+              ClassRows r;
+              tiling.class_rows(tile, q, r);
+              int32_t members = 0;
+              for (int32_t z = 0; z < r.count2; ++z)
+                for (int32_t y = 0; y < r.count1; ++y) {
+                  int32_t row = 0;
+                  for (int32_t e = tiling.row_start(r.phase, y, z); e < r.span0; e += r.step[0])
+                    ++row;
+                  EXPECT_LE(row, grid.widest[0]);
+                  members += row;
+                }
+              largest = std::max(largest, members);
+              EXPECT_LE(r.count1, grid.widest[1]);
+              EXPECT_LE(r.count2, grid.widest[2]);
             }
           }
         if (largest <= 224) EXPECT_GE(plan.block, largest);
