@@ -8,51 +8,54 @@
 // order, one block per tile of the class. A block runs
 //   phase 0            clear its per-slot counters; precompute, in shared
 //                      memory, per site class its first member's index and
-//                      coordinates, its member counts and the multipliers
-//                      that divide by them (below)
+//                      coordinates, its row counts and the multipliers that
+//                      divide by them (below)
 //   then for each site class order[q] of its tile, in R rounds of at most
 //   `rows` rows (members along axis 0 with the same g1, g2), so that a
-//   round lists at most `block` members:
-//     scan             each lane looks at the members of one row of the class
-//                      (rows numbered densely: no lane on a row the class
-//                      does not have, and one index computation per row, not
-//                      per member): those whose ion attempts now (eligible())
-//                      get places in a shared list (claim_places: one
-//                      warp-wide prefix sum and one atomic per warp on the GPU)
-//     first attempt    the first n lanes visit the n listed sites: block 0 of
-//                      the site's words, K, and attempt 0
+//   round lists at most `capacity` members (F = capacity / block, at most
+//   kSublatticeListBlocks):
+//     scan             each lane looks at up to 8 consecutive rows of the
+//                      class (rows numbered densely: one index computation
+//                      per row, not per member): the members whose ion
+//                      attempts now (eligible()) get places in a shared list
+//                      (claim_places: one warp-wide prefix sum and one atomic
+//                      per warp on the GPU)
+//     first attempt    F passes; in pass p lane t visits listed site p block
+//                      + t: block 0 of the site's words, K, and attempt 0
 //                      (kernels/SublatticeAttempt.hpp). A site whose K > 1
 //                      and whose attempt 0 did not hop claims a place in a
 //                      second list, with K and word 3 of its block 0
-//     later attempts   the first n' lanes run attempts 1..K-1 of the n'
-//                      sites of the second list (the same loop as the CPU's)
+//     later attempts   F passes over the second list: attempts 1..K-1 of
+//                      its sites (the same loop as the CPU's)
 //                      Thinned visits (kernels/SublatticeThinning.hpp) use the
 //                      same two phases: screen (block 0, word 0 against the
 //                      site's ceiling; the second list gets those below it)
 //                      and decide_thinned (one pass over the slots, the hop)
 //   last phase         add the block's counters to the global hop total and
 //                      per-slot counts
-// with a barrier between phases; accepted hops count into shared per-slot
-// counters. Why two visit phases: a warp runs a loop as often as its busiest
-// lane, E[max K] = 3.5 attempts over 32 Poisson(1) lanes where one site
-// needs 1; attempt 0 is one straight pass for every listed site, and only
-// about a quarter of the sites (K > 1, no hop at attempt 0) run the loop,
-// packed into as few warps as they fill. A visit's attempts are independent
-// draws evaluated against a neighbourhood that only the visit itself
-// changes, so splitting it after attempt 0 changes nothing: the same words,
-// attempts and writes in the same order as SublatticeAttempt::decide().
+// with a barrier between phases (each pass is a phase: a loop over entries
+// inside one phase kept its counters live across the visit, over the 72
+// registers; the CUDA loop skips a pass without entries); accepted hops
+// count into shared per-slot counters. Why two visit phases: a warp runs a
+// loop as often as its busiest lane, E[max K] = 3.5 attempts over 32
+// Poisson(1) lanes where one site needs 1; attempt 0 is one straight pass
+// for every listed site, and only about a quarter of the sites (K > 1, no
+// hop at attempt 0) run the loop, packed into as few warps as they fill. A
+// visit's attempts are independent draws evaluated against a neighbourhood
+// that only the visit itself changes, so splitting it after attempt 0
+// changes nothing: the same words, attempts and writes in the same order as
+// SublatticeAttempt::decide().
 //
-// Dense row numbers (no div/mod by a class-dependent count per member and
-// no empty grid positions): the members of site class (c, b) of a tile are
-// first + g * m along each axis, g_a < count_a; row r has g1 = r % count1,
-// g2 = r / count1, the division done as a multiply-high by ceil(2^32 /
-// count1) (exact while r * count1 < 2^32, which the plan checks), and its
-// members g0 = 0 .. count0 - 1 (at most 32, the plan checks). The scan lists
-// a member as one word, g0 | g1 << 5 | g2 << 15 | (its site byte >> 1) << 25
-// (the byte's occupied bit is set for every listed site, and no other member
-// of the class writes that byte before the visit ends, so the visit phases
-// need not load it again); the site's index is the class's first index plus
-// sum_a g_a m_a stride_a.
+// Rows (kernels/SublatticeTiling.hpp, ClassRows): row r of a class has g1 =
+// r % count1, g2 = r / count1 (a multiply-high by ceil(2^32 / count1), exact
+// while r * count1 < 2^32, which the plan checks), its members g0 = 0, 1, ...
+// at axis-0 cells first0 + row_start(g1, g2) + g0 step0 below span0 (at most
+// 32, the plan checks). The scan lists a member as one word, g0 | g1 << 5 |
+// g2 << 15 | (its site byte >> 1) << 25 (the byte's occupied bit is set for
+// every listed site, and no other member of the class writes that byte
+// before the visit ends, so the visit phases need not load it again); the
+// site's index is the class's first index plus row_start nbasis + sum_a g_a
+// step_a stride_a.
 //
 // Members of one site class never touch each other's sites
 // (kernels/SublatticeTiling.hpp), and tiles of a parity class are a tile
@@ -69,6 +72,7 @@
 #include "kernels/KernelSupport.hpp"
 #include "kernels/LatticeView.hpp"
 #include "kernels/SublatticeAttempt.hpp"
+#include "kernels/SublatticeLayout.hpp"
 #include "kernels/SublatticeTiling.hpp"
 
 namespace coatkmc {
@@ -98,102 +102,6 @@ static_assert(sizeof(SiteCoord) == 16, "SiteCoord layout");
 static_assert(sizeof(SublatticeTiling) == 3 * 16 + 4 + 4 + 64 * 4 + 12 + 24,
               "SublatticeTiling is a kernel parameter: keep its layout fixed");
 static_assert(sizeof(SublatticeLaunch) <= 4096, "kernel parameters stay under 4 KiB");
-
-// At most this many threads per block, and this many blocks resident per SM:
-// the CUDA kernel's __launch_bounds__, so ptxas keeps it at <= 72 registers
-// (65536 / (4 * 224) = 73), checked without spills by the gpu-resources test.
-constexpr int32_t kSublatticeMaxBlock = 224;
-constexpr int32_t kSublatticeMinBlocksPerSm = 4;
-// Packed member positions hold 10 bits per axis; cell coordinates 16 bits.
-constexpr int32_t kSublatticeMaxGrid = 1023;
-constexpr int32_t kSublatticeMaxCells = 65535;
-
-// The block's grid of member positions: the most members a site class of
-// any tile has along each axis (the linear rule: rows along axis 0 of
-// ceil(width / M) members, every cell of the tile along axes 1 and 2).
-struct SublatticeMemberGrid {
-  int32_t widest[3];
-  int32_t members;  // widest[0] * widest[1] * widest[2]
-
-  KMC_HD explicit SublatticeMemberGrid(const SublatticeTiling& tiling) {
-    members = 1;
-    for (int a = 0; a < 3; ++a) {
-      const AxisTiling& ax = tiling.axis[a];
-      const int32_t step = tiling.member_step(a);
-      int32_t most = 0;
-      if (ax.tiles >= 2) {
-        // Tiles are n / tiles wide, rounded down or up: the widest class of
-        // the widest tile has ceil(width / step) members.
-        const int32_t width = (ax.n + ax.tiles - 1) / ax.tiles;
-        most = (width + step - 1) / step;
-      } else {
-        most = ax.n < ax.spacing ? 1 : ax.n / ax.spacing;
-      }
-      widest[a] = most;
-      members *= most;
-    }
-  }
-};
-
-// Lists of a block hold up to this many blocks' worth of members, so that a
-// site class larger than the block (the linear rule's: ~585 members of a 16^3
-// sc tile) runs in one round, each lane looping over its entries, instead of
-// one round (three phases) per block's worth.
-constexpr int32_t kSublatticeListBlocks = 4;
-
-// Where a block keeps what its phases share (32-bit words of shared memory).
-// The header sits at a fixed place so that later phases read the rounds and
-// the index steps instead of recomputing them every phase.
-struct SublatticeSharedLayout {
-  int32_t slots;      // [0, slots): accepted hops per (basis site, slot)
-  int32_t header;     // list lengths, rounds, index step per member along each axis
-  int32_t classes;    // kClassWords per site class (kFirst... below)
-  int32_t steps;      // per step (site class in the launch's order, round): its class's
-                      // first word | round << 16
-  int32_t list;       // per entry (capacity): a listed member (scan -> first attempt)
-  int32_t rest;       // per entry: list place | K << 16 of a site with attempts left
-  int32_t rest_word;  // per entry: word 3 of that site's block 0 (thinned: word 0)
-  int32_t rest_word1; // per entry, thinned visits: word 1 of that site's block 0
-  int32_t words;
-
-  // Header words: the scan's list length, the second list's length, rounds,
-  // step_a * stride_a (index step of one member along axis a), rows per
-  // round | the scan's row shift << 24, F: the lists hold F blocks' worth of
-  // entries and their phases run in F passes.
-  static constexpr int32_t kCount = 0, kRestCount = 1, kRounds = 2, kStep = 3, kRows = 6,
-                           kPasses = 7, kHeaderWords = 8;
-  // Site-class words: first member's index (first0, first1, first2, b);
-  // first[0] | first[1] << 16; first[2] | b << 16; rows (count1 count2);
-  // span0 | count1 << 16; ceil(2^32 / count1) (0 for a count of 1); the
-  // linear rule's phase j (ClassRows).
-  static constexpr int32_t kFirst = 0, kFirst01 = 1, kFirst2B = 2, kRowCount = 3, kCounts = 4,
-                           kMagic1 = 5, kPhase = 6, kClassWords = 8;
-
-  KMC_HD SublatticeSharedLayout(int32_t nslots, int32_t site_classes, int32_t rounds,
-                                int32_t capacity) {
-    slots = 0;
-    header = nslots;
-    classes = header + kHeaderWords;
-    steps = classes + kClassWords * site_classes;
-    list = steps + site_classes * rounds;
-    rest = list + capacity;
-    rest_word = rest + capacity;
-    rest_word1 = rest_word + capacity;
-    words = rest_word1 + capacity;
-  }
-};
-
-// Grid, block and shared memory of a parity-class launch: one host function
-// that the CUDA driver and the replay both use.
-struct SublatticeLaunchPlan {
-  int32_t grid = 1;          // blocks: tiles per parity class
-  int32_t block = 32;        // threads per block, whole warps
-  int32_t shared_bytes = 0;  // SublatticeSharedLayout
-  int32_t phases = 2;        // 1 + (1 + 2 F) * site classes * rounds + 1, F = capacity / block
-  int32_t slots = 1;         // nbasis * zmax
-  int32_t rounds = 1;        // scan/visit rounds per site class: ceil(rows / rows per round)
-  int32_t capacity = 32;     // entries per list: whole blocks, at most kSublatticeListBlocks
-};
 
 struct SublatticeKernel {
   // Threads per block for a tiling: enough for a round to cover the member

@@ -84,11 +84,11 @@ struct AxisTiling {
 // e = row_start(g1, g2) + g0 step0 < span0 (g0 = 0, 1, ...).
 struct ClassRows {
   int32_t first[3];
-  int32_t b;       // basis site
+  int32_t b;  // basis site
   int32_t count1, count2;
-  int32_t span0;   // 0: the class has no members in this tile
-  int32_t step[3]; // cells between members along each axis
-  int32_t phase;   // the linear rule's class j (0 under the box rule)
+  int32_t span0;    // 0: the class has no members in this tile
+  int32_t step[3];  // cells between members along each axis
+  int32_t phase;    // the linear rule's class j (0 under the box rule)
 };
 
 struct SublatticeTiling {
@@ -112,8 +112,7 @@ struct SublatticeTiling {
   }
   // Spatial classes per tile (site_classes / mobile_basis_count).
   KMC_HD int32_t spatial_classes() const {
-    return code_modulus > 0 ? code_modulus
-                            : axis[0].classes * axis[1].classes * axis[2].classes;
+    return code_modulus > 0 ? code_modulus : axis[0].classes * axis[1].classes * axis[2].classes;
   }
 
   // Parity class p: bit a set means odd tiles along axis a.

@@ -34,7 +34,8 @@ uint64_t run_tile(const LatticeView& lat, const SublatticeTiling& tiling,
     ClassRows r;
     tiling.class_rows(tile, order[q], r);
     // At most ceil(span0 / step) members per row.
-    const size_t need = static_cast<size_t>((r.span0 + cells_x - 1) / cells_x) * r.count1 * r.count2;
+    const size_t need =
+        static_cast<size_t>((r.span0 + cells_x - 1) / cells_x) * r.count1 * r.count2;
     if (found.size() < need) found.resize(need);
     int32_t n = 0;
     Candidate cand;

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <numeric>
-#include <tuple>
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include "kernels/CounterRng.hpp"
@@ -177,10 +177,10 @@ SublatticeTiling make_sublattice_tiling(const Lattice& lattice, const std::array
         for (int a = 0; a < 3; ++a) inside = inside && std::abs(e[a]) < t.axis[a].spacing;
         all.insert(e);
       }
-    const LinearClassRule rule = inside ? search_linear_class_rule(
-                                              {all.begin(), all.end()},
-                                              static_cast<int32_t>(std::min<int64_t>(spatial, 256)))
-                                        : LinearClassRule{};
+    const LinearClassRule rule =
+        inside ? search_linear_class_rule({all.begin(), all.end()},
+                                          static_cast<int32_t>(std::min<int64_t>(spatial, 256)))
+               : LinearClassRule{};
     if (rule.modulus > 0) {
       t.code_modulus = rule.modulus;
       t.code_k[0] = rule.k1;

@@ -1,0 +1,108 @@
+#pragma once
+// The shapes the sublattice kernel (kernels/SublatticeKernel.hpp) shares
+// with its launch plan: threads per block, the block's grid of class
+// members, the list capacity and where a block keeps its shared words.
+#include <cstdint>
+
+#include "kernels/HostDevice.hpp"
+#include "kernels/SublatticeTiling.hpp"
+
+namespace coatkmc {
+
+// At most this many threads per block, and this many blocks resident per SM:
+// the CUDA kernel's __launch_bounds__, so ptxas keeps it at <= 72 registers
+// (65536 / (4 * 224) = 73), checked without spills by the gpu-resources test.
+constexpr int32_t kSublatticeMaxBlock = 224;
+constexpr int32_t kSublatticeMinBlocksPerSm = 4;
+// Packed member positions hold 10 bits per axis; cell coordinates 16 bits.
+constexpr int32_t kSublatticeMaxGrid = 1023;
+constexpr int32_t kSublatticeMaxCells = 65535;
+
+// The block's grid of member positions: the most members a site class of
+// any tile has along each axis (the linear rule: rows along axis 0 of
+// ceil(width / M) members, every cell of the tile along axes 1 and 2).
+struct SublatticeMemberGrid {
+  int32_t widest[3];
+  int32_t members;  // widest[0] * widest[1] * widest[2]
+
+  KMC_HD explicit SublatticeMemberGrid(const SublatticeTiling& tiling) {
+    members = 1;
+    for (int a = 0; a < 3; ++a) {
+      const AxisTiling& ax = tiling.axis[a];
+      const int32_t step = tiling.member_step(a);
+      int32_t most = 0;
+      if (ax.tiles >= 2) {
+        // Tiles are n / tiles wide, rounded down or up: the widest class of
+        // the widest tile has ceil(width / step) members.
+        const int32_t width = (ax.n + ax.tiles - 1) / ax.tiles;
+        most = (width + step - 1) / step;
+      } else {
+        most = ax.n < ax.spacing ? 1 : ax.n / ax.spacing;
+      }
+      widest[a] = most;
+      members *= most;
+    }
+  }
+};
+
+// Lists of a block hold up to this many blocks' worth of members, so that a
+// site class larger than the block (the linear rule's: ~585 members of a 16^3
+// sc tile) runs in one round, each lane looping over its entries, instead of
+// one round (three phases) per block's worth.
+constexpr int32_t kSublatticeListBlocks = 4;
+
+// Where a block keeps what its phases share (32-bit words of shared memory).
+// The header sits at a fixed place so that later phases read the rounds and
+// the index steps instead of recomputing them every phase.
+struct SublatticeSharedLayout {
+  int32_t slots;       // [0, slots): accepted hops per (basis site, slot)
+  int32_t header;      // list lengths, rounds, index step per member along each axis
+  int32_t classes;     // kClassWords per site class (kFirst... below)
+  int32_t steps;       // per step (site class in the launch's order, round): its class's
+                       // first word | round << 16
+  int32_t list;        // per entry (capacity): a listed member (scan -> first attempt)
+  int32_t rest;        // per entry: list place | K << 16 of a site with attempts left
+  int32_t rest_word;   // per entry: word 3 of that site's block 0 (thinned: word 0)
+  int32_t rest_word1;  // per entry, thinned visits: word 1 of that site's block 0
+  int32_t words;
+
+  // Header words: the scan's list length, the second list's length, rounds,
+  // step_a * stride_a (index step of one member along axis a), rows per
+  // round | the scan's row shift << 24, F: the lists hold F blocks' worth of
+  // entries and their phases run in F passes.
+  static constexpr int32_t kCount = 0, kRestCount = 1, kRounds = 2, kStep = 3, kRows = 6,
+                           kPasses = 7, kHeaderWords = 8;
+  // Site-class words: first member's index (first0, first1, first2, b);
+  // first[0] | first[1] << 16; first[2] | b << 16; rows (count1 count2);
+  // span0 | count1 << 16; ceil(2^32 / count1) (0 for a count of 1); the
+  // linear rule's phase j (ClassRows).
+  static constexpr int32_t kFirst = 0, kFirst01 = 1, kFirst2B = 2, kRowCount = 3, kCounts = 4,
+                           kMagic1 = 5, kPhase = 6, kClassWords = 8;
+
+  KMC_HD SublatticeSharedLayout(int32_t nslots, int32_t site_classes, int32_t rounds,
+                                int32_t capacity) {
+    slots = 0;
+    header = nslots;
+    classes = header + kHeaderWords;
+    steps = classes + kClassWords * site_classes;
+    list = steps + site_classes * rounds;
+    rest = list + capacity;
+    rest_word = rest + capacity;
+    rest_word1 = rest_word + capacity;
+    words = rest_word1 + capacity;
+  }
+};
+
+// Grid, block and shared memory of a parity-class launch: one host function
+// that the CUDA driver and the replay both use.
+struct SublatticeLaunchPlan {
+  int32_t grid = 1;          // blocks: tiles per parity class
+  int32_t block = 32;        // threads per block, whole warps
+  int32_t shared_bytes = 0;  // SublatticeSharedLayout
+  int32_t phases = 2;        // 1 + (1 + 2 F) * site classes * rounds + 1, F = capacity / block
+  int32_t slots = 1;         // nbasis * zmax
+  int32_t rounds = 1;        // scan/visit rounds per site class: ceil(rows / rows per round)
+  int32_t capacity = 32;     // entries per list: whole blocks, at most kSublatticeListBlocks
+};
+
+}  // namespace coatkmc
