@@ -194,7 +194,7 @@ INSTANTIATE_TEST_SUITE_P(
                       TilingCase{"rocksalt", {8, 8, 8}, true},
                       TilingCase{"layered", {6, 6, 6}, false},
                       TilingCase{"layered", {8, 8, 8}, true},
-                      TilingCase{"layered", {8, 8, 8}, false, 1}),
+                      TilingCase{"layered", {6, 6, 6}, false, 1}),
     [](const auto& info) {
       std::string n = std::string(info.param.type) + "_" + std::to_string(info.param.cells[0]) +
                       "x" + std::to_string(info.param.cells[1]) + "x" +
