@@ -17,6 +17,53 @@ struct Candidate {
   int32_t i;
 };
 
+// The members of every site class of a tile of one shape (its widths along
+// the three axes), listed once per shape and thread: a member's site index
+// from the tile's first cell and its cell from the tile's origin. Walking a
+// class is then one pass over a flat list, whatever the class rule: the
+// linear rule's rows hold 2 or 3 members, and a per-row start and index cost
+// more than the members' own scan.
+struct TileMembers {
+  int32_t width[3] = {-1, -1, -1};
+  std::vector<int32_t> begin;    // per site class, its first member; site_classes + 1 entries
+  std::vector<int32_t> offset;   // site index from the tile's first cell (basis site included)
+  std::vector<uint32_t> local;   // cell from the tile's origin: l0 | l1 << 10 | l2 << 20
+  std::vector<int32_t> basis;    // per site class
+};
+
+const TileMembers& tile_members(std::vector<TileMembers>& cache, const LatticeView& lat,
+                                const SublatticeTiling& tiling, const int32_t tile[3]) {
+  int32_t start[3], width[3];
+  for (int a = 0; a < 3; ++a) {
+    start[a] = tiling.axis[a].tiles >= 2 ? tiling.axis[a].tile_start(tile[a]) : 0;
+    width[a] = tiling.axis[a].tiles >= 2 ? tiling.axis[a].tile_start(tile[a] + 1) - start[a]
+                                         : tiling.axis[a].n;
+  }
+  for (const TileMembers& m : cache)
+    if (m.width[0] == width[0] && m.width[1] == width[1] && m.width[2] == width[2]) return m;
+  TileMembers m;
+  for (int a = 0; a < 3; ++a) m.width[a] = width[a];
+  const int32_t row = lat.n[0] * lat.nbasis, plane = row * lat.n[1];
+  m.begin.push_back(0);
+  for (int32_t sigma = 0; sigma < tiling.site_classes; ++sigma) {
+    ClassRows r;
+    tiling.class_rows(tile, sigma, r);
+    m.basis.push_back(r.b);
+    for (int32_t rz = 0; rz < r.count2; ++rz)
+      for (int32_t ry = 0; ry < r.count1; ++ry)
+        for (int32_t e = tiling.row_start(r.phase, ry, rz); e < r.span0; e += r.step[0]) {
+          const int32_t l0 = r.first[0] + e - start[0], l1 = r.first[1] + ry * r.step[1] - start[1],
+                        l2 = r.first[2] + rz * r.step[2] - start[2];
+          m.offset.push_back(l2 * plane + l1 * row + l0 * lat.nbasis + r.b);
+          m.local.push_back(static_cast<uint32_t>(l0) | static_cast<uint32_t>(l1) << 10 |
+                            static_cast<uint32_t>(l2) << 20);
+        }
+    m.begin.push_back(static_cast<int32_t>(m.offset.size()));
+  }
+  cache.push_back(std::move(m));
+  return cache.back();
+}
+
 // Every site class of one tile, in the sweep's order. Members of a class do
 // not interact, so a class runs in passes: collect the sites whose ion still
 // attempts (no branch on the random occupancy), decide their attempts, then
@@ -24,35 +71,29 @@ struct Candidate {
 uint64_t run_tile(const LatticeView& lat, const SublatticeTiling& tiling,
                   const SublatticeTables& tab, const SublatticeArrays& arr,
                   const SublatticeRngKey& key, uint64_t sweep, const uint16_t* order,
-                  const int32_t tile[3], std::vector<Candidate>& found,
-                  std::vector<SublatticeAttempt::Move>& moves, uint64_t* slots) {
+                  const int32_t tile[3], std::vector<TileMembers>& shapes,
+                  std::vector<Candidate>& found, std::vector<SublatticeAttempt::Move>& moves,
+                  uint64_t* slots) {
   uint64_t hops = 0;
-  const int32_t row = lat.n[0] * lat.nbasis, plane = row * lat.n[1];
-  const int32_t cells_x = tiling.member_step(0), step_x = cells_x * lat.nbasis;
-  const int32_t cells_y = tiling.member_step(1), cells_z = tiling.member_step(2);
+  const TileMembers& tm = tile_members(shapes, lat, tiling, tile);
+  int32_t start[3];
+  for (int a = 0; a < 3; ++a)
+    start[a] = tiling.axis[a].tiles >= 2 ? tiling.axis[a].tile_start(tile[a]) : 0;
+  const int32_t base = ((start[2] * lat.n[1] + start[1]) * lat.n[0] + start[0]) * lat.nbasis;
   for (int32_t q = 0; q < tiling.site_classes; ++q) {
-    ClassRows r;
-    tiling.class_rows(tile, order[q], r);
-    // At most ceil(span0 / step) members per row.
-    const size_t need =
-        static_cast<size_t>((r.span0 + cells_x - 1) / cells_x) * r.count1 * r.count2;
-    if (found.size() < need) found.resize(need);
+    const int32_t sigma = order[q], first = tm.begin[sigma], last = tm.begin[sigma + 1];
+    if (found.size() < static_cast<size_t>(last - first)) found.resize(last - first);
     int32_t n = 0;
     Candidate cand;
-    cand.s.b = r.b;
-    for (int32_t rz = 0; rz < r.count2; ++rz) {
-      cand.s.c[2] = r.first[2] + rz * cells_z;
-      for (int32_t ry = 0; ry < r.count1; ++ry) {
-        cand.s.c[1] = r.first[1] + ry * cells_y;
-        const int32_t e0 = tiling.row_start(r.phase, ry, rz);
-        int32_t i = cand.s.c[2] * plane + cand.s.c[1] * row + (r.first[0] + e0) * lat.nbasis + r.b;
-        for (int32_t e = e0; e < r.span0; e += cells_x, i += step_x) {
-          cand.s.c[0] = r.first[0] + e;
-          cand.i = i;
-          found[n] = cand;
-          n += SublatticeAttempt::eligible(arr.site[i], sweep, tab.rule);
-        }
-      }
+    cand.s.b = tm.basis[sigma];
+    for (int32_t k = first; k < last; ++k) {
+      const uint32_t l = tm.local[k];
+      cand.i = base + tm.offset[k];
+      cand.s.c[0] = start[0] + static_cast<int32_t>(l & 1023u);
+      cand.s.c[1] = start[1] + static_cast<int32_t>((l >> 10) & 1023u);
+      cand.s.c[2] = start[2] + static_cast<int32_t>(l >> 20);
+      found[n] = cand;
+      n += SublatticeAttempt::eligible(arr.site[cand.i], sweep, tab.rule);
     }
     if (moves.size() < static_cast<size_t>(n)) moves.resize(n);
     int32_t accepted = 0;
@@ -98,6 +139,7 @@ SublatticeBatchResult run_sublattice_batch(const LatticeView& lat, const Sublatt
     std::vector<uint64_t> slots(nslots, 0);
     std::vector<Candidate> found;
     std::vector<SublatticeAttempt::Move> moves;
+    std::vector<TileMembers> shapes;
     for (int32_t n = 0; n < batch.sweeps; ++n) {
       // Every thread reads the same total: it was last written before the barrier below.
       if (total >= batch.hop_budget) break;
@@ -112,7 +154,8 @@ SublatticeBatchResult run_sublattice_batch(const LatticeView& lat, const Sublatt
           int32_t tile[3];
           tiling.tile_of(p, u, tile);
           this_sweep +=
-              run_tile(lat, tiling, tab, arr, key, sweep, order, tile, found, moves, slots.data());
+              run_tile(lat, tiling, tab, arr, key, sweep, order, tile, shapes, found, moves,
+                       slots.data());
         }
       }
 #pragma omp atomic
