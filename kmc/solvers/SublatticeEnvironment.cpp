@@ -131,10 +131,11 @@ std::vector<MergedTerm> merge_terms(const std::vector<HopEnvironmentTerm>& terms
 }
 
 // The sites and terms of one slot against this lattice (CannotProceed
-// naming the slot); widens `reach` to its sites.
+// naming the slot); widens `reach` to its sites and adds them to `reads`
+// (dcell, basis: what an attempt from the slot's site reads).
 void check_slot(const Lattice& lattice, const LatticeView& view, const HopEnvironment& env,
                 const HopStep& h, int b, int radix, const std::string& name,
-                std::array<int, 3>& reach) {
+                std::array<int, 3>& reach, std::vector<std::array<int32_t, 4>>& reads) {
   SiteCoord origin{{0, 0, 0}, b};
   std::vector<int32_t> seen = {view.index(origin), view.index(view.target(origin, h))};
   for (const HopEnvironmentSite& s : env.sites) {
@@ -153,6 +154,7 @@ void check_slot(const Lattice& lattice, const LatticeView& view, const HopEnviro
       e.dcell[ax] = static_cast<int8_t>(d);
       reach[ax] = std::max(reach[ax], std::abs(d));
     }
+    reads.push_back({s.dcell[0], s.dcell[1], s.dcell[2], s.basis});
     const int32_t at = view.index(view.target(origin, e));
     // On a supercell smaller than the cutoff a site would be the origin,
     // the target or another site again: the expansion would count it twice.
@@ -181,7 +183,7 @@ void check_slot(const Lattice& lattice, const LatticeView& view, const HopEnviro
 SublatticeEnvironment::SublatticeEnvironment(const Lattice& lattice, const HopSteps& hops,
                                              const SublatticeEnvironmentModel& model,
                                              bool uniform_landscape, int64_t max_codes)
-    : radix_(model.radix()), species_(model.species) {
+    : radix_(model.radix()), species_(model.species), read_sites_(lattice.basis_size()) {
   const int64_t max_codes_per_slot = std::max<int64_t>(1, model.max_codes_per_slot);
   const int nb = lattice.basis_size(), zmax = lattice.max_coordination();
   const LatticeView view = hops.view(lattice);
@@ -197,16 +199,13 @@ SublatticeEnvironment::SublatticeEnvironment(const Lattice& lattice, const HopSt
   // Sites, checked against this lattice; the widest slot.
   int64_t widest = 1;
   bool enumerable = uniform_landscape && model.max_codes_per_slot > 0;
-  read_sites_.assign(nb, {});
   for (int a = 0; a < model.species; ++a)
     for (int b = 0; b < nb; ++b)
       for (int k = 0; k < zmax; ++k) {
         const HopStep& h = view.step(b, k);
         if (h.to_basis < 0) continue;
         const HopEnvironment& env = model.hops[SpeciesEnergy::slot(a, nb, zmax, b, k)];
-        check_slot(lattice, view, env, h, b, radix_, slot_name(a, b, k), reach_);
-        for (const HopEnvironmentSite& e : env.sites)
-          read_sites_[b].push_back({e.dcell[0], e.dcell[1], e.dcell[2], e.basis});
+        check_slot(lattice, view, env, h, b, radix_, slot_name(a, b, k), reach_, read_sites_[b]);
         const int64_t codes = power_upto(radix_, env.sites.size(), max_codes_per_slot);
         if (codes < 0)
           enumerable = false;
