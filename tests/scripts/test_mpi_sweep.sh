@@ -6,6 +6,7 @@
 # usage: test_mpi_sweep.sh COATKMC_BINARY HAVE_MPI
 set -u
 BIN=$1
+SRC=$(cd "$(dirname "$0")/../.." && pwd)  # the source tree (configs/)
 [ "${2:-0}" = "1" ] || { echo "SKIP: this coatkmc was built without MPI (libopenmpi-dev)"; exit 77; }
 command -v mpirun >/dev/null || { echo "SKIP: mpirun not found (openmpi-bin)"; exit 77; }
 W=$(mktemp -d /tmp/coatkmc-mpi-XXXXXX)
@@ -41,3 +42,26 @@ for task, rank in ranks.items():
     assert rank == str(task % 2), (task, rank)
 print("PASS: 5 tasks over 2 ranks:", ranks)
 EOP
+
+# A configuration in its own folder naming its structure file relatively:
+# every rank's tasks read sweep.toml from the sweep folder and must find it.
+mkdir -p cfg
+cp "$SRC/configs/structures/LiCoO2.cif" cfg/LiCoO2.cif
+cat >cfg/c.toml <<EOC
+[lattice]
+type = "file"
+file = "LiCoO2.cif"
+mobile = ["Li"]
+cells = [4, 4, 2]
+[occupancy]
+fraction = 0.5
+[run]
+hops_per_particle = 2
+EOC
+mpirun --allow-run-as-root --oversubscribe -n 2 \
+  "$BIN" sweep cfg/c.toml --vary run.temperature=300,400 --out rel >rel.log 2>&1
+rc=$?
+[ $rc -eq 0 ] || { cat rel.log; echo "FAIL: mpirun with a relative lattice.file: exit $rc"; exit 1; }
+n=$(ls rel/*/result.json 2>/dev/null | wc -l)
+[ "$n" -eq 2 ] || { cat rel.log; echo "FAIL: $n of 2 tasks with a relative lattice.file"; exit 1; }
+echo "PASS: a relative lattice.file reaches the tasks of both ranks"

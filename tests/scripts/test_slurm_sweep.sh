@@ -9,6 +9,7 @@
 # usage: test_slurm_sweep.sh COATKMC_BINARY
 set -u
 BIN=$1
+SRC=$(cd "$(dirname "$0")/../.." && pwd)  # the source tree (configs/)
 POLL_LIMIT=${COATKMC_SLURM_POLL_S:-40}  # seconds per wait for the queue to drain
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; show_logs; exit 1; }
@@ -161,3 +162,32 @@ assert s["complete"], s["missing"]
 after=$(md5sum <sweep/000/result.json)
 [ "$before" = "$after" ] || fail "task 0 ran again"
 echo "PASS: job array, collect, resubmission of the missing task"
+
+# A configuration in its own folder naming its structure file relatively,
+# swept from another folder: every array task (run by slurmd, which starts in
+# the submission folder) must find the file through sweep.toml.
+mkdir -p "$W/cfg"
+cp "$SRC/configs/structures/LiCoO2.cif" "$W/cfg/LiCoO2.cif"
+cat >"$W/cfg/c.toml" <<EOC
+[lattice]
+type = "file"
+file = "LiCoO2.cif"
+mobile = ["Li"]
+cells = [4, 4, 2]
+[occupancy]
+fraction = 0.5
+[run]
+hops_per_particle = 2
+EOC
+out=$("$BIN" sweep cfg/c.toml --vary run.temperature=300,400 --out rel --slurm --submit) ||
+  fail "coatkmc sweep --slurm --submit (relative lattice.file): $out"
+job3=$(echo "$out" | sed -n 's/^submitted Slurm job \([0-9]*\).*/\1/p')
+[ -n "$job3" ] || fail "no job id in: $out"
+drain "$job3"
+"$BIN" collect rel >/dev/null || { cat rel/logs/*.log; fail "collect of the relative-path sweep"; }
+python3 -c '
+import json
+s = json.load(open("rel/sweep.json"))
+assert s["complete"] and s["tasks_done"] == 2, s
+' || { cat rel/logs/*.log; fail "the tasks of a configuration with a relative lattice.file failed"; }
+echo "PASS: a relative lattice.file reaches every array task"
