@@ -83,17 +83,22 @@ struct EnvironmentEnergy {
     return (site_byte >> kSpeciesShift) + (site_byte != 0);
   }
 
-  // One environment site: the code so far times R plus the site's state.
-  KMC_HD static int32_t fold(const LatticeView& lat, const EnvironmentEntry& e,
-                             const uint8_t* site, const SiteCoord& s, int32_t code,
-                             int32_t radix) {
+  // The environment site's offset as a hop step from the origin.
+  KMC_HD static HopStep step_of(const EnvironmentEntry& e) {
     HopStep h;
     h.to_basis = e.to_basis;
     h.dcell[0] = e.dcell[0];
     h.dcell[1] = e.dcell[1];
     h.dcell[2] = e.dcell[2];
     h.pad = 0;
-    return code * radix + state_of(site[lat.index(lat.target(s, h))]);
+    return h;
+  }
+
+  // One environment site: the code so far times R plus the site's state.
+  KMC_HD static int32_t fold(const LatticeView& lat, const EnvironmentEntry& e,
+                             const uint8_t* site, const SiteCoord& s, int32_t code,
+                             int32_t radix) {
+    return code * radix + state_of(site[lat.index(lat.target(s, step_of(e)))]);
   }
 
   // Whether the attempt with word `draw` of the ion on `s` (index i) along
@@ -116,9 +121,36 @@ struct EnvironmentEnergy {
     // with the decision the whole product gives.
     if (!integer && !(static_cast<double>(draw) < p)) return false;
     int32_t code = 0;
-    // Rolled on the device: one load chain per site, few registers.
+    int32_t n = first;
+    if (!integer) {
+      // Two entries per iteration: both site bytes are loaded before the first
+      // factor is tested, and both factors before either test, so a pair of
+      // one-site tables costs one dependent L2 latency, not two (the bytes
+      // are the chain of a warp's class step on the device). The decision is
+      // the one-at-a-time loop's: the same factors multiplied in the same
+      // order, a test after each closing entry (p only falls, so `draw < p`
+      // holds throughout the loop: multiplying by 1 where an entry does not
+      // close changes no bit, and its test cannot stop); the extra loads
+      // (the second byte and factor when the first stops) decide nothing.
+      KMC_DEVICE_LOOP_ROLLED
+      for (; n + 1 < last; n += 2) {
+        const EnvironmentEntry a = env.entry[n], b = env.entry[n + 1];
+        const int32_t state_a = state_of(site[lat.index(lat.target(s, step_of(a)))]);
+        const int32_t state_b = state_of(site[lat.index(lat.target(s, step_of(b)))]);
+        const int32_t code_a = code * env.radix + state_a;
+        const int32_t code_b = (a.closes ? 0 : code_a) * env.radix + state_b;
+        const double factor_a = a.closes ? env.factor[a.table + code_a] : 1.0;
+        const double factor_b = b.closes ? env.factor[b.table + code_b] : 1.0;
+        p *= factor_a;
+        if (!(static_cast<double>(draw) < p)) return false;
+        p *= factor_b;
+        if (!(static_cast<double>(draw) < p)) return false;
+        code = b.closes ? 0 : code_b;
+      }
+    }
+    // The integer form's whole loop, the product form's last odd entry.
     KMC_DEVICE_LOOP_ROLLED
-    for (int32_t n = first; n < last; ++n) {
+    for (; n < last; ++n) {
       const EnvironmentEntry e = env.entry[n];
       code = fold(lat, e, site, s, code, env.radix);
       if (!integer && e.closes) {

@@ -102,9 +102,11 @@ SC_ZMAX = 6
 # The two-shell model `coatkmc bench --energy environment` runs (host/cli/BenchCommand.cpp):
 # 26 sites per slot, 2^26 codes, so the product form (kernels/EnvironmentEnergy.hpp):
 # one table per site after merging, each factor <= 1, the loop stopping at the first
-# table that takes p to or below the word.
-ENV_PRODUCT_ACCEPTS = sass("probe_environment_product_accepts")  # its loop once: one site
-ENV_PRODUCT_SITE = sass("probe_environment_product_site")        # one more one-site table
+# table that takes p to or below the word. The loop takes two entries per iteration:
+# both site bytes, then both factors, then the two tests.
+ENV_PRODUCT_ACCEPTS = sass("probe_environment_product_accepts")  # its loops once: a pair
+                                                                 # and the odd tail entry
+ENV_PRODUCT_PAIR = sass("probe_environment_product_pair")        # one more pair of tables
 VISIT_FIRST_ENV_PRODUCT = sass("probe_visit_first_env_product")  # the phases, product form
 VISIT_REST_ENV_PRODUCT = sass("probe_visit_rest_env_product")    # (the site loop once)
 # Accepted hops per attempt (site visit) of the bench at sc 64^3, c = 0.5, ceiling 0.25,
@@ -157,15 +159,19 @@ def bench_two_shell_early_stop(lanes=32):
         low = min(0.0, e)
         means.append((1 - C) * math.exp(-(0.0 - low) / kT) + C * math.exp(-(e - low) / kT))
     means.sort()
-    e_lane = e_warp = 0.0
+    e_lane = e_warp = pairs_warp = 0.0
     q = CEILING
-    for m in means:
+    for j, m in enumerate(means):
         e_lane += q
-        e_warp += 1 - (1 - (1 - C) * q) ** lanes
+        reads = 1 - (1 - (1 - C) * q) ** lanes   # P(some lane of the warp reads table j)
+        e_warp += reads
+        if j % 2 == 0:   # the loop's iteration (j // 2) runs when some lane reads table j
+            pairs_warp += reads
         q *= m
     # accepted per attempt (site visit) with independent sites: an ion (c), a vacant
     # target (1 - c), its word below ceiling x every factor (cross-check of the measured)
-    return dict(per_lane=e_lane, per_warp=e_warp, accepted_independent=C * (1 - C) * q,
+    return dict(per_lane=e_lane, per_warp=e_warp, pairs_per_warp=pairs_warp,
+                accepted_independent=C * (1 - C) * q,
                 sites=len(means))
 
 
@@ -221,15 +227,18 @@ def energy_model(energy):
                     rest=VISIT_REST_NN + 2 * rest_nn, iteration=ATTEMPT + nn + 8,
                     spacing=4, loads=SC_ZMAX, once=SC_ZMAX, reads="neighbours of the targets")
     if energy == "environment, two shells":  # spacing r + 2r + 1 (reach 2); product form
-        # a warp runs the site loop as often as its busiest lane (ENV_TWO_SHELLS["per_warp"]
-        # tables, all 32 lanes counted: an upper bound for smaller lists); each table a
-        # byte load (L2) after its entry (L1) and a factor load (L1)
-        tables = ENV_TWO_SHELLS["per_warp"]
-        rest_env = max(0.0, tables - 1) * ENV_PRODUCT_SITE
+        # a warp runs the site loop as often as its busiest lane (ENV_TWO_SHELLS
+        # ["pairs_per_warp"] iterations of two tables each, all 32 lanes counted: an upper
+        # bound for smaller lists); each iteration one dependent chain: the two entries
+        # (L1), both site bytes (L2) and both factors (L1) loaded side by side, then the
+        # tests. 26 entries: the odd tail loop never runs (its body is in the probe's
+        # static count all the same: an upper bound)
+        pairs = ENV_TWO_SHELLS["pairs_per_warp"]
+        rest_env = max(0.0, pairs - 1) * ENV_PRODUCT_PAIR
         return dict(thinned=False, first=VISIT_FIRST_ENV_PRODUCT + rest_env,
                     rest=VISIT_REST_ENV_PRODUCT + rest_env,
                     iteration=ATTEMPT + ENV_PRODUCT_ACCEPTS + rest_env + 8,
-                    spacing=4, loads=tables, load_extra=L1_LATENCY, once=0, reads="two shells")
+                    spacing=4, loads=pairs, load_extra=L1_LATENCY, once=0, reads="two shells")
     raise ValueError(energy)
 
 
@@ -707,7 +716,7 @@ def main():
                   class_lookup=CLASS_LOOKUP, walker_hop=WALKER_HOP, walker_fp64=WALKER_FP64,
                   environment_accepts=ENV_ACCEPTS, environment_site=ENV_SITE,
                   environment_product_accepts=ENV_PRODUCT_ACCEPTS,
-                  environment_product_site=ENV_PRODUCT_SITE,
+                  environment_product_pair=ENV_PRODUCT_PAIR,
                   visit_first_env_product=VISIT_FIRST_ENV_PRODUCT,
                   visit_rest_env_product=VISIT_REST_ENV_PRODUCT,
                   occupied_around=NN_AROUND, occupied_neighbour=NN_NEIGHBOUR)

@@ -299,10 +299,11 @@ extern "C" __global__ void probe_visit_rest_env(SublatticeLaunch L) {
 // The environment model's product form (issue 16 item 5: the two-shell model
 // of `coatkmc bench --energy environment`, 26 sites per slot, is too many
 // codes to enumerate): the whole acceptance with its loop counted once (the
-// base, the check before the loop, one site that closes its table: factor
-// load, multiply, the early stop), one more site closing its table written
-// out (what each further one-site table of the loop adds), and the two
-// attempt-loop phases with the product form (the loop once).
+// base, the check before the loop, its two-entry loop once and its one-entry
+// tail loop once), one iteration of the two-entry loop written out (what each
+// further pair of one-site tables adds: two site bytes, two factors, two
+// early-stop tests), and the two attempt-loop phases with the product form
+// (the loops once).
 extern "C" __global__ void probe_environment_product_accepts(LatticeView lat, EnvironmentTables env,
                                                              const uint8_t* site, uint32_t* out,
                                                              uint64_t slot) {
@@ -315,7 +316,7 @@ extern "C" __global__ void probe_environment_product_accepts(LatticeView lat, En
                                       out[i]);
 }
 
-extern "C" __global__ void probe_environment_product_site(LatticeView lat,
+extern "C" __global__ void probe_environment_product_pair(LatticeView lat,
                                                           const EnvironmentEntry* entry,
                                                           const double* factor,
                                                           const uint8_t* site, double* out,
@@ -324,12 +325,18 @@ extern "C" __global__ void probe_environment_product_site(LatticeView lat,
                      static_cast<int32_t>(blockIdx.y)},
                     0};
   const int32_t i = lat.index(s);
-  const EnvironmentEntry e = entry[blockIdx.z];
-  const int32_t code = EnvironmentEnergy::fold(lat, e, site, s, 0, radix);
-  double p = out[i];
-  if (e.closes) {
-    p *= factor[e.table + code];
-    if (!(static_cast<double>(draw) < p)) p = -1.0;  // the early stop's branch
+  // accepts()' loop body: two entries, both bytes, both factors, two tests
+  const EnvironmentEntry a = entry[2 * blockIdx.z], b = entry[2 * blockIdx.z + 1];
+  const int32_t code_a = EnvironmentEnergy::fold(lat, a, site, s, 0, radix);
+  const int32_t code_b = EnvironmentEnergy::fold(lat, b, site, s, a.closes ? 0 : code_a, radix);
+  const double factor_a = a.closes ? factor[a.table + code_a] : 1.0;
+  const double factor_b = b.closes ? factor[b.table + code_b] : 1.0;
+  double p = out[i] * factor_a;
+  if (!(static_cast<double>(draw) < p)) {  // the early stops' branches
+    p = -1.0;
+  } else {
+    p *= factor_b;
+    if (!(static_cast<double>(draw) < p)) p = -2.0;
   }
   out[i] = p;
 }
