@@ -181,4 +181,81 @@ TEST(EnvironmentCeiling, EarlyStopTakesTheWholeProductsDecision) {
   EXPECT_GT(stopped_early, 100) << "the words must reach the early stop";
 }
 
+TEST(EnvironmentCeiling, PairedLoopTakesTheOneEntryAtATimeDecision) {
+  // accepts() takes two entries per iteration (both site bytes, then both
+  // factors, then two tests) and the last odd entry alone. Hand-made tables
+  // with terms over 2, 1, 2, 1 and 1 sites (7 entries) reach every case of a
+  // pair (open then closing, closing then open, both closing) and the tail;
+  // the one-entry-at-a-time loop here (fold, multiply on each closing entry,
+  // stop when the word is not below p) must give the same decision for every
+  // word, those next to each partial product too, with and without a site rate.
+  const Lattice lat(make_textbook_lattice("sc", 3.0), {6, 5, 7});
+  const HopSteps hops = make_hop_steps(lat);
+  const LatticeView view = hops.view(lat);
+  const int term_sites[] = {2, 1, 2, 1, 1};
+  const int8_t offsets[7][3] = {{1, 0, 0},  {0, 1, 0}, {-1, 0, 0}, {0, 0, 1},
+                                {0, -1, 0}, {1, 1, 0}, {0, 0, -1}};
+  constexpr int32_t radix = 2;
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> unit(0.5, 1.0);
+  std::vector<EnvironmentEntry> entries;
+  std::vector<double> factors;
+  for (int sites : term_sites) {
+    const int32_t table = static_cast<int32_t>(factors.size());
+    for (int c = 0; c < (1 << sites); ++c) factors.push_back(c == 0 ? 1.0 : unit(rng));
+    for (int j = 0; j < sites; ++j) {
+      const int8_t* d = offsets[entries.size()];
+      entries.push_back(EnvironmentEntry{0, {d[0], d[1], d[2]}, static_cast<int8_t>(j == sites - 1),
+                                         j == sites - 1 ? table : 0});
+    }
+  }
+  ASSERT_EQ(entries.size(), 7u);
+  const int32_t begin[] = {0, 7};
+  const double base[] = {0.9 * kTwo32};
+  std::vector<double> site_rate(static_cast<size_t>(lat.num_sites()) * view.zmax);
+  for (double& r : site_rate) r = unit(rng);
+  const EnvironmentTables t{entries.data(), begin, nullptr, base, factors.data(), 0, radix};
+  std::vector<uint8_t> site(lat.num_sites(), 0);
+  int decided = 0, accepted = 0;
+  std::vector<int> stopped_at(6, 0);  // 0: before the loop, 1..5: at term t
+  for (int trial = 0; trial < 2000; ++trial) {
+    for (uint8_t& b : site) b = rng() % 2 ? 1 : 0;
+    const int32_t i = static_cast<int32_t>(rng() % lat.num_sites());
+    const int k = static_cast<int>(rng() % view.zmax);
+    const bool with_rate = trial % 2 == 1;
+    const SiteCoord s = view.coord(i);
+    std::vector<double> partial{base[0] * (with_rate ? site_rate[static_cast<size_t>(i) * view.zmax + k] : 1.0)};
+    int32_t code = 0;
+    for (const EnvironmentEntry& e : entries) {
+      code = EnvironmentEnergy::fold(view, e, site.data(), s, code, radix);
+      if (e.closes) {
+        partial.push_back(partial.back() * factors[e.table + code]);
+        code = 0;
+      }
+    }
+    ASSERT_EQ(partial.size(), 6u);
+    for (double p : partial) {
+      const double words[] = {std::floor(p), std::ceil(p), p * 0.999, p * 1.001,
+                              static_cast<double>(rng() % 4294967296ull)};
+      for (double w : words) {
+        if (!(w >= 0 && w < kTwo32)) continue;
+        const uint32_t draw = static_cast<uint32_t>(w);
+        int stop = 0;
+        while (stop < 6 && static_cast<double>(draw) < partial[stop]) ++stop;
+        const bool want = stop == 6;
+        ASSERT_EQ(EnvironmentEnergy::accepts(view, t, site.data(), with_rate ? site_rate.data() : nullptr,
+                                             s, i, k, 0, draw),
+                  want)
+            << "trial " << trial << " word " << draw;
+        ++decided;
+        accepted += want;
+        if (!want) ++stopped_at[stop];
+      }
+    }
+  }
+  EXPECT_GT(decided, 40000);
+  EXPECT_GT(accepted, decided / 20);
+  for (int t_stop = 0; t_stop < 6; ++t_stop) EXPECT_GT(stopped_at[t_stop], 100) << "stop at " << t_stop;
+}
+
 }  // namespace
