@@ -253,6 +253,19 @@ extern "C" __global__ void probe_attempt(LatticeView lat, const uint32_t* thresh
 // the nearest-neighbour interaction (no thinning there; occupied_around's
 // rolled loops counted once each) and with the environment model in its
 // integer form (its site loop counted once).
+// The attempt loop's two phases (energy-model rows) on the shared layout of
+// the visit probes above; each probe below sets its tables, then runs one.
+__device__ __forceinline__ void attempt_loop_first(const SublatticeLaunch& L) {
+  extern __shared__ unsigned int shared[];
+  SublatticeKernel::first_attempt(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
+                                  shared + 16 + 448, shared + 16 + 672);
+}
+__device__ __forceinline__ void attempt_loop_later(const SublatticeLaunch& L) {
+  extern __shared__ unsigned int shared[];
+  SublatticeKernel::later_attempts(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
+                                   shared + 16 + 448, shared + 16 + 672);
+}
+
 namespace {
 __device__ __forceinline__ SublatticeTables nn_tables(const uint32_t* threshold) {
   SublatticeTables t = bench_tables(threshold, kPoissonAttempts);
@@ -269,31 +282,23 @@ __device__ __forceinline__ SublatticeTables env_tables(const SublatticeTables& f
 }  // namespace
 
 extern "C" __global__ void probe_visit_first_nn(SublatticeLaunch L) {
-  extern __shared__ unsigned int shared[];
   L.tab = nn_tables(L.tab.threshold);
-  SublatticeKernel::first_attempt(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
-                                  shared + 16 + 448, shared + 16 + 672);
+  attempt_loop_first(L);
 }
 
 extern "C" __global__ void probe_visit_rest_nn(SublatticeLaunch L) {
-  extern __shared__ unsigned int shared[];
   L.tab = nn_tables(L.tab.threshold);
-  SublatticeKernel::later_attempts(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
-                                   shared + 16 + 448, shared + 16 + 672);
+  attempt_loop_later(L);
 }
 
 extern "C" __global__ void probe_visit_first_env(SublatticeLaunch L) {
-  extern __shared__ unsigned int shared[];
   L.tab = env_tables(L.tab);
-  SublatticeKernel::first_attempt(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
-                                  shared + 16 + 448, shared + 16 + 672);
+  attempt_loop_first(L);
 }
 
 extern "C" __global__ void probe_visit_rest_env(SublatticeLaunch L) {
-  extern __shared__ unsigned int shared[];
   L.tab = env_tables(L.tab);
-  SublatticeKernel::later_attempts(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
-                                   shared + 16 + 448, shared + 16 + 672);
+  attempt_loop_later(L);
 }
 
 // The environment model's product form (issue 16 item 5: the two-shell model
@@ -352,15 +357,11 @@ __device__ __forceinline__ SublatticeTables env_product_tables(const SublatticeT
 }  // namespace
 
 extern "C" __global__ void probe_visit_first_env_product(SublatticeLaunch L) {
-  extern __shared__ unsigned int shared[];
   L.tab = env_product_tables(L.tab);
-  SublatticeKernel::first_attempt(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
-                                  shared + 16 + 448, shared + 16 + 672);
+  attempt_loop_first(L);
 }
 
 extern "C" __global__ void probe_visit_rest_env_product(SublatticeLaunch L) {
-  extern __shared__ unsigned int shared[];
   L.tab = env_product_tables(L.tab);
-  SublatticeKernel::later_attempts(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
-                                   shared + 16 + 448, shared + 16 + 672);
+  attempt_loop_later(L);
 }
