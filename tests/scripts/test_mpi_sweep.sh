@@ -45,19 +45,8 @@ EOP
 
 # A configuration in its own folder naming its structure file relatively:
 # every rank's tasks read sweep.toml from the sweep folder and must find it.
-mkdir -p cfg
-cp "$SRC/configs/structures/LiCoO2.cif" cfg/LiCoO2.cif
-cat >cfg/c.toml <<EOC
-[lattice]
-type = "file"
-file = "LiCoO2.cif"
-mobile = ["Li"]
-cells = [4, 4, 2]
-[occupancy]
-fraction = 0.5
-[run]
-hops_per_particle = 2
-EOC
+. "$SRC/tests/scripts/relative_file_config.sh"
+write_relative_file_config cfg
 mpirun --allow-run-as-root --oversubscribe -n 2 \
   "$BIN" sweep cfg/c.toml --vary run.temperature=300,400 --out rel >rel.log 2>&1
 rc=$?

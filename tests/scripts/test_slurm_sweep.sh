@@ -166,19 +166,8 @@ echo "PASS: job array, collect, resubmission of the missing task"
 # A configuration in its own folder naming its structure file relatively,
 # swept from another folder: every array task (run by slurmd, which starts in
 # the submission folder) must find the file through sweep.toml.
-mkdir -p "$W/cfg"
-cp "$SRC/configs/structures/LiCoO2.cif" "$W/cfg/LiCoO2.cif"
-cat >"$W/cfg/c.toml" <<EOC
-[lattice]
-type = "file"
-file = "LiCoO2.cif"
-mobile = ["Li"]
-cells = [4, 4, 2]
-[occupancy]
-fraction = 0.5
-[run]
-hops_per_particle = 2
-EOC
+. "$SRC/tests/scripts/relative_file_config.sh"
+write_relative_file_config "$W/cfg"
 out=$("$BIN" sweep cfg/c.toml --vary run.temperature=300,400 --out rel --slurm --submit) ||
   fail "coatkmc sweep --slurm --submit (relative lattice.file): $out"
 job3=$(echo "$out" | sed -n 's/^submitted Slurm job \([0-9]*\).*/\1/p')
