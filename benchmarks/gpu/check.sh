@@ -10,16 +10,22 @@
 #   4. `coatkmc bench` for walkers and sublattice, 64^3 to 512^3, on the GPU;
 #   5. OUT/<device>-<date>.json (rows: device, solver, lattice, sites,
 #      attempts_per_second, hops_per_second, commit) and a plot beside it.
+# Each step's output is appended to OUT/<device>-<date>.log as soon as the
+# step ends, and each size is benched by a call of its own, so a command
+# stopped at the device tool's limit still brings back what finished.
+# Libraries: prebuild.sh puts the binaries' shared libraries (all but glibc)
+# in BIN_DIR/lib; only those the machine lacks are put on LD_LIBRARY_PATH.
 # Usage: benchmarks/gpu/check.sh [BIN_DIR=gpu-bin] [OUT=benchmarks/results]
 # Exit status: 0 when every test and sanitizer run passed, 1 otherwise.
 set -u
+export PATH="$PATH:/usr/local/cuda/bin"  # compute-sanitizer where the toolkit is not on PATH
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${1:-gpu-bin}
 out=${2:-benchmarks/results}
 # Seconds per step; they add up to under 8 minutes with the start-up.
 T_TESTS=${T_TESTS:-150}
 T_SANITIZER=${T_SANITIZER:-60}
-T_BENCH=${T_BENCH:-150}
+T_BENCH=${T_BENCH:-60}  # per size
 SIZES=${SIZES:-64,128,256,512}
 SAN_FILTER=${SAN_FILTER:-'Backends/DeviceEngines.SameTrajectoryAsTheCpuReference/cuda_species_exchange:Backends/DeviceEngines.SameTrajectoryAsTheCpuReference/cuda_walkers_fcc_full:Backends/DeviceEngines.SameTrajectoryAsTheCpuReference/cuda_honeycomb_interaction_one_per_site'}
 status=0
@@ -34,6 +40,18 @@ commit=$(cat "$bin/COMMIT" 2>/dev/null || git rev-parse --short=12 HEAD 2>/dev/n
 log "device '$device', binaries $bin (commit $commit)"
 mkdir -p "$out"
 work=$(mktemp -d)
+full_log="$out/$slug-$date_tag.log"
+: > "$full_log"
+if [ -d "$bin/lib" ]; then
+  libs="$work/lib"
+  mkdir -p "$libs"
+  for f in "$bin"/lib/*; do
+    n=$(basename "$f")
+    ldconfig -p 2>/dev/null | grep -q "^[[:space:]]*$n " || ln -s "$(cd "$(dirname "$f")" && pwd)/$n" "$libs/$n"
+  done
+  export LD_LIBRARY_PATH="$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  log "libraries this machine lacks, taken from $bin/lib: $(ls "$libs" | tr '\n' ' ')"
+fi
 
 run_step() {  # name seconds command...
   local name=$1 seconds=$2
@@ -42,6 +60,7 @@ run_step() {  # name seconds command...
   timeout "$seconds" "$@" > "$work/$name.log" 2>&1
   local rc=$?
   log "$name: exit $rc in $(( $(date +%s) - t0 )) s"
+  { echo "=== $name: exit $rc"; cat "$work/$name.log"; } >> "$full_log"
   return $rc
 }
 
@@ -58,15 +77,20 @@ for tool in memcheck racecheck synccheck; do
     status=1; tail -20 "$work/sanitizer-$tool.log"
   fi
 done
-if run_step bench "$T_BENCH" "$bin/coatkmc" bench --backend cuda --solvers walkers,sublattice \
-    --sizes "$SIZES" --seconds 1 --out "$work/bench"; then
+benched=()
+for n in ${SIZES//,/ }; do
+  if run_step "bench-$n" "$T_BENCH" "$bin/coatkmc" bench --backend cuda --solvers walkers,sublattice \
+      --sizes "$n" --seconds 1 --out "$work/bench-$n"; then
+    benched+=("$work/bench-$n"/bench-*.json)
+  else
+    status=1; tail -20 "$work/bench-$n.log"
+  fi
+  cat "$work/bench-$n.log"
+done
+if [ ${#benched[@]} -gt 0 ]; then
   name="$out/$slug-$date_tag"
-  python3 "$here/bench_rows.py" "$name.json" --plot "$name.png" "$work"/bench/bench-*.json \
+  python3 "$here/bench_rows.py" "$name.json" --plot "$name.png" "${benched[@]}" \
     && log "wrote $name.json and $name.png"
-  cat "$work/bench.log"
-else
-  status=1; tail -20 "$work/bench.log"
 fi
-for f in "$work"/*.log; do echo "=== $(basename "$f")"; cat "$f"; done > "$out/$slug-$date_tag.log"
 log "done in $(( $(date +%s) - start )) s, status $status"
 exit $status
