@@ -1,0 +1,54 @@
+#!/bin/bash
+# Where the time goes on a lent GPU (after check.sh): Nsight Compute over
+# `coatkmc bench` with the clocks left alone (--clock-control none).
+#   1. the full section set for a few launches of the sublattice parity kernel
+#      (256^3) and of the walker kernel (256^3): issue efficiency, stall
+#      reasons, occupancy, executed instructions (thread and warp), bytes;
+#   2. a timeline of consecutive launches (gate and parity kernels) at 64^3
+#      and 256^3: kernel durations, to set against the bench's wall time per
+#      sweep (the difference is launch gaps and host work).
+# Writes OUT/sublattice-256.ncu-rep, OUT/<name>.txt (details, or raw CSV for
+# the timelines and the sublattice kernel) and OUT/profile-runs.log: 7 files. Usage: profile.sh [BIN=gpu-bin] [OUT=.]
+set -u
+export PATH="$PATH:/usr/local/cuda/bin"
+bin=${1:-gpu-bin}
+out=${2:-.}
+# The libraries the machine lacks (as check.sh does).
+if [ -d "$bin/lib" ]; then
+  libs=$(mktemp -d)
+  for f in "$bin"/lib/*; do
+    n=$(basename "$f")
+    ldconfig -p 2>/dev/null | grep -q "^[[:space:]]*$n " || ln -s "$(cd "$(dirname "$f")" && pwd)/$n" "$libs/$n"
+  done
+  export LD_LIBRARY_PATH="$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+work=$(mktemp -d)
+: > "$out/profile-runs.log"
+ncu_run() {  # name seconds ncu-args... -- solver size
+  local name=$1 seconds=$2
+  shift 2
+  local args=()
+  while [ "$1" != "--" ]; do args+=("$1"); shift; done
+  shift
+  local t0=$(date +%s)
+  timeout "$seconds" ncu --clock-control none "${args[@]}" -f -o "$out/$name" \
+    "$bin/coatkmc" bench --backend cuda --solvers "$1" --sizes "$2" --seconds 0.3 \
+    --out "$(mktemp -d)" > "$work/$name.log" 2>&1
+  local rc=$?
+  { echo "=== $name: exit $rc in $(( $(date +%s) - t0 )) s"; cat "$work/$name.log"; } >> "$out/profile-runs.log"
+  echo "profile.sh: $name: exit $rc in $(( $(date +%s) - t0 )) s"
+}
+ncu_run sublattice-256 90 --kernel-name regex:parity_kernel --launch-skip 60 --launch-count 3 --set full -- sublattice 256
+ncu_run walkers-256 60 --kernel-name regex:walker_kernel --launch-skip 10 --launch-count 2 --set full -- walkers 256
+ncu_run timeline-256 60 --launch-skip 200 --launch-count 45 --metrics gpu__time_duration.sum,launch__grid_size,launch__block_size -- sublattice 256
+ncu_run timeline-64 60 --launch-skip 200 --launch-count 45 --metrics gpu__time_duration.sum,launch__grid_size,launch__block_size -- sublattice 64
+for name in sublattice-256 walkers-256; do
+  [ -f "$out/$name.ncu-rep" ] && ncu --import "$out/$name.ncu-rep" --page details --print-units base > "$out/$name.txt" 2>&1
+done
+[ -f "$out/sublattice-256.ncu-rep" ] && ncu --import "$out/sublattice-256.ncu-rep" --page raw --csv \
+  --print-units base > "$out/sublattice-256.raw.csv" 2>&1
+for name in timeline-256 timeline-64; do
+  [ -f "$out/$name.ncu-rep" ] && ncu --import "$out/$name.ncu-rep" --page raw --csv --print-units base > "$out/$name.txt" 2>&1
+done
+rm -f "$out/walkers-256.ncu-rep" "$out/timeline-256.ncu-rep" "$out/timeline-64.ncu-rep"
+ls -la "$out"
