@@ -40,6 +40,28 @@ L1_LATENCY = 35          # cycles: shared memory or an L1 hit
 L2_LATENCY = 300         # cycles, a dependent load that hits L2
 DRAM_LATENCY = 650       # cycles, one that misses
 BLOCKS_PER_SM = 4        # 224 threads at <= 72 registers (gpu-resources test: 71)
+# ---- measured on an NVIDIA H200 (2026-12-04, binaries of 30ad1b1; NOTES.md "Measured") ----
+# The assumptions above were written before any GPU run. The first run showed
+# the sublattice kernel ~4x slower than they gave: not issue-bound (27.7 % of
+# issue slots busy) but bound by each block's dependent chain of phases (62 %
+# of warp cycles stalled at barriers), with 1.78x the statically counted
+# instructions. Two figures of that run calibrate the model ("calibrated"
+# fields, the rows' predictions); the prior figures stay in each row
+# ("prior_..."). Everything else is still computed, not fitted:
+#  - NCU_WARP_INSTRUCTIONS_256: executed warp instructions of one parity launch
+#    at 256^3 (Nsight Compute, 3 launches: 32.79 M +- 0.01 M) over its
+#    256^3 / 8 attempts, against the model's static count: the dynamic factor;
+#  - BENCH_64: `coatkmc bench` at 64^3, 4.24e8 attempts/s: 8 launches of 8
+#    blocks, one block per SM, so a launch takes one block's chain alone
+#    (77.0 us after the 2.3 us gate kernel): fits the chain's cycles per
+#    dynamic instruction.
+# The 256^3 and 512^3 figures and the block-size experiment are predictions
+# checked against the same run (NOTES.md).
+RESULTS_H200 = os.path.join(HERE, "..", "results", "nvidia-h200-2026-12-04.json")
+NCU_WARP_INSTRUCTIONS_256 = 32.79e6   # per parity launch at 256^3 (2,097,152 attempts)
+BENCH_64_ATTEMPTS_PER_SECOND = 4.24e8
+GATE_KERNEL_S = 2.3e-6                # the gate kernel per sweep (ncu timeline: 2.2-2.6 us)
+MEASURED_LAUNCH_GAP = 0.0             # 256^3: 8 launches + gate per sweep = the bench's sweep time
 C = 0.5                  # half-filled lattice gas (the bench case)
 CEILING = 0.25
 # Runs keep the state on the engine between milestones (Simulation calls
@@ -471,7 +493,28 @@ def sublattice_class(rows, block, em, widest0, passes_max, prologue=False):
                                      first_passes=first_passes)
 
 
-def sublattice(dev, n, design, energy="lattice gas"):
+_CALIBRATION = {}
+
+
+def calibration():
+    """The two figures the H200 run fixes (see the constants): the dynamic
+    factor (executed / statically counted warp instructions per attempt, the
+    landed lattice gas at 256^3) and the chain's cycles per executed
+    instruction (the landed lattice gas at 64^3, one block per SM)."""
+    if not _CALIBRATION:
+        static = sublattice("H200", 256, "landed", calibrated=False)["warp_instructions_per_attempt"]
+        _CALIBRATION["dynamic_factor"] = NCU_WARP_INSTRUCTIONS_256 / (256 ** 3 / 8) / static
+        _CALIBRATION["chain_cycles_per_instruction"] = 1.0   # placeholder while fitting
+        fit = sublattice("H200", 64, "landed", calibrated=False)["chain_fit"]
+        sweep_s = 64 ** 3 / BENCH_64_ATTEMPTS_PER_SECOND
+        target = (sweep_s - GATE_KERNEL_S) / fit["launches_per_sweep"] * DEVICES["H200"]["clock"]
+        # chain cycles per launch are linear in the cycles per instruction x
+        x = (target - fit["cycles_at_0"]) / (fit["cycles_at_1"] - fit["cycles_at_0"])
+        _CALIBRATION["chain_cycles_per_instruction"] = x / _CALIBRATION["dynamic_factor"]
+    return _CALIBRATION
+
+
+def sublattice(dev, n, design, energy="lattice gas", calibrated=True):
     d = DEVICES[dev]
     em = energy_model(energy)
     t = bench_tiling(n, em["spacing"], em["reads"])
@@ -511,52 +554,59 @@ def sublattice(dev, n, design, energy="lattice gas"):
     # a listed site's record is prefetched into L1 before its Philox block
     # (prefetch_l1): some 700 cycles before a hop needs it, longer than a DRAM trip
     lat_record_phase = L1_LATENCY
-    if design == "target":
-        lat_byte_phase = L1_LATENCY   # T4: tile in shared memory
-        launch_cycles = 2 * lat_byte + lat_record
-        if prologue:   # T12: the lanes' Philox blocks of the tile, then a barrier
-            launch_cycles += (math.ceil(t["tile_sites"] / 2 / block) * PHILOX
-                              * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES)
-    else:
-        lat_byte_phase = lat_byte
-        launch_cycles = 0
-    # the chain of one class step of a block: scan (the row's site bytes, ALU),
-    # then the two visit phases, a barrier after each.
-    # (a lane that loops over several rows or entries runs its chain once per pass;
-    # with T12 the first phase is gone and the second draws word 1 again)
-    rows_per_lane = 32 >> row_shift(t["widest"][0])
-    scan_lane_path = SCAN + (rows_per_lane - 1) * SCAN_ROW   # its rows' byte loads overlap
-    scan_cycles = (scan_passes * (lat_byte_phase + scan_lane_path * CYCLES_PER_DEPENDENT_INSTRUCTION)
-                   + BARRIER_CYCLES)
-    if em["thinned"]:
-        # first: list entry, Philox block 0, the screen; second: entries, the mask
-        # pass (its byte loads four at a time: the loop is unrolled by 4), the
-        # chain and the direction over the vacant slots (table loads from L1),
-        # the chosen slot's attempt() (its byte from L1 now), a hop's record
-        # (prefetched at the phase's start)
-        first_cycles = first_passes * (L1_LATENCY + VISIT_FIRST * CYCLES_PER_DEPENDENT_INSTRUCTION
-                                       + BARRIER_CYCLES)
-        rest_cycles = (2 * L1_LATENCY + math.ceil(SC_ZMAX / 4) * lat_byte_phase
-                       + 2 * chain_iterations * L1_LATENCY + 2 * L1_LATENCY + lat_record_phase
-                       + (thinned_lane(max(1.0, min(32.0, C * members_mean * P_SCREEN)))
-                          + (PHILOX if prologue else 0))
-                       * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES)
-    else:
-        # first attempts (list entry with the site's byte, Philox and K, target
-        # byte, threshold, a hop's record), later attempts (per attempt the
-        # target byte and the threshold, a hop's record); an energy model adds
-        # its loads' chain per attempt and, once per phase, the origin's
-        env_loads = em["loads"] * (lat_byte_phase + L1_LATENCY + em.get("load_extra", 0))
-        once = 1 if em["once"] else 0
-        first_cycles = first_passes * (L1_LATENCY + lat_byte_phase + L1_LATENCY + lat_record_phase
-                                       + (1 + once) * env_loads
-                                       + em["first"] * CYCLES_PER_DEPENDENT_INSTRUCTION
-                                       + BARRIER_CYCLES)
-        rest_cycles = (2 * L1_LATENCY + chain_iterations * (lat_byte_phase + L1_LATENCY)
-                       + lat_record_phase + (chain_iterations + once) * env_loads
-                       + (em["rest"] + (chain_iterations - 1) * em["iteration"])
-                       * CYCLES_PER_DEPENDENT_INSTRUCTION + BARRIER_CYCLES)
-    phase_latency = (scan_cycles + first_cycles + rest_cycles) / d["clock"]
+    def chain_cycles(cpi):
+        """Cycles of one class step of a block alone on its SM (scan and visit
+        phases, a barrier after each) and of the launch prologue, with `cpi`
+        cycles per instruction on the busiest lanes' dependent paths."""
+        if design == "target":
+            lat_byte_phase = L1_LATENCY   # T4: tile in shared memory
+            launch_cycles = 2 * lat_byte + lat_record
+            if prologue:   # T12: the lanes' Philox blocks of the tile, then a barrier
+                launch_cycles += (math.ceil(t["tile_sites"] / 2 / block) * PHILOX
+                                  * cpi + BARRIER_CYCLES)
+        else:
+            lat_byte_phase = lat_byte
+            launch_cycles = 0
+        # the chain of one class step of a block: scan (the row's site bytes, ALU),
+        # then the two visit phases, a barrier after each.
+        # (a lane that loops over several rows or entries runs its chain once per pass;
+        # with T12 the first phase is gone and the second draws word 1 again)
+        rows_per_lane = 32 >> row_shift(t["widest"][0])
+        scan_lane_path = SCAN + (rows_per_lane - 1) * SCAN_ROW   # its rows' byte loads overlap
+        scan_cycles = (scan_passes * (lat_byte_phase + scan_lane_path * cpi)
+                       + BARRIER_CYCLES)
+        if em["thinned"]:
+            # first: list entry, Philox block 0, the screen; second: entries, the mask
+            # pass (its byte loads four at a time: the loop is unrolled by 4), the
+            # chain and the direction over the vacant slots (table loads from L1),
+            # the chosen slot's attempt() (its byte from L1 now), a hop's record
+            # (prefetched at the phase's start)
+            first_cycles = first_passes * (L1_LATENCY + VISIT_FIRST * cpi
+                                           + BARRIER_CYCLES)
+            rest_cycles = (2 * L1_LATENCY + math.ceil(SC_ZMAX / 4) * lat_byte_phase
+                           + 2 * chain_iterations * L1_LATENCY + 2 * L1_LATENCY + lat_record_phase
+                           + (thinned_lane(max(1.0, min(32.0, C * members_mean * P_SCREEN)))
+                              + (PHILOX if prologue else 0))
+                           * cpi + BARRIER_CYCLES)
+        else:
+            # first attempts (list entry with the site's byte, Philox and K, target
+            # byte, threshold, a hop's record), later attempts (per attempt the
+            # target byte and the threshold, a hop's record); an energy model adds
+            # its loads' chain per attempt and, once per phase, the origin's
+            env_loads = em["loads"] * (lat_byte_phase + L1_LATENCY + em.get("load_extra", 0))
+            once = 1 if em["once"] else 0
+            first_cycles = first_passes * (L1_LATENCY + lat_byte_phase + L1_LATENCY + lat_record_phase
+                                           + (1 + once) * env_loads
+                                           + em["first"] * cpi
+                                           + BARRIER_CYCLES)
+            rest_cycles = (2 * L1_LATENCY + chain_iterations * (lat_byte_phase + L1_LATENCY)
+                           + lat_record_phase + (chain_iterations + once) * env_loads
+                           + (em["rest"] + (chain_iterations - 1) * em["iteration"])
+                           * cpi + BARRIER_CYCLES)
+        return scan_cycles + first_cycles + rest_cycles, launch_cycles
+
+    class_cycles, launch_cycles = chain_cycles(CYCLES_PER_DEPENDENT_INSTRUCTION)
+    phase_latency = class_cycles / d["clock"]
     class_issue = min(t["blocks"] * replicas, slots) * per_class / issue_rate
     class_time = max(phase_latency, class_issue)
     gap = GRAPH_GAP if design == "target" else LAUNCH_GAP
@@ -578,8 +628,54 @@ def sublattice(dev, n, design, energy="lattice gas"):
     if bound == "dependent phases and launch gaps" and class_issue >= phase_latency:
         bound = "instruction issue"
     t_all = max(limits.values())
-    return dict(rate=1 / t_all, bound=bound, energy=energy, class_spacing=em["spacing"],
-                limits_per_second={k: (1 / x if x > 0 else None) for k, x in limits.items()},
+    prior = dict(rate=1 / t_all, bound=bound, limits_per_second={
+        k: (1 / x if x > 0 else None) for k, x in limits.items()})
+    blocks_total = t["blocks"] * replicas
+    launches_per_sweep = t["parity"] * max(1.0, blocks_total / slots)
+
+    def launch_cycles_with(cpi):
+        c, l = chain_cycles(cpi)
+        return nclasses * c + l
+    if not calibrated:
+        return dict(warp_instructions_per_attempt=warp_per_visit,
+                    chain_fit=dict(cycles_at_0=launch_cycles_with(0.0),
+                                   cycles_at_1=launch_cycles_with(1.0),
+                                   launches_per_sweep=launches_per_sweep))
+    # ---- calibrated by the H200 run ----
+    # A block alone runs its chain of class steps (chain_cycles with the fitted
+    # cycles per executed instruction). Blocks sharing an SM interleave their
+    # chains: each other resident block's instructions take issue slots from this
+    # block's chain (its share: one block's issue cycles at the SM's peak of 4
+    # warp instructions per cycle, over its chain), and the SM issues at most 4
+    # per cycle. Blocks start as slots free, so a launch of B blocks takes
+    # B / slots waves (at least one). Launch gaps: none measured (the 8 launches
+    # and the gate of a 256^3 sweep add up to the bench's sweep time).
+    cal = calibration()
+    dyn, cpi = cal["dynamic_factor"], cal["chain_cycles_per_instruction"]
+    chain, launch_extra = chain_cycles(dyn * cpi)
+    resident = max(1.0, min(BLOCKS_PER_SM, blocks_total / d["sms"]))
+    issue_block = dyn * per_class / 4.0
+    share = issue_block / chain
+    class_cal = max(chain * (1 + (resident - 1) * share), resident * issue_block)
+    cal_bound = ("instruction issue at the SM's peak" if class_cal == resident * issue_block else
+                 "each block's dependent phase chain (%.1f blocks per SM)" % resident)
+    sweep_cal = (launches_per_sweep * (nclasses * class_cal + launch_extra) / d["clock"]
+                 + GATE_KERNEL_S + t["parity"] * MEASURED_LAUNCH_GAP)
+    t_cal = max(sweep_cal / (sites * replicas), t_dram, t_host)
+    if t_cal > sweep_cal / (sites * replicas):
+        cal_bound = "DRAM bandwidth" if t_cal == t_dram else "host round trips"
+    issue_ceiling = d["sms"] * 4 * d["clock"] / (dyn * warp_per_visit)
+    return dict(rate=1 / t_cal, bound=cal_bound, energy=energy, class_spacing=em["spacing"],
+                prior_predicted_attempts_per_second=prior["rate"], prior_bound=prior["bound"],
+                prior_limits_per_second=prior["limits_per_second"],
+                executed_warp_instructions_per_attempt=dyn * warp_per_visit,
+                issue_ceiling_attempts_per_second=issue_ceiling,
+                resident_blocks_per_sm=resident,
+                calibrated_class_step_cycles=class_cal,
+                limits_per_second={"dependent phase chain": sites * replicas / sweep_cal,
+                                   "instruction issue at the peak": issue_ceiling,
+                                   "DRAM bandwidth": 1 / t_dram if t_dram > 0 else None,
+                                   "host round trips": 1 / t_host if t_host > 0 else None},
                 warp_instructions_per_attempt=warp_per_visit,
                 warp_instructions_per_attempt_by_phase={
                     "scan": parts["scan"] * nclasses / t["tile_sites"],
@@ -587,7 +683,7 @@ def sublattice(dev, n, design, energy="lattice gas"):
                     "later_attempts": parts["rest"] * nclasses / t["tile_sites"],
                     "lookup_idle_and_barriers": (per_class - parts["scan"] - parts["first"] - parts["rest"])
                     * nclasses / t["tile_sites"]},
-                class_step_cycles=phase_latency * d["clock"],
+                prior_class_step_cycles=phase_latency * d["clock"],
                 dram_bytes_per_attempt=bytes_per_visit,
                 dependent_phases_per_sweep=t["parity"] * (2 + nclasses * (1 + first_passes + 1)),
                 site_classes_per_tile=nclasses,
@@ -683,6 +779,9 @@ def main():
               "give: rerun benchmarks/gpu/model.py (and update NOTES.md's tables)")
         sys.exit(0 if ok else 1)
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "model.json")
+    measured = {}
+    for r in json.load(open(RESULTS_H200))["rows"]:
+        measured[(r["solver"], r["cells"])] = r
     rows = []
     for dev in DEVICES:
         for design in ("landed", "target"):
@@ -693,6 +792,10 @@ def main():
                                  predicted_hops_per_second=s["rate"] * C * (1 - C) * CEILING,
                                  bound=s["bound"],
                                  **{k: v for k, v in s.items() if k not in ("rate", "bound")}))
+                m = measured.get(("sublattice", n))
+                if dev == "H200" and design == "landed" and m:
+                    rows[-1]["measured_attempts_per_second"] = m["attempts_per_second"]
+                    rows[-1]["measured_hops_per_second"] = m["hops_per_second"]
                 if design == "landed":
                     # the energy models at the bench's size and above (issue 16, item 5)
                     for energy in ("nearest-neighbour J", "environment, two shells"):
@@ -708,6 +811,9 @@ def main():
                                  sites=n ** 3, predicted_attempts_per_second=w["rate"],
                                  predicted_hops_per_second=w["rate"], bound=w["bound"],
                                  **{k: v for k, v in w.items() if k not in ("rate", "bound")}))
+                m = measured.get(("walkers", n))
+                if dev == "H200" and design == "landed" and m:
+                    rows[-1]["measured_hops_per_second"] = m["hops_per_second"]
     pieces = dict(philox=PHILOX, poisson=POISSON, visit_one_attempt=VISIT_ONE, attempt=ATTEMPT,
                   scan_row=SCAN, visit_first=VISIT_FIRST, visit_rest=VISIT_REST,
                   thin_mask_slot=MASK_SLOT, thin_bit=THIN_BIT, visit_first_nn=VISIT_FIRST_NN,
@@ -723,7 +829,11 @@ def main():
     with open(out, "w") as f:
         json.dump({"note": "benchmarks/NOTES.md; design 'landed' is the code of this commit, "
                            "'target' the changes NOTES.md lists (not implemented); lane "
-                           "instruction counts from benchmarks/gpu/sass_counts.json",
+                           "instruction counts from benchmarks/gpu/sass_counts.json; sublattice "
+                           "predictions calibrated by the H200 run of 2026-12-04 (prior_*: the "
+                           "figures written before it; measured_*: that run, "
+                           "benchmarks/results/nvidia-h200-2026-12-04.json)",
+                   "calibration": calibration(),
                    "state_resident": STATE_RESIDENT,
                    "lane_instructions": pieces, "rows": rows}, f, indent=1)
         f.write("\n")
@@ -731,7 +841,10 @@ def main():
     for r in rows:
         rate = r["predicted_hops_per_second"] if r["solver"] == "walkers" else r["predicted_attempts_per_second"]
         lim = {k: ("%.2e" % v if v else "-") for k, v in r["limits_per_second"].items()}
-        print(f'{r["device"]} {r["solver"]:10s} {r["design"]:6s} {r["cells"]:3d}^3  {rate:9.2e}/s  {r["bound"]:35s} {lim} {r.get("energy", "")}')
+        meas = r.get("measured_hops_per_second" if r["solver"] == "walkers" else "measured_attempts_per_second")
+        meas = "measured %9.2e" % meas if meas else ""
+        print(f'{r["device"]} {r["solver"]:10s} {r["design"]:6s} {r["cells"]:3d}^3  {rate:9.2e}/s  {meas:18s} {r["bound"]:35s} {lim} {r.get("energy", "")}')
+    print("calibration:", calibration())
 
 
 if __name__ == "__main__":
