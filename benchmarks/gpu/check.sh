@@ -9,7 +9,10 @@
 #      device tests (a tool the machine refuses is reported, not hidden);
 #   4. `coatkmc bench` for walkers and sublattice, 64^3 to 512^3, on the GPU;
 #   5. OUT/<device>-<date>.json (rows: device, solver, lattice, sites,
-#      attempts_per_second, hops_per_second, commit) and a plot beside it.
+#      attempts_per_second, hops_per_second, commit) and a plot beside it;
+#   6. benchmarks/gpu/profile.sh (Nsight Compute) packed into
+#      OUT/<device>-<date>-profile.tar.gz (PROFILE=0 skips it).
+# On the H200 of 2026-12-04 steps 1-5 took 131 s and step 6 43 s.
 # Each step's output is appended to OUT/<device>-<date>.log as soon as the
 # step ends, and each size is benched by a call of its own, so a command
 # stopped at the device tool's limit still brings back what finished.
@@ -22,10 +25,14 @@ export PATH="$PATH:/usr/local/cuda/bin"  # compute-sanitizer where the toolkit i
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${1:-gpu-bin}
 out=${2:-benchmarks/results}
-# Seconds per step; they add up to under 8 minutes with the start-up.
-T_TESTS=${T_TESTS:-150}
+# Time limits per step (seconds), each well above what the H200 took (tests
+# 28 + 5 s, sanitizers 2-15 s each, bench 2 / 3 / 10 / 64 s at 64..512^3,
+# profile 43 s: 174 s in all). Give the device call a limit of about 8 minutes:
+# the log is appended as each step ends, so a stopped call keeps what finished.
+T_TESTS=${T_TESTS:-90}
 T_SANITIZER=${T_SANITIZER:-60}
-T_BENCH=${T_BENCH:-60}  # per size
+T_BENCH=${T_BENCH:-120}  # per size
+T_PROFILE=${T_PROFILE:-120}
 SIZES=${SIZES:-64,128,256,512}
 SAN_FILTER=${SAN_FILTER:-'Backends/DeviceEngines.SameTrajectoryAsTheCpuReference/cuda_species_exchange:Backends/DeviceEngines.SameTrajectoryAsTheCpuReference/cuda_walkers_fcc_full:Backends/DeviceEngines.SameTrajectoryAsTheCpuReference/cuda_honeycomb_interaction_one_per_site'}
 status=0
@@ -91,6 +98,21 @@ if [ ${#benched[@]} -gt 0 ]; then
   name="$out/$slug-$date_tag"
   python3 "$here/bench_rows.py" "$name.json" --plot "$name.png" "${benched[@]}" \
     && log "wrote $name.json and $name.png"
+fi
+# 6. Where the time goes (benchmarks/gpu/profile.sh: Nsight Compute, clocks left
+# alone), packed into one file (the device tool brings back at most 8).
+# PROFILE=0 skips it; a profile that fails is reported, not a test failure.
+if [ "${PROFILE:-1}" != 0 ]; then
+  if command -v ncu >/dev/null; then
+    t0=$(date +%s)
+    mkdir -p "$work/profile"
+    timeout "$T_PROFILE" "$here/profile.sh" "$bin" "$work/profile" > "$work/profile.log" 2>&1
+    log "profile: exit $? in $(( $(date +%s) - t0 )) s"
+    tar -czf "$out/$slug-$date_tag-profile.tar.gz" -C "$work" profile profile.log \
+      && log "wrote $out/$slug-$date_tag-profile.tar.gz"
+  else
+    log "profile: ncu not installed"
+  fi
 fi
 log "done in $(( $(date +%s) - start )) s, status $status"
 exit $status
