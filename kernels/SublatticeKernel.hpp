@@ -9,7 +9,11 @@
 //   phase 0            clear its per-slot counters; precompute, in shared
 //                      memory, per site class its first member's index and
 //                      coordinates, its row counts and the multipliers that
-//                      divide by them (below)
+//                      divide by them (below), the slots' index offsets and
+//                      whether any hop from the tile wraps around the
+//                      lattice; thinned visits: the tile's screen, a bit
+//                      per site (screen_tile: one Philox block per two
+//                      sites)
 //   then for each site class order[q] of its tile, in R rounds of at most
 //   `rows` rows (members along axis 0 with the same g1, g2), so that a
 //   round lists at most `capacity` members (F = capacity / block, at most
@@ -27,10 +31,11 @@
 //                      second list, with K and word 3 of its block 0
 //     later attempts   F passes over the second list: attempts 1..K-1 of
 //                      its sites (the same loop as the CPU's)
-//                      Thinned visits (kernels/SublatticeThinning.hpp) use the
-//                      same two phases: screen (block 0, word 0 against the
-//                      site's ceiling; the second list gets those below it)
-//                      and decide_thinned (one pass over the slots, the hop)
+//                      Thinned visits (kernels/SublatticeThinning.hpp): the
+//                      scan lists only sites whose screen bit is set, and
+//                      the F passes of decide_thinned (the site's block
+//                      again, one pass over the slots, the hop) are the only
+//                      visit phases; the second list stays empty
 //   last phase         add the block's counters to the global hop total and
 //                      per-slot counts
 // with a barrier between phases (each pass is a phase: a loop over entries
@@ -178,19 +183,31 @@ struct SublatticeKernel {
     const int32_t nslots = L.lat.nbasis * L.lat.zmax;
     return 1 + 2 * static_cast<int32_t>(shared[nslots + SublatticeSharedLayout::kPasses]);
   }
-  // Whether phase `kind` of a step has anything to do (uniform over the
-  // block: its list lengths were written before the last barrier). Pass 0 of
-  // each list always runs (it resets the other list's length).
-  KMC_HD static bool pass_runs(const SublatticeLaunch& L, const Lane& lane, int32_t kind,
-                               const unsigned int* shared) {
+  // Whether phase `kind` of step `step` (its word) has anything to do
+  // (uniform over the block: its list lengths were written before the last
+  // barrier). The scan always runs. The attempt loop's pass 0 of each list
+  // always runs (the first pass of later attempts clears the list length);
+  // thinned visits' passes run when their list reaches them (each scan
+  // clears the next step's length, count_word), and the passes of the second
+  // list never do.
+  KMC_HD static bool pass_runs(const SublatticeLaunch& L, const Lane& lane, unsigned int step,
+                               int32_t kind, const unsigned int* shared) {
     const int32_t nslots = L.lat.nbasis * L.lat.zmax;
     const int32_t passes = static_cast<int32_t>(shared[nslots + SublatticeSharedLayout::kPasses]);
-    if (kind == 0 || kind == 1 || kind == passes + 1) return true;
+    const bool thinned = SublatticeThinning::applies(L.lat, L.tab);
+    if (kind == 0 || (!thinned && (kind == 1 || kind == passes + 1))) return true;
     const bool first = kind <= passes;
     const int32_t pass = first ? kind - 1 : kind - passes - 1;
     return static_cast<unsigned int>(pass * lane.block_threads) <
-           shared[nslots + (first ? SublatticeSharedLayout::kCount
-                                  : SublatticeSharedLayout::kRestCount)];
+           shared[nslots + (first ? count_word(L, step) : SublatticeSharedLayout::kRestCount)];
+  }
+  // The header word of the scan's list length in step `step` (its word):
+  // with thinned visits steps alternate between two, so that each scan
+  // clears the next one's and no visit pass has to run for it.
+  KMC_HD static int32_t count_word(const SublatticeLaunch& L, unsigned int step) {
+    return (SublatticeThinning::applies(L.lat, L.tab) && (step >> 31))
+               ? SublatticeSharedLayout::kCountOdd
+               : SublatticeSharedLayout::kCount;
   }
 
   // Steps of a launch (site classes times rounds), once phase 0 has run.
@@ -212,8 +229,19 @@ struct SublatticeKernel {
   // F + 1 .. 2F those of later attempts (kinds_per_step).
   KMC_HD static void class_phase(const SublatticeLaunch& L, const Lane& lane,
                                  unsigned int step, int32_t kind, unsigned int* shared) {
+    if (SublatticeThinning::applies(L.lat, L.tab))
+      class_phase_as<true>(L, lane, step, kind, shared);
+    else
+      class_phase_as<false>(L, lane, step, kind, shared);
+  }
+  // The same for visits known to be thinned or not: the CUDA kernel runs a
+  // launch's steps in one of two loops, so that the attempt loop's phases and
+  // the thinned ones do not share the register allocation of one loop.
+  template <bool kThinned>
+  KMC_HD static void class_phase_as(const SublatticeLaunch& L, const Lane& lane,
+                                    unsigned int step, int32_t kind, unsigned int* shared) {
     const unsigned int* cls = shared + (step & 0xffffu);
-    const int32_t round = static_cast<int32_t>(step >> 16);
+    const int32_t round = static_cast<int32_t>((step >> 16) & 0x7fffu);
     const int32_t nslots = L.lat.nbasis * L.lat.zmax;
     unsigned int* header = shared + nslots;
     const int32_t list = nslots + SublatticeSharedLayout::kHeaderWords +
@@ -223,24 +251,33 @@ struct SublatticeKernel {
     const int32_t passes = static_cast<int32_t>(header[SublatticeSharedLayout::kPasses]);
     const int32_t capacity = passes * lane.block_threads;
     const int32_t rest = list + capacity, rest_word = rest + capacity;
-    const int32_t rest_word1 = rest_word + capacity;
+    const bool thinned = kThinned;
     if (kind == 0) {
-      // The second list starts empty (the first attempts follow a barrier).
-      if (lane.thread == 0) header[SublatticeSharedLayout::kRestCount] = 0;
-      scan(L, lane, round, cls, header, shared + list);
+      // The second list starts empty (the first attempts follow a barrier);
+      // with thinned visits so does the next step's list (the passes of the
+      // step before, which read it last, are behind a barrier).
+      if (lane.thread == 0) {
+        header[SublatticeSharedLayout::kRestCount] = 0;
+        if (thinned) header[count_word(L, step ^ 0x80000000u)] = 0;
+      }
+      scan(L, lane, round, cls, header, header + count_word(L, step), shared + list,
+           shared + list + 3 * capacity);
     } else if (kind <= passes) {
       const unsigned int t =
           static_cast<unsigned int>((kind - 1) * lane.block_threads + lane.thread);
-      visit_first(L, t, cls, header, shared + list, shared + rest, shared + rest_word,
-                  shared + rest_word1, shared);
-    } else {
+      if (thinned)
+        decide_thinned(L, t, cls, header, header + count_word(L, step), shared + list, shared,
+                       reinterpret_cast<const int32_t*>(shared + list + 3 * capacity +
+                                                        sublattice_screen_words(L.tiling)));
+      else
+        first_attempt(L, t, cls, header, shared + list, shared + rest, shared + rest_word, shared);
+    } else if (!thinned) {  // thinned visits never fill the second list
       // The next round's list starts empty (its scan follows a barrier; the
       // later passes read only the second list).
       if (kind == passes + 1 && lane.thread == 0) header[SublatticeSharedLayout::kCount] = 0;
       const unsigned int t =
           static_cast<unsigned int>((kind - passes - 1) * lane.block_threads + lane.thread);
-      visit_rest(L, t, cls, header, shared + list, shared + rest, shared + rest_word,
-                 shared + rest_word1, shared);
+      later_attempts(L, t, cls, header, shared + list, shared + rest, shared + rest_word, shared);
     }
   }
 
@@ -260,17 +297,36 @@ struct SublatticeKernel {
     const int32_t S = L.tiling.site_classes;
     const int32_t nslots = L.lat.nbasis * L.lat.zmax;
     const int32_t R = rounds(L.tiling, lane.block_threads);
-    const SublatticeSharedLayout at(nslots, S, R, list_capacity(L.tiling, lane.block_threads));
+    const SublatticeSharedLayout at(nslots, S, R, list_capacity(L.tiling, lane.block_threads),
+                                    sublattice_screen_words(L.tiling));
     for (int32_t i = lane.thread; i < nslots; i += lane.block_threads) shared[i] = 0;
-    // The steps in the launch's order: class order[q] of its tile, rounds 0..R-1.
+    // The steps in the launch's order: class order[q] of its tile, rounds
+    // 0..R-1; bit 31 the step's parity (count_word).
     for (int32_t step = lane.thread; step < S * R; step += lane.block_threads) {
       const int32_t q = step / R;
-      shared[at.steps + step] = static_cast<unsigned int>(
-          (at.classes + SublatticeSharedLayout::kClassWords * L.order[q]) | ((step - q * R) << 16));
+      shared[at.steps + step] =
+          static_cast<unsigned int>(at.classes + SublatticeSharedLayout::kClassWords * L.order[q]) |
+          (static_cast<unsigned int>(step - q * R) << 16) |
+          (static_cast<unsigned int>(step & 1) << 31);
     }
+    // The tile: its first cell and width along each axis (an axis of one
+    // tile: the whole axis).
+    int32_t tile[3], start[3], width[3];
+    L.tiling.tile_of(L.parity, lane.block, tile);
+    for (int a = 0; a < 3; ++a) {
+      const AxisTiling& ax = L.tiling.axis[a];
+      start[a] = ax.tiles >= 2 ? ax.tile_start(tile[a]) : 0;
+      width[a] = ax.tiles >= 2 ? ax.tile_start(tile[a] + 1) - start[a] : ax.n;
+    }
+    if (SublatticeThinning::applies(L.lat, L.tab))
+      screen_tile(L, lane, start, width, shared + at.screen);
+    for (int32_t i = lane.thread; i < nslots; i += lane.block_threads)
+      shared[at.offsets + i] = static_cast<unsigned int>(
+          SublatticeThinning::step_offset(L.lat, i / L.lat.zmax, L.lat.steps[i]));
     if (lane.thread == 0) {
       unsigned int* header = shared + at.header;
       header[SublatticeSharedLayout::kCount] = 0;
+      header[SublatticeSharedLayout::kCountOdd] = 0;
       header[SublatticeSharedLayout::kRestCount] = 0;
       header[SublatticeSharedLayout::kRounds] = static_cast<unsigned int>(R);
       header[SublatticeSharedLayout::kRows] =
@@ -284,9 +340,27 @@ struct SublatticeKernel {
       for (int a = 0; a < 3; ++a)
         header[SublatticeSharedLayout::kStep + a] =
             static_cast<unsigned int>(L.tiling.member_step(a) * stride[a]);
+      const int32_t local[3] = {L.lat.nbasis, L.lat.nbasis * width[0],
+                                L.lat.nbasis * width[0] * width[1]};
+      for (int a = 0; a < 3; ++a)
+        header[SublatticeSharedLayout::kLocal + a] =
+            static_cast<unsigned int>(L.tiling.member_step(a) * local[a]);
+      // Whether every hop from the tile stays inside the lattice: the tile is
+      // at least the hops' reach away from both ends along every axis.
+      int32_t reach[3] = {0, 0, 0};
+      for (int32_t i = 0; i < nslots; ++i) {
+        const HopStep& h = L.lat.steps[i];
+        if (h.to_basis < 0) continue;
+        for (int a = 0; a < 3; ++a)
+          reach[a] = h.dcell[a] > reach[a] ? h.dcell[a]
+                                           : (-h.dcell[a] > reach[a] ? -h.dcell[a] : reach[a]);
+      }
+      bool inside = true;
+      for (int a = 0; a < 3; ++a)
+        inside = inside && L.tiling.axis[a].tiles >= 2 && start[a] >= reach[a] &&
+                 start[a] + width[a] + reach[a] <= L.lat.n[a];
+      header[SublatticeSharedLayout::kInside] = inside ? 1u : 0u;
     }
-    int32_t tile[3];
-    L.tiling.tile_of(L.parity, lane.block, tile);
     for (int32_t sigma = lane.thread; sigma < S; sigma += lane.block_threads) {
       ClassRows r;
       L.tiling.class_rows(tile, sigma, r);
@@ -306,7 +380,9 @@ struct SublatticeKernel {
       cls[SublatticeSharedLayout::kMagic1] =
           0xffffffffu / static_cast<unsigned int>(r.count1 > 0 ? r.count1 : 1) + 1u;
       cls[SublatticeSharedLayout::kPhase] = static_cast<unsigned int>(r.phase);
-      cls[7] = 0;
+      cls[SublatticeSharedLayout::kLocalFirst] = static_cast<unsigned int>(
+          (((r.first[2] - start[2]) * width[1] + (r.first[1] - start[1])) * width[0] +
+           (r.first[0] - start[0])) * L.lat.nbasis + r.b);
     }
   }
 
@@ -362,13 +438,101 @@ struct SublatticeKernel {
            g2 * header[SublatticeSharedLayout::kStep + 2];
   }
 
+  // The screen (thinned visits, phase 0): one bit per site of the tile, set
+  // when the site's word 0 (SublatticeThinning::words: one Philox block per
+  // two sites) is below its basis site's screen, the largest ceiling over the
+  // species. A site whose bit is clear cannot hop this sweep, whatever its
+  // neighbourhood and whichever ion sits there, so the scan lists only the
+  // occupied sites whose bit is set and their visit draws the block again.
+  // Lane u writes word u of the bits (32 consecutive tile-local sites): no
+  // two lanes write one word.
+  KMC_HD static void screen_tile(const SublatticeLaunch& L, const Lane& lane,
+                                 const int32_t start[3], const int32_t width[3],
+                                 unsigned int* bits) {
+    const int32_t sites = L.lat.nbasis * width[0] * width[1] * width[2];
+    for (int32_t u = lane.thread; u * 32 < sites; u += lane.block_threads)
+      bits[u] = screen_word(L, start, width, u);
+  }
+
+  // Word u of the screen bits: tile-local sites 32 u .. 32 u + 31.
+  KMC_HD static unsigned int screen_word(const SublatticeLaunch& L, const int32_t start[3],
+                                         const int32_t width[3], int32_t u) {
+    const int32_t nb = L.lat.nbasis, per_row = width[0] * nb;
+    const int32_t sites = per_row * width[1] * width[2];
+    const uint32_t* screen = SublatticeThinning::tables(L.lat, L.tab).screen;
+    int32_t pos = u * 32;
+    const int32_t row = pos / per_row;
+    pos -= row * per_row;
+    int32_t l2 = row / width[1], l1 = row - l2 * width[1];
+    int32_t b = pos % nb;
+    int32_t base = (((start[2] + l2) * L.lat.n[1] + start[1] + l1) * L.lat.n[0] + start[0]) * nb;
+    const int32_t count = sites - u * 32 < 32 ? sites - u * 32 : 32;
+    unsigned int word = 0;
+    if (nb == 1) {
+      // One basis site (sc, bcc, fcc): the sites of a row in pairs that share
+      // a Philox block, one screen for all.
+      const uint32_t limit = screen[0];
+      for (int32_t j = 0; j < count;) {
+        const int32_t i = base + pos;
+        const bool two = !(i & 1) && pos + 1 < per_row && j + 1 < count;
+        word |= screen_pair(L, i, limit, two) << j;
+        j += two ? 2 : 1;
+        pos += two ? 2 : 1;
+        if (pos == per_row) {
+          pos = 0;
+          if (++l1 == width[1]) {
+            l1 = 0;
+            ++l2;
+          }
+          base = ((start[2] + l2) * L.lat.n[1] + start[1] + l1) * L.lat.n[0] + start[0];
+        }
+      }
+      return word;
+    }
+    uint32_t pair = 0xffffffffu;
+    CounterRng::Philox::ctr_type v = {{0, 0, 0, 0}};
+    for (int32_t j = 0; j < count; ++j) {
+      const int32_t i = base + pos;
+      if ((static_cast<uint32_t>(i) >> 1) != pair) {
+        pair = static_cast<uint32_t>(i) >> 1;
+        v = CounterRng::words(L.key.seed, kStreamSublattice, L.key.replica,
+                              (L.sweep << 4) | SublatticeThinning::kWordsBlock, pair);
+      }
+      const uint32_t word0 = (i & 1) ? v[2] : v[0];
+      word |= static_cast<unsigned int>(word0 < screen[b]) << j;
+      if (++b == nb) b = 0;
+      if (++pos == per_row) {
+        pos = 0;
+        if (++l1 == width[1]) {
+          l1 = 0;
+          ++l2;
+        }
+        base = (((start[2] + l2) * L.lat.n[1] + start[1] + l1) * L.lat.n[0] + start[0]) * nb;
+      }
+    }
+    return word;
+  }
+
+  // The screen bits of site i (bit 0) and, when `two` (i even), of site i + 1
+  // (bit 1): one Philox block, words 0 and 2 (SublatticeThinning::words).
+  KMC_HD static unsigned int screen_pair(const SublatticeLaunch& L, int32_t i, uint32_t limit,
+                                         bool two) {
+    const auto v = CounterRng::words(L.key.seed, kStreamSublattice, L.key.replica,
+                                     (L.sweep << 4) | SublatticeThinning::kWordsBlock,
+                                     static_cast<uint32_t>(i) >> 1);
+    if (i & 1) return static_cast<unsigned int>(v[2] < limit);
+    return static_cast<unsigned int>(v[0] < limit) |
+           (static_cast<unsigned int>(two && v[2] < limit) << 1);
+  }
+
   // Scan: each lane looks at 32 >> shift consecutive rows of the round (lane
   // u: rows u R .. u R + R - 1, lanes u = t, t + block, ...) and lists the
-  // members whose ion attempts now; member g0 of its h-th row is bit
-  // h << shift | g0 of its mask. Every lane of the block calls claim_places
-  // once per pass.
+  // members whose ion attempts now (thinned visits: and whose screen bit is
+  // set); member g0 of its h-th row is bit h << shift | g0 of its mask.
+  // Every lane of the block calls claim_places once per pass.
   KMC_HD static void scan(const SublatticeLaunch& L, const Lane& lane, int32_t round,
-                          const unsigned int* cls, unsigned int* header, unsigned int* list) {
+                          const unsigned int* cls, const unsigned int* header,
+                          unsigned int* count, unsigned int* list, const unsigned int* bits) {
     const unsigned int rows_word = header[SublatticeSharedLayout::kRows];
     const unsigned int per = rows_word & 0xffffffu, shift = rows_word >> 24;
     const unsigned int rows_per_lane = 32u >> shift, low = (1u << shift) - 1u;
@@ -379,7 +543,11 @@ struct SublatticeKernel {
     const unsigned int span0 = cls[SublatticeSharedLayout::kCounts] & 0xffffu;
     const unsigned int cells0 = static_cast<unsigned int>(L.tiling.member_step(0));
     const unsigned int step0 = header[SublatticeSharedLayout::kStep];
-    for (unsigned int u = static_cast<unsigned int>(lane.thread); u - lane.thread < lanes;
+    const bool thinned = SublatticeThinning::applies(L.lat, L.tab);
+    const unsigned int local0 = header[SublatticeSharedLayout::kLocal];
+    // A warp runs a pass when its first lane has rows (uniform over the warp:
+    // blocks are whole warps), so warps without rows skip claim_places.
+    for (unsigned int u = static_cast<unsigned int>(lane.thread); (u & ~31u) < lanes;
          u += block) {
       unsigned int mask = 0;
       for (unsigned int h = 0; h < rows_per_lane; ++h) {
@@ -387,14 +555,20 @@ struct SublatticeKernel {
         if (u >= lanes || rl >= per || r >= row_count) break;
         unsigned int g12, e0;
         const uint8_t* row = L.arr.site + row_index(L, cls, header, r, g12, e0);
+        // The row's first screen bit: the class's first plus e0 cells along
+        // axis 0 and g1, g2 members along axes 1 and 2.
+        unsigned int at = cls[SublatticeSharedLayout::kLocalFirst] +
+                          e0 * static_cast<unsigned int>(L.lat.nbasis) +
+                          ((g12 >> 5) & 1023u) * header[SublatticeSharedLayout::kLocal + 1] +
+                          (g12 >> 15) * header[SublatticeSharedLayout::kLocal + 2];
         unsigned int g0 = 0;
-        for (unsigned int e = e0; e < span0; e += cells0, ++g0)
-          mask |= static_cast<unsigned int>(
-                      SublatticeAttempt::eligible(row[g0 * step0], L.sweep, L.tab.rule))
-                  << ((h << shift) | g0);
+        for (unsigned int e = e0; e < span0; e += cells0, ++g0, at += local0) {
+          bool listed = SublatticeAttempt::eligible(row[g0 * step0], L.sweep, L.tab.rule);
+          if (thinned) listed = listed && ((bits[at >> 5] >> (at & 31u)) & 1u);
+          mask |= static_cast<unsigned int>(listed) << ((h << shift) | g0);
+        }
       }
-      int32_t place = claim_places(header + SublatticeSharedLayout::kCount,
-                                   static_cast<unsigned int>(popcount(mask)));
+      int32_t place = claim_places(count, static_cast<unsigned int>(popcount(mask)));
       // The listed members' bytes (just read: cached) go into their entries.
       while (mask) {
         const unsigned int bit = static_cast<unsigned int>(lowest_bit(mask));
@@ -409,23 +583,10 @@ struct SublatticeKernel {
     }
   }
 
-  // First attempt: lane t < n visits the t-th listed site up to its attempt
-  // 0; a site with attempts left joins the second list. A thinned visit
-  // (kernels/SublatticeThinning.hpp) takes words 0 and 1 and joins the second
-  // list only when word 0 is below its ceiling (it may hop). Every lane of
-  // the block calls claim_place once.
-  KMC_HD static void visit_first(const SublatticeLaunch& L, unsigned int t,
-                                 const unsigned int* cls, unsigned int* header,
-                                 const unsigned int* list, unsigned int* rest,
-                                 unsigned int* rest_word, unsigned int* rest_word1,
-                                 unsigned int* slots) {
-    if (SublatticeThinning::applies(L.lat, L.tab))
-      screen(L, t, cls, header, list, rest, rest_word, rest_word1);
-    else
-      first_attempt(L, t, cls, header, list, rest, rest_word, slots);
-  }
-
-  // The first phase of the attempt loop (visits that are not thinned).
+  // The first phase of the attempt loop (visits that are not thinned): lane
+  // t < n visits the t-th listed site up to its attempt 0; a site with
+  // attempts left joins the second list. Every lane of the block calls
+  // claim_place once.
   KMC_HD static void first_attempt(const SublatticeLaunch& L, unsigned int t,
                                    const unsigned int* cls, unsigned int* header,
                                    const unsigned int* list, unsigned int* rest,
@@ -469,48 +630,8 @@ struct SublatticeKernel {
     }
   }
 
-  // The first phase of thinned visits: words 0 and 1 of each listed site; a
-  // site whose word 0 is below its ceiling joins the second list (its list
-  // place and both words). The others cannot hop: their visit is over.
-  KMC_HD static void screen(const SublatticeLaunch& L, unsigned int t,
-                            const unsigned int* cls, unsigned int* header,
-                            const unsigned int* list, unsigned int* rest,
-                            unsigned int* rest_word, unsigned int* rest_word1) {
-    bool more = false;
-    unsigned int word0 = 0, word1 = 0;
-    if (t < header[SublatticeSharedLayout::kCount]) {
-      SiteCoord s;
-      int32_t i;
-      const SublatticeAttempt::Ion ion =
-          SublatticeAttempt::ion_of(listed_site(L, cls, header, list[t], i, s), L.sweep);
-      SiteWords words(L.key, L.sweep, i);
-      word0 = words.next();
-      word1 = words.next();
-      more = SublatticeThinning::may_hop(L.lat, SublatticeThinning::tables(L.lat, L.tab), s, ion,
-                                         word0);
-    }
-    const int32_t place = claim_place(header + SublatticeSharedLayout::kRestCount, more);
-    if (more) {
-      rest[place] = t;
-      rest_word[place] = word0;
-      rest_word1[place] = word1;
-    }
-  }
-
-  // Later attempts: lane t < n' runs attempts 1..K-1 of the t-th site of the
-  // second list, or its thinned decision.
-  KMC_HD static void visit_rest(const SublatticeLaunch& L, unsigned int t,
-                                const unsigned int* cls, const unsigned int* header,
-                                const unsigned int* list, const unsigned int* rest,
-                                const unsigned int* rest_word, const unsigned int* rest_word1,
-                                unsigned int* slots) {
-    if (SublatticeThinning::applies(L.lat, L.tab))
-      decide_thinned(L, t, cls, header, list, rest, rest_word, rest_word1, slots);
-    else
-      later_attempts(L, t, cls, header, list, rest, rest_word, slots);
-  }
-
-  // The second phase of the attempt loop (visits that are not thinned).
+  // The second phase of the attempt loop (visits that are not thinned): lane
+  // t < n' runs attempts 1..K-1 of the t-th site of the second list.
   KMC_HD static void later_attempts(const SublatticeLaunch& L, unsigned int t,
                                     const unsigned int* cls, const unsigned int* header,
                                     const unsigned int* list, const unsigned int* rest,
@@ -533,22 +654,33 @@ struct SublatticeKernel {
     }
   }
 
-  // The second phase of thinned visits: lane t < n' decides the t-th site of
-  // the second list (SublatticeThinning::hop_slot) and moves its ion.
+  // A thinned visit (kernels/SublatticeThinning.hpp): lane t < n decides the
+  // t-th listed site (occupied, its screen bit set), its words drawn again
+  // (SublatticeThinning::words), and moves its ion. The species' own ceiling
+  // is not tested: hop_slot's mass never exceeds it, so the outcome is the
+  // CPU's (SublatticeAttempt::decide).
   KMC_HD static void decide_thinned(const SublatticeLaunch& L, unsigned int t,
                                     const unsigned int* cls, const unsigned int* header,
-                                    const unsigned int* list, const unsigned int* rest,
-                                    const unsigned int* rest_word,
-                                    const unsigned int* rest_word1, unsigned int* slots) {
-    if (t >= header[SublatticeSharedLayout::kRestCount]) return;
+                                    const unsigned int* count, const unsigned int* list,
+                                    unsigned int* slots, const int32_t* offsets) {
+    if (t >= *count) return;
     SiteCoord s;
     int32_t i;
     const SublatticeAttempt::Ion ion =
-        SublatticeAttempt::ion_of(listed_site(L, cls, header, list[rest[t]], i, s), L.sweep);
+        SublatticeAttempt::ion_of(listed_site(L, cls, header, list[t], i, s), L.sweep);
     prefetch_l1(L.arr.record + i);  // read if it hops, after the pass over its slots
+    uint32_t word0, word1;
+    SublatticeThinning::words(L.key, L.sweep, i, word0, word1);
+    // The targets by offsets when no hop from the tile wraps (most tiles), by
+    // coordinates otherwise: the same mask.
+    const unsigned int vacant =
+        header[SublatticeSharedLayout::kInside]
+            ? SublatticeThinning::vacancy_mask_inside(L.lat.zmax, L.arr.site, i,
+                                                      offsets + s.b * L.lat.zmax)
+            : SublatticeThinning::vacancy_mask(L.lat, L.arr.site, s);
     const int32_t k =
-        SublatticeThinning::hop_slot(L.lat, L.tab, SublatticeThinning::tables(L.lat, L.tab),
-                                     L.arr.site, s, ion, rest_word[t], rest_word1[t]);
+        SublatticeThinning::slot_of(L.lat, L.tab, SublatticeThinning::tables(L.lat, L.tab), s,
+                                    ion, vacant, word0, word1);
     if (k < 0) return;
     SublatticeAttempt::Move m;
     SublatticeAttempt::apply(L.arr, s, i, ion, k, L.lat.zmax,
@@ -586,7 +718,8 @@ inline SublatticeLaunchPlan plan_sublattice_launch(const SublatticeTiling& tilin
   p.rounds = SublatticeKernel::rounds(tiling, p.block);
   p.capacity = SublatticeKernel::list_capacity(tiling, p.block);
   p.slots = lat.nbasis * lat.zmax;
-  const SublatticeSharedLayout at(p.slots, tiling.site_classes, p.rounds, p.capacity);
+  const SublatticeSharedLayout at(p.slots, tiling.site_classes, p.rounds, p.capacity,
+                                  sublattice_screen_words(tiling));
   // Step words hold a class's first word in 16 bits.
   if (at.steps >= 65536)
     throw CannotProceed("sublattice device kernel: " + std::to_string(tiling.site_classes) +

@@ -45,6 +45,16 @@ struct SublatticeMemberGrid {
   }
 };
 
+// Words of a tile's screen bits: one bit per site of the widest tile.
+KMC_HD int32_t sublattice_screen_words(const SublatticeTiling& tiling) {
+  int64_t sites = tiling.nbasis;
+  for (int a = 0; a < 3; ++a) {
+    const AxisTiling& ax = tiling.axis[a];
+    sites *= ax.tiles >= 2 ? (ax.n + ax.tiles - 1) / ax.tiles : ax.n;
+  }
+  return static_cast<int32_t>((sites + 31) / 32);
+}
+
 // Lists of a block hold up to this many blocks' worth of members, so that a
 // site class larger than the block (the linear rule's: ~585 members of a 16^3
 // sc tile) runs in one round, each lane looping over its entries, instead of
@@ -62,25 +72,34 @@ struct SublatticeSharedLayout {
                        // first word | round << 16
   int32_t list;        // per entry (capacity): a listed member (scan -> first attempt)
   int32_t rest;        // per entry: list place | K << 16 of a site with attempts left
-  int32_t rest_word;   // per entry: word 3 of that site's block 0 (thinned: word 0)
-  int32_t rest_word1;  // per entry, thinned visits: word 1 of that site's block 0
+  int32_t rest_word;   // per entry: word 3 of that site's block 0
+  int32_t screen;      // thinned visits: one bit per site of the tile (tile-local order:
+                       // ((l2 w1 + l1) w0 + l0) nbasis + b), set when its word 0 is
+                       // below its basis site's screen (SublatticeKernel::screen_tile)
+  int32_t offsets;     // per (basis site, slot): the target's index minus the site's where
+                       // no target wraps (SublatticeThinning::step_offset)
   int32_t words;
 
-  // Header words: the scan's list length, the second list's length, rounds,
-  // step_a * stride_a (index step of one member along axis a), rows per
-  // round | the scan's row shift << 24, F: the lists hold F blocks' worth of
-  // entries and their phases run in F passes.
+  // Header words: the scan's list length in steps of even number, the second
+  // list's length, rounds, step_a * stride_a (index step of one member along
+  // axis a), rows per round | the scan's row shift << 24, F: the lists hold F
+  // blocks' worth of entries and their phases run in F passes; the scan's
+  // list length in steps of odd number (each scan clears the other step's,
+  // so that no visit pass has to); the screen bits between members along
+  // axis a; 1 when no hop from the tile wraps around the lattice (the
+  // offsets hold).
   static constexpr int32_t kCount = 0, kRestCount = 1, kRounds = 2, kStep = 3, kRows = 6,
-                           kPasses = 7, kHeaderWords = 8;
+                           kPasses = 7, kCountOdd = 8, kLocal = 9, kInside = 12,
+                           kHeaderWords = 13;
   // Site-class words: first member's index (first0, first1, first2, b);
   // first[0] | first[1] << 16; first[2] | b << 16; rows (count1 count2);
   // span0 | count1 << 16; ceil(2^32 / count1) (0 for a count of 1); the
-  // linear rule's phase j (ClassRows).
+  // linear rule's phase j (ClassRows); the first member's screen bit.
   static constexpr int32_t kFirst = 0, kFirst01 = 1, kFirst2B = 2, kRowCount = 3, kCounts = 4,
-                           kMagic1 = 5, kPhase = 6, kClassWords = 8;
+                           kMagic1 = 5, kPhase = 6, kLocalFirst = 7, kClassWords = 8;
 
   KMC_HD SublatticeSharedLayout(int32_t nslots, int32_t site_classes, int32_t rounds,
-                                int32_t capacity) {
+                                int32_t capacity, int32_t screen_words) {
     slots = 0;
     header = nslots;
     classes = header + kHeaderWords;
@@ -88,8 +107,9 @@ struct SublatticeSharedLayout {
     list = steps + site_classes * rounds;
     rest = list + capacity;
     rest_word = rest + capacity;
-    rest_word1 = rest_word + capacity;
-    words = rest_word1 + capacity;
+    screen = rest_word + capacity;
+    offsets = screen + screen_words;
+    words = offsets + nslots;
   }
 };
 

@@ -37,10 +37,21 @@
 // neighbour. In the bench case (ceiling 0.25) that ends 78 % of the visits
 // after one Philox block.
 //
+// The words. A thinned visit of site i in sweep n takes words 0 and 1 (i
+// even) or 2 and 3 (i odd) of Philox block (n 16 + 8, i >> 1) (words()):
+// one block serves two sites, so the device screens a whole tile with one
+// block per two sites in its launch's prologue (SublatticeKernel::
+// screen_tile) and visits only the sites past it. (Before issue 12's fourth
+// kernel session a visit took words 0 and 1 of its own block (n 16, i).)
+//
 // Tables: the thinning tables follow the thresholds in the same array
 // (SublatticeTables::threshold, so every engine copies them unchanged):
-// [T: nT][h(T): nT][ceilings: species * nbasis], nT = species nbasis zmax
-// (2 zmax + 1); the host writes them exactly when applies() holds
+// [T: nT][h(T): nT][ceilings: species * nbasis][common masses: species *
+// nbasis][screens: nbasis], nT = species nbasis zmax (2 zmax + 1); a common
+// mass is h(T) when every hop slot of that species and basis site has the
+// same threshold T (else 0: slot_of then reads the tables), a screen the
+// largest ceiling of a basis site over the species (the prologue does not
+// know which species will visit); the host writes them exactly when applies() holds
 // (kmc/solvers/SublatticeSolver.cpp). Everything else keeps the attempt
 // loop: the per-site landscape and the environment model decide by a
 // product of host doubles per site or by a table of environment codes,
@@ -63,7 +74,26 @@ struct SublatticeThinning {
   struct Tables {
     const uint32_t* hop;      // h(T) of threshold[e], same index e
     const uint32_t* ceiling;  // [species * nbasis + b]: the largest hop mass of a visit
+    const uint32_t* common;   // [species * nbasis + b]: h(T) when every hop slot of that
+                              // species and basis site has the same threshold T, else 0
+    const uint32_t* screen;   // [b]: the largest ceiling of basis site b over the species
   };
+
+  // The Philox block of a thinned visit's words: block kWordsBlock of the
+  // sweep (the attempt loop's words use blocks 0-7, so the counters differ)
+  // at index i >> 1, shared by the two sites 2m and 2m + 1: words 0 and 1 of
+  // the even site, words 2 and 3 of the odd one. One block decides two
+  // visits, so the device draws the screen words of a whole tile with one
+  // block per two sites at a launch's start (SublatticeKernel::screen_tile).
+  static constexpr uint64_t kWordsBlock = 8;
+  KMC_HD static void words(const SublatticeRngKey& key, uint64_t sweep, int32_t i, uint32_t& word0,
+                           uint32_t& word1) {
+    const auto v = CounterRng::words(key.seed, kStreamSublattice, key.replica,
+                                     (sweep << 4) | kWordsBlock, static_cast<uint32_t>(i) >> 1);
+    const bool odd = (i & 1) != 0;
+    word0 = odd ? v[2] : v[0];
+    word1 = odd ? v[3] : v[1];
+  }
 
   // Whether visits under these tables are thinned (the vacancy mask of a
   // site's slots is one 32-bit word).
@@ -75,9 +105,12 @@ struct SublatticeThinning {
   KMC_HD static Tables tables(const LatticeView& lat, const SublatticeTables& tab) {
     const int64_t n_threshold =
         static_cast<int64_t>(tab.species) * lat.nbasis * lat.zmax * (2 * lat.zmax + 1);
+    const int64_t per_basis = static_cast<int64_t>(tab.species) * lat.nbasis;
     Tables t;
     t.hop = tab.threshold + n_threshold;
     t.ceiling = t.hop + n_threshold;
+    t.common = t.ceiling + per_basis;
+    t.screen = t.common + per_basis;
     return t;
   }
 
@@ -110,6 +143,12 @@ struct SublatticeThinning {
                                  const Tables& thin, const uint8_t* site, const SiteCoord& s,
                                  const SublatticeAttempt::Ion& ion, uint32_t word0,
                                  uint32_t word1) {
+    return slot_of(lat, tab, thin, s, ion, vacancy_mask(lat, site, s), word0, word1);
+  }
+
+  // Bit k set: slot k of site s holds a hop to a vacant target.
+  KMC_HD static unsigned int vacancy_mask(const LatticeView& lat, const uint8_t* site,
+                                          const SiteCoord& s) {
     unsigned int vacant = 0;
     KMC_DEVICE_LOOP_UNROLL4
     for (int32_t k = 0; k < lat.zmax; ++k) {
@@ -117,12 +156,66 @@ struct SublatticeThinning {
       if (h.to_basis < 0) continue;
       vacant |= static_cast<unsigned int>(site[lat.index(lat.target(s, h))] == 0) << k;
     }
+    return vacant;
+  }
+
+  // The same mask where no target wraps around the lattice: target index =
+  // i + offset[k], offset[k] = ((dc2 n1 + dc1) n0 + dc0) nbasis + to_basis - b
+  // (kNoHop for a slot without a hop); no coordinates, no wrap.
+  static constexpr int32_t kNoHop = -2147483647 - 1;
+  KMC_HD static int32_t step_offset(const LatticeView& lat, int32_t b, const HopStep& h) {
+    return h.to_basis < 0
+               ? kNoHop
+               : ((h.dcell[2] * lat.n[1] + h.dcell[1]) * lat.n[0] + h.dcell[0]) * lat.nbasis +
+                     h.to_basis - b;
+  }
+  KMC_HD static unsigned int vacancy_mask_inside(int32_t zmax, const uint8_t* site, int32_t i,
+                                                 const int32_t* offset) {
+    unsigned int vacant = 0;
+    KMC_DEVICE_LOOP_UNROLL4
+    for (int32_t k = 0; k < zmax; ++k) {
+      const int32_t d = offset[k];
+      if (d == kNoHop) continue;
+      vacant |= static_cast<unsigned int>(site[i + d] == 0) << k;
+    }
+    return vacant;
+  }
+
+  // The outcome from the vacancy mask.
+  KMC_HD static int32_t slot_of(const LatticeView& lat, const SublatticeTables& tab,
+                                const Tables& thin, const SiteCoord& s,
+                                const SublatticeAttempt::Ion& ion, unsigned int vacant,
+                                uint32_t word0, uint32_t word1) {
     if (!vacant) return -1;
+    const uint32_t mass = thin.common[ion.species * lat.nbasis + s.b];
+    if (mass) return common_slot(vacant, mass, word0, word1);
     const int32_t width = 2 * lat.zmax + 1;
     const int64_t row = SpeciesEnergy::slot(ion.species, lat.nbasis, lat.zmax, s.b, 0) * width +
                         lat.zmax;  // slot k, dn = 0: row + k * width
-    const uint32_t* threshold = tab.threshold + row;
-    const uint32_t* hop = thin.hop + row;
+    return weighted_slot(vacant, tab.threshold + row, thin.hop + row, width, word0, word1);
+  }
+
+  // Every slot has the same threshold T (mass h): the chain of hop_slot's
+  // general case is n steps of h, its total n T, and its direction's slot
+  // the m-th vacant one, m = floor(floor(word1 n T / 2^32) / T) = floor(word1
+  // n / 2^32): the same slot, bit for bit, without the table loads.
+  KMC_HD static int32_t common_slot(unsigned int vacant, uint32_t h, uint32_t word0,
+                                    uint32_t word1) {
+    const unsigned int n = static_cast<unsigned int>(popcount(vacant));
+    uint32_t y = 0;
+    KMC_DEVICE_LOOP_ROLLED  // at most zmax short steps: unrolled it only grows the code
+    for (unsigned int j = 0; j < n; ++j) y = combine(y, h);
+    if (!(word0 < y)) return -1;
+    KMC_DEVICE_LOOP_ROLLED
+    for (unsigned int m = CounterRng::below32(word1, n); m; --m) vacant &= vacant - 1u;
+    return lowest_bit(vacant);
+  }
+
+  // The general case: the chain and the direction over the vacant slots in
+  // slot order, each reading the slot's threshold and mass (row + k width).
+  KMC_HD static int32_t weighted_slot(unsigned int vacant, const uint32_t* threshold,
+                                      const uint32_t* hop, int32_t width, uint32_t word0,
+                                      uint32_t word1) {
     uint32_t y = 0;
     uint64_t total = 0;
     for (unsigned int m = vacant; m; m &= m - 1u) {
@@ -160,18 +253,18 @@ KMC_HD int SublatticeAttempt::decide(const LatticeView& lat, const SublatticeTab
                                             const SublatticeRngKey& key, uint64_t sweep,
                                             const SiteCoord& s, int32_t i, Move& move) {
   Ion ion = ion_at(arr.site, i, sweep);
-  SiteWords words(key, sweep, i);
-  const uint32_t first = words.next();
   if (SublatticeThinning::applies(lat, tab)) {
     const SublatticeThinning::Tables thin = SublatticeThinning::tables(lat, tab);
-    const uint32_t second = words.next();
+    uint32_t first, second;
+    SublatticeThinning::words(key, sweep, i, first, second);
     if (!SublatticeThinning::may_hop(lat, thin, s, ion, first)) return kAttemptRejected;
     const int32_t k = SublatticeThinning::hop_slot(lat, tab, thin, arr.site, s, ion, first, second);
     if (k < 0) return kAttemptRejected;
     apply(arr, s, i, ion, k, lat.zmax, SublatticeThinning::move_to(lat, s, k), move);
     return kAttemptAccepted;
   }
-  const int32_t k_attempts = attempts_of(tab, first);
+  SiteWords words(key, sweep, i);
+  const int32_t k_attempts = attempts_of(tab, words.next());
   const int outcome = attempts(lat, tab, arr, s, i, ion, words, 0, k_attempts, kAttemptNull, move);
   if (outcome != kAttemptAccepted) finish(tab, arr, i, ion);
   return outcome;

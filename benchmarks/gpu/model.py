@@ -84,13 +84,30 @@ ATTEMPT = sass("probe_attempt") - 2          # one attempt's decision (attempt()
 SCAN = sass("probe_scan")                    # a scan lane's pass: its rows' loop and each row's
                                              # member loop once (unrolled bodies), claim_places,
                                              # the store loop once
-# The thinned visit (kernels/SublatticeThinning.hpp; the bench case):
-VISIT_FIRST = sass("probe_visit_first")      # first lane: list entry, block 0, the screen of
-                                             # word 0, the claim into the second list
-VISIT_REST = sass("probe_visit_rest")        # second lane: list entries, record prefetch, the
-                                             # mask pass (4-way unrolled body + one remainder
-                                             # slot), chain and direction loops once each, the
-                                             # chosen slot's attempt() and the hop path
+# The thinned visit (kernels/SublatticeThinning.hpp; the bench case), its screen
+# decided in the launch's prologue (SublatticeKernel::screen_tile):
+SCREEN_WORD = sass("probe_screen_word")      # a prologue lane's word of 32 sites (one basis
+                                             # site): its first site's row (divisions), the loop
+                                             # over its pairs once (screen_pair, pair test,
+                                             # steps, the row change)
+SCREEN_PAIR = sass("probe_screen_pair")      # one more pair: one Philox block, both compares
+                                             # (the probe's own index and store: upper bound)
+VISIT_REST = sass("probe_visit_rest")        # a visit lane: list entry, record prefetch, the
+                                             # site's Philox block drawn again, both slot passes
+                                             # (by offsets; by coordinates, each 4-way unrolled
+                                             # + one remainder slot), both ends (common
+                                             # threshold; general chain and direction), each
+                                             # loop once, the move, hop path
+THIN_COMMON = sass("probe_thin_common")      # common_slot: popcount, chain and bit loops once
+THIN_WEIGHTED = sass("probe_thin_weighted")  # weighted_slot (the general chain and direction,
+                                             # loops once): in VISIT_REST's static count, not
+                                             # run by the bench (one threshold for all slots)
+MASK = sass("probe_thin_mask")               # the slot pass by coordinates (periodic wrap; tiles
+                                             # at the lattice's ends), 4-way unrolled + 1
+MASK_INSIDE = sass("probe_thin_mask_inside") # the slot pass by offsets (tiles no hop wraps
+                                             # from), 4-way unrolled + 1; VISIT_REST holds both
+COMMON_STEP = sass("probe_thin_common_step") # one more vacant slot of common_slot (a chain
+                                             # step and a bit cleared; its own load and store)
 MASK_SLOT = sass("probe_thin_mask_slot")     # one more slot of the mask pass (the probe's own
                                              # load and store included: an upper bound)
 THIN_BIT = sass("probe_thin_bit")            # one more vacant slot in the chain and in the
@@ -108,8 +125,10 @@ SCAN_ROW = 40        # one more row of a scan lane (row -> g1, g2 and its start 
                      # multiply-highs, its index, its member loop over 2-3 members)
 LIST_STORE = 24      # one more list store of a scan lane (the row's index again, byte, entry)
 SKIP = 8             # a warp's test of a pass without entries (pass_runs), skipped
-PROLOGUE_PAIR = 20   # T12 (not built): a prologue lane's pair of sites besides the Philox
-                     # block (index, two ceilings, two compares, the bits into shared memory)
+PAIR_LOOP = 12       # the prologue's loop per pair besides screen_pair (index, pair test,
+                     # steps, the row test, the loop)
+SCAN_BITS_ROW = 4    # the thinned scan's screen-bit index per extra row, and per member of
+SCAN_BITS_MEMBER = 4 # it (shared load, shift, test): in probe_scan once each
 IDLE = 8             # a warp with nothing to do in a phase (its early test, claim by nobody)
 PHASE = 6            # per warp and phase: loop, phase switch, barrier
 # The environment model (issue 16) and the nearest-neighbour interaction it is
@@ -371,10 +390,31 @@ def vacant_max(lanes):
     return _VACANT_MAX[key]
 
 
-def thinned_lane(lanes):
-    """Lane instructions of the second phase's busiest lane (bench case, sc)."""
-    return (VISIT_REST + max(0, SC_ZMAX - 5) * MASK_SLOT
-            + 2 * max(0.0, vacant_max(lanes) - 1) * THIN_BIT)
+def thinned_lane(lanes, inside):
+    """Lane instructions of the visit phase's busiest lane (bench case, sc): the
+    probe less the general chain the bench skips (one threshold for all six
+    slots) and less the slot pass it does not take (`inside`: a tile no hop
+    wraps from takes the offsets), one more slot of the pass it takes (the
+    offsets' slot: a fifth of its probe, an upper bound), a chain step and a
+    bit clear per vacant slot beyond the first."""
+    if inside:
+        mask = MASK_INSIDE / 5.0 * max(0, SC_ZMAX - 5) - MASK
+    else:
+        mask = MASK_SLOT * max(0, SC_ZMAX - 5) - MASK_INSIDE
+    return (VISIT_REST - THIN_WEIGHTED + mask
+            + max(0.0, vacant_max(lanes) - 1) * COMMON_STEP)
+
+
+def inside_fraction(tiles):
+    """Tiles from which no nearest-neighbour hop wraps around the lattice: all but
+    the first and the last along every axis (SublatticeKernel::prepare, kInside)."""
+    return (max(0, tiles - 2) / tiles) ** 3 if tiles >= 2 else 0.0
+
+
+def screen_lane(sites):
+    """Lane instructions of a prologue lane's word of `sites` sites (one basis site,
+    pairs aligned: a Philox block per pair)."""
+    return SCREEN_WORD + (math.ceil(sites / 2) - 1) * (SCREEN_PAIR + PAIR_LOOP)
 _LATER_WARP = {}
 
 
@@ -402,18 +442,21 @@ def row_shift(widest0):
     return shift
 
 
-def scan_lane(rows_of_lane, widest0, p_list=C):
+def scan_lane(rows_of_lane, widest0, p_list=C, bits=False):
     """A scan lane's rows (their member counts): SCAN (one row, loops once), SCAN_ROW
     per further row, ROW_MEMBER per member of a row beyond 4, a list store per
     eligible member beyond the first (the busiest lane of the warp: E[max
-    Binomial(members, C)] over 32 lanes)."""
+    Binomial(members, C)] over 32 lanes); thinned visits (`bits`) read a screen
+    bit per member and its index per row (beyond the probe's first row)."""
     members = sum(rows_of_lane)
     pmf = binomial(members, p_list)
     cdf = [sum(pmf[:k + 1]) for k in range(members + 1)]
     e_max_bits = sum(k * (cdf[k] ** 32 - (cdf[k - 1] ** 32 if k else 0.0)) for k in range(members + 1))
+    extra_bits = (sum(SCAN_BITS_ROW + c * SCAN_BITS_MEMBER for c in rows_of_lane[1:])
+                  if bits else 0)
     return (SCAN + (len(rows_of_lane) - 1) * SCAN_ROW
             + sum(max(0, c - 4) for c in rows_of_lane) * ROW_MEMBER
-            + max(0.0, e_max_bits - 1) * LIST_STORE)
+            + max(0.0, e_max_bits - 1) * LIST_STORE + extra_bits)
 
 
 def list_passes(n, block, warps):
@@ -425,16 +468,17 @@ def list_passes(n, block, warps):
     return busy, passes * warps - busy, passes
 
 
-def sublattice_class(rows, block, em, widest0, passes_max, prologue=False):
+def sublattice_class(rows, block, em, widest0, passes_max, prologue=False, inside=0.0):
     """Warp instructions of one site class of one block (C, uniform landscape,
     Poisson attempts, the energy model em), its rows' lengths `rows`, and the
     busiest lanes' attempt iterations (thinned: their vacant slots). With the
     attempt loop an energy model's work runs on the attempts whose target is
     vacant (1 - c of them; a warp runs it when any lane needs it, so every
-    attempt counts). `prologue` (target T12, thinned visits only): the screen
-    was decided for every site of the tile at the launch's start, so the scan
-    lists only the sites past it and there is no first phase; the second
-    phase draws the site's Philox block again for its word 1."""
+    attempt counts). `prologue` (thinned visits, T12, landed): the screen was
+    decided for every site of the tile at the launch's start, so the scan
+    lists only the occupied sites past it and one visit phase decides them
+    (its lane draws the site's Philox block again); the second list's passes
+    are skipped."""
     warps = block // 32
     members = sum(rows)
     p_list = C * P_SCREEN if prologue else C
@@ -449,7 +493,8 @@ def sublattice_class(rows, block, em, widest0, passes_max, prologue=False):
         chunk = lanes[p * block:(p + 1) * block]
         for wi in range(warps):
             group = chunk[wi * 32:(wi + 1) * 32]
-            scan += max(scan_lane(r, widest0, p_list) for r in group) if group else IDLE_CLAIM
+            scan += (max(scan_lane(r, widest0, p_list, prologue) for r in group) if group
+                     else IDLE)   # a warp without rows skips the pass (and claim_places)
     cost += scan + warps * PHASE
     first = rest = 0.0
     first_passes = 0.0
@@ -458,8 +503,13 @@ def sublattice_class(rows, block, em, widest0, passes_max, prologue=False):
             if p2 < 1e-10:
                 continue
             busy2, idle2, passes2 = list_passes(n2, block, warps)
-            work = busy2 * (thinned_lane(n2 / busy2) + PHILOX) if n2 else 0.0
-            rest += p2 * (work + idle2 * IDLE + warps * (passes2 * PHASE + (passes_max - passes2) * SKIP))
+            lane = (inside * thinned_lane(n2 / busy2, True)
+                    + (1 - inside) * thinned_lane(n2 / busy2, False)) if n2 else 0.0
+            work = busy2 * lane
+            # each pass a phase (PHASE per warp); passes without entries, and the F
+            # passes of the empty second list, are skipped (SKIP)
+            rest += p2 * (work + idle2 * IDLE
+                          + warps * (passes2 * PHASE + (2 * passes_max - passes2) * SKIP))
         e_j_class = vacant_max(max(1.0, min(32.0, members * p_list)))
         return cost + rest, dict(scan=scan, first=0.0, rest=rest, later_iterations=e_j_class,
                                  scan_passes=scan_passes, first_passes=0.0)
@@ -468,50 +518,42 @@ def sublattice_class(rows, block, em, widest0, passes_max, prologue=False):
             continue
         busy, idle, passes = list_passes(n, block, warps)
         first_passes += pn * passes
-        thinned = em["thinned"]
+        assert not em["thinned"], "thinned visits are screened in the launch's prologue"
         # each pass a phase (PHASE per warp); the passes without entries are skipped (SKIP)
-        first += pn * (busy * (VISIT_FIRST if thinned else em["first"]) + idle * IDLE
+        first += pn * (busy * em["first"] + idle * IDLE
                        + warps * (passes * PHASE + (passes_max - passes) * SKIP))
-        for n2, p2 in enumerate(binomial(n, P_SCREEN if thinned else P_MORE)):
+        for n2, p2 in enumerate(binomial(n, P_MORE)):
             if p2 < 1e-10:
                 continue
             busy2, idle2, passes2 = list_passes(n2, block, warps)
             rest += pn * p2 * warps * (passes2 * PHASE + (passes_max - passes2) * SKIP)
             work = 0.0
-            if n2 and thinned:
-                work = busy2 * thinned_lane(n2 / busy2)
-            elif n2:
+            if n2:
                 e_j, e_b = later_attempts_warp(n2 / busy2)
                 work = busy2 * (em["rest"] + (e_j - 1) * em["iteration"] + (e_b - 1) * PHILOX)
             rest += pn * p2 * (work + idle2 * IDLE)
-    if em["thinned"]:
-        e_j_class = vacant_max(max(1.0, min(32.0, members * C * P_SCREEN)))
-    else:
-        e_j_class, _ = later_attempts_warp(max(1.0, min(32.0, members * C * P_MORE)))
+    e_j_class, _ = later_attempts_warp(max(1.0, min(32.0, members * C * P_MORE)))
     return cost + first + rest, dict(scan=scan, first=first, rest=rest,
                                      later_iterations=e_j_class, scan_passes=scan_passes,
                                      first_passes=first_passes)
 
 
-_CALIBRATION = {}
 
 
 def calibration():
-    """The two figures the H200 run fixes (see the constants): the dynamic
-    factor (executed / statically counted warp instructions per attempt, the
-    landed lattice gas at 256^3) and the chain's cycles per executed
-    instruction (the landed lattice gas at 64^3, one block per SM)."""
-    if not _CALIBRATION:
-        static = sublattice("H200", 256, "landed", calibrated=False)["warp_instructions_per_attempt"]
-        _CALIBRATION["dynamic_factor"] = NCU_WARP_INSTRUCTIONS_256 / (256 ** 3 / 8) / static
-        _CALIBRATION["chain_cycles_per_instruction"] = 1.0   # placeholder while fitting
-        fit = sublattice("H200", 64, "landed", calibrated=False)["chain_fit"]
-        sweep_s = 64 ** 3 / BENCH_64_ATTEMPTS_PER_SECOND
-        target = (sweep_s - GATE_KERNEL_S) / fit["launches_per_sweep"] * DEVICES["H200"]["clock"]
-        # chain cycles per launch are linear in the cycles per instruction x
-        x = (target - fit["cycles_at_0"]) / (fit["cycles_at_1"] - fit["cycles_at_0"])
-        _CALIBRATION["chain_cycles_per_instruction"] = x / _CALIBRATION["dynamic_factor"]
-    return _CALIBRATION
+    """The two figures the H200 run fixed (see the constants): the dynamic factor
+    (executed / statically counted warp instructions per attempt, the lattice gas
+    at 256^3) and the chain's cycles per executed instruction (the lattice gas at
+    64^3, one block per SM). Both were fitted by this file at 333924a to the kernel
+    that ran (30ad1b1: the screen in a first visit phase, 8.8 static warp
+    instructions per attempt) and are kept as numbers since T12 changed the kernel:
+    fitted to the model of the new kernel, they would attribute the old kernel's
+    time to code that did not run. A run of the new kernel refits them."""
+    return dict(_CALIBRATION_30AD1B1)
+
+
+_CALIBRATION_30AD1B1 = {"dynamic_factor": 1.7791209490593385,
+                        "chain_cycles_per_instruction": 6.185376629304846}
 
 
 def sublattice(dev, n, design, energy="lattice gas", calibrated=True):
@@ -523,10 +565,10 @@ def sublattice(dev, n, design, energy="lattice gas", calibrated=True):
     nclasses = len(t["classes"])
     per_class, parts = 0.0, dict(scan=0.0, first=0.0, rest=0.0)
     chain_iterations = scan_passes = first_passes = 0.0
-    prologue = design == "target" and em["thinned"]   # T12, priced, not built
+    prologue = em["thinned"]   # T12: the screen in the launch's prologue (landed)
     for rows in t["classes"]:
         cost, p = sublattice_class(rows, block, em, t["widest"][0], t["capacity"] // block,
-                                   prologue)
+                                   prologue, inside_fraction(t["tiles"]))
         per_class += cost / nclasses
         for k in parts:
             parts[k] += p[k] / nclasses
@@ -534,13 +576,17 @@ def sublattice(dev, n, design, energy="lattice gas", calibrated=True):
         scan_passes += p["scan_passes"] / nclasses
         first_passes += p["first_passes"] / nclasses
     members_mean = t["tile_sites"] / nclasses
-    prologue_warp = 0.0
+    prologue_warp = prologue_lane = 0.0
+    passes_pro = 0
     if prologue:
-        # one Philox block per two sites of the tile (words 0, 1 of one, 2, 3 of the
-        # other), the screen of both and their bits in shared memory: per launch
-        prologue_warp = t["tile_sites"] / 2 / 32 * (PHILOX + PROLOGUE_PAIR)
-        per_class += prologue_warp / nclasses
-    warp_per_visit = per_class * nclasses / t["tile_sites"]
+        # per launch and block: lane u screens the tile's sites 32 u .. 32 u + 31 (one
+        # Philox block per two sites, the bits of one word); warps without a word idle
+        words = math.ceil(t["tile_sites"] / 32)
+        passes_pro = math.ceil(words / block)
+        busy = math.ceil(words / 32)
+        prologue_lane = screen_lane(32)
+        prologue_warp = busy * prologue_lane + (passes_pro * (block // 32) - busy) * IDLE
+    warp_per_visit = (per_class * nclasses + prologue_warp) / t["tile_sites"]
     replicas = 1
     slots = d["sms"] * BLOCKS_PER_SM
     if design == "target" and t["blocks"] < slots:
@@ -561,9 +607,6 @@ def sublattice(dev, n, design, energy="lattice gas", calibrated=True):
         if design == "target":
             lat_byte_phase = L1_LATENCY   # T4: tile in shared memory
             launch_cycles = 2 * lat_byte + lat_record
-            if prologue:   # T12: the lanes' Philox blocks of the tile, then a barrier
-                launch_cycles += (math.ceil(t["tile_sites"] / 2 / block) * PHILOX
-                                  * cpi + BARRIER_CYCLES)
         else:
             lat_byte_phase = lat_byte
             launch_cycles = 0
@@ -573,20 +616,20 @@ def sublattice(dev, n, design, energy="lattice gas", calibrated=True):
         # with T12 the first phase is gone and the second draws word 1 again)
         rows_per_lane = 32 >> row_shift(t["widest"][0])
         scan_lane_path = SCAN + (rows_per_lane - 1) * SCAN_ROW   # its rows' byte loads overlap
+        if prologue:   # the screen bits of each further row and its ~2.3 members
+            scan_lane_path += (rows_per_lane - 1) * (SCAN_BITS_ROW + 2.3 * SCAN_BITS_MEMBER)
         scan_cycles = (scan_passes * (lat_byte_phase + scan_lane_path * cpi)
                        + BARRIER_CYCLES)
         if em["thinned"]:
-            # first: list entry, Philox block 0, the screen; second: entries, the mask
-            # pass (its byte loads four at a time: the loop is unrolled by 4), the
-            # chain and the direction over the vacant slots (table loads from L1),
-            # the chosen slot's attempt() (its byte from L1 now), a hop's record
-            # (prefetched at the phase's start)
-            first_cycles = first_passes * (L1_LATENCY + VISIT_FIRST * cpi
-                                           + BARRIER_CYCLES)
+            # one visit phase: list entry and class words (L1), the Philox block, the
+            # slot pass (its byte loads four at a time: the loop is unrolled by 4), the
+            # common mass (L1), the chain and the slot (registers only), a hop's record
+            # (prefetched at the phase's start); the latency path takes the pass by
+            # coordinates (a tile at the lattice's ends)
+            first_cycles = 0.0
             rest_cycles = (2 * L1_LATENCY + math.ceil(SC_ZMAX / 4) * lat_byte_phase
-                           + 2 * chain_iterations * L1_LATENCY + 2 * L1_LATENCY + lat_record_phase
-                           + (thinned_lane(max(1.0, min(32.0, C * members_mean * P_SCREEN)))
-                              + (PHILOX if prologue else 0))
+                           + L1_LATENCY + lat_record_phase
+                           + thinned_lane(max(1.0, min(32.0, C * members_mean * P_SCREEN)), False)
                            * cpi + BARRIER_CYCLES)
         else:
             # first attempts (list entry with the site's byte, Philox and K, target
@@ -609,8 +652,16 @@ def sublattice(dev, n, design, energy="lattice gas", calibrated=True):
     phase_latency = class_cycles / d["clock"]
     class_issue = min(t["blocks"] * replicas, slots) * per_class / issue_rate
     class_time = max(phase_latency, class_issue)
+    # the prologue (T12) is a phase of its own, a barrier after it: its lanes' chain
+    # or the issue of every block's prologue, whichever is longer (the T12 priced
+    # before it was built charged both: its issue inside the class steps and its
+    # chain on top)
+    prologue_time = max((passes_pro * prologue_lane * CYCLES_PER_DEPENDENT_INSTRUCTION
+                         + (BARRIER_CYCLES if prologue else 0)) / d["clock"],
+                        min(t["blocks"] * replicas, slots) * prologue_warp / issue_rate)
     gap = GRAPH_GAP if design == "target" else LAUNCH_GAP
-    sweep = t["parity"] * (waves * (nclasses * class_time + launch_cycles / d["clock"]) + gap)
+    sweep = t["parity"] * (waves * (nclasses * class_time + prologue_time
+                                    + launch_cycles / d["clock"]) + gap)
     t_gpu = sweep / (sites * replicas)
     # site bytes once read and once written per sweep when they miss L2; records:
     # the prefetched 32-byte sector of every site that may hop (thinned: those
@@ -635,7 +686,7 @@ def sublattice(dev, n, design, energy="lattice gas", calibrated=True):
 
     def launch_cycles_with(cpi):
         c, l = chain_cycles(cpi)
-        return nclasses * c + l
+        return nclasses * c + l + passes_pro * prologue_lane * cpi
     if not calibrated:
         return dict(warp_instructions_per_attempt=warp_per_visit,
                     chain_fit=dict(cycles_at_0=launch_cycles_with(0.0),
@@ -659,8 +710,15 @@ def sublattice(dev, n, design, energy="lattice gas", calibrated=True):
     class_cal = max(chain * (1 + (resident - 1) * share), resident * issue_block)
     cal_bound = ("instruction issue at the SM's peak" if class_cal == resident * issue_block else
                  "each block's dependent phase chain (%.1f blocks per SM)" % resident)
-    sweep_cal = (launches_per_sweep * (nclasses * class_cal + launch_extra) / d["clock"]
-                 + GATE_KERNEL_S + t["parity"] * MEASURED_LAUNCH_GAP)
+    # the prologue (T12), a phase of its own, composed the same way
+    prologue_cal = 0.0
+    if prologue:
+        chain_pro = passes_pro * prologue_lane * dyn * cpi + BARRIER_CYCLES
+        issue_pro = dyn * prologue_warp / 4.0
+        prologue_cal = max(chain_pro * (1 + (resident - 1) * issue_pro / chain_pro),
+                           resident * issue_pro)
+    sweep_cal = (launches_per_sweep * (nclasses * class_cal + prologue_cal + launch_extra)
+                 / d["clock"] + GATE_KERNEL_S + t["parity"] * MEASURED_LAUNCH_GAP)
     t_cal = max(sweep_cal / (sites * replicas), t_dram, t_host)
     if t_cal > sweep_cal / (sites * replicas):
         cal_bound = "DRAM bandwidth" if t_cal == t_dram else "host round trips"
@@ -672,12 +730,14 @@ def sublattice(dev, n, design, energy="lattice gas", calibrated=True):
                 issue_ceiling_attempts_per_second=issue_ceiling,
                 resident_blocks_per_sm=resident,
                 calibrated_class_step_cycles=class_cal,
+                calibrated_prologue_cycles=prologue_cal,
                 limits_per_second={"dependent phase chain": sites * replicas / sweep_cal,
                                    "instruction issue at the peak": issue_ceiling,
                                    "DRAM bandwidth": 1 / t_dram if t_dram > 0 else None,
                                    "host round trips": 1 / t_host if t_host > 0 else None},
                 warp_instructions_per_attempt=warp_per_visit,
                 warp_instructions_per_attempt_by_phase={
+                    "prologue_screen": prologue_warp / t["tile_sites"],
                     "scan": parts["scan"] * nclasses / t["tile_sites"],
                     "first_attempts": parts["first"] * nclasses / t["tile_sites"],
                     "later_attempts": parts["rest"] * nclasses / t["tile_sites"],
@@ -796,6 +856,8 @@ def main():
                 if dev == "H200" and design == "landed" and m:
                     rows[-1]["measured_attempts_per_second"] = m["attempts_per_second"]
                     rows[-1]["measured_hops_per_second"] = m["hops_per_second"]
+                    # the run measured 30ad1b1's kernel; T12 (this row's code) has no run yet
+                    rows[-1]["measured_code"] = "30ad1b1 (before T12)"
                 if design == "landed":
                     # the energy models at the bench's size and above (issue 16, item 5)
                     for energy in ("nearest-neighbour J", "environment, two shells"):
@@ -815,7 +877,9 @@ def main():
                 if dev == "H200" and design == "landed" and m:
                     rows[-1]["measured_hops_per_second"] = m["hops_per_second"]
     pieces = dict(philox=PHILOX, poisson=POISSON, visit_one_attempt=VISIT_ONE, attempt=ATTEMPT,
-                  scan_row=SCAN, visit_first=VISIT_FIRST, visit_rest=VISIT_REST,
+                  scan_row=SCAN, screen_word=SCREEN_WORD, screen_pair=SCREEN_PAIR,
+                  visit_rest=VISIT_REST, thin_common=THIN_COMMON, thin_weighted=THIN_WEIGHTED,
+                  thin_common_step=COMMON_STEP, thin_mask=MASK, thin_mask_inside=MASK_INSIDE,
                   thin_mask_slot=MASK_SLOT, thin_bit=THIN_BIT, visit_first_nn=VISIT_FIRST_NN,
                   visit_rest_nn=VISIT_REST_NN, visit_first_env=VISIT_FIRST_ENV,
                   visit_rest_env=VISIT_REST_ENV,

@@ -80,36 +80,83 @@ extern "C" __global__ void probe_visit_poisson(LatticeView lat, const uint32_t* 
 }
 
 // One lane's scan of one row of a class (SublatticeKernel::scan, bench
-// rule): row number -> g1, g2 by a multiply-high, the row's members
-// (counted once: one byte load and eligibility per member), claim_places,
-// the list stores (counted once).
+// case: thinned, so each member's screen bit is read too): row number ->
+// g1, g2 by a multiply-high, the row's members (counted once: one byte
+// load, eligibility and screen bit per member), claim_places, the list
+// stores (counted once).
 extern "C" __global__ void probe_scan(SublatticeLaunch L) {
   extern __shared__ unsigned int shared[];
   const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
                   static_cast<int32_t>(blockIdx.x)};
-  SublatticeKernel::scan(L, lane, 0, shared + 8, shared, shared + 16);
-}
-
-// One lane's first phase body on a listed site (SublatticeKernel::
-// visit_first, bench case: the thinned visit): site from the list, block 0,
-// the screen of word 0 against the site's ceiling, the claim into the
-// second list.
-extern "C" __global__ void probe_visit_first(SublatticeLaunch L) {
-  extern __shared__ unsigned int shared[];
   L.tab = bench_tables(L.tab.threshold, kPoissonAttempts);
-  SublatticeKernel::screen(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
-                           shared + 16 + 448, shared + 16 + 672);
+  SublatticeKernel::scan(L, lane, 0, shared + 8, shared, shared + 1, shared + 16, shared + 1024);
 }
 
-// One lane's second phase body (SublatticeKernel::visit_rest, bench case:
-// the thinned decision): site from the second list, the pass over the slots
-// and the direction's pass (each loop counted once: one slot each), the
-// chosen slot's attempt() and the accepted path.
+// One lane's word of the launch prologue's screen (SublatticeKernel::
+// screen_word, bench case: one basis site, fixed here, so the general loop
+// drops out): its first site's row by divisions, the loop over its pairs
+// counted once (screen_pair: one Philox block, two compares; the pair test,
+// the steps, the row change).
+extern "C" __global__ void probe_screen_word(SublatticeLaunch L, const int32_t* start,
+                                             const int32_t* width, unsigned int* out) {
+  L.tab = bench_tables(L.tab.threshold, kPoissonAttempts);
+  L.lat.nbasis = 1;
+  out[threadIdx.x] = SublatticeKernel::screen_word(L, start, width, static_cast<int32_t>(threadIdx.x));
+}
+
+// A pair of sites of the prologue's one-basis loop (SublatticeKernel::
+// screen_pair): one Philox block, both compares, the two bits.
+extern "C" __global__ void probe_screen_pair(SublatticeLaunch L, unsigned int* out, uint32_t limit) {
+  const int32_t i = static_cast<int32_t>(blockIdx.x * blockDim.x + threadIdx.x);
+  out[threadIdx.x] = SublatticeKernel::screen_pair(L, i, limit, (i & 2) != 0);
+}
+
+// One lane's visit body (SublatticeKernel::decide_thinned, bench case):
+// site from the list, record prefetch, its Philox block drawn again, the
+// pass over the slots (4-way unrolled body and one remainder slot), both
+// the common-threshold path and the general chain and direction (each loop
+// counted once), the move and the hop path. The bench runs the common path
+// (one threshold for all six slots): probe_thin_weighted is what it skips.
 extern "C" __global__ void probe_visit_rest(SublatticeLaunch L) {
   extern __shared__ unsigned int shared[];
   L.tab = bench_tables(L.tab.threshold, kPoissonAttempts);
-  SublatticeKernel::decide_thinned(L, threadIdx.x, shared + 8, shared, shared + 16, shared + 16 + 224,
-                                   shared + 16 + 448, shared + 16 + 672, shared + 16 + 896);
+  SublatticeKernel::decide_thinned(L, threadIdx.x, shared + 8, shared, shared + 1, shared + 16,
+                                   shared + 1024, reinterpret_cast<const int32_t*>(shared + 2048));
+}
+
+// The two ends of the thinned decision once the vacancy mask is known
+// (SublatticeThinning::common_slot and weighted_slot), each loop once.
+extern "C" __global__ void probe_thin_common(unsigned int* out, const uint32_t* in) {
+  out[threadIdx.x] = static_cast<unsigned int>(SublatticeThinning::common_slot(
+      in[threadIdx.x], in[threadIdx.x + 32], in[threadIdx.x + 64], in[threadIdx.x + 96]));
+}
+extern "C" __global__ void probe_thin_weighted(unsigned int* out, const uint32_t* in,
+                                               const uint32_t* threshold, const uint32_t* hop,
+                                               int32_t width) {
+  out[threadIdx.x] = static_cast<unsigned int>(SublatticeThinning::weighted_slot(
+      in[threadIdx.x], threshold, hop, width, in[threadIdx.x + 64], in[threadIdx.x + 96]));
+}
+// The thinned visit's pass over the slots, both ways (each unrolled by 4
+// with one remainder slot, as in probe_visit_rest): by coordinates with the
+// periodic wrap (tiles at the lattice's ends) and by offsets (the others).
+extern "C" __global__ void probe_thin_mask(LatticeView lat, const uint8_t* site,
+                                           unsigned int* out) {
+  const SiteCoord s{{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockIdx.x),
+                     static_cast<int32_t>(blockIdx.y)},
+                    0};
+  out[threadIdx.x] = SublatticeThinning::vacancy_mask(lat, site, s);
+}
+extern "C" __global__ void probe_thin_mask_inside(int32_t zmax, const uint8_t* site,
+                                                  const int32_t* offset, unsigned int* out) {
+  out[threadIdx.x] = SublatticeThinning::vacancy_mask_inside(
+      zmax, site, static_cast<int32_t>(blockIdx.x * blockDim.x + threadIdx.x), offset);
+}
+
+// One more vacant slot of common_slot: a chain step and a bit cleared.
+extern "C" __global__ void probe_thin_common_step(uint32_t* out, uint32_t h) {
+  const uint32_t y = SublatticeThinning::combine(out[threadIdx.x], h);
+  out[threadIdx.x] = y;
+  out[threadIdx.x + 32] &= out[threadIdx.x + 32] - 1u;
 }
 
 // One more slot of the lattice-gas pass of the thinned decision (bench

@@ -19,6 +19,22 @@ __global__ void gate_kernel(int32_t* control, const unsigned long long* hops,
   SublatticeKernel::gate(control, hops, budget);
 }
 
+// The steps of a launch, each step's word read once for its phases.
+template <bool kThinned>
+__device__ __forceinline__ void run_steps(const SublatticeLaunch& L, const Lane& lane,
+                                          unsigned int* block_slots) {
+  const int32_t steps = SublatticeKernel::steps(L, lane, block_slots);
+  for (int32_t step = 0; step < steps; ++step) {
+    const unsigned int word = SublatticeKernel::step_word(L, lane, step, block_slots);
+    for (int32_t kind = 0; kind < SublatticeKernel::kinds_per_step(L, block_slots); ++kind) {
+      // A pass without entries is skipped by the whole block (the replay runs it: a no-op).
+      if (!SublatticeKernel::pass_runs(L, lane, word, kind, block_slots)) continue;
+      SublatticeKernel::class_phase_as<kThinned>(L, lane, word, kind, block_slots);
+      __syncthreads();  // the next phase reads what this one wrote
+    }
+  }
+}
+
 // One parity class of one sweep: block = one tile. The bound keeps ptxas at
 // <= 72 registers (4 blocks of 224 per SM; gpu-resources test).
 __global__ void __launch_bounds__(kSublatticeMaxBlock, kSublatticeMinBlocksPerSm) parity_kernel(SublatticeLaunch L) {
@@ -30,16 +46,12 @@ __global__ void __launch_bounds__(kSublatticeMaxBlock, kSublatticeMinBlocksPerSm
   // one), each step's word read once for its three phases.
   SublatticeKernel::prepare(L, lane, block_slots);
   __syncthreads();
-  const int32_t steps = SublatticeKernel::steps(L, lane, block_slots);
-  for (int32_t step = 0; step < steps; ++step) {
-    const unsigned int word = SublatticeKernel::step_word(L, lane, step, block_slots);
-    for (int32_t kind = 0; kind < SublatticeKernel::kinds_per_step(L, block_slots); ++kind) {
-      // A pass without entries is skipped by the whole block (the replay runs it: a no-op).
-      if (!SublatticeKernel::pass_runs(L, lane, kind, block_slots)) continue;
-      SublatticeKernel::class_phase(L, lane, word, kind, block_slots);
-      __syncthreads();  // the next phase reads what this one wrote
-    }
-  }
+  // Two loops, one per kind of visit (uniform over the launch), so that each
+  // gets its own register allocation (class_phase_as).
+  if (SublatticeThinning::applies(L.lat, L.tab))
+    run_steps<true>(L, lane, block_slots);
+  else
+    run_steps<false>(L, lane, block_slots);
   SublatticeKernel::flush(L, lane, block_slots);
 }
 

@@ -200,7 +200,7 @@ void SublatticeSolver::append_thinning(std::vector<uint32_t>& threshold,
   };
   const int nb = lattice_.basis_size(), width = 2 * zmax_ + 1;
   const size_t n_threshold = threshold.size();
-  threshold.reserve(2 * n_threshold + static_cast<size_t>(species_count_) * nb);
+  threshold.reserve(2 * n_threshold + 2 * static_cast<size_t>(species_count_) * nb + nb);
   for (size_t e = 0; e < n_threshold; ++e) threshold.push_back(mass(threshold[e]));
   // Ceilings: the visit's hop mass with every slot's target vacant, by the
   // device's own chain in slot order (a slot without a hop has threshold 0,
@@ -213,6 +213,28 @@ void SublatticeSolver::append_thinning(std::vector<uint32_t>& threshold,
             y, threshold[n_threshold + SpeciesEnergy::slot(q, nb, zmax_, b, k) * width + zmax_]);
       threshold.push_back(y);
     }
+  // Common masses: h(T) when every hop slot of (species, basis site) has the
+  // same threshold T at dn = 0, else 0 (the device then skips the chain's
+  // table loads; SublatticeThinning::hop_slot).
+  for (int q = 0; q < species_count_; ++q)
+    for (int b = 0; b < nb; ++b) {
+      const size_t first = static_cast<size_t>(SpeciesEnergy::slot(q, nb, zmax_, b, 0)) * width + zmax_;
+      uint32_t common = lattice_.coordination(b) > 0 ? threshold[n_threshold + first] : 0;
+      for (int k = 1; k < lattice_.coordination(b); ++k)
+        if (threshold[static_cast<size_t>(SpeciesEnergy::slot(q, nb, zmax_, b, k)) * width + zmax_] !=
+            threshold[first])
+          common = 0;
+      threshold.push_back(common);
+    }
+  // Screens: the largest ceiling of each basis site over the species (the
+  // device screens a tile's words before it knows which species visits).
+  const size_t ceilings = 2 * n_threshold;
+  for (int b = 0; b < nb; ++b) {
+    uint32_t most = 0;
+    for (int q = 0; q < species_count_; ++q)
+      most = std::max(most, threshold[ceilings + static_cast<size_t>(q) * nb + b]);
+    threshold.push_back(most);
+  }
 }
 
 void SublatticeSolver::build_environment_tables(double fraction,

@@ -97,12 +97,18 @@ TEST(LaunchPlan, SublatticePlanCoversTheTilingInWholeWarps) {
         EXPECT_EQ(plan.phases,
                   (1 + 2 * plan.capacity / plan.block) * tiling.site_classes * plan.rounds + 2);
         EXPECT_EQ(plan.slots, lattice.basis_size() * lattice.max_coordination());
-        // Shared words: counters, header, class words, step words, and four
-        // per list entry (list, second list, its two words: thinned visits
-        // keep words 0 and 1 of a site there).
+        // Shared words: counters, header, class words, step words, three
+        // per list entry (list, second list, its word 3), the screen's bit
+        // per site of the widest tile (thinned visits) and the slots' offsets.
+        int64_t tile_sites = lattice.basis_size();
+        for (int a = 0; a < 3; ++a) {
+          const AxisTiling& ax = tiling.axis[a];
+          tile_sites *= ax.tiles >= 2 ? (ax.n + ax.tiles - 1) / ax.tiles : ax.n;
+        }
         EXPECT_EQ(plan.shared_bytes,
-                  4 * (plan.slots + 8 + 8 * tiling.site_classes +
-                       tiling.site_classes * plan.rounds + 4 * plan.capacity));
+                  4 * (2 * plan.slots + 13 + 8 * tiling.site_classes +
+                       tiling.site_classes * plan.rounds + 3 * plan.capacity +
+                       (tile_sites + 31) / 32));
         // The largest class of any tile, over every tile and class.
         int32_t largest = 0;
         for (int32_t p = 0; p < tiling.parity_classes; ++p)

@@ -30,12 +30,17 @@ constexpr int kWidth = 2 * kZ + 1;
 struct Case {
   std::vector<HopStep> steps;
   LatticeView lat{};
-  std::vector<uint32_t> table;  // thresholds, hop masses, ceiling (SublatticeThinning layout)
+  std::vector<uint32_t> table;  // thresholds, hop masses, ceiling, common mass, screen
+                                // (SublatticeThinning layout)
   std::vector<uint8_t> site;
   SublatticeTables tab{};
   double p[kZ];  // acceptance of an attempt in slot k when its target is vacant
 
-  Case() : p{0.25, 0.1, 0.05, 0.2, 0.15, 0.0} {
+  static constexpr int kCeiling = 2 * kZ * kWidth, kCommon = kCeiling + 1, kScreen = kCeiling + 2;
+
+  Case() : Case({0.25, 0.1, 0.05, 0.2, 0.15, 0.0}) {}
+  explicit Case(std::vector<double> acceptance) {
+    for (int k = 0; k < kZ; ++k) p[k] = acceptance[k];
     const int8_t d[kZ][3] = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}};
     for (int k = 0; k < kZ; ++k) steps.push_back(HopStep{0, {d[k][0], d[k][1], d[k][2]}, 0});
     lat.n[0] = lat.n[1] = lat.n[2] = 4;
@@ -43,7 +48,7 @@ struct Case {
     lat.zmax = kZ;
     lat.steps = steps.data();
     // Thresholds at dn = 0 (the only column read without interaction), as the solver makes them.
-    table.assign(2 * kZ * kWidth + 1, 0u);
+    table.assign(2 * kZ * kWidth + 3, 0u);
     for (int k = 0; k < kZ; ++k)
       table[k * kWidth + kZ] = static_cast<uint32_t>(std::floor(p[k] * kTwo32));
     // Hop masses h(T) = round(2^32 (1 - exp(-T / (zmax 2^32)))), and the ceiling.
@@ -54,7 +59,9 @@ struct Case {
     }
     for (int k = 0; k < kZ; ++k)
       ceiling = SublatticeThinning::combine(ceiling, table[kZ * kWidth + k * kWidth + kZ]);
-    table.back() = ceiling;
+    table[kCeiling] = ceiling;
+    table[kScreen] = ceiling;  // one species: its ceiling
+    // table[kCommon] stays 0 (the general chain) unless a test sets it
     site.assign(64, 0);
     tab.threshold = table.data();
     tab.rule = kPoissonAttempts;
@@ -111,7 +118,7 @@ TEST(SublatticeThinning, HopMassIsOneMinusExpOfTheSummedAcceptance) {
     // Six roundings of h and six ceilings of the chain: at most 12 counts in 2^32.
     EXPECT_NEAR(static_cast<double>(c.hop_mass(0)), exact, 12.0) << "vacant mask " << mask;
     // The screen: no neighbourhood hops at a word the ceiling turns away.
-    EXPECT_LE(c.hop_mass(0), c.table.back()) << "vacant mask " << mask;
+    EXPECT_LE(c.hop_mass(0), c.table[Case::kCeiling]) << "vacant mask " << mask;
   }
 }
 
@@ -172,4 +179,63 @@ TEST(SublatticeThinning, MatchesTheAttemptLoopItReplaces) {
   }
 }
 
+// One threshold for every slot: hop_slot's common path (no table loads in
+// the chain or the direction) gives the general chain's slot, bit for bit,
+// at every vacancy mask, at random words and at the words where the
+// outcome changes (word 0 at the hop mass, word 1 at the direction's
+// boundaries k 2^32 / n).
+TEST(SublatticeThinning, CommonThresholdPathIsTheGeneralChainBitForBit) {
+  Case c(std::vector<double>(kZ, 0.2));
+  std::mt19937_64 rng(20261204);
+  for (unsigned mask = 0; mask < (1u << kZ); ++mask) {
+    c.neighbourhood(mask);
+    c.table[Case::kCommon] = 0;
+    const uint64_t y = c.hop_mass(0);
+    const int n = __builtin_popcount(mask);
+    std::vector<std::pair<uint32_t, uint32_t>> words;
+    for (int v = 0; v < 400; ++v)
+      words.emplace_back(static_cast<uint32_t>(rng()), static_cast<uint32_t>(rng()));
+    for (uint64_t w0 : {uint64_t(0), y ? y - 1 : 0, y, uint64_t(0xffffffffu)})
+      for (int j = 0; j <= n; ++j) {
+        const uint64_t edge = n ? (uint64_t(j) << 32) / n : 0;
+        for (int64_t d = -1; d <= 1; ++d) {
+          const int64_t w1 = static_cast<int64_t>(edge) + d;
+          if (w1 >= 0 && w1 <= 0xffffffffll)
+            words.emplace_back(static_cast<uint32_t>(w0), static_cast<uint32_t>(w1));
+        }
+      }
+    std::vector<int32_t> general;
+    for (const auto& w : words) general.push_back(c.decide(w.first, w.second));
+    c.table[Case::kCommon] = c.table[kZ * kWidth + kZ];  // h(T) of slot 0: every slot's
+    int hops = 0;
+    for (size_t v = 0; v < words.size(); ++v) {
+      const int32_t k = c.decide(words[v].first, words[v].second);
+      EXPECT_EQ(k, general[v]) << "vacant mask " << mask << ", words " << words[v].first << ", "
+                               << words[v].second;
+      hops += k >= 0;
+    }
+    if (mask) EXPECT_GT(hops, 0) << "vacant mask " << mask;  // both outcomes were compared
+  }
+}
+
+// The words of a thinned visit: sites 2m and 2m + 1 share one Philox block
+// (words 0, 1 and 2, 3 of block 8 of the sweep at index m; a site's attempt
+// loop draws blocks 0-7, at most 1 + 2 * 15 words).
+TEST(SublatticeThinning, TwoSitesShareOneBlockOfTheirOwn) {
+  const SublatticeRngKey key{0x1234abcdull, 3};
+  for (const uint64_t sweep : {uint64_t(0), uint64_t(7), uint64_t(123456789)})
+    for (const int32_t m : {0, 1, 500, 1 << 20}) {
+      const auto v = CounterRng::words(key.seed, kStreamSublattice, key.replica, (sweep << 4) | 8u,
+                                       static_cast<uint32_t>(m));
+      uint32_t a0, a1, b0, b1;
+      SublatticeThinning::words(key, sweep, 2 * m, a0, a1);
+      SublatticeThinning::words(key, sweep, 2 * m + 1, b0, b1);
+      EXPECT_EQ(a0, v[0]);
+      EXPECT_EQ(a1, v[1]);
+      EXPECT_EQ(b0, v[2]);
+      EXPECT_EQ(b1, v[3]);
+    }
+}
+
 }  // namespace
+
