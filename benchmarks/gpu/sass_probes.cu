@@ -295,8 +295,8 @@ extern "C" __global__ void probe_attempt(LatticeView lat, const uint32_t* thresh
   out[threadIdx.x] = SublatticeAttempt::attempt(lat, tab, site, s, i, ion, k, draw, t) ? t.j : 0u;
 }
 
-// The attempt loop's phase bodies (SublatticeKernel::visit_first and
-// visit_rest on the K ~ Poisson(1) path), for the energy-model rows: with
+// The attempt loop's phase bodies (SublatticeKernel::first_attempt and
+// later_attempts on the K ~ Poisson(1) path), for the energy-model rows: with
 // the nearest-neighbour interaction (no thinning there; occupied_around's
 // rolled loops counted once each) and with the environment model in its
 // integer form (its site loop counted once).
