@@ -9,11 +9,8 @@
 //   phase 0            clear its per-slot counters; precompute, in shared
 //                      memory, per site class its first member's index and
 //                      coordinates, its row counts and the multipliers that
-//                      divide by them (below), the slots' index offsets and
-//                      whether any hop from the tile wraps around the
-//                      lattice; thinned visits: the tile's screen, a bit
-//                      per site (screen_tile: one Philox block per two
-//                      sites)
+//                      divide by them (below), the slots' index offsets, and
+//                      (thinned visits) the tile's screen (SublatticeScreen)
 //   then for each site class order[q] of its tile, in R rounds of at most
 //   `rows` rows (members along axis 0 with the same g1, g2), so that a
 //   round lists at most `capacity` members (F = capacity / block, at most
@@ -31,11 +28,9 @@
 //                      second list, with K and word 3 of its block 0
 //     later attempts   F passes over the second list: attempts 1..K-1 of
 //                      its sites (the same loop as the CPU's)
-//                      Thinned visits (kernels/SublatticeThinning.hpp): the
-//                      scan lists only sites whose screen bit is set, and
-//                      the F passes of decide_thinned (the site's block
-//                      again, one pass over the slots, the hop) are the only
-//                      visit phases; the second list stays empty
+//                      Thinned visits: the scan lists only sites whose
+//                      screen bit is set; decide_thinned's F passes are the
+//                      only visit phases (the second list stays empty)
 //   last phase         add the block's counters to the global hop total and
 //                      per-slot counts
 // with a barrier between phases (each pass is a phase: a loop over entries
@@ -67,17 +62,14 @@
 // apart, so any order of lanes within a phase, of places in the lists, and
 // of blocks within a launch, gives the same result: the replay checks
 // exactly that by shuffling both lanes and blocks.
-#include <algorithm>
 #include <cstdint>
 #include <type_traits>
 
-#include <string>
-
-#include "kernels/Failure.hpp"
 #include "kernels/KernelSupport.hpp"
 #include "kernels/LatticeView.hpp"
 #include "kernels/SublatticeAttempt.hpp"
 #include "kernels/SublatticeLayout.hpp"
+#include "kernels/SublatticeScreen.hpp"
 #include "kernels/SublatticeTiling.hpp"
 
 namespace coatkmc {
@@ -319,7 +311,7 @@ struct SublatticeKernel {
       width[a] = ax.tiles >= 2 ? ax.tile_start(tile[a] + 1) - start[a] : ax.n;
     }
     if (SublatticeThinning::applies(L.lat, L.tab))
-      screen_tile(L, lane, start, width, shared + at.screen);
+      SublatticeScreen::tile(L.lat, L.tab, L.key, L.sweep, lane, start, width, shared + at.screen);
     for (int32_t i = lane.thread; i < nslots; i += lane.block_threads)
       shared[at.offsets + i] = static_cast<unsigned int>(
           SublatticeThinning::step_offset(L.lat, i / L.lat.zmax, L.lat.steps[i]));
@@ -436,93 +428,6 @@ struct SublatticeKernel {
     return cls[SublatticeSharedLayout::kFirst] + e0 * static_cast<unsigned int>(L.lat.nbasis) +
            g1 * header[SublatticeSharedLayout::kStep + 1] +
            g2 * header[SublatticeSharedLayout::kStep + 2];
-  }
-
-  // The screen (thinned visits, phase 0): one bit per site of the tile, set
-  // when the site's word 0 (SublatticeThinning::words: one Philox block per
-  // two sites) is below its basis site's screen, the largest ceiling over the
-  // species. A site whose bit is clear cannot hop this sweep, whatever its
-  // neighbourhood and whichever ion sits there, so the scan lists only the
-  // occupied sites whose bit is set and their visit draws the block again.
-  // Lane u writes word u of the bits (32 consecutive tile-local sites): no
-  // two lanes write one word.
-  KMC_HD static void screen_tile(const SublatticeLaunch& L, const Lane& lane,
-                                 const int32_t start[3], const int32_t width[3],
-                                 unsigned int* bits) {
-    const int32_t sites = L.lat.nbasis * width[0] * width[1] * width[2];
-    for (int32_t u = lane.thread; u * 32 < sites; u += lane.block_threads)
-      bits[u] = screen_word(L, start, width, u);
-  }
-
-  // Word u of the screen bits: tile-local sites 32 u .. 32 u + 31.
-  KMC_HD static unsigned int screen_word(const SublatticeLaunch& L, const int32_t start[3],
-                                         const int32_t width[3], int32_t u) {
-    const int32_t nb = L.lat.nbasis, per_row = width[0] * nb;
-    const int32_t sites = per_row * width[1] * width[2];
-    const uint32_t* screen = SublatticeThinning::tables(L.lat, L.tab).screen;
-    int32_t pos = u * 32;
-    const int32_t row = pos / per_row;
-    pos -= row * per_row;
-    int32_t l2 = row / width[1], l1 = row - l2 * width[1];
-    int32_t b = pos % nb;
-    int32_t base = (((start[2] + l2) * L.lat.n[1] + start[1] + l1) * L.lat.n[0] + start[0]) * nb;
-    const int32_t count = sites - u * 32 < 32 ? sites - u * 32 : 32;
-    unsigned int word = 0;
-    if (nb == 1) {
-      // One basis site (sc, bcc, fcc): the sites of a row in pairs that share
-      // a Philox block, one screen for all.
-      const uint32_t limit = screen[0];
-      for (int32_t j = 0; j < count;) {
-        const int32_t i = base + pos;
-        const bool two = !(i & 1) && pos + 1 < per_row && j + 1 < count;
-        word |= screen_pair(L, i, limit, two) << j;
-        j += two ? 2 : 1;
-        pos += two ? 2 : 1;
-        if (pos == per_row) {
-          pos = 0;
-          if (++l1 == width[1]) {
-            l1 = 0;
-            ++l2;
-          }
-          base = ((start[2] + l2) * L.lat.n[1] + start[1] + l1) * L.lat.n[0] + start[0];
-        }
-      }
-      return word;
-    }
-    uint32_t pair = 0xffffffffu;
-    CounterRng::Philox::ctr_type v = {{0, 0, 0, 0}};
-    for (int32_t j = 0; j < count; ++j) {
-      const int32_t i = base + pos;
-      if ((static_cast<uint32_t>(i) >> 1) != pair) {
-        pair = static_cast<uint32_t>(i) >> 1;
-        v = CounterRng::words(L.key.seed, kStreamSublattice, L.key.replica,
-                              (L.sweep << 4) | SublatticeThinning::kWordsBlock, pair);
-      }
-      const uint32_t word0 = (i & 1) ? v[2] : v[0];
-      word |= static_cast<unsigned int>(word0 < screen[b]) << j;
-      if (++b == nb) b = 0;
-      if (++pos == per_row) {
-        pos = 0;
-        if (++l1 == width[1]) {
-          l1 = 0;
-          ++l2;
-        }
-        base = (((start[2] + l2) * L.lat.n[1] + start[1] + l1) * L.lat.n[0] + start[0]) * nb;
-      }
-    }
-    return word;
-  }
-
-  // The screen bits of site i (bit 0) and, when `two` (i even), of site i + 1
-  // (bit 1): one Philox block, words 0 and 2 (SublatticeThinning::words).
-  KMC_HD static unsigned int screen_pair(const SublatticeLaunch& L, int32_t i, uint32_t limit,
-                                         bool two) {
-    const auto v = CounterRng::words(L.key.seed, kStreamSublattice, L.key.replica,
-                                     (L.sweep << 4) | SublatticeThinning::kWordsBlock,
-                                     static_cast<uint32_t>(i) >> 1);
-    if (i & 1) return static_cast<unsigned int>(v[2] < limit);
-    return static_cast<unsigned int>(v[0] < limit) |
-           (static_cast<unsigned int>(two && v[2] < limit) << 1);
   }
 
   // Scan: each lane looks at 32 >> shift consecutive rows of the round (lane
@@ -654,11 +559,9 @@ struct SublatticeKernel {
     }
   }
 
-  // A thinned visit (kernels/SublatticeThinning.hpp): lane t < n decides the
-  // t-th listed site (occupied, its screen bit set), its words drawn again
-  // (SublatticeThinning::words), and moves its ion. The species' own ceiling
-  // is not tested: hop_slot's mass never exceeds it, so the outcome is the
-  // CPU's (SublatticeAttempt::decide).
+  // A thinned visit: lane t < n decides the t-th listed site (occupied, its
+  // screen bit set) from its words drawn again and moves its ion. Its own
+  // ceiling is not tested: the mass never exceeds it (the CPU's outcome).
   KMC_HD static void decide_thinned(const SublatticeLaunch& L, unsigned int t,
                                     const unsigned int* cls, const unsigned int* header,
                                     const unsigned int* count, const unsigned int* list,
@@ -690,43 +593,7 @@ struct SublatticeKernel {
   }
 };
 
-// The plan (host only: it refuses tilings the packed shared words cannot hold).
-inline SublatticeLaunchPlan plan_sublattice_launch(const SublatticeTiling& tiling,
-                                                   const LatticeView& lat) {
-  const SublatticeMemberGrid grid(tiling);
-  int32_t widest = 1;
-  for (int a = 0; a < 3; ++a) {
-    if (grid.widest[a] > kSublatticeMaxGrid || lat.n[a] > kSublatticeMaxCells)
-      throw CannotProceed("sublattice device kernel: " + std::to_string(lat.n[a]) +
-                          " cells along axis " + std::to_string(a) + " (" +
-                          std::to_string(grid.widest[a]) + " class members) exceed its packed "
-                          "shared-memory words (at most 65535 cells, 1023 members per axis)");
-    widest = std::max(widest, grid.widest[a]);
-  }
-  // Row numbers are divided by a multiply-high, exact while r * count < 2^32;
-  // a row's members are bits of one word.
-  if (static_cast<uint64_t>(grid.widest[1]) * grid.widest[2] * static_cast<uint64_t>(widest) >=
-          (uint64_t(1) << 32) ||
-      grid.widest[0] > 32)
-    throw CannotProceed("sublattice device kernel: " + std::to_string(grid.widest[0]) + " x " +
-                        std::to_string(grid.widest[1]) + " x " + std::to_string(grid.widest[2]) +
-                        " members per site class of a tile exceed its row numbering (at most "
-                        "32 along axis 0)");
-  SublatticeLaunchPlan p;
-  p.grid = tiling.tiles_per_parity;
-  p.block = SublatticeKernel::block_threads(tiling);
-  p.rounds = SublatticeKernel::rounds(tiling, p.block);
-  p.capacity = SublatticeKernel::list_capacity(tiling, p.block);
-  p.slots = lat.nbasis * lat.zmax;
-  const SublatticeSharedLayout at(p.slots, tiling.site_classes, p.rounds, p.capacity,
-                                  sublattice_screen_words(tiling));
-  // Step words hold a class's first word in 16 bits.
-  if (at.steps >= 65536)
-    throw CannotProceed("sublattice device kernel: " + std::to_string(tiling.site_classes) +
-                        " site classes exceed its step words");
-  p.shared_bytes = static_cast<int32_t>(sizeof(unsigned int)) * at.words;
-  p.phases = SublatticeKernel::phase_count(tiling, p.block);
-  return p;
-}
-
 }  // namespace coatkmc
+
+// The launch plan (host only), which both drivers use.
+#include "kernels/SublatticePlan.hpp"

@@ -75,7 +75,7 @@ struct SublatticeSharedLayout {
   int32_t rest_word;   // per entry: word 3 of that site's block 0
   int32_t screen;      // thinned visits: one bit per site of the tile (tile-local order:
                        // ((l2 w1 + l1) w0 + l0) nbasis + b), set when its word 0 is
-                       // below its basis site's screen (SublatticeKernel::screen_tile)
+                       // below its basis site's screen (SublatticeScreen::tile)
   int32_t offsets;     // per (basis site, slot): the target's index minus the site's where
                        // no target wraps (SublatticeThinning::step_offset)
   int32_t words;

@@ -40,8 +40,8 @@
 // The words. A thinned visit of site i in sweep n takes words 0 and 1 (i
 // even) or 2 and 3 (i odd) of Philox block (n 16 + 8, i >> 1) (words()):
 // one block serves two sites, so the device screens a whole tile with one
-// block per two sites in its launch's prologue (SublatticeKernel::
-// screen_tile) and visits only the sites past it. (Before issue 12's fourth
+// block per two sites in its launch's prologue (SublatticeScreen::tile)
+// and visits only the sites past it. (Before issue 12's fourth
 // kernel session a visit took words 0 and 1 of its own block (n 16, i).)
 //
 // Tables: the thinning tables follow the thresholds in the same array
@@ -84,7 +84,7 @@ struct SublatticeThinning {
   // at index i >> 1, shared by the two sites 2m and 2m + 1: words 0 and 1 of
   // the even site, words 2 and 3 of the odd one. One block decides two
   // visits, so the device draws the screen words of a whole tile with one
-  // block per two sites at a launch's start (SublatticeKernel::screen_tile).
+  // block per two sites at a launch's start (SublatticeScreen::tile).
   static constexpr uint64_t kWordsBlock = 8;
   KMC_HD static void words(const SublatticeRngKey& key, uint64_t sweep, int32_t i, uint32_t& word0,
                            uint32_t& word1) {

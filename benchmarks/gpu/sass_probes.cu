@@ -93,7 +93,7 @@ extern "C" __global__ void probe_scan(SublatticeLaunch L) {
 }
 
 // One lane's word of the launch prologue's screen (SublatticeKernel::
-// screen_word, bench case: one basis site, fixed here, so the general loop
+// SublatticeScreen::word, bench case: one basis site, fixed here, so the general loop
 // drops out): its first site's row by divisions, the loop over its pairs
 // counted once (screen_pair: one Philox block, two compares; the pair test,
 // the steps, the row change).
@@ -101,14 +101,15 @@ extern "C" __global__ void probe_screen_word(SublatticeLaunch L, const int32_t* 
                                              const int32_t* width, unsigned int* out) {
   L.tab = bench_tables(L.tab.threshold, kPoissonAttempts);
   L.lat.nbasis = 1;
-  out[threadIdx.x] = SublatticeKernel::screen_word(L, start, width, static_cast<int32_t>(threadIdx.x));
+  out[threadIdx.x] = SublatticeScreen::word(L.lat, L.tab, L.key, L.sweep, start, width,
+                                            static_cast<int32_t>(threadIdx.x));
 }
 
 // A pair of sites of the prologue's one-basis loop (SublatticeKernel::
-// screen_pair): one Philox block, both compares, the two bits.
+// SublatticeScreen::pair): one Philox block, both compares, the two bits.
 extern "C" __global__ void probe_screen_pair(SublatticeLaunch L, unsigned int* out, uint32_t limit) {
   const int32_t i = static_cast<int32_t>(blockIdx.x * blockDim.x + threadIdx.x);
-  out[threadIdx.x] = SublatticeKernel::screen_pair(L, i, limit, (i & 2) != 0);
+  out[threadIdx.x] = SublatticeScreen::pair(L.key, L.sweep, i, limit, (i & 2) != 0);
 }
 
 // One lane's visit body (SublatticeKernel::decide_thinned, bench case):
