@@ -49,15 +49,10 @@ mkdir -p "$out"
 work=$(mktemp -d)
 full_log="$out/$slug-$date_tag.log"
 : > "$full_log"
+. "$here/carried_libs.sh"
 if [ -d "$bin/lib" ]; then
-  libs="$work/lib"
-  mkdir -p "$libs"
-  for f in "$bin"/lib/*; do
-    n=$(basename "$f")
-    ldconfig -p 2>/dev/null | grep -q "^[[:space:]]*$n " || ln -s "$(cd "$(dirname "$f")" && pwd)/$n" "$libs/$n"
-  done
-  export LD_LIBRARY_PATH="$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-  log "libraries this machine lacks, taken from $bin/lib: $(ls "$libs" | tr '\n' ' ')"
+  use_carried_libs "$bin" > "$work/libs.txt"   # not in $(...): the export must stay here
+  log "libraries this machine lacks, taken from $bin/lib: $(cat "$work/libs.txt")"
 fi
 
 run_step() {  # name seconds command...

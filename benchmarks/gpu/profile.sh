@@ -13,15 +13,8 @@ set -u
 export PATH="$PATH:/usr/local/cuda/bin"
 bin=${1:-gpu-bin}
 out=${2:-.}
-# The libraries the machine lacks (as check.sh does).
-if [ -d "$bin/lib" ]; then
-  libs=$(mktemp -d)
-  for f in "$bin"/lib/*; do
-    n=$(basename "$f")
-    ldconfig -p 2>/dev/null | grep -q "^[[:space:]]*$n " || ln -s "$(cd "$(dirname "$f")" && pwd)/$n" "$libs/$n"
-  done
-  export LD_LIBRARY_PATH="$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-fi
+. "$(dirname "$0")/carried_libs.sh"
+use_carried_libs "$bin" > /dev/null
 work=$(mktemp -d)
 : > "$out/profile-runs.log"
 ncu_run() {  # name seconds ncu-args... -- solver size
