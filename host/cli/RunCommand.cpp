@@ -276,6 +276,11 @@ int run_command(const std::vector<std::string>& in, const nlohmann::json& tags) 
                           " (continue it with: coatkmc run --restart " + checkpoints->path() +
                           " --out DIR)");
     provenance.tags["wall_time_total"] = run.wall_before + outcome.wall_time;
+    if (outcome.profiles_lost)
+      std::cerr << "coatkmc: note: " << q.restart_path
+                << " holds no profiles that the new plan can go on from (a checkpoint before "
+                   "format 6, or block boundaries moved: keep them, e.g. N/2 hops with B/2 "
+                   "blocks to N with B); no profile.csv (nor species_profile.csv) is written (docs/checkpoints.md)\n";
   } catch (const ReplanError& e) {
     throw InputError(q.restart_path, std::string("cannot continue this checkpoint: ") + e.what());
   }

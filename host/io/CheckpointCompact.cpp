@@ -1,4 +1,4 @@
-// Format 5: a replica as little as restarts it bit for bit.
+// Formats 5 and 6: a replica as little as restarts it bit for bit.
 //
 // Stored: the scalars of the state and plan position; per ion its site (a
 // varint), species byte and, for the parallel solvers, travel record
@@ -19,10 +19,18 @@
 // them recounts: SystemState::neighbor_counts_valid). The random numbers
 // are keyed by the state's rng_step, so no generator state exists to store.
 // CheckpointFile.cpp compresses the whole payload with zstd.
+//
+// Format 6 adds, per started replica, its profiles (run.slabs and the layers
+// of a multilayer): what each profile recorder has accumulated (per bin the
+// blocks' D and occupancy and the sums; the species samples) and every ion's
+// site at the open block's start, as the change from its site now (zeros for
+// the ions that stayed: a checkpoint at a block end stores only zeros).
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "host/io/CheckpointParts.hpp"
+#include "kernels/SpeciesEnergy.hpp"
 
 namespace coatkmc::checkpoint_parts {
 
@@ -145,6 +153,185 @@ bool invert(const std::vector<int32_t>& sites, std::vector<int32_t>& site_ion) {
   return true;
 }
 
+// Doubles as byte planes, the most significant bytes of all first: the
+// per-block D of a profile share their sign, exponent and leading mantissa
+// bits, which zstd then takes away (the low bytes stay as they are).
+void put_planes(Writer& w, const std::vector<double>& v) {
+  for (int plane = 7; plane >= 0; --plane)
+    for (double x : v) w.put<uint8_t>(static_cast<uint8_t>(bits_of(x) >> (8 * plane)));
+}
+
+std::vector<double> get_planes(Reader& r, uint64_t n) {
+  if (n > r.left() / 8) r.fail("a profile's values run past the end of the file");
+  std::vector<uint64_t> bits(n, 0);
+  for (int plane = 7; plane >= 0; --plane)
+    for (uint64_t& b : bits) b |= uint64_t(r.get<uint8_t>()) << (8 * plane);
+  std::vector<double> v(n);
+  for (uint64_t i = 0; i < n; ++i) v[i] = double_of(bits[i]);
+  return v;
+}
+
+// A bin's occupancy per block end is ions / open sites: stored as the ion
+// counts (varints) where that division gives every value back bit for bit,
+// else as the doubles.
+enum : uint8_t { kOccupancyCounts = 0, kOccupancyDoubles = 1 };
+
+void put_occupancy(Writer& w, const ProfileProgress::Bin& b) {
+  std::vector<uint64_t> counts;
+  bool exact = b.open_sites > 0;
+  for (size_t k = 0; exact && k < b.block_occupancy.size(); ++k) {
+    const double x = b.block_occupancy[k] * double(b.open_sites);
+    exact = x >= 0 && x < 9e15;
+    if (!exact) break;
+    const uint64_t n = static_cast<uint64_t>(std::llround(x));
+    exact = bits_of(double(n) / double(b.open_sites)) == bits_of(b.block_occupancy[k]);
+    counts.push_back(n);
+  }
+  w.put<uint8_t>(exact ? kOccupancyCounts : kOccupancyDoubles);
+  if (exact)
+    for (uint64_t n : counts) w.put_varint(n);
+  else
+    for (double x : b.block_occupancy) w.put(x);
+}
+
+void put_profile(Writer& w, const ProfileProgress& p) {
+  w.put<int32_t>(p.species);
+  w.put(p.origin_time);
+  w.put(p.start_time);
+  w.put_varint(p.bins.size());
+  std::vector<double> d;  // every bin's block D, then its per-axis D (x, y, z per block)
+  for (const ProfileProgress::Bin& b : p.bins) {
+    if (b.block_d_axes.size() != b.block_d.size())
+      throw std::runtime_error("a profile bin holds " + std::to_string(b.block_d.size()) +
+                               " block D and " + std::to_string(b.block_d_axes.size()) +
+                               " per-axis ones");
+    w.put_varint(static_cast<uint64_t>(b.open_sites));
+    w.put_varint(b.block_d.size());
+    w.put_varint(b.block_occupancy.size());
+    w.put(b.sum_r2);
+    w.put(b.sum_ion_time);
+    w.put(b.sum_r2_axes);
+    put_occupancy(w, b);
+    d.insert(d.end(), b.block_d.begin(), b.block_d.end());
+    for (const Vec3& a : b.block_d_axes) d.insert(d.end(), {a.x, a.y, a.z});
+  }
+  put_planes(w, d);
+  w.put_varint(p.snapshots.size());
+  for (const ProfileSnapshot& q : p.snapshots) {
+    w.put(q.time);
+    w.put<int32_t>(q.replicas);
+    for (int64_t n : q.ions) w.put_varint(static_cast<uint64_t>(n));  // as many as bins x species
+  }
+}
+
+// One profile of replica `rr` (its recorder decoded already), checked
+// against the recorder: as many blocks, a species sample per block end.
+ProfileProgress get_profile(Reader& r, const ReplicaRun& rr, uint32_t index) {
+  const std::string who = "replica " + std::to_string(index) + ": a profile ";
+  const size_t closed = rr.recorder.blocks().size();
+  const size_t ions = rr.state.ion_site.size();
+  ProfileProgress p;
+  const int32_t species = r.get<int32_t>();
+  if (species < 0 || species > kMaxSpecies) r.fail(who + "has an implausible species count");
+  p.species = species;
+  p.origin_time = r.get<double>();
+  p.start_time = r.get<double>();
+  if (!(p.origin_time >= 0) || !(p.start_time >= p.origin_time) ||
+      p.start_time != rr.recorder.marks().back().time)
+    r.fail(who + "starts its open block at another time than the recorder");
+  const uint64_t bins = r.get_varint();
+  // At least 44 bytes a bin (three counts, the sums and the occupancy flag).
+  if (bins == 0 || bins > (uint64_t(1) << 20) || bins > r.left() / 44)
+    r.fail(who + "has an implausible number of bins");
+  p.bins.resize(bins);
+  uint64_t values = 0;
+  for (ProfileProgress::Bin& b : p.bins) {
+    const uint64_t open = r.get_varint();
+    const uint64_t blocks_d = r.get_varint(), blocks_occupancy = r.get_varint();
+    if (open > uint64_t(INT32_MAX) || blocks_d > closed ||
+        (blocks_occupancy != 0 && blocks_occupancy != closed))
+      r.fail(who + "holds other blocks than the recorder");
+    b.open_sites = static_cast<int64_t>(open);
+    b.sum_r2 = r.get<double>();
+    b.sum_ion_time = r.get<double>();
+    b.sum_r2_axes = r.get<Vec3>();
+    if (!(b.sum_r2 >= 0) || !(b.sum_ion_time >= 0)) r.fail(who + "holds negative sums");
+    const uint8_t mode = r.get<uint8_t>();
+    if (blocks_occupancy > r.left()) r.fail(who + "holds more occupancies than bytes");
+    if (mode == kOccupancyCounts && open > 0) {
+      for (uint64_t k = 0; k < blocks_occupancy; ++k)
+        b.block_occupancy.push_back(double(r.get_varint()) / double(open));
+    } else if (mode == kOccupancyDoubles) {
+      for (uint64_t k = 0; k < blocks_occupancy; ++k) b.block_occupancy.push_back(r.get<double>());
+    } else {
+      r.fail(who + "has a bad occupancy flag");
+    }
+    b.block_d.resize(blocks_d);
+    b.block_d_axes.resize(blocks_d);
+    values += 4 * blocks_d;
+  }
+  const std::vector<double> d = get_planes(r, values);
+  size_t at = 0;
+  for (ProfileProgress::Bin& b : p.bins) {
+    for (double& x : b.block_d) x = d[at++];
+    for (Vec3& a : b.block_d_axes) {
+      a = {d[at], d[at + 1], d[at + 2]};
+      at += 3;
+    }
+  }
+  const uint64_t samples = r.get_varint();
+  if (samples != (species > 0 ? closed + 1 : 0))
+    r.fail(who + "holds other species samples than one per block end");
+  if (samples * bins * uint64_t(species) > r.left())
+    r.fail(who + "holds more species samples than bytes");
+  p.snapshots.resize(samples);
+  for (ProfileSnapshot& q : p.snapshots) {
+    q.time = r.get<double>();
+    q.replicas = r.get<int32_t>();
+    if (q.replicas != 1 || !(q.time >= 0)) r.fail(who + "holds a malformed species sample");
+    q.ions.resize(bins * uint64_t(species));
+    for (int64_t& n : q.ions) {
+      const uint64_t v = r.get_varint();
+      if (v > ions) r.fail(who + "counts more ions in a bin than there are");
+      n = static_cast<int64_t>(v);
+    }
+  }
+  return p;
+}
+
+// The profile section of format 6: ReplicaRun::profiles and block_start_site.
+void put_profiles(Writer& w, const ReplicaRun& rr) {
+  const SystemState& s = rr.state;
+  if (rr.profiles.size() > 2 ||
+      (!rr.profiles.empty() && rr.block_start_site.size() != s.ion_site.size()))
+    throw std::runtime_error("a replica's profiles are inconsistent (" +
+                             std::to_string(rr.profiles.size()) + " profiles, " +
+                             std::to_string(rr.block_start_site.size()) + " block-start sites for " +
+                             std::to_string(s.ion_site.size()) + " ions)");
+  w.put<uint8_t>(static_cast<uint8_t>(rr.profiles.size()));
+  if (rr.profiles.empty()) return;
+  for (size_t i = 0; i < s.ion_site.size(); ++i)
+    w.put_svarint(int64_t(rr.block_start_site[i]) - int64_t(s.ion_site[i]));
+  for (const ProfileProgress& p : rr.profiles) put_profile(w, p);
+}
+
+void get_profiles(Reader& r, ReplicaRun& rr, uint32_t index) {
+  const uint8_t count = r.get<uint8_t>();
+  if (count > 2) r.fail("replica " + std::to_string(index) + ": bad profile count");
+  if (count == 0) return;
+  const SystemState& s = rr.state;
+  const size_t sites = s.site_ion.size(), ions = s.ion_site.size();
+  if (ions > r.left()) r.fail("the profiles' block-start sites run past the end of the file");
+  // (Walkers do not exclude each other: two may have shared a site.)
+  rr.block_start_site.resize(ions);
+  for (size_t i = 0; i < ions; ++i) {
+    const int64_t site = int64_t(s.ion_site[i]) + r.get_svarint();
+    if (site < 0 || site >= int64_t(sites)) r.fail("an ion started a block outside the lattice");
+    rr.block_start_site[i] = static_cast<int32_t>(site);
+  }
+  for (uint8_t k = 0; k < count; ++k) rr.profiles.push_back(get_profile(r, rr, index));
+}
+
 }  // namespace
 
 void put_replica_compact(Writer& w, const ReplicaRun& rr) {
@@ -211,9 +398,10 @@ void put_replica_compact(Writer& w, const ReplicaRun& rr) {
   w.put_vector(rec.msd());
   put_tags(w, rr.mark_tags);
   put_tags(w, rr.msd_tags);
+  put_profiles(w, rr);
 }
 
-void get_replica_compact(Reader& r, ReplicaRun& rr, uint32_t index) {
+void get_replica_compact(Reader& r, ReplicaRun& rr, uint32_t index, unsigned version) {
   if (!get_replica_header(r, rr, index)) return;
   SystemState& s = rr.state;
   const uint64_t sites = r.get_varint(), ions = r.get_varint();
@@ -298,7 +486,8 @@ void get_replica_compact(Reader& r, ReplicaRun& rr, uint32_t index) {
   for (uint64_t m = 0; m < nmarks; ++m) marks[m].displacement = std::move(rows[m]);
   s.displacement = std::move(rows[nmarks]);
   check_state(r, rr, index);
-  read_recorder_tail(r, rr, index, 5, std::move(marks), keep);
+  read_recorder_tail(r, rr, index, version, std::move(marks), keep);
+  if (version >= 6) get_profiles(r, rr, index);
 }
 
 }  // namespace coatkmc::checkpoint_parts

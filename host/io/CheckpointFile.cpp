@@ -21,7 +21,7 @@ constexpr size_t kHeaderBytes = 32;
 // A checkpoint of a lattice of 2^31 sites with a few replicas stays far below this.
 constexpr uint64_t kMaxPayloadBytes = uint64_t(1) << 40;
 constexpr unsigned kOldestReadable = 3;
-// Format 5 payload: the decoded size (u64) and how it is stored (u8), then the data.
+// Format 5 and 6 payload: the decoded size (u64) and how it is stored (u8), then the data.
 enum : uint8_t { kStored = 0, kZstd = 1 };
 // zstd reaches a few thousand to one only on long runs of equal bytes; a
 // payload announcing more than this per compressed byte is forged.
@@ -97,7 +97,13 @@ double estimated_checkpoint_bytes(const SimulationSettings& s, int64_t ions, boo
   const double per_ion = 3 + species + (travel_record ? 5 : 0) + (s.blocks + 2.0) * 3 * 0.75;
   const double per_replica = 256 + double(ions) * per_ion +
                              s.blocks * (160 + 72 * double(s.species.species.size())) +
-                             (s.msd_samples + 1.0) * sizeof(MsdPoint) + (s.blocks + 1.0) * 48;
+                             (s.msd_samples + 1.0) * sizeof(MsdPoint) + (s.blocks + 1.0) * 48 +
+                             // profiles: per slab and block D, occupancy and
+                             // per-axis D, and the species samples (layers are
+                             // a few bins more); the ions' block-start sites
+                             // are mostly zeros that zstd takes away.
+                             s.slabs * (64 + s.blocks * 40.0 +
+                                        (s.blocks + 1.0) * 8 * double(s.species.species.size()));
   return 4096 + s.replicas * per_replica;
 }
 
@@ -128,7 +134,7 @@ Checkpoint decode_checkpoint(const std::string& bytes, const std::string& name) 
   if (fnv1a64(bytes.data() + kHeaderBytes, size) != sum)
     throw InputError(name, "corrupt checkpoint: checksum mismatch");
 
-  // Format 5 decoded into `raw`; formats 3 and 4 are read where they lie.
+  // Formats 5 and 6 decoded into `raw`; formats 3 and 4 are read where they lie.
   const std::string raw = version >= 5 ? unpack_payload(bytes, name) : std::string();
   Reader r(version >= 5 ? raw : bytes, version >= 5 ? 0 : kHeaderBytes, name);
   Checkpoint c;
@@ -151,7 +157,7 @@ Checkpoint decode_checkpoint(const std::string& bytes, const std::string& name) 
   c.run.replicas.resize(n);
   for (uint32_t i = 0; i < n; ++i) {
     if (version >= 5)
-      checkpoint_parts::get_replica_compact(r, c.run.replicas[i], i);
+      checkpoint_parts::get_replica_compact(r, c.run.replicas[i], i, version);
     else
       checkpoint_parts::get_replica_legacy(r, c.run.replicas[i], i, version);
     if (c.run.replicas[i].next > plan_size) r.fail("a replica is past the end of its plan");

@@ -10,7 +10,7 @@ namespace coatkmc {
 // DIR/checkpoint.ckpt: a run stopped at milestones, with the configuration it
 // was made from. Layout: a 32-byte header (magic "COATCKPT", format version,
 // payload size, FNV-1a-64 checksum of the payload; little-endian), then the
-// payload: in format 5 its decoded size and a zstd frame (with its own
+// payload: in formats 5 and 6 its decoded size and a zstd frame (with its own
 // checksum) of the configuration text, plan, and per replica what restarts it
 // (host/io/CheckpointCompact.cpp). See docs/checkpoints.md.
 struct Checkpoint {
@@ -28,7 +28,11 @@ struct Checkpoint {
 //    only what cannot be recomputed, displacements as indices into each
 //    column's distinct values, the whole payload compressed with zstd.
 //    Formats 3 and 4 are still read.
-constexpr unsigned kCheckpointVersion = 5;
+// 6: per replica its profiles (run.slabs, layers: ReplicaRun::profiles and
+//    the ions' sites at the open block's start), so that a restarted run
+//    writes profile.csv. Formats 3 to 5 are still read; their replicas hold
+//    no profiles, and a run resumed from one reports none.
+constexpr unsigned kCheckpointVersion = 6;
 
 // Zstd is what coatkmc writes; Stored (the payload as it is) is read as well
 // and written by tests, so that fuzzing reaches the payload decoder.
@@ -38,9 +42,9 @@ std::string encode_checkpoint(const std::string& config_toml, const RunState& he
                               const std::vector<const ReplicaRun*>& replicas, double wall_total,
                               CheckpointCompression compression = CheckpointCompression::Zstd);
 
-// About how many bytes the final checkpoint of a run takes (format 5): per
+// About how many bytes the final checkpoint of a run takes (format 6): per
 // replica a few bytes per ion and displacement row (blocks + 2 rows), its
-// blocks and MSD rows; calibrated on the shipped configurations
+// blocks and MSD rows, and its slabs' blocks; calibrated on the shipped configurations
 // (docs/checkpoints.md), where the files come out smaller than this.
 double estimated_checkpoint_bytes(const SimulationSettings& settings, int64_t ions,
                                   bool travel_record);

@@ -1,7 +1,7 @@
 #pragma once
 // What the checkpoint formats share (host/io/CheckpointFile.cpp dispatches on
 // the version): block sums, milestone tags, the checks of a decoded replica,
-// and the per-replica codecs, format 5 (compact, CheckpointCompact.cpp) and
+// and the per-replica codecs, formats 5 and 6 (compact, CheckpointCompact.cpp) and
 // formats 3 and 4 (read only, CheckpointLegacy.cpp).
 #include <vector>
 
@@ -35,8 +35,9 @@ void read_recorder_tail(Reader& r, ReplicaRun& rr, uint32_t index, unsigned vers
 // state's counters, with the replica's number checked. False when not started.
 bool get_replica_header(Reader& r, ReplicaRun& rr, uint32_t index);
 
+// Format 5, and 6 with the replica's profiles after it (`version`).
 void put_replica_compact(Writer& w, const ReplicaRun& rr);
-void get_replica_compact(Reader& r, ReplicaRun& rr, uint32_t index);
+void get_replica_compact(Reader& r, ReplicaRun& rr, uint32_t index, unsigned version);
 void get_replica_legacy(Reader& r, ReplicaRun& rr, uint32_t index, unsigned version);
 
 }  // namespace coatkmc::checkpoint_parts

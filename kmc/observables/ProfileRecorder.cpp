@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace coatkmc {
 
@@ -114,6 +116,53 @@ void ProfileRecorder::merge(const ProfileRecorder& other) {
     to.replicas += from.replicas;
     for (size_t q = 0; q < to.ions.size() && q < from.ions.size(); ++q) to.ions[q] += from.ions[q];
   }
+}
+
+ProfileProgress ProfileRecorder::progress() const {
+  ProfileProgress p;
+  p.bins.resize(bins_.size());
+  for (size_t b = 0; b < bins_.size(); ++b) {
+    const ProfileBin& from = bins_[b];
+    ProfileProgress::Bin& to = p.bins[b];
+    to.open_sites = from.open_sites;
+    to.block_d = from.block_d;
+    to.block_occupancy = from.block_occupancy;
+    to.block_d_axes = from.block_d_axes;
+    to.sum_r2 = from.sum_r2;
+    to.sum_ion_time = from.sum_ion_time;
+    to.sum_r2_axes = from.sum_r2_axes;
+  }
+  p.species = species_;
+  p.origin_time = origin_time_;
+  p.start_time = start_time_;
+  p.snapshots = snapshots_;
+  return p;
+}
+
+void ProfileRecorder::restore(const ProfileProgress& p) {
+  if (p.bins.size() != bins_.size() || p.species != species_)
+    throw std::invalid_argument("profile of " + std::to_string(p.bins.size()) + " bins and " +
+                                std::to_string(p.species) + " species restored into one of " +
+                                std::to_string(bins_.size()) + " and " + std::to_string(species_));
+  for (size_t b = 0; b < bins_.size(); ++b)
+    if (p.bins[b].open_sites != bins_[b].open_sites)
+      throw std::invalid_argument("profile bin " + std::to_string(b + 1) + " of " +
+                                  std::to_string(p.bins[b].open_sites) +
+                                  " open sites restored into one of " +
+                                  std::to_string(bins_[b].open_sites));
+  for (size_t b = 0; b < bins_.size(); ++b) {
+    const ProfileProgress::Bin& from = p.bins[b];
+    ProfileBin& to = bins_[b];
+    to.block_d = from.block_d;
+    to.block_occupancy = from.block_occupancy;
+    to.block_d_axes = from.block_d_axes;
+    to.sum_r2 = from.sum_r2;
+    to.sum_ion_time = from.sum_ion_time;
+    to.sum_r2_axes = from.sum_r2_axes;
+  }
+  origin_time_ = p.origin_time;
+  start_time_ = p.start_time;
+  snapshots_ = p.snapshots;
 }
 
 SiteBinning ProfileRecorder::binning() const {

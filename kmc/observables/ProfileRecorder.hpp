@@ -36,6 +36,25 @@ struct ProfileSnapshot {
   std::vector<int64_t> ions;  // [bin * species + s]
 };
 
+// What a recorder has accumulated since the observed window began: the part
+// of it a checkpoint keeps (format 6, docs/checkpoints.md). The bins' layout
+// (names, extents, open sites, the bin of every site) comes back from the
+// configuration.
+struct ProfileProgress {
+  struct Bin {
+    int64_t open_sites = 0;  // the bin's (checked against the configuration's on restore)
+    std::vector<double> block_d, block_occupancy;
+    std::vector<Vec3> block_d_axes;
+    double sum_r2 = 0, sum_ion_time = 0;
+    Vec3 sum_r2_axes;
+  };
+  std::vector<Bin> bins;
+  int species = 0;
+  double origin_time = 0;  // state time when the observed window began
+  double start_time = 0;   // state time when the open block began
+  std::vector<ProfileSnapshot> snapshots;
+};
+
 class ProfileRecorder {
  public:
   ProfileRecorder() = default;
@@ -60,6 +79,12 @@ class ProfileRecorder {
   SiteBinning binning() const;
   const std::vector<ProfileBin>& bins() const { return bins_; }
   const std::vector<ProfileSnapshot>& snapshots() const { return snapshots_; }
+  // Checkpoints: what this recorder has accumulated, and the same put back
+  // into a recorder of the same bins (throws std::invalid_argument when the
+  // bin, open-site or species counts differ). For the sums-based calls: a recorder
+  // restored goes on with close_block(const BinnedSums&, ...).
+  ProfileProgress progress() const;
+  void restore(const ProfileProgress& p);
   // Pools another replica's blocks (and snapshots, sample by sample) into this one's.
   void merge(const ProfileRecorder& other);
 

@@ -50,9 +50,16 @@ void replan_run(RunState& run, const WindowPlan& plan) {
       if (m.block) marks.push_back(find(rr.mark_tags, "block boundary"));
       if (m.msd) rows.push_back(find(rr.msd_tags, "MSD sample"));
     }
-    bool unchanged = marks.size() == rr.mark_tags.size() && rows.size() == rr.msd_tags.size();
-    for (size_t i = 0; unchanged && i < marks.size(); ++i) unchanged = marks[i] == i;
+    bool same_marks = marks.size() == rr.mark_tags.size();
+    for (size_t i = 0; same_marks && i < marks.size(); ++i) same_marks = marks[i] == i;
+    bool unchanged = same_marks && rows.size() == rr.msd_tags.size();
     for (size_t i = 0; unchanged && i < rows.size(); ++i) unchanged = rows[i] == i;
+    // The profiles' blocks are sums over whole blocks: they go on only where
+    // the new plan keeps every block boundary (N/2 with B blocks -> N with 2B).
+    if (!same_marks) {
+      rr.profiles.clear();
+      rr.block_start_site.clear();
+    }
     if (!unchanged) {
       if (!rr.recorder.keeps_marks())
         throw ReplanError("the checkpoint kept no block marks, so it can only resume its own plan");

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "kmc/observables/ProfileRecorder.hpp"
 #include "kmc/observables/TransportRecorder.hpp"
 #include "kmc/simulation/MilestonePlan.hpp"
 #include "kmc/state/SystemState.hpp"
@@ -24,6 +25,14 @@ struct ReplicaRun {
   double t0 = 0;
   std::vector<MilestoneTag> mark_tags;  // where each recorder mark was taken
   std::vector<MilestoneTag> msd_tags;   // where each MSD row was taken
+  // Profiles (run.slabs, the layers of a multilayer; checkpoint format 6):
+  // what each of the run's profile recorders has accumulated (slabs first,
+  // then layers), and every ion's site at the open block's start (the bins
+  // its next block counts it in). Empty when the run has no profiles, or
+  // the checkpoint holds none (older format, or a replanned run whose
+  // blocks moved): such a replica's run reports no profiles.
+  std::vector<ProfileProgress> profiles;
+  std::vector<int32_t> block_start_site;
   // The ion trajectory (run.trajectory_samples; not part of a checkpoint):
   // each ion's site and displacement at the window's start, then per frame
   // its time from the start (s) and every ion's unwrapped position (Å).
@@ -51,7 +60,9 @@ class ReplanError : public std::runtime_error {
 // Adapts a checkpointed run to a new plan (a longer run, other block or MSD
 // counts): each started replica continues at the first milestone of the new
 // plan past the point it reached, and its recorder keeps the marks and MSD
-// rows that lie on the new plan's observation points. Throws ReplanError when
+// rows that lie on the new plan's observation points; its profiles go on
+// only where every recorded block boundary is one of the new plan's (else
+// they are dropped: ReplicaRun::profiles). Throws ReplanError when
 // the new plan ends before that point, observes a point the run did not
 // record, or switches between hop and time targets.
 void replan_run(RunState& run, const WindowPlan& plan);

@@ -87,7 +87,7 @@ class RunExecution {
                const ProgressCallback& progress)
       : plan_(plan), cfg_(plan.settings), world_(*plan.world), run_(run), control_(control),
         progress_(progress), checkpoints_(run, control, cfg_.replicas),
-        slab_rec_(cfg_.replicas), layer_rec_(cfg_.replicas) {
+        slab_rec_(cfg_.replicas), layer_rec_(cfg_.replicas), profiles_kept_(cfg_.replicas, 0) {
     by_time_ = cfg_.time > 0;
     const uint64_t n_ions = static_cast<uint64_t>(plan.ions);
     eq_hops_ = static_cast<uint64_t>(std::ceil(cfg_.equilibration_hops_per_particle * n_ions));
@@ -118,8 +118,10 @@ class RunExecution {
     solver_options_.sublattice_attempts = cfg_.sublattice_attempts;
     solver_options_.species = world_.species.get();
     solver_options_.environment = world_.environment.get();
-    // D and occupancy per slab and per layer (docs/structures.md). They are not
-    // part of a checkpoint: a restarted run reports none.
+    // D and occupancy per slab and per layer (docs/structures.md). A
+    // checkpoint (format 6) keeps what they have accumulated; a replica
+    // resumed without it (older format, blocks moved by a replan) leaves the
+    // run without profiles.
     profiles_ = cfg_.slabs > 0 || !world_.site_layer.empty();
     // What the solvers reduce at a milestone (Solver::reduce_window): species
     // and the slab and layer binnings of the profiles.
@@ -155,6 +157,7 @@ class RunExecution {
     if (failure) std::rethrow_exception(failure);
     out.interrupted = checkpoints_.stopping();
     if (profiles_ && profiles_complete_ && !checkpoints_.stopping()) merge_profiles(out);
+    out.profiles_lost = profiles_ && !profiles_complete_;
     out.wall_time = plan_.world_build_s + wall();
     return out;
   }
@@ -204,13 +207,10 @@ class RunExecution {
       rr.recorder.set_mark_ions(0, solver.download_mark(state, kWholeRun).displacement);
     const ObservableSums now = solver.reduce_window(state, kWholeRun);
     rr.recorder.sample_msd(now);
-    if (cfg_.slabs > 0) slab_rec_[r] = slab_profile(lattice, cfg_.slabs, world_.blocked);
-    if (!world_.site_layer.empty())
-      layer_rec_[r] = layer_profile(lattice, world_.site_layer, world_.layer_names, world_.blocked);
-    for (ProfileRecorder* p : {&slab_rec_[r], &layer_rec_[r]}) {
-      if (world_.species) p->record_species(world_.species->count());
+    make_profiles(r);
+    for (ProfileRecorder* p : {&slab_rec_[r], &layer_rec_[r]})
       if (p->active()) p->start(state.time, now.binnings[binning_of(r, p)].ions_now, columns_);
-    }
+    profiles_kept_[r] = 1;
     rr.h0 = state.hops;
     rr.t0 = state.time;
     if (cfg_.trajectory_samples > 0) {
@@ -225,6 +225,24 @@ class RunExecution {
     rr.msd_tags.assign(1, MilestoneTag{});
     rr.next = 0;
     rr.started = true;
+  }
+
+  // Replica r's profile recorders, empty.
+  void make_profiles(int r) {
+    const Lattice& lattice = world_.lattice;
+    if (cfg_.slabs > 0) slab_rec_[r] = slab_profile(lattice, cfg_.slabs, world_.blocked);
+    if (!world_.site_layer.empty())
+      layer_rec_[r] = layer_profile(lattice, world_.site_layer, world_.layer_names, world_.blocked);
+    for (ProfileRecorder* p : {&slab_rec_[r], &layer_rec_[r]})
+      if (world_.species) p->record_species(world_.species->count());
+  }
+
+  // The active profile recorders of replica r, slabs first (ReplicaRun::profiles' order).
+  std::vector<ProfileRecorder*> active_profiles(int r) {
+    std::vector<ProfileRecorder*> out;
+    for (ProfileRecorder* p : {&slab_rec_[r], &layer_rec_[r]})
+      if (p->active()) out.push_back(p);
+    return out;
   }
 
   // The index of profile recorder p's binning in layout_.
@@ -265,7 +283,10 @@ class RunExecution {
   // What a checkpoint (or a kept final state) holds, on the host: the state
   // and the displacements of the recorder's marks (the window's start, the
   // open block's start), from the solver.
-  void bring_to_host(ReplicaRun& rr, Solver& solver) {
+  // With profiles, what replica r's recorders have accumulated and where the
+  // ions stood when the open block began (a replica whose profiles were lost
+  // on a restart keeps none).
+  void bring_to_host(int r, ReplicaRun& rr, Solver& solver) {
     SystemState& state = rr.state;
     solver.sync(state);
     TransportRecorder& rec = rr.recorder;
@@ -274,11 +295,18 @@ class RunExecution {
       rec.set_mark_ions(0, solver.download_mark(state, kWholeRun).displacement);
     if (last > 0 && !rec.mark_has_ions(last))
       rec.set_mark_ions(last, solver.download_mark(state, kOpenBlock).displacement);
+    rr.profiles.clear();
+    rr.block_start_site.clear();
+    if (profiles_ && profiles_kept_[r]) {
+      for (const ProfileRecorder* p : active_profiles(r)) rr.profiles.push_back(p->progress());
+      rr.block_start_site = solver.download_mark(state, kOpenBlock).ion_site;
+    }
   }
 
   // A replica resumed from a checkpoint: the solver's marks from the
-  // recorder's (their sites are today's: profiles are not reported after a
-  // restart, so no start bin is read).
+  // recorder's. The open block's sites are those the checkpoint kept for the
+  // profiles (its ions' start bins); otherwise, and for the window's start
+  // (whose bins no milestone reads again), today's.
   void restore_marks(ReplicaRun& rr, Solver& solver) {
     const auto& marks = rr.recorder.marks();
     const int slots[2] = {kWholeRun, kOpenBlock};
@@ -286,7 +314,9 @@ class RunExecution {
     for (int i = 0; i < 2; ++i) {
       ObservableMark m;
       m.displacement = from[i]->displacement;
-      m.ion_site = rr.state.ion_site;
+      m.ion_site = slots[i] == kOpenBlock && rr.block_start_site.size() == rr.state.ion_site.size()
+                       ? rr.block_start_site
+                       : rr.state.ion_site;
       m.time = from[i]->time;
       m.hops = from[i]->hops;
       m.attempts = from[i]->attempts;
@@ -333,7 +363,7 @@ class RunExecution {
       const bool stop = control_.save && control_.stop_requested && control_.stop_requested();
       const bool due = stop || (control_.save && control_.checkpoint_due && control_.checkpoint_due());
       if ((due || checkpoints_.open()) && rr.next < milestones_.size()) {
-        bring_to_host(rr, solver);
+        bring_to_host(r, rr, solver);
         checkpoints_.offer(r, rr, due, stop);
       }
       if (stop) break;
@@ -348,15 +378,16 @@ class RunExecution {
                                                  *world_.model, cfg_.seed, solver_options_);
     solver->set_observable_layout(layout_);
     solver->keep_state_on_engine(true);  // sync() before anything reads the ions
-    if (rr.started && profiles_) profiles_complete_ = false;
-    if (rr.started)
+    if (rr.started) {
       restore_marks(rr, *solver);
-    else
+      if (profiles_) restore_profiles(r, rr);
+    } else {
       start_replica(r, rr, *solver);
+    }
     if (!advance_replica(r, rr, *solver)) return;  // stopped
     const SystemState& state = rr.state;
     ro.whole = rr.recorder.whole_run(solver->reduce_window(rr.state, kWholeRun));
-    if (control_.keep_states) bring_to_host(rr, *solver);
+    if (control_.keep_states) bring_to_host(r, rr, *solver);
     ro.blocks = rr.recorder.blocks();
     ro.msd = rr.recorder.msd();
     // Whole trajectories only (a continued run lacks the frames before its checkpoint).
@@ -378,6 +409,27 @@ class RunExecution {
     checkpoints_.set_active(r, false);
   }
 
+  // Replica r's profiles as its checkpoint left them; without them (an
+  // older checkpoint, a replan that moved its blocks) the run reports none.
+  void restore_profiles(int r, const ReplicaRun& rr) {
+    make_profiles(r);
+    const std::vector<ProfileRecorder*> mine = active_profiles(r);
+    if (rr.profiles.size() != mine.size() ||
+        rr.block_start_site.size() != rr.state.ion_site.size()) {
+      profiles_complete_ = false;
+      return;
+    }
+    for (size_t k = 0; k < mine.size(); ++k) {
+      try {
+        mine[k]->restore(rr.profiles[k]);
+      } catch (const std::invalid_argument& e) {
+        throw ReplanError("replica " + std::to_string(r) + ": " + e.what() +
+                          " (the checkpoint does not match its configuration)");
+      }
+    }
+    profiles_kept_[r] = 1;
+  }
+
   void merge_profiles(SimulationOutcome& out) {
     for (int r = 1; r < cfg_.replicas; ++r) {
       if (slab_rec_[0].active()) slab_rec_[0].merge(slab_rec_[r]);
@@ -397,6 +449,7 @@ class RunExecution {
   const ProgressCallback& progress_;
   CheckpointSet checkpoints_;
   std::vector<ProfileRecorder> slab_rec_, layer_rec_;
+  std::vector<char> profiles_kept_;  // replica r's recorders hold its whole window so far
   std::chrono::steady_clock::time_point wall_start_;
   bool by_time_ = false;
   uint64_t eq_hops_ = 0;

@@ -38,12 +38,16 @@ struct SimulationOutcome {
   double wall_time = 0;   // s
   std::string solver, backend, device;
   // Per slab (run.slabs) and per layer of a multilayer, pooled over replicas;
-  // empty when not asked for, and after a restart from a checkpoint.
+  // empty when not asked for, and after a restart from a checkpoint that
+  // holds no profiles (profiles_lost).
   std::vector<ProfileBin> slabs, layers;
   // With several species: their ions per bin at the start of the observed
   // window and at every block end (species_profile.csv), pooled likewise.
   std::vector<ProfileSnapshot> slab_snapshots, layer_snapshots;
   bool interrupted = false;  // stopped at a checkpoint (RunControl::stop_requested)
+  // The run has profiles, but a replica resumed from a checkpoint without
+  // them (format 5 or older, or a replan that moved its block boundaries).
+  bool profiles_lost = false;
 };
 
 struct ProgressInfo {

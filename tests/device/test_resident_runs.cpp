@@ -132,7 +132,8 @@ TEST_P(ResidentRuns, SameResultsAsTheCpuBackend) {
 
 // Stopped at a checkpoint half way (the state and the marks come to the host
 // there), then resumed on this backend from what was saved: the same results
-// as the CPU run that never stopped (profiles are not reported after a restart).
+// as the CPU run that never stopped, slab profiles and species samples
+// included (checkpoint format 6 carries them).
 TEST_P(ResidentRuns, CheckpointedHalfWayAndResumed) {
   const auto& param = GetParam();
   const BackendParam backend = std::get<0>(param);
@@ -163,7 +164,8 @@ TEST_P(ResidentRuns, CheckpointedHalfWayAndResumed) {
     EXPECT_EQ(m.displacement.size(), static_cast<size_t>(saved.replicas[0].state.num_ions()));
   const SimulationOutcome resumed =
       run_simulation(plan_for(c, backend.kind), saved, RunControl{}, {});
-  expect_same(ref, resumed, backend.kind != BackendKind::Cuda, false);
+  ASSERT_FALSE(resumed.profiles_lost);
+  expect_same(ref, resumed, backend.kind != BackendKind::Cuda);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ResidentRuns,

@@ -33,10 +33,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < kHeaderBytes || std::memcmp(data, "COATCKPT", 8) != 0) return 0;
 
   std::string fixed = bytes;
-  // Format 5 stored without compression (seeds *_stored.ckpt): its decoded
-  // size (u64 after the header) made to match too, so that mutations reach
-  // the compact replica decoder instead of stopping at a size check.
-  if (size >= kHeaderBytes + 9 && data[8] == 5 && data[kHeaderBytes + 8] == 0) {
+  // Formats 5 and 6 stored without compression (seeds *_stored.ckpt): the
+  // decoded size (u64 after the header) made to match too, so that mutations
+  // reach the compact replica decoder instead of stopping at a size check.
+  if (size >= kHeaderBytes + 9 && (data[8] == 5 || data[8] == 6) && data[kHeaderBytes + 8] == 0) {
     const uint64_t raw = size - kHeaderBytes - 9;
     std::memcpy(&fixed[kHeaderBytes], &raw, 8);
   }
