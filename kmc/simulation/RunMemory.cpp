@@ -20,10 +20,10 @@ int64_t ions_on_host_sites(const SimulationSettings& s) {
   return s.occupancy.ion_count(cells * mobile_basis);
 }
 
-double bkl_environment_cache_bytes(const Lattice& lattice, const EnvironmentModel& env) {
-  const EnvironmentIndex index = make_environment_index(env.tables());
-  if (!BklEnvironmentRates::fits(lattice, index, BklSolver::kMaxEnvironmentCacheBytes)) return 0;
-  const EnvironmentFactorTable table = make_environment_factor_table(env.tables(), env.kT());
+double bkl_environment_cache_bytes(const Lattice& lattice, const BklEnvironmentTables& made) {
+  if (!made.cache) return 0;
+  const EnvironmentIndex& index = made.index;
+  const EnvironmentFactorTable& table = made.table;
   const double sites = static_cast<double>(lattice.num_sites());
   const double hops = sites * lattice.max_coordination();
   // Tabulated: an int32 table index per hop; else int16 counts of every term

@@ -6,7 +6,7 @@
 
 namespace coatkmc {
 
-class EnvironmentModel;
+struct BklEnvironmentTables;
 class Lattice;
 
 // Memory (bytes) a run allocates at least: on the host, and on the GPU when
@@ -49,9 +49,10 @@ RunMemory minimum_run_memory(const SimulationSettings& settings, const std::stri
 // makes it for a run: per hop (site and slot) 4 bytes where the factors are
 // tabulated, else (2 T + 9) bytes (T the most local terms of a slot); 5 bytes
 // per site; the factor table and the index. 0 where the cache would pass
-// BklSolver::kMaxEnvironmentCacheBytes and bkl recomputes the rates instead.
-// Makes the index and the factor table to know which (as each replica does).
-double bkl_environment_cache_bytes(const Lattice& lattice, const EnvironmentModel& env);
+// BklSolver::kMaxEnvironmentCacheBytes and bkl recomputes the rates instead
+// (`tables` made by make_bkl_environment_tables with that bound, as plan_run
+// makes them once and hands them to every replica's solver).
+double bkl_environment_cache_bytes(const Lattice& lattice, const BklEnvironmentTables& tables);
 
 // Ions per replica from the settings alone: the occupancy of every host site
 // (a microstructure may close some; plan_run counts those after building it).

@@ -10,6 +10,7 @@
 #include "kmc/model/EnvironmentCompiler.hpp"
 #include "kmc/model/EnvironmentPlacement.hpp"
 #include "kmc/model/Landscape.hpp"
+#include "kmc/solvers/BklSolver.hpp"
 #include "kmc/solvers/SolverFactory.hpp"
 
 namespace coatkmc {
@@ -220,7 +221,9 @@ RunPlan plan_run(SimulationSettings settings, const MemoryBudget& available,
   // bkl's cache of the environment model's rates, per replica, now that the
   // model is compiled (before any replica allocates it).
   if (cfg.environment.active && plan.solver == "bkl") {
-    plan.bkl_cache_bytes = bkl_environment_cache_bytes(world->lattice, *world->environment);
+    world->bkl_environment = make_bkl_environment_tables(world->lattice, *world->environment,
+                                                         BklSolver::kMaxEnvironmentCacheBytes);
+    plan.bkl_cache_bytes = bkl_environment_cache_bytes(world->lattice, *world->bkl_environment);
     check_memory(plan, available, keeping);
     if (!plan.ok()) return plan;
   }

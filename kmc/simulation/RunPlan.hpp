@@ -12,6 +12,7 @@
 #include "kmc/model/SpeciesModel.hpp"
 #include "kmc/simulation/RunMemory.hpp"
 #include "kmc/simulation/SimulationSettings.hpp"
+#include "kmc/solvers/BklEnvironmentRates.hpp"
 
 namespace coatkmc {
 
@@ -42,6 +43,9 @@ struct RunWorld {
   // The local-environment model (null without [environment]); its immobile
   // species on mobile sites are in `blocked` too.
   std::unique_ptr<EnvironmentModel> environment;
+  // bkl with [environment]: its cache's tables, made once for every replica
+  // (make_bkl_environment_tables; null for the other solvers).
+  std::shared_ptr<const BklEnvironmentTables> bkl_environment;
 };
 
 // One run, decided once (run_simulation only carries it out): the solver and

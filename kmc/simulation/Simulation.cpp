@@ -118,6 +118,7 @@ class RunExecution {
     solver_options_.sublattice_attempts = cfg_.sublattice_attempts;
     solver_options_.species = world_.species.get();
     solver_options_.environment = world_.environment.get();
+    solver_options_.bkl_environment = world_.bkl_environment.get();
     // D and occupancy per slab and per layer (docs/structures.md). A
     // checkpoint (format 6) keeps what they have accumulated; a replica
     // resumed without it (older format, blocks moved by a replan) leaves the

@@ -13,6 +13,15 @@ constexpr int kMemoBits = 12;
 constexpr uint64_t kNoEnergy = ~uint64_t(0);  // a NaN's bits: no finite E_env has them
 }  // namespace
 
+std::shared_ptr<const BklEnvironmentTables> make_bkl_environment_tables(
+    const Lattice& lattice, const EnvironmentModel& env, double max_bytes) {
+  auto t = std::make_shared<BklEnvironmentTables>();
+  t->index = make_environment_index(env.tables());
+  t->cache = max_bytes > 0 && BklEnvironmentRates::fits(lattice, t->index, max_bytes);
+  if (t->cache) t->table = make_environment_factor_table(env.tables(), env.kT());
+  return t;
+}
+
 bool BklEnvironmentRates::fits(const Lattice& lattice, const EnvironmentIndex& index,
                                double max_bytes) {
   if (index.max_clusters > 32767) return false;

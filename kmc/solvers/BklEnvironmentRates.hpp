@@ -17,6 +17,7 @@
 // trajectory is the one bkl ran when it evaluated every affected rate anew
 // (docs/environment.md, "Cost on bkl").
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "kmc/model/EnvironmentIndex.hpp"
@@ -24,6 +25,23 @@
 #include "kmc/model/HopModel.hpp"
 
 namespace coatkmc {
+
+// What bkl's cache of an [environment] model is made from, decided once per
+// run: whether the cache is kept at all (BklEnvironmentRates::fits), the
+// model's index and, where its count vectors are few, the factor table
+// (empty: the counts are cached instead). plan_run makes it (and sizes the
+// memory with it, bkl_environment_cache_bytes); every replica's solver
+// copies it (BklSolver::set_environment).
+struct BklEnvironmentTables {
+  bool cache = false;  // false: the solver recomputes every affected rate
+  EnvironmentIndex index;
+  EnvironmentFactorTable table;
+};
+
+// The tables of `env` on `lattice` for a cache of at most `max_bytes`
+// (0: none): the one place this is decided.
+std::shared_ptr<const BklEnvironmentTables> make_bkl_environment_tables(
+    const Lattice& lattice, const EnvironmentModel& env, double max_bytes);
 
 class BklEnvironmentRates {
  public:

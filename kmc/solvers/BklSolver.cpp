@@ -39,14 +39,17 @@ void BklSolver::set_species_rate_factors(std::vector<double> factors) {
 }
 
 void BklSolver::set_environment(const EnvironmentModel& env, double max_cache_bytes) {
+  set_environment(env, *make_bkl_environment_tables(lattice_, env, max_cache_bytes));
+}
+
+void BklSolver::set_environment(const EnvironmentModel& env, const BklEnvironmentTables& tables) {
   if (model_.has_interaction())
     throw std::invalid_argument("the environment model replaces hop.interaction (give J as a pair)");
   env_ = &env;
   env_rates_.reset();
-  EnvironmentIndex index = make_environment_index(env.tables());
-  if (max_cache_bytes > 0 && BklEnvironmentRates::fits(lattice_, index, max_cache_bytes))
-    env_rates_ = std::make_unique<BklEnvironmentRates>(
-        lattice_, model_, env, std::move(index), make_environment_factor_table(env.tables(), env.kT()));
+  if (tables.cache)
+    env_rates_ =
+        std::make_unique<BklEnvironmentRates>(lattice_, model_, env, tables.index, tables.table);
   bound_ = nullptr;
 }
 

@@ -61,6 +61,9 @@ class BklSolver : public Solver {
   static constexpr double kMaxEnvironmentCacheBytes = 1e9;
   void set_environment(const EnvironmentModel& env,
                        double max_cache_bytes = kMaxEnvironmentCacheBytes);
+  // The same with the cache decided and its tables made for the run
+  // (make_bkl_environment_tables, once in plan_run): copied, not rebuilt.
+  void set_environment(const EnvironmentModel& env, const BklEnvironmentTables& tables);
 
  private:
   void rebuild(SystemState& state);

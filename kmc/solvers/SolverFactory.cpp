@@ -13,7 +13,10 @@ std::unique_ptr<Solver> make_bkl(BackendKind, const Lattice& lattice, const HopM
                                  uint64_t seed, const SolverOptions& options) {
   auto bkl = std::make_unique<BklSolver>(lattice, model, seed);
   if (options.species) bkl->set_species(*options.species);
-  if (options.environment) bkl->set_environment(*options.environment);
+  if (options.environment && options.bkl_environment)
+    bkl->set_environment(*options.environment, *options.bkl_environment);
+  else if (options.environment)
+    bkl->set_environment(*options.environment);
   return bkl;
 }
 

@@ -7,6 +7,7 @@
 #include "kmc/model/EnvironmentModel.hpp"
 #include "kmc/model/HopModel.hpp"
 #include "kmc/model/SpeciesModel.hpp"
+#include "kmc/solvers/BklEnvironmentRates.hpp"
 #include "kmc/solvers/Solver.hpp"
 #include "kmc/solvers/SublatticeDefaults.hpp"
 
@@ -23,6 +24,9 @@ struct SolverOptions {
   // The local-environment model ([environment]); nullptr: none. Must outlive
   // the solver. Solvers whose capabilities lack `environment` refuse it.
   const EnvironmentModel* environment = nullptr;
+  // bkl with `environment`: its cache's tables as the run decided them
+  // (RunWorld::bkl_environment); nullptr: bkl decides and makes them itself.
+  const BklEnvironmentTables* bkl_environment = nullptr;
 };
 
 // What a registered solver is and can do (the registry below is the one

@@ -181,6 +181,11 @@ TEST(RunMemory, BklEnvironmentCacheIsCountedOnceTheModelIsCompiled) {
       ASSERT_EQ(plan.solver, "bkl");
       estimate = plan.memory.host;
       cache = plan.bkl_cache_bytes;
+      // The tables the cache was sized with are the ones every replica's
+      // solver is handed (made once, here).
+      ASSERT_TRUE(plan.world->bkl_environment) << c.name;
+      EXPECT_TRUE(plan.world->bkl_environment->cache) << c.name;
+      EXPECT_EQ(plan.world->bkl_environment->table.empty(), !c.tabulated) << c.name;
       hops = double(plan.world->lattice.num_sites()) * plan.world->lattice.max_coordination();
     }
     // The form the solver takes: 4 B per hop tabulated, more than 11 otherwise.
