@@ -26,8 +26,7 @@ class SublatticeCpu final : public HostSublatticeEngine {
 class WalkerCpu final : public HostWalkerEngine {
  public:
   using HostWalkerEngine::HostWalkerEngine;
-  void run(const WalkerGroup* host_groups, int32_t group_count,
-           uint64_t* hops_by_length) override {
+  void run(const WalkerGroup* host_groups, int32_t group_count, uint64_t* hops_by_length) override {
     rounds(with_tables(host_groups, group_count), nullptr, 1, hops_by_length);
   }
   void run_rounds(const WalkerGroup& group, const double* ends, int32_t rounds_count,

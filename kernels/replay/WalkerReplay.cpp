@@ -15,8 +15,7 @@ namespace {
 class WalkerReplay final : public HostWalkerEngine {
  public:
   using HostWalkerEngine::HostWalkerEngine;
-  void run(const WalkerGroup* host_groups, int32_t group_count,
-           uint64_t* hops_by_length) override {
+  void run(const WalkerGroup* host_groups, int32_t group_count, uint64_t* hops_by_length) override {
     if (setup().walkers == 0 || group_count == 0) return;
     launch_rounds(with_tables(host_groups, group_count), nullptr, 1, hops_by_length);
   }

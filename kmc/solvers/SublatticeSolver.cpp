@@ -375,36 +375,11 @@ void SublatticeSolver::bind_windows(SystemState& state) {
                   state.num_ions());
 }
 
-void SublatticeSolver::set_observable_layout(const ObservableLayout& layout) {
-  Solver::set_observable_layout(layout);
-  windows_.unbind();
-}
-
-void SublatticeSolver::mark_window(SystemState& state, int slot) {
-  bind_windows(state);
-  windows_.mark(state, checked_slot(slot));
-}
-
-void SublatticeSolver::restore_mark(SystemState& state, int slot, const ObservableMark& mark) {
-  bind_windows(state);
-  windows_.restore(state, checked_slot(slot), mark);
-}
-
-ObservableMark SublatticeSolver::download_mark(SystemState& state, int slot) {
-  bind_windows(state);
-  return windows_.download(checked_slot(slot));
-}
-
 void SublatticeSolver::sync(SystemState& state) {
   // Only the state bound in the engine can lag; any other is the host's own.
   if (stale_ && bound_ == &state && bound_hops_ == state.hops && bound_step_ == state.rng_step &&
       bound_time_ == state.time)
     store(state);
-}
-
-ObservableSums SublatticeSolver::reduce_window(SystemState& state, int slot) {
-  bind_windows(state);
-  return windows_.reduce(state, checked_slot(slot), layout_);
 }
 
 void SublatticeSolver::store(SystemState& state) {

@@ -8,9 +8,8 @@
 #include "kmc/backend/Backend.hpp"
 #include "kmc/model/HopModel.hpp"
 #include "kmc/model/SpeciesModel.hpp"
-#include "kmc/solvers/EngineWindows.hpp"
+#include "kmc/solvers/EngineWindowSolver.hpp"
 #include "kmc/solvers/HopSteps.hpp"
-#include "kmc/solvers/Solver.hpp"
 #include "kmc/solvers/SublatticeDefaults.hpp"
 #include "kmc/solvers/SublatticeEnvironment.hpp"
 
@@ -54,19 +53,14 @@ struct SublatticeOptions {
 SublatticeAttemptRule sublattice_attempt_rule(const std::string& name);
 const std::vector<std::string>& sublattice_attempt_rule_names();
 
-class SublatticeSolver : public Solver {
+class SublatticeSolver : public EngineWindowSolver {
  public:
   SublatticeSolver(const Lattice& lattice, const HopModel& model, uint64_t seed,
                    BackendKind backend, SublatticeOptions options = {});
   ~SublatticeSolver() override;
   std::string name() const override { return "sublattice"; }
   void advance(SystemState& state, const AdvanceTarget& target) override;
-  // Windows reduced in the engine's memory (kmc/solvers/EngineWindows.hpp).
-  void set_observable_layout(const ObservableLayout& layout) override;
-  void mark_window(SystemState& state, int slot) override;
-  void restore_mark(SystemState& state, int slot, const ObservableMark& mark) override;
-  ObservableSums reduce_window(SystemState& state, int slot) override;
-  ObservableMark download_mark(SystemState& state, int slot) override;
+  // Windows reduced in the engine's memory: kmc/solvers/EngineWindowSolver.hpp.
   void keep_state_on_engine(bool keep) override { resident_ = keep; }
   void sync(SystemState& state) override;
 
@@ -78,7 +72,7 @@ class SublatticeSolver : public Solver {
   struct Engine;  // the engine of one backend (kernels/SublatticeEngine.hpp)
   // Loads `state` into the engine unless it is the state bound there.
   void bind(SystemState& state);
-  void bind_windows(SystemState& state);
+  void bind_windows(SystemState& state) override;
   void load(SystemState& state);
   void store(SystemState& state);
   void build_tables(double fraction, std::vector<uint32_t>& threshold,
@@ -124,7 +118,6 @@ class SublatticeSolver : public Solver {
   std::vector<IonRecord> record_;
   std::vector<uint64_t> hops_by_slot_;
   double hops_per_sweep_ = 0;  // running estimate for sizing batches
-  EngineWindows windows_;
   bool resident_ = false;  // advance() leaves the ions in the engine (sync() fetches them)
   bool stale_ = false;     // the bound state's ions on the host lag the engine's
 };

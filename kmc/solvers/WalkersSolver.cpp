@@ -79,21 +79,6 @@ void WalkersSolver::bind_windows(SystemState& state) {
   if (!windows_.bound()) windows_.bind(batch_->bind_windows(0, layout_), state.num_ions());
 }
 
-void WalkersSolver::set_observable_layout(const ObservableLayout& layout) {
-  Solver::set_observable_layout(layout);
-  windows_.unbind();
-}
-
-void WalkersSolver::mark_window(SystemState& state, int slot) {
-  bind_windows(state);
-  windows_.mark(state, checked_slot(slot));
-}
-
-void WalkersSolver::restore_mark(SystemState& state, int slot, const ObservableMark& mark) {
-  bind_windows(state);
-  windows_.restore(state, checked_slot(slot), mark);
-}
-
 void WalkersSolver::keep_state_on_engine(bool keep) {
   resident_ = keep;
   if (batch_) batch_->keep_positions_on_engine(keep);
@@ -104,16 +89,6 @@ void WalkersSolver::sync(SystemState& state) {
   if (batch_ && bound_ == &state && bound_hops_ == state.hops && bound_step_ == state.rng_step &&
       bound_time_ == state.time)
     batch_->sync_states();
-}
-
-ObservableMark WalkersSolver::download_mark(SystemState& state, int slot) {
-  bind_windows(state);
-  return windows_.download(checked_slot(slot));
-}
-
-ObservableSums WalkersSolver::reduce_window(SystemState& state, int slot) {
-  bind_windows(state);
-  return windows_.reduce(state, checked_slot(slot), layout_);
 }
 
 void WalkersSolver::advance(SystemState& state, const AdvanceTarget& target) {

@@ -4,8 +4,7 @@
 
 #include "kmc/backend/Backend.hpp"
 #include "kmc/model/HopModel.hpp"
-#include "kmc/solvers/EngineWindows.hpp"
-#include "kmc/solvers/Solver.hpp"
+#include "kmc/solvers/EngineWindowSolver.hpp"
 #include "kmc/solvers/WalkerBatch.hpp"
 
 namespace coatkmc {
@@ -27,18 +26,13 @@ namespace coatkmc {
 // on the targets asked for: a run stopped anywhere and continued (a
 // checkpoint, a longer run) is the same run. `attempts` equals `hops`
 // (rejection-free).
-class WalkersSolver : public Solver {
+class WalkersSolver : public EngineWindowSolver {
  public:
   WalkersSolver(const Lattice& lattice, const HopModel& model, uint64_t seed, BackendKind backend,
                 int threads = 1);
   std::string name() const override { return "walkers"; }
   void advance(SystemState& state, const AdvanceTarget& target) override;
-  // Windows reduced in the engine's memory (kmc/solvers/EngineWindows.hpp).
-  void set_observable_layout(const ObservableLayout& layout) override;
-  void mark_window(SystemState& state, int slot) override;
-  void restore_mark(SystemState& state, int slot, const ObservableMark& mark) override;
-  ObservableSums reduce_window(SystemState& state, int slot) override;
-  ObservableMark download_mark(SystemState& state, int slot) override;
+  // Windows reduced in the engine's memory: kmc/solvers/EngineWindowSolver.hpp.
   void keep_state_on_engine(bool keep) override;
   void sync(SystemState& state) override;
   // Length of a round of a hop target, s.
@@ -63,12 +57,11 @@ class WalkersSolver : public Solver {
   uint64_t bound_hops_ = 0, bound_step_ = 0;
   double bound_time_ = 0;
   double round_time_ = 0;
-  EngineWindows windows_;
   bool resident_ = false;
 
   // A batch for `state` unless the present one holds it.
   void bind(SystemState& state);
-  void bind_windows(SystemState& state);
+  void bind_windows(SystemState& state) override;
 
   // The first grid instant after `time`.
   double next_round_end(double time) const;
