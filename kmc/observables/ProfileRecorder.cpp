@@ -122,15 +122,8 @@ ProfileProgress ProfileRecorder::progress() const {
   ProfileProgress p;
   p.bins.resize(bins_.size());
   for (size_t b = 0; b < bins_.size(); ++b) {
-    const ProfileBin& from = bins_[b];
-    ProfileProgress::Bin& to = p.bins[b];
-    to.open_sites = from.open_sites;
-    to.block_d = from.block_d;
-    to.block_occupancy = from.block_occupancy;
-    to.block_d_axes = from.block_d_axes;
-    to.sum_r2 = from.sum_r2;
-    to.sum_ion_time = from.sum_ion_time;
-    to.sum_r2_axes = from.sum_r2_axes;
+    static_cast<ProfileBinSums&>(p.bins[b]) = bins_[b];
+    p.bins[b].open_sites = bins_[b].open_sites;
   }
   p.species = species_;
   p.origin_time = origin_time_;
@@ -150,16 +143,7 @@ void ProfileRecorder::restore(const ProfileProgress& p) {
                                   std::to_string(p.bins[b].open_sites) +
                                   " open sites restored into one of " +
                                   std::to_string(bins_[b].open_sites));
-  for (size_t b = 0; b < bins_.size(); ++b) {
-    const ProfileProgress::Bin& from = p.bins[b];
-    ProfileBin& to = bins_[b];
-    to.block_d = from.block_d;
-    to.block_occupancy = from.block_occupancy;
-    to.block_d_axes = from.block_d_axes;
-    to.sum_r2 = from.sum_r2;
-    to.sum_ion_time = from.sum_ion_time;
-    to.sum_r2_axes = from.sum_r2_axes;
-  }
+  for (size_t b = 0; b < bins_.size(); ++b) static_cast<ProfileBinSums&>(bins_[b]) = p.bins[b];
   origin_time_ = p.origin_time;
   start_time_ = p.start_time;
   snapshots_ = p.snapshots;

@@ -14,10 +14,10 @@ namespace coatkmc {
 // ion counts in the bin it stood in when the block began:
 //   D_bin = sum |dR|^2 / (2 d sum_ions dt)     (the ions that started in the bin)
 // and the occupancy of a bin is its ions over its open host sites at block ends.
-struct ProfileBin {
-  std::string name;
-  double z_low = 0, z_high = 0;         // Å along the third lattice vector (cell planes)
-  int64_t open_sites = 0;               // host sites not blocked
+// What a bin accumulates over the observed window: written once here, so a
+// bin, its checkpointed progress (ProfileProgress::Bin) and the copies
+// between them cannot disagree on the fields.
+struct ProfileBinSums {
   std::vector<double> block_d;          // Å^2/s per block with ions in the bin (all replicas)
   std::vector<double> block_occupancy;  // per block end
   double sum_r2 = 0, sum_ion_time = 0;  // Å^2, ion-seconds, all blocks
@@ -25,6 +25,12 @@ struct ProfileBin {
   // (Å^2) and each block's D_a = sum dR_a^2 / (2 sum_ions dt), Å^2/s.
   Vec3 sum_r2_axes;
   std::vector<Vec3> block_d_axes;
+};
+
+struct ProfileBin : ProfileBinSums {
+  std::string name;
+  double z_low = 0, z_high = 0;         // Å along the third lattice vector (cell planes)
+  int64_t open_sites = 0;               // host sites not blocked
   double volume = 0;                    // Å^3 of the bin's cells
 };
 
@@ -41,12 +47,8 @@ struct ProfileSnapshot {
 // (names, extents, open sites, the bin of every site) comes back from the
 // configuration.
 struct ProfileProgress {
-  struct Bin {
+  struct Bin : ProfileBinSums {
     int64_t open_sites = 0;  // the bin's (checked against the configuration's on restore)
-    std::vector<double> block_d, block_occupancy;
-    std::vector<Vec3> block_d_axes;
-    double sum_r2 = 0, sum_ion_time = 0;
-    Vec3 sum_r2_axes;
   };
   std::vector<Bin> bins;
   int species = 0;
