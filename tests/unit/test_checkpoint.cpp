@@ -167,6 +167,18 @@ RunState reread(const Recorded& rec) {
   return decode_checkpoint(rec.bytes, "memory").run;
 }
 
+// Runs `s` to its end and returns its final state as a checkpoint of it
+// reads back (every replica's), ready to be continued by a longer plan.
+RunState finished_and_reread(const SimulationSettings& s) {
+  Recorded rec;
+  RunState run;
+  run_simulation(s, run, saving_control(rec));
+  std::vector<const ReplicaRun*> all;
+  for (const ReplicaRun& rr : run.replicas) all.push_back(&rr);
+  rec.bytes = encode_checkpoint("# test", run, all, 0.0);
+  return reread(rec);
+}
+
 class EverySolver : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EverySolver, StoppedAtAMilestoneAndRestartedEndsLikeTheWholeRun) {
@@ -250,13 +262,7 @@ class ExtendableSolver : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ExtendableSolver, HalfRunContinuedToTheFullLengthEqualsTheFullRun) {
   const SimulationOutcome whole = run_simulation(settings_for(GetParam(), 12));
-  Recorded rec;
-  RunState run;
-  run_simulation(settings_for(GetParam(), 6), run, saving_control(rec));
-  std::vector<const ReplicaRun*> all;
-  for (const ReplicaRun& rr : run.replicas) all.push_back(&rr);
-  rec.bytes = encode_checkpoint("# test", run, all, 0.0);
-  RunState resumed = reread(rec);
+  RunState resumed = finished_and_reread(settings_for(GetParam(), 6));
   const SimulationOutcome longer =
       run_simulation(settings_for(GetParam(), 12), resumed, RunControl{});
   expect_same_outcome(whole, longer, tolerance_of(GetParam()));
@@ -273,13 +279,7 @@ TEST_P(ExtendableSolver, HalfRunWithHalfTheBlocksContinuedKeepsItsProfiles) {
   SimulationSettings half = settings_for(GetParam(), 6);
   half.blocks = 2;
   half.msd_samples = 3;
-  Recorded rec;
-  RunState run;
-  run_simulation(half, run, saving_control(rec));
-  std::vector<const ReplicaRun*> all;
-  for (const ReplicaRun& rr : run.replicas) all.push_back(&rr);
-  rec.bytes = encode_checkpoint("# test", run, all, 0.0);
-  RunState resumed = reread(rec);
+  RunState resumed = finished_and_reread(half);
   const SimulationOutcome longer =
       run_simulation(settings_for(GetParam(), 12), resumed, RunControl{});
   expect_same_outcome(whole, longer, tolerance_of(GetParam()));
