@@ -48,18 +48,16 @@ BLOCKS_PER_SM = 4        # 224 threads at <= 72 registers (gpu-resources test: 7
 # instructions. Two figures of that run calibrate the model ("calibrated"
 # fields, the rows' predictions); the prior figures stay in each row
 # ("prior_..."). Everything else is still computed, not fitted:
-#  - NCU_WARP_INSTRUCTIONS_256: executed warp instructions of one parity launch
-#    at 256^3 (Nsight Compute, 3 launches: 32.79 M +- 0.01 M) over its
-#    256^3 / 8 attempts, against the model's static count: the dynamic factor;
-#  - BENCH_64: `coatkmc bench` at 64^3, 4.24e8 attempts/s: 8 launches of 8
-#    blocks, one block per SM, so a launch takes one block's chain alone
-#    (77.0 us after the 2.3 us gate kernel): fits the chain's cycles per
-#    dynamic instruction.
+#  - executed warp instructions of one parity launch at 256^3 (Nsight Compute,
+#    3 launches: 32.79 M +- 0.01 M) over its 256^3 / 8 attempts, against the
+#    model's static count: the dynamic factor;
+#  - `coatkmc bench` at 64^3, 4.24e8 attempts/s: 8 launches of 8 blocks, one
+#    block per SM, so a launch takes one block's chain alone (77.0 us after the
+#    2.3 us gate kernel): fits the chain's cycles per dynamic instruction.
+#  (Both fitted at 333924a; kept as numbers in calibration() since T12.)
 # The 256^3 and 512^3 figures and the block-size experiment are predictions
 # checked against the same run (NOTES.md).
 RESULTS_H200 = os.path.join(HERE, "..", "results", "nvidia-h200-2026-12-04.json")
-NCU_WARP_INSTRUCTIONS_256 = 32.79e6   # per parity launch at 256^3 (2,097,152 attempts)
-BENCH_64_ATTEMPTS_PER_SECOND = 4.24e8
 GATE_KERNEL_S = 2.3e-6                # the gate kernel per sweep (ncu timeline: 2.2-2.6 us)
 MEASURED_LAUNCH_GAP = 0.0             # 256^3: 8 launches + gate per sweep = the bench's sweep time
 C = 0.5                  # half-filled lattice gas (the bench case)
@@ -556,7 +554,7 @@ _CALIBRATION_30AD1B1 = {"dynamic_factor": 1.7791209490593385,
                         "chain_cycles_per_instruction": 6.185376629304846}
 
 
-def sublattice(dev, n, design, energy="lattice gas", calibrated=True):
+def sublattice(dev, n, design, energy="lattice gas"):
     d = DEVICES[dev]
     em = energy_model(energy)
     t = bench_tiling(n, em["spacing"], em["reads"])
@@ -683,15 +681,6 @@ def sublattice(dev, n, design, energy="lattice gas", calibrated=True):
         k: (1 / x if x > 0 else None) for k, x in limits.items()})
     blocks_total = t["blocks"] * replicas
     launches_per_sweep = t["parity"] * max(1.0, blocks_total / slots)
-
-    def launch_cycles_with(cpi):
-        c, l = chain_cycles(cpi)
-        return nclasses * c + l + passes_pro * prologue_lane * cpi
-    if not calibrated:
-        return dict(warp_instructions_per_attempt=warp_per_visit,
-                    chain_fit=dict(cycles_at_0=launch_cycles_with(0.0),
-                                   cycles_at_1=launch_cycles_with(1.0),
-                                   launches_per_sweep=launches_per_sweep))
     # ---- calibrated by the H200 run ----
     # A block alone runs its chain of class steps (chain_cycles with the fitted
     # cycles per executed instruction). Blocks sharing an SM interleave their
