@@ -108,7 +108,12 @@ struct SublatticeArrays {
 struct SublatticeRngKey {
   uint64_t seed;
   uint32_t replica;
+  // The thinned words' layout (kernels/SublatticeThinning.hpp, words()): 0
+  // the tiles' pair layout; g > 0 the lattice-wide class rule's, four sites
+  // g apart to a block (kernels/SublatticeLatticeRule.hpp). Fills the padding.
+  uint32_t word_group = 0;
 };
+static_assert(sizeof(SublatticeRngKey) == 16, "SublatticeRngKey is a kernel parameter");
 
 enum SublatticeOutcome : int { kAttemptNull = 0, kAttemptRejected = 1, kAttemptAccepted = 2 };
 

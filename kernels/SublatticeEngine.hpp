@@ -16,6 +16,7 @@
 #include "kernels/LatticeView.hpp"
 #include "kernels/SublatticeAttempt.hpp"
 #include "kernels/SublatticeBatch.hpp"
+#include "kernels/SublatticeLatticeRule.hpp"
 #include "kernels/SublatticeTiling.hpp"
 
 namespace coatkmc {
@@ -24,6 +25,11 @@ namespace coatkmc {
 struct SublatticeSetup {
   LatticeView lattice;  // steps: host pointer, copied
   SublatticeTiling tiling;
+  // The lattice-wide class rule (kernels/SublatticeLatticeRule.hpp), when
+  // active(): a batch's parity_order then holds a permutation of its
+  // classes() per sweep, site_order is not read, the tiling is not used, and
+  // key.word_group = lattice_rule.word_group(nbasis). Only with thinned visits.
+  SublatticeLatticeRule lattice_rule{};
   int64_t sites = 0;
   SublatticeRngKey key{};
   int32_t interaction = 0, rule = kPoissonAttempts;

@@ -86,8 +86,36 @@ struct SublatticeThinning {
   // visits, so the device draws the screen words of a whole tile with one
   // block per two sites at a launch's start (SublatticeScreen::tile).
   static constexpr uint64_t kWordsBlock = 8;
+  // Under the lattice-wide class rule (key.word_group = g > 0,
+  // kernels/SublatticeLatticeRule.hpp) word 0 is word (i / g) % 4 of block
+  // kScreenBlock at (i / 4g) g + i % g, so that four members of one class
+  // share a block, and word 1 word i % 4 of block kDirectionBlock at i / 4.
+  static constexpr uint64_t kScreenBlock = 9;
+  static constexpr uint64_t kDirectionBlock = 10;
+  KMC_HD static uint32_t screen_block(uint32_t i, uint32_t group) {
+    return (i / (4u * group)) * group + i % group;
+  }
+  KMC_HD static uint32_t screen_word(const CounterRng::Philox::ctr_type& v, uint32_t i,
+                                     uint32_t group) {
+    const uint32_t w = (i / group) & 3u;  // constant indices: no local memory on the device
+    return w == 0 ? v[0] : (w == 1 ? v[1] : (w == 2 ? v[2] : v[3]));
+  }
+  KMC_HD static uint32_t direction_word(const SublatticeRngKey& key, uint64_t sweep, uint32_t i) {
+    const auto v = CounterRng::words(key.seed, kStreamSublattice, key.replica,
+                                     (sweep << 4) | kDirectionBlock, i >> 2);
+    const uint32_t w = i & 3u;
+    return w == 0 ? v[0] : (w == 1 ? v[1] : (w == 2 ? v[2] : v[3]));
+  }
   KMC_HD static void words(const SublatticeRngKey& key, uint64_t sweep, int32_t i, uint32_t& word0,
                            uint32_t& word1) {
+    if (key.word_group) {
+      const uint32_t u = static_cast<uint32_t>(i), g = key.word_group;
+      word0 = screen_word(CounterRng::words(key.seed, kStreamSublattice, key.replica,
+                                            (sweep << 4) | kScreenBlock, screen_block(u, g)),
+                          u, g);
+      word1 = direction_word(key, sweep, u);
+      return;
+    }
     const auto v = CounterRng::words(key.seed, kStreamSublattice, key.replica,
                                      (sweep << 4) | kWordsBlock, static_cast<uint32_t>(i) >> 1);
     const bool odd = (i & 1) != 0;
