@@ -18,6 +18,9 @@ class SublatticeCpu final : public HostSublatticeEngine {
   using HostSublatticeEngine::HostSublatticeEngine;
   SublatticeBatchResult run(const SublatticeBatch& batch, uint64_t* hops_by_slot) override {
     const SublatticeSetup& s = setup();
+    if (s.lattice_rule.active())
+      return run_lattice_batch(s.lattice, s.lattice_rule, tables(0), tables(1), arrays(), s.key,
+                               batch, std::max(1, s.threads), hops_by_slot);
     return run_sublattice_batch(s.lattice, s.tiling, tables(0), tables(1), arrays(), s.key, batch,
                                 std::max(1, s.threads), hops_by_slot);
   }

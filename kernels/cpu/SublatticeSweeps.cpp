@@ -116,6 +116,39 @@ uint64_t run_tile(const LatticeView& lat, const SublatticeTiling& tiling,
   return hops;
 }
 
+// One row (c1, c2) of class (phase j, basis site b) under the lattice-wide
+// rule: its members row_first(j, c1, c2) + M m < n0, decided in order, then
+// their records moved (as run_tile does).
+uint64_t run_row(const LatticeView& lat, const SublatticeLatticeRule& rule,
+                 const SublatticeTables& tab, const SublatticeArrays& arr,
+                 const SublatticeRngKey& key, uint64_t sweep, int32_t j, int32_t b, int32_t c1,
+                 int32_t c2, SublatticeAttempt::Move* moves, uint64_t* slots) {
+  SiteCoord s;
+  s.b = b;
+  s.c[1] = c1;
+  s.c[2] = c2;
+  const int32_t base = (c2 * lat.n[1] + c1) * lat.n[0] * lat.nbasis + b;
+  int32_t accepted = 0;
+  for (int32_t c0 = rule.row_first(j, c1, c2); c0 < lat.n[0]; c0 += rule.modulus) {
+    const int32_t i = base + c0 * lat.nbasis;
+    if (!SublatticeAttempt::eligible(arr.site[i], sweep, tab.rule)) continue;
+    s.c[0] = c0;
+    SublatticeAttempt::Move& m = moves[accepted];
+    if (SublatticeAttempt::decide(lat, tab, arr, key, sweep, s, i, m) == kAttemptAccepted) {
+      __builtin_prefetch(&arr.record[m.from]);
+      __builtin_prefetch(&arr.record[m.to], 1);
+      ++accepted;
+    }
+  }
+  uint64_t hops = 0;
+  for (int32_t e = 0; e < accepted; ++e) {
+    SublatticeAttempt::move_record(arr, moves[e]);
+    slots[moves[e].slot] += moves[e].ions;
+    hops += moves[e].ions;
+  }
+  return hops;
+}
+
 }  // namespace
 
 SublatticeBatchResult run_sublattice_batch(const LatticeView& lat, const SublatticeTiling& tiling,
@@ -157,6 +190,54 @@ SublatticeBatchResult run_sublattice_batch(const LatticeView& lat, const Sublatt
               run_tile(lat, tiling, tab, arr, key, sweep, order, tile, shapes, found, moves,
                        slots.data());
         }
+      }
+#pragma omp atomic
+      total += this_sweep;
+#pragma omp barrier
+      if (omp_get_thread_num() == 0) done = n + 1;
+    }
+    for (int i = 0; i < nslots; ++i) {
+      if (slots[i] == 0) continue;
+#pragma omp atomic
+      hops_by_slot[i] += slots[i];
+    }
+  }
+  result.sweeps_done = done;
+  result.hops = total;
+  return result;
+}
+
+SublatticeBatchResult run_lattice_batch(const LatticeView& lat, const SublatticeLatticeRule& rule,
+                                        const SublatticeTables& full,
+                                        const SublatticeTables& partial,
+                                        const SublatticeArrays& arr, const SublatticeRngKey& key,
+                                        const SublatticeBatch& batch, int threads,
+                                        uint64_t* hops_by_slot) {
+  const int nslots = lat.nbasis * lat.zmax;
+  const int32_t C = rule.classes(), rows = lat.n[1] * lat.n[2];
+  SublatticeBatchResult result;
+  uint64_t total = 0;
+  int32_t done = 0;
+  const int64_t sites = int64_t(lat.n[0]) * lat.n[1] * lat.n[2] * lat.nbasis;
+  const int use = static_cast<int>(
+      std::max<int64_t>(1, std::min<int64_t>({threads, rows, sites / kSitesPerThread})));
+#pragma omp parallel num_threads(use)
+  {
+    std::vector<uint64_t> slots(nslots, 0);
+    std::vector<SublatticeAttempt::Move> moves((lat.n[0] + rule.modulus - 1) / rule.modulus);
+    for (int32_t n = 0; n < batch.sweeps; ++n) {
+      // Every thread reads the same total: it was last written before the barrier below.
+      if (total >= batch.hop_budget) break;
+      const uint64_t sweep = batch.first_sweep + n;
+      const SublatticeTables& tab = (batch.last_partial && n == batch.sweeps - 1) ? partial : full;
+      uint64_t this_sweep = 0;
+      for (int32_t ci = 0; ci < C; ++ci) {
+        const int32_t q = batch.parity_order[static_cast<int64_t>(n) * C + ci];
+        const int32_t j = rule.phase_of(q), b = rule.basis_of(q);
+#pragma omp for schedule(static)
+        for (int32_t r = 0; r < rows; ++r)
+          this_sweep += run_row(lat, rule, tab, arr, key, sweep, j, b, r % lat.n[1], r / lat.n[1],
+                                moves.data(), slots.data());
       }
 #pragma omp atomic
       total += this_sweep;

@@ -1,0 +1,271 @@
+// The lattice-wide class rule of the sublattice solver
+// (kernels/SublatticeLatticeRule.hpp) on the CPU engine: its OpenMP launcher
+// (kernels/cpu/SublatticeSweeps.cpp, run_lattice_batch) gives bit for bit
+// what a naive single-threaded loop gives (classes in the sweep's order,
+// rows in order, decide() and move_record() per member at once), whatever
+// the thread count, over batches with a partial last sweep and a hop-budget
+// stop; and the thinned words' lattice layout gives every site its own
+// (block, word) and puts four members of a class row in one Philox block.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <numeric>
+#include <random>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kernels/SublatticeAttempt.hpp"
+#include "kernels/SublatticeEngine.hpp"
+#include "kernels/SublatticeLatticeRule.hpp"
+#include "kernels/SublatticeThinning.hpp"
+
+using namespace coatkmc;
+
+namespace {
+
+constexpr double kTwo32 = 4294967296.0;
+constexpr int kZ = 6;
+constexpr int kWidth = 2 * kZ + 1;
+
+// The sc lattice gas's rule: M = 8, k = (1, 2, 3), one basis site.
+SublatticeLatticeRule sc_rule() {
+  SublatticeLatticeRule r;
+  r.modulus = 8;
+  r.k[0] = 2;
+  r.k[1] = 3;
+  r.mobile_basis_count = 1;
+  r.mobile_basis[0] = 0;
+  return r;
+}
+
+// Thresholds at acceptance p[k] times `fraction`, then the thinning tables as
+// the solver appends them (kernels/SublatticeThinning.hpp layout: [T][h(T)]
+// [ceiling][common mass][screen] for one species and one basis site).
+std::vector<uint32_t> thinning_tables(const double (&p)[kZ], double fraction) {
+  std::vector<uint32_t> t(2 * kZ * kWidth + 3, 0u);
+  for (int k = 0; k < kZ; ++k)
+    for (int dn = 0; dn < kWidth; ++dn)
+      t[k * kWidth + dn] = static_cast<uint32_t>(std::floor(p[k] * fraction * kTwo32));
+  for (int e = 0; e < kZ * kWidth; ++e)
+    t[kZ * kWidth + e] = static_cast<uint32_t>(
+        std::nearbyint(-std::expm1(-double(t[e]) / (kZ * kTwo32)) * kTwo32));
+  uint32_t ceiling = 0;
+  for (int k = 0; k < kZ; ++k)
+    ceiling = SublatticeThinning::combine(ceiling, t[kZ * kWidth + k * kWidth + kZ]);
+  t[2 * kZ * kWidth] = ceiling;
+  bool same = true;
+  for (int k = 1; k < kZ; ++k) same = same && t[k * kWidth + kZ] == t[kZ];
+  t[2 * kZ * kWidth + 1] = same ? t[kZ * kWidth + kZ] : 0u;
+  t[2 * kZ * kWidth + 2] = ceiling;
+  return t;
+}
+
+struct ScLattice {
+  std::vector<HopStep> steps;
+  LatticeView lat{};
+  explicit ScLattice(int n0, int n1, int n2) {
+    const int8_t d[kZ][3] = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}};
+    for (int k = 0; k < kZ; ++k) steps.push_back(HopStep{0, {d[k][0], d[k][1], d[k][2]}, 0});
+    lat.n[0] = n0;
+    lat.n[1] = n1;
+    lat.n[2] = n2;
+    lat.nbasis = 1;
+    lat.zmax = kZ;
+    lat.steps = steps.data();
+  }
+  int64_t sites() const { return int64_t(lat.n[0]) * lat.n[1] * lat.n[2]; }
+};
+
+// One batch as the test runs it: its class orders are random permutations.
+struct BatchPlan {
+  uint64_t first_sweep;
+  int32_t sweeps;
+  bool partial;
+  uint64_t budget;
+};
+
+// The naive reference: one thread, classes in the batch's order, rows (c2
+// outer, c1 inner) and members in order, each visit's record moved at once.
+SublatticeBatchResult reference(const LatticeView& lat, const SublatticeLatticeRule& rule,
+                                const SublatticeTables& full, const SublatticeTables& partial,
+                                const SublatticeArrays& arr, const SublatticeRngKey& key,
+                                const SublatticeBatch& batch, uint64_t* slots) {
+  SublatticeBatchResult r;
+  for (int32_t n = 0; n < batch.sweeps; ++n) {
+    if (r.hops >= batch.hop_budget) break;
+    const uint64_t sweep = batch.first_sweep + n;
+    const SublatticeTables& tab = (batch.last_partial && n == batch.sweeps - 1) ? partial : full;
+    for (int32_t ci = 0; ci < rule.classes(); ++ci) {
+      const int32_t q = batch.parity_order[int64_t(n) * rule.classes() + ci];
+      const int32_t j = rule.phase_of(q), b = rule.basis_of(q);
+      for (int32_t c2 = 0; c2 < lat.n[2]; ++c2)
+        for (int32_t c1 = 0; c1 < lat.n[1]; ++c1)
+          for (int32_t c0 = rule.row_first(j, c1, c2); c0 < lat.n[0]; c0 += rule.modulus) {
+            const SiteCoord s{{c0, c1, c2}, b};
+            const int32_t i = lat.index(s);
+            if (!SublatticeAttempt::eligible(arr.site[i], sweep, tab.rule)) continue;
+            SublatticeAttempt::Move m;
+            if (SublatticeAttempt::decide(lat, tab, arr, key, sweep, s, i, m) != kAttemptAccepted)
+              continue;
+            SublatticeAttempt::move_record(arr, m);
+            slots[m.slot] += m.ions;
+            r.hops += m.ions;
+          }
+    }
+    r.sweeps_done = n + 1;
+  }
+  return r;
+}
+
+// The engine (threads given) and the reference from the same state, batch
+// after batch: same result, site bytes, records and hops per slot.
+void expect_engine_matches_reference(int n0, int n1, int n2, double concentration, int threads) {
+  SCOPED_TRACE("sc " + std::to_string(n0) + "x" + std::to_string(n1) + "x" + std::to_string(n2) +
+               " c=" + std::to_string(concentration) + " threads=" + std::to_string(threads));
+  const ScLattice sc(n0, n1, n2);
+  const SublatticeLatticeRule rule = sc_rule();
+  const double p[kZ] = {0.25, 0.1, 0.05, 0.2, 0.15, 0.22};  // unequal: the weighted chain
+  const double p_equal[kZ] = {0.25, 0.25, 0.25, 0.25, 0.25, 0.25};  // the common-mass path
+  const std::vector<uint32_t> full = thinning_tables(p, 1.0), part = thinning_tables(p_equal, 0.37);
+
+  std::mt19937_64 gen(12345 + n0 * 7 + n2);
+  std::vector<uint8_t> site(sc.sites(), 0);
+  std::vector<IonRecord> record(sc.sites(), IonRecord{-1, {0, 0, 0}});
+  int32_t ions = 0;
+  std::bernoulli_distribution occupied(concentration);
+  for (int64_t i = 0; i < sc.sites(); ++i)
+    if (occupied(gen)) {
+      site[i] = kSiteOccupied;
+      record[i] = IonRecord{ions++, {0, 0, 0}};
+    }
+
+  SublatticeSetup setup;
+  setup.lattice = sc.lat;
+  setup.lattice_rule = rule;
+  setup.sites = sc.sites();
+  setup.key = SublatticeRngKey{0x9e3779b97f4a7c15ull, 3, rule.word_group(1)};
+  setup.rule = kPoissonAttempts;
+  setup.threshold_count = static_cast<int64_t>(full.size());
+  setup.threads = threads;
+  auto engine = cpu::make_sublattice_engine(setup);
+  engine->set_tables(false, full.data(), nullptr, nullptr);
+  engine->set_tables(true, part.data(), nullptr, nullptr);
+  engine->upload(site.data(), record.data());
+
+  SublatticeTables tab_full{}, tab_part{};
+  tab_full.threshold = full.data();
+  tab_part.threshold = part.data();
+  for (SublatticeTables* t : {&tab_full, &tab_part}) {
+    t->rule = kPoissonAttempts;
+    t->species = 1;
+  }
+  const SublatticeArrays arr{site.data(), record.data()};
+
+  // Full sweeps; a partial last sweep; a budget that stops the batch in its
+  // second sweep (0.05 to 0.1 hops per ion per sweep here); then more.
+  const uint64_t per_sweep = static_cast<uint64_t>(ions) / 20;
+  const BatchPlan plans[] = {{0, 3, false, UINT64_MAX},
+                             {3, 4, true, UINT64_MAX},
+                             {7, 6, false, per_sweep + 1},
+                             {9, 2, true, UINT64_MAX}};
+  uint64_t budget_stops = 0;
+  std::vector<uint64_t> slots_engine(kZ, 0), slots_ref(kZ, 0);
+  std::mt19937 order_gen(77);
+  for (const BatchPlan& plan : plans) {
+    std::vector<uint8_t> order(size_t(plan.sweeps) * rule.classes());
+    for (int32_t n = 0; n < plan.sweeps; ++n) {
+      std::iota(order.begin() + n * rule.classes(), order.begin() + (n + 1) * rule.classes(), 0);
+      std::shuffle(order.begin() + n * rule.classes(), order.begin() + (n + 1) * rule.classes(),
+                   order_gen);
+    }
+    SublatticeBatch batch;
+    batch.first_sweep = plan.first_sweep;
+    batch.sweeps = plan.sweeps;
+    batch.parity_order = order.data();
+    batch.last_partial = plan.partial;
+    batch.hop_budget = plan.budget;
+    const SublatticeBatchResult got = engine->run(batch, slots_engine.data());
+    const SublatticeBatchResult want =
+        reference(sc.lat, rule, tab_full, tab_part, arr, setup.key, batch, slots_ref.data());
+    ASSERT_EQ(got.sweeps_done, want.sweeps_done) << "batch at sweep " << plan.first_sweep;
+    ASSERT_EQ(got.hops, want.hops) << "batch at sweep " << plan.first_sweep;
+    EXPECT_GT(want.hops, 0u);
+    if (want.sweeps_done < plan.sweeps) ++budget_stops;
+    std::vector<uint8_t> site_engine(sc.sites());
+    std::vector<IonRecord> record_engine(sc.sites());
+    engine->download(site_engine.data(), record_engine.data());
+    ASSERT_EQ(site_engine, site) << "batch at sweep " << plan.first_sweep;
+    for (int64_t i = 0; i < sc.sites(); ++i) {
+      if (!(site[i] & kSiteOccupied)) continue;
+      ASSERT_EQ(record_engine[i].ion, record[i].ion) << "site " << i;
+      for (int a = 0; a < 3; ++a) ASSERT_EQ(record_engine[i].cells[a], record[i].cells[a]);
+    }
+    ASSERT_EQ(slots_engine, slots_ref);
+  }
+  EXPECT_EQ(budget_stops, 1u);  // the budget batch did stop early
+}
+
+}  // namespace
+
+TEST(SublatticeLatticeRule, CpuEngineMatchesNaiveReference) {
+  for (int threads : {1, 2})
+    for (double c : {0.3, 0.7}) {
+      expect_engine_matches_reference(16, 16, 16, c, threads);
+      expect_engine_matches_reference(24, 16, 32, c, threads);
+    }
+  // Large enough for the launcher to use two threads (16384 sites per thread).
+  expect_engine_matches_reference(32, 32, 32, 0.5, 2);
+}
+
+// The lattice layout (SublatticeRngKey::word_group = g = M nbasis): the
+// screen word of site i is word (i / g) % 4 of block screen_block(i, g):
+// distinct per site; with n0 % 32 == 0 on sc, members x, x + 8, x + 16,
+// x + 24 of a class row (x the row's first member plus a multiple of 32)
+// share one block; words() returns those words.
+TEST(SublatticeLatticeRule, WordLayoutGivesEachSiteItsOwnWord) {
+  const SublatticeLatticeRule rule = sc_rule();
+  const uint32_t g = rule.word_group(1);
+  for (const auto& n : {std::vector<int>{16, 16, 16}, std::vector<int>{24, 16, 32},
+                        std::vector<int>{32, 8, 8}, std::vector<int>{64, 4, 8}}) {
+    const ScLattice sc(n[0], n[1], n[2]);
+    std::set<std::pair<uint32_t, uint32_t>> screen, direction;
+    for (uint32_t i = 0; i < sc.sites(); ++i) {
+      screen.insert({SublatticeThinning::screen_block(i, g), (i / g) % 4});
+      direction.insert({i / 4, i % 4});
+    }
+    EXPECT_EQ(screen.size(), size_t(sc.sites()));
+    EXPECT_EQ(direction.size(), size_t(sc.sites()));
+    if (n[0] % 32 != 0) continue;
+    for (int32_t j = 0; j < rule.modulus; ++j)
+      for (int32_t c2 = 0; c2 < n[2]; ++c2)
+        for (int32_t c1 = 0; c1 < n[1]; ++c1)
+          for (int32_t x = rule.row_first(j, c1, c2); x < n[0]; x += 32) {
+            const int32_t i = sc.lat.index(SiteCoord{{x, c1, c2}, 0});
+            std::set<uint32_t> words;
+            for (int m = 0; m < 4; ++m) {
+              ASSERT_EQ(rule.phase_of_cell(SiteCoord{{x + 8 * m, c1, c2}, 0}.c), j);
+              EXPECT_EQ(SublatticeThinning::screen_block(i + 8 * m, g),
+                        SublatticeThinning::screen_block(i, g));
+              words.insert((uint32_t(i) + 8 * m) / g % 4);
+            }
+            EXPECT_EQ(words.size(), 4u);
+          }
+  }
+  // words() draws word (i / g) % 4 of that block and word i % 4 of block i / 4.
+  const SublatticeRngKey key{0x1234, 5, g};
+  for (int32_t i : {0, 1, 7, 8, 31, 32, 33, 1000, 4095}) {
+    uint32_t w0, w1;
+    SublatticeThinning::words(key, 17, i, w0, w1);
+    const auto screen = CounterRng::words(key.seed, kStreamSublattice, key.replica,
+                                          (17u << 4) | SublatticeThinning::kScreenBlock,
+                                          SublatticeThinning::screen_block(i, g));
+    const auto dir = CounterRng::words(key.seed, kStreamSublattice, key.replica,
+                                       (17u << 4) | SublatticeThinning::kDirectionBlock, i / 4);
+    EXPECT_EQ(w0, screen[(i / g) % 4]) << i;
+    EXPECT_EQ(w1, dir[i % 4]) << i;
+  }
+}
