@@ -3,7 +3,11 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <vector>
+
+#include "kernels/CounterRng.hpp"
+#include "kernels/SublatticeThinning.hpp"
 
 namespace coatkmc::cpu {
 
@@ -118,7 +122,11 @@ uint64_t run_tile(const LatticeView& lat, const SublatticeTiling& tiling,
 
 // One row (c1, c2) of class (phase j, basis site b) under the lattice-wide
 // rule: its members row_first(j, c1, c2) + M m < n0, decided in order, then
-// their records moved (as run_tile does).
+// their records moved (as run_tile does). Thinned visits are screened first:
+// a word 0 at or above the basis site's screen (the largest ceiling over the
+// species) cannot hop, and decide() would return without a write, so it is
+// not called; the screen words of up to four members come from one Philox
+// block (SublatticeThinning::words' lattice layout), kept while it serves.
 uint64_t run_row(const LatticeView& lat, const SublatticeLatticeRule& rule,
                  const SublatticeTables& tab, const SublatticeArrays& arr,
                  const SublatticeRngKey& key, uint64_t sweep, int32_t j, int32_t b, int32_t c1,
@@ -128,10 +136,24 @@ uint64_t run_row(const LatticeView& lat, const SublatticeLatticeRule& rule,
   s.c[1] = c1;
   s.c[2] = c2;
   const int32_t base = (c2 * lat.n[1] + c1) * lat.n[0] * lat.nbasis + b;
+  const uint32_t g = key.word_group;
+  const bool screened = g != 0 && SublatticeThinning::applies(lat, tab);
+  const uint32_t screen = screened ? SublatticeThinning::tables(lat, tab).screen[b] : 0;
+  uint32_t held = UINT32_MAX;  // the screen block held in `words`
+  CounterRng::Philox::ctr_type words{};
   int32_t accepted = 0;
   for (int32_t c0 = rule.row_first(j, c1, c2); c0 < lat.n[0]; c0 += rule.modulus) {
     const int32_t i = base + c0 * lat.nbasis;
     if (!SublatticeAttempt::eligible(arr.site[i], sweep, tab.rule)) continue;
+    if (screened) {
+      const uint32_t u = static_cast<uint32_t>(i), block = SublatticeThinning::screen_block(u, g);
+      if (block != held) {
+        words = CounterRng::words(key.seed, kStreamSublattice, key.replica,
+                                  (sweep << 4) | SublatticeThinning::kScreenBlock, block);
+        held = block;
+      }
+      if (!(SublatticeThinning::screen_word(words, u, g) < screen)) continue;
+    }
     s.c[0] = c0;
     SublatticeAttempt::Move& m = moves[accepted];
     if (SublatticeAttempt::decide(lat, tab, arr, key, sweep, s, i, m) == kAttemptAccepted) {
