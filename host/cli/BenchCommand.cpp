@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -20,6 +21,7 @@
 #include "kmc/core/Error.hpp"
 #include "kmc/lattice/TextbookLattices.hpp"
 #include "kmc/solvers/SolverFactory.hpp"
+#include "kmc/solvers/SublatticeSolver.hpp"
 #include "kmc/simulation/RunPlan.hpp"
 
 namespace coatkmc {
@@ -38,6 +40,7 @@ struct BenchCase {
   double fraction;
   int threads;
   std::string energy = "lattice_gas";  // --energy
+  std::string class_rule = "tiles";    // --class-rule (sublattice only)
 };
 
 // --energy: the hop energies of the bench (issue 16's speed comparison).
@@ -153,6 +156,7 @@ std::string load_average() {
 nlohmann::json time_case(const BenchCase& c, BackendKind backend, double seconds) {
   SolverOptions options;
   options.threads = c.threads;
+  options.sublattice_class_rule = c.class_rule;
   std::shared_ptr<const RunWorld> world;
   std::unique_ptr<Lattice> own_lattice;
   std::unique_ptr<HopModel> own_model;
@@ -227,7 +231,15 @@ nlohmann::json time_case(const BenchCase& c, BackendKind backend, double seconds
                         {"attempts_per_second", attempts / elapsed},
                         {"bytes_per_attempt_estimate", bytes},
                         {"bandwidth_estimate_GBps", bytes * attempts / elapsed * 1e-9}};
-  if (c.solver == "sublattice") row["acceptance_ceiling"] = kDefaultAcceptanceCeiling;
+  if (c.solver == "sublattice") {
+    row["acceptance_ceiling"] = kDefaultAcceptanceCeiling;
+    // What the sweeps followed: "tiles", or "lattice" with its modulus.
+    const auto* sub = dynamic_cast<const SublatticeSolver*>(solver.get());
+    const bool lattice_rule = sub && sub->lattice_rule().active();
+    row["class_rule"] = c.class_rule;
+    row["classes"] = lattice_rule ? "lattice M=" + std::to_string(sub->lattice_rule().modulus)
+                                  : std::string("tiles");
+  }
   return row;
 }
 
@@ -265,6 +277,7 @@ int bench_command(const std::vector<std::string>& in) {
       ("sizes", "comma-separated cells per axis (sc lattice)", cxxopts::value<std::string>()->default_value("32,64,128,256,512"))
       ("threads", "comma-separated CPU thread counts", cxxopts::value<std::string>()->default_value("1"))
       ("energy", "lattice_gas | nn (interaction J) | nn_pair (J as an environment pair cluster) | environment (a two-shell environment model)", cxxopts::value<std::string>()->default_value("lattice_gas"))
+      ("class-rule", "sublattice classes, comma-separated: tiles | auto (the lattice-wide rule where it applies) | lattice", cxxopts::value<std::string>()->default_value("tiles"))
       ("quick", "small sizes and short timings (smoke test)")
       ("h,help", "show this help");
   const cxxopts::ParseResult res = parse_command_line(opts, "coatkmc bench", in);
@@ -291,6 +304,11 @@ int bench_command(const std::vector<std::string>& in) {
     throw InputError("--energy", "'" + energy + "' is not one of: lattice_gas, nn, nn_pair, environment");
   for (int t : threads)
     if (t < 1 || t > 4096) throw InputError("--threads", "must lie in [1, 4096]");
+  const auto class_rules = parse_list<std::string>("class-rule", res["class-rule"].as<std::string>());
+  for (const auto& r : class_rules)
+    if (std::find(sublattice_class_rule_names().begin(), sublattice_class_rule_names().end(), r) ==
+        sublattice_class_rule_names().end())
+      throw InputError("--class-rule", "'" + r + "' is not one of: tiles, auto, lattice");
 
   std::vector<BenchCase> cases;
   for (const std::string& s : solvers)
@@ -300,7 +318,10 @@ int bench_command(const std::vector<std::string>& in) {
       if (environment_energy(energy) && !find_solver(s)->capabilities.environment) continue;
       if (energy == "nn" && !find_solver(s)->capabilities.interaction) continue;
       for (int t : threads) {
-        cases.push_back({s, "sc", n, 0.5, t, energy});
+        for (const std::string& r : class_rules) {
+          cases.push_back({s, "sc", n, 0.5, t, energy, r});
+          if (s != "sublattice") break;  // the class rule is the sublattice solver's
+        }
         if (cuda) break;  // thread count is a CPU setting
       }
     }
@@ -327,7 +348,9 @@ int bench_command(const std::vector<std::string>& in) {
       continue;
     }
     row["commit"] = build_info().git_sha;
-    std::printf("%-10s %-7s %-5s %6d %12lld %7d %12.4g %12.4g %9.3g %9.3g\n", c.solver.c_str(),
+    const std::string name =
+        row.contains("classes") ? c.solver + ":" + row["classes"].get<std::string>() : c.solver;
+    std::printf("%-10s %-7s %-5s %6d %12lld %7d %12.4g %12.4g %9.3g %9.3g\n", name.c_str(),
                 row["backend"].get<std::string>().c_str(), c.lattice.c_str(), c.n,
                 static_cast<long long>(row["sites"].get<int64_t>()), row["threads"].get<int>(),
                 row["hops_per_second"].get<double>(), row["attempts_per_second"].get<double>(),

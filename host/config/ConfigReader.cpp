@@ -120,6 +120,7 @@ LoadedConfig load_config_text(const std::string& text, const std::string& path,
                                 "(use run.solver = \"bkl\" or \"sublattice\")");
   check_ion_counts(v, s, mobile);
   read_environment(v, cfg, s, use == ConfigUse::ListClusters);
+  check_sublattice_class_rule(v, s);
 
   if (!names_lattice)
     throw InputError(path, "lattice: the configuration names no lattice (add a [lattice] table: "

@@ -45,7 +45,7 @@ const std::set<std::string>& known_keys() {
       "microstructure.crystallization_rate", "microstructure.crystallization_energy",
       "microstructure.grain_growth_rate", "microstructure.grain_growth_energy",
       "microstructure.layers",
-      "sublattice.acceptance_ceiling", "sublattice.attempts",
+      "sublattice.acceptance_ceiling", "sublattice.attempts", "sublattice.class_rule",
       "environment.coefficients", "environment.kra_cutoff_A", "environment.kra_max_sites",
       "environment.site_cutoff_A", "environment.site_max_sites", "environment.immobile",
       "environment.kra_pair_cutoff_A", "environment.kra_triplet_cutoff_A",

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kmc/solvers/SolverFactory.hpp"
+#include "kmc/solvers/SublatticeClasses.hpp"
 
 namespace coatkmc::config {
 
@@ -105,6 +106,38 @@ void read_landscape_and_sublattice(Validator& v, SimulationSettings& s) {
       v.number("sublattice.acceptance_ceiling", kDefaultAcceptanceCeiling, 0, 1, true);
   s.sublattice_attempts = v.choice("sublattice.attempts", "poisson",
                                    {"poisson", "one_per_ion", "one_per_site"});
+  s.sublattice_class_rule =
+      v.choice("sublattice.class_rule", "tiles", sublattice_class_rule_names());
+}
+
+void check_sublattice_class_rule(Validator& v, const SimulationSettings& s) {
+  if (s.sublattice_class_rule != "lattice") return;
+  const HopTable* known = hops_if_known(s.lattice, s.hops.get());
+  HopTable own;
+  if (!known) {
+    own = hop_table(s.lattice);
+    known = &own;
+  }
+  // What the solver asks of its model (SublatticeSolver::choose_class_rule),
+  // as the settings tell it: the run's landscape is uniform unless per-site
+  // energies, a microstructure or a disordered landscape make it per site.
+  SublatticeVisitKind kind;
+  kind.poisson = s.sublattice_attempts == "poisson";
+  kind.uniform_landscape =
+      s.site_energy.empty() && !s.microstructure.active() && !s.landscape.disordered();
+  kind.environment = s.environment.active;
+  kind.interaction = s.hop.interaction != 0;
+  kind.exchange = s.species.active() && !s.species.exchange.empty();
+  kind.zmax = known->zmax;
+  std::string why = why_visits_not_thinned(kind);
+  if (why.empty()) {
+    std::vector<bool> mobile;
+    for (const BasisSite& b : s.lattice.basis) mobile.push_back(b.mobile);
+    lattice_class_rule(known->hops, mobile, s.cells, &why);
+  }
+  if (!why.empty())
+    v.fail("sublattice.class_rule",
+           "\"lattice\" does not apply here: " + why + " (use \"auto\" or \"tiles\")");
 }
 
 // The ions the occupancy places on the `mobile` sites: at least one, a

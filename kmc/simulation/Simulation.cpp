@@ -116,6 +116,7 @@ class RunExecution {
         find_solver(plan.solver)->capabilities.parallel ? std::max(1, cfg_.threads / threads_) : 1;
     solver_options_.acceptance_ceiling = cfg_.acceptance_ceiling;
     solver_options_.sublattice_attempts = cfg_.sublattice_attempts;
+    solver_options_.sublattice_class_rule = cfg_.sublattice_class_rule;
     solver_options_.species = world_.species.get();
     solver_options_.environment = world_.environment.get();
     solver_options_.bkl_environment = world_.bkl_environment.get();

@@ -70,6 +70,9 @@ struct SimulationSettings {
   // docs/parallel-solvers.md.
   double acceptance_ceiling = kDefaultAcceptanceCeiling;
   std::string sublattice_attempts = "poisson";
+  // Its classes: "tiles", "lattice" (the lattice-wide rule of
+  // kernels/SublatticeLatticeRule.hpp) or "auto" (lattice where it applies).
+  std::string sublattice_class_rule = "tiles";
 };
 
 }  // namespace coatkmc

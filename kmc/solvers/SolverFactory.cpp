@@ -38,6 +38,7 @@ std::unique_ptr<Solver> make_sublattice(BackendKind backend, const Lattice& latt
   SublatticeOptions o;
   o.acceptance_ceiling = options.acceptance_ceiling;
   o.rule = sublattice_attempt_rule(options.sublattice_attempts);
+  o.class_rule = sublattice_class_rule(options.sublattice_class_rule);
   o.threads = options.threads;
   o.species = options.species;
   if (!options.environment) return std::make_unique<SublatticeSolver>(lattice, model, seed, backend, o);

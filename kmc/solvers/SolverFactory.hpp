@@ -18,6 +18,7 @@ struct SolverOptions {
   int threads = 1;  // OpenMP threads inside one solver (parallel solvers)
   double acceptance_ceiling = kDefaultAcceptanceCeiling;  // sublattice: max rate / gamma
   std::string sublattice_attempts = "poisson";            // sublattice attempt rule
+  std::string sublattice_class_rule = "tiles";            // sublattice: tiles | auto | lattice
   // Several species ([[occupancy.species]]); nullptr: one species. Must
   // outlive the solver. bkl and sublattice take them, walkers refuse them.
   const SpeciesRates* species = nullptr;

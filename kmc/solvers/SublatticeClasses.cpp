@@ -1,8 +1,10 @@
 #include "kmc/solvers/SublatticeClasses.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <numeric>
 #include <set>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -71,29 +73,28 @@ struct Rel {
   }
 };
 
-// The sites an attempt from (0, b) may write: the origin and its hop targets.
-std::vector<Rel> writes_of(const HopSteps& hops, int zmax, int32_t b) {
+// The sites an attempt from (0, b) may write: the origin and its hop targets
+// (steps [b * zmax + k], as HopSteps::steps).
+std::vector<Rel> writes_of(const std::vector<HopStep>& steps, int zmax, int32_t b) {
   std::vector<Rel> w{Rel{{0, 0, 0}, b}};
   for (int k = 0; k < zmax; ++k) {
-    const HopStep& st = hops.steps[static_cast<size_t>(b) * zmax + k];
+    const HopStep& st = steps[static_cast<size_t>(b) * zmax + k];
     if (st.to_basis < 0) continue;
     w.push_back(Rel{{st.dcell[0], st.dcell[1], st.dcell[2]}, st.to_basis});
   }
   return w;
 }
 
-}  // namespace
-
-std::vector<std::array<int32_t, 3>> conflict_displacements(const Lattice& lattice,
-                                                           const HopSteps& hops, bool interaction,
-                                                           const std::array<int, 3>& read_reach,
-                                                           int32_t b, const ReadSites* read_sites) {
-  const int zmax = lattice.max_coordination(), nb = lattice.basis_size();
-  const std::vector<Rel> w = writes_of(hops, zmax, b);
+// conflict_displacements on steps [b * zmax + k] of `nb` basis sites.
+std::vector<std::array<int32_t, 3>> conflicts_of(const std::vector<HopStep>& steps, int zmax,
+                                                 int nb, bool interaction,
+                                                 const std::array<int, 3>& read_reach, int32_t b,
+                                                 const ReadSites* read_sites) {
+  const std::vector<Rel> w = writes_of(steps, zmax, b);
   std::set<Rel> r(w.begin(), w.end());
   if (interaction)  // the targets' neighbours (their occupied count)
     for (const Rel& t : w)
-      for (const Rel& q : writes_of(hops, zmax, t.b))
+      for (const Rel& q : writes_of(steps, zmax, t.b))
         r.insert(Rel{{t.c[0] + q.c[0], t.c[1] + q.c[1], t.c[2] + q.c[2]}, q.b});
   if (read_sites) {  // an environment model's sites
     for (const auto& e : (*read_sites)[b]) r.insert(Rel{{e[0], e[1], e[2]}, e[3]});
@@ -118,6 +119,16 @@ std::vector<std::array<int32_t, 3>> conflict_displacements(const Lattice& lattic
   return {d.begin(), d.end()};
 }
 
+}  // namespace
+
+std::vector<std::array<int32_t, 3>> conflict_displacements(const Lattice& lattice,
+                                                           const HopSteps& hops, bool interaction,
+                                                           const std::array<int, 3>& read_reach,
+                                                           int32_t b, const ReadSites* read_sites) {
+  return conflicts_of(hops.steps, lattice.max_coordination(), lattice.basis_size(), interaction,
+                      read_reach, b, read_sites);
+}
+
 LinearClassRule search_linear_class_rule(const std::vector<std::array<int32_t, 3>>& conflicts,
                                          int32_t below) {
   std::vector<std::array<int32_t, 3>> d;
@@ -137,6 +148,115 @@ LinearClassRule search_linear_class_rule(const std::vector<std::array<int32_t, 3
         if (ok) return LinearClassRule{m, k1, k2};
       }
   return LinearClassRule{};
+}
+
+LinearClassRule search_lattice_class_rule(const std::vector<std::array<int32_t, 3>>& conflicts,
+                                          const std::array<int, 3>& cells,
+                                          const std::array<int, 3>& reach, int32_t max_modulus) {
+  for (int a = 0; a < 3; ++a)
+    if (cells[a] < 2 * reach[a] + 1) return LinearClassRule{};
+  std::vector<std::array<int32_t, 3>> d;
+  for (const auto& e : conflicts)
+    if (e[0] || e[1] || e[2]) d.push_back(e);
+  for (int32_t m = 1; m <= max_modulus; ++m) {
+    if (cells[0] % m != 0) continue;
+    for (int32_t k1 = 0; k1 < m; ++k1) {
+      if ((int64_t(k1) * cells[1]) % m != 0) continue;
+      for (int32_t k2 = 0; k2 < m; ++k2) {
+        if ((int64_t(k2) * cells[2]) % m != 0) continue;
+        bool ok = true;
+        for (const auto& e : d) {
+          const int64_t v = e[0] + int64_t(k1) * e[1] + int64_t(k2) * e[2];
+          if (((v % m) + m) % m == 0) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) return LinearClassRule{m, k1, k2};
+      }
+    }
+  }
+  return LinearClassRule{};
+}
+
+const std::vector<std::string>& sublattice_class_rule_names() {
+  static const std::vector<std::string> names = {"tiles", "auto", "lattice"};
+  return names;
+}
+
+SublatticeClassRule sublattice_class_rule(const std::string& name) {
+  if (name == "tiles") return SublatticeClassRule::Tiles;
+  if (name == "auto") return SublatticeClassRule::Auto;
+  if (name == "lattice") return SublatticeClassRule::Lattice;
+  throw CannotProceed("sublattice: unknown class rule '" + name + "'");
+}
+
+std::string why_visits_not_thinned(const SublatticeVisitKind& v) {
+  if (!v.poisson) return "sublattice.attempts is not \"poisson\"";
+  if (!v.uniform_landscape) return "the landscape is not uniform (per-site rates)";
+  if (v.environment) return "the run has an environment model";
+  if (v.interaction) return "hop.interaction is not 0";
+  if (v.exchange) return "the run has direct exchanges";
+  if (v.zmax > 32) return "a site has more than 32 hops";
+  return "";
+}
+
+SublatticeLatticeRule lattice_class_rule(const std::vector<std::vector<HopTemplate>>& hops,
+                                         const std::vector<bool>& mobile,
+                                         const std::array<int, 3>& cells, std::string* why) {
+  auto none = [&](const std::string& because) {
+    if (why) *why = because;
+    return SublatticeLatticeRule{};
+  };
+  const int nb = static_cast<int>(hops.size());
+  int zmax = 0;
+  for (const auto& h : hops) zmax = std::max(zmax, static_cast<int>(h.size()));
+  std::vector<HopStep> steps(static_cast<size_t>(nb) * zmax, HopStep{-1, {0, 0, 0}, 0});
+  std::array<int, 3> reach{0, 0, 0};
+  for (int b = 0; b < nb; ++b)
+    for (size_t k = 0; k < hops[b].size(); ++k) {
+      HopStep& st = steps[static_cast<size_t>(b) * zmax + k];
+      st.to_basis = static_cast<int16_t>(hops[b][k].to_basis);
+      for (int a = 0; a < 3; ++a) {
+        const int o = hops[b][k].cell_offset[a];
+        if (std::abs(o) > 127) return none("a hop reaches more than 127 cells");
+        st.dcell[a] = static_cast<int8_t>(o);
+        reach[a] = std::max(reach[a], std::abs(o));
+      }
+    }
+  SublatticeLatticeRule rule;
+  std::set<std::array<int32_t, 3>> all;
+  for (int b = 0; b < nb; ++b) {
+    if (!mobile[b]) continue;
+    if (rule.mobile_basis_count == 64) return none("more than 64 mobile sites per cell");
+    rule.mobile_basis[rule.mobile_basis_count++] = b;
+    for (const auto& e : conflicts_of(steps, zmax, nb, false, {0, 0, 0}, b, nullptr)) all.insert(e);
+  }
+  if (rule.mobile_basis_count == 0) return none("no mobile site");
+  for (int a = 0; a < 3; ++a)
+    if (cells[a] < 2 * reach[a] + 1)
+      return none("lattice.cells: an axis has fewer than 2 hop reaches + 1 cells");
+  const LinearClassRule found = search_lattice_class_rule({all.begin(), all.end()}, cells, reach);
+  if (found.modulus == 0)
+    return none("no class pattern of period 64 or less wraps on " + std::to_string(cells[0]) +
+                " x " + std::to_string(cells[1]) + " x " + std::to_string(cells[2]) +
+                " cells (sc needs multiples of 8 along axes 0 and 2 and of 4 along axis 1)");
+  if (int64_t(found.modulus) * rule.mobile_basis_count > 255)
+    return none("the rule would need more than 255 classes");
+  rule.modulus = found.modulus;
+  rule.k[0] = found.k1;
+  rule.k[1] = found.k2;
+  return rule;
+}
+
+SublatticeLatticeRule lattice_class_rule(const Lattice& lattice, std::string* why) {
+  std::vector<std::vector<HopTemplate>> hops;
+  std::vector<bool> mobile;
+  for (int b = 0; b < lattice.basis_size(); ++b) {
+    hops.push_back(lattice.hops(b));
+    mobile.push_back(lattice.description().basis[b].mobile);
+  }
+  return lattice_class_rule(hops, mobile, lattice.cells(), why);
 }
 
 SublatticeTiling make_sublattice_tiling(const Lattice& lattice, const std::array<int, 3>& reach,
@@ -208,6 +328,12 @@ void draw_class_orders(const SublatticeTiling& tiling, uint64_t seed, uint32_t r
     WordSource src(seed, replica, sweep, 1 + p);
     shuffle(site_order + static_cast<int64_t>(p) * tiling.site_classes, tiling.site_classes, src);
   }
+}
+
+void draw_class_orders(const SublatticeLatticeRule& rule, uint64_t seed, uint32_t replica,
+                       uint64_t sweep, uint8_t* order) {
+  WordSource src(seed, replica, sweep, 0);
+  shuffle(order, rule.classes(), src);
 }
 
 }  // namespace coatkmc

@@ -1,8 +1,10 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "kernels/SublatticeLatticeRule.hpp"
 #include "kernels/SublatticeTiling.hpp"
 #include "kmc/lattice/Lattice.hpp"
 
@@ -59,11 +61,60 @@ struct LinearClassRule {
 LinearClassRule search_linear_class_rule(const std::vector<std::array<int32_t, 3>>& conflicts,
                                          int32_t below);
 
+// The lattice-wide class rule (kernels/SublatticeLatticeRule.hpp) as
+// search_linear_class_rule finds it, but over the whole lattice: the
+// smallest M <= max_modulus (then the smallest k1, k2) for which no
+// displacement of `conflicts` but 0 has k . d = 0 mod M and the pattern
+// wraps on `cells`: M divides n0, k1 n1 and k2 n2. None (modulus 0) when an
+// axis has fewer than 2 reach + 1 cells (`reach`: the hops' largest cell
+// offset per axis) or no M qualifies.
+LinearClassRule search_lattice_class_rule(const std::vector<std::array<int32_t, 3>>& conflicts,
+                                          const std::array<int, 3>& cells,
+                                          const std::array<int, 3>& reach,
+                                          int32_t max_modulus = 64);
+
+// sublattice.class_rule: "tiles" (kernels/SublatticeTiling.hpp), "lattice"
+// (the lattice-wide rule; refused where it does not apply) or "auto" (the
+// lattice-wide rule where it applies, else tiles).
+enum class SublatticeClassRule { Tiles, Auto, Lattice };
+SublatticeClassRule sublattice_class_rule(const std::string& name);
+const std::vector<std::string>& sublattice_class_rule_names();
+
+// What decides whether the sublattice solver thins its visits
+// (kernels/SublatticeThinning.hpp, applies()), as a run has it.
+struct SublatticeVisitKind {
+  bool poisson = true;            // sublattice.attempts = "poisson"
+  bool uniform_landscape = true;  // thresholds per (basis site, slot), no per-site rates
+  bool environment = false;       // [environment]
+  bool interaction = false;       // hop.interaction != 0
+  bool exchange = false;          // [[hop.exchange]]
+  int zmax = 0;                   // the lattice's largest coordination
+};
+// THE decision (the solver's tables and the lattice-wide rule both follow
+// it): "" when visits are thinned, else what stops it, for messages.
+std::string why_visits_not_thinned(const SublatticeVisitKind& kind);
+
+// The lattice-wide rule of a lattice with hops `hops` (per basis site, as
+// Lattice::hops or HopTable::hops give them), `mobile` basis sites and
+// `cells`, for thinned visits (no interaction, no environment: the conflicts
+// are the hops' writes and reads); inactive when there is none or it would
+// need more than 255 classes (a sweep's order is one byte per class), and
+// then `why` (when given) says why.
+SublatticeLatticeRule lattice_class_rule(const std::vector<std::vector<HopTemplate>>& hops,
+                                         const std::vector<bool>& mobile,
+                                         const std::array<int, 3>& cells,
+                                         std::string* why = nullptr);
+SublatticeLatticeRule lattice_class_rule(const Lattice& lattice, std::string* why = nullptr);
+
 // The class orders of sweep `sweep`: parity_order gets a permutation of the
 // parity classes, site_order (parity_classes rows of site_classes) one
 // permutation of the site classes per parity class. A pure function of
 // (seed, replica, sweep): Fisher-Yates on Philox words of the class-order stream.
 void draw_class_orders(const SublatticeTiling& tiling, uint64_t seed, uint32_t replica,
                        uint64_t sweep, uint8_t* parity_order, uint16_t* site_order);
+// Under the lattice-wide rule: `order` gets a permutation of its classes()
+// (the first words of the same stream as the tiles' parity order).
+void draw_class_orders(const SublatticeLatticeRule& rule, uint64_t seed, uint32_t replica,
+                       uint64_t sweep, uint8_t* order);
 
 }  // namespace coatkmc

@@ -113,9 +113,10 @@ SublatticeSolver::SublatticeSolver(const Lattice& lattice, const HopModel& model
       std::max(fastest_static * fastest_factor, fastest_exchange) / options_.acceptance_ceiling;
   sweep_time_ = 1.0 / (zmax_ * gamma_);
   uniform_ = model.uniform_landscape();
+  choose_class_rule();
   build_tables(1.0, threshold_full_, factor_full_);
   build_exchange_table(1.0, exchange_full_);
-  append_thinning(threshold_full_, exchange_full_);
+  append_thinning(threshold_full_);
   if (!uniform_) {
     // Static rate times 2^32 / gamma per (site, slot); the factor table carries
     // the interaction and the sweep fraction.
@@ -133,6 +134,33 @@ SublatticeSolver::SublatticeSolver(const Lattice& lattice, const HopModel& model
 }
 
 SublatticeSolver::~SublatticeSolver() = default;
+
+namespace {
+// The engines that run the lattice-wide class rule (the replay and CUDA
+// engines get it from issue 12's kernel work; until then auto keeps tiles there).
+bool backend_runs_lattice_rule(BackendKind backend) { return backend == BackendKind::Cpu; }
+}  // namespace
+
+void SublatticeSolver::choose_class_rule() {
+  SublatticeVisitKind kind;
+  kind.poisson = options_.rule == kPoissonAttempts;
+  kind.uniform_landscape = uniform_;
+  kind.environment = environment_ != nullptr;
+  kind.interaction = model_.has_interaction();
+  kind.exchange = options_.species && options_.species->has_exchange();
+  kind.zmax = zmax_;
+  std::string why = why_visits_not_thinned(kind);
+  thinned_ = why.empty();
+  if (options_.class_rule == SublatticeClassRule::Tiles) return;
+  if (thinned_) lattice_rule_ = lattice_class_rule(lattice_, &why);
+  if (lattice_rule_.active() && !backend_runs_lattice_rule(backend_)) {
+    lattice_rule_ = SublatticeLatticeRule{};
+    why = "the " + std::string(backend_ == BackendKind::Cuda ? "cuda" : "replay") +
+          " engine does not run it yet";
+  }
+  if (options_.class_rule == SublatticeClassRule::Lattice && !lattice_rule_.active())
+    throw CannotProceed("sublattice.class_rule = \"lattice\" does not apply here: " + why);
+}
 
 void SublatticeSolver::build_tables(double fraction, std::vector<uint32_t>& threshold,
                                     std::vector<double>& factor) const {
@@ -184,12 +212,9 @@ void SublatticeSolver::build_exchange_table(double fraction,
         }
 }
 
-void SublatticeSolver::append_thinning(std::vector<uint32_t>& threshold,
-                                       const std::vector<uint32_t>& exchange) const {
+void SublatticeSolver::append_thinning(std::vector<uint32_t>& threshold) const {
   // The cases SublatticeThinning::applies() names (the others keep the attempt loop).
-  if (options_.rule != kPoissonAttempts || !uniform_ || environment_ || model_.has_interaction() ||
-      !exchange.empty() || zmax_ > 32 || threshold.empty())
-    return;
+  if (!thinned_ || threshold.empty()) return;
   // h(T) = round(2^32 (1 - exp(-T / (zmax 2^32)))): the chance that the
   // Poisson(1) attempts of a visit include an accepted one in a slot whose
   // attempts are accepted with probability T / 2^32 (picked with 1 / zmax).
@@ -273,7 +298,7 @@ void SublatticeSolver::set_partial_tables(double fraction) {
   partial_fraction_ = fraction;
   build_tables(fraction, threshold_partial_, factor_partial_);
   build_exchange_table(fraction, exchange_partial_);
-  append_thinning(threshold_partial_, exchange_partial_);
+  append_thinning(threshold_partial_);
   if (environment_)
     build_environment_tables(fraction, env_threshold_partial_, env_base_partial_);
   if (engine_->engine) {
@@ -316,8 +341,10 @@ void SublatticeSolver::load(SystemState& state) {
     SublatticeSetup setup;
     setup.lattice = hops_.view(lattice_);
     setup.tiling = tiling_;
+    setup.lattice_rule = lattice_rule_;
     setup.sites = n;
-    setup.key = {seed_, state.replica};
+    setup.key = {seed_, state.replica,
+                 lattice_rule_.active() ? lattice_rule_.word_group(lattice_.basis_size()) : 0u};
     setup.interaction = model_.has_interaction();
     setup.rule = options_.rule;
     setup.threshold_count = uniform_ ? static_cast<int64_t>(threshold_full_.size()) : 0;
@@ -423,7 +450,11 @@ void SublatticeSolver::advance(SystemState& state, const AdvanceTarget& target) 
     hops_per_sweep_ = std::max(1.0, ions * vacant * options_.acceptance_ceiling * 0.5);
   }
 
-  const int32_t P = tiling_.parity_classes, S = tiling_.site_classes;
+  // Per sweep: P class steps (the tiles' parity classes, each with S site
+  // classes per tile, or the lattice-wide rule's classes).
+  const bool lattice = lattice_rule_.active();
+  const int32_t P = lattice ? lattice_rule_.classes() : tiling_.parity_classes,
+                S = lattice ? 0 : tiling_.site_classes;
   std::vector<uint8_t> parity_order;
   std::vector<uint16_t> site_order;
 
@@ -450,16 +481,20 @@ void SublatticeSolver::advance(SystemState& state, const AdvanceTarget& target) 
     parity_order.resize(static_cast<size_t>(sweeps) * P);
     site_order.resize(static_cast<size_t>(sweeps) * P * S);
     for (int n = 0; n < sweeps; ++n)
-      draw_class_orders(tiling_, seed_, state.replica, state.rng_step + n,
-                        &parity_order[static_cast<size_t>(n) * P],
-                        &site_order[static_cast<size_t>(n) * P * S]);
+      if (lattice)
+        draw_class_orders(lattice_rule_, seed_, state.replica, state.rng_step + n,
+                          &parity_order[static_cast<size_t>(n) * P]);
+      else
+        draw_class_orders(tiling_, seed_, state.replica, state.rng_step + n,
+                          &parity_order[static_cast<size_t>(n) * P],
+                          &site_order[static_cast<size_t>(n) * P * S]);
     if (partial) set_partial_tables(fraction);
 
     SublatticeBatch batch;
     batch.first_sweep = state.rng_step;
     batch.sweeps = sweeps;
     batch.parity_order = parity_order.data();
-    batch.site_order = site_order.data();
+    batch.site_order = lattice ? nullptr : site_order.data();
     batch.last_partial = partial;
     batch.hop_budget = remaining;
 

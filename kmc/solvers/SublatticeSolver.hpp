@@ -10,6 +10,7 @@
 #include "kmc/model/SpeciesModel.hpp"
 #include "kmc/solvers/EngineWindowSolver.hpp"
 #include "kmc/solvers/HopSteps.hpp"
+#include "kmc/solvers/SublatticeClasses.hpp"
 #include "kmc/solvers/SublatticeDefaults.hpp"
 #include "kmc/solvers/SublatticeEnvironment.hpp"
 
@@ -28,11 +29,18 @@ struct SublatticeOptions {
   const SublatticeEnvironmentModel* environment = nullptr;
   // BackendKind::Replay: seed of the replay's block and lane orders (0: natural order).
   uint64_t replay_shuffle = 0x5eed;
+  // sublattice.class_rule: the tiles' classes, or the lattice-wide rule
+  // (kernels/SublatticeLatticeRule.hpp) where visits are thinned and the
+  // lattice has one (Auto), or always (Lattice: the constructor refuses a run
+  // where it does not apply).
+  SublatticeClassRule class_rule = SublatticeClassRule::Tiles;
 };
 
 // Interacting ions on the whole lattice by parallel rejection kinetic Monte
 // Carlo (uniformization). Every sweep visits each mobile site once, the site
-// classes of kernels/SublatticeTiling.hpp in a fresh random order; an ion picks
+// classes of kernels/SublatticeTiling.hpp (or, with sublattice.class_rule,
+// the lattice-wide classes of kernels/SublatticeLatticeRule.hpp) in a fresh
+// random order; an ion picks
 // a hop slot uniformly and hops with probability rate / gamma,
 // gamma = max_rate / acceptance_ceiling, and a sweep advances the clock by
 // 1 / (zmax gamma). The same sweeps run on the CPU (OpenMP) and the GPU (CUDA)
@@ -67,6 +75,8 @@ class SublatticeSolver : public EngineWindowSolver {
   // Duration of one full sweep, s.
   double sweep_time() const { return sweep_time_; }
   const SublatticeTiling& tiling() const { return tiling_; }
+  // The lattice-wide class rule the sweeps follow; inactive: the tiles'.
+  const SublatticeLatticeRule& lattice_rule() const { return lattice_rule_; }
 
  private:
   struct Engine;  // the engine of one backend (kernels/SublatticeEngine.hpp)
@@ -79,12 +89,12 @@ class SublatticeSolver : public EngineWindowSolver {
                     std::vector<double>& factor) const;
   // Direct-exchange thresholds (empty without [[hop.exchange]]).
   void build_exchange_table(double fraction, std::vector<uint32_t>& exchange) const;
-  // kPoissonAttempts on the integer path: the thinning tables behind the
-  // thresholds (kernels/SublatticeThinning.hpp), from the thresholds and
-  // exchange thresholds of the same sweep fraction.
-  void append_thinning(std::vector<uint32_t>& threshold,
-                       const std::vector<uint32_t>& exchange) const;
+  // Thinned visits (thinned_): the thinning tables behind the thresholds
+  // (kernels/SublatticeThinning.hpp), from the thresholds of the same sweep fraction.
+  void append_thinning(std::vector<uint32_t>& threshold) const;
   void set_partial_tables(double fraction);
+  // thinned_ and lattice_rule_ from the options and the model (constructor).
+  void choose_class_rule();
   // Environment thresholds (integer form) or bases (product form) for a sweep fraction.
   void build_environment_tables(double fraction, std::vector<uint32_t>& threshold,
                                 std::vector<double>& base) const;
@@ -97,7 +107,9 @@ class SublatticeSolver : public EngineWindowSolver {
   HopSteps hops_;
   std::unique_ptr<const SublatticeEnvironment> environment_;  // null: no environment model
   SublatticeTiling tiling_;
+  SublatticeLatticeRule lattice_rule_{};
   int zmax_;
+  bool thinned_ = false;  // visits thinned (why_visits_not_thinned, the one decision)
   double gamma_;       // per-slot uniformization rate, 1/s
   double sweep_time_;  // s
   bool uniform_;       // thresholds per (basis, slot) rather than per site

@@ -6,11 +6,19 @@
 // the thread count, over batches with a partial last sweep and a hop-budget
 // stop; and the thinned words' lattice layout gives every site its own
 // (block, word) and puts four members of a class row in one Philox block.
+// The rule's search (kmc/solvers/SublatticeClasses.cpp): sc's M = 8,
+// k = (1, 2, 3) at 64^3, none where no pattern wraps, and no two sites of a
+// class conflict on any lattice it finds a rule for (brute force); the
+// solver's choice (sublattice.class_rule) and a restart in lattice mode.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <memory>
 #include <numeric>
 #include <random>
 #include <set>
@@ -22,6 +30,15 @@
 #include "kernels/SublatticeEngine.hpp"
 #include "kernels/SublatticeLatticeRule.hpp"
 #include "kernels/SublatticeThinning.hpp"
+#include "kmc/core/Error.hpp"
+#include "kmc/lattice/Lattice.hpp"
+#include "kmc/lattice/OxideLattices.hpp"
+#include "kmc/lattice/TextbookLattices.hpp"
+#include "kmc/model/HopModel.hpp"
+#include "kmc/solvers/SublatticeClasses.hpp"
+#include "kmc/solvers/SublatticeSolver.hpp"
+
+#include "CommandRunner.hpp"
 
 using namespace coatkmc;
 
@@ -267,5 +284,254 @@ TEST(SublatticeLatticeRule, WordLayoutGivesEachSiteItsOwnWord) {
                                        (17u << 4) | SublatticeThinning::kDirectionBlock, i / 4);
     EXPECT_EQ(w0, screen[(i / g) % 4]) << i;
     EXPECT_EQ(w1, dir[i % 4]) << i;
+  }
+}
+
+namespace {
+
+// The rule for a description on `cells`, from its hop templates (found on a
+// small lattice: they do not depend on the cell counts).
+SublatticeLatticeRule rule_on(const LatticeDescription& d, std::array<int, 3> cells,
+                              std::string* why = nullptr) {
+  const Lattice small(d, d.dimension == 2 ? std::array<int, 3>{6, 6, 1}
+                                          : std::array<int, 3>{6, 6, 6});
+  std::vector<std::vector<HopTemplate>> hops;
+  std::vector<bool> mobile;
+  for (int b = 0; b < small.basis_size(); ++b) {
+    hops.push_back(small.hops(b));
+    mobile.push_back(d.basis[b].mobile);
+  }
+  return lattice_class_rule(hops, mobile, cells, why);
+}
+
+// Brute force: the classes partition the mobile sites, and the sites an
+// attempt of a member may read or write (its own and its hop targets', the
+// same set without interaction) are disjoint from every other member's.
+// Returns the first conflict found, or "" (and the members counted).
+std::string first_conflict(const Lattice& lat, const SublatticeLatticeRule& rule,
+                           int64_t& members) {
+  std::vector<int64_t> owner(lat.num_sites());
+  members = 0;
+  for (int32_t q = 0; q < rule.classes(); ++q) {
+    std::fill(owner.begin(), owner.end(), -1);
+    const int32_t j = rule.phase_of(q), b = rule.basis_of(q);
+    for (int64_t site = 0; site < lat.num_sites(); ++site) {
+      if (lat.basis_of(site) != b) continue;
+      const int64_t cell = site / lat.basis_size();
+      const int32_t c[3] = {static_cast<int32_t>(cell % lat.cells()[0]),
+                            static_cast<int32_t>(cell / lat.cells()[0] % lat.cells()[1]),
+                            static_cast<int32_t>(cell / (int64_t(lat.cells()[0]) * lat.cells()[1]))};
+      if (rule.phase_of_cell(c) != j) continue;
+      ++members;
+      std::vector<int64_t> touched{site};
+      for (int k = 0; k < lat.coordination(b); ++k) touched.push_back(lat.neighbor(site, k));
+      for (int64_t t : touched) {
+        if (owner[t] != -1 && owner[t] != site)
+          return "sites " + std::to_string(owner[t]) + " and " + std::to_string(site) +
+                 " of class " + std::to_string(q) + " both reach site " + std::to_string(t);
+        owner[t] = site;
+      }
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(SublatticeLatticeRule, SearchFindsTheScRuleWhereItWraps) {
+  const LatticeDescription sc = make_textbook_lattice("sc", 3.9);
+  // 64^3: M = 8 (7, the perfect code, does not divide 64), k = (1, 2, 3).
+  const SublatticeLatticeRule r64 = lattice_class_rule(Lattice(sc, {64, 64, 64}));
+  EXPECT_EQ(r64.modulus, 8);
+  EXPECT_EQ(r64.k[0], 2);
+  EXPECT_EQ(r64.k[1], 3);
+  EXPECT_EQ(r64.mobile_basis_count, 1);
+  EXPECT_EQ(r64.classes(), 8);
+  EXPECT_EQ(r64.word_group(1), 8u);
+  // 63^3: 7 divides 63, so the perfect code itself wraps.
+  const SublatticeLatticeRule r63 = rule_on(sc, {63, 63, 63});
+  EXPECT_EQ(r63.modulus, 7);
+  EXPECT_EQ(r63.k[0], 2);
+  EXPECT_EQ(r63.k[1], 3);
+  // 67 cells (a prime over 64) along one axis: no period wraps.
+  std::string why;
+  EXPECT_FALSE(rule_on(sc, {67, 64, 64}, &why).active());
+  EXPECT_NE(why.find("no class pattern"), std::string::npos) << why;
+  // 8 x 6 x 8: M = 8 needs 8 | 2 n1 (n1 = 6 fails), and no smaller M serves sc.
+  EXPECT_FALSE(rule_on(sc, {8, 6, 8}).active());
+  // The search alone: an axis shorter than 2 reach + 1 cells has no rule.
+  const std::vector<std::array<int32_t, 3>> unit = {{1, 0, 0}, {-1, 0, 0}};
+  EXPECT_EQ(search_lattice_class_rule(unit, {2, 8, 8}, {1, 1, 1}).modulus, 0);
+  EXPECT_EQ(search_lattice_class_rule(unit, {4, 3, 3}, {1, 1, 1}).modulus, 2);
+}
+
+TEST(SublatticeLatticeRule, NoTwoSitesOfAClassConflictOnAnyLatticeWithARule) {
+  std::vector<std::pair<std::string, LatticeDescription>> lattices;
+  for (const std::string& name : textbook_lattice_names())
+    lattices.emplace_back(name, make_textbook_lattice(name, 3.9));
+  for (const std::string& name : oxide_lattice_names())
+    lattices.emplace_back(name, make_oxide_lattice(name, OxideOptions{}));
+  const std::vector<std::array<int, 3>> cells3 = {{4, 4, 4},  {6, 6, 6},   {8, 8, 8},
+                                                  {8, 4, 8},  {10, 10, 10}, {12, 12, 12},
+                                                  {16, 16, 16}};
+  const std::vector<std::array<int, 3>> cells2 = {{4, 4, 1},   {6, 6, 1},   {8, 8, 1},
+                                                  {12, 12, 1}, {16, 16, 1}, {24, 24, 1}};
+  std::set<std::string> with_rule;
+  int checked = 0;
+  for (const auto& [name, d] : lattices)
+    for (const auto& cells : d.dimension == 2 ? cells2 : cells3) {
+      const SublatticeLatticeRule rule = rule_on(d, cells);
+      if (!rule.active()) continue;
+      const Lattice lat(d, cells);
+      if (lat.num_sites() > 400000) continue;
+      const std::string what = name + " " + std::to_string(cells[0]) + "x" +
+                               std::to_string(cells[1]) + "x" + std::to_string(cells[2]);
+      int64_t members = 0;
+      EXPECT_EQ(first_conflict(lat, rule, members), "") << what;
+      EXPECT_EQ(members, lat.num_mobile_sites()) << what;
+      with_rule.insert(name);
+      ++checked;
+    }
+  for (const char* needed : {"sc", "bcc", "fcc"}) EXPECT_TRUE(with_rule.count(needed)) << needed;
+  EXPECT_GE(checked, 10);
+  std::string found;
+  for (const auto& n : with_rule) found += n + " ";
+  RecordProperty("lattices_with_a_rule", found);
+  std::printf("lattices with a lattice-wide rule: %s(%d lattices checked)\n", found.c_str(),
+              checked);
+}
+
+// The brute force fails where it should: M = 4, k = (1, 1, 2) on sc puts
+// the sites (0, 0, 0) and (1, -1, 0) (k . d = 1 - 1 = 0), which share the
+// hop target (1, 0, 0), in one class; the searched rule passes.
+TEST(SublatticeLatticeRule, BruteForceCatchesAConflictingRule) {
+  const Lattice lat(make_textbook_lattice("sc", 3.9), {12, 12, 12});
+  SublatticeLatticeRule bad;
+  bad.modulus = 4;
+  bad.k[0] = 1;
+  bad.k[1] = 2;
+  bad.mobile_basis_count = 1;
+  int64_t members = 0;
+  EXPECT_NE(first_conflict(lat, bad, members), "");
+  bad.k[0] = 2;
+  bad.k[1] = 3;
+  bad.modulus = 8;  // the rule the search finds for 16^3
+  const Lattice fits(make_textbook_lattice("sc", 3.9), {16, 16, 16});
+  EXPECT_EQ(first_conflict(fits, bad, members), "");
+  EXPECT_EQ(members, fits.num_mobile_sites());
+}
+
+namespace {
+
+std::unique_ptr<SublatticeSolver> solver_on(const Lattice& lat, const HopModel& model,
+                                            SublatticeClassRule rule) {
+  SublatticeOptions o;
+  o.class_rule = rule;
+  return std::make_unique<SublatticeSolver>(lat, model, 7, BackendKind::Cpu, o);
+}
+
+}  // namespace
+
+TEST(SublatticeLatticeRule, SolverTakesTheRuleOnlyWhereItApplies) {
+  const LatticeDescription sc = make_textbook_lattice("sc", 3.9);
+  const Lattice fits(sc, {16, 16, 16}), odd(sc, {67, 8, 8});
+  const HopModel gas(fits, HopParameters{});
+  HopParameters with_j;
+  with_j.interaction = 0.02;
+  const HopModel interacting(fits, with_j);
+  const HopModel gas_odd(odd, HopParameters{});
+
+  EXPECT_FALSE(solver_on(fits, gas, SublatticeClassRule::Tiles)->lattice_rule().active());
+  EXPECT_EQ(solver_on(fits, gas, SublatticeClassRule::Auto)->lattice_rule().modulus, 8);
+  EXPECT_EQ(solver_on(fits, gas, SublatticeClassRule::Lattice)->lattice_rule().modulus, 8);
+  // auto falls back to tiles where there is no rule, or no thinning.
+  EXPECT_FALSE(solver_on(odd, gas_odd, SublatticeClassRule::Auto)->lattice_rule().active());
+  EXPECT_FALSE(solver_on(fits, interacting, SublatticeClassRule::Auto)->lattice_rule().active());
+  EXPECT_THROW(solver_on(odd, gas_odd, SublatticeClassRule::Lattice), CannotProceed);
+  EXPECT_THROW(solver_on(fits, interacting, SublatticeClassRule::Lattice), CannotProceed);
+  {
+    SublatticeOptions o;
+    o.class_rule = SublatticeClassRule::Auto;
+    o.rule = kOneAttemptPerIon;
+    EXPECT_FALSE(SublatticeSolver(fits, gas, 7, BackendKind::Cpu, o).lattice_rule().active());
+  }
+  EXPECT_EQ(sublattice_class_rule("auto"), SublatticeClassRule::Auto);
+  EXPECT_THROW(sublattice_class_rule("rows"), CannotProceed);
+}
+
+// The lattice orders: a permutation of the classes per sweep, a function of
+// (seed, replica, sweep) only, different between sweeps.
+TEST(SublatticeLatticeRule, ClassOrdersArePermutationsKeyedBySweep) {
+  const SublatticeLatticeRule rule = sc_rule();
+  std::set<std::vector<uint8_t>> seen;
+  for (uint64_t sweep = 0; sweep < 40; ++sweep) {
+    std::vector<uint8_t> a(rule.classes()), b(rule.classes());
+    draw_class_orders(rule, 5, 1, sweep, a.data());
+    draw_class_orders(rule, 5, 1, sweep, b.data());
+    EXPECT_EQ(a, b);
+    std::vector<uint8_t> sorted = a;
+    std::sort(sorted.begin(), sorted.end());
+    for (int32_t q = 0; q < rule.classes(); ++q) EXPECT_EQ(sorted[q], q);
+    seen.insert(a);
+  }
+  EXPECT_GT(seen.size(), 30u);  // 8! orders: 40 draws rarely repeat
+}
+
+namespace {
+
+const char* kLatticeRunConfig = R"([lattice]
+type  = "sc"
+cells = [8, 8, 8]
+[occupancy]
+fraction = 0.5
+[run]
+solver            = "sublattice"
+temperature       = 500
+hops_per_particle = 20
+blocks            = 4
+msd_samples       = 10
+replicas          = 2
+[sublattice]
+class_rule = "lattice"
+)";
+
+}  // namespace
+
+// A run in lattice mode stopped at half its length and restarted from its
+// checkpoint to the full length (the rule comes again from the resolved
+// configuration and the lattice) ends bit for bit as the whole run:
+// msd.csv and result.json's hops, attempts and D. The tiles give another
+// trajectory (the key takes effect).
+TEST(SublatticeLatticeRule, RestartInLatticeModeEndsLikeTheWholeRun) {
+  coatkmc_test::ScratchDir dir;
+  const std::string cfg = dir / "run.toml";
+  std::ofstream(cfg) << kLatticeRunConfig;
+  using coatkmc_test::run_coatkmc;
+  ASSERT_EQ(run_coatkmc({"run", cfg, "--out", "whole"}, dir.path()).status, 0);
+  ASSERT_EQ(run_coatkmc({"run", cfg, "--out", "tiles", "--set", "sublattice.class_rule=\"tiles\""},
+                        dir.path())
+                .status,
+            0);
+  ASSERT_EQ(
+      run_coatkmc({"run", cfg, "--out", "half", "--set", "run.hops_per_particle=10"}, dir.path())
+          .status,
+      0);
+  const coatkmc_test::CommandResult r =
+      run_coatkmc({"run", "--restart", "half/checkpoint.ckpt", "--set",
+                   "run.hops_per_particle=20", "--out", "continued"},
+                  dir.path());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string whole = coatkmc_test::read_text(dir / "whole/msd.csv");
+  EXPECT_EQ(whole, coatkmc_test::read_text(dir / "continued/msd.csv"));
+  EXPECT_NE(whole, coatkmc_test::read_text(dir / "tiles/msd.csv"));
+  EXPECT_NE(whole, coatkmc_test::read_text(dir / "half/msd.csv"));
+  const std::string result = coatkmc_test::read_text(dir / "whole/result.json");
+  const std::string cont = coatkmc_test::read_text(dir / "continued/result.json");
+  for (const char* key : {"\"hops\"", "\"attempts\"", "\"D_tracer\"", "\"class_rule\""}) {
+    const size_t a = result.find(key), b = cont.find(key);
+    ASSERT_NE(a, std::string::npos) << key;
+    ASSERT_NE(b, std::string::npos) << key;
+    EXPECT_EQ(result.substr(a, result.find('\n', a) - a), cont.substr(b, cont.find('\n', b) - b))
+        << key;
   }
 }
