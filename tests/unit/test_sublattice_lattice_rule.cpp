@@ -389,6 +389,9 @@ TEST(SublatticeLatticeRule, NoTwoSitesOfAClassConflictOnAnyLatticeWithARule) {
       int64_t members = 0;
       EXPECT_EQ(first_conflict(lat, rule, members), "") << what;
       EXPECT_EQ(members, lat.num_mobile_sites()) << what;
+      if (!with_rule.count(name))
+        std::printf("%s: first rule at %s: M = %d, k = (1, %d, %d), %d classes\n", name.c_str(),
+                    what.c_str(), rule.modulus, rule.k[0], rule.k[1], rule.classes());
       with_rule.insert(name);
       ++checked;
     }
