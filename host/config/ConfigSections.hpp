@@ -70,7 +70,7 @@ void read_landscape_and_sublattice(Validator& v, SimulationSettings& s);
 void check_ion_counts(Validator& v, SimulationSettings& s, int64_t mobile);
 // sublattice.class_rule = "lattice" where the lattice-wide class rule does
 // not apply (after the species and the environment: the rule needs thinned
-// visits) is an error of that key.
+// visits) is an error of that key, unless run.solver is bkl or walkers.
 void check_sublattice_class_rule(Validator& v, const SimulationSettings& s);
 
 }  // namespace coatkmc::config

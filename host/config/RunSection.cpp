@@ -111,7 +111,8 @@ void read_landscape_and_sublattice(Validator& v, SimulationSettings& s) {
 }
 
 void check_sublattice_class_rule(Validator& v, const SimulationSettings& s) {
-  if (s.sublattice_class_rule != "lattice") return;
+  // bkl and walkers have no classes: the key is the sublattice solver's.
+  if (s.sublattice_class_rule != "lattice" || s.solver == "bkl" || s.solver == "walkers") return;
   const HopTable* known = hops_if_known(s.lattice, s.hops.get());
   HopTable own;
   if (!known) {

@@ -538,3 +538,20 @@ TEST(SublatticeLatticeRule, RestartInLatticeModeEndsLikeTheWholeRun) {
         << key;
   }
 }
+
+// The key is the sublattice solver's: with run.solver = "bkl" a class rule
+// that could not apply is no error (the corpus file refuses it for sublattice).
+TEST(SublatticeLatticeRule, ConfigRefusesTheRuleOnlyForTheSublatticeSolver) {
+  coatkmc_test::ScratchDir dir;
+  const std::string bad = std::string(COATKMC_SOURCE_DIR) +
+                          "/tests/data/bad_configs/sublattice_class_rule_interaction.toml";
+  using coatkmc_test::run_coatkmc;
+  EXPECT_EQ(run_coatkmc({"run", bad, "--print-config"}, dir.path()).status, 2);
+  EXPECT_EQ(run_coatkmc({"run", bad, "--print-config", "--set", "run.solver=\"auto\""}, dir.path())
+                .status,
+            2);
+  const coatkmc_test::CommandResult r =
+      run_coatkmc({"run", bad, "--print-config", "--set", "run.solver=\"bkl\""}, dir.path());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("class_rule = 'lattice'"), std::string::npos) << r.out;
+}
