@@ -555,3 +555,23 @@ TEST(SublatticeLatticeRule, ConfigRefusesTheRuleOnlyForTheSublatticeSolver) {
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("class_rule = 'lattice'"), std::string::npos) << r.out;
 }
+
+// One replica on one thread and on two (the solver's OpenMP threads: 32^3
+// sites are enough for the launcher to use both) run the same trajectory in
+// lattice mode.
+TEST(SublatticeLatticeRule, RunIsTheSameOnOneAndTwoThreads) {
+  coatkmc_test::ScratchDir dir;
+  const std::string cfg = dir / "run.toml";
+  std::ofstream(cfg) << kLatticeRunConfig;
+  using coatkmc_test::run_coatkmc;
+  for (const char* threads : {"1", "2"})
+    ASSERT_EQ(run_coatkmc({"run", cfg, "--out", std::string("t") + threads, "--threads", threads,
+                           "--set", "lattice.cells=[32, 32, 32]", "--set", "run.replicas=1",
+                           "--set", "run.hops_per_particle=4"},
+                          dir.path())
+                  .status,
+              0);
+  const std::string one = coatkmc_test::read_text(dir / "t1/msd.csv");
+  EXPECT_FALSE(one.empty());
+  EXPECT_EQ(one, coatkmc_test::read_text(dir / "t2/msd.csv"));
+}
