@@ -58,6 +58,42 @@ class TemporaryConfig {
   std::string path_;
 };
 
+// Keys added after checkpoints were first written, with the value that
+// reproduces what the code that wrote such a checkpoint ran: a checkpoint
+// whose configuration lacks one restarts as it was made, not under today's
+// default (sublattice.class_rule: "tiles" before the lattice-wide rule).
+const std::vector<std::pair<std::string, std::string>>& restart_legacy_values() {
+  static const std::vector<std::pair<std::string, std::string>> values = {
+      {"sublattice.class_rule", "tiles"}};
+  return values;
+}
+
+// The checkpoint's configuration with the legacy values it lacks filled in
+// (unchanged when it has them all, or when it does not parse: load_config
+// then reports that with its line).
+std::string with_legacy_values(const std::string& text) {
+  toml::table root;
+  try {
+    root = parse_toml(text);
+  } catch (const toml::parse_error&) {
+    return text;
+  } catch (const InputError&) {
+    return text;
+  }
+  bool added = false;
+  for (const auto& [key, value] : restart_legacy_values()) {
+    const std::string table = key.substr(0, key.find('.')), name = key.substr(key.find('.') + 1);
+    toml::node* node = root.get(table);
+    if (node && !node->is_table()) continue;  // load_config names that problem
+    if (!node) node = root.insert(table, toml::table{}).first->second.as_table();
+    toml::table& t = *node->as_table();
+    if (t.contains(name)) continue;
+    t.insert(name, value);
+    added = true;
+  }
+  return added ? write_toml(root) : text;
+}
+
 }  // namespace
 
 const std::vector<std::string>& restart_changeable_keys() {
@@ -71,9 +107,10 @@ const std::vector<std::string>& restart_changeable_keys() {
 LoadedConfig load_restart_config(const Checkpoint& checkpoint, const std::string& checkpoint_path,
                                  const std::vector<std::string>& overrides) {
   const std::string label = checkpoint_path + "[config]";
+  const std::string config_toml = with_legacy_values(checkpoint.config_toml);
   LoadedConfig cfg;
   {
-    TemporaryConfig tmp(checkpoint.config_toml);
+    TemporaryConfig tmp(config_toml);
     try {
       cfg = load_config(tmp.path(), overrides);
     } catch (const InputError& e) {
@@ -88,7 +125,7 @@ LoadedConfig load_restart_config(const Checkpoint& checkpoint, const std::string
 
   std::map<std::string, std::string> before, after;
   try {
-    before = leaves(checkpoint.config_toml);
+    before = leaves(config_toml);
     after = leaves(cfg.resolved_toml);
   } catch (const toml::parse_error& e) {
     throw InputError(

@@ -30,6 +30,7 @@
 #include "kernels/SublatticeEngine.hpp"
 #include "kernels/SublatticeLatticeRule.hpp"
 #include "kernels/SublatticeThinning.hpp"
+#include "host/io/CheckpointFile.hpp"
 #include "kmc/core/Error.hpp"
 #include "kmc/lattice/Lattice.hpp"
 #include "kmc/lattice/OxideLattices.hpp"
@@ -574,4 +575,39 @@ TEST(SublatticeLatticeRule, RunIsTheSameOnOneAndTwoThreads) {
   const std::string one = coatkmc_test::read_text(dir / "t1/msd.csv");
   EXPECT_FALSE(one.empty());
   EXPECT_EQ(one, coatkmc_test::read_text(dir / "t2/msd.csv"));
+}
+
+// A checkpoint written before sublattice.class_rule existed has no such key
+// in its configuration: it restarts under the tiles it was made with
+// (RestartConfig's legacy values), not under today's default, and the
+// restarted run ends as the whole tiles run.
+TEST(SublatticeLatticeRule, CheckpointWithoutTheKeyRestartsUnderTheTiles) {
+  coatkmc_test::ScratchDir dir;
+  const std::string cfg = dir / "run.toml";
+  std::ofstream(cfg) << kLatticeRunConfig;
+  using coatkmc_test::run_coatkmc;
+  const std::string tiles = "sublattice.class_rule=\"tiles\"";
+  ASSERT_EQ(run_coatkmc({"run", cfg, "--out", "whole", "--set", tiles}, dir.path()).status, 0);
+  ASSERT_EQ(run_coatkmc({"run", cfg, "--out", "half", "--set", tiles, "--set",
+                         "run.hops_per_particle=10"},
+                        dir.path())
+                .status,
+            0);
+  // The half run's checkpoint as an older coatkmc wrote it: no class_rule line.
+  coatkmc::Checkpoint c = coatkmc::read_checkpoint(dir / "half/checkpoint.ckpt");
+  const size_t at = c.config_toml.find("class_rule");
+  ASSERT_NE(at, std::string::npos);
+  c.config_toml.erase(at, c.config_toml.find('\n', at) + 1 - at);
+  ASSERT_EQ(c.config_toml.find("class_rule"), std::string::npos);
+  std::vector<const coatkmc::ReplicaRun*> all;
+  for (const coatkmc::ReplicaRun& rr : c.run.replicas) all.push_back(&rr);
+  std::ofstream(dir / "old.ckpt", std::ios::binary)
+      << coatkmc::encode_checkpoint(c.config_toml, c.run, all, c.run.wall_before);
+  const coatkmc_test::CommandResult r =
+      run_coatkmc({"run", "--restart", "old.ckpt", "--set", "run.hops_per_particle=20", "--out",
+                   "continued"},
+                  dir.path());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(coatkmc_test::read_text(dir / "whole/msd.csv"),
+            coatkmc_test::read_text(dir / "continued/msd.csv"));
 }
