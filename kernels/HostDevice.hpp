@@ -24,3 +24,12 @@
 #else
 #define KMC_DEVICE_LOOP_UNROLL4
 #endif
+
+// Unrolls a device loop of a constant trip count completely (nvcc's `#pragma
+// unroll`): for loops that index a small array of registers, which a loop
+// left rolled would put in local memory.
+#if defined(__CUDA_ARCH__)
+#define KMC_DEVICE_LOOP_UNROLL_ALL _Pragma("unroll")
+#else
+#define KMC_DEVICE_LOOP_UNROLL_ALL
+#endif

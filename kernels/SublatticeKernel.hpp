@@ -573,7 +573,8 @@ struct SublatticeKernel {
         SublatticeAttempt::ion_of(listed_site(L, cls, header, list[t], i, s), L.sweep);
     prefetch_l1(L.arr.record + i);  // read if it hops, after the pass over its slots
     uint32_t word0, word1;
-    SublatticeThinning::words(L.key, L.sweep, i, word0, word1);
+    // The tiles' words (the tiled kernel never runs under the lattice rule's key).
+    SublatticeThinning::pair_words(L.key, L.sweep, i, word0, word1);
     // The targets by offsets when no hop from the tile wraps (most tiles), by
     // coordinates otherwise: the same mask.
     const unsigned int vacant =

@@ -65,19 +65,19 @@ constexpr int32_t kSublatticeListBlocks = 4;
 // The header sits at a fixed place so that later phases read the rounds and
 // the index steps instead of recomputing them every phase.
 struct SublatticeSharedLayout {
-  int32_t slots;       // [0, slots): accepted hops per (basis site, slot)
-  int32_t header;      // list lengths, rounds, index step per member along each axis
-  int32_t classes;     // kClassWords per site class (kFirst... below)
-  int32_t steps;       // per step (site class in the launch's order, round): its class's
-                       // first word | round << 16
-  int32_t list;        // per entry (capacity): a listed member (scan -> first attempt)
-  int32_t rest;        // per entry: list place | K << 16 of a site with attempts left
-  int32_t rest_word;   // per entry: word 3 of that site's block 0
-  int32_t screen;      // thinned visits: one bit per site of the tile (tile-local order:
-                       // ((l2 w1 + l1) w0 + l0) nbasis + b), set when its word 0 is
-                       // below its basis site's screen (SublatticeScreen::tile)
-  int32_t offsets;     // per (basis site, slot): the target's index minus the site's where
-                       // no target wraps (SublatticeThinning::step_offset)
+  int32_t slots;      // [0, slots): accepted hops per (basis site, slot)
+  int32_t header;     // list lengths, rounds, index step per member along each axis
+  int32_t classes;    // kClassWords per site class (kFirst... below)
+  int32_t steps;      // per step (site class in the launch's order, round): its class's
+                      // first word | round << 16
+  int32_t list;       // per entry (capacity): a listed member (scan -> first attempt)
+  int32_t rest;       // per entry: list place | K << 16 of a site with attempts left
+  int32_t rest_word;  // per entry: word 3 of that site's block 0
+  int32_t screen;     // thinned visits: one bit per site of the tile (tile-local order:
+                      // ((l2 w1 + l1) w0 + l0) nbasis + b), set when its word 0 is
+                      // below its basis site's screen (SublatticeScreen::tile)
+  int32_t offsets;    // per (basis site, slot): the target's index minus the site's where
+                      // no target wraps (SublatticeThinning::step_offset)
   int32_t words;
 
   // Header words: the scan's list length in steps of even number, the second
@@ -89,8 +89,7 @@ struct SublatticeSharedLayout {
   // axis a; 1 when no hop from the tile wraps around the lattice (the
   // offsets hold).
   static constexpr int32_t kCount = 0, kRestCount = 1, kRounds = 2, kStep = 3, kRows = 6,
-                           kPasses = 7, kCountOdd = 8, kLocal = 9, kInside = 12,
-                           kHeaderWords = 13;
+                           kPasses = 7, kCountOdd = 8, kLocal = 9, kInside = 12, kHeaderWords = 13;
   // Site-class words: first member's index (first0, first1, first2, b);
   // first[0] | first[1] << 16; first[2] | b << 16; rows (count1 count2);
   // span0 | count1 << 16; ceil(2^32 / count1) (0 for a count of 1); the
@@ -126,3 +125,82 @@ struct SublatticeLaunchPlan {
 };
 
 }  // namespace coatkmc
+
+// The lattice-wide class rule's kernel (kernels/SublatticeClassKernel.hpp):
+// blocks of kSublatticeClassBlock lanes; each lane screens the members of
+// one class row whose screen words lie in kSublatticeClassQuadsPerLane
+// consecutive Philox blocks (4 members a block, so at most 4 P per lane: the
+// list's capacity). Two blocks per lane amortise the lane's row arithmetic
+// and keep a block's list (about 256 entries at c = 0.5 and a 0.25 screen)
+// at one decide pass (the lead's pricing, DECISIONS.md 21:25); the SASS
+// probes price 1, 2 and 4. kSublatticeClassMinBlocksPerSm blocks per SM
+// bound ptxas at 65536 / (4 * 256) = 64 registers (gpu-resources test).
+constexpr int32_t kSublatticeClassBlock = 256;
+constexpr int32_t kSublatticeClassMinBlocksPerSm = 4;
+constexpr int32_t kSublatticeClassQuadsPerLane = 2;
+constexpr int32_t kSublatticeClassCapacity =
+    4 * kSublatticeClassQuadsPerLane * kSublatticeClassBlock;
+// Slots per site the class kernel's fixed shared words hold (thinned visits
+// need zmax <= 32 anyway: SublatticeThinning::applies).
+constexpr int32_t kSublatticeClassMaxSlots = 32;
+
+// Its shared words, at fixed places (the same for every launch, so that the
+// CUDA kernel keeps them in a static array and addresses them by constants):
+//   kCounters  per hop slot k of the class's basis site b: the block's accepted hops
+//   kOffsets   per slot: its target's index minus the site's when the hop does not
+//              wrap (SublatticeThinning::step_offset; kNoHop without a hop)
+//   kWraps     per slot: the boundary bits (below) at which the hop wraps: bit a when
+//              it steps down along axis a, bit 3 + a when it steps up
+//   kFixes     per boundary bit: what a wrap adds to the offset (+n_a stride_a for
+//              bits 0-2, -n_a stride_a for bits 3-5)
+//   kCount     the list's length
+//   the list   three arrays (site index; word 0; site byte | boundary bits << 8),
+//              so that consecutive lanes read consecutive words.
+// A member's boundary bits: bit a when c_a = 0, bit 3 + a when c_a = n_a - 1
+// (hops are at most one cell along an axis: plan_sublattice_class_launch).
+struct SublatticeClassSharedLayout {
+  static constexpr int32_t kCounters = 0;
+  static constexpr int32_t kOffsets = kCounters + kSublatticeClassMaxSlots;
+  static constexpr int32_t kWraps = kOffsets + kSublatticeClassMaxSlots;
+  static constexpr int32_t kFixes = kWraps + kSublatticeClassMaxSlots;
+  static constexpr int32_t kCount = kFixes + 8;
+  static constexpr int32_t kIndex = kCount + 4;
+  static constexpr int32_t kWord0 = kIndex + kSublatticeClassCapacity;
+  static constexpr int32_t kAux = kWord0 + kSublatticeClassCapacity;
+  static constexpr int32_t kWords = kAux + kSublatticeClassCapacity;
+};
+
+// What every class launch of one lattice shares (host-made by
+// plan_sublattice_class_launch, a kernel parameter). A class row (c1, c2) of
+// phase j holds R = n0 / M members, c0 = f + M m (m < R, f = row_first); its
+// members' screen words come in Philox blocks of four consecutive m, aligned
+// to the lattice's row number r = c2 n1 + c1 (member m is word (r R + m) % 4
+// of block (r R + m) / 4: kernels/SublatticeLatticeRule.hpp), so that a row
+// spans at most Q = ceil((R + 4 - gcd(R, 4)) / 4) blocks (R / 4 when 4
+// divides R), and takes ceil(Q / P) lanes of P blocks. Divisions are
+// multiply-highs by ceil(2^32 / d) (0 for d = 1), exact while e d < 2^32
+// (the plan checks it).
+struct SublatticeClassGeometry {
+  int32_t modulus = 1;         // M
+  int32_t k[2] = {0, 0};       // k1, k2, reduced to [0, M)
+  int32_t row_members = 1;     // R = n0 / M
+  uint32_t quads = 1;          // Q: Philox blocks a row spans
+  uint32_t row_lanes = 1;      // lanes per row: ceil(Q / kSublatticeClassQuadsPerLane)
+  uint32_t lane_magic = 0;     // ceil(2^32 / row_lanes)
+  uint32_t row_magic = 0;      // ceil(2^32 / n1)
+  uint32_t modulus_magic = 0;  // ceil(2^32 / M)
+  uint32_t lift = 0;           // a multiple of M >= k1 (n1 - 1) + k2 (n2 - 1): row_first's
+                               // sum j + lift - k1 c1 - k2 c2 stays non-negative
+  uint32_t lanes = 0;          // n1 n2 row_lanes: lanes with blocks (the last block's rest idles)
+};
+
+// Grid and shared memory of a class launch (plan_sublattice_class_launch).
+struct SublatticeClassLaunchPlan {
+  SublatticeClassGeometry geometry;
+  int32_t grid = 1;                                       // blocks: ceil(lanes / block)
+  int32_t block = kSublatticeClassBlock;                  // threads per block
+  int32_t quads_per_lane = kSublatticeClassQuadsPerLane;  // Philox blocks a screen lane draws
+  int32_t shared_bytes = 4 * SublatticeClassSharedLayout::kWords;
+  int32_t phases = 4;  // prepare, screen, decide, flush
+  int32_t slots = 1;   // nbasis * zmax
+};

@@ -116,6 +116,14 @@ struct SublatticeThinning {
       word1 = direction_word(key, sweep, u);
       return;
     }
+    pair_words(key, sweep, i, word0, word1);
+  }
+  // The tiles' pair layout alone (key.word_group = 0): what the tiled kernel
+  // (kernels/SublatticeKernel.hpp, decide_thinned) calls, so that the
+  // lattice layout's two further Philox blocks are not compiled into it
+  // (with them ptxas spilled it past its 72 registers).
+  KMC_HD static void pair_words(const SublatticeRngKey& key, uint64_t sweep, int32_t i,
+                                uint32_t& word0, uint32_t& word1) {
     const auto v = CounterRng::words(key.seed, kStreamSublattice, key.replica,
                                      (sweep << 4) | kWordsBlock, static_cast<uint32_t>(i) >> 1);
     const bool odd = (i & 1) != 0;
@@ -232,7 +240,7 @@ struct SublatticeThinning {
     const unsigned int n = static_cast<unsigned int>(popcount(vacant));
     uint32_t y = 0;
     KMC_DEVICE_LOOP_ROLLED  // at most zmax short steps: unrolled it only grows the code
-    for (unsigned int j = 0; j < n; ++j) y = combine(y, h);
+        for (unsigned int j = 0; j < n; ++j) y = combine(y, h);
     if (!(word0 < y)) return -1;
     KMC_DEVICE_LOOP_ROLLED
     for (unsigned int m = CounterRng::below32(word1, n); m; --m) vacant &= vacant - 1u;
@@ -277,9 +285,8 @@ struct SublatticeThinning {
 
 // The CPU's visit (kernels/SublatticeAttempt.hpp declares it).
 KMC_HD int SublatticeAttempt::decide(const LatticeView& lat, const SublatticeTables& tab,
-                                            const SublatticeArrays& arr,
-                                            const SublatticeRngKey& key, uint64_t sweep,
-                                            const SiteCoord& s, int32_t i, Move& move) {
+                                     const SublatticeArrays& arr, const SublatticeRngKey& key,
+                                     uint64_t sweep, const SiteCoord& s, int32_t i, Move& move) {
   Ion ion = ion_at(arr.site, i, sweep);
   if (SublatticeThinning::applies(lat, tab)) {
     const SublatticeThinning::Tables thin = SublatticeThinning::tables(lat, tab);

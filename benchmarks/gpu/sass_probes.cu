@@ -8,6 +8,7 @@
 // of that case runs. Not part of any build; only sass_counts.sh compiles it.
 #include "kernels/CounterRng.hpp"
 #include "kernels/PortableLog.hpp"
+#include "kernels/SublatticeClassKernel.hpp"
 #include "kernels/SublatticeKernel.hpp"
 #include "kernels/WalkerStep.hpp"
 
@@ -412,4 +413,82 @@ extern "C" __global__ void probe_visit_first_env_product(SublatticeLaunch L) {
 extern "C" __global__ void probe_visit_rest_env_product(SublatticeLaunch L) {
   L.tab = env_product_tables(L.tab);
   attempt_loop_later(L);
+}
+
+// The lattice-wide class rule's kernel (kernels/SublatticeClassKernel.hpp),
+// bench case (sc lattice gas: one basis site, fixed here so that the index
+// arithmetic folds as the bench's does; tables of the thinned path).
+// A screen lane with P = 1, 2, 4 Philox blocks (the kernel's P is
+// kSublatticeClassQuadsPerLane): lane -> row by two multiply-highs, row_first,
+// the boundary bits, per block one Philox draw and its 4 members' bytes and
+// compares, claim_places, and the list stores of its 4 P members (each
+// written out: the loops are unrolled).
+template <int P>
+__device__ __forceinline__ void class_screen(SublatticeClassLaunch& L) {
+  __shared__ unsigned int class_shared[SublatticeClassSharedLayout::kWords];
+  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+                  static_cast<int32_t>(blockIdx.x)};
+  L.tab = bench_tables(L.tab.threshold, kPoissonAttempts);
+  L.lat.nbasis = 1;
+  SublatticeClassKernel::screen_as<P>(L, lane, class_shared);
+}
+extern "C" __global__ void probe_class_screen_1(SublatticeClassLaunch L) { class_screen<1>(L); }
+extern "C" __global__ void probe_class_screen_2(SublatticeClassLaunch L) { class_screen<2>(L); }
+extern "C" __global__ void probe_class_screen_4(SublatticeClassLaunch L) { class_screen<4>(L); }
+
+// A decide lane's visit (SublatticeClassKernel::decide): the entry's three
+// shared words, word 1 (one Philox block), the slot loop (4-way unrolled
+// body and one remainder slot, each with its wrap fix-up loop once), both
+// ends of slot_of (common_slot and weighted_slot, loops once), the move,
+// the record and the shared counter.
+extern "C" __global__ void probe_class_decide(SublatticeClassLaunch L) {
+  __shared__ unsigned int class_shared[SublatticeClassSharedLayout::kWords];
+  L.tab = bench_tables(L.tab.threshold, kPoissonAttempts);
+  L.lat.nbasis = 1;
+  SublatticeClassKernel::decide(L, threadIdx.x, class_shared);
+}
+
+// One more slot of the decide lane's loop: its offset, its wrap test (the
+// fix-up loop once), the byte, the mask bit.
+extern "C" __global__ void probe_class_slot(const uint8_t* site, unsigned int* out) {
+  __shared__ unsigned int class_shared[SublatticeClassSharedLayout::kWords];
+  const int32_t i = static_cast<int32_t>(blockIdx.x * blockDim.x + threadIdx.x);
+  const int32_t k = static_cast<int32_t>(blockIdx.y);
+  const unsigned int edge = out[threadIdx.x + 32];
+  unsigned int vacant = out[threadIdx.x];
+  if (static_cast<int32_t>(class_shared[SublatticeClassSharedLayout::kOffsets + k]) !=
+      SublatticeThinning::kNoHop)
+    vacant |= static_cast<unsigned int>(
+                  site[i + SublatticeClassKernel::target_offset(class_shared, k, edge)] == 0)
+              << k;
+  out[threadIdx.x] = vacant;
+}
+
+// The decide phase's loop around decide() (its entries, one call counted once).
+extern "C" __global__ void probe_class_decide_all(SublatticeClassLaunch L) {
+  __shared__ unsigned int class_shared[SublatticeClassSharedLayout::kWords];
+  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+                  static_cast<int32_t>(blockIdx.x)};
+  L.tab = bench_tables(L.tab.threshold, kPoissonAttempts);
+  L.lat.nbasis = 1;
+  SublatticeClassKernel::decide_all(L, lane, class_shared);
+}
+
+// The prologue and the flush of a class launch (per block, not per visit;
+// the prologue's words are read back and stored, or the compiler drops them:
+// about 4 instructions more than its own).
+extern "C" __global__ void probe_class_prepare(SublatticeClassLaunch L, unsigned int* out) {
+  __shared__ unsigned int class_shared[SublatticeClassSharedLayout::kWords];
+  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+                  static_cast<int32_t>(blockIdx.x)};
+  L.lat.nbasis = 1;
+  SublatticeClassKernel::prepare(L, lane, class_shared);
+  __syncthreads();
+  out[threadIdx.x] = class_shared[threadIdx.x];
+}
+extern "C" __global__ void probe_class_flush(SublatticeClassLaunch L) {
+  __shared__ unsigned int class_shared[SublatticeClassSharedLayout::kWords];
+  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+                  static_cast<int32_t>(blockIdx.x)};
+  SublatticeClassKernel::flush(L, lane, class_shared);
 }

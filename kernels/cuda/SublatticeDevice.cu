@@ -1,11 +1,16 @@
 // The CUDA sublattice engine: thin __global__ wrappers around the phases of
 // kernels/SublatticeKernel.hpp and the driver that queues a batch of sweeps
 // (kernels/replay/SublatticeReplay.cpp follows the same steps on the host).
+// Under the lattice-wide class rule (setup.lattice_rule.active()) a sweep is
+// the gate launch and then one class_kernel launch per class, in the sweep's
+// class order (kernels/SublatticeClassKernel.hpp).
 #include <cuda_runtime.h>
 
 #include <algorithm>
 #include <vector>
 
+#include "kernels/Failure.hpp"
+#include "kernels/SublatticeClassKernel.hpp"
 #include "kernels/SublatticeEngine.hpp"
 #include "kernels/SublatticeKernel.hpp"
 #include "kernels/cuda/DeviceBuffers.cuh"
@@ -37,7 +42,8 @@ __device__ __forceinline__ void run_steps(const SublatticeLaunch& L, const Lane&
 
 // One parity class of one sweep: block = one tile. The bound keeps ptxas at
 // <= 72 registers (4 blocks of 224 per SM; gpu-resources test).
-__global__ void __launch_bounds__(kSublatticeMaxBlock, kSublatticeMinBlocksPerSm) parity_kernel(SublatticeLaunch L) {
+__global__ void __launch_bounds__(kSublatticeMaxBlock, kSublatticeMinBlocksPerSm)
+    parity_kernel(SublatticeLaunch L) {
   extern __shared__ unsigned int block_slots[];
   if (!SublatticeKernel::active(L)) return;  // uniform over the grid: before any barrier
   const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
@@ -55,14 +61,40 @@ __global__ void __launch_bounds__(kSublatticeMaxBlock, kSublatticeMinBlocksPerSm
   SublatticeKernel::flush(L, lane, block_slots);
 }
 
+// One class of the lattice-wide class rule: SublatticeClassKernel's four
+// phases with a barrier between them, its shared words a static array (the
+// layout is fixed). The bound keeps ptxas at <= 64 registers (4 blocks of
+// 256 per SM; gpu-resources test).
+__global__ void __launch_bounds__(kSublatticeClassBlock, kSublatticeClassMinBlocksPerSm)
+    class_kernel(SublatticeClassLaunch L) {
+  __shared__ unsigned int shared[SublatticeClassSharedLayout::kWords];
+  if (!SublatticeClassKernel::active(L)) return;  // uniform over the grid: before any barrier
+  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+                  static_cast<int32_t>(blockIdx.x)};
+  SublatticeClassKernel::prepare(L, lane, shared);
+  __syncthreads();
+  SublatticeClassKernel::screen(L, lane, shared);
+  __syncthreads();
+  SublatticeClassKernel::decide_all(L, lane, shared);
+  __syncthreads();
+  SublatticeClassKernel::flush(L, lane, shared);
+}
+
 class SublatticeCuda final : public SublatticeEngine {
  public:
   explicit SublatticeCuda(const SublatticeSetup& setup) : setup_(setup) {
     const LatticeView& lat = setup.lattice;
     const int64_t nsteps = int64_t(lat.nbasis) * lat.zmax;
     check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "stream");
-    plan_ = plan_sublattice_launch(setup.tiling, lat);
-    allow_shared_bytes(parity_kernel, plan_.shared_bytes, "sublattice kernel");
+    if (setup.lattice_rule.active()) {
+      class_plan_ = plan_sublattice_class_launch(setup.lattice_rule, lat, setup.key);
+      plan_.slots = class_plan_.slots;
+    } else {
+      if (setup.key.word_group != 0)
+        throw CannotProceed("sublattice cuda engine: the tiles' words need key.word_group = 0");
+      plan_ = plan_sublattice_launch(setup.tiling, lat);
+      allow_shared_bytes(parity_kernel, plan_.shared_bytes, "sublattice kernel");
+    }
     steps_.allocate(nsteps, "hop steps");
     copy_to_device(steps_.ptr, lat.steps, nsteps, staging_, stream_, "hop steps");
     site_.allocate(setup.sites, "site bytes");
@@ -93,7 +125,8 @@ class SublatticeCuda final : public SublatticeEngine {
       env_factor_.allocate(setup.env_factors, "environment factors");
       copy_to_device(env_factor_.ptr, setup.env_factor, setup.env_factors, staging_, stream_,
                      "environment factors");
-      for (auto& t : env_threshold_) t.allocate(setup.env_threshold_count, "environment thresholds");
+      for (auto& t : env_threshold_)
+        t.allocate(setup.env_threshold_count, "environment thresholds");
       if (setup.env_threshold_count == 0)
         for (auto& b : env_base_) b.allocate(setup.env_slots, "environment bases");
     }
@@ -138,16 +171,19 @@ class SublatticeCuda final : public SublatticeEngine {
   SublatticeBatchResult run(const SublatticeBatch& batch, uint64_t* hops_by_slot) override {
     SublatticeBatchResult result;
     if (batch.sweeps <= 0) return result;
+    const bool lattice_rule = setup_.lattice_rule.active();
     const SublatticeTiling& tiling = setup_.tiling;
     const int32_t P = tiling.parity_classes, S = tiling.site_classes;
-    const int64_t orders = int64_t(batch.sweeps) * P * S;
-    if (orders > order_.count) order_.allocate(orders, "class orders");
-    copy_to_device(order_.ptr, batch.site_order, orders, staging_, stream_, "class orders");
+    if (!lattice_rule) {
+      const int64_t orders = int64_t(batch.sweeps) * P * S;
+      if (orders > order_.count) order_.allocate(orders, "class orders");
+      copy_to_device(order_.ptr, batch.site_order, orders, staging_, stream_, "class orders");
+    }
     const int32_t control0[2] = {1, 0};
     copy_to_device(control_.ptr, control0, 2, staging_, stream_, "control");
-    check(cudaMemsetAsync(counters_.ptr, 0, sizeof(unsigned long long) * (1 + plan_.slots),
-                          stream_),
-          "counters");
+    check(
+        cudaMemsetAsync(counters_.ptr, 0, sizeof(unsigned long long) * (1 + plan_.slots), stream_),
+        "counters");
 
     LatticeView lat = setup_.lattice;
     lat.steps = steps_.ptr;
@@ -172,9 +208,37 @@ class SublatticeCuda final : public SublatticeEngine {
         tab[i].env.radix = setup_.env_radix;
       }
     }
+    if (lattice_rule) {
+      // applies() tests the tables' pointers only (device pointers here).
+      if (!SublatticeThinning::applies(lat, tab[0]))
+        throw CannotProceed(
+            "sublattice class kernel: the lattice-wide class rule needs thinned "
+            "visits (the lattice gas: Poisson attempts, uniform landscape, no "
+            "interaction, exchange or environment model)");
+    }
+    const SublatticeLatticeRule& rule = setup_.lattice_rule;
     for (int32_t n = 0; n < batch.sweeps; ++n) {
       gate_kernel<<<1, 1, 0, stream_>>>(control_.ptr, counters_.ptr, batch.hop_budget);
       const SublatticeTables& t = tab[(batch.last_partial && n == batch.sweeps - 1) ? 1 : 0];
+      if (lattice_rule) {
+        const int32_t C = rule.classes();
+        for (int32_t qi = 0; qi < C; ++qi) {
+          const int32_t q = batch.parity_order[int64_t(n) * C + qi];
+          const SublatticeClassLaunch L{lat,
+                                        t,
+                                        SublatticeArrays{site_.ptr, record_.ptr},
+                                        setup_.key,
+                                        batch.first_sweep + n,
+                                        class_plan_.geometry,
+                                        rule.phase_of(q),
+                                        rule.basis_of(q),
+                                        control_.ptr,
+                                        counters_.ptr,
+                                        counters_.ptr + 1};
+          class_kernel<<<class_plan_.grid, class_plan_.block, 0, stream_>>>(L);
+        }
+        continue;
+      }
       for (int32_t pi = 0; pi < P; ++pi) {
         const int32_t p = batch.parity_order[int64_t(n) * P + pi];
         const SublatticeLaunch L{lat,
@@ -205,19 +269,23 @@ class SublatticeCuda final : public SublatticeEngine {
 
   IonWindows& bind_windows(const IonWindowSetup& setup) override {
     windows_.reset();
-    windows_ = make_device_ion_windows(setup, [this] {
-      IonSource src;
-      src.site_byte = site_.ptr;
-      src.record = record_.ptr;
-      src.sites = setup_.sites;
-      return src;
-    }, stream_);
+    windows_ = make_device_ion_windows(
+        setup,
+        [this] {
+          IonSource src;
+          src.site_byte = site_.ptr;
+          src.record = record_.ptr;
+          src.sites = setup_.sites;
+          return src;
+        },
+        stream_);
     return *windows_;
   }
 
  private:
   SublatticeSetup setup_;
-  SublatticeLaunchPlan plan_;
+  SublatticeLaunchPlan plan_;  // its slots: nbasis * zmax under either rule
+  SublatticeClassLaunchPlan class_plan_;
   cudaStream_t stream_ = nullptr;
   PinnedStaging staging_;
   DeviceBuffer<HopStep> steps_;
