@@ -380,21 +380,23 @@ void continue_on(std::optional<BackendKind> kind, const Fixture& f, const Outcom
 }
 
 // Stopped after two batches and resumed from the downloaded state on
-// another engine: this backend after the reference and the replay, and the
-// reference and the replay after this backend.
+// another engine: this backend after the reference, the cpu engine and the
+// replay, and each of them after this backend.
 TEST_P(LatticeRuleEngines, ResumedOnAnotherEngine) {
   const auto& [backend, c] = GetParam();
   const Fixture f(c);
-  const std::optional<BackendKind> self = backend.kind, reference, replay = BackendKind::Replay;
-  const std::pair<std::optional<BackendKind>, std::optional<BackendKind>> ways[] = {
-      {reference, self}, {replay, self}, {self, reference}, {self, replay}};
+  const std::optional<BackendKind> self = backend.kind, reference;
+  const std::optional<BackendKind> others[] = {reference, BackendKind::Cpu, BackendKind::Replay};
+  auto name = [](const std::optional<BackendKind>& k) {
+    return k ? backend_name(*k) : std::string("reference");
+  };
   Outcome start;
   start.site = f.sys.site;
   start.record = f.sys.record;
-  for (const auto& [first, second] : ways) {
-    SCOPED_TRACE(std::string(first ? "engine" : "reference") + " " +
-                 (first == replay ? "(replay)" : "") + ", then " +
-                 (second ? "engine" : "reference") + " " + (second == replay ? "(replay)" : ""));
+  for (int way = 0; way < 6; ++way) {
+    const std::optional<BackendKind> first = way < 3 ? others[way] : self;
+    const std::optional<BackendKind> second = way < 3 ? self : others[way - 3];
+    SCOPED_TRACE(name(first) + ", then " + name(second));
     Outcome got;
     got.hops_by_slot.assign(kZ, 0);
     continue_on(first, f, start, 0, 2, got);
@@ -404,12 +406,8 @@ TEST_P(LatticeRuleEngines, ResumedOnAnotherEngine) {
   }
 }
 
-// The cpu engine's lattice path lands with helper HOST's kernels/cpu change;
-// until then replay and cuda run against the reference here.
-const BackendParam kDeviceBackends[] = {kBackends[1], kBackends[2]};
-
 INSTANTIATE_TEST_SUITE_P(Backends, LatticeRuleEngines,
-                         ::testing::Combine(::testing::ValuesIn(kDeviceBackends),
+                         ::testing::Combine(::testing::ValuesIn(kBackends),
                                             ::testing::ValuesIn(kRuleCases)),
                          [](const auto& info) {
                            return std::string(std::get<0>(info.param).name) + "_" +
