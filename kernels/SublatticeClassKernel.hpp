@@ -63,6 +63,7 @@ namespace coatkmc {
 struct SublatticeClassLaunch {
   LatticeView lat;
   SublatticeTables tab;
+  SublatticeThinning::Tables thin;  // SublatticeThinning::tables(lat, tab), made by the driver
   SublatticeArrays arr;
   SublatticeRngKey key;  // key.word_group = M nbasis
   uint64_t sweep;
@@ -103,20 +104,21 @@ struct SublatticeClassKernel {
       flush(L, lane, shared);
   }
 
-  // Phase 0: counters and list length cleared; b's offsets, wrap bits and the fixes.
+  // Phase 0: counters and list length cleared; b's steps (offset and wrap
+  // bits) and the fixes.
   KMC_HD static void prepare(const SublatticeClassLaunch& L, const Lane& lane,
                              unsigned int* shared) {
     const int32_t t = lane.thread;
     if (t < L.lat.zmax) {
       const HopStep& h = L.lat.step(L.basis, t);
-      unsigned int wraps = 0;
-      for (int a = 0; a < 3; ++a)
-        wraps |= (h.to_basis >= 0 && h.dcell[a] < 0 ? 1u << a : 0u) |
-                 (h.to_basis >= 0 && h.dcell[a] > 0 ? 8u << a : 0u);
+      unsigned int step = 0;
+      if (h.to_basis >= 0) {
+        for (int a = 0; a < 3; ++a)
+          step |= (h.dcell[a] < 0 ? 1u << a : 0u) | (h.dcell[a] > 0 ? 8u << a : 0u);
+        step |= static_cast<unsigned int>(SublatticeThinning::step_offset(L.lat, L.basis, h)) << 6;
+      }
       shared[Shared::kCounters + t] = 0;
-      shared[Shared::kOffsets + t] =
-          static_cast<unsigned int>(SublatticeThinning::step_offset(L.lat, L.basis, h));
-      shared[Shared::kWraps + t] = wraps;
+      shared[Shared::kSteps + t] = step;
     }
     if (t < 6) {
       const int32_t a = t % 3;
@@ -153,8 +155,7 @@ struct SublatticeClassKernel {
     const uint32_t group = static_cast<uint32_t>(g.modulus * nbasis);  // = key.word_group
     unsigned int listed = 0, at = 0, edge = 0;
     int32_t c0 = 0;
-    uint32_t word[4 * P];
-    uint32_t bytes[P];
+    uint32_t word[4 * P], bytes[4 * P];
     if (T < g.lanes) {
       const uint32_t r = divide(T, g.lane_magic), w = T - r * g.row_lanes;
       const uint32_t c2 = divide(r, g.row_magic), c1 = r - c2 * static_cast<uint32_t>(L.lat.n[1]);
@@ -169,7 +170,7 @@ struct SublatticeClassKernel {
       const uint32_t u0 = w * static_cast<uint32_t>(P);
       const int32_t m0 = static_cast<int32_t>(4u * u0) - static_cast<int32_t>(rr & 3u);
       const uint32_t b = static_cast<uint32_t>(L.basis);
-      const uint32_t limit = SublatticeThinning::tables(L.lat, L.tab).screen[b];
+      const uint32_t limit = L.thin.screen[b];
       // Site index and axis-0 cell of member e = 0 (m0 may be negative: such
       // members are not in the row and not read).
       c0 = static_cast<int32_t>(f) + g.modulus * m0;
@@ -180,10 +181,9 @@ struct SublatticeClassKernel {
              (c2 + 1 == static_cast<uint32_t>(L.lat.n[2]) ? 32u : 0u);
       KMC_DEVICE_LOOP_UNROLL_ALL  // constant indices into word[] and bytes[]
           for (int p = 0; p < P; ++p) {
-        bytes[p] = 0;
         // Blocks past the row's last (u >= Q) hold none of its members.
         if (u0 + static_cast<uint32_t>(p) >= g.quads) {
-          word[4 * p] = word[4 * p + 1] = word[4 * p + 2] = word[4 * p + 3] = 0;
+          for (int t = 0; t < 4; ++t) word[4 * p + t] = bytes[4 * p + t] = 0;
           continue;
         }
         const auto v = CounterRng::words(L.key.seed, kStreamSublattice, L.key.replica,
@@ -196,10 +196,12 @@ struct SublatticeClassKernel {
         word[4 * p + 3] = v[3];
         KMC_DEVICE_LOOP_UNROLL_ALL
         for (int t = 0; t < 4; ++t) {
-          const int32_t m = m0 + 4 * p + t;
-          if (m < 0 || m >= g.row_members) continue;
+          bytes[4 * p + t] = 0;
+          // m = m0 + 4 p + t in [0, R): one unsigned compare.
+          if (static_cast<uint32_t>(m0 + 4 * p + t) >= static_cast<uint32_t>(g.row_members))
+            continue;
           const uint8_t byte = L.arr.site[at + static_cast<unsigned int>(4 * p + t) * group];
-          bytes[p] |= static_cast<uint32_t>(byte) << (8 * t);
+          bytes[4 * p + t] = byte;
           listed |= static_cast<unsigned int>(
                         SublatticeAttempt::eligible(byte, L.sweep, kPoissonAttempts) &&
                         word[4 * p + t] < limit)
@@ -216,7 +218,7 @@ struct SublatticeClassKernel {
       const unsigned int bits = edge | (c == 0 ? 1u : 0u) | (c + 1 == L.lat.n[0] ? 8u : 0u);
       shared[Shared::kIndex + place] = at + static_cast<unsigned int>(e) * group;
       shared[Shared::kWord0 + place] = word[e];
-      shared[Shared::kAux + place] = ((bytes[e / 4] >> (8 * (e % 4))) & 255u) | (bits << 8);
+      shared[Shared::kAux + place] = bytes[e] | (bits << 8);
       ++place;
     }
   }
@@ -230,11 +232,13 @@ struct SublatticeClassKernel {
       decide(L, e, shared);
   }
 
-  // The target's index offset of slot k (a slot with a hop) from a site with
-  // boundary bits `edge`: the offset, plus a fix per boundary the hop crosses.
+  // The target's index offset of slot k from a site with boundary bits
+  // `edge`: the offset, plus a fix per boundary the hop crosses (0 for a
+  // slot without a hop: the site itself).
   KMC_HD static int32_t target_offset(const unsigned int* shared, int32_t k, unsigned int edge) {
-    int32_t d = static_cast<int32_t>(shared[Shared::kOffsets + k]);
-    for (unsigned int cross = shared[Shared::kWraps + k] & edge; cross; cross &= cross - 1u)
+    const unsigned int step = shared[Shared::kSteps + k];
+    int32_t d = static_cast<int32_t>(step) >> 6;
+    for (unsigned int cross = step & edge; cross; cross &= cross - 1u)
       d += static_cast<int32_t>(shared[Shared::kFixes + lowest_bit(cross)]);
     return d;
   }
@@ -255,13 +259,10 @@ struct SublatticeClassKernel {
         SublatticeThinning::direction_word(L.key, L.sweep, static_cast<uint32_t>(i));
     unsigned int vacant = 0;
     KMC_DEVICE_LOOP_UNROLL4
-    for (int32_t k = 0; k < L.lat.zmax; ++k) {
-      if (static_cast<int32_t>(shared[Shared::kOffsets + k]) == SublatticeThinning::kNoHop)
-        continue;
+    for (int32_t k = 0; k < L.lat.zmax; ++k)
       vacant |= static_cast<unsigned int>(L.arr.site[i + target_offset(shared, k, edge)] == 0) << k;
-    }
-    const int32_t k = SublatticeThinning::slot_of(
-        L.lat, L.tab, SublatticeThinning::tables(L.lat, L.tab), s, ion, vacant, word0, word1);
+    const int32_t k =
+        SublatticeThinning::slot_of(L.lat, L.tab, L.thin, s, ion, vacant, word0, word1);
     if (k < 0) return;
     SublatticeAttempt::Try t;
     t.h = L.lat.step(s.b, k);

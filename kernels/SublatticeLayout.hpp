@@ -147,10 +147,11 @@ constexpr int32_t kSublatticeClassMaxSlots = 32;
 // Its shared words, at fixed places (the same for every launch, so that the
 // CUDA kernel keeps them in a static array and addresses them by constants):
 //   kCounters  per hop slot k of the class's basis site b: the block's accepted hops
-//   kOffsets   per slot: its target's index minus the site's when the hop does not
-//              wrap (SublatticeThinning::step_offset; kNoHop without a hop)
-//   kWraps     per slot: the boundary bits (below) at which the hop wraps: bit a when
-//              it steps down along axis a, bit 3 + a when it steps up
+//   kSteps     per slot: its target's index minus the site's when the hop does not
+//              wrap (SublatticeThinning::step_offset) << 6 | the boundary bits (below)
+//              at which the hop wraps: bit a when it steps down along axis a, bit
+//              3 + a when it steps up; 0 for a slot without a hop (its "target" is
+//              the visited site itself, occupied: never vacant, no test needed)
 //   kFixes     per boundary bit: what a wrap adds to the offset (+n_a stride_a for
 //              bits 0-2, -n_a stride_a for bits 3-5)
 //   kCount     the list's length
@@ -160,9 +161,8 @@ constexpr int32_t kSublatticeClassMaxSlots = 32;
 // (hops are at most one cell along an axis: plan_sublattice_class_launch).
 struct SublatticeClassSharedLayout {
   static constexpr int32_t kCounters = 0;
-  static constexpr int32_t kOffsets = kCounters + kSublatticeClassMaxSlots;
-  static constexpr int32_t kWraps = kOffsets + kSublatticeClassMaxSlots;
-  static constexpr int32_t kFixes = kWraps + kSublatticeClassMaxSlots;
+  static constexpr int32_t kSteps = kCounters + kSublatticeClassMaxSlots;
+  static constexpr int32_t kFixes = kSteps + kSublatticeClassMaxSlots;
   static constexpr int32_t kCount = kFixes + 8;
   static constexpr int32_t kIndex = kCount + 4;
   static constexpr int32_t kWord0 = kIndex + kSublatticeClassCapacity;

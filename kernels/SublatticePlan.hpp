@@ -115,7 +115,8 @@ inline SublatticeClassLaunchPlan plan_sublattice_class_launch(const SublatticeLa
   g.lift = static_cast<uint32_t>(lift);
   g.lanes = static_cast<uint32_t>(lanes);
   // A hop wraps at most once per axis, at a boundary cell (the boundary bits
-  // of SublatticeClassSharedLayout): hops of at most one cell along each axis.
+  // of SublatticeClassSharedLayout): hops of at most one cell along each axis;
+  // a step's offset shares its shared word with 6 bits: |offset| < 2^25.
   for (int32_t i = 0; i < lat.nbasis * lat.zmax; ++i) {
     const HopStep& h = lat.steps[i];
     if (h.to_basis < 0) continue;
@@ -124,6 +125,12 @@ inline SublatticeClassLaunchPlan plan_sublattice_class_launch(const SublatticeLa
         throw CannotProceed(what + "a hop of " + std::to_string(h.dcell[a]) + " cells along axis " +
                             std::to_string(a) +
                             " (its wrap fix-ups need hops of at most one cell per axis)");
+    const int64_t offset =
+        ((int64_t(h.dcell[2]) * lat.n[1] + h.dcell[1]) * lat.n[0] + h.dcell[0]) * lat.nbasis +
+        h.to_basis - i / lat.zmax;
+    if (std::abs(offset) >= (int64_t(1) << 25))
+      throw CannotProceed(what + "a hop's index offset " + std::to_string(offset) +
+                          " exceeds its packed step words (|offset| < 2^25)");
   }
   p.grid = static_cast<int32_t>(grid);
   p.block = kSublatticeClassBlock;

@@ -432,9 +432,15 @@ __device__ __forceinline__ void class_screen(SublatticeClassLaunch& L) {
   L.lat.nbasis = 1;
   SublatticeClassKernel::screen_as<P>(L, lane, class_shared);
 }
-extern "C" __global__ void probe_class_screen_1(SublatticeClassLaunch L) { class_screen<1>(L); }
-extern "C" __global__ void probe_class_screen_2(SublatticeClassLaunch L) { class_screen<2>(L); }
-extern "C" __global__ void probe_class_screen_4(SublatticeClassLaunch L) { class_screen<4>(L); }
+extern "C" __global__ void probe_class_screen_1(SublatticeClassLaunch L) {
+  class_screen<1>(L);
+}
+extern "C" __global__ void probe_class_screen_2(SublatticeClassLaunch L) {
+  class_screen<2>(L);
+}
+extern "C" __global__ void probe_class_screen_4(SublatticeClassLaunch L) {
+  class_screen<4>(L);
+}
 
 // A decide lane's visit (SublatticeClassKernel::decide): the entry's three
 // shared words, word 1 (one Philox block), the slot loop (4-way unrolled
@@ -448,19 +454,17 @@ extern "C" __global__ void probe_class_decide(SublatticeClassLaunch L) {
   SublatticeClassKernel::decide(L, threadIdx.x, class_shared);
 }
 
-// One more slot of the decide lane's loop: its offset, its wrap test (the
-// fix-up loop once), the byte, the mask bit.
+// One more slot of the decide lane's loop: its step word (offset and wrap
+// bits), the wrap test (the fix-up loop once), the byte, the mask bit.
 extern "C" __global__ void probe_class_slot(const uint8_t* site, unsigned int* out) {
   __shared__ unsigned int class_shared[SublatticeClassSharedLayout::kWords];
   const int32_t i = static_cast<int32_t>(blockIdx.x * blockDim.x + threadIdx.x);
   const int32_t k = static_cast<int32_t>(blockIdx.y);
   const unsigned int edge = out[threadIdx.x + 32];
   unsigned int vacant = out[threadIdx.x];
-  if (static_cast<int32_t>(class_shared[SublatticeClassSharedLayout::kOffsets + k]) !=
-      SublatticeThinning::kNoHop)
-    vacant |= static_cast<unsigned int>(
-                  site[i + SublatticeClassKernel::target_offset(class_shared, k, edge)] == 0)
-              << k;
+  vacant |= static_cast<unsigned int>(
+                site[i + SublatticeClassKernel::target_offset(class_shared, k, edge)] == 0)
+            << k;
   out[threadIdx.x] = vacant;
 }
 

@@ -226,6 +226,7 @@ class SublatticeCuda final : public SublatticeEngine {
           const int32_t q = batch.parity_order[int64_t(n) * C + qi];
           const SublatticeClassLaunch L{lat,
                                         t,
+                                        SublatticeThinning::tables(lat, t),  // device pointers
                                         SublatticeArrays{site_.ptr, record_.ptr},
                                         setup_.key,
                                         batch.first_sweep + n,

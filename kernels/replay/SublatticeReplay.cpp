@@ -101,6 +101,7 @@ class SublatticeReplay final : public HostSublatticeEngine {
         const int32_t q = batch.parity_order[int64_t(n) * C + qi];
         const SublatticeClassLaunch L{s.lattice,
                                       t,
+                                      SublatticeThinning::tables(s.lattice, t),
                                       arrays(),
                                       s.key,
                                       batch.first_sweep + n,

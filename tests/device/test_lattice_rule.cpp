@@ -42,7 +42,6 @@ using namespace coatkmc::device_tests;
 
 namespace {
 
-constexpr int kZ = 6, kWidth = 2 * kZ + 1;
 constexpr double kTwo32 = 4294967296.0;
 
 struct RuleCase {
@@ -50,6 +49,7 @@ struct RuleCase {
   std::array<int, 3> cells;
   double fraction;
   int species;
+  bool empty_slot = false;  // a seventh slot without a hop, between the six
 };
 
 void PrintTo(const RuleCase& c, std::ostream* os) {
@@ -61,38 +61,44 @@ const RuleCase kRuleCases[] = {
     {"sc_48_cubed_tenth_two_species", {48, 48, 48}, 0.1, 2},
     {"sc_64x32x48_half_two_species", {64, 32, 48}, 0.5, 2},
     {"sc_64x32x48_tenth", {64, 32, 48}, 0.1, 1},
+    // zmax 7, slot 3 holds no hop (its "target" in the class kernel is the
+    // visited site itself: never vacant).
+    {"sc_48_cubed_half_two_species_empty_slot", {48, 48, 48}, 0.5, 2, true},
 };
 
-// The acceptance of an attempt in slot k for species q (full sweeps; the
-// partial sweep's are 0.4 of these).
-double acceptance(int q, int k, int species) {
-  static const double weighted[kZ] = {0.25, 0.1, 0.05, 0.2, 0.15, 0.22};
-  if (species == 2 && q == 0) return weighted[k];
+// The acceptance of an attempt in hop h (0-5) for species q (full sweeps;
+// the partial sweep's are 0.4 of these).
+double acceptance(int q, int h, int species) {
+  static const double weighted[6] = {0.25, 0.1, 0.05, 0.2, 0.15, 0.22};
+  if (species == 2 && q == 0) return weighted[h];
   return 0.18;
 }
 
 // The thresholds and their thinning tables (SublatticeThinning's layout, as
-// SublatticeSolver::append_thinning writes them; nbasis = 1).
-std::vector<uint32_t> thinned_tables(int species, double scale) {
-  const size_t nT = static_cast<size_t>(species) * kZ * kWidth;
+// SublatticeSolver::append_thinning writes them; nbasis = 1); a slot without
+// a hop has threshold 0.
+std::vector<uint32_t> thinned_tables(const std::vector<HopStep>& steps, int species, double scale) {
+  const int z = static_cast<int>(steps.size()), width = 2 * z + 1;
+  const size_t nT = static_cast<size_t>(species) * z * width;
   std::vector<uint32_t> t(nT, 0u);
   for (int q = 0; q < species; ++q)
-    for (int k = 0; k < kZ; ++k)
-      t[SpeciesEnergy::slot(q, 1, kZ, 0, k) * kWidth + kZ] =
-          static_cast<uint32_t>(std::floor(acceptance(q, k, species) * scale * kTwo32));
+    for (int k = 0, h = 0; k < z; ++k)
+      if (steps[k].to_basis >= 0)
+        t[SpeciesEnergy::slot(q, 1, z, 0, k) * width + z] =
+            static_cast<uint32_t>(std::floor(acceptance(q, h++, species) * scale * kTwo32));
   for (size_t e = 0; e < nT; ++e) {
-    const double h = std::nearbyint(-std::expm1(-double(t[e]) / (kZ * kTwo32)) * kTwo32);
+    const double h = std::nearbyint(-std::expm1(-double(t[e]) / (z * kTwo32)) * kTwo32);
     t.push_back(static_cast<uint32_t>(std::min(h, kTwo32 - 1)));
   }
   std::vector<uint32_t> ceiling, common;
   for (int q = 0; q < species; ++q) {
     uint32_t y = 0;
-    const size_t first = SpeciesEnergy::slot(q, 1, kZ, 0, 0) * kWidth + kZ;
+    const size_t first = SpeciesEnergy::slot(q, 1, z, 0, 0) * width + z;
     uint32_t same = t[nT + first];
-    for (int k = 0; k < kZ; ++k) {
-      const size_t e = SpeciesEnergy::slot(q, 1, kZ, 0, k) * kWidth + kZ;
+    for (int k = 0; k < z; ++k) {
+      const size_t e = SpeciesEnergy::slot(q, 1, z, 0, k) * width + z;
       y = SublatticeThinning::combine(y, t[nT + e]);
-      if (t[e] != t[first]) same = 0;
+      if (steps[k].to_basis >= 0 && t[e] != t[first]) same = 0;
     }
     ceiling.push_back(y);
     common.push_back(same);
@@ -115,11 +121,14 @@ struct System {
   std::vector<IonRecord> record;
 
   explicit System(const RuleCase& c) : species(c.species) {
-    const int8_t d[kZ][3] = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}};
-    for (int k = 0; k < kZ; ++k) steps.push_back(HopStep{0, {d[k][0], d[k][1], d[k][2]}, 0});
+    const int8_t d[6][3] = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}};
+    for (int k = 0; k < 6; ++k) {
+      if (c.empty_slot && k == 3) steps.push_back(HopStep{-1, {0, 0, 0}, 0});
+      steps.push_back(HopStep{0, {d[k][0], d[k][1], d[k][2]}, 0});
+    }
     for (int a = 0; a < 3; ++a) lat.n[a] = c.cells[a];
     lat.nbasis = 1;
-    lat.zmax = kZ;
+    lat.zmax = static_cast<int32_t>(steps.size());
     lat.steps = steps.data();
     rule.modulus = 8;
     rule.k[0] = 2;
@@ -129,8 +138,8 @@ struct System {
     key.seed = 0x1234abcd5678ull;
     key.replica = 3;
     key.word_group = rule.word_group(lat.nbasis);
-    full = thinned_tables(species, 1.0);
-    partial = thinned_tables(species, 0.4);
+    full = thinned_tables(steps, species, 1.0);
+    partial = thinned_tables(steps, species, 0.4);
     const int64_t n = sites();
     site.assign(n, 0);
     record.assign(n, IonRecord{-1, {0, 0, 0}});
@@ -333,7 +342,7 @@ struct Fixture {
 
   explicit Fixture(const RuleCase& c) : sys(c) {
     // The reference's first batch sets the hop budget of the third.
-    ref.hops_by_slot.assign(kZ, 0);
+    ref.hops_by_slot.assign(sys.lat.zmax, 0);
     Reference r(sys);
     std::vector<Step> first = schedule(sys, 0);
     run_steps(r, first, 0, 1, ref);
@@ -346,16 +355,18 @@ struct Fixture {
 class LatticeRuleEngines : public PerBackend<std::tuple<BackendParam, RuleCase>> {};
 
 // The whole schedule on this backend against the reference; the schedule
-// means something: ions hopped in every batch that ran, the budget stopped
-// its batch early, and the reference's species both moved.
+// means something: ions hopped in every batch and in every slot that holds a
+// hop, and the budget stopped its batch early.
 TEST_P(LatticeRuleEngines, SameStateAsTheClassByClassReference) {
   const auto& [backend, c] = GetParam();
   const Fixture f(c);
   ASSERT_EQ(f.ref.batches.size(), 4u);
   for (const auto& b : f.ref.batches) EXPECT_GT(b.second, 0u);
   EXPECT_EQ(f.ref.batches[2].first, 2) << "the hop budget stops the third batch after 2 sweeps";
+  for (int32_t k = 0; k < f.sys.lat.zmax; ++k)
+    EXPECT_EQ(f.ref.hops_by_slot[k] > 0, f.sys.steps[k].to_basis >= 0) << "slot " << k;
   Outcome got;
-  got.hops_by_slot.assign(kZ, 0);
+  got.hops_by_slot.assign(f.sys.lat.zmax, 0);
   auto engine = make_engine(backend.kind, f.sys, 2, 0x5eed);
   run_steps(*engine, f.steps, 0, f.steps.size(), got);
   download(*engine, f.sys, got);
@@ -398,7 +409,7 @@ TEST_P(LatticeRuleEngines, ResumedOnAnotherEngine) {
     const std::optional<BackendKind> second = way < 3 ? self : others[way - 3];
     SCOPED_TRACE(name(first) + ", then " + name(second));
     Outcome got;
-    got.hops_by_slot.assign(kZ, 0);
+    got.hops_by_slot.assign(f.sys.lat.zmax, 0);
     continue_on(first, f, start, 0, 2, got);
     const Outcome half = got;  // the state a checkpoint would hold
     continue_on(second, f, half, 2, f.steps.size(), got);
@@ -419,7 +430,7 @@ TEST(LatticeRuleReplay, SameStateWhateverTheBlockAndLaneOrders) {
   const Fixture f(kRuleCases[2]);
   for (const auto& [threads, shuffle] : {std::pair<int, uint64_t>{1, 0}, {3, 0xabcdef}}) {
     Outcome got;
-    got.hops_by_slot.assign(kZ, 0);
+    got.hops_by_slot.assign(f.sys.lat.zmax, 0);
     auto engine = make_engine(BackendKind::Replay, f.sys, threads, shuffle);
     run_steps(*engine, f.steps, 0, f.steps.size(), got);
     download(*engine, f.sys, got);
