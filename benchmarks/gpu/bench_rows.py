@@ -21,6 +21,7 @@ def rows_of(paths):
             rows.append({
                 "device": r.get("device") or record.get("cuda_device") or record.get("cpu", ""),
                 "solver": r["solver"],
+                "class_rule": r.get("class_rule", "") if r["solver"] == "sublattice" else "",
                 "backend": r.get("backend", ""),
                 "lattice": r.get("lattice", "sc"),
                 "cells": r.get("cells"),
@@ -41,11 +42,13 @@ def plot(rows, path):
         print("bench_rows: matplotlib missing, no plot", file=sys.stderr)
         return False
     fig, ax = plt.subplots(figsize=(6, 4))
-    for solver in sorted({r["solver"] for r in rows}):
-        mine = sorted((r for r in rows if r["solver"] == solver), key=lambda r: r["sites"])
+    for solver, rule in sorted({(r["solver"], r["class_rule"]) for r in rows}):
+        mine = sorted((r for r in rows if r["solver"] == solver and r["class_rule"] == rule),
+                      key=lambda r: r["sites"])
         key = "hops_per_second" if solver == "walkers" else "attempts_per_second"
+        name = f"{solver}, {rule} classes" if rule else solver
         ax.loglog([r["sites"] for r in mine], [r[key] for r in mine], "o-",
-                  label=f"{solver} ({key.replace('_per_second', '')}/s)")
+                  label=f"{name} ({key.replace('_per_second', '')}/s)")
     ax.set_xlabel("lattice sites")
     ax.set_ylabel("per second")
     ax.set_title(rows[0]["device"] if rows else "")

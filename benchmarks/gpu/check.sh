@@ -31,7 +31,7 @@ out=${2:-benchmarks/results}
 # the log is appended as each step ends, so a stopped call keeps what finished.
 T_TESTS=${T_TESTS:-90}
 T_SANITIZER=${T_SANITIZER:-60}
-T_BENCH=${T_BENCH:-120}  # per size
+T_BENCH=${T_BENCH:-180}  # per size
 T_PROFILE=${T_PROFILE:-120}
 SIZES=${SIZES:-64,128,256,512}
 SAN_FILTER=${SAN_FILTER:-'Backends/DeviceEngines.SameTrajectoryAsTheCpuReference/cuda_species_exchange:Backends/DeviceEngines.SameTrajectoryAsTheCpuReference/cuda_walkers_fcc_full:Backends/DeviceEngines.SameTrajectoryAsTheCpuReference/cuda_honeycomb_interaction_one_per_site'}
@@ -82,7 +82,7 @@ done
 benched=()
 for n in ${SIZES//,/ }; do
   if run_step "bench-$n" "$T_BENCH" "$bin/coatkmc" bench --backend cuda --solvers walkers,sublattice \
-      --sizes "$n" --seconds 1 --out "$work/bench-$n"; then
+      --class-rule tiles,lattice --sizes "$n" --seconds 1 --out "$work/bench-$n"; then
     benched+=("$work/bench-$n"/bench-*.json)
   else
     status=1; tail -20 "$work/bench-$n.log"

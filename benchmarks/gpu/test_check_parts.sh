@@ -8,7 +8,8 @@
 set -eu
 coatkmc=$1 build=$2 src=$3
 tmp=$(mktemp -d)
-"$coatkmc" bench --backend cpu --solvers walkers,sublattice --sizes 8 --seconds 0.2 --out "$tmp/bench" >/dev/null
+"$coatkmc" bench --backend cpu --solvers walkers,sublattice --class-rule tiles,lattice --sizes 8 \
+  --seconds 0.2 --out "$tmp/bench" >/dev/null
 /usr/bin/python3 "$src/benchmarks/gpu/bench_rows.py" "$tmp/rows.json" --plot "$tmp/rows.png" "$tmp"/bench/bench-*.json
 /usr/bin/python3 - "$tmp/rows.json" <<'PY'
 import json, sys
@@ -20,6 +21,8 @@ for r in rows:
     assert r["sites"] == 8 ** 3, r
     assert r["attempts_per_second"] > 0 and r["hops_per_second"] > 0, r
 assert {r["solver"] for r in rows} == {"walkers", "sublattice"}, rows
+# check.sh benches the sublattice solver under both class rules, one row each
+assert sorted(r["class_rule"] for r in rows if r["solver"] == "sublattice") == ["lattice", "tiles"], rows
 PY
 test -s "$tmp/rows.png" || { echo "no plot"; exit 1; }
 # check.sh on this machine: no GPU, so it must fail (exit 1) and say why in its log.
