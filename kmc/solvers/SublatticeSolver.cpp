@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "kernels/SpeciesEnergy.hpp"
+#include "kernels/SublatticeClassKernel.hpp"
 #include "kernels/SublatticeEngine.hpp"
 #include "kernels/SublatticeThinning.hpp"
 #include "kmc/core/Error.hpp"
@@ -136,9 +137,21 @@ SublatticeSolver::SublatticeSolver(const Lattice& lattice, const HopModel& model
 SublatticeSolver::~SublatticeSolver() = default;
 
 namespace {
-// The engines that run the lattice-wide class rule (the replay and CUDA
-// engines get it from issue 12's kernel work; until then auto keeps tiles there).
-bool backend_runs_lattice_rule(BackendKind backend) { return backend == BackendKind::Cpu; }
+// Whether the engine of `backend` runs the lattice-wide class rule on this
+// lattice: the CPU's always; the replay's and CUDA's class kernel when its
+// launch plan takes the lattice (hops of at most one cell per axis, 32-bit
+// site indices: plan_sublattice_class_launch), else `why` says what it refused.
+bool backend_runs_lattice_rule(BackendKind backend, const SublatticeLatticeRule& rule,
+                               const LatticeView& view, int32_t nbasis, std::string& why) {
+  if (backend == BackendKind::Cpu) return true;
+  try {
+    plan_sublattice_class_launch(rule, view, SublatticeRngKey{0, 0, rule.word_group(nbasis)});
+    return true;
+  } catch (const CannotProceed& e) {
+    why = e.what();
+    return false;
+  }
+}
 }  // namespace
 
 void SublatticeSolver::choose_class_rule() {
@@ -153,11 +166,10 @@ void SublatticeSolver::choose_class_rule() {
   thinned_ = why.empty();
   if (options_.class_rule == SublatticeClassRule::Tiles) return;
   if (thinned_) lattice_rule_ = lattice_class_rule(lattice_, &why);
-  if (lattice_rule_.active() && !backend_runs_lattice_rule(backend_)) {
+  if (lattice_rule_.active() &&
+      !backend_runs_lattice_rule(backend_, lattice_rule_, hops_.view(lattice_),
+                                 lattice_.basis_size(), why))
     lattice_rule_ = SublatticeLatticeRule{};
-    why = "the " + std::string(backend_ == BackendKind::Cuda ? "cuda" : "replay") +
-          " engine does not run it yet";
-  }
   if (options_.class_rule == SublatticeClassRule::Lattice && !lattice_rule_.active())
     throw CannotProceed("sublattice.class_rule = \"lattice\" does not apply here: " + why);
 }

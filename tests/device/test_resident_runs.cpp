@@ -25,10 +25,14 @@ namespace {
 struct RunCase {
   std::string name, solver;
   bool species = false;
+  std::string class_rule = "tiles";  // sublattice.class_rule
 };
 void PrintTo(const RunCase& c, std::ostream* os) { *os << c.name; }
 const RunCase kRunCases[] = {{"sublattice_slabs", "sublattice"},
                              {"sublattice_species_slabs", "sublattice", true},
+                             // the lattice-wide class rule (16 x 8 x 16 cells: M = 8 wraps)
+                             {"sublattice_lattice_slabs", "sublattice", false, "lattice"},
+                             {"sublattice_lattice_species_slabs", "sublattice", true, "lattice"},
                              {"walkers_slabs", "walkers"}};
 
 
@@ -36,6 +40,8 @@ SimulationSettings settings_of(const RunCase& c) {
   SimulationSettings s;
   s.lattice = make_textbook_lattice("sc", 3.0);
   s.cells = {10, 8, 9};
+  s.sublattice_class_rule = c.class_rule;
+  if (c.class_rule == "lattice") s.cells = {16, 8, 16};
   s.occupancy.fraction = c.solver == "walkers" ? 0.1 : 0.5;
   s.hop.temperature = 500;
   s.slabs = 3;
