@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "kernels/CounterRng.hpp"
@@ -150,9 +151,10 @@ LinearClassRule search_linear_class_rule(const std::vector<std::array<int32_t, 3
   return LinearClassRule{};
 }
 
-LinearClassRule search_lattice_class_rule(const std::vector<std::array<int32_t, 3>>& conflicts,
-                                          const std::array<int, 3>& cells,
-                                          const std::array<int, 3>& reach, int32_t max_modulus) {
+LinearClassRule search_lattice_class_rule(
+    const std::vector<std::array<int32_t, 3>>& conflicts, const std::array<int, 3>& cells,
+    const std::array<int, 3>& reach, int32_t max_modulus,
+    const std::function<bool(const LinearClassRule&)>& accept) {
   for (int a = 0; a < 3; ++a)
     if (cells[a] < 2 * reach[a] + 1) return LinearClassRule{};
   std::vector<std::array<int32_t, 3>> d;
@@ -172,7 +174,7 @@ LinearClassRule search_lattice_class_rule(const std::vector<std::array<int32_t, 
             break;
           }
         }
-        if (ok) return LinearClassRule{m, k1, k2};
+        if (ok && (!accept || accept(LinearClassRule{m, k1, k2}))) return LinearClassRule{m, k1, k2};
       }
     }
   }
@@ -201,9 +203,67 @@ std::string why_visits_not_thinned(const SublatticeVisitKind& v) {
   return "";
 }
 
+std::vector<LatticeHopShift> lattice_hop_shifts(const std::vector<std::vector<HopTemplate>>& hops,
+                                                const SublatticeLatticeRule& rule) {
+  std::vector<int32_t> index(hops.size(), -1);  // basis site -> mobile index
+  for (int32_t i = 0; i < rule.mobile_basis_count; ++i) index[rule.mobile_basis[i]] = i;
+  const int64_t m = rule.modulus;
+  std::set<LatticeHopShift> found;
+  for (size_t b = 0; b < hops.size(); ++b) {
+    if (index[b] < 0) continue;
+    for (const HopTemplate& h : hops[b]) {
+      if (h.to_basis < 0 || index[h.to_basis] < 0) continue;  // no class to land in
+      const int64_t v = h.cell_offset[0] + int64_t(rule.k[0]) * h.cell_offset[1] +
+                        int64_t(rule.k[1]) * h.cell_offset[2];
+      const int32_t s = static_cast<int32_t>(((v % m) + m) % m);
+      found.insert(LatticeHopShift{index[b], index[h.to_basis], s});
+      found.insert(LatticeHopShift{index[h.to_basis], index[b], static_cast<int32_t>((m - s) % m)});
+    }
+  }
+  return {found.begin(), found.end()};
+}
+
+bool balanced_class_order(const SublatticeLatticeRule& rule,
+                          const std::vector<LatticeHopShift>& shifts, const uint8_t* order) {
+  const int32_t m = rule.modulus, mb = rule.mobile_basis_count, n = rule.classes();
+  if (shifts.empty()) return true;
+  if (m % 2 != 0) return false;
+  int32_t pos[256];
+  for (int32_t i = 0; i < n; ++i) pos[order[i]] = i;
+  for (const LatticeHopShift& h : shifts) {
+    int32_t later = 0;  // phases j whose hop's target class (j + s, to) runs after (j, from)
+    for (int32_t j = 0; j < m; ++j) {
+      const int32_t t = j + h.shift < m ? j + h.shift : j + h.shift - m;
+      later += pos[t * mb + h.to] > pos[j * mb + h.from];
+    }
+    if (2 * later != m) return false;
+  }
+  return true;
+}
+
+LatticeOrderBalance search_balanced_order(const SublatticeLatticeRule& rule,
+                                          const std::vector<LatticeHopShift>& shifts) {
+  LatticeOrderBalance out;
+  out.shifts = shifts;
+  const int32_t n = rule.classes();
+  if (n > 256 || (rule.modulus % 2 != 0 && !shifts.empty())) return out;
+  WordSource src(0, 0, 0, 0);
+  std::vector<uint8_t> order(n), first;
+  int hits = 0;
+  for (int t = 0; t < kLatticeBalanceTries; ++t) {
+    shuffle(order.data(), n, src);
+    if (!balanced_class_order(rule, shifts, order.data())) continue;
+    if (hits++ == 0) first = order;
+  }
+  out.acceptance = double(hits) / kLatticeBalanceTries;
+  if (hits >= kLatticeBalanceMinHits) out.example = first;
+  return out;
+}
+
 SublatticeLatticeRule lattice_class_rule(const std::vector<std::vector<HopTemplate>>& hops,
                                          const std::vector<bool>& mobile,
-                                         const std::array<int, 3>& cells, std::string* why) {
+                                         const std::array<int, 3>& cells, std::string* why,
+                                         LatticeOrderBalance* balance) {
   auto none = [&](const std::string& because) {
     if (why) *why = because;
     return SublatticeLatticeRule{};
@@ -236,27 +296,54 @@ SublatticeLatticeRule lattice_class_rule(const std::vector<std::vector<HopTempla
   for (int a = 0; a < 3; ++a)
     if (cells[a] < 2 * reach[a] + 1)
       return none("lattice.cells: an axis has fewer than 2 hop reaches + 1 cells");
-  const LinearClassRule found = search_lattice_class_rule({all.begin(), all.end()}, cells, reach);
-  if (found.modulus == 0)
+  const std::vector<std::array<int32_t, 3>> conflicts(all.begin(), all.end());
+  const LinearClassRule first = search_lattice_class_rule(conflicts, cells, reach);
+  if (first.modulus == 0)
     return none("no class pattern of period 64 or less wraps on " + std::to_string(cells[0]) +
                 " x " + std::to_string(cells[1]) + " x " + std::to_string(cells[2]) +
                 " cells (sc needs multiples of 8 along axes 0 and 2 and of 4 along axis 1)");
-  if (int64_t(found.modulus) * rule.mobile_basis_count > 255)
+  if (int64_t(first.modulus) * rule.mobile_basis_count > 255)
     return none("the rule would need more than 255 classes");
-  rule.modulus = found.modulus;
-  rule.k[0] = found.k1;
-  rule.k[1] = found.k2;
-  return rule;
+  // The first wrapping pattern (in search order) with balanced orders.
+  LatticeOrderBalance kept;
+  auto with = [&](const LinearClassRule& c) {
+    SublatticeLatticeRule r = rule;
+    r.modulus = c.modulus;
+    r.k[0] = c.k1;
+    r.k[1] = c.k2;
+    return r;
+  };
+  const LinearClassRule found = search_lattice_class_rule(
+      conflicts, cells, reach, 64, [&](const LinearClassRule& c) {
+        if (int64_t(c.modulus) * rule.mobile_basis_count > 255) return false;
+        const SublatticeLatticeRule r = with(c);
+        LatticeOrderBalance b = search_balanced_order(r, lattice_hop_shifts(hops, r));
+        if (b.example.empty()) return false;
+        kept = std::move(b);
+        return true;
+      });
+  if (found.modulus == 0)
+    return none("no wrapping class pattern has balanced class orders (the first, M = " +
+                std::to_string(first.modulus) + ", k = (1, " + std::to_string(first.k1) + ", " +
+                std::to_string(first.k2) + "), " +
+                (first.modulus % 2 ? "has an odd M: no order can put half of a hop's target "
+                                     "classes after its origins'"
+                                   : "had too few balanced orders among " +
+                                         std::to_string(kLatticeBalanceTries) + " random ones") +
+                "; unbalanced orders bias D_jump by an amount that grows with the ions)");
+  if (balance) *balance = std::move(kept);
+  return with(found);
 }
 
-SublatticeLatticeRule lattice_class_rule(const Lattice& lattice, std::string* why) {
+SublatticeLatticeRule lattice_class_rule(const Lattice& lattice, std::string* why,
+                                         LatticeOrderBalance* balance) {
   std::vector<std::vector<HopTemplate>> hops;
   std::vector<bool> mobile;
   for (int b = 0; b < lattice.basis_size(); ++b) {
     hops.push_back(lattice.hops(b));
     mobile.push_back(lattice.description().basis[b].mobile);
   }
-  return lattice_class_rule(hops, mobile, lattice.cells(), why);
+  return lattice_class_rule(hops, mobile, lattice.cells(), why, balance);
 }
 
 SublatticeTiling make_sublattice_tiling(const Lattice& lattice, const std::array<int, 3>& reach,
@@ -330,10 +417,16 @@ void draw_class_orders(const SublatticeTiling& tiling, uint64_t seed, uint32_t r
   }
 }
 
-void draw_class_orders(const SublatticeLatticeRule& rule, uint64_t seed, uint32_t replica,
-                       uint64_t sweep, uint8_t* order) {
+void draw_class_orders(const SublatticeLatticeRule& rule, const LatticeOrderBalance& balance,
+                       uint64_t seed, uint32_t replica, uint64_t sweep, uint8_t* order) {
   WordSource src(seed, replica, sweep, 0);
-  shuffle(order, rule.classes(), src);
+  for (int t = 0; t < kLatticeDrawMaxTries; ++t) {
+    shuffle(order, rule.classes(), src);
+    if (balanced_class_order(rule, balance.shifts, order)) return;
+  }
+  if (static_cast<int32_t>(balance.example.size()) != rule.classes())
+    throw CannotProceed("sublattice: the lattice rule has no balanced class order");
+  std::copy(balance.example.begin(), balance.example.end(), order);
 }
 
 }  // namespace coatkmc

@@ -165,7 +165,7 @@ void SublatticeSolver::choose_class_rule() {
   std::string why = why_visits_not_thinned(kind);
   thinned_ = why.empty();
   if (options_.class_rule == SublatticeClassRule::Tiles) return;
-  if (thinned_) lattice_rule_ = lattice_class_rule(lattice_, &why);
+  if (thinned_) lattice_rule_ = lattice_class_rule(lattice_, &why, &lattice_balance_);
   if (lattice_rule_.active() &&
       !backend_runs_lattice_rule(backend_, lattice_rule_, hops_.view(lattice_),
                                  lattice_.basis_size(), why))
@@ -494,7 +494,7 @@ void SublatticeSolver::advance(SystemState& state, const AdvanceTarget& target) 
     site_order.resize(static_cast<size_t>(sweeps) * P * S);
     for (int n = 0; n < sweeps; ++n)
       if (lattice)
-        draw_class_orders(lattice_rule_, seed_, state.replica, state.rng_step + n,
+        draw_class_orders(lattice_rule_, lattice_balance_, seed_, state.replica, state.rng_step + n,
                           &parity_order[static_cast<size_t>(n) * P]);
       else
         draw_class_orders(tiling_, seed_, state.replica, state.rng_step + n,

@@ -108,6 +108,7 @@ class SublatticeSolver : public EngineWindowSolver {
   std::unique_ptr<const SublatticeEnvironment> environment_;  // null: no environment model
   SublatticeTiling tiling_;
   SublatticeLatticeRule lattice_rule_{};
+  LatticeOrderBalance lattice_balance_{};  // its hop shifts: the sweeps' orders are balanced
   int zmax_;
   bool thinned_ = false;  // visits thinned (why_visits_not_thinned, the one decision)
   double gamma_;       // per-slot uniformization rate, 1/s

@@ -7,8 +7,10 @@
 // stop; and the thinned words' lattice layout gives every site its own
 // (block, word) and puts four members of a class row in one Philox block.
 // The rule's search (kmc/solvers/SublatticeClasses.cpp): sc's M = 8,
-// k = (1, 2, 3) at 64^3, none where no pattern wraps, and no two sites of a
-// class conflict on any lattice it finds a rule for (brute force); the
+// k = (1, 2, 3) at 64^3, none where no pattern wraps or none has balanced
+// class orders (M odd: 63^3, 7^3), and no two sites of a class conflict on
+// any lattice it finds a rule for (brute force); the balanced orders (sc:
+// 5120 of 8!, every sweep's order one of them, all drawn, uniformly); the
 // solver's choice (sublattice.class_rule) and a restart in lattice mode.
 #include <gtest/gtest.h>
 
@@ -18,6 +20,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <numeric>
 #include <random>
@@ -26,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/CounterRng.hpp"
 #include "kernels/SublatticeAttempt.hpp"
 #include "kernels/SublatticeEngine.hpp"
 #include "kernels/SublatticeLatticeRule.hpp"
@@ -293,7 +297,7 @@ namespace {
 // The rule for a description on `cells`, from its hop templates (found on a
 // small lattice: they do not depend on the cell counts).
 SublatticeLatticeRule rule_on(const LatticeDescription& d, std::array<int, 3> cells,
-                              std::string* why = nullptr) {
+                              std::string* why = nullptr, LatticeOrderBalance* balance = nullptr) {
   const Lattice small(d, d.dimension == 2 ? std::array<int, 3>{6, 6, 1}
                                           : std::array<int, 3>{6, 6, 6});
   std::vector<std::vector<HopTemplate>> hops;
@@ -302,7 +306,7 @@ SublatticeLatticeRule rule_on(const LatticeDescription& d, std::array<int, 3> ce
     hops.push_back(small.hops(b));
     mobile.push_back(d.basis[b].mobile);
   }
-  return lattice_class_rule(hops, mobile, cells, why);
+  return lattice_class_rule(hops, mobile, cells, why, balance);
 }
 
 // Brute force: the classes partition the mobile sites, and the sites an
@@ -349,11 +353,21 @@ TEST(SublatticeLatticeRule, SearchFindsTheScRuleWhereItWraps) {
   EXPECT_EQ(r64.mobile_basis_count, 1);
   EXPECT_EQ(r64.classes(), 8);
   EXPECT_EQ(r64.word_group(1), 8u);
-  // 63^3: 7 divides 63, so the perfect code itself wraps.
-  const SublatticeLatticeRule r63 = rule_on(sc, {63, 63, 63});
-  EXPECT_EQ(r63.modulus, 7);
-  EXPECT_EQ(r63.k[0], 2);
-  EXPECT_EQ(r63.k[1], 3);
+  // 63^3: 7 divides 63, so the perfect code itself wraps, but every period
+  // that wraps on 63 cells is odd: no balanced class order, no rule.
+  std::string why63;
+  EXPECT_FALSE(rule_on(sc, {63, 63, 63}, &why63).active());
+  EXPECT_NE(why63.find("M = 7"), std::string::npos) << why63;
+  EXPECT_NE(why63.find("odd"), std::string::npos) << why63;
+  const std::vector<std::array<int32_t, 3>> sc_conflicts = {
+      {1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1},
+      {2, 0, 0}, {-2, 0, 0}, {0, 2, 0}, {0, -2, 0}, {0, 0, 2}, {0, 0, -2},
+      {1, 1, 0}, {1, -1, 0}, {-1, 1, 0}, {-1, -1, 0}, {1, 0, 1}, {1, 0, -1},
+      {-1, 0, 1}, {-1, 0, -1}, {0, 1, 1}, {0, 1, -1}, {0, -1, 1}, {0, -1, -1}};
+  const LinearClassRule p63 = search_lattice_class_rule(sc_conflicts, {63, 63, 63}, {1, 1, 1});
+  EXPECT_EQ(p63.modulus, 7);
+  EXPECT_EQ(p63.k1, 2);
+  EXPECT_EQ(p63.k2, 3);
   // 67 cells (a prime over 64) along one axis: no period wraps.
   std::string why;
   EXPECT_FALSE(rule_on(sc, {67, 64, 64}, &why).active());
@@ -378,11 +392,28 @@ TEST(SublatticeLatticeRule, NoTwoSitesOfAClassConflictOnAnyLatticeWithARule) {
   const std::vector<std::array<int, 3>> cells2 = {{4, 4, 1},   {6, 6, 1},   {8, 8, 1},
                                                   {12, 12, 1}, {16, 16, 1}, {24, 24, 1}};
   std::set<std::string> with_rule;
+  std::map<std::string, std::string> without_rule;  // a lattice's first reason
   int checked = 0;
   for (const auto& [name, d] : lattices)
     for (const auto& cells : d.dimension == 2 ? cells2 : cells3) {
-      const SublatticeLatticeRule rule = rule_on(d, cells);
-      if (!rule.active()) continue;
+      LatticeOrderBalance balance;
+      std::string why;
+      const SublatticeLatticeRule rule = rule_on(d, cells, &why, &balance);
+      if (!rule.active()) {
+        without_rule[name] = why;  // the largest cells' reason
+        continue;
+      }
+      // Its balance: an example order that is balanced, enough balanced
+      // orders for a cheap rejection draw, shifts of mobile classes only.
+      ASSERT_EQ(static_cast<int32_t>(balance.example.size()), rule.classes()) << name;
+      EXPECT_TRUE(balanced_class_order(rule, balance.shifts, balance.example.data())) << name;
+      EXPECT_GE(balance.acceptance, double(kLatticeBalanceMinHits) / kLatticeBalanceTries);
+      EXPECT_EQ(rule.modulus % 2, 0) << name;
+      for (const LatticeHopShift& h : balance.shifts) {
+        EXPECT_LT(h.from, rule.mobile_basis_count);
+        EXPECT_LT(h.to, rule.mobile_basis_count);
+        EXPECT_LT(h.shift, rule.modulus);
+      }
       const Lattice lat(d, cells);
       if (lat.num_sites() > 400000) continue;
       const std::string what = name + " " + std::to_string(cells[0]) + "x" +
@@ -391,18 +422,32 @@ TEST(SublatticeLatticeRule, NoTwoSitesOfAClassConflictOnAnyLatticeWithARule) {
       EXPECT_EQ(first_conflict(lat, rule, members), "") << what;
       EXPECT_EQ(members, lat.num_mobile_sites()) << what;
       if (!with_rule.count(name))
-        std::printf("%s: first rule at %s: M = %d, k = (1, %d, %d), %d classes\n", name.c_str(),
-                    what.c_str(), rule.modulus, rule.k[0], rule.k[1], rule.classes());
+        std::printf(
+            "%s: first rule at %s: M = %d, k = (1, %d, %d), %d classes, %zu hop shifts, "
+            "balanced orders %.4f of all\n",
+            name.c_str(), what.c_str(), rule.modulus, rule.k[0], rule.k[1], rule.classes(),
+            balance.shifts.size(), balance.acceptance);
       with_rule.insert(name);
       ++checked;
     }
-  for (const char* needed : {"sc", "bcc", "fcc"}) EXPECT_TRUE(with_rule.count(needed)) << needed;
+  for (const char* needed : {"sc", "square", "triangular", "perovskite"})
+    EXPECT_TRUE(with_rule.count(needed)) << needed;
+  // bcc (2 basis sites, M = 8: about 7.6e-4 of random orders are balanced)
+  // and fcc (4 basis sites: none among 10^6) have patterns but too few
+  // balanced orders for a cheap rejection draw: tiles there.
+  for (const char* tiles : {"bcc", "fcc"}) {
+    EXPECT_FALSE(with_rule.count(tiles)) << tiles;
+    EXPECT_NE(without_rule[tiles].find("too few balanced orders"), std::string::npos)
+        << without_rule[tiles];
+  }
   EXPECT_GE(checked, 10);
   std::string found;
   for (const auto& n : with_rule) found += n + " ";
   RecordProperty("lattices_with_a_rule", found);
   std::printf("lattices with a lattice-wide rule: %s(%d lattices checked)\n", found.c_str(),
               checked);
+  for (const auto& [name, why] : without_rule)
+    if (!with_rule.count(name)) std::printf("no rule on any cells: %s (%s)\n", name.c_str(), why.c_str());
 }
 
 // The brute force fails where it should: M = 4, k = (1, 1, 2) on sc puts
@@ -453,6 +498,17 @@ TEST(SublatticeLatticeRule, SolverTakesTheRuleOnlyWhereItApplies) {
   EXPECT_FALSE(solver_on(fits, interacting, SublatticeClassRule::Auto)->lattice_rule().active());
   EXPECT_THROW(solver_on(odd, gas_odd, SublatticeClassRule::Lattice), CannotProceed);
   EXPECT_THROW(solver_on(fits, interacting, SublatticeClassRule::Lattice), CannotProceed);
+  // 7^3: only M = 7 wraps, which has no balanced order: auto keeps tiles,
+  // lattice says why.
+  const Lattice seven(sc, {7, 7, 7});
+  const HopModel gas_seven(seven, HopParameters{});
+  EXPECT_FALSE(solver_on(seven, gas_seven, SublatticeClassRule::Auto)->lattice_rule().active());
+  try {
+    solver_on(seven, gas_seven, SublatticeClassRule::Lattice);
+    ADD_FAILURE() << "7^3 took the lattice rule";
+  } catch (const CannotProceed& e) {
+    EXPECT_NE(std::string(e.what()).find("odd M"), std::string::npos) << e.what();
+  }
   {
     SublatticeOptions o;
     o.class_rule = SublatticeClassRule::Auto;
@@ -463,22 +519,143 @@ TEST(SublatticeLatticeRule, SolverTakesTheRuleOnlyWhereItApplies) {
   EXPECT_THROW(sublattice_class_rule("rows"), CannotProceed);
 }
 
-// The lattice orders: a permutation of the classes per sweep, a function of
-// (seed, replica, sweep) only, different between sweeps.
-TEST(SublatticeLatticeRule, ClassOrdersArePermutationsKeyedBySweep) {
-  const SublatticeLatticeRule rule = sc_rule();
-  std::set<std::vector<uint8_t>> seen;
-  for (uint64_t sweep = 0; sweep < 40; ++sweep) {
+namespace {
+
+// The sc rule's balance as the solver gets it (hops of a 16^3 lattice).
+LatticeOrderBalance sc_balance(SublatticeLatticeRule* rule_out = nullptr) {
+  LatticeOrderBalance balance;
+  const SublatticeLatticeRule rule =
+      lattice_class_rule(Lattice(make_textbook_lattice("sc", 3.9), {16, 16, 16}), nullptr, &balance);
+  if (rule_out) *rule_out = rule;
+  return balance;
+}
+
+// asc_s of an order on one basis site: phases j whose class j + s runs later.
+int ascents(const std::vector<uint8_t>& order, int s, int m) {
+  std::vector<int> pos(m);
+  for (int i = 0; i < m; ++i) pos[order[i]] = i;
+  int n = 0;
+  for (int j = 0; j < m; ++j) n += pos[(j + s) % m] > pos[j];
+  return n;
+}
+
+}  // namespace
+
+// sc: the hops' shifts are +-1, +-2, +-3 (k = (1, 2, 3)); of the 8! orders
+// exactly 5120 are balanced (2 asc_s = 8 for every shift, counted here
+// independently of balanced_class_order), 0 1 2 3 7 6 5 4 among them, and
+// the set is closed under reversal. The search's acceptance estimate agrees
+// with 5120 / 40320 = 0.127 within 4 binomial sigmas of its 4096 tries.
+TEST(SublatticeLatticeRule, ScHasTheBalancedOrdersTheTheorySays) {
+  SublatticeLatticeRule rule;
+  const LatticeOrderBalance balance = sc_balance(&rule);
+  ASSERT_EQ(rule.modulus, 8);
+  ASSERT_EQ(rule.classes(), 8);
+  std::vector<int> shifts;
+  for (const LatticeHopShift& h : balance.shifts) {
+    EXPECT_EQ(h.from, 0);
+    EXPECT_EQ(h.to, 0);
+    shifts.push_back(h.shift);
+  }
+  EXPECT_EQ(shifts, (std::vector<int>{1, 2, 3, 5, 6, 7}));
+  std::vector<uint8_t> order(8);
+  std::iota(order.begin(), order.end(), 0);
+  int balanced = 0, total = 0;
+  do {
+    bool mine = true;
+    for (int s = 1; s < 8; ++s)
+      if (s != 4) mine = mine && 2 * ascents(order, s, 8) == 8;
+    const bool theirs = balanced_class_order(rule, balance.shifts, order.data());
+    EXPECT_EQ(mine, theirs);
+    std::vector<uint8_t> rev(order.rbegin(), order.rend());
+    EXPECT_EQ(theirs, balanced_class_order(rule, balance.shifts, rev.data()));
+    balanced += theirs;
+    ++total;
+  } while (std::next_permutation(order.begin(), order.end()));
+  EXPECT_EQ(total, 40320);
+  EXPECT_EQ(balanced, 5120);
+  const std::vector<uint8_t> example = {0, 1, 2, 3, 7, 6, 5, 4};
+  EXPECT_TRUE(balanced_class_order(rule, balance.shifts, example.data()));
+  const std::vector<uint8_t> identity = {0, 1, 2, 3, 4, 5, 6, 7};
+  EXPECT_FALSE(balanced_class_order(rule, balance.shifts, identity.data()));
+  ASSERT_EQ(balance.example.size(), 8u);
+  EXPECT_TRUE(balanced_class_order(rule, balance.shifts, balance.example.data()));
+  const double p = 5120.0 / 40320.0, sigma = std::sqrt(p * (1 - p) / kLatticeBalanceTries);
+  EXPECT_NEAR(balance.acceptance, p, 4 * sigma);
+}
+
+// The lattice orders: every sweep's order is a balanced permutation of the
+// classes, a function of (seed, replica, sweep) only; over 100000 sweeps
+// every one of the 5120 balanced sc orders is drawn (expected 19.5 times
+// each: the chance that a given one is missed is e^-19.5, that any is
+// 2e-5) and the counts pass a chi-square test of uniformity: 5119 degrees
+// of freedom, |chi2 - 5119| < 5 sqrt(2 5119) = 506. The mean number of
+// rejection tries is 40320 / 5120 = 7.875 (within 5 sigma of the geometric
+// law). Another seed or replica gives other orders.
+TEST(SublatticeLatticeRule, ClassOrdersAreBalancedUniformAndKeyedBySweep) {
+  SublatticeLatticeRule rule;
+  const LatticeOrderBalance balance = sc_balance(&rule);
+  std::map<std::vector<uint8_t>, int> count;
+  constexpr int kSweeps = 100000;
+  int differ_seed = 0, differ_replica = 0;
+  for (uint64_t sweep = 0; sweep < kSweeps; ++sweep) {
     std::vector<uint8_t> a(rule.classes()), b(rule.classes());
-    draw_class_orders(rule, 5, 1, sweep, a.data());
-    draw_class_orders(rule, 5, 1, sweep, b.data());
-    EXPECT_EQ(a, b);
+    draw_class_orders(rule, balance, 5, 1, sweep, a.data());
+    if (sweep < 200) {
+      draw_class_orders(rule, balance, 5, 1, sweep, b.data());
+      EXPECT_EQ(a, b);
+      draw_class_orders(rule, balance, 6, 1, sweep, b.data());
+      differ_seed += a != b;
+      draw_class_orders(rule, balance, 5, 2, sweep, b.data());
+      differ_replica += a != b;
+    }
     std::vector<uint8_t> sorted = a;
     std::sort(sorted.begin(), sorted.end());
-    for (int32_t q = 0; q < rule.classes(); ++q) EXPECT_EQ(sorted[q], q);
-    seen.insert(a);
+    for (int32_t q = 0; q < rule.classes(); ++q) ASSERT_EQ(sorted[q], q) << sweep;
+    for (int s : {1, 2, 3, 5, 6, 7}) ASSERT_EQ(2 * ascents(a, s, 8), 8) << sweep << " s " << s;
+    ++count[a];
   }
-  EXPECT_GT(seen.size(), 30u);  // 8! orders: 40 draws rarely repeat
+  EXPECT_GT(differ_seed, 190);
+  EXPECT_GT(differ_replica, 190);
+  ASSERT_EQ(count.size(), 5120u);
+  const double expected = double(kSweeps) / 5120;
+  double chi2 = 0;
+  for (const auto& [order, n] : count) chi2 += (n - expected) * (n - expected) / expected;
+  std::printf("balanced sc orders: %zu seen in %d sweeps, chi2 %.1f (5119 dof)\n", count.size(),
+              kSweeps, chi2);
+  EXPECT_LT(std::abs(chi2 - 5119), 5 * std::sqrt(2.0 * 5119));
+  // The tries: redo the draw here (Fisher-Yates on the words of the
+  // class-order stream's block 0, as many shuffles as it takes) for a few
+  // sweeps; it must give the drawn order, and counts the shuffles.
+  int64_t tries = 0;
+  constexpr int kTrySweeps = 2000;
+  for (uint64_t sweep = 0; sweep < kTrySweeps; ++sweep) {
+    std::vector<uint8_t> want(8), got(8);
+    draw_class_orders(rule, balance, 9, 0, sweep, want.data());
+    uint32_t call = 0;
+    int used = 4;
+    CounterRng::Philox::ctr_type words{};
+    auto next = [&]() {
+      if (used == 4) {
+        words = CounterRng::words(9, kStreamClassOrder, 0, sweep, call++);
+        used = 0;
+      }
+      return words[used++];
+    };
+    for (int t = 1;; ++t) {
+      std::iota(got.begin(), got.end(), 0);
+      for (int i = 7; i > 0; --i) std::swap(got[i], got[CounterRng::below32(next(), i + 1)]);
+      if (balanced_class_order(rule, balance.shifts, got.data())) {
+        EXPECT_EQ(got, want) << sweep;
+        tries += t;
+        break;
+      }
+    }
+  }
+  const double p = 5120.0 / 40320.0;
+  const double mean = double(tries) / kTrySweeps, sd = std::sqrt((1 - p) / (p * p) / kTrySweeps);
+  std::printf("rejection tries per sweep: %.3f (expected %.3f +- %.3f)\n", mean, 1 / p, sd);
+  EXPECT_NEAR(mean, 1 / p, 5 * sd);
 }
 
 namespace {
