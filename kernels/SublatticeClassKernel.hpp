@@ -153,8 +153,9 @@ struct SublatticeClassKernel {
         static_cast<uint32_t>(lane.thread);
     const int32_t nbasis = L.lat.nbasis;
     const uint32_t group = static_cast<uint32_t>(g.modulus * nbasis);  // = key.word_group
-    unsigned int listed = 0, at = 0, edge = 0;
-    int32_t c0 = 0;
+    // edge: the row's boundary bits (axes 1, 2); low, high: the members (bit e)
+    // at c0 = 0 and c0 = n0 - 1 (at most one each).
+    unsigned int listed = 0, at = 0, edge = 0, low = 0, high = 0;
     uint32_t word[4 * P], bytes[4 * P];
     if (T < g.lanes) {
       const uint32_t r = divide(T, g.lane_magic), w = T - r * g.row_lanes;
@@ -173,14 +174,20 @@ struct SublatticeClassKernel {
       const uint32_t limit = L.thin.screen[b];
       // Site index and axis-0 cell of member e = 0 (m0 may be negative: such
       // members are not in the row and not read).
-      c0 = static_cast<int32_t>(f) + g.modulus * m0;
+      const int32_t c0 = static_cast<int32_t>(f) + g.modulus * m0;
       at = static_cast<unsigned int>((static_cast<int32_t>(r) * L.lat.n[0] + c0) * nbasis +
                                      static_cast<int32_t>(b));
       edge = (c1 == 0 ? 2u : 0u) | (c2 == 0 ? 4u : 0u) |
              (c1 + 1 == static_cast<uint32_t>(L.lat.n[1]) ? 16u : 0u) |
              (c2 + 1 == static_cast<uint32_t>(L.lat.n[2]) ? 32u : 0u);
-      KMC_DEVICE_LOOP_UNROLL_ALL  // constant indices into word[] and bytes[]
-          for (int p = 0; p < P; ++p) {
+      // c0 = f + M m is 0 at m = 0 when f = 0, n0 - 1 at m = R - 1 when f = M - 1.
+      const uint32_t e_low = static_cast<uint32_t>(-m0),
+                     e_high = static_cast<uint32_t>(g.row_members - 1 - m0);
+      low = (f == 0 && e_low < 4u * P) ? 1u << e_low : 0u;
+      high = (f + 1 == static_cast<uint32_t>(g.modulus) && e_high < 4u * P) ? 1u << e_high : 0u;
+      // Unrolled: constant indices into word[] and bytes[].
+      KMC_DEVICE_LOOP_UNROLL_ALL
+      for (int p = 0; p < P; ++p) {
         // Blocks past the row's last (u >= Q) hold none of its members.
         if (u0 + static_cast<uint32_t>(p) >= g.quads) {
           for (int t = 0; t < 4; ++t) word[4 * p + t] = bytes[4 * p + t] = 0;
@@ -214,8 +221,7 @@ struct SublatticeClassKernel {
     KMC_DEVICE_LOOP_UNROLL_ALL
     for (int e = 0; e < 4 * P; ++e) {
       if (!((listed >> e) & 1u)) continue;
-      const int32_t c = c0 + g.modulus * e;  // the member's axis-0 cell
-      const unsigned int bits = edge | (c == 0 ? 1u : 0u) | (c + 1 == L.lat.n[0] ? 8u : 0u);
+      const unsigned int bits = edge | ((low >> e) & 1u) | (((high >> e) & 1u) << 3);
       shared[Shared::kIndex + place] = at + static_cast<unsigned int>(e) * group;
       shared[Shared::kWord0 + place] = word[e];
       shared[Shared::kAux + place] = bytes[e] | (bits << 8);
