@@ -27,9 +27,12 @@
 //            occupied and its word 0 is below b's screen
 //            (SublatticeThinning::Tables::screen), with claim_places (one
 //            atomic per warp) into the block's shared list: its index, word
-//            0, and its byte with its boundary bits (c_a = 0 or n_a - 1)
+//            0 (the fast path when every lane's blocks are whole: no bounds
+//            per member)
 //   decide   lanes loop over the listed entries (entry t, t + 256, ...):
-//            word 1 (direction_word, one Philox block), the vacancy mask over
+//            the site's byte again (cached), its boundary bits (c_a = 0 or
+//            n_a - 1) from its index by multiply-highs, word 1
+//            (direction_word, one Philox block), the vacancy mask over
 //            b's slots by offsets, a slot whose hop wraps at one of the
 //            site's boundary bits fixed up per bit (no coordinates),
 //            SublatticeThinning::slot_of, apply, move_record, a shared
@@ -132,19 +135,25 @@ struct SublatticeClassKernel {
 
   // Phase 1 with P Philox blocks per lane (the kernel's P is
   // kSublatticeClassQuadsPerLane; the SASS probes compile others to price
-  // them: a list for them would need 4 P entries per lane).
+  // them: a list for them would need 4 P entries per lane). The fast path
+  // when every lane's blocks are whole (SublatticeClassGeometry::aligned,
+  // uniform over the launch: sc 256^3 and every n0 divisible by 4 M P).
   KMC_HD static void screen(const SublatticeClassLaunch& L, const Lane& lane,
                             unsigned int* shared) {
     static_assert(
         4 * kSublatticeClassQuadsPerLane * kSublatticeClassBlock <= kSublatticeClassCapacity,
         "the list holds every member a block's lanes screen");
-    screen_as<kSublatticeClassQuadsPerLane>(L, lane, shared);
+    if (L.geo.aligned)
+      screen_as<kSublatticeClassQuadsPerLane, true>(L, lane, shared);
+    else
+      screen_as<kSublatticeClassQuadsPerLane, false>(L, lane, shared);
   }
 
   // The lane's row and Philox blocks, its members' bytes and screen words;
   // the listed ones go into the block's list. Every lane calls claim_places
-  // once (lanes past the class's last row list nothing).
-  template <int P>
+  // once (lanes past the class's last row list nothing). kAligned: the
+  // lane's 4 P members are all in its row (no bounds per member).
+  template <int P, bool kAligned>
   KMC_HD static void screen_as(const SublatticeClassLaunch& L, const Lane& lane,
                                unsigned int* shared) {
     const SublatticeClassGeometry& g = L.geo;
@@ -153,10 +162,8 @@ struct SublatticeClassKernel {
         static_cast<uint32_t>(lane.thread);
     const int32_t nbasis = L.lat.nbasis;
     const uint32_t group = static_cast<uint32_t>(g.modulus * nbasis);  // = key.word_group
-    // edge: the row's boundary bits (axes 1, 2); low, high: the members (bit e)
-    // at c0 = 0 and c0 = n0 - 1 (at most one each).
-    unsigned int listed = 0, at = 0, edge = 0, low = 0, high = 0;
-    uint32_t word[4 * P], bytes[4 * P];
+    unsigned int listed = 0, at = 0;
+    uint32_t word[4 * P];
     if (T < g.lanes) {
       const uint32_t r = divide(T, g.lane_magic), w = T - r * g.row_lanes;
       const uint32_t c2 = divide(r, g.row_magic), c1 = r - c2 * static_cast<uint32_t>(L.lat.n[1]);
@@ -166,31 +173,25 @@ struct SublatticeClassKernel {
       const uint32_t f = x - static_cast<uint32_t>(g.modulus) * divide(x, g.modulus_magic);
       // The row's member m is word (r R + m) % 4 of block (r R + m) / 4: this
       // lane's blocks G0 .. G0 + P - 1 hold members m = m0 + e, e < 4 P,
-      // m0 = 4 (w P) - (r R) % 4.
+      // m0 = 4 (w P) - (r R) % 4 (aligned: r R % 4 = 0).
       const uint32_t rr = r * static_cast<uint32_t>(g.row_members);
       const uint32_t u0 = w * static_cast<uint32_t>(P);
-      const int32_t m0 = static_cast<int32_t>(4u * u0) - static_cast<int32_t>(rr & 3u);
+      const int32_t m0 =
+          static_cast<int32_t>(4u * u0) - (kAligned ? 0 : static_cast<int32_t>(rr & 3u));
       const uint32_t b = static_cast<uint32_t>(L.basis);
       const uint32_t limit = L.thin.screen[b];
-      // Site index and axis-0 cell of member e = 0 (m0 may be negative: such
-      // members are not in the row and not read).
-      const int32_t c0 = static_cast<int32_t>(f) + g.modulus * m0;
-      at = static_cast<unsigned int>((static_cast<int32_t>(r) * L.lat.n[0] + c0) * nbasis +
-                                     static_cast<int32_t>(b));
-      edge = (c1 == 0 ? 2u : 0u) | (c2 == 0 ? 4u : 0u) |
-             (c1 + 1 == static_cast<uint32_t>(L.lat.n[1]) ? 16u : 0u) |
-             (c2 + 1 == static_cast<uint32_t>(L.lat.n[2]) ? 32u : 0u);
-      // c0 = f + M m is 0 at m = 0 when f = 0, n0 - 1 at m = R - 1 when f = M - 1.
-      const uint32_t e_low = static_cast<uint32_t>(-m0),
-                     e_high = static_cast<uint32_t>(g.row_members - 1 - m0);
-      low = (f == 0 && e_low < 4u * P) ? 1u << e_low : 0u;
-      high = (f + 1 == static_cast<uint32_t>(g.modulus) && e_high < 4u * P) ? 1u << e_high : 0u;
-      // Unrolled: constant indices into word[] and bytes[].
+      // Site index of member e = 0 (m0 may be negative: such members are
+      // not in the row and not read).
+      at = static_cast<unsigned int>(
+          (static_cast<int32_t>(r) * L.lat.n[0] + static_cast<int32_t>(f) + g.modulus * m0) *
+              nbasis +
+          static_cast<int32_t>(b));
+      // Unrolled: constant indices into word[].
       KMC_DEVICE_LOOP_UNROLL_ALL
       for (int p = 0; p < P; ++p) {
         // Blocks past the row's last (u >= Q) hold none of its members.
-        if (u0 + static_cast<uint32_t>(p) >= g.quads) {
-          for (int t = 0; t < 4; ++t) word[4 * p + t] = bytes[4 * p + t] = 0;
+        if (!kAligned && u0 + static_cast<uint32_t>(p) >= g.quads) {
+          for (int t = 0; t < 4; ++t) word[4 * p + t] = 0;
           continue;
         }
         const auto v = CounterRng::words(L.key.seed, kStreamSublattice, L.key.replica,
@@ -203,12 +204,11 @@ struct SublatticeClassKernel {
         word[4 * p + 3] = v[3];
         KMC_DEVICE_LOOP_UNROLL_ALL
         for (int t = 0; t < 4; ++t) {
-          bytes[4 * p + t] = 0;
           // m = m0 + 4 p + t in [0, R): one unsigned compare.
-          if (static_cast<uint32_t>(m0 + 4 * p + t) >= static_cast<uint32_t>(g.row_members))
+          if (!kAligned &&
+              static_cast<uint32_t>(m0 + 4 * p + t) >= static_cast<uint32_t>(g.row_members))
             continue;
           const uint8_t byte = L.arr.site[at + static_cast<unsigned int>(4 * p + t) * group];
-          bytes[4 * p + t] = byte;
           listed |= static_cast<unsigned int>(
                         SublatticeAttempt::eligible(byte, L.sweep, kPoissonAttempts) &&
                         word[4 * p + t] < limit)
@@ -221,10 +221,8 @@ struct SublatticeClassKernel {
     KMC_DEVICE_LOOP_UNROLL_ALL
     for (int e = 0; e < 4 * P; ++e) {
       if (!((listed >> e) & 1u)) continue;
-      const unsigned int bits = edge | ((low >> e) & 1u) | (((high >> e) & 1u) << 3);
       shared[Shared::kIndex + place] = at + static_cast<unsigned int>(e) * group;
       shared[Shared::kWord0 + place] = word[e];
-      shared[Shared::kAux + place] = bytes[e] | (bits << 8);
       ++place;
     }
   }
@@ -249,18 +247,32 @@ struct SublatticeClassKernel {
     return d;
   }
 
+  // Site i's boundary bits (SublatticeClassSharedLayout): its cell from the
+  // index by the geometry's divisors.
+  KMC_HD static unsigned int edge_of(const SublatticeClassLaunch& L, uint32_t i) {
+    const SublatticeClassGeometry& g = L.geo;
+    const uint32_t cell = g.by_nbasis.divide(i), q0 = g.by_n0.divide(cell);
+    const uint32_t q1 = g.by_n1.divide(q0);
+    const uint32_t c[3] = {cell - q0 * static_cast<uint32_t>(L.lat.n[0]),
+                           q0 - q1 * static_cast<uint32_t>(L.lat.n[1]), q1};
+    unsigned int edge = 0;
+    for (int a = 0; a < 3; ++a)
+      edge |= (c[a] == 0 ? 1u << a : 0u) |
+              (c[a] + 1 == static_cast<uint32_t>(L.lat.n[a]) ? 8u << a : 0u);
+    return edge;
+  }
+
   // The decision of listed entry e (occupied, word 0 below the screen):
   // SublatticeAttempt::decide()'s thinned visit from word 0 on.
   KMC_HD static void decide(const SublatticeClassLaunch& L, unsigned int e, unsigned int* shared) {
     const int32_t i = static_cast<int32_t>(shared[Shared::kIndex + e]);
     const uint32_t word0 = shared[Shared::kWord0 + e];
-    const unsigned int aux = shared[Shared::kAux + e];
-    const unsigned int edge = aux >> 8;
+    // The byte again (no other member writes it; cached since the screen).
+    const SublatticeAttempt::Ion ion = SublatticeAttempt::ion_of(L.arr.site[i], L.sweep);
+    const unsigned int edge = edge_of(L, static_cast<uint32_t>(i));
     SiteCoord s;  // only its basis site is read (slot_of, apply)
     s.c[0] = s.c[1] = s.c[2] = 0;
     s.b = L.basis;
-    const SublatticeAttempt::Ion ion =
-        SublatticeAttempt::ion_of(static_cast<uint8_t>(aux & 255u), L.sweep);
     const uint32_t word1 =
         SublatticeThinning::direction_word(L.key, L.sweep, static_cast<uint32_t>(i));
     unsigned int vacant = 0;

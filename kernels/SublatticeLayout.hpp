@@ -133,10 +133,12 @@ struct SublatticeLaunchPlan {
 // list's capacity). Two blocks per lane amortise the lane's row arithmetic
 // and keep a block's list (about 256 entries at c = 0.5 and a 0.25 screen)
 // at one decide pass (the lead's pricing, DECISIONS.md 21:25); the SASS
-// probes price 1, 2 and 4. kSublatticeClassMinBlocksPerSm blocks per SM
-// bound ptxas at 65536 / (4 * 256) = 64 registers (gpu-resources test).
+// probes price 1, 2 and 4. kSublatticeClassMinBlocksPerSm = 6 blocks per SM
+// (48 warps: the latency-bound lanes want them) bound ptxas at
+// 65536 / (6 * 256) -> 40 registers (gpu-resources test), and take
+// 6 x 16.6 KB of shared memory.
 constexpr int32_t kSublatticeClassBlock = 256;
-constexpr int32_t kSublatticeClassMinBlocksPerSm = 4;
+constexpr int32_t kSublatticeClassMinBlocksPerSm = 6;
 constexpr int32_t kSublatticeClassQuadsPerLane = 2;
 constexpr int32_t kSublatticeClassCapacity =
     4 * kSublatticeClassQuadsPerLane * kSublatticeClassBlock;
@@ -155,9 +157,11 @@ constexpr int32_t kSublatticeClassMaxSlots = 32;
 //   kFixes     per boundary bit: what a wrap adds to the offset (+n_a stride_a for
 //              bits 0-2, -n_a stride_a for bits 3-5)
 //   kCount     the list's length
-//   the list   three arrays (site index; word 0; site byte | boundary bits << 8),
-//              so that consecutive lanes read consecutive words.
-// A member's boundary bits: bit a when c_a = 0, bit 3 + a when c_a = n_a - 1
+//   the list   two arrays (site index; word 0), so that consecutive lanes read
+//              consecutive words; the decide lane reads the site's byte again
+//              (cached: the screen just read it) and finds its boundary bits
+//              from the index (SublatticeClassGeometry's divisors)
+// A site's boundary bits: bit a when c_a = 0, bit 3 + a when c_a = n_a - 1
 // (hops are at most one cell along an axis: plan_sublattice_class_launch).
 struct SublatticeClassSharedLayout {
   static constexpr int32_t kCounters = 0;
@@ -166,8 +170,7 @@ struct SublatticeClassSharedLayout {
   static constexpr int32_t kCount = kFixes + 8;
   static constexpr int32_t kIndex = kCount + 4;
   static constexpr int32_t kWord0 = kIndex + kSublatticeClassCapacity;
-  static constexpr int32_t kAux = kWord0 + kSublatticeClassCapacity;
-  static constexpr int32_t kWords = kAux + kSublatticeClassCapacity;
+  static constexpr int32_t kWords = kWord0 + kSublatticeClassCapacity;
 };
 
 // What every class launch of one lattice shares (host-made by
@@ -180,6 +183,25 @@ struct SublatticeClassSharedLayout {
 // divides R), and takes ceil(Q / P) lanes of P blocks. Divisions are
 // multiply-highs by ceil(2^32 / d) (0 for d = 1), exact while e d < 2^32
 // (the plan checks it).
+// floor(e / d) for every e < 2^31 by a multiply-high and a shift: magic =
+// ceil(2^(31 + l) / d) < 2^32, l = ceil(log2 d), shift = l - 1 (the error
+// e (magic d - 2^(31+l)) / (d 2^(31+l)) < 2^-l <= 1 / d); magic 0: d = 1.
+struct SublatticeDivisor {
+  uint32_t magic = 0, shift = 0;
+  static SublatticeDivisor of(uint32_t d) {
+    SublatticeDivisor v;
+    if (d <= 1) return v;
+    uint32_t l = 0;
+    while ((uint64_t(1) << l) < d) ++l;
+    v.magic = static_cast<uint32_t>(((uint64_t(1) << (31 + l)) + d - 1) / d);
+    v.shift = l - 1;
+    return v;
+  }
+  KMC_HD uint32_t divide(uint32_t e) const {
+    return magic ? static_cast<uint32_t>((static_cast<uint64_t>(e) * magic) >> 32) >> shift : e;
+  }
+};
+
 struct SublatticeClassGeometry {
   int32_t modulus = 1;         // M
   int32_t k[2] = {0, 0};       // k1, k2, reduced to [0, M)
@@ -192,6 +214,10 @@ struct SublatticeClassGeometry {
   uint32_t lift = 0;           // a multiple of M >= k1 (n1 - 1) + k2 (n2 - 1): row_first's
                                // sum j + lift - k1 c1 - k2 c2 stays non-negative
   uint32_t lanes = 0;          // n1 n2 row_lanes: lanes with blocks (the last block's rest idles)
+  int32_t aligned = 0;         // 1: every lane's P blocks are whole blocks of its row (4 | R,
+                               // P | Q): the screen's fast path, no per-member bounds
+  SublatticeDivisor by_nbasis, by_n0, by_n1;  // a site's cell from its index, and the cell's
+                                              // coordinates (the decide lane's boundary bits)
 };
 
 // Grid and shared memory of a class launch (plan_sublattice_class_launch).

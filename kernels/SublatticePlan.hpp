@@ -114,6 +114,10 @@ inline SublatticeClassLaunchPlan plan_sublattice_class_launch(const SublatticeLa
   g.modulus_magic = magic(static_cast<uint64_t>(M));
   g.lift = static_cast<uint32_t>(lift);
   g.lanes = static_cast<uint32_t>(lanes);
+  g.aligned = (R % 4 == 0 && g.quads % kSublatticeClassQuadsPerLane == 0) ? 1 : 0;
+  g.by_nbasis = SublatticeDivisor::of(static_cast<uint32_t>(lat.nbasis));
+  g.by_n0 = SublatticeDivisor::of(static_cast<uint32_t>(lat.n[0]));
+  g.by_n1 = SublatticeDivisor::of(static_cast<uint32_t>(lat.n[1]));
   // A hop wraps at most once per axis, at a boundary cell (the boundary bits
   // of SublatticeClassSharedLayout): hops of at most one cell along each axis;
   // a step's offset shares its shared word with 6 bits: |offset| < 2^25.

@@ -419,31 +419,40 @@ extern "C" __global__ void probe_visit_rest_env_product(SublatticeLaunch L) {
 // bench case (sc lattice gas: one basis site, fixed here so that the index
 // arithmetic folds as the bench's does; tables of the thinned path).
 // A screen lane with P = 1, 2, 4 Philox blocks (the kernel's P is
-// kSublatticeClassQuadsPerLane): lane -> row by two multiply-highs, row_first,
-// the boundary bits, per block one Philox draw and its 4 members' bytes and
-// compares, claim_places, and the list stores of its 4 P members (each
-// written out: the loops are unrolled).
-template <int P>
-__device__ __forceinline__ void class_screen(SublatticeClassLaunch& L) {
+// kSublatticeClassQuadsPerLane) on the aligned fast path (every lane's blocks
+// whole: sc 256^3), and P = 2 on the general path (bounds per member, blocks
+// past the row): lane -> row by two multiply-highs, row_first, per block one
+// Philox draw and its 4 members' bytes and compares, claim_places, and the
+// list stores (index, word 0) of its 4 P members (each written out: the
+// loops are unrolled).
+template <int P, bool kAligned>
+__device__ __forceinline__ void class_screen(SublatticeClassLaunch &L) {
   __shared__ unsigned int class_shared[SublatticeClassSharedLayout::kWords];
-  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+  const Lane lane{static_cast<int32_t>(threadIdx.x),
+                  static_cast<int32_t>(blockDim.x),
                   static_cast<int32_t>(blockIdx.x)};
   L.tab = bench_tables(L.tab.threshold, kPoissonAttempts);
   L.lat.nbasis = 1;
-  SublatticeClassKernel::screen_as<P>(L, lane, class_shared);
+  SublatticeClassKernel::screen_as<P, kAligned>(L, lane, class_shared);
 }
 extern "C" __global__ void probe_class_screen_1(SublatticeClassLaunch L) {
-  class_screen<1>(L);
+  class_screen<1, true>(L);
 }
 extern "C" __global__ void probe_class_screen_2(SublatticeClassLaunch L) {
-  class_screen<2>(L);
+  class_screen<2, true>(L);
 }
 extern "C" __global__ void probe_class_screen_4(SublatticeClassLaunch L) {
-  class_screen<4>(L);
+  class_screen<4, true>(L);
+}
+extern "C" __global__ void
+probe_class_screen_2_general(SublatticeClassLaunch L) {
+  class_screen<2, false>(L);
 }
 
-// A decide lane's visit (SublatticeClassKernel::decide): the entry's three
-// shared words, word 1 (one Philox block), the slot loop (4-way unrolled
+// A decide lane's visit (SublatticeClassKernel::decide): the entry's two
+// shared words, the site's byte, its boundary bits from the index (three
+// multiply-highs; probe_class_edge alone), word 1 (one Philox block), the
+// slot loop (4-way unrolled
 // body and one remainder slot, each with its wrap fix-up loop once), both
 // ends of slot_of (common_slot and weighted_slot, loops once), the move,
 // the record and the shared counter.
@@ -454,24 +463,34 @@ extern "C" __global__ void probe_class_decide(SublatticeClassLaunch L) {
   SublatticeClassKernel::decide(L, threadIdx.x, class_shared);
 }
 
+// The boundary bits of a site from its index (SublatticeClassKernel::edge_of).
+extern "C" __global__ void probe_class_edge(SublatticeClassLaunch L,
+                                            unsigned int *out) {
+  L.lat.nbasis = 1;
+  out[threadIdx.x] = SublatticeClassKernel::edge_of(L, out[threadIdx.x + 32]);
+}
+
 // One more slot of the decide lane's loop: its step word (offset and wrap
 // bits), the wrap test (the fix-up loop once), the byte, the mask bit.
-extern "C" __global__ void probe_class_slot(const uint8_t* site, unsigned int* out) {
+extern "C" __global__ void probe_class_slot(const uint8_t *site,
+                                            unsigned int *out) {
   __shared__ unsigned int class_shared[SublatticeClassSharedLayout::kWords];
   const int32_t i = static_cast<int32_t>(blockIdx.x * blockDim.x + threadIdx.x);
   const int32_t k = static_cast<int32_t>(blockIdx.y);
   const unsigned int edge = out[threadIdx.x + 32];
   unsigned int vacant = out[threadIdx.x];
-  vacant |= static_cast<unsigned int>(
-                site[i + SublatticeClassKernel::target_offset(class_shared, k, edge)] == 0)
-            << k;
+  vacant |=
+      static_cast<unsigned int>(site[i + SublatticeClassKernel::target_offset(
+                                             class_shared, k, edge)] == 0)
+      << k;
   out[threadIdx.x] = vacant;
 }
 
 // The decide phase's loop around decide() (its entries, one call counted once).
 extern "C" __global__ void probe_class_decide_all(SublatticeClassLaunch L) {
   __shared__ unsigned int class_shared[SublatticeClassSharedLayout::kWords];
-  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+  const Lane lane{static_cast<int32_t>(threadIdx.x),
+                  static_cast<int32_t>(blockDim.x),
                   static_cast<int32_t>(blockIdx.x)};
   L.tab = bench_tables(L.tab.threshold, kPoissonAttempts);
   L.lat.nbasis = 1;
@@ -481,9 +500,11 @@ extern "C" __global__ void probe_class_decide_all(SublatticeClassLaunch L) {
 // The prologue and the flush of a class launch (per block, not per visit;
 // the prologue's words are read back and stored, or the compiler drops them:
 // about 4 instructions more than its own).
-extern "C" __global__ void probe_class_prepare(SublatticeClassLaunch L, unsigned int* out) {
+extern "C" __global__ void probe_class_prepare(SublatticeClassLaunch L,
+                                               unsigned int *out) {
   __shared__ unsigned int class_shared[SublatticeClassSharedLayout::kWords];
-  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+  const Lane lane{static_cast<int32_t>(threadIdx.x),
+                  static_cast<int32_t>(blockDim.x),
                   static_cast<int32_t>(blockIdx.x)};
   L.lat.nbasis = 1;
   SublatticeClassKernel::prepare(L, lane, class_shared);
@@ -492,7 +513,8 @@ extern "C" __global__ void probe_class_prepare(SublatticeClassLaunch L, unsigned
 }
 extern "C" __global__ void probe_class_flush(SublatticeClassLaunch L) {
   __shared__ unsigned int class_shared[SublatticeClassSharedLayout::kWords];
-  const Lane lane{static_cast<int32_t>(threadIdx.x), static_cast<int32_t>(blockDim.x),
+  const Lane lane{static_cast<int32_t>(threadIdx.x),
+                  static_cast<int32_t>(blockDim.x),
                   static_cast<int32_t>(blockIdx.x)};
   SublatticeClassKernel::flush(L, lane, class_shared);
 }

@@ -63,7 +63,7 @@ __global__ void __launch_bounds__(kSublatticeMaxBlock, kSublatticeMinBlocksPerSm
 
 // One class of the lattice-wide class rule: SublatticeClassKernel's four
 // phases with a barrier between them, its shared words a static array (the
-// layout is fixed). The bound keeps ptxas at <= 64 registers (4 blocks of
+// layout is fixed). The bound keeps ptxas at <= 40 registers (6 blocks of
 // 256 per SM; gpu-resources test).
 __global__ void __launch_bounds__(kSublatticeClassBlock, kSublatticeClassMinBlocksPerSm)
     class_kernel(SublatticeClassLaunch L) {
