@@ -29,7 +29,9 @@
 #include <string>
 #include <vector>
 
+#include "kernels/Failure.hpp"
 #include "kernels/SublatticeAttempt.hpp"
+#include "kernels/SublatticeClassKernel.hpp"
 #include "kernels/SublatticeEngine.hpp"
 #include "kernels/SublatticeLatticeRule.hpp"
 #include "kernels/SublatticeThinning.hpp"
@@ -436,6 +438,58 @@ TEST(LatticeRuleReplay, SameStateWhateverTheBlockAndLaneOrders) {
     download(*engine, f.sys, got);
     expect_same(f.ref, got);
   }
+}
+
+}  // namespace
+
+namespace {
+
+// The decide lane's divisions (SublatticeDivisor: multiply-high and shift)
+// are exact for every index below 2^31: each divisor's extreme and random
+// dividends, small and large divisors, powers of two and their neighbours.
+TEST(SublatticeDivisor, ExactForEveryIndexBelowTwoTo31) {
+  std::mt19937_64 rng(5);
+  std::vector<uint32_t> divisors;
+  for (uint32_t d = 1; d <= 2100; ++d) divisors.push_back(d);
+  for (int l = 11; l <= 30; ++l)
+    for (int64_t d : {(int64_t(1) << l) - 1, int64_t(1) << l, (int64_t(1) << l) + 1})
+      divisors.push_back(static_cast<uint32_t>(d));
+  divisors.push_back(2147483647u);
+  for (uint32_t d : divisors) {
+    const SublatticeDivisor v = SublatticeDivisor::of(d);
+    const uint32_t top = 2147483647u;
+    // The multiples of d near the top and random dividends.
+    std::vector<uint32_t> es = {0, 1, d - 1, d, top, top - 1, top - top % d, top - top % d - 1};
+    for (int n = 0; n < 200; ++n) es.push_back(static_cast<uint32_t>(rng() & top));
+    for (uint32_t e : es)
+      if (e <= top) ASSERT_EQ(v.divide(e), e / d) << e << " / " << d;
+  }
+}
+
+// The plan refuses what the class kernel cannot hold, with a reason.
+TEST(LatticeRulePlan, RefusesWhatTheClassKernelCannotHold) {
+  const System sys(kRuleCases[0]);
+  EXPECT_NO_THROW(plan_sublattice_class_launch(sys.rule, sys.lat, sys.key));
+  auto refused = [&](const SublatticeLatticeRule& rule, const LatticeView& lat,
+                     const SublatticeRngKey& key, const std::string& reason) {
+    try {
+      plan_sublattice_class_launch(rule, lat, key);
+      ADD_FAILURE() << "not refused: " << reason;
+    } catch (const CannotProceed& e) {
+      EXPECT_NE(std::string(e.what()).find(reason), std::string::npos) << e.what();
+    }
+  };
+  LatticeView lat = sys.lat;
+  lat.n[0] = 44;  // M = 8 does not divide n0
+  refused(sys.rule, lat, sys.key, "does not wrap");
+  SublatticeRngKey key = sys.key;
+  key.word_group = 0;  // the tiles' words
+  refused(sys.rule, sys.lat, key, "words' group");
+  std::vector<HopStep> steps = sys.steps;
+  steps[0].dcell[0] = 2;  // a hop of two cells
+  lat = sys.lat;
+  lat.steps = steps.data();
+  refused(sys.rule, lat, sys.key, "at most one cell");
 }
 
 }  // namespace
