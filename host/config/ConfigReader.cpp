@@ -121,6 +121,7 @@ LoadedConfig load_config_text(const std::string& text, const std::string& path,
   check_ion_counts(v, s, mobile);
   read_environment(v, cfg, s, use == ConfigUse::ListClusters);
   check_sublattice_class_rule(v, s);
+  if (const std::string w = sublattice_collective_warning(s); !w.empty()) cfg.warnings.push_back(w);
 
   if (!names_lattice)
     throw InputError(path, "lattice: the configuration names no lattice (add a [lattice] table: "

@@ -72,5 +72,8 @@ void check_ion_counts(Validator& v, SimulationSettings& s, int64_t mobile);
 // not apply (after the species and the environment: the rule needs thinned
 // visits) is an error of that key, unless run.solver is bkl or walkers.
 void check_sublattice_class_rule(Validator& v, const SimulationSettings& s);
+// A warning for sublattice runs whose collective transport lies beyond what
+// was measured (docs/parallel-solvers.md, "Bias"), or "" (one place for the rule).
+std::string sublattice_collective_warning(const SimulationSettings& s);
 
 }  // namespace coatkmc::config

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -139,6 +140,24 @@ void check_sublattice_class_rule(Validator& v, const SimulationSettings& s) {
   if (!why.empty())
     v.fail("sublattice.class_rule",
            "\"lattice\" does not apply here: " + why + " (use \"auto\" or \"tiles\")");
+}
+
+std::string sublattice_collective_warning(const SimulationSettings& s) {
+  if (s.solver != "sublattice") return "";
+  const int64_t cells = int64_t(s.cells[0]) * s.cells[1] * s.cells[2];
+  constexpr int64_t kMeasuredCells = int64_t(64) * 64 * 64, kSmallCells = int64_t(16) * 16 * 16;
+  const bool large = cells > kMeasuredCells;
+  const bool high_ceiling = s.acceptance_ceiling > kDefaultAcceptanceCeiling && cells > kSmallCells;
+  if (!large && !high_ceiling) return "";
+  std::ostringstream w;
+  w << "sublattice solver: D_jump, the conductivity and the Haven ratio carry a bias that grows "
+       "with the number of ions (one class order per sweep is shared by the whole lattice; "
+       "docs/parallel-solvers.md, \"Bias\"): measured within ~3 % up to 64^3 cells at "
+       "acceptance_ceiling 0.25, but +70 to +145 % at 64^3 cells and ceiling 1; this run has "
+    << cells << " cells at ceiling " << s.acceptance_ceiling
+    << ". D_tracer and the correlation factor are not affected; check collective transport "
+       "with bkl or on a smaller lattice";
+  return w.str();
 }
 
 // The ions the occupancy places on the `mobile` sites: at least one, a

@@ -213,3 +213,39 @@ TEST(BadConfigCorpus, AGoodConfigurationPasses) {
 }
 
 }  // namespace
+
+namespace {
+
+// A sublattice run beyond what its collective-transport bias was measured
+// for (more than 64^3 cells, or a ceiling above the default on more than
+// 16^3 cells) gets one warning naming the bias; a measured size gets none,
+// and so do other solvers.
+TEST(SublatticeCollectiveWarning, LargeLatticesAndHighCeilingsAreWarned) {
+  ScratchDir dir;
+  const std::string cfg = dir / "run.toml";
+  std::ofstream(cfg) << "[lattice]\ntype = \"sc\"\ncells = [16, 16, 16]\n[run]\n"
+                        "solver = \"sublattice\"\nhops_per_particle = 1\n";
+  auto err_of = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"run", cfg, "--print-config"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CommandResult r = run_coatkmc(args, dir.path());
+    EXPECT_EQ(r.status, 0) << r.err;
+    return r.err;
+  };
+  const std::string mark = "D_jump, the conductivity and the Haven ratio carry a bias";
+  EXPECT_EQ(err_of({}).find(mark), std::string::npos);
+  EXPECT_EQ(err_of({"--set", "lattice.cells=[64, 64, 64]"}).find(mark), std::string::npos);
+  const std::string large = err_of({"--set", "lattice.cells=[72, 64, 64]"});
+  EXPECT_NE(large.find("coatkmc: warning: sublattice solver: " + mark), std::string::npos) << large;
+  EXPECT_NE(large.find("294912 cells at ceiling 0.25"), std::string::npos) << large;
+  EXPECT_NE(err_of({"--set", "lattice.cells=[20, 16, 16]", "--set",
+                    "sublattice.acceptance_ceiling=0.5"})
+                .find(mark),
+            std::string::npos);
+  EXPECT_EQ(err_of({"--set", "sublattice.acceptance_ceiling=0.5"}).find(mark), std::string::npos);
+  EXPECT_EQ(err_of({"--set", "lattice.cells=[72, 64, 64]", "--set", "run.solver=\"bkl\""})
+                .find(mark),
+            std::string::npos);
+}
+
+}  // namespace
