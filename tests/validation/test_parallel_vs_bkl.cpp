@@ -2,12 +2,14 @@
 // and against exact results where the physics gives them.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "ValidationSupport.hpp"
+#include "kmc/lattice/Lattice.hpp"
 #include "kmc/solvers/SublatticeDefaults.hpp"
 
 using namespace coatkmc;
@@ -98,6 +100,7 @@ struct LatticeGasCase {
   const char* type;
   std::array<int, 3> cells;
   double fraction, interaction, site_sigma;
+  const char* class_rule = nullptr;  // sublattice.class_rule; nullptr: the default
 };
 
 class SublatticeAgainstBkl : public ::testing::TestWithParam<LatticeGasCase> {};
@@ -115,6 +118,7 @@ TEST_P(SublatticeAgainstBkl, CorrelationFactorAndTracerDiffusivity) {
   const TransportEstimates b = estimate_transport(run_simulation(s), 400, {});
   s.solver = "sublattice";
   s.seed = 32;
+  if (c.class_rule != nullptr) s.sublattice_class_rule = c.class_rule;
   ASSERT_EQ(s.acceptance_ceiling, kDefaultAcceptanceCeiling);
   const TransportEstimates p = estimate_transport(run_simulation(s), 400, {});
   expect_agree("correlation factor", {p.correlation_factor.value, p.correlation_factor.error},
@@ -132,29 +136,93 @@ INSTANTIATE_TEST_SUITE_P(
                       // repulsive nearest-neighbour interaction, J = 0.58 kT (disordered phase)
                       LatticeGasCase{"sc", {10, 10, 10}, 0.5, 0.02, 0.0},
                       // a disordered landscape takes the per-site acceptance path
-                      LatticeGasCase{"bcc", {7, 7, 7}, 0.3, 0.0, 0.03}),
+                      LatticeGasCase{"bcc", {7, 7, 7}, 0.3, 0.0, 0.03},
+                      // the lattice-wide class rule (sc: M = 8, k = (1, 2, 3); 16^3
+                      // qualifies), forced, also at c = 0.25 and 0.75, where the
+                      // tiles' bias at the default ceiling is largest in D_tracer
+                      // and in f (docs/parallel-solvers.md)
+                      LatticeGasCase{"sc", {16, 16, 16}, 0.25, 0.0, 0.0, "lattice"},
+                      LatticeGasCase{"sc", {16, 16, 16}, 0.5, 0.0, 0.0, "lattice"},
+                      LatticeGasCase{"sc", {16, 16, 16}, 0.75, 0.0, 0.0, "lattice"}),
     [](const auto& info) {
       const LatticeGasCase& c = info.param;
       std::string n = std::string(c.type) + "_c" + std::to_string(int(100 * c.fraction));
       if (c.interaction != 0) n += "_interacting";
       if (c.site_sigma != 0) n += "_disordered";
+      if (c.class_rule != nullptr) n += std::string("_") + c.class_rule + "_rule";
       return n;
     });
 
 // Without interaction the centre of mass of a lattice gas diffuses as
-// D_jump = D0 (1 - c) exactly; the sublattice solver keeps that within its
-// documented bias. Tolerance: the bias plus 4 standard errors.
-TEST(SublatticeAgainstExact, JumpDiffusivityOfTheIdealLatticeGas) {
+// D_jump = D0 (M - N) / (M - 1) exactly (M sites, N ions: D0 (1 - c) but for
+// the finite-size factor, as in test_error_calibration); the sublattice
+// solver keeps that within its documented bias, under either class rule
+// (sc 8^3 qualifies for the lattice-wide one: M = 8 divides every axis).
+// 320 replicas: a standard error of about 1 % (64 gave 2.3 %). Tolerance:
+// the bias plus 4 standard errors.
+class SublatticeAgainstExact : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(SublatticeAgainstExact, JumpDiffusivityOfTheIdealLatticeGas) {
   SimulationSettings s = textbook_settings("sc", {8, 8, 8}, 400, 41);
   s.occupancy.fraction = 0.25;
   s.hops_per_particle = 20;
   s.blocks = 20;
-  s.replicas = 64;
+  s.replicas = 320;
   s.solver = "sublattice";
+  s.sublattice_class_rule = GetParam();
   const TransportEstimates e = estimate_transport(run_simulation(s), 400, {});
-  const double exact = lone_walker_diffusivity("sc", 400) * (1 - 0.25);
+  const Lattice lat(s.lattice, s.cells);
+  const double m = double(lat.num_mobile_sites());
+  const double n = double(s.occupancy.ion_count(lat.num_mobile_sites()));
+  const double exact = lone_walker_diffusivity("sc", 400) * (m - n) / (m - 1);
   expect_agree("D_jump (cm^2/s)", {e.D_jump.value, e.D_jump.error}, {exact, 0.0}, 4,
                kDocumentedBias);
 }
+
+INSTANTIATE_TEST_SUITE_P(ClassRules, SublatticeAgainstExact, ::testing::Values("tiles", "lattice"),
+                         [](const auto& info) { return std::string(info.param) + "_rule"; });
+
+// No correlation between different ions' hops: in the ideal lattice gas the
+// collective correlation factor f_c = D_jump / D_hop is 1 exactly (D_hop =
+// <l^2> hops per ion per time / 2d: the hops counted, without their
+// correlations; bkl: 1.003 +- 0.007 on sc 16^3), and the ratio cancels the
+// sublattice solver's bias in the hop rate. A class order shared by the whole
+// lattice in a sweep gives every ion the same order-dependent drift (an ion
+// that hops along d lands in a class that runs later or earlier in that
+// sweep), so D_jump gains a part that grows with the number of ions (sc,
+// default ceiling, c = 0.25: lattice-wide rule f_c 1.00 +- 0.01 at 16^3,
+// 1.04 +- 0.01 at 32^3, 1.09 +- 0.02 at 48^3; docs/parallel-solvers.md). sc
+// 40^3 at c = 0.5 (32000 ions): the tiles pass; the lattice-wide rule
+// (1.18 +- 0.04 at 32^3) fails and stays disabled until its class orders stop
+// drifting every ion alike. Tolerance: the documented bias plus 4 standard
+// errors of D_jump (D_hop's is negligible).
+class SublatticeCollective : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(SublatticeCollective, NoCorrelationBetweenIonsInTheIdealLatticeGas) {
+  SimulationSettings s = textbook_settings("sc", {40, 40, 40}, 400, 51);
+  s.occupancy.fraction = 0.5;
+  s.hops_per_particle = 20;
+  s.blocks = 20;
+  s.msd_samples = 100;  // D_jump's time origins
+  s.replicas = 24;
+  s.solver = "sublattice";
+  s.sublattice_class_rule = GetParam();
+  const SimulationOutcome o = run_simulation(s);
+  const TransportEstimates e = estimate_transport(o, 400, {});
+  double hop_l2 = 0, duration = 0;
+  for (const ReplicaOutcome& r : o.replicas) {
+    hop_l2 += r.whole.sum_hop_l2;
+    duration += r.whole.duration;
+  }
+  const double d_hop = hop_l2 / (2.0 * o.dimension * o.particles * duration) * 1e-16;  // cm^2/s
+  expect_agree("f_c = D_jump / D_hop", {e.D_jump.value / d_hop, e.D_jump.error / d_hop}, {1.0, 0.0},
+               4, kDocumentedBias);
+}
+
+INSTANTIATE_TEST_SUITE_P(ClassRules, SublatticeCollective, ::testing::Values("tiles"),
+                         [](const auto& info) { return std::string(info.param) + "_rule"; });
+// Fails: see above (run with --gtest_also_run_disabled_tests).
+INSTANTIATE_TEST_SUITE_P(DISABLED_SharedDrift, SublatticeCollective, ::testing::Values("lattice"),
+                         [](const auto& info) { return std::string(info.param) + "_rule"; });
 
 }  // namespace
