@@ -11,10 +11,13 @@
 // parities are not needed: class q holds every site of basis site
 // mobile_basis[q % mobile_basis_count] whose cell c has
 //   (c0 + k1 c1 + k2 c2) mod M == q / mobile_basis_count,
-// and a sweep runs the M * mobile_basis_count classes one after another in a
-// fresh random order (the sweep's parity order: SublatticeBatch), each over
-// the whole lattice (about N^3 / 8 sites on sc: millions of independent
-// visits per step instead of ~65).
+// and a sweep runs the M * mobile_basis_count classes one after another in
+// the sweep's order (its parity order: SublatticeBatch), each over the whole
+// lattice (about N^3 / 8 sites on sc: millions of independent visits per
+// step instead of ~65). The host draws that order uniformly from the
+// BALANCED orders (kmc/solvers/SublatticeClasses.hpp: a hop's phase shift
+// is as often ahead as behind, so no per-sweep drift is shared by all ions);
+// the kernels run whatever order the batch holds.
 //
 // When it holds. k . d mod M != 0 for every cell displacement d at which two
 // attempts from the same basis site conflict (as for the tiles' linear rule,

@@ -130,16 +130,17 @@ struct SublatticeLaunchPlan {
 // blocks of kSublatticeClassBlock lanes; each lane screens the members of
 // one class row whose screen words lie in kSublatticeClassQuadsPerLane
 // consecutive Philox blocks (4 members a block, so at most 4 P per lane: the
-// list's capacity). Two blocks per lane amortise the lane's row arithmetic
-// and keep a block's list (about 256 entries at c = 0.5 and a 0.25 screen)
-// at one decide pass (the lead's pricing, DECISIONS.md 21:25); the SASS
-// probes price 1, 2 and 4. kSublatticeClassMinBlocksPerSm = 6 blocks per SM
-// (48 warps: the latency-bound lanes want them) bound ptxas at
-// 65536 / (6 * 256) -> 40 registers (gpu-resources test), and take
-// 6 x 16.6 KB of shared memory.
+// list's capacity). Four blocks per lane amortise the lane's row arithmetic
+// over 16 members (the calibrated model: 1.19e11 attempts/s at 256^3 with
+// 4, 1.05e11 with 2: DECISIONS.md 22:24; a block's list, about 512 entries
+// at c = 0.5 and a 0.25 screen, takes two decide passes); the SASS probes
+// price 1, 2 and 4. kSublatticeClassMinBlocksPerSm = 6 blocks per SM (48
+// warps: the latency-bound lanes want them) bound ptxas at 65536 / (6 *
+// 256) -> 40 registers (gpu-resources test; P = 4 uses all 40), and take
+// 6 x 33 KB of shared memory (an H100/H200 SM has 227 KB).
 constexpr int32_t kSublatticeClassBlock = 256;
 constexpr int32_t kSublatticeClassMinBlocksPerSm = 6;
-constexpr int32_t kSublatticeClassQuadsPerLane = 2;
+constexpr int32_t kSublatticeClassQuadsPerLane = 4;
 constexpr int32_t kSublatticeClassCapacity =
     4 * kSublatticeClassQuadsPerLane * kSublatticeClassBlock;
 // Slots per site the class kernel's fixed shared words hold (thinned visits

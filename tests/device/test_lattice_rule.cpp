@@ -11,11 +11,11 @@
 // reference, continues the same run.
 //
 // sc, M = 8, k = (1, 2, 3), one mobile basis site, key.word_group = 8. Cells
-// 48^3 (rows of 6 members: a row's screen words straddle Philox blocks, the
-// kernel's lanes hold 2 or 4 members) and 64 x 32 x 48 (rows of 8: two whole
-// blocks per row); c = 0.5 and 0.1; one species (one threshold for every
-// slot: SublatticeThinning::common_slot) and two (species 0 with six
-// thresholds: weighted_slot; species 1 common).
+// 48^3 (rows of 6 members: a row's screen words straddle Philox blocks),
+// 64 x 32 x 48 (rows of 8: two whole blocks) and 128 x 16 x 16 (rows of 16:
+// four, the class kernel's aligned screen); c = 0.5 and 0.1; one species
+// (one threshold for every slot: SublatticeThinning::common_slot) and two
+// (species 0 with six thresholds: weighted_slot; species 1 common).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -63,6 +63,9 @@ const RuleCase kRuleCases[] = {
     {"sc_48_cubed_tenth_two_species", {48, 48, 48}, 0.1, 2},
     {"sc_64x32x48_half_two_species", {64, 32, 48}, 0.5, 2},
     {"sc_64x32x48_tenth", {64, 32, 48}, 0.1, 1},
+    // Rows of 16 members: whole Philox blocks for every screen lane of up to
+    // 4 blocks (the screen's aligned fast path).
+    {"sc_128x16x16_half", {128, 16, 16}, 0.5, 1},
     // zmax 7, slot 3 holds no hop (its "target" in the class kernel is the
     // visited site itself: never vacant).
     {"sc_48_cubed_half_two_species_empty_slot", {48, 48, 48}, 0.5, 2, true},
@@ -466,10 +469,21 @@ TEST(SublatticeDivisor, ExactForEveryIndexBelowTwoTo31) {
   }
 }
 
-// The plan refuses what the class kernel cannot hold, with a reason.
+// The plan refuses what the class kernel cannot hold, with a reason; the
+// test cases run both of its screen paths.
 TEST(LatticeRulePlan, RefusesWhatTheClassKernelCannotHold) {
   const System sys(kRuleCases[0]);
   EXPECT_NO_THROW(plan_sublattice_class_launch(sys.rule, sys.lat, sys.key));
+  // The cases above run both screen paths.
+  bool aligned = false, general = false;
+  for (const RuleCase& c : kRuleCases) {
+    const System other(c);
+    const SublatticeClassLaunchPlan p =
+        plan_sublattice_class_launch(other.rule, other.lat, other.key);
+    (p.geometry.aligned ? aligned : general) = true;
+  }
+  EXPECT_TRUE(aligned);
+  EXPECT_TRUE(general);
   auto refused = [&](const SublatticeLatticeRule& rule, const LatticeView& lat,
                      const SublatticeRngKey& key, const std::string& reason) {
     try {
