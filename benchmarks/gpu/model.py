@@ -742,6 +742,145 @@ def sublattice(dev, n, design, energy="lattice gas"):
                 block_threads=block)
 
 
+# ---- the lattice-wide class rule (kernels/SublatticeLatticeRule.hpp) ----------
+# A sweep is M classes on sc (M = 8, k = (1, 2, 3) whenever n is a multiple of 8),
+# each one launch of the class kernel (kernels/SublatticeClassKernel.hpp) over the
+# whole lattice, then the gate. A block: CLASS_BLOCK threads; in its screen phase
+# lane t takes CLASS_QUADS quads (4 consecutive members of one class row, one
+# Philox block for their four screen words) and lists the occupied members past
+# the screen; in its decide phase lane t decides listed entry t (passes of
+# CLASS_BLOCK entries); then the flush. Barriers: after the clear, the screen,
+# each pass.
+CLASS_BLOCK = 256
+CLASS_QUADS = 4              # kSublatticeClassQuadsPerLane (kernels/SublatticeLayout.hpp)
+CLASS_BLOCKS_PER_SM = 6      # __launch_bounds__(256, 6): <= 40 registers (ptxas: 40), 33 KB shared (198 KB an SM)
+CLASS_M = 8
+
+
+def class_counts():
+    """Static SASS lane instructions of the class kernel's lanes (sass_counts.json),
+    or None when the probes are missing."""
+    screen = "probe_class_screen_%d" % CLASS_QUADS
+    need = (screen, "probe_class_decide", "probe_class_slot")
+    if not all(k in SASS for k in need):
+        return None
+    # the decide probe holds both ends of slot_of (the bench takes the common one:
+    # less the general end) and its slot pass unrolled by 4 plus a remainder slot
+    # (sc's sixth slot: one more)
+    decide = (sass("probe_class_decide") - THIN_WEIGHTED
+              + max(0, SC_ZMAX - 5) * sass("probe_class_slot"))
+    return dict(screen=sass(screen), decide=decide, quads=CLASS_QUADS)
+
+
+def listed_max(members, p, lanes=32):
+    """E[max over `lanes` lanes of Binomial(members, p)]: the busiest screen lane's
+    list stores."""
+    pmf = binomial(members, p)
+    cdf = [sum(pmf[:k + 1]) for k in range(members + 1)]
+    return sum(k * (cdf[k] ** lanes - (cdf[k - 1] ** lanes if k else 0.0))
+               for k in range(members + 1))
+
+
+def sublattice_lattice_rule(dev, n):
+    """The class kernel on sc n^3 (lattice gas, C, CEILING), calibrated as the tiled
+    kernel's rows are: the chain of a block (its screen lane, its decide passes, the
+    flush) at dyn x cpi cycles per counted instruction plus its loads' latency; the
+    other resident blocks' issue added to it (the same composition as the tiled
+    rows); waves of CLASS_BLOCKS_PER_SM blocks per SM, rounded up; no launch gaps;
+    the gate once per sweep."""
+    d = DEVICES[dev]
+    counts = class_counts()
+    if counts is None or n % CLASS_M:
+        return None
+    quads = counts["quads"]
+    members_block = CLASS_BLOCK * 4 * quads
+    members_class = n ** 3 // CLASS_M
+    blocks = math.ceil(members_class / members_block)
+    p_list = C * P_SCREEN
+    listed = members_block * p_list                       # mean entries of a block
+    # decide passes: one per CLASS_BLOCK entries listed (Binomial; normal tails)
+    sd = math.sqrt(members_block * p_list * (1 - p_list))
+    def more_than(k):
+        return 0.5 * math.erfc((k + 0.5 - listed) / sd / math.sqrt(2))
+    p_second = more_than(CLASS_BLOCK)
+    passes = 1 + sum(more_than(j * CLASS_BLOCK) for j in range(1, 4 * quads + 1))
+    warps = CLASS_BLOCK // 32
+    # screen lane: the probe holds one lane's quads and one list store; the busiest
+    # lane of a warp stores E[max] entries
+    # (its list stores are unrolled, one body per member, each run when any lane
+    # of the warp lists that member: 1 - (1 - p)^32 = 98 % of them, so the static
+    # count is the executed one)
+    screen_lane = counts["screen"]
+    # decide lane: the probe (one slot pass, the common end with its loops once)
+    # plus a chain step per vacant slot beyond the first of the busiest lane
+    decide_lane = counts["decide"] + max(0.0, vacant_max(min(32.0, listed)) - 1) * COMMON_STEP
+    busy_decide = math.ceil(listed / 32) + (passes - math.ceil(listed / CLASS_BLOCK)) * warps
+    warp_block = (warps * screen_lane + busy_decide * decide_lane
+                  + (warps * passes - busy_decide) * IDLE + 3 * warps * PHASE)
+    warp_per_visit = warp_block / members_block
+    bytes_in_l2 = n ** 3 <= d["l2"]
+    records_in_l2 = 16 * n ** 3 <= d["l2"]
+    lat_byte = L2_LATENCY if bytes_in_l2 else DRAM_LATENCY
+    lat_record = L2_LATENCY if records_in_l2 else DRAM_LATENCY
+    cal = calibration()
+    dyn, cpi = cal["dynamic_factor"], cal["chain_cycles_per_instruction"]
+    # the chain: screen (its bytes; the Philox block does not wait for them), the
+    # decide (entry from shared memory, the neighbours' bytes four at a time, the
+    # common mass, a hop's record read and written), a barrier after each phase
+    chain = (lat_byte + dyn * cpi * screen_lane
+             + passes * (L1_LATENCY + math.ceil(SC_ZMAX / 4) * lat_byte + L1_LATENCY
+                         + lat_record + dyn * cpi * decide_lane)
+             + 3 * BARRIER_CYCLES)
+    issue_block = dyn * warp_block / 4.0
+    def wave_cycles(resident):
+        return max(chain + (resident - 1) * issue_block, resident * issue_block)
+    slots = d["sms"] * CLASS_BLOCKS_PER_SM
+    full, rest = divmod(blocks, slots)
+    resident = CLASS_BLOCKS_PER_SM if full else max(1.0, rest / d["sms"])
+    wave = wave_cycles(resident)
+    bound = ("instruction issue at the SM's peak" if wave == resident * issue_block else
+             "each block's chain, %.1f blocks per SM sharing issue" % resident)
+    # full waves of CLASS_BLOCKS_PER_SM blocks per SM, then the rest (fewer per SM)
+    launch = (full * wave_cycles(CLASS_BLOCKS_PER_SM)
+              + (wave_cycles(max(1.0, rest / d["sms"])) if rest else 0.0)) / d["clock"]
+    waves = full + (rest / slots)
+    # each launch also pays a kernel's fixed cost: the gate kernel (one thread)
+    # lasts 2.3 us on the H200's timeline, so a launch is charged that much on top
+    # of its blocks' cycles (the tiled rows carry it inside their fitted cycles:
+    # 2.3 of a 64^3 launch's 77 us)
+    sweep = CLASS_M * (launch + GATE_KERNEL_S + MEASURED_LAUNCH_GAP) + GATE_KERNEL_S
+    # DRAM per attempt: beyond L2 every class launch reads the sectors of its
+    # members (on sc 4 members of a class per 32-byte sector: all of them, M
+    # times a sweep) and a decided site's rows above and below (two sectors);
+    # a hop reads and writes two records' sectors
+    bytes_per_visit = ((0.0 if bytes_in_l2 else CLASS_M * 1.0 + 2 * 32 * p_list)
+                       + (0.0 if records_in_l2 else 2 * 32 * C * (1 - C) * CEILING))
+    t_dram = bytes_per_visit / d["dram"]
+    t_chain = sweep / n ** 3
+    t = max(t_chain, t_dram)
+    if t == t_dram and t_dram > t_chain:
+        bound = "DRAM bandwidth"
+    issue_ceiling = d["sms"] * 4 * d["clock"] / (dyn * warp_per_visit)
+    return dict(rate=1 / t, bound=bound, energy="lattice gas",
+                executed_warp_instructions_per_attempt=dyn * warp_per_visit,
+                warp_instructions_per_attempt=warp_per_visit,
+                issue_ceiling_attempts_per_second=issue_ceiling,
+                resident_blocks_per_sm=resident,
+                block_chain_cycles=chain, block_issue_cycles=issue_block,
+                wave_cycles=wave, waves_per_launch=waves,
+                limits_per_second={"block chains and issue": n ** 3 / sweep,
+                                   "instruction issue at the peak": issue_ceiling,
+                                   "DRAM bandwidth": 1 / t_dram if t_dram > 0 else None,
+                                   "host round trips": None},
+                screen_lane_instructions=screen_lane, decide_lane_instructions=decide_lane,
+                listed_per_block=listed, second_pass_fraction=p_second,
+                dram_bytes_per_attempt=bytes_per_visit,
+                dependent_phases_per_sweep=CLASS_M * (3 + passes),
+                launches_per_sweep=CLASS_M + 1,
+                class_rule="lattice-wide, M = %d, k = (1, 2, 3)" % CLASS_M,
+                blocks_per_launch=blocks, block_threads=CLASS_BLOCK, quads_per_lane=quads)
+
+
 # ---- walkers ------------------------------------------------------------------
 BENCH_HOPS_PER_WALKER_PER_CALL = 4     # host/cli/BenchCommand.cpp: chunk = 4 x ions hops
 
@@ -848,6 +987,16 @@ def main():
                     # the run measured 30ad1b1's kernel; T12 (this row's code) has no run yet
                     rows[-1]["measured_code"] = "30ad1b1 (before T12)"
                 if design == "landed":
+                    # the lattice-wide class rule (sublattice.class_rule = "lattice" or
+                    # "auto"): the class kernel, landed, selectable, not the default
+                    lr = sublattice_lattice_rule(dev, n)
+                    if lr:
+                        rows.append(dict(device=dev, solver="sublattice", design="lattice_rule",
+                                         cells=n, sites=n ** 3,
+                                         predicted_attempts_per_second=lr["rate"],
+                                         predicted_hops_per_second=lr["rate"] * C * (1 - C) * CEILING,
+                                         bound=lr["bound"],
+                                         **{k: v for k, v in lr.items() if k not in ("rate", "bound")}))
                     # the energy models at the bench's size and above (issue 16, item 5)
                     for energy in ("nearest-neighbour J", "environment, two shells"):
                         e = sublattice(dev, n, design, energy)
@@ -878,9 +1027,14 @@ def main():
                   environment_product_pair=ENV_PRODUCT_PAIR,
                   visit_first_env_product=VISIT_FIRST_ENV_PRODUCT,
                   visit_rest_env_product=VISIT_REST_ENV_PRODUCT,
-                  occupied_around=NN_AROUND, occupied_neighbour=NN_NEIGHBOUR)
+                  occupied_around=NN_AROUND, occupied_neighbour=NN_NEIGHBOUR,
+                  **({"class_screen_lane": class_counts()["screen"],
+                      "class_decide_lane": class_counts()["decide"]} if class_counts() else {}))
     with open(out, "w") as f:
-        json.dump({"note": "benchmarks/NOTES.md; design 'landed' is the code of this commit, "
+        json.dump({"note": "benchmarks/NOTES.md; design 'landed' is the code of this commit "
+                           "with its defaults (sublattice: the tiles' parity kernel), "
+                           "'lattice_rule' the sublattice solver with sublattice.class_rule = "
+                           "\"lattice\" (the class kernel, landed), "
                            "'target' the changes NOTES.md lists (not implemented); lane "
                            "instruction counts from benchmarks/gpu/sass_counts.json; sublattice "
                            "predictions calibrated by the H200 run of 2026-12-04 (prior_*: the "
@@ -896,7 +1050,7 @@ def main():
         lim = {k: ("%.2e" % v if v else "-") for k, v in r["limits_per_second"].items()}
         meas = r.get("measured_hops_per_second" if r["solver"] == "walkers" else "measured_attempts_per_second")
         meas = "measured %9.2e" % meas if meas else ""
-        print(f'{r["device"]} {r["solver"]:10s} {r["design"]:6s} {r["cells"]:3d}^3  {rate:9.2e}/s  {meas:18s} {r["bound"]:35s} {lim} {r.get("energy", "")}')
+        print(f'{r["device"]} {r["solver"]:10s} {r["design"]:12s} {r["cells"]:3d}^3  {rate:9.2e}/s  {meas:18s} {r["bound"]:35s} {lim} {r.get("energy", "")}')
     print("calibration:", calibration())
 
 
