@@ -171,48 +171,32 @@ uint64_t run_row(const LatticeView& lat, const SublatticeLatticeRule& rule,
   return hops;
 }
 
-}  // namespace
-
-SublatticeBatchResult run_sublattice_batch(const LatticeView& lat, const SublatticeTiling& tiling,
-                                           const SublatticeTables& full,
-                                           const SublatticeTables& partial,
-                                           const SublatticeArrays& arr, const SublatticeRngKey& key,
-                                           const SublatticeBatch& batch, int threads,
-                                           uint64_t* hops_by_slot) {
-  const int nslots = lat.nbasis * lat.zmax;
-  const int32_t P = tiling.parity_classes, S = tiling.site_classes;
+// The batch both class rules share: sweeps while fewer hops than the budget
+// were accepted (every thread reads the same total: it was last written
+// before the sweep's closing barrier), each sweep's `steps` steps in order
+// with the full or, last, the partial tables, per-thread slot counters added
+// up at the end. step(n, i, sweep, tables, state, slots) runs step i of
+// sweep n with an `omp for` over its work (an orphaned worksharing loop of
+// this parallel region) and returns the hops this thread accepted; `state`
+// is the thread's scratch, made by make_state().
+template <class MakeState, class Step>
+SublatticeBatchResult run_batch(int use, int nslots, int32_t steps, const SublatticeTables& full,
+                                const SublatticeTables& partial, const SublatticeBatch& batch,
+                                uint64_t* hops_by_slot, const MakeState& make_state,
+                                const Step& step) {
   SublatticeBatchResult result;
   uint64_t total = 0;
   int32_t done = 0;
-  // A thread needs tiles and enough sites to outweigh its barriers (eight or
-  // so per sweep); on a busy machine a barrier can cost a scheduler slice.
-  const int64_t sites = int64_t(lat.n[0]) * lat.n[1] * lat.n[2] * lat.nbasis;
-  const int use = static_cast<int>(std::max<int64_t>(
-      1, std::min<int64_t>({threads, tiling.tiles_per_parity, sites / kSitesPerThread})));
 #pragma omp parallel num_threads(use)
   {
     std::vector<uint64_t> slots(nslots, 0);
-    std::vector<Candidate> found;
-    std::vector<SublatticeAttempt::Move> moves;
-    std::vector<TileMembers> shapes;
+    auto state = make_state();
     for (int32_t n = 0; n < batch.sweeps; ++n) {
-      // Every thread reads the same total: it was last written before the barrier below.
       if (total >= batch.hop_budget) break;
       const uint64_t sweep = batch.first_sweep + n;
       const SublatticeTables& tab = (batch.last_partial && n == batch.sweeps - 1) ? partial : full;
       uint64_t this_sweep = 0;
-      for (int32_t pi = 0; pi < P; ++pi) {
-        const int32_t p = batch.parity_order[static_cast<int64_t>(n) * P + pi];
-        const uint16_t* order = batch.site_order + (static_cast<int64_t>(n) * P + p) * S;
-#pragma omp for schedule(static)
-        for (int32_t u = 0; u < tiling.tiles_per_parity; ++u) {
-          int32_t tile[3];
-          tiling.tile_of(p, u, tile);
-          this_sweep +=
-              run_tile(lat, tiling, tab, arr, key, sweep, order, tile, shapes, found, moves,
-                       slots.data());
-        }
-      }
+      for (int32_t i = 0; i < steps; ++i) this_sweep += step(n, i, sweep, tab, state, slots.data());
 #pragma omp atomic
       total += this_sweep;
 #pragma omp barrier
@@ -229,52 +213,73 @@ SublatticeBatchResult run_sublattice_batch(const LatticeView& lat, const Sublatt
   return result;
 }
 
+// A thread's scratch under the tiles' rule.
+struct TileScratch {
+  std::vector<Candidate> found;
+  std::vector<SublatticeAttempt::Move> moves;
+  std::vector<TileMembers> shapes;
+};
+
+}  // namespace
+
+SublatticeBatchResult run_sublattice_batch(const LatticeView& lat, const SublatticeTiling& tiling,
+                                           const SublatticeTables& full,
+                                           const SublatticeTables& partial,
+                                           const SublatticeArrays& arr, const SublatticeRngKey& key,
+                                           const SublatticeBatch& batch, int threads,
+                                           uint64_t* hops_by_slot) {
+  const int32_t P = tiling.parity_classes, S = tiling.site_classes;
+  // A thread needs tiles and enough sites to outweigh its barriers (eight or
+  // so per sweep); on a busy machine a barrier can cost a scheduler slice.
+  const int64_t sites = int64_t(lat.n[0]) * lat.n[1] * lat.n[2] * lat.nbasis;
+  const int use = static_cast<int>(std::max<int64_t>(
+      1, std::min<int64_t>({threads, tiling.tiles_per_parity, sites / kSitesPerThread})));
+  // A step is a parity class: its tiles spread over the threads.
+  return run_batch(
+      use, lat.nbasis * lat.zmax, P, full, partial, batch, hops_by_slot,
+      [] { return TileScratch{}; },
+      [&](int32_t n, int32_t pi, uint64_t sweep, const SublatticeTables& tab, TileScratch& t,
+          uint64_t* slots) {
+        const int32_t p = batch.parity_order[static_cast<int64_t>(n) * P + pi];
+        const uint16_t* order = batch.site_order + (static_cast<int64_t>(n) * P + p) * S;
+        uint64_t hops = 0;
+#pragma omp for schedule(static)
+        for (int32_t u = 0; u < tiling.tiles_per_parity; ++u) {
+          int32_t tile[3];
+          tiling.tile_of(p, u, tile);
+          hops += run_tile(lat, tiling, tab, arr, key, sweep, order, tile, t.shapes, t.found,
+                           t.moves, slots);
+        }
+        return hops;
+      });
+}
+
 SublatticeBatchResult run_lattice_batch(const LatticeView& lat, const SublatticeLatticeRule& rule,
                                         const SublatticeTables& full,
                                         const SublatticeTables& partial,
                                         const SublatticeArrays& arr, const SublatticeRngKey& key,
                                         const SublatticeBatch& batch, int threads,
                                         uint64_t* hops_by_slot) {
-  const int nslots = lat.nbasis * lat.zmax;
   const int32_t C = rule.classes(), rows = lat.n[1] * lat.n[2];
-  SublatticeBatchResult result;
-  uint64_t total = 0;
-  int32_t done = 0;
   const int64_t sites = int64_t(lat.n[0]) * lat.n[1] * lat.n[2] * lat.nbasis;
   const int use = static_cast<int>(
       std::max<int64_t>(1, std::min<int64_t>({threads, rows, sites / kSitesPerThread})));
-#pragma omp parallel num_threads(use)
-  {
-    std::vector<uint64_t> slots(nslots, 0);
-    std::vector<SublatticeAttempt::Move> moves((lat.n[0] + rule.modulus - 1) / rule.modulus);
-    for (int32_t n = 0; n < batch.sweeps; ++n) {
-      // Every thread reads the same total: it was last written before the barrier below.
-      if (total >= batch.hop_budget) break;
-      const uint64_t sweep = batch.first_sweep + n;
-      const SublatticeTables& tab = (batch.last_partial && n == batch.sweeps - 1) ? partial : full;
-      uint64_t this_sweep = 0;
-      for (int32_t ci = 0; ci < C; ++ci) {
+  const size_t row_members = static_cast<size_t>((lat.n[0] + rule.modulus - 1) / rule.modulus);
+  // A step is a class: its rows spread over the threads.
+  return run_batch(
+      use, lat.nbasis * lat.zmax, C, full, partial, batch, hops_by_slot,
+      [row_members] { return std::vector<SublatticeAttempt::Move>(row_members); },
+      [&](int32_t n, int32_t ci, uint64_t sweep, const SublatticeTables& tab,
+          std::vector<SublatticeAttempt::Move>& moves, uint64_t* slots) {
         const int32_t q = batch.parity_order[static_cast<int64_t>(n) * C + ci];
         const int32_t j = rule.phase_of(q), b = rule.basis_of(q);
+        uint64_t hops = 0;
 #pragma omp for schedule(static)
         for (int32_t r = 0; r < rows; ++r)
-          this_sweep += run_row(lat, rule, tab, arr, key, sweep, j, b, r % lat.n[1], r / lat.n[1],
-                                moves.data(), slots.data());
-      }
-#pragma omp atomic
-      total += this_sweep;
-#pragma omp barrier
-      if (omp_get_thread_num() == 0) done = n + 1;
-    }
-    for (int i = 0; i < nslots; ++i) {
-      if (slots[i] == 0) continue;
-#pragma omp atomic
-      hops_by_slot[i] += slots[i];
-    }
-  }
-  result.sweeps_done = done;
-  result.hops = total;
-  return result;
+          hops += run_row(lat, rule, tab, arr, key, sweep, j, b, r % lat.n[1], r / lat.n[1],
+                          moves.data(), slots);
+        return hops;
+      });
 }
 
 }  // namespace coatkmc::cpu

@@ -130,6 +130,18 @@ std::vector<std::array<int32_t, 3>> conflict_displacements(const Lattice& lattic
                       read_reach, b, read_sites);
 }
 
+namespace {
+// Whether (c0 + k1 c1 + k2 c2) mod m keeps every conflicting displacement d
+// (none zero) out of one class: k . d != 0 mod m for all of them.
+bool separates(const std::vector<std::array<int32_t, 3>>& d, int32_t m, int32_t k1, int32_t k2) {
+  for (const auto& e : d) {
+    const int64_t v = e[0] + int64_t(k1) * e[1] + int64_t(k2) * e[2];
+    if (((v % m) + m) % m == 0) return false;
+  }
+  return true;
+}
+}  // namespace
+
 LinearClassRule search_linear_class_rule(const std::vector<std::array<int32_t, 3>>& conflicts,
                                          int32_t below) {
   std::vector<std::array<int32_t, 3>> d;
@@ -138,14 +150,7 @@ LinearClassRule search_linear_class_rule(const std::vector<std::array<int32_t, 3
   for (int32_t m = 1; m < below; ++m)
     for (int32_t k1 = 0; k1 < m; ++k1)
       for (int32_t k2 = 0; k2 < m; ++k2) {
-        bool ok = true;
-        for (const auto& e : d) {
-          const int64_t v = e[0] + int64_t(k1) * e[1] + int64_t(k2) * e[2];
-          if (((v % m) + m) % m == 0) {
-            ok = false;
-            break;
-          }
-        }
+        const bool ok = separates(d, m, k1, k2);
         if (ok) return LinearClassRule{m, k1, k2};
       }
   return LinearClassRule{};
@@ -166,14 +171,7 @@ LinearClassRule search_lattice_class_rule(
       if ((int64_t(k1) * cells[1]) % m != 0) continue;
       for (int32_t k2 = 0; k2 < m; ++k2) {
         if ((int64_t(k2) * cells[2]) % m != 0) continue;
-        bool ok = true;
-        for (const auto& e : d) {
-          const int64_t v = e[0] + int64_t(k1) * e[1] + int64_t(k2) * e[2];
-          if (((v % m) + m) % m == 0) {
-            ok = false;
-            break;
-          }
-        }
+        const bool ok = separates(d, m, k1, k2);
         if (ok && (!accept || accept(LinearClassRule{m, k1, k2}))) return LinearClassRule{m, k1, k2};
       }
     }
