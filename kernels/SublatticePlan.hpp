@@ -54,6 +54,17 @@ inline SublatticeLaunchPlan plan_sublattice_launch(const SublatticeTiling& tilin
   return p;
 }
 
+// The class kernel decides thinned visits only: both drivers check a batch's
+// tables with this before launching it (applies() reads the tables'
+// pointers, so device pointers do as well as host ones).
+inline void require_thinned_tables(const LatticeView& lat, const SublatticeTables& tab) {
+  if (!SublatticeThinning::applies(lat, tab))
+    throw CannotProceed(
+        "sublattice class kernel: the lattice-wide class rule needs thinned "
+        "visits (the lattice gas: Poisson attempts, uniform landscape, no "
+        "interaction, exchange or environment model)");
+}
+
 // The plan of the lattice-wide class rule's launches (host only: it refuses
 // lattices the kernel's packed words or its multiply-high divisions cannot
 // hold, and a rule whose pattern does not wrap around the lattice).

@@ -240,7 +240,7 @@ struct SublatticeThinning {
     const unsigned int n = static_cast<unsigned int>(popcount(vacant));
     uint32_t y = 0;
     KMC_DEVICE_LOOP_ROLLED  // at most zmax short steps: unrolled it only grows the code
-        for (unsigned int j = 0; j < n; ++j) y = combine(y, h);
+    for (unsigned int j = 0; j < n; ++j) y = combine(y, h);
     if (!(word0 < y)) return -1;
     KMC_DEVICE_LOOP_ROLLED
     for (unsigned int m = CounterRng::below32(word1, n); m; --m) vacant &= vacant - 1u;

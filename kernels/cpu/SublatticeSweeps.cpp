@@ -213,6 +213,16 @@ SublatticeBatchResult run_batch(int use, int nslots, int32_t steps, const Sublat
   return result;
 }
 
+// Threads for a batch whose steps spread `units` (tiles of a parity, class
+// rows) over them: a thread needs units and enough sites to outweigh its
+// barriers (eight or so per sweep); on a busy machine a barrier can cost a
+// scheduler slice.
+int batch_threads(const LatticeView& lat, int threads, int64_t units) {
+  const int64_t sites = int64_t(lat.n[0]) * lat.n[1] * lat.n[2] * lat.nbasis;
+  return static_cast<int>(
+      std::max<int64_t>(1, std::min<int64_t>({threads, units, sites / kSitesPerThread})));
+}
+
 // A thread's scratch under the tiles' rule.
 struct TileScratch {
   std::vector<Candidate> found;
@@ -229,11 +239,7 @@ SublatticeBatchResult run_sublattice_batch(const LatticeView& lat, const Sublatt
                                            const SublatticeBatch& batch, int threads,
                                            uint64_t* hops_by_slot) {
   const int32_t P = tiling.parity_classes, S = tiling.site_classes;
-  // A thread needs tiles and enough sites to outweigh its barriers (eight or
-  // so per sweep); on a busy machine a barrier can cost a scheduler slice.
-  const int64_t sites = int64_t(lat.n[0]) * lat.n[1] * lat.n[2] * lat.nbasis;
-  const int use = static_cast<int>(std::max<int64_t>(
-      1, std::min<int64_t>({threads, tiling.tiles_per_parity, sites / kSitesPerThread})));
+  const int use = batch_threads(lat, threads, tiling.tiles_per_parity);
   // A step is a parity class: its tiles spread over the threads.
   return run_batch(
       use, lat.nbasis * lat.zmax, P, full, partial, batch, hops_by_slot,
@@ -261,9 +267,7 @@ SublatticeBatchResult run_lattice_batch(const LatticeView& lat, const Sublattice
                                         const SublatticeBatch& batch, int threads,
                                         uint64_t* hops_by_slot) {
   const int32_t C = rule.classes(), rows = lat.n[1] * lat.n[2];
-  const int64_t sites = int64_t(lat.n[0]) * lat.n[1] * lat.n[2] * lat.nbasis;
-  const int use = static_cast<int>(
-      std::max<int64_t>(1, std::min<int64_t>({threads, rows, sites / kSitesPerThread})));
+  const int use = batch_threads(lat, threads, rows);
   const size_t row_members = static_cast<size_t>((lat.n[0] + rule.modulus - 1) / rule.modulus);
   // A step is a class: its rows spread over the threads.
   return run_batch(

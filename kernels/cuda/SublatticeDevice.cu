@@ -208,14 +208,7 @@ class SublatticeCuda final : public SublatticeEngine {
         tab[i].env.radix = setup_.env_radix;
       }
     }
-    if (lattice_rule) {
-      // applies() tests the tables' pointers only (device pointers here).
-      if (!SublatticeThinning::applies(lat, tab[0]))
-        throw CannotProceed(
-            "sublattice class kernel: the lattice-wide class rule needs thinned "
-            "visits (the lattice gas: Poisson attempts, uniform landscape, no "
-            "interaction, exchange or environment model)");
-    }
+    if (lattice_rule) require_thinned_tables(lat, tab[0]);  // device pointers: applies() reads only them
     const SublatticeLatticeRule& rule = setup_.lattice_rule;
     for (int32_t n = 0; n < batch.sweeps; ++n) {
       gate_kernel<<<1, 1, 0, stream_>>>(control_.ptr, counters_.ptr, batch.hop_budget);

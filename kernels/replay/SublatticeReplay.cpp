@@ -84,11 +84,7 @@ class SublatticeReplay final : public HostSublatticeEngine {
     const SublatticeLatticeRule& rule = s.lattice_rule;
     const int32_t C = rule.classes();
     const SublatticeTables tab[2] = {tables(0), tables(1)};
-    if (!SublatticeThinning::applies(s.lattice, tab[0]))
-      throw CannotProceed(
-          "sublattice class kernel: the lattice-wide class rule needs thinned "
-          "visits (the lattice gas: Poisson attempts, uniform landscape, no "
-          "interaction, exchange or environment model)");
+    require_thinned_tables(s.lattice, tab[0]);
     control_[0] = 1;
     control_[1] = 0;
     std::fill(counters_.begin(), counters_.end(), 0ull);
